@@ -1,0 +1,76 @@
+# Makefile -- PGXS build of the hrguard extension, plus the project's own
+# entry points: `make test` (every suite on throwaway clusters) and
+# `make demo` / `make demo-stop` (a throwaway demo cluster).
+#
+# Both entry points install missing Debian packages first, so they also work
+# on a machine where PGXS itself is not installed yet; that is why PGXS is
+# included only when it exists.
+
+EXTENSION	= hrguard
+EXTVERSION	= $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big	= hrguard
+OBJS		= $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+PGFILEDESC	= "hrguard - attendance geofencing, scoring and evidence chain"
+
+# The install script is assembled from the per-module SQL files, in this
+# order (later modules refer to objects of earlier ones).
+SQL_MODULES	= \
+	src/sql/preamble.sql \
+	src/sql/settings.sql \
+	src/sql/employee.sql
+
+DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
+DATA		= $(wildcard $(EXTENSION)--*--*.sql)
+
+JANSSON_CFLAGS	= $(shell pkg-config --cflags jansson 2>/dev/null)
+JANSSON_LIBS	= $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+
+PG_CPPFLAGS	= -I$(srcdir)/src $(JANSSON_CFLAGS) -DHRGUARD_VERSION='"$(EXTVERSION)"'
+PG_CFLAGS	+= -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
+SHLIB_LINK	+= $(JANSSON_LIBS)
+
+EXTRA_CLEAN	= $(DATA_built) results regression.diffs regression.out log \
+			  output_iso tmp_check tmp_check_iso
+
+# Debian's PostgreSQL 15 is the fixed target.  PG_CONFIG may be overridden.
+PG_CONFIG	?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS		:= $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+# JIT bitcode is optional and would add a clang dependency to every build.
+override with_llvm = no
+
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+all install installcheck:
+	@echo "PGXS for PostgreSQL 15 is not installed." >&2
+	@echo "Run 'make deps' (as root) or see README.md, Requirements." >&2
+	@exit 1
+endif
+
+$(DATA_built): $(SQL_MODULES) $(EXTENSION).control
+	cat $(SQL_MODULES) > $@
+
+$(OBJS): $(wildcard src/*.h)
+
+.PHONY: deps test demo demo-stop
+
+# Installs the Debian packages the build, the tests and the demo need.
+deps:
+	@bash test/scripts/deps.sh
+
+# Builds with -Werror from scratch, installs, and runs every suite.
+test: deps
+	$(MAKE) clean
+	$(MAKE) WERROR=-Werror
+	$(MAKE) install
+	bash test/scripts/run-suites.sh
+
+demo: deps
+	$(MAKE)
+	$(MAKE) install
+	bash test/demo/demo.sh start
+
+demo-stop:
+	bash test/demo/demo.sh stop

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# run-suites.sh -- run every hrguard test suite on throwaway clusters.
+#
+# Runs pg_regress (sql/, expected/), pg_isolation_regress (test/specs,
+# test/expected) and the TAP tests (test/t) against the installed extension.
+# Each suite makes its own temporary cluster and removes it.  initdb refuses
+# to run as root, so as root the suites run as the postgres user; the inputs
+# are staged in a directory that user owns, because the checkout may sit
+# where it cannot enter.  Every suite runs even if an earlier one failed.
+# The last line is "N passed, M failed"; the exit status is non-zero on any
+# failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+[ -x "$pg_config" ] || pg_config=$(command -v pg_config)
+bindir=$("$pg_config" --bindir)
+pgxs_dir=$(cd "$(dirname "$("$pg_config" --pgxs)")/../.." && pwd)
+
+if [ "$(id -u)" -eq 0 ]; then
+	runner=postgres
+	as_runner() { runuser -u postgres -- "$@"; }
+else
+	runner=$(id -un)
+	as_runner() { "$@"; }
+fi
+
+stage=$(mktemp -d /tmp/hrguard-test.XXXXXX)
+cp -r "$top/sql" "$top/expected" "$top/test" "$stage/"
+mkdir -p "$stage/out/tap"
+chown -R "$runner" "$stage"
+chmod 755 "$stage"
+
+passed=0
+failed=0
+suite_status=0
+
+# count_results LOG: add the "... ok" and "... FAILED" lines of a
+# pg_regress-style log to the totals.
+count_results() {
+	local ok bad
+	ok=$(grep -cE '\.\.\. ok' "$1")
+	bad=$(grep -cE '\.\.\. FAILED' "$1")
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+}
+
+# suite_failed NAME RC LOG_BEFORE: a runner exit without a counted failure
+# (initdb failed, the server crashed) still counts as one failure.
+suite_failed() {
+	echo "*** suite $1 failed (exit $2)"
+	suite_status=1
+	if [ "$3" -eq "$failed" ]; then
+		failed=$((failed + 1))
+	fi
+}
+
+show_file() {
+	[ -s "$1" ] || return 0
+	echo "===== $1"
+	cat "$1"
+}
+
+# ---- pg_regress ----------------------------------------------------------
+echo "== regression tests"
+before=$failed
+as_runner "$pgxs_dir/src/test/regress/pg_regress" \
+	--bindir="$bindir" \
+	--inputdir="$stage" \
+	--outputdir="$stage/out/regress" \
+	--temp-instance="$stage/out/regress/tmp_check" \
+	--temp-config="$stage/test/temp.conf" \
+	--encoding=UTF8 --no-locale \
+	--dbname=contrib_regression \
+	--schedule="$stage/test/regress_schedule" \
+	>"$stage/out/regress.log" 2>&1
+rc=$?
+cat "$stage/out/regress.log"
+count_results "$stage/out/regress.log"
+if [ $rc -ne 0 ]; then
+	suite_failed regress $rc "$before"
+	show_file "$stage/out/regress/regression.diffs"
+	for f in "$stage"/out/regress/log/*.log; do show_file "$f"; done
+fi
+
+# ---- isolation -----------------------------------------------------------
+echo "== isolation tests"
+specs=()
+for f in "$stage"/test/specs/*.spec; do
+	[ -e "$f" ] && specs+=("$(basename "$f" .spec)")
+done
+before=$failed
+as_runner "$pgxs_dir/src/test/isolation/pg_isolation_regress" \
+	--bindir="$bindir" \
+	--inputdir="$stage/test" \
+	--outputdir="$stage/out/isolation" \
+	--temp-instance="$stage/out/isolation/tmp_check" \
+	--temp-config="$stage/test/temp.conf" \
+	--encoding=UTF8 --no-locale \
+	--dbname=isolation_regression \
+	--load-extension=postgis --load-extension=hrguard \
+	"${specs[@]}" \
+	>"$stage/out/isolation.log" 2>&1
+rc=$?
+cat "$stage/out/isolation.log"
+count_results "$stage/out/isolation.log"
+if [ $rc -ne 0 ]; then
+	suite_failed isolation $rc "$before"
+	show_file "$stage/out/isolation/regression.diffs"
+	for f in "$stage"/out/isolation/log/*.log; do show_file "$f"; done
+fi
+
+# ---- TAP -----------------------------------------------------------------
+echo "== TAP tests"
+before=$failed
+(
+	cd "$stage" &&
+	as_runner env \
+		TESTDIR="$stage/out/tap" \
+		PATH="$bindir:$PATH" \
+		PG_REGRESS="$pgxs_dir/src/test/regress/pg_regress" \
+		TEMP_CONFIG="$stage/test/temp.conf" \
+		HRGUARD_TEST_STAGE="$stage" \
+		prove -v -I "$pgxs_dir/src/test/perl" -I "$stage/test" test/t/*.pl
+) >"$stage/out/tap.log" 2>&1
+rc=$?
+grep -vE '^\s*(ok|not ok) [0-9]+' "$stage/out/tap.log" | grep -E '^(test/|Files=|Result:|#)' || true
+ok=$(grep -cE '^\s*ok [0-9]+' "$stage/out/tap.log")
+bad=$(grep -cE '^\s*not ok [0-9]+' "$stage/out/tap.log")
+passed=$((passed + ok))
+failed=$((failed + bad))
+if [ $rc -ne 0 ]; then
+	suite_failed tap $rc "$before"
+	cat "$stage/out/tap.log"
+	for f in "$stage"/out/tap/tmp_check/log/*; do show_file "$f"; done
+fi
+
+if [ $suite_status -eq 0 ] && [ $failed -eq 0 ]; then
+	rm -rf "$stage"
+else
+	echo "test output kept in $stage"
+fi
+echo "${passed} passed, ${failed} failed"
+[ $suite_status -eq 0 ] && [ $failed -eq 0 ]

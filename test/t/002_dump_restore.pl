@@ -1,0 +1,38 @@
+# 002_dump_restore.pl -- pg_dump keeps the rows of hrguard's user-data tables
+# (they are registered with pg_extension_config_dump), and pg_restore into a
+# new database gives them back under a freshly created extension.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('dump');
+$node->init;
+$node->start;
+
+$node->safe_psql('postgres', 'CREATE DATABASE source');
+$node->safe_psql('source', 'CREATE EXTENSION hrguard CASCADE');
+$node->safe_psql('source', q{
+	INSERT INTO hrguard.employee (employee_id, display_name, work_mode, timezone, dingtalk_userid)
+	VALUES ('E1', 'Li Wei', 'field', 'Asia/Shanghai', 'dt-1'),
+		   ('E2', 'Zhao Min', 'remote', 'Asia/Urumqi', NULL)});
+
+my $dump = $PostgreSQL::Test::Utils::tmp_check . '/source.dump';
+$node->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('source') ],
+	'pg_dump of a database using hrguard');
+
+$node->safe_psql('postgres', 'CREATE DATABASE target');
+$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('target'), $dump ],
+	'pg_restore into a new database');
+
+my $rows = q{SELECT string_agg(employee_id || '/' || display_name || '/' || work_mode || '/' || timezone,
+							   ',' ORDER BY employee_id) FROM hrguard.employee};
+is($node->safe_psql('target', $rows), $node->safe_psql('source', $rows),
+	'employees restored');
+is($node->safe_psql('target', q{SELECT extversion FROM pg_extension WHERE extname = 'hrguard'}),
+	$node->safe_psql('source', q{SELECT extversion FROM pg_extension WHERE extname = 'hrguard'}),
+	'extension restored at the same version');
+
+$node->stop;
+done_testing();
