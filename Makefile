@@ -18,7 +18,8 @@ PGFILEDESC	= "hrguard - attendance geofencing, scoring and evidence chain"
 SQL_MODULES	= \
 	src/sql/preamble.sql \
 	src/sql/settings.sql \
-	src/sql/employee.sql
+	src/sql/employee.sql \
+	src/sql/datum.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

@@ -18,7 +18,13 @@
 #error "HRGUARD_VERSION must be defined by the build"
 #endif
 
+#include "geo.h"
+
 /* settings (hrguard.*), defined in hrguard.c */
 extern char *hrguard_default_timezone;
+
+/* datum.c */
+extern void hrguard_check_lat_lon(double lat, double lon, const char *what);
+extern HrguardDatum hrguard_datum_or_error(const char *name);
 
 #endif							/* HRGUARD_H */
