@@ -141,40 +141,52 @@ hrguard_wgs84_to_gcj02(double lat, double lon, double *out_lat, double *out_lon)
 }
 
 /*
- * GCJ-02 to WGS-84: find w with wgs84_to_gcj02(w) = g by the fixed-point
- * iteration w <- w - (f(w) - g), starting from w = g.
+ * Invert a forward transform f near the identity: find p with f(p) = target
+ * by the fixed-point iteration p <- p - (f(p) - target), from a first guess.
+ * The datum offsets change so slowly with position that each step gains
+ * several digits.
  */
+typedef void (*datum_forward) (double lat, double lon, double *out_lat, double *out_lon);
+
+static void
+invert_forward(datum_forward forward, double lat, double lon,
+			   double guess_lat, double guess_lon,
+			   double *out_lat, double *out_lon)
+{
+	double		plat = guess_lat;
+	double		plon = guess_lon;
+	int			i;
+
+	for (i = 0; i < INVERSE_MAX_STEPS; i++)
+	{
+		double		flat;
+		double		flon;
+		double		elat;
+		double		elon;
+
+		forward(plat, plon, &flat, &flon);
+		elat = flat - lat;
+		elon = flon - lon;
+		if (fabs(elat) < INVERSE_EPSILON && fabs(elon) < INVERSE_EPSILON)
+			break;
+		plat -= elat;
+		plon -= elon;
+	}
+	*out_lat = plat;
+	*out_lon = plon;
+}
+
+/* GCJ-02 to WGS-84, starting from the GCJ-02 point itself. */
 void
 hrguard_gcj02_to_wgs84(double lat, double lon, double *out_lat, double *out_lon)
 {
-	double		wlat = lat;
-	double		wlon = lon;
-	int			i;
-
 	if (!hrguard_in_china_bbox(lat, lon))
 	{
 		*out_lat = lat;
 		*out_lon = lon;
 		return;
 	}
-
-	for (i = 0; i < INVERSE_MAX_STEPS; i++)
-	{
-		double		glat;
-		double		glon;
-		double		elat;
-		double		elon;
-
-		hrguard_wgs84_to_gcj02(wlat, wlon, &glat, &glon);
-		elat = glat - lat;
-		elon = glon - lon;
-		if (fabs(elat) < INVERSE_EPSILON && fabs(elon) < INVERSE_EPSILON)
-			break;
-		wlat -= elat;
-		wlon -= elon;
-	}
-	*out_lat = wlat;
-	*out_lon = wlon;
+	invert_forward(hrguard_wgs84_to_gcj02, lat, lon, lat, lon, out_lat, out_lon);
 }
 
 void
@@ -188,9 +200,9 @@ hrguard_gcj02_to_bd09(double lat, double lon, double *out_lat, double *out_lon)
 }
 
 /*
- * BD-09 to GCJ-02: the exact inverse of hrguard_gcj02_to_bd09, by the same
- * fixed-point iteration, starting from the usual closed-form approximation
- * (which alone is off by up to about a metre).
+ * BD-09 to GCJ-02: the exact inverse of hrguard_gcj02_to_bd09, starting
+ * from the usual closed-form approximation (which alone is off by up to
+ * about a metre).
  */
 void
 hrguard_bd09_to_gcj02(double lat, double lon, double *out_lat, double *out_lon)
@@ -199,27 +211,9 @@ hrguard_bd09_to_gcj02(double lat, double lon, double *out_lat, double *out_lon)
 	double		y = lat - 0.006;
 	double		z = sqrt(x * x + y * y) - 0.00002 * sin(y * BD_FACTOR);
 	double		theta = atan2(y, x) - 0.000003 * cos(x * BD_FACTOR);
-	double		glat = z * sin(theta);
-	double		glon = z * cos(theta);
-	int			i;
 
-	for (i = 0; i < INVERSE_MAX_STEPS; i++)
-	{
-		double		blat;
-		double		blon;
-		double		elat;
-		double		elon;
-
-		hrguard_gcj02_to_bd09(glat, glon, &blat, &blon);
-		elat = blat - lat;
-		elon = blon - lon;
-		if (fabs(elat) < INVERSE_EPSILON && fabs(elon) < INVERSE_EPSILON)
-			break;
-		glat -= elat;
-		glon -= elon;
-	}
-	*out_lat = glat;
-	*out_lon = glon;
+	invert_forward(hrguard_gcj02_to_bd09, lat, lon,
+				   z * sin(theta), z * cos(theta), out_lat, out_lon);
 }
 
 void
