@@ -19,7 +19,10 @@ SQL_MODULES	= \
 	src/sql/preamble.sql \
 	src/sql/settings.sql \
 	src/sql/employee.sql \
-	src/sql/datum.sql
+	src/sql/datum.sql \
+	src/sql/schedule.sql \
+	src/sql/zone.sql \
+	src/sql/zone_cache.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

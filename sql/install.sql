@@ -32,9 +32,9 @@ DROP TABLE hrguard.intruder;
 CREATE EXTENSION hrguard;
 
 -- tables holding user data are dumped by pg_dump
-SELECT unnest(extconfig)::regclass AS dumped_table
+SELECT unnest(extconfig)::regclass::text AS dumped_table
   FROM pg_extension WHERE extname = 'hrguard'
- ORDER BY 1::text;
+ ORDER BY 1;
 
 -- every table and view of the schema is closed to PUBLIC
 SELECT c.relname AS open_to_public
@@ -46,12 +46,12 @@ SELECT c.relname AS open_to_public
  ORDER BY 1;
 
 -- every SECURITY DEFINER function pins a safe search_path
-SELECT p.oid::regprocedure AS unsafe_definer
+SELECT p.oid::regprocedure::text AS unsafe_definer
   FROM pg_proc p
  WHERE p.pronamespace = 'hrguard'::regnamespace
    AND p.prosecdef
    AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
- ORDER BY 1::text;
+ ORDER BY 1;
 
 -- every object of the extension has a comment
 SELECT pg_describe_object(d.classid, d.objid, 0) AS uncommented

@@ -49,6 +49,17 @@ hrguard_check_lat_lon(double lat, double lon, const char *what)
 				 errdetail("Longitude must be between -180 and 180 degrees.")));
 }
 
+/* Raise an error unless a reported accuracy (metres) is usable. */
+void
+hrguard_check_accuracy(double accuracy_m)
+{
+	if (isnan(accuracy_m) || isinf(accuracy_m) || accuracy_m < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("accuracy %g m is not valid", accuracy_m),
+				 errdetail("Accuracy is the radius of the position's uncertainty: a finite number of metres, 0 or more.")));
+}
+
 /* Parse a datum name or raise an error naming the accepted ones. */
 HrguardDatum
 hrguard_datum_or_error(const char *name)

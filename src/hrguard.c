@@ -23,6 +23,7 @@
 #include "utils/guc.h"
 
 #include "hrguard.h"
+#include "zone_cache.h"
 
 PG_MODULE_MAGIC;
 
@@ -78,6 +79,8 @@ _PG_init(void)
 							   check_timezone_name, NULL, NULL);
 
 	MarkGUCPrefixReserved("hrguard");
+
+	hrguard_zone_cache_register();
 }
 
 /*

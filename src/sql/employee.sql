@@ -22,6 +22,8 @@ CREATE TABLE hrguard.employee (
 
 	CONSTRAINT employee_id_not_blank
 		CHECK (pg_catalog.btrim(employee_id) OPERATOR(pg_catalog.<>) ''),
+	CONSTRAINT employee_id_length
+		CHECK (pg_catalog.octet_length(employee_id) OPERATOR(pg_catalog.<) 128),
 	CONSTRAINT employee_tenant_id_not_blank
 		CHECK (pg_catalog.btrim(tenant_id) OPERATOR(pg_catalog.<>) ''),
 	CONSTRAINT employee_work_mode_valid

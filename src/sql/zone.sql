@@ -1,0 +1,133 @@
+-- zone.sql -- geofences (zone.c normalises them; zone_cache.c reads them).
+--
+-- A zone is a polygon/multipolygon (with holes) or a circle.  What the user
+-- enters is kept in raw_geom / raw_center in the datum named by source_crs;
+-- geom / center always hold the same shape converted to WGS-84 by the zone
+-- trigger.  Writing geom or center is the same as writing the raw shape in
+-- source_crs.
+
+CREATE TABLE hrguard.zone (
+	zone_id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	tenant_id		text NOT NULL DEFAULT 'default',
+	name			text NOT NULL,
+	kind			text NOT NULL,
+	geom			geometry,
+	center			geometry,
+	radius_m		float8,
+	source_crs		text NOT NULL DEFAULT 'wgs84',
+	raw_geom		geometry,
+	raw_center		geometry,
+	schedule_id		bigint REFERENCES hrguard.schedule,
+	valid			tstzrange,
+	bssids			text[],
+	address			text,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+
+	CONSTRAINT zone_name_not_blank
+		CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
+	CONSTRAINT zone_kind_valid
+		CHECK (kind OPERATOR(pg_catalog.=) ANY
+			   (ARRAY['office', 'client', 'project', 'competitor', 'restricted']::pg_catalog.text[])),
+	CONSTRAINT zone_source_crs_valid
+		CHECK (source_crs OPERATOR(pg_catalog.=) ANY
+			   (ARRAY['wgs84', 'gcj02', 'bd09']::pg_catalog.text[])),
+	CONSTRAINT zone_one_shape
+		CHECK ((geom IS NULL) OPERATOR(pg_catalog.<>) (center IS NULL)),
+	CONSTRAINT zone_circle_has_radius
+		CHECK ((center IS NULL) OPERATOR(pg_catalog.=) (radius_m IS NULL))
+);
+CREATE INDEX zone_geom_idx ON hrguard.zone USING gist (geom);
+CREATE INDEX zone_center_idx ON hrguard.zone USING gist (center);
+CREATE INDEX zone_tenant_kind_idx ON hrguard.zone (tenant_id, kind);
+REVOKE ALL ON hrguard.zone FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.zone', '');
+
+COMMENT ON TABLE hrguard.zone IS
+	'geofences: offices, client and project sites, competitor and restricted addresses';
+COMMENT ON COLUMN hrguard.zone.kind IS
+	'office, client, project (allowed where assigned), competitor, restricted (watched for every employee of the tenant)';
+COMMENT ON COLUMN hrguard.zone.geom IS
+	'polygon shape as a WGS-84 multipolygon (SRID 4326); the boundary counts as inside';
+COMMENT ON COLUMN hrguard.zone.center IS
+	'circle centre, WGS-84 point (SRID 4326)';
+COMMENT ON COLUMN hrguard.zone.radius_m IS
+	'circle radius in metres, more than 0 and at most 50 km';
+COMMENT ON COLUMN hrguard.zone.source_crs IS
+	'datum the shape was entered in: wgs84, gcj02 or bd09';
+COMMENT ON COLUMN hrguard.zone.raw_geom IS
+	'polygon shape as entered, in source_crs';
+COMMENT ON COLUMN hrguard.zone.raw_center IS
+	'circle centre as entered, in source_crs';
+COMMENT ON COLUMN hrguard.zone.schedule_id IS
+	'windows in which the zone is allowed (local time); NULL: whenever the employee works';
+COMMENT ON COLUMN hrguard.zone.valid IS
+	'time range in which the zone exists; NULL: always';
+COMMENT ON COLUMN hrguard.zone.bssids IS
+	'Wi-Fi access points (BSSIDs, aa:bb:cc:dd:ee:ff) expected in the zone; NULL: not checked';
+
+CREATE FUNCTION hrguard.zone_normalize()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_zone_normalize';
+COMMENT ON FUNCTION hrguard.zone_normalize() IS
+	'zone trigger: validates a zone''s shape and converts it to WGS-84';
+
+CREATE TRIGGER zone_normalize
+	BEFORE INSERT OR UPDATE ON hrguard.zone
+	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_normalize();
+
+CREATE TABLE hrguard.zone_assignment (
+	assignment_id	bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	zone_id			bigint NOT NULL REFERENCES hrguard.zone ON DELETE CASCADE,
+	employee_id		text REFERENCES hrguard.employee ON DELETE CASCADE,
+	team			text,
+
+	CONSTRAINT zone_assignment_employee_or_team
+		CHECK (employee_id IS NULL OR team IS NULL),
+	CONSTRAINT zone_assignment_unique
+		UNIQUE NULLS NOT DISTINCT (zone_id, employee_id, team)
+);
+CREATE INDEX zone_assignment_employee_idx ON hrguard.zone_assignment (employee_id);
+REVOKE ALL ON hrguard.zone_assignment FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.zone_assignment', '');
+COMMENT ON TABLE hrguard.zone_assignment IS
+	'which allowed zones (office, client, project) apply to whom: one employee, one team, or (both NULL) every employee of the zone''s tenant';
+
+CREATE FUNCTION hrguard.zone_assignment_check()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	zone_kind text;
+	zone_tenant text;
+	employee_tenant text;
+BEGIN
+	SELECT z.kind, z.tenant_id INTO zone_kind, zone_tenant
+	  FROM hrguard.zone z WHERE z.zone_id OPERATOR(pg_catalog.=) NEW.zone_id;
+	IF zone_kind OPERATOR(pg_catalog.=) ANY (ARRAY['competitor', 'restricted']) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('zone %s is a %s zone and cannot be assigned',
+										NEW.zone_id, zone_kind),
+			DETAIL = 'Competitor and restricted zones are watched for every employee of their tenant.';
+	END IF;
+	IF NEW.employee_id IS NOT NULL THEN
+		SELECT e.tenant_id INTO employee_tenant
+		  FROM hrguard.employee e WHERE e.employee_id OPERATOR(pg_catalog.=) NEW.employee_id;
+		IF employee_tenant OPERATOR(pg_catalog.<>) zone_tenant THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'invalid_parameter_value',
+				MESSAGE = pg_catalog.format('employee %s and zone %s belong to different tenants',
+											NEW.employee_id, NEW.zone_id);
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION hrguard.zone_assignment_check() IS
+	'zone_assignment trigger: only allowed zones of the employee''s own tenant can be assigned';
+
+CREATE TRIGGER zone_assignment_check
+	BEFORE INSERT OR UPDATE ON hrguard.zone_assignment
+	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_assignment_check();

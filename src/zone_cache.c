@@ -1,0 +1,973 @@
+/*-------------------------------------------------------------------------
+ *
+ * zone_cache.c
+ *	  Per-backend cache of everything punch classification reads: zones
+ *	  (with their shapes and a grid index), assignments, schedules, the
+ *	  tenant calendar, and employees (loaded one by one on first use).
+ *
+ * The cache is built lazily through SPI and kept in its own memory context
+ * under CacheMemoryContext.  A statement trigger on every table it reads
+ * sends a relcache invalidation for that table; invalidations are
+ * transactional, so other backends see the change only after it commits,
+ * and the changing backend sees it at its next command (and again, undone,
+ * after a rollback).  The relcache callback only marks the cache stale;
+ * the next lookup rebuilds it.  Nothing from the cache may be held across
+ * calls to hrguard_zone_cache(), which is where an old cache is freed.
+ *
+ * The grid is uniform, with cells about twice the median zone size, stored
+ * as a sorted array of cell keys with the zones of each cell behind it.
+ * Zones that would cover too many cells are kept apart and checked always.
+ *
+ * IDENTIFICATION
+ *	  src/zone_cache.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "hrguard.h"
+#include "zone_cache.h"
+
+/* a zone covering more cells than this is checked for every lookup */
+#define MAX_CELLS_PER_ZONE	4096
+/* a lookup needing more cells than this scans every zone instead */
+#define MAX_CELLS_PER_LOOKUP 1024
+
+/* the tables the cache reads; a change to any of them makes it stale */
+static const char *const watched_table_names[] = {
+	"zone", "zone_assignment", "schedule", "schedule_window", "calendar_day", "employee"
+};
+#define NWATCHED lengthof(watched_table_names)
+
+static HrguardZoneCache *zone_cache = NULL;
+static bool zone_cache_stale = true;
+static Oid	watched_relids[NWATCHED];
+static SPIPlanPtr employee_plan = NULL;
+
+static void
+zone_cache_relcache_callback(Datum arg, Oid relid)
+{
+	int			i;
+
+	if (relid == InvalidOid)
+	{
+		zone_cache_stale = true;
+		return;
+	}
+	for (i = 0; i < (int) NWATCHED; i++)
+		if (watched_relids[i] == relid)
+			zone_cache_stale = true;
+}
+
+/* Called once from _PG_init. */
+void
+hrguard_zone_cache_register(void)
+{
+	CacheRegisterRelcacheCallback(zone_cache_relcache_callback, (Datum) 0);
+}
+
+void
+hrguard_zone_cache_invalidate(void)
+{
+	zone_cache_stale = true;
+}
+
+/*
+ * hrguard.config_changed() -- statement trigger on the tables the cache
+ * reads: tell every backend (after commit) that the cache is out of date.
+ */
+PG_FUNCTION_INFO_V1(hrguard_config_changed);
+Datum
+hrguard_config_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("hrguard_config_changed must be an AFTER trigger")));
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
+}
+
+/* ---- small helpers -------------------------------------------------- */
+
+static int
+compare_ints(const void *a, const void *b)
+{
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static int
+find_string(char **sorted, int n, const char *key)
+{
+	int			lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(sorted[mid], key);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * Binary search over an array of n elements of "stride" bytes, sorted by
+ * an int64 field at "offset"; the index of the element with that key, or -1.
+ */
+static int
+search_int64(const void *base, int n, size_t stride, size_t offset, int64 key)
+{
+	int			lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int64		k;
+
+		memcpy(&k, (const char *) base + (size_t) mid * stride + offset, sizeof(int64));
+		if (k == key)
+			return mid;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static char *
+team_key(const char *tenant_id, const char *team)
+{
+	return psprintf("%s%c%s", tenant_id, '\x1f', team);
+}
+
+static char *
+column_text(HeapTuple tuple, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static int64
+column_int64(HeapTuple tuple, TupleDesc desc, int col, int64 if_null)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+
+	return isnull ? if_null : DatumGetInt64(d);
+}
+
+/*
+ * Run a read-only query for the cache being built.  SPI returns to its own
+ * memory context, so switch back to the cache's before copying results.
+ */
+static void
+run_query(HrguardZoneCache *cache, const char *query)
+{
+	int			rc = SPI_execute(query, true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "zone cache query failed: %s", SPI_result_code_string(rc));
+	MemoryContextSwitchTo(cache->context);
+}
+
+static pg_tz *
+timezone_or_error(const char *name, const char *owner)
+{
+	pg_tz	   *tz = pg_tzset(name);
+
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" of %s is not known", name, owner)));
+	return tz;
+}
+
+/* ---- building the cache --------------------------------------------- */
+
+static void
+load_tenants(HrguardZoneCache *cache)
+{
+	int			i,
+				n = 0;
+
+	run_query(cache, "SELECT tenant_id FROM hrguard.zone "
+			  "UNION SELECT tenant_id FROM hrguard.calendar_day");
+	cache->ntenants = SPI_processed;
+	cache->tenants = palloc(sizeof(char *) * Max(SPI_processed, 1));
+	for (i = 0; i < (int) SPI_processed; i++)
+		cache->tenants[n++] = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+	qsort(cache->tenants, n, sizeof(char *), compare_strings);
+	cache->tenant_has_wide_zone = palloc0(sizeof(bool) * Max(n, 1));
+}
+
+static int
+tenant_index(const HrguardZoneCache *cache, const char *tenant_id)
+{
+	return find_string(cache->tenants, cache->ntenants, tenant_id);
+}
+
+static void
+load_schedules(HrguardZoneCache *cache)
+{
+	TupleDesc	desc;
+	int			i,
+				s = -1;
+	int			capacity = 0;
+
+	run_query(cache, "SELECT s.schedule_id, s.timezone, w.isodow, "
+			  "       pg_catalog.date_part('epoch', w.starts_at)::float8, "
+			  "       pg_catalog.date_part('epoch', w.ends_at)::float8 "
+			  "  FROM hrguard.schedule s "
+			  "  LEFT JOIN hrguard.schedule_window w "
+			  "    ON w.schedule_id OPERATOR(pg_catalog.=) s.schedule_id "
+			  " ORDER BY s.schedule_id, w.isodow, w.starts_at");
+	desc = SPI_tuptable->tupdesc;
+	cache->schedules = palloc0(sizeof(HrguardSchedule) * Max(SPI_processed, 1));
+	cache->nschedules = 0;
+	for (i = 0; i < (int) SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		int64		id = column_int64(tuple, desc, 1, 0);
+		HrguardSchedule *sched;
+		bool		isnull;
+		Datum		d;
+
+		if (s < 0 || cache->schedules[s].schedule_id != id)
+		{
+			char	   *tz = column_text(tuple, desc, 2);
+
+			s = cache->nschedules++;
+			sched = &cache->schedules[s];
+			sched->schedule_id = id;
+			sched->tz = tz ? timezone_or_error(tz, "a schedule") : NULL;
+			capacity = 8;
+			sched->windows = palloc(sizeof(HrguardWindow) * capacity);
+		}
+		sched = &cache->schedules[s];
+		d = SPI_getbinval(tuple, desc, 3, &isnull);
+		if (isnull)
+			continue;			/* a schedule without windows */
+		if (sched->nwindows == capacity)
+		{
+			capacity *= 2;
+			sched->windows = repalloc(sched->windows, sizeof(HrguardWindow) * capacity);
+		}
+		{
+			HrguardWindow *w = &sched->windows[sched->nwindows++];
+
+			w->isodow = DatumGetInt16(d);
+			w->start_us = (int64) (DatumGetFloat8(SPI_getbinval(tuple, desc, 4, &isnull)) * USECS_PER_SEC);
+			w->end_us = (int64) (DatumGetFloat8(SPI_getbinval(tuple, desc, 5, &isnull)) * USECS_PER_SEC);
+			if (w->end_us <= w->start_us)
+				w->end_us += USECS_PER_LOCAL_DAY;
+			sched->has_windows_on[w->isodow] = true;
+		}
+	}
+}
+
+static const HrguardSchedule *
+find_schedule(const HrguardZoneCache *cache, int64 schedule_id)
+{
+	int			i = search_int64(cache->schedules, cache->nschedules, sizeof(HrguardSchedule),
+								 offsetof(HrguardSchedule, schedule_id), schedule_id);
+
+	if (i < 0)
+		elog(ERROR, "schedule " INT64_FORMAT " is not in the zone cache", schedule_id);
+	return &cache->schedules[i];
+}
+
+static int
+compare_calendar_days(const void *a, const void *b)
+{
+	const HrguardCalendarDay *x = a;
+	const HrguardCalendarDay *y = b;
+
+	if (x->tenant != y->tenant)
+		return x->tenant < y->tenant ? -1 : 1;
+	return x->day < y->day ? -1 : (x->day > y->day ? 1 : 0);
+}
+
+static void
+load_calendar(HrguardZoneCache *cache)
+{
+	TupleDesc	desc;
+	int			i;
+
+	run_query(cache, "SELECT tenant_id, day, is_workday, works_like FROM hrguard.calendar_day");
+	desc = SPI_tuptable->tupdesc;
+	cache->calendar.ndays = SPI_processed;
+	cache->calendar.days = palloc(sizeof(HrguardCalendarDay) * Max(SPI_processed, 1));
+	for (i = 0; i < (int) SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		HrguardCalendarDay *day = &cache->calendar.days[i];
+		bool		isnull;
+		Datum		d;
+
+		day->tenant = tenant_index(cache, column_text(tuple, desc, 1));
+		day->day = DatumGetDateADT(SPI_getbinval(tuple, desc, 2, &isnull));
+		day->is_workday = DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull));
+		d = SPI_getbinval(tuple, desc, 4, &isnull);
+		day->works_like = isnull ? 0 : DatumGetInt16(d);
+	}
+	qsort(cache->calendar.days, cache->calendar.ndays, sizeof(HrguardCalendarDay),
+		  compare_calendar_days);
+}
+
+static HrguardZoneKind
+zone_kind_from_name(const char *kind)
+{
+	if (strcmp(kind, "office") == 0)
+		return ZONE_OFFICE;
+	if (strcmp(kind, "client") == 0)
+		return ZONE_CLIENT;
+	if (strcmp(kind, "project") == 0)
+		return ZONE_PROJECT;
+	if (strcmp(kind, "competitor") == 0)
+		return ZONE_COMPETITOR;
+	if (strcmp(kind, "restricted") == 0)
+		return ZONE_RESTRICTED;
+	elog(ERROR, "unknown zone kind \"%s\"", kind);
+	return ZONE_OFFICE;
+}
+
+static void
+load_zone_shape(HrguardZone *zone, HeapTuple tuple, TupleDesc desc)
+{
+	bool		geom_null;
+	bool		center_null;
+	Datum		geom = SPI_getbinval(tuple, desc, 5, &geom_null);
+	Datum		center = SPI_getbinval(tuple, desc, 6, &center_null);
+	int32		srid;
+
+	hrguard_postgis_prepare(SPI_gettypeid(desc, 5));
+	if (!geom_null)
+	{
+		HrguardShape *shape = hrguard_shape_from_ewkb(hrguard_geometry_to_ewkb(geom), &srid);
+
+		if (shape == NULL)
+			elog(ERROR, "zone " INT64_FORMAT " has a geom that is not a multipolygon",
+				 zone->zone_id);
+		zone->shape = *shape;
+	}
+	else if (!center_null)
+	{
+		bool		isnull;
+
+		if (!hrguard_point_from_ewkb(hrguard_geometry_to_ewkb(center), &srid, &zone->shape.center))
+			elog(ERROR, "zone " INT64_FORMAT " has a center that is not a point",
+				 zone->zone_id);
+		zone->shape.is_circle = true;
+		zone->shape.radius_m = DatumGetFloat8(SPI_getbinval(tuple, desc, 7, &isnull));
+	}
+	else
+		elog(ERROR, "zone " INT64_FORMAT " has no shape", zone->zone_id);
+	hrguard_shape_finish(&zone->shape);
+}
+
+static void
+load_zones(HrguardZoneCache *cache)
+{
+	TupleDesc	desc;
+	int			i;
+
+	run_query(cache, "SELECT zone_id, tenant_id, name, kind, geom, center, radius_m, schedule_id, "
+			  "       pg_catalog.lower(valid), pg_catalog.upper(valid), "
+			  "       pg_catalog.lower_inc(valid), pg_catalog.upper_inc(valid), bssids "
+			  "  FROM hrguard.zone ORDER BY zone_id");
+	desc = SPI_tuptable->tupdesc;
+	cache->nzones = SPI_processed;
+	cache->zones = palloc0(sizeof(HrguardZone) * Max(SPI_processed, 1));
+	for (i = 0; i < (int) SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		HrguardZone *zone = &cache->zones[i];
+		bool		isnull;
+		Datum		d;
+		int64		schedule_id;
+
+		zone->zone_id = column_int64(tuple, desc, 1, 0);
+		zone->tenant = tenant_index(cache, column_text(tuple, desc, 2));
+		zone->name = column_text(tuple, desc, 3);
+		zone->kind = zone_kind_from_name(column_text(tuple, desc, 4));
+		load_zone_shape(zone, tuple, desc);
+		schedule_id = column_int64(tuple, desc, 8, 0);
+		zone->schedule = schedule_id ? find_schedule(cache, schedule_id) : NULL;
+
+		d = SPI_getbinval(tuple, desc, 9, &isnull);
+		zone->has_valid_from = !isnull;
+		zone->valid_from = isnull ? 0 : DatumGetTimestampTz(d);
+		d = SPI_getbinval(tuple, desc, 10, &isnull);
+		zone->has_valid_to = !isnull;
+		zone->valid_to = isnull ? 0 : DatumGetTimestampTz(d);
+		d = SPI_getbinval(tuple, desc, 11, &isnull);
+		zone->valid_from_inc = !isnull && DatumGetBool(d);
+		d = SPI_getbinval(tuple, desc, 12, &isnull);
+		zone->valid_to_inc = !isnull && DatumGetBool(d);
+
+		d = SPI_getbinval(tuple, desc, 13, &isnull);
+		if (!isnull)
+		{
+			Datum	   *elems;
+			bool	   *nulls;
+			int			n,
+						k;
+
+			deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &nulls, &n);
+			zone->nbssids = n;
+			zone->bssids = palloc(sizeof(char *) * Max(n, 1));
+			for (k = 0; k < n; k++)
+				zone->bssids[k] = TextDatumGetCString(elems[k]);
+			qsort(zone->bssids, n, sizeof(char *), compare_strings);
+		}
+		cache->shape_bytes += sizeof(HrguardZone) +
+			zone->shape.nvertices * sizeof(HrguardXY) +
+			zone->shape.npolygons * sizeof(HrguardPolygon);
+	}
+}
+
+int
+hrguard_zone_index(const HrguardZoneCache *cache, int64 zone_id)
+{
+	return search_int64(cache->zones, cache->nzones, sizeof(HrguardZone),
+						offsetof(HrguardZone, zone_id), zone_id);
+}
+
+typedef struct EmployeeAssignment
+{
+	char	   *employee_id;
+	int			zone;
+} EmployeeAssignment;
+
+static int
+compare_employee_assignments(const void *a, const void *b)
+{
+	const EmployeeAssignment *x = a;
+	const EmployeeAssignment *y = b;
+	int			c = strcmp(x->employee_id, y->employee_id);
+
+	if (c != 0)
+		return c;
+	return x->zone - y->zone;
+}
+
+static void
+load_assignments(HrguardZoneCache *cache)
+{
+	TupleDesc	desc;
+	int			i,
+				nemp = 0,
+				nteam = 0;
+	EmployeeAssignment *emp;
+
+	run_query(cache, "SELECT zone_id, employee_id, team FROM hrguard.zone_assignment");
+	desc = SPI_tuptable->tupdesc;
+	emp = palloc(sizeof(EmployeeAssignment) * Max(SPI_processed, 1));
+	cache->team_keys = palloc(sizeof(char *) * Max(SPI_processed, 1));
+	for (i = 0; i < (int) SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		int			z = hrguard_zone_index(cache, column_int64(tuple, desc, 1, 0));
+		char	   *employee_id = column_text(tuple, desc, 2);
+		char	   *team = column_text(tuple, desc, 3);
+		HrguardZone *zone;
+
+		if (z < 0)
+			continue;
+		zone = &cache->zones[z];
+		if (ZONE_KIND_IS_WATCHED(zone->kind))
+			continue;			/* refused by the assignment trigger anyway */
+		if (employee_id != NULL)
+		{
+			emp[nemp].employee_id = employee_id;
+			emp[nemp].zone = z;
+			nemp++;
+		}
+		else if (team != NULL)
+		{
+			zone->teams = zone->teams ?
+				repalloc(zone->teams, sizeof(char *) * (zone->nteams + 1)) :
+				palloc(sizeof(char *));
+			zone->teams[zone->nteams++] = team;
+			cache->team_keys[nteam++] = team_key(cache->tenants[zone->tenant], team);
+		}
+		else
+		{
+			zone->tenant_wide = true;
+			cache->tenant_has_wide_zone[zone->tenant] = true;
+		}
+	}
+	qsort(emp, nemp, sizeof(EmployeeAssignment), compare_employee_assignments);
+	cache->nassignments = nemp;
+	cache->assignment_employee = palloc(sizeof(char *) * Max(nemp, 1));
+	cache->assignment_zone = palloc(sizeof(int) * Max(nemp, 1));
+	for (i = 0; i < nemp; i++)
+	{
+		cache->assignment_employee[i] = emp[i].employee_id;
+		cache->assignment_zone[i] = emp[i].zone;
+	}
+	qsort(cache->team_keys, nteam, sizeof(char *), compare_strings);
+	cache->nteam_keys = nteam;
+}
+
+typedef struct CellEntry
+{
+	int64		key;
+	int			zone;
+} CellEntry;
+
+static int
+compare_cell_entries(const void *a, const void *b)
+{
+	const CellEntry *x = a;
+	const CellEntry *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->zone - y->zone;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+#define CELL_KEY(ix, iy) ((((int64) (ix)) << 32) | (uint32) (iy))
+
+static void
+build_grid(HrguardZoneCache *cache)
+{
+	double	   *extents;
+	CellEntry  *entries = NULL;
+	int			nentries = 0,
+				capacity = 0;
+	int			i,
+				nlarge = 0;
+
+	cache->large_zones = palloc(sizeof(int) * Max(cache->nzones, 1));
+	cache->seen = palloc0(sizeof(uint32) * Max(cache->nzones, 1));
+	if (cache->nzones == 0)
+	{
+		cache->cell = 1.0;
+		cache->cell_start = palloc0(sizeof(int));
+		return;
+	}
+
+	extents = palloc(sizeof(double) * cache->nzones);
+	for (i = 0; i < cache->nzones; i++)
+	{
+		HrguardShape *s = &cache->zones[i].shape;
+
+		extents[i] = fmax(s->xmax - s->xmin, s->ymax - s->ymin);
+	}
+	qsort(extents, cache->nzones, sizeof(double), compare_doubles);
+	cache->cell = fmin(1.0, fmax(1e-4, 2.0 * extents[cache->nzones / 2]));
+	pfree(extents);
+
+	for (i = 0; i < cache->nzones; i++)
+	{
+		HrguardShape *s = &cache->zones[i].shape;
+		int64		x0 = (int64) floor(s->xmin / cache->cell);
+		int64		x1 = (int64) floor(s->xmax / cache->cell);
+		int64		y0 = (int64) floor(s->ymin / cache->cell);
+		int64		y1 = (int64) floor(s->ymax / cache->cell);
+		int64		ix,
+					iy;
+
+		if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_ZONE)
+		{
+			cache->large_zones[nlarge++] = i;
+			continue;
+		}
+		for (ix = x0; ix <= x1; ix++)
+			for (iy = y0; iy <= y1; iy++)
+			{
+				if (nentries == capacity)
+				{
+					capacity = capacity ? capacity * 2 : 1024;
+					entries = entries ? repalloc(entries, sizeof(CellEntry) * capacity) :
+						palloc(sizeof(CellEntry) * capacity);
+				}
+				entries[nentries].key = CELL_KEY(ix, iy);
+				entries[nentries].zone = i;
+				nentries++;
+			}
+	}
+	cache->nlarge = nlarge;
+
+	if (nentries > 0)
+		qsort(entries, nentries, sizeof(CellEntry), compare_cell_entries);
+	cache->cell_keys = palloc(sizeof(int64) * Max(nentries, 1));
+	cache->cell_start = palloc(sizeof(int) * (nentries + 1));
+	cache->cell_zones = palloc(sizeof(int) * Max(nentries, 1));
+	cache->ncells = 0;
+	for (i = 0; i < nentries; i++)
+	{
+		if (i == 0 || entries[i].key != entries[i - 1].key)
+		{
+			cache->cell_keys[cache->ncells] = entries[i].key;
+			cache->cell_start[cache->ncells] = i;
+			cache->ncells++;
+		}
+		cache->cell_zones[i] = entries[i].zone;
+	}
+	cache->cell_start[cache->ncells] = nentries;
+	if (entries)
+		pfree(entries);
+}
+
+static void
+resolve_watched_relids(void)
+{
+	Oid			nsp = get_namespace_oid("hrguard", false);
+	int			i;
+
+	for (i = 0; i < (int) NWATCHED; i++)
+		watched_relids[i] = get_relname_relid(watched_table_names[i], nsp);
+}
+
+static HrguardZoneCache *
+build_cache(void)
+{
+	MemoryContext context;
+	MemoryContext old;
+	HrguardZoneCache *cache;
+	HASHCTL		hctl;
+
+	context = AllocSetContextCreate(CurrentMemoryContext, "hrguard zone cache",
+									ALLOCSET_DEFAULT_SIZES);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	old = MemoryContextSwitchTo(context);
+
+	cache = palloc0(sizeof(HrguardZoneCache));
+	cache->context = context;
+	load_tenants(cache);
+	load_schedules(cache);
+	load_calendar(cache);
+	load_zones(cache);
+	load_assignments(cache);
+	build_grid(cache);
+
+	hctl.keysize = sizeof(((HrguardEmployee *) NULL)->employee_id);
+	hctl.entrysize = sizeof(HrguardEmployee);
+	hctl.hcxt = context;
+	cache->employees = hash_create("hrguard employees", 1024, &hctl,
+								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+
+	MemoryContextSetParent(context, CacheMemoryContext);
+	return cache;
+}
+
+/*
+ * The current zone cache, rebuilt first if anything it holds has changed.
+ */
+HrguardZoneCache *
+hrguard_zone_cache(void)
+{
+	if (zone_cache != NULL && !zone_cache_stale)
+		return zone_cache;
+
+	if (zone_cache != NULL)
+	{
+		MemoryContextDelete(zone_cache->context);
+		zone_cache = NULL;
+	}
+	resolve_watched_relids();
+	zone_cache_stale = false;
+	PG_TRY();
+	{
+		zone_cache = build_cache();
+	}
+	PG_CATCH();
+	{
+		zone_cache_stale = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return zone_cache;
+}
+
+/* ---- employees ------------------------------------------------------ */
+
+static void
+load_employee(HrguardZoneCache *cache, HrguardEmployee *emp)
+{
+	Datum		arg = CStringGetTextDatum(emp->employee_id);
+	TupleDesc	desc;
+	HeapTuple	tuple;
+	MemoryContext old;
+	int			i,
+				first;
+	int64		schedule_id;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (employee_plan == NULL)
+	{
+		Oid			argtypes[1] = {TEXTOID};
+		SPIPlanPtr	plan = SPI_prepare("SELECT tenant_id, team, timezone, schedule_id "
+									   "  FROM hrguard.employee "
+									   " WHERE employee_id OPERATOR(pg_catalog.=) $1",
+									   1, argtypes);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare the employee lookup: %s",
+				 SPI_result_code_string(SPI_result));
+		employee_plan = plan;
+	}
+	if (SPI_execute_plan(employee_plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "employee lookup failed");
+
+	emp->exists = (SPI_processed == 1);
+	if (!emp->exists)
+	{
+		SPI_finish();
+		return;
+	}
+	desc = SPI_tuptable->tupdesc;
+	tuple = SPI_tuptable->vals[0];
+	old = MemoryContextSwitchTo(cache->context);
+	emp->tenant_id = column_text(tuple, desc, 1);
+	emp->team = column_text(tuple, desc, 2);
+	emp->tz = timezone_or_error(column_text(tuple, desc, 3), "an employee");
+	schedule_id = column_int64(tuple, desc, 4, 0);
+	emp->schedule = schedule_id ? find_schedule(cache, schedule_id) : hrguard_default_schedule();
+	emp->tenant = tenant_index(cache, emp->tenant_id);
+
+	/* zones assigned to this employee by id */
+	first = cache->nassignments;
+	{
+		int			lo = 0,
+					hi = cache->nassignments;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (strcmp(cache->assignment_employee[mid], emp->employee_id) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		first = lo;
+	}
+	emp->nzones = 0;
+	emp->zones = palloc(sizeof(int) * 4);
+	for (i = first; i < cache->nassignments &&
+		 strcmp(cache->assignment_employee[i], emp->employee_id) == 0; i++)
+	{
+		if (cache->zones[cache->assignment_zone[i]].tenant != emp->tenant)
+			continue;
+		if (emp->nzones > 0 && emp->nzones % 4 == 0)
+			emp->zones = repalloc(emp->zones, sizeof(int) * (emp->nzones + 4));
+		emp->zones[emp->nzones++] = cache->assignment_zone[i];
+	}
+	emp->has_allowed_zone = emp->nzones > 0 ||
+		(emp->tenant >= 0 && cache->tenant_has_wide_zone[emp->tenant]) ||
+		(emp->team != NULL &&
+		 find_string(cache->team_keys, cache->nteam_keys,
+					 team_key(emp->tenant_id, emp->team)) >= 0);
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+}
+
+/*
+ * The cached employee, loaded on first use; exists is false for an unknown
+ * id.  Ids longer than the hash key cannot be employees' (the employee
+ * table limits them).
+ */
+HrguardEmployee *
+hrguard_cached_employee(HrguardZoneCache *cache, const char *employee_id)
+{
+	HrguardEmployee *emp;
+	bool		found;
+
+	if (strlen(employee_id) >= sizeof(emp->employee_id))
+		return NULL;
+	emp = hash_search(cache->employees, employee_id, HASH_ENTER, &found);
+	if (!found)
+	{
+		PG_TRY();
+		{
+			load_employee(cache, emp);
+		}
+		PG_CATCH();
+		{
+			hash_search(cache->employees, employee_id, HASH_REMOVE, NULL);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
+	return emp;
+}
+
+/* ---- lookups -------------------------------------------------------- */
+
+static void
+add_candidate(HrguardZoneCache *cache, HrguardCandidates *out, int zone)
+{
+	if (cache->seen[zone] == cache->seen_stamp)
+		return;
+	cache->seen[zone] = cache->seen_stamp;
+	if (out->n == out->capacity)
+	{
+		out->capacity = out->capacity ? out->capacity * 2 : 64;
+		out->zones = out->zones ?
+			repalloc(out->zones, sizeof(int) * out->capacity) :
+			MemoryContextAlloc(TopMemoryContext, sizeof(int) * out->capacity);
+	}
+	out->zones[out->n++] = zone;
+}
+
+static int
+find_cell(const HrguardZoneCache *cache, int64 key)
+{
+	return search_int64(cache->cell_keys, cache->ncells, sizeof(int64), 0, key);
+}
+
+/*
+ * Zones whose bounding box may come within margin_m of the point.  The
+ * caller still tests each one exactly.
+ */
+void
+hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
+						double margin_m, HrguardCandidates *out)
+{
+	double		dlon,
+				dlat;
+	int64		x0,
+				x1,
+				y0,
+				y1,
+				ix,
+				iy;
+	int			i;
+
+	out->n = 0;
+	if (++cache->seen_stamp == 0)
+	{
+		memset(cache->seen, 0, sizeof(uint32) * Max(cache->nzones, 1));
+		cache->seen_stamp = 1;
+	}
+
+	hrguard_degree_margin(lat, fmax(margin_m, 0.0), &dlon, &dlat);
+	x0 = (int64) floor((lon - dlon) / cache->cell);
+	x1 = (int64) floor((lon + dlon) / cache->cell);
+	y0 = (int64) floor((lat - dlat) / cache->cell);
+	y1 = (int64) floor((lat + dlat) / cache->cell);
+
+	if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_LOOKUP)
+	{
+		for (i = 0; i < cache->nzones; i++)
+			add_candidate(cache, out, i);
+	}
+	else
+	{
+		for (ix = x0; ix <= x1; ix++)
+			for (iy = y0; iy <= y1; iy++)
+			{
+				int			c = find_cell(cache, CELL_KEY(ix, iy));
+				int			k;
+
+				if (c < 0)
+					continue;
+				for (k = cache->cell_start[c]; k < cache->cell_start[c + 1]; k++)
+					add_candidate(cache, out, cache->cell_zones[k]);
+			}
+		for (i = 0; i < cache->nlarge; i++)
+			add_candidate(cache, out, cache->large_zones[i]);
+	}
+
+	/* keep only those whose box is within the margin */
+	{
+		int			kept = 0;
+
+		for (i = 0; i < out->n; i++)
+		{
+			const HrguardShape *s = &cache->zones[out->zones[i]].shape;
+
+			if (lon + dlon >= s->xmin && lon - dlon <= s->xmax &&
+				lat + dlat >= s->ymin && lat - dlat <= s->ymax)
+				out->zones[kept++] = out->zones[i];
+		}
+		out->n = kept;
+	}
+}
+
+/* Is an office, client or project zone assigned to the employee? */
+bool
+hrguard_zone_allowed_for(const HrguardZoneCache *cache, int z,
+						 const HrguardEmployee *employee)
+{
+	const HrguardZone *zone = &cache->zones[z];
+	int			i;
+
+	if (ZONE_KIND_IS_WATCHED(zone->kind) || zone->tenant != employee->tenant)
+		return false;
+	if (zone->tenant_wide)
+		return true;
+	if (employee->team != NULL)
+		for (i = 0; i < zone->nteams; i++)
+			if (strcmp(zone->teams[i], employee->team) == 0)
+				return true;
+	return bsearch(&z, employee->zones, employee->nzones, sizeof(int), compare_ints) != NULL;
+}
+
+/* Does the zone exist at that moment (its validity range)? */
+bool
+hrguard_zone_in_force(const HrguardZone *zone, TimestampTz at)
+{
+	if (zone->has_valid_from &&
+		(zone->valid_from_inc ? at < zone->valid_from : at <= zone->valid_from))
+		return false;
+	if (zone->has_valid_to &&
+		(zone->valid_to_inc ? at > zone->valid_to : at >= zone->valid_to))
+		return false;
+	return true;
+}
