@@ -22,7 +22,11 @@ SQL_MODULES	= \
 	src/sql/datum.sql \
 	src/sql/schedule.sql \
 	src/sql/zone.sql \
-	src/sql/zone_cache.sql
+	src/sql/zone_cache.sql \
+	src/sql/punch.sql \
+	src/sql/competitor.sql \
+	src/sql/alert_delivery.sql \
+	src/sql/views.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

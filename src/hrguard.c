@@ -16,11 +16,16 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "hrguard.h"
 #include "zone_cache.h"
@@ -28,6 +33,20 @@
 PG_MODULE_MAGIC;
 
 char	   *hrguard_default_timezone = NULL;
+int			hrguard_notify_mode = HRGUARD_NOTIFY_COMMIT;
+double		hrguard_default_accuracy_m = 0.0;
+double		hrguard_max_speed_kmh = 150.0;
+double		hrguard_min_travel_m = 2000.0;
+int			hrguard_risk_lookback_days = 90;
+int			hrguard_competitor_pattern_days = 3;
+int			hrguard_competitor_pattern_window_days = 7;
+
+static const struct config_enum_entry notify_mode_options[] = {
+	{"commit", HRGUARD_NOTIFY_COMMIT, false},
+	{"relay", HRGUARD_NOTIFY_RELAY, false},
+	{"off", HRGUARD_NOTIFY_OFF, false},
+	{NULL, 0, false}
+};
 
 /* One row of hrguard.settings(): the settings this module defines. */
 typedef struct HrguardSetting
@@ -39,6 +58,20 @@ typedef struct HrguardSetting
 static const HrguardSetting hrguard_settings_list[] = {
 	{"hrguard.default_timezone",
 	"Time zone of employees and zones that do not name their own."},
+	{"hrguard.notify_mode",
+	"How alerts reach LISTEN hrguard_alert: commit, relay or off."},
+	{"hrguard.default_accuracy_m",
+	"Accuracy in metres assumed for punches that report none."},
+	{"hrguard.max_speed_kmh",
+	"Speed between two punches above which travel is impossible."},
+	{"hrguard.min_travel_m",
+	"Distance between two punches below which speed is not judged."},
+	{"hrguard.risk_lookback_days",
+	"Days of an employee's history searched for repeated positions and known devices."},
+	{"hrguard.competitor_pattern_days",
+	"Working days inside a competitor zone that make a pattern."},
+	{"hrguard.competitor_pattern_window_days",
+	"Length in days of the window in which those days must fall."},
 };
 
 void		_PG_init(void);
@@ -77,6 +110,38 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_timezone_name, NULL, NULL);
+
+	DefineCustomEnumVariable("hrguard.notify_mode",
+							 hrguard_settings_list[1].description,
+							 "commit: NOTIFY from the inserting transaction (delivered at commit); "
+							 "relay: hrguard.relay_alerts() or the relay worker notifies; "
+							 "off: no NOTIFY (alerts are rows only).",
+							 &hrguard_notify_mode, HRGUARD_NOTIFY_COMMIT, notify_mode_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("hrguard.default_accuracy_m",
+							 hrguard_settings_list[2].description, NULL,
+							 &hrguard_default_accuracy_m, 0.0, 0.0, 10000.0,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("hrguard.max_speed_kmh",
+							 hrguard_settings_list[3].description, NULL,
+							 &hrguard_max_speed_kmh, 150.0, 1.0, 100000.0,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("hrguard.min_travel_m",
+							 hrguard_settings_list[4].description, NULL,
+							 &hrguard_min_travel_m, 2000.0, 0.0, 1000000.0,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("hrguard.risk_lookback_days",
+							hrguard_settings_list[5].description, NULL,
+							&hrguard_risk_lookback_days, 90, 1, 3660,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("hrguard.competitor_pattern_days",
+							hrguard_settings_list[6].description, NULL,
+							&hrguard_competitor_pattern_days, 3, 1, 366,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("hrguard.competitor_pattern_window_days",
+							hrguard_settings_list[7].description, NULL,
+							&hrguard_competitor_pattern_window_days, 7, 1, 366,
+							PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("hrguard");
 
@@ -144,4 +209,39 @@ hrguard_settings(PG_FUNCTION_ARGS)
 	}
 
 	return (Datum) 0;
+}
+
+/*
+ * Run the following SPI work as the owner of hrguard's tables, so that an
+ * application that may only insert punches needs no rights on alerts or
+ * zones, and so that nothing it set up (search_path, temporary objects)
+ * can reach into that work.
+ */
+void
+hrguard_become_owner(Oid owner, HrguardSavedUser *saved)
+{
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	SetUserIdAndSecContext(owner, saved->sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+void
+hrguard_restore_user(const HrguardSavedUser *saved)
+{
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
+}
+
+/* Owner of a relation. */
+Oid
+hrguard_relation_owner(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
 }

@@ -20,8 +20,35 @@
 
 #include "geo.h"
 
+typedef enum HrguardNotifyMode
+{
+	HRGUARD_NOTIFY_COMMIT,
+	HRGUARD_NOTIFY_RELAY,
+	HRGUARD_NOTIFY_OFF
+} HrguardNotifyMode;
+
+#define HRGUARD_ALERT_CHANNEL "hrguard_alert"
+
 /* settings (hrguard.*), defined in hrguard.c */
 extern char *hrguard_default_timezone;
+extern int	hrguard_notify_mode;
+extern double hrguard_default_accuracy_m;
+extern double hrguard_max_speed_kmh;
+extern double hrguard_min_travel_m;
+extern int	hrguard_risk_lookback_days;
+extern int	hrguard_competitor_pattern_days;
+extern int	hrguard_competitor_pattern_window_days;
+
+/* hrguard.c: running internal work as the owner of hrguard's tables */
+typedef struct HrguardSavedUser
+{
+	Oid			userid;
+	int			sec_context;
+} HrguardSavedUser;
+
+extern void hrguard_become_owner(Oid owner, HrguardSavedUser *saved);
+extern void hrguard_restore_user(const HrguardSavedUser *saved);
+extern Oid	hrguard_relation_owner(Oid relid);
 
 /* datum.c */
 extern void hrguard_check_lat_lon(double lat, double lon, const char *what);

@@ -57,6 +57,7 @@ static const char *const watched_table_names[] = {
 static HrguardZoneCache *zone_cache = NULL;
 static bool zone_cache_stale = true;
 static Oid	watched_relids[NWATCHED];
+static Oid	tables_owner = InvalidOid;
 static SPIPlanPtr employee_plan = NULL;
 
 static void
@@ -666,6 +667,18 @@ resolve_watched_relids(void)
 
 	for (i = 0; i < (int) NWATCHED; i++)
 		watched_relids[i] = get_relname_relid(watched_table_names[i], nsp);
+	if (!OidIsValid(watched_relids[0]))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("hrguard is not installed in this database")));
+	tables_owner = hrguard_relation_owner(watched_relids[0]);
+}
+
+/* The role that owns hrguard's tables (valid once a cache was built). */
+Oid
+hrguard_tables_owner(void)
+{
+	return tables_owner;
 }
 
 static HrguardZoneCache *
@@ -722,7 +735,11 @@ hrguard_zone_cache(void)
 	zone_cache_stale = false;
 	PG_TRY();
 	{
+		HrguardSavedUser saved;
+
+		hrguard_become_owner(tables_owner, &saved);
 		zone_cache = build_cache();
+		hrguard_restore_user(&saved);
 	}
 	PG_CATCH();
 	{
@@ -835,7 +852,11 @@ hrguard_cached_employee(HrguardZoneCache *cache, const char *employee_id)
 	{
 		PG_TRY();
 		{
+			HrguardSavedUser saved;
+
+			hrguard_become_owner(tables_owner, &saved);
 			load_employee(cache, emp);
+			hrguard_restore_user(&saved);
 		}
 		PG_CATCH();
 		{

@@ -112,6 +112,7 @@ typedef struct HrguardCandidates
 } HrguardCandidates;
 
 extern HrguardZoneCache *hrguard_zone_cache(void);
+extern Oid	hrguard_tables_owner(void);
 extern void hrguard_zone_cache_invalidate(void);
 extern void hrguard_zone_cache_register(void);
 extern HrguardEmployee *hrguard_cached_employee(HrguardZoneCache *cache,

@@ -1,0 +1,141 @@
+-- punch: validation, normalisation, classification, risk features and the
+-- alerts a punch raises, with their reasons; the alert views.
+\set VERBOSITY terse
+SET client_min_messages = warning;
+SET timezone = 'Asia/Shanghai';
+SET datestyle = 'ISO, YMD';
+
+INSERT INTO hrguard.employee (employee_id, display_name, team) VALUES
+	('P1', 'Li Lei', 'east'), ('P2', 'Han Meimei', 'east');
+INSERT INTO hrguard.zone (name, kind, geom, bssids)
+VALUES ('office', 'office', ST_GeomFromText('POLYGON((121.50 31.23, 121.51 31.23, 121.51 31.24, 121.50 31.24, 121.50 31.23))', 4326),
+		'{aa:aa:aa:aa:aa:01}');
+INSERT INTO hrguard.zone (name, kind, center, radius_m)
+VALUES ('rival co', 'competitor', ST_SetSRID(ST_MakePoint(121.47, 31.22), 4326), 200);
+INSERT INTO hrguard.zone_assignment (zone_id, team) SELECT zone_id, 'east' FROM hrguard.zone WHERE name = 'office';
+
+-- a WGS-84 punch in the office; a GCJ-02 (DingTalk) punch converted
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id, wifi_bssid, source, source_record_id)
+VALUES ('P1', '2026-11-23 08:58', 31.235, 121.505, 'phone-1', 'AA-AA-AA-AA-AA-01', 'api', 'r1');
+INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, accuracy_m, device_id, source, source_record_id)
+VALUES ('P2', '2026-11-23 09:01', 31.2370, 121.5095, 'gcj02', 15, 'phone-2', 'dingtalk', 'dt-1');
+SELECT punch_id, employee_id, round(lat::numeric, 6) AS lat, round(lon::numeric, 6) AS lon,
+	   raw_lat, raw_lon, raw_crs, verdict, off_hours, wifi_bssid, risk, alert_kinds
+  FROM hrguard.punch ORDER BY punch_id;
+
+-- the same DingTalk record again: ON CONFLICT skips it and raises nothing
+INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, source, source_record_id)
+VALUES ('P2', '2026-11-23 09:01', 31.0, 121.0, 'gcj02', 'dingtalk', 'dt-1')
+ON CONFLICT DO NOTHING;
+SELECT count(*) AS punches, (SELECT count(*) FROM hrguard.alert) AS alerts FROM hrguard.punch;
+
+-- P1 goes to the competitor, then a punch 80 km away five minutes later
+-- from a new phone, then the competitor again at night with the very same
+-- coordinates, then a position right at the office's edge
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id, check_type)
+VALUES ('P1', '2026-11-23 09:40', 31.22, 121.47, 'phone-1', 'visit');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P1', '2026-11-23 09:45', 31.9, 121.47, 'phone-X');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P1', '2026-11-24 21:30', 31.22, 121.47, 'phone-1');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, device_id)
+VALUES ('P1', '2026-11-25 09:00', 31.2301, 121.505, 30, 'phone-1');
+-- in the office, but on a Wi-Fi the office does not have, and the app
+-- itself flagged a mock location
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id, wifi_bssid, vendor_flags)
+VALUES ('P1', '2026-11-25 14:00', 31.236, 121.506, 'phone-1', 'bb:bb:bb:bb:bb:02', '{"mock": true}');
+-- no location at all, and (0, 0) from an app without a fix
+INSERT INTO hrguard.punch (employee_id, punched_at, device_id) VALUES ('P2', '2026-11-25 09:00', 'phone-2');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES ('P2', '2026-11-25 09:05', 0, 0, 'phone-2');
+
+SELECT punch_id, employee_id, punched_at, verdict, zone_id IS NOT NULL AS near_zone,
+	   watched_zone_id IS NOT NULL AS at_watched, off_hours, risk, alert_kinds
+  FROM hrguard.punch WHERE punch_id > 2 ORDER BY punch_id;
+
+SELECT alert_id, employee_id, kind, severity, punch_id, reasons
+  FROM hrguard.alert ORDER BY alert_id;
+
+-- invalid punches, one statement each, each followed by its SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('nobody', '2026-11-23 10:00', 31.2, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P1', '2026-11-23 10:00', 91, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P1', '2026-11-23 10:00', 31.2, -181);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P1', '2026-11-23 10:00', 'NaN', 121.4);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P1', '2026-11-23 10:00', 31.2, 'Infinity');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat) VALUES ('P1', '2026-11-23 10:00', 31.2);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, raw_lat, raw_lon, raw_crs) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, 31.2, 121.4, 'gcj02');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, raw_crs) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, 'gcj02');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, 'mars');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, raw_crs) VALUES ('P1', '2026-11-23 10:00', 'gcj02');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, -1);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, 'NaN');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P1', '2999-01-01 00:00', 31.2, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P1', 'infinity', 31.2, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P1', NULL, 31.2, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, check_type) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, 'lunch');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, wifi_bssid) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, 'office-wifi');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, vendor_flags) VALUES ('P1', '2026-11-23 10:00', 31.2, 121.4, '[true]');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, source, source_record_id) VALUES ('P2', '2026-11-23 10:00', 31.2, 121.4, 'dingtalk', 'dt-1');
+\echo :LAST_ERROR_SQLSTATE
+-- 10 minutes ahead of the clock is the limit
+BEGIN;
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('P2', pg_catalog.now() + interval '9 minutes');
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('P2', pg_catalog.now() + interval '11 minutes');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+
+-- a statement with one bad row writes no punch and no alert
+SELECT count(*) AS punches_before, (SELECT count(*) FROM hrguard.alert) AS alerts_before FROM hrguard.punch;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon)
+VALUES ('P2', '2026-11-26 10:00', 31.22, 121.47), ('P2', '2026-11-26 10:05', 95, 121.47);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS punches_after, (SELECT count(*) FROM hrguard.alert) AS alerts_after FROM hrguard.punch;
+
+-- punches are facts: no UPDATE; an employee with punches stays
+UPDATE hrguard.punch SET lat = 0 WHERE punch_id = 1;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM hrguard.employee WHERE employee_id = 'P1';
+\echo :LAST_ERROR_SQLSTATE
+UPDATE hrguard.employee SET employee_id = 'P1-renamed' WHERE employee_id = 'P1';
+\echo :LAST_ERROR_SQLSTATE
+
+-- a multi-row statement sees its own earlier rows: speed and repeats
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P2', '2026-11-26 09:00', 31.235, 121.505, 'phone-2'),
+	   ('P2', '2026-11-26 09:10', 30.5, 121.0, 'phone-2'),
+	   ('P2', '2026-11-27 09:00', 30.5, 121.0, 'phone-9');
+SELECT punched_at, verdict, risk, alert_kinds FROM hrguard.punch
+ WHERE employee_id = 'P2' AND punched_at >= '2026-11-26' AND punched_at < '2026-11-28'
+ ORDER BY punched_at;
+
+-- the views
+SELECT alert_id, employee_id, display_name, kind, severity, status
+  FROM hrguard.open_alerts ORDER BY alert_id;
+SELECT employee_id, alerts, priority, alert, watch, outside_zone, competitor_zone,
+	   competitor_pattern, off_hours, impossible_travel, spoof_suspected
+  FROM hrguard.employee_risk ORDER BY employee_id;
+SELECT employee_id, zone_name, iso_week, days, punches, visit_days
+  FROM hrguard.competitor_visits ORDER BY employee_id, iso_week;
+UPDATE hrguard.alert SET status = 'dismissed' WHERE kind = 'off_hours';
+SELECT count(*) AS open_off_hours FROM hrguard.open_alerts WHERE kind = 'off_hours';
+UPDATE hrguard.alert SET status = 'closed' WHERE alert_id = 1;
+\echo :LAST_ERROR_SQLSTATE

@@ -1,0 +1,367 @@
+/*-------------------------------------------------------------------------
+ *
+ * alert.c
+ *	  Raising alerts: the AFTER trigger on punches, the NOTIFY payload,
+ *	  and the relay that notifies committed alerts in transaction order.
+ *
+ * Alerts are rows first.  The punch trigger (punch.c) decides which kinds a
+ * punch deserves; this AFTER trigger, which runs only for rows really
+ * stored, inserts them with their reasons, feeds the competitor_pattern
+ * rule, and, in notify_mode "commit", queues NOTIFY hrguard_alert (delivered
+ * when the transaction commits, never on rollback).
+ *
+ * In notify_mode "relay" nothing is sent by the inserting transaction.
+ * hrguard.relay_alerts() sends the same payloads later: every transaction
+ * older than its snapshot's xmin has finished, so the alerts with
+ * xid < xmin are final and can be sent in (xid, alert_id) order; the
+ * position reached is stored in hrguard.relay_state in the same transaction
+ * as the notifications, so none is lost or sent twice, across restarts too.
+ *
+ * IDENTIFICATION
+ *	  src/alert.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/async.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "classify.h"
+#include "hrguard.h"
+#include "punch.h"
+
+static SPIPlanPtr insert_alert_plan = NULL;
+static SPIPlanPtr competitor_visit_plan = NULL;
+
+static SPIPlanPtr
+prepare_kept(const char *query, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
+
+	if (plan == NULL || SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not prepare \"%s\": %s", query,
+			 SPI_result_code_string(SPI_result));
+	return plan;
+}
+
+/*
+ * The NOTIFY payload of an alert: ids and labels only, since every role
+ * that can connect can LISTEN.
+ */
+static void
+alert_payload(StringInfo payload, int64 alert_id, const char *employee_id,
+			  const char *kind, const char *severity)
+{
+	appendStringInfo(payload, "{\"alert_id\":" INT64_FORMAT ",\"employee_id\":", alert_id);
+	escape_json(payload, employee_id);
+	appendStringInfoString(payload, ",\"kind\":");
+	escape_json(payload, kind);
+	appendStringInfoString(payload, ",\"severity\":");
+	escape_json(payload, severity);
+	appendStringInfoChar(payload, '}');
+}
+
+static void
+notify_alert(int64 alert_id, const char *employee_id, const char *kind, const char *severity)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	alert_payload(&payload, alert_id, employee_id, kind, severity);
+	Async_Notify(HRGUARD_ALERT_CHANNEL, payload.data);
+	pfree(payload.data);
+}
+
+/* hrguard.alert_payload(alert_id, employee_id, kind, severity) */
+PG_FUNCTION_INFO_V1(hrguard_alert_payload);
+Datum
+hrguard_alert_payload(PG_FUNCTION_ARGS)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	alert_payload(&payload, PG_GETARG_INT64(0), text_to_cstring(PG_GETARG_TEXT_PP(1)),
+				  text_to_cstring(PG_GETARG_TEXT_PP(2)), text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(payload.data, payload.len));
+}
+
+static int64
+insert_alert(const char *employee_id, const char *kind, const char *severity,
+			 TimestampTz at, const char *reasons, int64 punch_id, int64 zone_id)
+{
+	Datum		args[8];
+	char		nulls[8] = "        ";
+	bool		isnull;
+	int64		alert_id;
+
+	if (insert_alert_plan == NULL)
+	{
+		Oid			types[8] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID, BOOLOID};
+
+		insert_alert_plan = prepare_kept(
+			"INSERT INTO hrguard.alert (employee_id, kind, severity, occurred_at, reasons, "
+			"                           punch_id, zone_id, notified) "
+			"VALUES ($1, $2, $3, $4, $5::pg_catalog.jsonb, $6, $7, $8) RETURNING alert_id",
+			8, types);
+	}
+	args[0] = CStringGetTextDatum(employee_id);
+	args[1] = CStringGetTextDatum(kind);
+	args[2] = CStringGetTextDatum(severity);
+	args[3] = TimestampTzGetDatum(at);
+	args[4] = CStringGetTextDatum(reasons);
+	args[5] = Int64GetDatum(punch_id);
+	args[6] = Int64GetDatum(zone_id);
+	args[7] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+	if (zone_id == 0)
+		nulls[6] = 'n';
+	if (SPI_execute_plan(insert_alert_plan, args, nulls, false, 1) != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "could not insert an alert");
+	alert_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
+		notify_alert(alert_id, employee_id, kind, severity);
+	return alert_id;
+}
+
+/* the competitor_pattern rule (competitor.sql), for a competitor visit */
+static void
+note_competitor_visit(const char *employee_id, const HrguardZone *zone, DateADT day,
+					  TimestampTz at, int64 punch_id)
+{
+	Datum		args[9];
+	bool		isnull;
+	Datum		alert;
+
+	if (competitor_visit_plan == NULL)
+	{
+		Oid			types[9] = {TEXTOID, INT8OID, TEXTOID, DATEOID, TIMESTAMPTZOID, INT8OID,
+		INT4OID, INT4OID, BOOLOID};
+
+		competitor_visit_plan = prepare_kept(
+			"SELECT hrguard.note_competitor_visit($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, types);
+	}
+	args[0] = CStringGetTextDatum(employee_id);
+	args[1] = Int64GetDatum(zone->zone_id);
+	args[2] = CStringGetTextDatum(zone->name);
+	args[3] = DateADTGetDatum(day);
+	args[4] = TimestampTzGetDatum(at);
+	args[5] = Int64GetDatum(punch_id);
+	args[6] = Int32GetDatum(hrguard_competitor_pattern_days);
+	args[7] = Int32GetDatum(hrguard_competitor_pattern_window_days);
+	args[8] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+	if (SPI_execute_plan(competitor_visit_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not record a competitor visit");
+	alert = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull && hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
+		notify_alert(DatumGetInt64(alert), employee_id, "competitor_pattern", "priority");
+}
+
+static bool
+jsonb_has_key(Jsonb *jb, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	return findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k) != NULL;
+}
+
+static void
+append_key(StringInfo buf, const char *key)
+{
+	appendStringInfoChar(buf, ',');
+	escape_json(buf, key);
+	appendStringInfoChar(buf, ':');
+}
+
+static void
+append_zone(StringInfo buf, const char *key, const HrguardZone *zone, double signed_distance)
+{
+	append_key(buf, key);
+	appendStringInfo(buf, "{\"zone_id\":" INT64_FORMAT ",\"name\":", zone->zone_id);
+	escape_json(buf, zone->name);
+	appendStringInfoString(buf, ",\"kind\":");
+	escape_json(buf, hrguard_zone_kind_name(zone->kind));
+	appendStringInfo(buf, ",\"distance_to_edge_m\":%.1f,\"inside\":%s}",
+					 fabs(signed_distance), signed_distance >= 0 ? "true" : "false");
+}
+
+static const char *
+day_type(const HrguardWindowMatch *work)
+{
+	if (work->day_isodow < 0)
+		return "holiday";
+	if (work->day_isodow != hrguard_isodow(work->local_day))
+		return "make-up working day";
+	return "ordinary day";
+}
+
+PG_FUNCTION_INFO_V1(hrguard_punch_raise_alerts);
+Datum
+hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	HeapTuple	tuple;
+	int			attnum[PC_COUNT];
+	bool		isnull;
+	int64		punch_id;
+	char	   *employee_id;
+	TimestampTz at;
+	bool		located;
+	double		lat = 0,
+				lon = 0,
+				accuracy;
+	Jsonb	   *risk;
+	Datum	   *kinds;
+	bool	   *kind_nulls;
+	int			nkinds,
+				i;
+	HrguardZoneCache *cache;
+	HrguardEmployee *employee;
+	HrguardWindowMatch work;
+	int			zone = -1,
+				watched = -1;
+	StringInfoData common;
+	HrguardSavedUser saved;
+	Datum		d;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("hrguard_punch_raise_alerts must be an AFTER INSERT row trigger")));
+
+	desc = RelationGetDescr(trigdata->tg_relation);
+	tuple = trigdata->tg_trigtuple;
+	hrguard_punch_attnums(desc, attnum);
+
+	d = heap_getattr(tuple, attnum[PC_ALERT_KINDS], desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(NULL);
+	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+					  &kinds, &kind_nulls, &nkinds);
+
+	punch_id = DatumGetInt64(heap_getattr(tuple, attnum[PC_PUNCH_ID], desc, &isnull));
+	employee_id = TextDatumGetCString(heap_getattr(tuple, attnum[PC_EMPLOYEE_ID], desc, &isnull));
+	at = DatumGetTimestampTz(heap_getattr(tuple, attnum[PC_PUNCHED_AT], desc, &isnull));
+	d = heap_getattr(tuple, attnum[PC_LAT], desc, &isnull);
+	located = !isnull;
+	if (located)
+	{
+		lat = DatumGetFloat8(d);
+		lon = DatumGetFloat8(heap_getattr(tuple, attnum[PC_LON], desc, &isnull));
+	}
+	d = heap_getattr(tuple, attnum[PC_ACCURACY], desc, &isnull);
+	accuracy = isnull ? hrguard_default_accuracy_m : DatumGetFloat8(d);
+	risk = DatumGetJsonbP(heap_getattr(tuple, attnum[PC_RISK], desc, &isnull));
+
+	cache = hrguard_zone_cache();
+	employee = hrguard_employee_or_error(cache, employee_id);
+	hrguard_schedule_match(employee->schedule, employee->tz, &cache->calendar,
+						   employee->tenant, at, &work);
+	d = heap_getattr(tuple, attnum[PC_ZONE_ID], desc, &isnull);
+	if (!isnull)
+		zone = hrguard_zone_index(cache, DatumGetInt64(d));
+	d = heap_getattr(tuple, attnum[PC_WATCHED_ZONE_ID], desc, &isnull);
+	if (!isnull)
+		watched = hrguard_zone_index(cache, DatumGetInt64(d));
+
+	/* what every reason starts with */
+	initStringInfo(&common);
+	appendStringInfo(&common, "{\"punch_id\":" INT64_FORMAT ",\"punched_at\":", punch_id);
+	escape_json(&common, timestamptz_to_str(at));
+	append_key(&common, "local_time");
+	escape_json(&common, DatumGetCString(DirectFunctionCall1(timestamp_out,
+															 TimestampGetDatum(hrguard_match_local_timestamp(&work)))));
+	if (located)
+		appendStringInfo(&common, ",\"lat\":%.7f,\"lon\":%.7f,\"accuracy_m\":%g", lat, lon, accuracy);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_tables_owner(), &saved);
+
+	for (i = 0; i < nkinds; i++)
+	{
+		char	   *kind = TextDatumGetCString(kinds[i]);
+		const char *severity = "alert";
+		StringInfoData reasons;
+		int64		zone_id = 0;
+
+		initStringInfo(&reasons);
+		appendBinaryStringInfo(&reasons, common.data, common.len);
+
+		if (strcmp(kind, "outside_zone") == 0)
+		{
+			append_key(&reasons, "verdict");
+			escape_json(&reasons, "outside");
+			if (zone >= 0)
+			{
+				append_zone(&reasons, "nearest_zone", &cache->zones[zone],
+							hrguard_zone_signed_distance(cache, zone, lat, lon));
+				zone_id = cache->zones[zone].zone_id;
+			}
+			else
+				appendStringInfo(&reasons, ",\"nearest_zone\":null,\"searched_m\":%g",
+								 HRGUARD_NEAREST_ZONE_SEARCH_M);
+		}
+		else if (strcmp(kind, "competitor_zone") == 0 && watched >= 0)
+		{
+			const HrguardZone *w = &cache->zones[watched];
+
+			append_zone(&reasons, "zone", w, hrguard_zone_signed_distance(cache, watched, lat, lon));
+			appendStringInfo(&reasons, ",\"in_working_hours\":%s", work.open ? "true" : "false");
+			zone_id = w->zone_id;
+			severity = (w->kind == ZONE_COMPETITOR && !work.open) ? "watch" : "alert";
+		}
+		else if (strcmp(kind, "off_hours") == 0)
+		{
+			severity = "watch";
+			append_key(&reasons, "timezone");
+			escape_json(&reasons, pg_get_timezone_name(employee->schedule->tz ?
+														employee->schedule->tz : employee->tz));
+			appendStringInfo(&reasons, ",\"schedule_id\":");
+			if (employee->schedule->schedule_id != 0)
+				appendStringInfo(&reasons, INT64_FORMAT, employee->schedule->schedule_id);
+			else
+				appendStringInfoString(&reasons, "null,\"schedule\":\"Monday to Friday 09:00-18:00\"");
+			append_key(&reasons, "day");
+			escape_json(&reasons, day_type(&work));
+		}
+		else
+		{
+			/* impossible_travel, spoof_suspected: the risk features say why */
+			if (strcmp(kind, "spoof_suspected") == 0 &&
+				!jsonb_has_key(risk, "repeated_coordinates") &&
+				!jsonb_has_key(risk, "vendor_mock_location"))
+				severity = "watch";
+			append_key(&reasons, "risk");
+			appendStringInfoString(&reasons, JsonbToCString(NULL, &risk->root, VARSIZE(risk)));
+		}
+		appendStringInfoChar(&reasons, '}');
+
+		insert_alert(employee_id, kind, severity, at, reasons.data, punch_id, zone_id);
+
+		if (strcmp(kind, "competitor_zone") == 0 && watched >= 0 &&
+			cache->zones[watched].kind == ZONE_COMPETITOR && work.open)
+			note_competitor_visit(employee_id, &cache->zones[watched], work.local_day, at, punch_id);
+	}
+
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}

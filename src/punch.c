@@ -1,0 +1,670 @@
+/*-------------------------------------------------------------------------
+ *
+ * punch.c
+ *	  The punch trigger: validate, normalise, classify and score each
+ *	  attendance punch before it is stored.
+ *
+ * For every inserted row this BEFORE trigger
+ *	- rejects what cannot be a punch (unknown employee, impossible
+ *	  coordinates, unknown datum, negative accuracy, a time in the future);
+ *	- fills lat/lon (WGS-84) from raw_lat/raw_lon/raw_crs, or the raw
+ *	  columns from lat/lon, and treats (0, 0) as "no location";
+ *	- classifies the position against the zone cache and the employee's
+ *	  working windows;
+ *	- compares the punch with the employee's earlier ones: implied speed,
+ *	  the same coordinates on another day, a device never seen, and checks
+ *	  the Wi-Fi BSSID and the source app's own verdicts;
+ *	- writes the verdict, the zones, the risk features and the kinds of
+ *	  alert the punch deserves into the row.
+ * The alerts themselves are inserted by the AFTER trigger (alert.c), so a
+ * row that is not stored (ON CONFLICT DO NOTHING) raises nothing.
+ *
+ * Earlier punches of the same statement are invisible to queries, so the
+ * trigger also remembers, per statement, each employee's latest punch and
+ * the positions and devices seen so far.
+ *
+ * IDENTIFICATION
+ *	  src/punch.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "classify.h"
+#include "hrguard.h"
+#include "punch.h"
+
+/* how far in the future a punch may claim to be */
+#define FUTURE_TOLERANCE_US (INT64CONST(10) * USECS_PER_MINUTE)
+
+static const char *const punch_column_names[PC_COUNT] = {
+	"punch_id", "employee_id", "punched_at", "lat", "lon", "accuracy_m",
+	"raw_lat", "raw_lon", "raw_crs", "device_id", "wifi_bssid", "vendor_flags",
+	"verdict", "zone_id", "watched_zone_id", "off_hours", "risk", "alert_kinds"
+};
+
+/* what the statement remembers of one employee */
+typedef struct StatementEmployee
+{
+	char		employee_id[NAMEDATALEN * 2];	/* hash key */
+	bool		has_previous;
+	TimestampTz previous_at;
+	bool		previous_located;
+	double		previous_lat;
+	double		previous_lon;
+} StatementEmployee;
+
+/* a raw position or a device seen earlier in the statement */
+typedef struct StatementSighting
+{
+	uint64		employee_hash;
+	uint64		what_hash;		/* hash of (raw_lat, raw_lon) or of device_id */
+	bool		is_device;
+	DateADT		day;			/* positions: the local day it was seen */
+	bool		several_days;
+} StatementSighting;
+
+typedef struct PunchStatementState
+{
+	int			attnum[PC_COUNT];
+	TimestampTz latest_allowed;
+	HTAB	   *employees;
+	HTAB	   *sightings;
+} PunchStatementState;
+
+static SPIPlanPtr history_plan = NULL;
+
+/* ---- helpers shared with the AFTER trigger -------------------------- */
+
+void
+hrguard_punch_attnums(TupleDesc desc, int *attnum)
+{
+	int			c;
+
+	for (c = 0; c < PC_COUNT; c++)
+	{
+		attnum[c] = SPI_fnumber(desc, punch_column_names[c]);
+		if (attnum[c] <= 0)
+			elog(ERROR, "punch table has no column \"%s\"", punch_column_names[c]);
+	}
+}
+
+static PunchStatementState *
+statement_state(FunctionCallInfo fcinfo, TupleDesc desc)
+{
+	PunchStatementState *state = fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+	HASHCTL		hctl;
+
+	if (state != NULL)
+		return state;
+
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	state = palloc0(sizeof(PunchStatementState));
+	hrguard_punch_attnums(desc, state->attnum);
+	state->latest_allowed = GetCurrentStatementStartTimestamp() + FUTURE_TOLERANCE_US;
+
+	hctl.keysize = sizeof(((StatementEmployee *) NULL)->employee_id);
+	hctl.entrysize = sizeof(StatementEmployee);
+	hctl.hcxt = fcinfo->flinfo->fn_mcxt;
+	state->employees = hash_create("hrguard statement employees", 256, &hctl,
+								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	hctl.keysize = offsetof(StatementSighting, day);
+	hctl.entrysize = sizeof(StatementSighting);
+	state->sightings = hash_create("hrguard statement sightings", 1024, &hctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = state;
+	return state;
+}
+
+static uint64
+hash_string(const char *s)
+{
+	return hash_bytes_extended((const unsigned char *) s, strlen(s), 0);
+}
+
+static uint64
+hash_position(double lat, double lon)
+{
+	double		pair[2] = {lat, lon};
+
+	return hash_bytes_extended((const unsigned char *) pair, sizeof(pair), 1);
+}
+
+static StatementSighting *
+find_sighting(PunchStatementState *state, uint64 employee_hash, uint64 what_hash,
+			  bool is_device, bool enter, bool *found)
+{
+	StatementSighting key;
+
+	memset(&key, 0, sizeof(key));
+	key.employee_hash = employee_hash;
+	key.what_hash = what_hash;
+	key.is_device = is_device;
+	return hash_search(state->sightings, &key, enter ? HASH_ENTER : HASH_FIND, found);
+}
+
+/* ---- validation ----------------------------------------------------- */
+
+static double
+float8_column(HeapTuple tuple, TupleDesc desc, int attnum, bool *isnull)
+{
+	Datum		d = heap_getattr(tuple, attnum, desc, isnull);
+
+	return *isnull ? 0.0 : DatumGetFloat8(d);
+}
+
+typedef enum PunchPosition
+{
+	POSITION_NONE,				/* no coordinates given */
+	POSITION_ZERO,				/* (0, 0): the app had no fix */
+	POSITION_KNOWN
+} PunchPosition;
+
+/*
+ * Work out the punch's position.  Fills the WGS-84 position and the raw
+ * position with its datum.
+ */
+static PunchPosition
+normalise_position(HeapTuple tuple, TupleDesc desc, const int *attnum,
+				   double *lat, double *lon, double *raw_lat, double *raw_lon,
+				   HrguardDatum *datum)
+{
+	bool		lat_null,
+				lon_null,
+				rlat_null,
+				rlon_null,
+				crs_null;
+	Datum		crs;
+
+	*lat = float8_column(tuple, desc, attnum[PC_LAT], &lat_null);
+	*lon = float8_column(tuple, desc, attnum[PC_LON], &lon_null);
+	*raw_lat = float8_column(tuple, desc, attnum[PC_RAW_LAT], &rlat_null);
+	*raw_lon = float8_column(tuple, desc, attnum[PC_RAW_LON], &rlon_null);
+	crs = heap_getattr(tuple, attnum[PC_RAW_CRS], desc, &crs_null);
+	*datum = crs_null ? HRGUARD_DATUM_WGS84 : hrguard_datum_or_error(TextDatumGetCString(crs));
+
+	if (lat_null != lon_null || rlat_null != rlon_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a punch needs both coordinates of a position or neither"),
+				 errdetail("Latitude and longitude come in pairs: lat with lon, raw_lat with raw_lon.")));
+	if (!lat_null && !rlat_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a punch gives its position either as lat/lon or as raw_lat/raw_lon"),
+				 errhint("Use lat/lon for WGS-84, or raw_lat/raw_lon with raw_crs for other datums.")));
+	if (!lat_null)
+	{
+		if (!crs_null && *datum != HRGUARD_DATUM_WGS84)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("lat/lon are WGS-84, but raw_crs says %s",
+							hrguard_datum_name(*datum)),
+					 errhint("Put %s coordinates in raw_lat/raw_lon.",
+							 hrguard_datum_name(*datum))));
+		*raw_lat = *lat;
+		*raw_lon = *lon;
+		*datum = HRGUARD_DATUM_WGS84;
+	}
+	else if (rlat_null)
+	{
+		if (!crs_null)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("raw_crs is given without raw_lat/raw_lon")));
+		return POSITION_NONE;
+	}
+	else if (crs_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("raw_lat/raw_lon need raw_crs"),
+				 errdetail("Coordinates must name their datum: wgs84, gcj02 or bd09."),
+				 errhint("DingTalk and WeCom report gcj02.")));
+
+	hrguard_check_lat_lon(*raw_lat, *raw_lon, "punch");
+	if (*raw_lat == 0.0 && *raw_lon == 0.0)
+		return POSITION_ZERO;	/* apps send (0, 0) when they have no fix */
+	hrguard_to_wgs84(*datum, *raw_lat, *raw_lon, lat, lon);
+	return POSITION_KNOWN;
+}
+
+/* ---- the employee's history ----------------------------------------- */
+
+typedef struct PunchHistory
+{
+	bool		has_previous;
+	TimestampTz previous_at;
+	bool		previous_located;
+	double		previous_lat;
+	double		previous_lon;
+	bool		repeated;		/* same raw position on another day */
+	bool		device_known;
+	bool		has_history;
+} PunchHistory;
+
+/*
+ * One query for what the table knows of the employee before this punch:
+ * the latest earlier punch, whether these raw coordinates were reported on
+ * another local day, and whether the device was seen, within the lookback.
+ */
+static void
+query_history(const char *employee_id, TimestampTz at, bool located,
+			  double raw_lat, double raw_lon, TimestampTz day_start,
+			  TimestampTz day_end, const char *device_id, PunchHistory *h)
+{
+	Datum		args[8];
+	char		nulls[8] = "        ";
+	TupleDesc	desc;
+	HeapTuple	tuple;
+	bool		isnull;
+	Datum		d;
+
+	if (history_plan == NULL)
+	{
+		Oid			types[8] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID,
+		TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TIMESTAMPTZOID};
+		SPIPlanPtr	plan = SPI_prepare(
+			"SELECT p.punched_at, p.lat, p.lon, "
+			"  EXISTS (SELECT FROM hrguard.punch r "
+			"           WHERE r.employee_id OPERATOR(pg_catalog.=) $1 "
+			"             AND r.raw_lat OPERATOR(pg_catalog.=) $3 "
+			"             AND r.raw_lon OPERATOR(pg_catalog.=) $4 "
+			"             AND r.punched_at OPERATOR(pg_catalog.>=) $8 "
+			"             AND (r.punched_at OPERATOR(pg_catalog.<) $5 "
+			"                  OR r.punched_at OPERATOR(pg_catalog.>=) $6)), "
+			"  EXISTS (SELECT FROM hrguard.punch d "
+			"           WHERE d.employee_id OPERATOR(pg_catalog.=) $1 "
+			"             AND d.device_id OPERATOR(pg_catalog.=) $7 "
+			"             AND d.device_id IS NOT NULL "
+			"             AND d.punched_at OPERATOR(pg_catalog.>=) $8), "
+			"  EXISTS (SELECT FROM hrguard.punch a "
+			"           WHERE a.employee_id OPERATOR(pg_catalog.=) $1 "
+			"             AND a.punched_at OPERATOR(pg_catalog.>=) $8) "
+			"  FROM (SELECT) AS one "
+			"  LEFT JOIN LATERAL (SELECT q.punched_at, q.lat, q.lon FROM hrguard.punch q "
+			"                      WHERE q.employee_id OPERATOR(pg_catalog.=) $1 "
+			"                        AND q.punched_at OPERATOR(pg_catalog.<=) $2 "
+			"                      ORDER BY q.punched_at DESC LIMIT 1) p ON true",
+			8, types);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare the punch history query: %s",
+				 SPI_result_code_string(SPI_result));
+		history_plan = plan;
+	}
+
+	args[0] = CStringGetTextDatum(employee_id);
+	args[1] = TimestampTzGetDatum(at);
+	args[2] = Float8GetDatum(raw_lat);
+	args[3] = Float8GetDatum(raw_lon);
+	args[4] = TimestampTzGetDatum(day_start);
+	args[5] = TimestampTzGetDatum(day_end);
+	args[6] = device_id ? CStringGetTextDatum(device_id) : (Datum) 0;
+	args[7] = TimestampTzGetDatum(at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY);
+	if (!located)
+		nulls[2] = nulls[3] = 'n';
+	if (device_id == NULL)
+		nulls[6] = 'n';
+
+	if (SPI_execute_plan(history_plan, args, nulls, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "punch history query failed");
+	desc = SPI_tuptable->tupdesc;
+	tuple = SPI_tuptable->vals[0];
+
+	d = SPI_getbinval(tuple, desc, 1, &isnull);
+	h->has_previous = !isnull;
+	h->previous_at = isnull ? 0 : DatumGetTimestampTz(d);
+	d = SPI_getbinval(tuple, desc, 2, &isnull);
+	h->previous_located = !isnull;
+	h->previous_lat = isnull ? 0.0 : DatumGetFloat8(d);
+	d = SPI_getbinval(tuple, desc, 3, &isnull);
+	h->previous_lon = isnull ? 0.0 : DatumGetFloat8(d);
+	h->repeated = DatumGetBool(SPI_getbinval(tuple, desc, 4, &isnull)) && !isnull;
+	h->device_known = DatumGetBool(SPI_getbinval(tuple, desc, 5, &isnull)) && !isnull;
+	h->has_history = DatumGetBool(SPI_getbinval(tuple, desc, 6, &isnull)) && !isnull;
+}
+
+/* ---- building the row ----------------------------------------------- */
+
+static void
+json_key(StringInfo buf, const char *key)
+{
+	if (buf->len > 1)
+		appendStringInfoChar(buf, ',');
+	escape_json(buf, key);
+	appendStringInfoChar(buf, ':');
+}
+
+static bool
+vendor_says_mock(Datum vendor_flags)
+{
+	Jsonb	   *jb = DatumGetJsonbP(vendor_flags);
+	JsonbValue	key;
+	JsonbValue *v;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("vendor_flags must be a JSON object")));
+	key.type = jbvString;
+	key.val.string.val = "mock";
+	key.val.string.len = 4;
+	v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &key);
+	return v != NULL && v->type == jbvBool && v->val.boolean;
+}
+
+static bool
+bssid_allowed(const HrguardZone *zone, const char *bssid)
+{
+	int			i;
+
+	for (i = 0; i < zone->nbssids; i++)
+		if (strcmp(zone->bssids[i], bssid) == 0)
+			return true;
+	return false;
+}
+
+PG_FUNCTION_INFO_V1(hrguard_punch_classify);
+Datum
+hrguard_punch_classify(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	HeapTuple	tuple;
+	PunchStatementState *state;
+	const int  *attnum;
+	bool		isnull;
+	char	   *employee_id;
+	TimestampTz at;
+	double		lat = 0,
+				lon = 0,
+				raw_lat = 0,
+				raw_lon = 0;
+	HrguardDatum datum;
+	PunchPosition position;
+	bool		located;
+	double		accuracy;
+	char	   *device_id = NULL;
+	char		bssid[18];
+	bool		has_bssid = false;
+	bool		mock = false;
+	HrguardZoneCache *cache;
+	HrguardEmployee *employee;
+	HrguardVerdict v;
+	PunchHistory h;
+	StatementEmployee *se;
+	bool		found;
+	uint64		employee_hash;
+	StringInfoData risk;
+	Datum		kinds[5];
+	int			nkinds = 0;
+	bool		impossible = false;
+	bool		repeated = false;
+	bool		new_device = false;
+	bool		bssid_mismatch = false;
+	int			cols[PC_COUNT];
+	Datum		values[PC_COUNT];
+	bool		nulls[PC_COUNT];
+	int			n = 0;
+	Datum		d;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("hrguard_punch_classify must be a BEFORE INSERT row trigger")));
+
+	desc = RelationGetDescr(trigdata->tg_relation);
+	tuple = trigdata->tg_trigtuple;
+	state = statement_state(fcinfo, desc);
+	attnum = state->attnum;
+
+	/* who and when */
+	employee_id = TextDatumGetCString(heap_getattr(tuple, attnum[PC_EMPLOYEE_ID], desc, &isnull));
+	at = DatumGetTimestampTz(heap_getattr(tuple, attnum[PC_PUNCHED_AT], desc, &isnull));
+	if (TIMESTAMP_NOT_FINITE(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("punched_at must be a finite time")));
+	if (at > state->latest_allowed)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("punch of employee \"%s\" is more than 10 minutes in the future",
+						employee_id),
+				 errdetail("punched_at is %s; the statement started at %s.",
+						   timestamptz_to_str(at),
+						   timestamptz_to_str(GetCurrentStatementStartTimestamp())),
+				 errhint("Check the device clock and the time zone of punched_at.")));
+
+	/* where, and how sure */
+	position = normalise_position(tuple, desc, attnum, &lat, &lon, &raw_lat, &raw_lon, &datum);
+	located = (position == POSITION_KNOWN);
+	accuracy = float8_column(tuple, desc, attnum[PC_ACCURACY], &isnull);
+	if (isnull)
+		accuracy = hrguard_default_accuracy_m;
+	else
+		hrguard_check_accuracy(accuracy);
+
+	d = heap_getattr(tuple, attnum[PC_DEVICE_ID], desc, &isnull);
+	if (!isnull)
+		device_id = TextDatumGetCString(d);
+	d = heap_getattr(tuple, attnum[PC_WIFI_BSSID], desc, &isnull);
+	if (!isnull)
+	{
+		char	   *given = TextDatumGetCString(d);
+
+		if (!hrguard_normalize_bssid(given, bssid))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a Wi-Fi BSSID", given),
+					 errhint("Write a BSSID as six hexadecimal pairs, like 3c:46:d8:0a:1b:2c.")));
+		has_bssid = true;
+	}
+	d = heap_getattr(tuple, attnum[PC_VENDOR_FLAGS], desc, &isnull);
+	if (!isnull)
+		mock = vendor_says_mock(d);
+
+	/* classification */
+	cache = hrguard_zone_cache();
+	employee = hrguard_employee_or_error(cache, employee_id);
+	if (located)
+		hrguard_classify(cache, employee, at, lat, lon, accuracy, &v);
+	else
+	{
+		hrguard_classify(cache, employee, at, 0.0, 0.0, 0.0, &v);
+		v.zone = v.watched = -1;
+	}
+
+	/* history: from the table, then from earlier rows of this statement */
+	{
+		TimestampTz day_start = at - v.work.local_time_us;
+		HrguardSavedUser saved;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		hrguard_become_owner(hrguard_tables_owner(), &saved);
+		query_history(employee_id, at, located, raw_lat, raw_lon,
+					  day_start, day_start + USECS_PER_DAY, device_id, &h);
+		hrguard_restore_user(&saved);
+		SPI_finish();
+	}
+	employee_hash = hash_string(employee_id);
+	se = hash_search(state->employees, employee_id, HASH_ENTER, &found);
+	if (!found)
+		se->has_previous = false;
+	else if (se->has_previous && se->previous_at <= at &&
+			 (!h.has_previous || se->previous_at >= h.previous_at))
+	{
+		h.has_previous = true;
+		h.previous_at = se->previous_at;
+		h.previous_located = se->previous_located;
+		h.previous_lat = se->previous_lat;
+		h.previous_lon = se->previous_lon;
+	}
+	if (found)
+		h.has_history = true;
+	if (located)
+	{
+		StatementSighting *s = find_sighting(state, employee_hash,
+											 hash_position(raw_lat, raw_lon),
+											 false, false, &found);
+
+		if (s != NULL && (s->several_days || s->day != v.work.local_day))
+			h.repeated = true;
+	}
+	if (device_id != NULL && !h.device_known &&
+		find_sighting(state, employee_hash, hash_string(device_id), true, false, &found) != NULL)
+		h.device_known = true;
+
+	/* risk features */
+	initStringInfo(&risk);
+	appendStringInfoChar(&risk, '{');
+	if (!located)
+	{
+		json_key(&risk, "no_location");
+		appendStringInfoString(&risk, "true");
+	}
+	if (located && v.no_allowed_zone)
+	{
+		json_key(&risk, "no_allowed_zone");
+		appendStringInfoString(&risk, "true");
+	}
+	if (located && h.has_previous && h.previous_located)
+	{
+		double		metres = hrguard_haversine_m(h.previous_lat, h.previous_lon, lat, lon);
+		double		seconds = (double) (at - h.previous_at) / USECS_PER_SEC;
+
+		if (metres > hrguard_min_travel_m &&
+			(seconds <= 0.0 || metres / seconds * 3.6 > hrguard_max_speed_kmh))
+		{
+			impossible = true;
+			json_key(&risk, "impossible_travel");
+			appendStringInfo(&risk, "{\"distance_m\":%.0f,\"seconds\":%.0f,\"speed_kmh\":%s,"
+							 "\"previous_punch_at\":",
+							 metres, seconds,
+							 seconds > 0.0 ? psprintf("%.1f", metres / seconds * 3.6) : "null");
+			escape_json(&risk, timestamptz_to_str(h.previous_at));
+			appendStringInfo(&risk, ",\"max_speed_kmh\":%g}", hrguard_max_speed_kmh);
+		}
+	}
+	if (located && h.repeated)
+	{
+		repeated = true;
+		json_key(&risk, "repeated_coordinates");
+		appendStringInfo(&risk, "{\"raw_lat\":%.15g,\"raw_lon\":%.15g}", raw_lat, raw_lon);
+	}
+	if (device_id != NULL && !h.device_known && h.has_history)
+	{
+		new_device = true;
+		json_key(&risk, "new_device");
+		escape_json(&risk, device_id);
+	}
+	if (has_bssid && v.verdict == HRGUARD_INSIDE && v.zone >= 0 &&
+		cache->zones[v.zone].nbssids > 0 && !bssid_allowed(&cache->zones[v.zone], bssid))
+	{
+		bssid_mismatch = true;
+		json_key(&risk, "bssid_mismatch");
+		escape_json(&risk, bssid);
+	}
+	if (mock)
+	{
+		json_key(&risk, "vendor_mock_location");
+		appendStringInfoString(&risk, "true");
+	}
+	appendStringInfoChar(&risk, '}');
+
+	/* the alerts the punch deserves (inserted by the AFTER trigger) */
+	if (located && v.verdict == HRGUARD_OUTSIDE && v.work.open && !v.no_allowed_zone)
+		kinds[nkinds++] = CStringGetTextDatum("outside_zone");
+	if (v.watched >= 0 && v.watched_where == HRGUARD_INSIDE)
+		kinds[nkinds++] = CStringGetTextDatum("competitor_zone");
+	if (!v.work.open)
+		kinds[nkinds++] = CStringGetTextDatum("off_hours");
+	if (impossible)
+		kinds[nkinds++] = CStringGetTextDatum("impossible_travel");
+	if (repeated || new_device || bssid_mismatch || mock)
+		kinds[nkinds++] = CStringGetTextDatum("spoof_suspected");
+
+	/* remember this punch for the rest of the statement */
+	if (!se->has_previous || at >= se->previous_at)
+	{
+		se->has_previous = true;
+		se->previous_at = at;
+		se->previous_located = located;
+		se->previous_lat = lat;
+		se->previous_lon = lon;
+	}
+	if (located)
+	{
+		StatementSighting *s = find_sighting(state, employee_hash,
+											 hash_position(raw_lat, raw_lon),
+											 false, true, &found);
+
+		if (!found)
+		{
+			s->day = v.work.local_day;
+			s->several_days = false;
+		}
+		else if (s->day != v.work.local_day)
+			s->several_days = true;
+	}
+	if (device_id != NULL)
+		(void) find_sighting(state, employee_hash, hash_string(device_id), true, true, &found);
+
+	/* write the row */
+#define SET_COLUMN(col, value, null) \
+	do { cols[n] = attnum[col]; values[n] = (value); nulls[n] = (null); n++; } while (0)
+
+	SET_COLUMN(PC_LAT, Float8GetDatum(lat), !located);
+	SET_COLUMN(PC_LON, Float8GetDatum(lon), !located);
+	SET_COLUMN(PC_RAW_LAT, Float8GetDatum(raw_lat), position == POSITION_NONE);
+	SET_COLUMN(PC_RAW_LON, Float8GetDatum(raw_lon), position == POSITION_NONE);
+	SET_COLUMN(PC_RAW_CRS, CStringGetTextDatum(hrguard_datum_name(datum)), position == POSITION_NONE);
+	SET_COLUMN(PC_VERDICT, CStringGetTextDatum(hrguard_location_name(v.verdict)), !located);
+	if (v.zone < 0 && located && v.verdict == HRGUARD_OUTSIDE)
+	{
+		double		dist;
+
+		v.zone = hrguard_nearest_allowed_zone(cache, employee, at, lat, lon,
+											  HRGUARD_NEAREST_ZONE_SEARCH_M, &dist);
+	}
+	SET_COLUMN(PC_ZONE_ID, Int64GetDatum(v.zone >= 0 ? cache->zones[v.zone].zone_id : 0), v.zone < 0);
+	SET_COLUMN(PC_WATCHED_ZONE_ID,
+			   Int64GetDatum(v.watched >= 0 ? cache->zones[v.watched].zone_id : 0), v.watched < 0);
+	SET_COLUMN(PC_OFF_HOURS, BoolGetDatum(!v.work.open), false);
+	SET_COLUMN(PC_RISK, DirectFunctionCall1(jsonb_in, CStringGetDatum(risk.data)), false);
+	SET_COLUMN(PC_ALERT_KINDS,
+			   nkinds > 0 ? PointerGetDatum(construct_array(kinds, nkinds, TEXTOID, -1, false, TYPALIGN_INT)) : (Datum) 0,
+			   nkinds == 0);
+#undef SET_COLUMN
+
+	if (has_bssid)
+	{
+		cols[n] = attnum[PC_WIFI_BSSID];
+		values[n] = CStringGetTextDatum(bssid);
+		nulls[n] = false;
+		n++;
+	}
+	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, n, cols, values, nulls));
+}

@@ -1,0 +1,41 @@
+/*-------------------------------------------------------------------------
+ *
+ * punch.h
+ *	  The columns of hrguard.punch that the punch triggers read and write.
+ *
+ * IDENTIFICATION
+ *	  src/punch.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HRGUARD_PUNCH_H
+#define HRGUARD_PUNCH_H
+
+#include "access/tupdesc.h"
+
+typedef enum PunchColumn
+{
+	PC_PUNCH_ID,
+	PC_EMPLOYEE_ID,
+	PC_PUNCHED_AT,
+	PC_LAT,
+	PC_LON,
+	PC_ACCURACY,
+	PC_RAW_LAT,
+	PC_RAW_LON,
+	PC_RAW_CRS,
+	PC_DEVICE_ID,
+	PC_WIFI_BSSID,
+	PC_VENDOR_FLAGS,
+	PC_VERDICT,
+	PC_ZONE_ID,
+	PC_WATCHED_ZONE_ID,
+	PC_OFF_HOURS,
+	PC_RISK,
+	PC_ALERT_KINDS,
+	PC_COUNT
+} PunchColumn;
+
+extern void hrguard_punch_attnums(TupleDesc desc, int *attnum);
+
+#endif							/* HRGUARD_PUNCH_H */

@@ -1,0 +1,198 @@
+-- punch.sql -- attendance punches and the alerts they raise (punch.c,
+-- alert.c, competitor.sql).
+--
+-- An application inserts punches; a C trigger validates each one,
+-- normalises its position to WGS-84, classifies it against the zones and
+-- working windows, and computes risk features from the employee's earlier
+-- punches.  Rows that deserve an alert get one from an AFTER trigger, in the
+-- same transaction, so a punch skipped by ON CONFLICT DO NOTHING raises
+-- nothing.
+
+CREATE TABLE hrguard.alert (
+	alert_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	employee_id		text NOT NULL,
+	kind			text NOT NULL,
+	severity		text NOT NULL,
+	score			numeric,
+	raised_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	occurred_at		timestamptz,
+	reasons			jsonb NOT NULL DEFAULT '{}',
+	punch_id		bigint,
+	zone_id			bigint,
+	status			text NOT NULL DEFAULT 'new',
+	case_id			bigint,
+	xid				xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+	notified		boolean NOT NULL DEFAULT false,
+
+	CONSTRAINT alert_kind_valid
+		CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY[
+			'outside_zone', 'competitor_zone', 'off_hours', 'impossible_travel',
+			'spoof_suspected', 'competitor_pattern', 'hours_mismatch', 'customer_source',
+			'unlinked_sale', 'report_gap', 'contract_expiry', 'noncompete_expiry']::pg_catalog.text[])),
+	CONSTRAINT alert_severity_valid
+		CHECK (severity OPERATOR(pg_catalog.=) ANY
+			   (ARRAY['watch', 'alert', 'priority']::pg_catalog.text[])),
+	CONSTRAINT alert_status_valid
+		CHECK (status OPERATOR(pg_catalog.=) ANY
+			   (ARRAY['new', 'acknowledged', 'dismissed', 'escalated']::pg_catalog.text[]))
+);
+CREATE INDEX alert_employee_idx ON hrguard.alert (employee_id, raised_at);
+CREATE INDEX alert_relay_idx ON hrguard.alert (xid, alert_id);
+CREATE INDEX alert_open_idx ON hrguard.alert (raised_at)
+	WHERE status OPERATOR(pg_catalog.<>) 'dismissed';
+REVOKE ALL ON hrguard.alert FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.alert', '');
+COMMENT ON TABLE hrguard.alert IS
+	'alerts raised by hrguard; rows first, NOTIFY hrguard_alert only a delivery hint';
+COMMENT ON COLUMN hrguard.alert.reasons IS
+	'why the alert was raised: inputs, zone, distances, accuracy, window, thresholds';
+COMMENT ON COLUMN hrguard.alert.occurred_at IS
+	'when the fact behind the alert happened (the punch time)';
+COMMENT ON COLUMN hrguard.alert.xid IS
+	'inserting transaction; the relay notifies alerts in transaction order';
+COMMENT ON COLUMN hrguard.alert.notified IS
+	'true when the inserting transaction queued the NOTIFY itself (notify_mode commit)';
+
+CREATE TABLE hrguard.punch (
+	punch_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	employee_id		text NOT NULL,
+	punched_at		timestamptz NOT NULL,
+	lat				float8,
+	lon				float8,
+	accuracy_m		float8,
+	raw_lat			float8,
+	raw_lon			float8,
+	raw_crs			text,
+	check_type		text NOT NULL DEFAULT 'other',
+	source			text NOT NULL DEFAULT 'api',
+	source_record_id text,
+	device_id		text,
+	wifi_bssid		text,
+	address			text,
+	vendor_flags	jsonb,
+	verdict			text,
+	zone_id			bigint,
+	watched_zone_id bigint,
+	off_hours		boolean,
+	risk			jsonb NOT NULL DEFAULT '{}',
+	alert_kinds		text[],
+	evidence_seq	bigint,
+	recorded_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+
+	CONSTRAINT punch_check_type_valid
+		CHECK (check_type OPERATOR(pg_catalog.=) ANY
+			   (ARRAY['on_duty', 'off_duty', 'visit', 'other']::pg_catalog.text[])),
+	CONSTRAINT punch_source_not_blank
+		CHECK (pg_catalog.btrim(source) OPERATOR(pg_catalog.<>) ''),
+	CONSTRAINT punch_verdict_valid
+		CHECK (verdict OPERATOR(pg_catalog.=) ANY
+			   (ARRAY['inside', 'outside', 'uncertain']::pg_catalog.text[])),
+	CONSTRAINT punch_raw_crs_valid
+		CHECK (raw_crs OPERATOR(pg_catalog.=) ANY
+			   (ARRAY['wgs84', 'gcj02', 'bd09']::pg_catalog.text[]))
+);
+CREATE UNIQUE INDEX punch_source_record_idx ON hrguard.punch (source, source_record_id)
+	WHERE source_record_id IS NOT NULL;
+CREATE INDEX punch_employee_time_idx ON hrguard.punch (employee_id, punched_at);
+CREATE INDEX punch_employee_position_idx ON hrguard.punch (employee_id, raw_lat, raw_lon);
+CREATE INDEX punch_employee_device_idx ON hrguard.punch (employee_id, device_id)
+	WHERE device_id IS NOT NULL;
+REVOKE ALL ON hrguard.punch FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.punch', '');
+
+COMMENT ON TABLE hrguard.punch IS
+	'attendance punches (clock-in, clock-out, visits), classified on insert';
+COMMENT ON COLUMN hrguard.punch.lat IS
+	'WGS-84 latitude; filled by the trigger from raw_lat/raw_lon/raw_crs when those are given';
+COMMENT ON COLUMN hrguard.punch.accuracy_m IS
+	'reported accuracy radius in metres; NULL: hrguard.default_accuracy_m';
+COMMENT ON COLUMN hrguard.punch.raw_crs IS
+	'datum of raw_lat/raw_lon: wgs84, gcj02 (DingTalk, WeCom, AMap) or bd09 (Baidu)';
+COMMENT ON COLUMN hrguard.punch.source_record_id IS
+	'the source system''s record id; (source, source_record_id) is unique, for idempotent ingestion';
+COMMENT ON COLUMN hrguard.punch.vendor_flags IS
+	'verdicts of the source app, e.g. {"mock": true} when it detected a mock location';
+COMMENT ON COLUMN hrguard.punch.verdict IS
+	'inside, outside or uncertain against the employee''s allowed zones; NULL without a location';
+COMMENT ON COLUMN hrguard.punch.zone_id IS
+	'allowed zone the punch is in, or the nearest one within 5 km';
+COMMENT ON COLUMN hrguard.punch.watched_zone_id IS
+	'competitor or restricted zone the punch is in (or may be in, when uncertain)';
+COMMENT ON COLUMN hrguard.punch.off_hours IS
+	'true when the punch is outside the employee''s working windows';
+COMMENT ON COLUMN hrguard.punch.risk IS
+	'risk features: impossible travel, repeated coordinates, new device, BSSID mismatch, vendor flags';
+COMMENT ON COLUMN hrguard.punch.alert_kinds IS
+	'kinds of the alerts this punch raised';
+COMMENT ON COLUMN hrguard.punch.evidence_seq IS
+	'sequence number of the punch in the employee''s evidence chain';
+
+CREATE FUNCTION hrguard.punch_classify()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_punch_classify';
+COMMENT ON FUNCTION hrguard.punch_classify() IS
+	'punch trigger: validates, normalises to WGS-84, classifies and scores a punch';
+
+CREATE FUNCTION hrguard.punch_raise_alerts()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_punch_raise_alerts';
+COMMENT ON FUNCTION hrguard.punch_raise_alerts() IS
+	'punch trigger: inserts the alerts a punch deserves and notifies hrguard_alert';
+
+CREATE FUNCTION hrguard.punch_immutable()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	RAISE EXCEPTION USING
+		ERRCODE = 'object_not_in_prerequisite_state',
+		MESSAGE = 'punches cannot be updated',
+		DETAIL = 'A punch is a recorded fact; its classification was made when it was recorded.',
+		HINT = 'Record a corrected punch instead.';
+END
+$$;
+COMMENT ON FUNCTION hrguard.punch_immutable() IS
+	'punch trigger: refuses UPDATE';
+
+CREATE TRIGGER punch_classify
+	BEFORE INSERT ON hrguard.punch
+	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_classify();
+CREATE TRIGGER punch_raise_alerts
+	AFTER INSERT ON hrguard.punch
+	FOR EACH ROW WHEN (NEW.alert_kinds IS NOT NULL)
+	EXECUTE FUNCTION hrguard.punch_raise_alerts();
+CREATE TRIGGER punch_immutable
+	BEFORE UPDATE ON hrguard.punch
+	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_immutable();
+
+CREATE FUNCTION hrguard.employee_keep_facts()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF (TG_OP OPERATOR(pg_catalog.=) 'DELETE'
+		OR NEW.employee_id OPERATOR(pg_catalog.<>) OLD.employee_id)
+	   AND EXISTS (SELECT FROM hrguard.punch p
+				   WHERE p.employee_id OPERATOR(pg_catalog.=) OLD.employee_id) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'foreign_key_violation',
+			MESSAGE = pg_catalog.format('employee %s has punches and cannot be removed or renamed',
+										OLD.employee_id),
+			HINT = 'Set left_on instead of deleting an employee who left.';
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION hrguard.employee_keep_facts() IS
+	'employee trigger: an employee with recorded punches cannot be deleted or renamed';
+
+CREATE TRIGGER employee_keep_facts
+	BEFORE UPDATE OF employee_id OR DELETE ON hrguard.employee
+	FOR EACH ROW EXECUTE FUNCTION hrguard.employee_keep_facts();
