@@ -3,6 +3,7 @@
 \set VERBOSITY terse
 SET client_min_messages = warning;
 SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
 
 INSERT INTO hrguard.schedule (name) VALUES ('day shift'), ('night shift');
 INSERT INTO hrguard.schedule (name, timezone) VALUES ('client visits', 'Asia/Shanghai');
@@ -29,7 +30,9 @@ SELECT 'S-night', schedule_id FROM hrguard.schedule WHERE name = 'night shift';
 INSERT INTO hrguard.employee (employee_id) VALUES ('S-default');
 INSERT INTO hrguard.employee (employee_id, timezone) VALUES ('S-berlin', 'Europe/Berlin');
 
--- off_hours at local times (the instants are written in UTC+8 or UTC+1)
+-- off_hours at local times (the instants are written in UTC+8 or UTC+2),
+-- first with exact windows, then with the default 30 minutes of grace
+SET hrguard.off_hours_grace_minutes = 0;
 SELECT e AS employee, at, c.local_time, c.off_hours
   FROM (VALUES ('S-day', timestamptz '2026-10-08 10:00+08'),	-- Thursday morning
 			   ('S-day', '2026-10-08 12:30+08'),				-- lunch break
@@ -48,6 +51,18 @@ SELECT e AS employee, at, c.local_time, c.off_hours
 			   ('S-berlin', '2026-10-09 09:30+02'),				-- 09:30 in Berlin
 			   ('S-berlin', '2026-10-09 09:30+08')				-- 03:30 in Berlin
 	   ) AS t(e, at),
+	   LATERAL hrguard.classify_point(e, at, 0.5, 0.5) c
+ ORDER BY e, at;
+RESET hrguard.off_hours_grace_minutes;
+SELECT e AS employee, at, c.local_time, c.off_hours
+  FROM (VALUES ('S-day', timestamptz '2026-10-08 08:30+08'),	-- 30 minutes early
+			   ('S-day', '2026-10-08 08:29+08'),
+			   ('S-day', '2026-10-08 12:29+08'),				-- lunch, 29 minutes after
+			   ('S-day', '2026-10-08 12:31+08'),				-- and 29 minutes before
+			   ('S-day', '2026-10-08 18:29+08'),
+			   ('S-day', '2026-10-08 18:30+08'),
+			   ('S-night', '2026-10-17 21:30+08'),				-- before a window of the same day
+			   ('S-night', '2026-10-18 06:29+08')) AS t(e, at),	-- after one of the day before
 	   LATERAL hrguard.classify_point(e, at, 0.5, 0.5) c
  ORDER BY e, at;
 

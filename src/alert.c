@@ -273,7 +273,7 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	cache = hrguard_zone_cache();
 	employee = hrguard_employee_or_error(cache, employee_id);
 	hrguard_schedule_match(employee->schedule, employee->tz, &cache->calendar,
-						   employee->tenant, at, &work);
+						   employee->tenant, at, HRGUARD_OFF_HOURS_GRACE_US, &work);
 	d = heap_getattr(tuple, attnum[PC_ZONE_ID], desc, &isnull);
 	if (!isnull)
 		zone = hrguard_zone_index(cache, DatumGetInt64(d));
@@ -341,6 +341,7 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 				appendStringInfoString(&reasons, "null,\"schedule\":\"Monday to Friday 09:00-18:00\"");
 			append_key(&reasons, "day");
 			escape_json(&reasons, day_type(&work));
+			appendStringInfo(&reasons, ",\"grace_minutes\":%d", hrguard_off_hours_grace_minutes);
 		}
 		else
 		{

@@ -71,7 +71,7 @@ zone_active(HrguardZoneCache *cache, const HrguardZone *zone,
 	if (zone->schedule == NULL)
 		return true;
 	hrguard_schedule_match(zone->schedule, employee->tz, &cache->calendar,
-						   zone->tenant, at, &match);
+						   zone->tenant, at, 0, &match);
 	return match.open;
 }
 
@@ -89,7 +89,7 @@ hrguard_classify(HrguardZoneCache *cache, const HrguardEmployee *employee,
 	v->watched = -1;
 	v->watched_where = HRGUARD_OUTSIDE;
 	hrguard_schedule_match(employee->schedule, employee->tz, &cache->calendar,
-						   employee->tenant, at, &v->work);
+						   employee->tenant, at, HRGUARD_OFF_HOURS_GRACE_US, &v->work);
 
 	if (employee->tenant < 0)
 		return;					/* a tenant without zones */

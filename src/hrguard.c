@@ -40,6 +40,7 @@ double		hrguard_min_travel_m = 2000.0;
 int			hrguard_risk_lookback_days = 90;
 int			hrguard_competitor_pattern_days = 3;
 int			hrguard_competitor_pattern_window_days = 7;
+int			hrguard_off_hours_grace_minutes = 30;
 
 static const struct config_enum_entry notify_mode_options[] = {
 	{"commit", HRGUARD_NOTIFY_COMMIT, false},
@@ -72,6 +73,8 @@ static const HrguardSetting hrguard_settings_list[] = {
 	"Working days inside a competitor zone that make a pattern."},
 	{"hrguard.competitor_pattern_window_days",
 	"Length in days of the window in which those days must fall."},
+	{"hrguard.off_hours_grace_minutes",
+	"Minutes before and after a working window that still count as working hours."},
 };
 
 void		_PG_init(void);
@@ -141,6 +144,11 @@ _PG_init(void)
 	DefineCustomIntVariable("hrguard.competitor_pattern_window_days",
 							hrguard_settings_list[7].description, NULL,
 							&hrguard_competitor_pattern_window_days, 7, 1, 366,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+
+	DefineCustomIntVariable("hrguard.off_hours_grace_minutes",
+							hrguard_settings_list[8].description, NULL,
+							&hrguard_off_hours_grace_minutes, 30, 0, 720,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("hrguard");

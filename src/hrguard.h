@@ -38,6 +38,10 @@ extern double hrguard_min_travel_m;
 extern int	hrguard_risk_lookback_days;
 extern int	hrguard_competitor_pattern_days;
 extern int	hrguard_competitor_pattern_window_days;
+extern int	hrguard_off_hours_grace_minutes;
+
+#define HRGUARD_OFF_HOURS_GRACE_US \
+	((int64) hrguard_off_hours_grace_minutes * USECS_PER_MINUTE)
 
 /* hrguard.c: running internal work as the owner of hrguard's tables */
 typedef struct HrguardSavedUser

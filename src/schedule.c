@@ -91,9 +91,12 @@ hrguard_day_weekday(const HrguardSchedule *schedule,
 	return schedule->has_windows_on[own] ? own : 1;
 }
 
-/* Does a window of weekday "isodow" cover time of day "t" (may be >= 24h)? */
+/*
+ * Does a window of weekday "isodow", widened by "grace" at both ends, cover
+ * time of day "t" (which may be 24h or more, for the previous day's windows)?
+ */
 static const HrguardWindow *
-window_covering(const HrguardSchedule *schedule, int isodow, int64 t)
+window_covering(const HrguardSchedule *schedule, int isodow, int64 t, int64 grace)
 {
 	int			i;
 
@@ -103,16 +106,20 @@ window_covering(const HrguardSchedule *schedule, int isodow, int64 t)
 	{
 		const HrguardWindow *w = &schedule->windows[i];
 
-		if (w->isodow == isodow && w->start_us <= t && t < w->end_us)
+		if (w->isodow == isodow && w->start_us - grace <= t && t < w->end_us + grace)
 			return w;
 	}
 	return NULL;
 }
 
+/*
+ * Where a moment falls relative to a schedule.  "grace" widens every window
+ * at both ends (an employee clocking in a little early is not off hours).
+ */
 void
 hrguard_schedule_match(const HrguardSchedule *schedule, pg_tz *employee_tz,
 					   const HrguardCalendar *calendar, int tenant,
-					   TimestampTz at, HrguardWindowMatch *match)
+					   TimestampTz at, int64 grace, HrguardWindowMatch *match)
 {
 	pg_tz	   *tz = schedule->tz ? schedule->tz : employee_tz;
 	struct pg_tm tm;
@@ -130,14 +137,22 @@ hrguard_schedule_match(const HrguardSchedule *schedule, pg_tz *employee_tz,
 							tm.tm_sec) * USECS_PER_SEC + fsec;
 	match->day_isodow = hrguard_day_weekday(schedule, calendar, tenant, match->local_day);
 
-	w = window_covering(schedule, match->day_isodow, match->local_time_us);
+	w = window_covering(schedule, match->day_isodow, match->local_time_us, grace);
 	if (w == NULL)
 	{
 		/* a window of the previous day that runs past midnight */
 		int			prev = hrguard_day_weekday(schedule, calendar, tenant,
 											   match->local_day - 1);
 
-		w = window_covering(schedule, prev, match->local_time_us + USECS_PER_LOCAL_DAY);
+		w = window_covering(schedule, prev, match->local_time_us + USECS_PER_LOCAL_DAY, grace);
+	}
+	if (w == NULL && grace > 0)
+	{
+		/* a window of the next day starting within the grace period */
+		int			next = hrguard_day_weekday(schedule, calendar, tenant,
+											   match->local_day + 1);
+
+		w = window_covering(schedule, next, match->local_time_us - USECS_PER_LOCAL_DAY, grace);
 	}
 	match->open = (w != NULL);
 	match->window_start_us = w ? w->start_us : 0;

@@ -64,7 +64,7 @@ typedef struct HrguardWindowMatch
 extern const HrguardSchedule *hrguard_default_schedule(void);
 extern void hrguard_schedule_match(const HrguardSchedule *schedule, pg_tz *employee_tz,
 								   const HrguardCalendar *calendar, int tenant,
-								   TimestampTz at, HrguardWindowMatch *match);
+								   TimestampTz at, int64 grace, HrguardWindowMatch *match);
 extern int	hrguard_isodow(DateADT day);
 extern int	hrguard_day_weekday(const HrguardSchedule *schedule,
 								const HrguardCalendar *calendar, int tenant, DateADT day);
