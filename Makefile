@@ -62,7 +62,7 @@ $(DATA_built): $(SQL_MODULES) $(EXTENSION).control
 
 $(OBJS): $(wildcard src/*.h)
 
-.PHONY: deps test demo demo-stop
+.PHONY: deps test demo demo-stop bench
 
 # Installs the Debian packages the build, the tests and the demo need.
 deps:
@@ -82,3 +82,10 @@ demo: deps
 
 demo-stop:
 	bash test/demo/demo.sh stop
+
+# Measures hrguard against a plain INSERT and the PL/pgSQL + PostGIS
+# reference; prints figures only (see README, Performance).
+bench: deps
+	$(MAKE)
+	$(MAKE) install
+	bash test/bench/bench.sh

@@ -149,37 +149,53 @@ hrguard_zone_signed_distance(HrguardZoneCache *cache, int zone, double lat, doub
 
 /*
  * The allowed zone in force whose edge is nearest to the point, searching
- * search_m around it; -1 if there is none that close.
+ * search_m around it; -1 if there is none that close.  The search widens in
+ * steps, since zones are usually close and a wide search costs many
+ * candidates: a zone found within a radius is the nearest overall.
  */
 int
 hrguard_nearest_allowed_zone(HrguardZoneCache *cache, const HrguardEmployee *employee,
 							 TimestampTz at, double lat, double lon, double search_m,
 							 double *signed_distance_m)
 {
-	int			best = -1;
-	double		best_d = -INFINITY;
-	int			i;
+	double		radii[3] = {250.0, 1000.0, search_m};
+	int			r;
 
+	*signed_distance_m = -INFINITY;
 	if (employee->tenant < 0)
 		return -1;
-	hrguard_zone_candidates(cache, lon, lat, search_m, &candidates);
-	for (i = 0; i < candidates.n; i++)
+	for (r = 0; r < (int) lengthof(radii); r++)
 	{
-		int			z = candidates.zones[i];
-		double		d;
+		double		radius = Min(radii[r], search_m);
+		int			best = -1;
+		double		best_d = -INFINITY;
+		int			i;
 
-		if (!hrguard_zone_allowed_for(cache, z, employee) ||
-			!zone_active(cache, &cache->zones[z], employee, at))
-			continue;
-		d = hrguard_zone_signed_distance(cache, z, lat, lon);
-		if (d > best_d && d >= -search_m)
+		hrguard_zone_candidates(cache, lon, lat, radius, &candidates);
+		for (i = 0; i < candidates.n; i++)
 		{
-			best = z;
-			best_d = d;
+			int			z = candidates.zones[i];
+			double		d;
+
+			if (!hrguard_zone_allowed_for(cache, z, employee) ||
+				!zone_active(cache, &cache->zones[z], employee, at))
+				continue;
+			d = hrguard_zone_signed_distance(cache, z, lat, lon);
+			if (d > best_d)
+			{
+				best = z;
+				best_d = d;
+			}
 		}
+		if (best >= 0 && best_d >= -radius)
+		{
+			*signed_distance_m = best_d;
+			return best;
+		}
+		if (radius >= search_m)
+			break;
 	}
-	*signed_distance_m = best_d;
-	return best;
+	return -1;
 }
 
 /* Local time of a window match as a timestamp without time zone. */

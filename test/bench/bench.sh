@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# bench.sh -- hrguard's punch path against a plain INSERT and against the
+# PL/pgSQL + PostGIS reference trigger (reference.sql), in one run, on a
+# throwaway cluster it creates and removes.
+#
+# Bulk: INSERT ... SELECT of all generated punches into each table, RUNS
+# times, interleaved; the median time of each is reported, and ratios of
+# medians.  pgbench: single-row inserts from 8 clients for SECONDS seconds
+# each.  Timing includes the commit.  Not a test: nothing here asserts.
+#
+#   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 SECONDS=10 bash test/bench/bench.sh
+set -euo pipefail
+
+ZONES=${ZONES:-10000}
+PUNCHES=${PUNCHES:-200000}
+EMPLOYEES=${EMPLOYEES:-2000}
+RUNS=${RUNS:-3}
+SECONDS_PER_PGBENCH=${SECONDS:-10}
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+bindir=$("$pg_config" --bindir)
+
+if [ "$(id -u)" -eq 0 ]; then
+	runner=postgres
+	as_runner() { runuser -u postgres -- "$@"; }
+else
+	runner=$(id -un)
+	as_runner() { "$@"; }
+fi
+
+stage=$(mktemp -d /tmp/hrguard-bench.XXXXXX)
+cp "$top"/test/bench/*.sql "$stage/"
+chown -R "$runner" "$stage"
+port=5439
+cleanup() {
+	as_runner "$bindir/pg_ctl" -D "$stage/data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$stage"
+}
+trap cleanup EXIT
+
+as_runner "$bindir/initdb" -D "$stage/data" -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
+as_runner "$bindir/pg_ctl" -D "$stage/data" -l "$stage/server.log" -w \
+	-o "-c listen_addresses='' -k $stage -p $port -c shared_buffers=512MB -c max_wal_size=4GB -c work_mem=64MB" \
+	start >/dev/null
+
+run_psql() {
+	(cd "$stage" && as_runner "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$stage" -p "$port" -d bench "$@")
+}
+as_runner "$bindir/psql" -X -q -h "$stage" -p "$port" -d postgres -c "CREATE DATABASE bench" >/dev/null
+
+echo "== setup: $ZONES zones, $PUNCHES punches, $EMPLOYEES employees"
+run_psql -v zones="$ZONES" -v punches="$PUNCHES" -v employees="$EMPLOYEES" -f setup.sql
+
+columns="employee_id, punched_at, lat, lon, device_id"
+
+# timed_insert VARIANT: seconds for one INSERT ... SELECT of every punch,
+# after a warm-up insert of 2000 rows that is then removed
+timed_insert() {
+	local target truncate settings=""
+	case "$1" in
+		plain) target=bench.plain; truncate="TRUNCATE bench.plain" ;;
+		reference) target=ref.punch; truncate="TRUNCATE ref.punch, ref.alert" ;;
+		hrguard-commit|hrguard-relay)
+			target=hrguard.punch
+			truncate="TRUNCATE hrguard.punch, hrguard.alert, hrguard.competitor_visit_day, hrguard.competitor_episode"
+			settings="SET hrguard.notify_mode = '${1#hrguard-}';" ;;
+	esac
+	run_psql -t -A <<EOF
+$settings
+$truncate;
+INSERT INTO $target ($columns) SELECT $columns FROM bench.punch WHERE g <= 2000;
+$truncate;
+SELECT clock_timestamp() AS t0 \gset
+INSERT INTO $target ($columns) SELECT $columns FROM bench.punch;
+SELECT extract(epoch FROM clock_timestamp() - :'t0');
+EOF
+}
+
+median() {
+	sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+variants="plain reference hrguard-commit hrguard-relay"
+declare -A times
+for run in $(seq 1 "$RUNS"); do
+	for v in $variants; do
+		t=$(timed_insert "$v")
+		times[$v]+="$t "
+		echo "bulk run $run: $v $t s"
+	done
+done
+
+alerts=$(run_psql -t -A -c "SELECT (SELECT count(*) FROM hrguard.alert) || ' hrguard alerts, ' || (SELECT count(*) FROM ref.alert) || ' reference alerts'")
+echo "after the last run: $alerts"
+
+declare -A rate
+echo
+echo "== bulk INSERT ... SELECT of $PUNCHES punches, $ZONES zones: median of $RUNS runs"
+printf '%-16s %10s %12s\n' variant seconds rows/s
+for v in $variants; do
+	m=$(echo "${times[$v]}" | tr ' ' '\n' | grep . | median)
+	rate[$v]=$(awk -v n="$PUNCHES" -v t="$m" 'BEGIN {printf "%.0f", n / t}')
+	printf '%-16s %10.3f %12s\n' "$v" "$m" "${rate[$v]}"
+done
+for v in hrguard-commit hrguard-relay; do
+	awk -v h="${rate[$v]}" -v r="${rate[reference]}" -v p="${rate[plain]}" -v name="$v" \
+		'BEGIN {printf "%s: %.2fx the reference, %.0f%% of plain INSERT\n", name, h / r, 100 * h / p}'
+done
+
+# ---- pgbench: single-row inserts from 8 clients --------------------------
+pgbench_tps() {
+	local target=$1 options=$2
+	cat >"$stage/one.sql" <<EOF
+\set g random(1, $PUNCHES)
+INSERT INTO $target ($columns)
+SELECT employee_id, punched_at, lat + (random() - 0.5) * 1e-6, lon + (random() - 0.5) * 1e-6, device_id
+  FROM bench.punch WHERE g = :g;
+EOF
+	chown "$runner" "$stage/one.sql"
+	(cd "$stage" && as_runner env PGOPTIONS="$options" "$bindir/pgbench" -n -h "$stage" -p "$port" \
+		-c 8 -j 2 -M prepared -T "$SECONDS_PER_PGBENCH" -f one.sql bench 2>&1) |
+		sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+}
+
+echo
+echo "== pgbench: 8 clients, single-row INSERT, ${SECONDS_PER_PGBENCH} s each"
+declare -A tps
+tps[plain]=$(pgbench_tps bench.plain "")
+tps[reference]=$(pgbench_tps ref.punch "")
+tps[hrguard-commit]=$(pgbench_tps hrguard.punch "-c hrguard.notify_mode=commit")
+tps[hrguard-relay]=$(pgbench_tps hrguard.punch "-c hrguard.notify_mode=relay")
+printf '%-16s %10s\n' variant tps
+for v in $variants; do
+	printf '%-16s %10.0f\n' "$v" "${tps[$v]}"
+done
+awk -v h="${tps[hrguard-relay]}" -v p="${tps[plain]}" \
+	'BEGIN {printf "hrguard-relay: %.0f%% of the tps without a trigger\n", 100 * h / p}'
+awk -v h="${tps[hrguard-commit]}" -v r="${tps[reference]}" -v p="${tps[plain]}" \
+	'BEGIN {printf "hrguard-commit: %.2fx the reference (which reaches %.0f%% of no-trigger tps)\n", h / r, 100 * r / p}'
+
+echo
+echo "== machine"
+echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+run_psql -t -A -c "SELECT version()"
+echo "PostGIS $(run_psql -t -A -c "SELECT extversion FROM pg_extension WHERE extname = 'postgis'"), hrguard $(run_psql -t -A -c 'SELECT hrguard.version()')"
