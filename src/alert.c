@@ -27,23 +27,78 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "classify.h"
 #include "hrguard.h"
 #include "punch.h"
 
-static SPIPlanPtr insert_alert_plan = NULL;
+static SPIPlanPtr insert_alerts_plan = NULL;
 static SPIPlanPtr competitor_visit_plan = NULL;
+
+/*
+ * Alerts and competitor visits of the running statement, collected by the
+ * row trigger and written by the statement trigger in one INSERT.  They
+ * live in TopTransactionContext and are forgotten on (sub)transaction
+ * abort, when the statement that collected them failed.
+ */
+typedef struct PendingAlert
+{
+	char	   *employee_id;
+	char	   *kind;
+	const char *severity;
+	TimestampTz at;
+	char	   *reasons;
+	int64		punch_id;
+	int64		zone_id;		/* 0: none */
+} PendingAlert;
+
+typedef struct PendingVisit
+{
+	char	   *employee_id;
+	int64		zone_id;
+	char	   *zone_name;
+	DateADT		day;
+	TimestampTz at;
+	int64		punch_id;
+} PendingVisit;
+
+static List *pending_alerts = NIL;
+static List *pending_visits = NIL;
+static bool pending_callbacks_registered = false;
+
+static void
+forget_pending(void)
+{
+	pending_alerts = NIL;
+	pending_visits = NIL;
+}
+
+static void
+pending_xact_callback(XactEvent event, void *arg)
+{
+	forget_pending();			/* TopTransactionContext goes away too */
+}
+
+static void
+pending_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						 SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		forget_pending();
+}
 
 static SPIPlanPtr
 prepare_kept(const char *query, int nargs, Oid *types)
@@ -97,47 +152,128 @@ hrguard_alert_payload(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(payload.data, payload.len));
 }
 
-static int64
-insert_alert(const char *employee_id, const char *kind, const char *severity,
-			 TimestampTz at, const char *reasons, int64 punch_id, int64 zone_id)
+static void
+add_pending_alert(const char *employee_id, const char *kind, const char *severity,
+				  TimestampTz at, const char *reasons, int64 punch_id, int64 zone_id)
 {
-	Datum		args[8];
-	char		nulls[8] = "        ";
-	bool		isnull;
-	int64		alert_id;
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	PendingAlert *a = palloc(sizeof(PendingAlert));
 
-	if (insert_alert_plan == NULL)
+	if (!pending_callbacks_registered)
 	{
-		Oid			types[8] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID, BOOLOID};
+		RegisterXactCallback(pending_xact_callback, NULL);
+		RegisterSubXactCallback(pending_subxact_callback, NULL);
+		pending_callbacks_registered = true;
+	}
+	a->employee_id = pstrdup(employee_id);
+	a->kind = pstrdup(kind);
+	a->severity = severity;
+	a->at = at;
+	a->reasons = pstrdup(reasons);
+	a->punch_id = punch_id;
+	a->zone_id = zone_id;
+	pending_alerts = lappend(pending_alerts, a);
+	MemoryContextSwitchTo(old);
+}
 
-		insert_alert_plan = prepare_kept(
+static void
+add_pending_visit(const char *employee_id, const HrguardZone *zone, DateADT day,
+				  TimestampTz at, int64 punch_id)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	PendingVisit *v = palloc(sizeof(PendingVisit));
+
+	v->employee_id = pstrdup(employee_id);
+	v->zone_id = zone->zone_id;
+	v->zone_name = pstrdup(zone->name);
+	v->day = day;
+	v->at = at;
+	v->punch_id = punch_id;
+	pending_visits = lappend(pending_visits, v);
+	MemoryContextSwitchTo(old);
+}
+
+/* Insert every pending alert with one statement, then notify them. */
+static void
+insert_pending_alerts(List *alerts)
+{
+	int			n = list_length(alerts);
+	Datum	   *employee = palloc(sizeof(Datum) * n);
+	Datum	   *kind = palloc(sizeof(Datum) * n);
+	Datum	   *severity = palloc(sizeof(Datum) * n);
+	Datum	   *at = palloc(sizeof(Datum) * n);
+	Datum	   *reasons = palloc(sizeof(Datum) * n);
+	Datum	   *punch = palloc(sizeof(Datum) * n);
+	Datum	   *zone = palloc(sizeof(Datum) * n);
+	bool	   *zone_null = palloc(sizeof(bool) * n);
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	Datum		args[8];
+	ListCell   *lc;
+	int			i = 0;
+	uint64		row;
+
+	if (insert_alerts_plan == NULL)
+	{
+		Oid			types[8] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, 1185 /* timestamptz[] */ ,
+		TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLOID};
+
+		insert_alerts_plan = prepare_kept(
 			"INSERT INTO hrguard.alert (employee_id, kind, severity, occurred_at, reasons, "
 			"                           punch_id, zone_id, notified) "
-			"VALUES ($1, $2, $3, $4, $5::pg_catalog.jsonb, $6, $7, $8) RETURNING alert_id",
+			"SELECT u.e, u.k, u.s, u.o, u.r::pg_catalog.jsonb, u.p, u.z, $8 "
+			"  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
+			"                 pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), "
+			"                 pg_catalog.unnest($7)) AS u(e, k, s, o, r, p, z) "
+			"RETURNING alert_id, employee_id, kind, severity",
 			8, types);
 	}
-	args[0] = CStringGetTextDatum(employee_id);
-	args[1] = CStringGetTextDatum(kind);
-	args[2] = CStringGetTextDatum(severity);
-	args[3] = TimestampTzGetDatum(at);
-	args[4] = CStringGetTextDatum(reasons);
-	args[5] = Int64GetDatum(punch_id);
-	args[6] = Int64GetDatum(zone_id);
+
+	foreach(lc, alerts)
+	{
+		PendingAlert *a = lfirst(lc);
+
+		employee[i] = CStringGetTextDatum(a->employee_id);
+		kind[i] = CStringGetTextDatum(a->kind);
+		severity[i] = CStringGetTextDatum(a->severity);
+		at[i] = TimestampTzGetDatum(a->at);
+		reasons[i] = CStringGetTextDatum(a->reasons);
+		punch[i] = Int64GetDatum(a->punch_id);
+		zone[i] = Int64GetDatum(a->zone_id);
+		zone_null[i] = (a->zone_id == 0);
+		i++;
+	}
+	args[0] = PointerGetDatum(construct_array(employee, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(kind, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(severity, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(at, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = PointerGetDatum(construct_array(reasons, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[5] = PointerGetDatum(construct_array(punch, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[6] = PointerGetDatum(construct_md_array(zone, zone_null, 1, dims, lbs, INT8OID, 8,
+												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[7] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
-	if (zone_id == 0)
-		nulls[6] = 'n';
-	if (SPI_execute_plan(insert_alert_plan, args, nulls, false, 1) != SPI_OK_INSERT_RETURNING)
-		elog(ERROR, "could not insert an alert");
-	alert_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	if (hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
-		notify_alert(alert_id, employee_id, kind, severity);
-	return alert_id;
+
+	if (SPI_execute_plan(insert_alerts_plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
+		SPI_processed != (uint64) n)
+		elog(ERROR, "could not insert %d alerts", n);
+	if (hrguard_notify_mode != HRGUARD_NOTIFY_COMMIT)
+		return;
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		notify_alert(DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull)),
+					 TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
+					 TextDatumGetCString(SPI_getbinval(tuple, desc, 3, &isnull)),
+					 TextDatumGetCString(SPI_getbinval(tuple, desc, 4, &isnull)));
+	}
 }
 
 /* the competitor_pattern rule (competitor.sql), for a competitor visit */
 static void
-note_competitor_visit(const char *employee_id, const HrguardZone *zone, DateADT day,
-					  TimestampTz at, int64 punch_id)
+note_competitor_visit(const PendingVisit *v)
 {
 	Datum		args[9];
 	bool		isnull;
@@ -151,12 +287,12 @@ note_competitor_visit(const char *employee_id, const HrguardZone *zone, DateADT 
 		competitor_visit_plan = prepare_kept(
 			"SELECT hrguard.note_competitor_visit($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, types);
 	}
-	args[0] = CStringGetTextDatum(employee_id);
-	args[1] = Int64GetDatum(zone->zone_id);
-	args[2] = CStringGetTextDatum(zone->name);
-	args[3] = DateADTGetDatum(day);
-	args[4] = TimestampTzGetDatum(at);
-	args[5] = Int64GetDatum(punch_id);
+	args[0] = CStringGetTextDatum(v->employee_id);
+	args[1] = Int64GetDatum(v->zone_id);
+	args[2] = CStringGetTextDatum(v->zone_name);
+	args[3] = DateADTGetDatum(v->day);
+	args[4] = TimestampTzGetDatum(v->at);
+	args[5] = Int64GetDatum(v->punch_id);
 	args[6] = Int32GetDatum(hrguard_competitor_pattern_days);
 	args[7] = Int32GetDatum(hrguard_competitor_pattern_window_days);
 	args[8] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
@@ -164,7 +300,7 @@ note_competitor_visit(const char *employee_id, const HrguardZone *zone, DateADT 
 		elog(ERROR, "could not record a competitor visit");
 	alert = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull && hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
-		notify_alert(DatumGetInt64(alert), employee_id, "competitor_pattern", "priority");
+		notify_alert(DatumGetInt64(alert), v->employee_id, "competitor_pattern", "priority");
 }
 
 static bool
@@ -215,7 +351,7 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TupleDesc	desc;
 	HeapTuple	tuple;
-	int			attnum[PC_COUNT];
+	int		   *attnum;
 	bool		isnull;
 	int64		punch_id;
 	char	   *employee_id;
@@ -235,7 +371,6 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	int			zone = -1,
 				watched = -1;
 	StringInfoData common;
-	HrguardSavedUser saved;
 	Datum		d;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
@@ -248,7 +383,13 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;
-	hrguard_punch_attnums(desc, attnum);
+	attnum = fcinfo->flinfo->fn_extra;
+	if (attnum == NULL)
+	{
+		attnum = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(int) * PC_COUNT);
+		hrguard_punch_attnums(desc, attnum);
+		fcinfo->flinfo->fn_extra = attnum;
+	}
 
 	d = heap_getattr(tuple, attnum[PC_ALERT_KINDS], desc, &isnull);
 	if (isnull)
@@ -290,10 +431,6 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 															 TimestampGetDatum(hrguard_match_local_timestamp(&work)))));
 	if (located)
 		appendStringInfo(&common, ",\"lat\":%.7f,\"lon\":%.7f,\"accuracy_m\":%g", lat, lon, accuracy);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	hrguard_become_owner(hrguard_tables_owner(), &saved);
 
 	for (i = 0; i < nkinds; i++)
 	{
@@ -355,13 +492,47 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 		}
 		appendStringInfoChar(&reasons, '}');
 
-		insert_alert(employee_id, kind, severity, at, reasons.data, punch_id, zone_id);
+		add_pending_alert(employee_id, kind, severity, at, reasons.data, punch_id, zone_id);
 
 		if (strcmp(kind, "competitor_zone") == 0 && watched >= 0 &&
 			cache->zones[watched].kind == ZONE_COMPETITOR && work.open)
-			note_competitor_visit(employee_id, &cache->zones[watched], work.local_day, at, punch_id);
+			add_pending_visit(employee_id, &cache->zones[watched], work.local_day, at, punch_id);
 	}
+	return PointerGetDatum(NULL);
+}
 
+/*
+ * Statement trigger after INSERT on punches: write the alerts the row
+ * trigger collected, notify them (notify_mode commit), and feed the
+ * competitor_pattern rule.
+ */
+PG_FUNCTION_INFO_V1(hrguard_punch_flush_alerts);
+Datum
+hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	List	   *alerts = pending_alerts;
+	List	   *visits = pending_visits;
+	HrguardSavedUser saved;
+	ListCell   *lc;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("hrguard_punch_flush_alerts must be an AFTER statement trigger")));
+	if (alerts == NIL && visits == NIL)
+		return PointerGetDatum(NULL);
+	forget_pending();
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_tables_owner(), &saved);
+	if (alerts != NIL)
+		insert_pending_alerts(alerts);
+	foreach(lc, visits)
+		note_competitor_visit(lfirst(lc));
 	hrguard_restore_user(&saved);
 	SPI_finish();
 	return PointerGetDatum(NULL);

@@ -49,6 +49,7 @@
 #include "classify.h"
 #include "hrguard.h"
 #include "punch.h"
+#include "punch_history.h"
 
 /* how far in the future a punch may claim to be */
 #define FUTURE_TOLERANCE_US (INT64CONST(10) * USECS_PER_MINUTE)
@@ -86,9 +87,10 @@ typedef struct PunchStatementState
 	TimestampTz latest_allowed;
 	HTAB	   *employees;
 	HTAB	   *sightings;
+	PunchHistoryReader *history;
+	Datum		empty_risk;		/* '{}' */
 } PunchStatementState;
 
-static SPIPlanPtr history_plan = NULL;
 
 /* ---- helpers shared with the AFTER trigger -------------------------- */
 
@@ -106,8 +108,9 @@ hrguard_punch_attnums(TupleDesc desc, int *attnum)
 }
 
 static PunchStatementState *
-statement_state(FunctionCallInfo fcinfo, TupleDesc desc)
+statement_state(FunctionCallInfo fcinfo, Relation relation)
 {
+	TupleDesc	desc = RelationGetDescr(relation);
 	PunchStatementState *state = fcinfo->flinfo->fn_extra;
 	MemoryContext old;
 	HASHCTL		hctl;
@@ -129,6 +132,8 @@ statement_state(FunctionCallInfo fcinfo, TupleDesc desc)
 	hctl.entrysize = sizeof(StatementSighting);
 	state->sightings = hash_create("hrguard statement sightings", 1024, &hctl,
 								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	state->history = hrguard_history_open(RelationGetRelid(relation), fcinfo->flinfo->fn_mcxt);
+	state->empty_risk = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = state;
 	return state;
@@ -246,103 +251,6 @@ normalise_position(HeapTuple tuple, TupleDesc desc, const int *attnum,
 	return POSITION_KNOWN;
 }
 
-/* ---- the employee's history ----------------------------------------- */
-
-typedef struct PunchHistory
-{
-	bool		has_previous;
-	TimestampTz previous_at;
-	bool		previous_located;
-	double		previous_lat;
-	double		previous_lon;
-	bool		repeated;		/* same raw position on another day */
-	bool		device_known;
-	bool		has_history;
-} PunchHistory;
-
-/*
- * One query for what the table knows of the employee before this punch:
- * the latest earlier punch, whether these raw coordinates were reported on
- * another local day, and whether the device was seen, within the lookback.
- */
-static void
-query_history(const char *employee_id, TimestampTz at, bool located,
-			  double raw_lat, double raw_lon, TimestampTz day_start,
-			  TimestampTz day_end, const char *device_id, PunchHistory *h)
-{
-	Datum		args[8];
-	char		nulls[8] = "        ";
-	TupleDesc	desc;
-	HeapTuple	tuple;
-	bool		isnull;
-	Datum		d;
-
-	if (history_plan == NULL)
-	{
-		Oid			types[8] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID,
-		TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TIMESTAMPTZOID};
-		SPIPlanPtr	plan = SPI_prepare(
-			"SELECT p.punched_at, p.lat, p.lon, "
-			"  EXISTS (SELECT FROM hrguard.punch r "
-			"           WHERE r.employee_id OPERATOR(pg_catalog.=) $1 "
-			"             AND r.raw_lat OPERATOR(pg_catalog.=) $3 "
-			"             AND r.raw_lon OPERATOR(pg_catalog.=) $4 "
-			"             AND r.punched_at OPERATOR(pg_catalog.>=) $8 "
-			"             AND (r.punched_at OPERATOR(pg_catalog.<) $5 "
-			"                  OR r.punched_at OPERATOR(pg_catalog.>=) $6)), "
-			"  EXISTS (SELECT FROM hrguard.punch d "
-			"           WHERE d.employee_id OPERATOR(pg_catalog.=) $1 "
-			"             AND d.device_id OPERATOR(pg_catalog.=) $7 "
-			"             AND d.device_id IS NOT NULL "
-			"             AND d.punched_at OPERATOR(pg_catalog.>=) $8), "
-			"  EXISTS (SELECT FROM hrguard.punch a "
-			"           WHERE a.employee_id OPERATOR(pg_catalog.=) $1 "
-			"             AND a.punched_at OPERATOR(pg_catalog.>=) $8) "
-			"  FROM (SELECT) AS one "
-			"  LEFT JOIN LATERAL (SELECT q.punched_at, q.lat, q.lon FROM hrguard.punch q "
-			"                      WHERE q.employee_id OPERATOR(pg_catalog.=) $1 "
-			"                        AND q.punched_at OPERATOR(pg_catalog.<=) $2 "
-			"                      ORDER BY q.punched_at DESC LIMIT 1) p ON true",
-			8, types);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not prepare the punch history query: %s",
-				 SPI_result_code_string(SPI_result));
-		history_plan = plan;
-	}
-
-	args[0] = CStringGetTextDatum(employee_id);
-	args[1] = TimestampTzGetDatum(at);
-	args[2] = Float8GetDatum(raw_lat);
-	args[3] = Float8GetDatum(raw_lon);
-	args[4] = TimestampTzGetDatum(day_start);
-	args[5] = TimestampTzGetDatum(day_end);
-	args[6] = device_id ? CStringGetTextDatum(device_id) : (Datum) 0;
-	args[7] = TimestampTzGetDatum(at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY);
-	if (!located)
-		nulls[2] = nulls[3] = 'n';
-	if (device_id == NULL)
-		nulls[6] = 'n';
-
-	if (SPI_execute_plan(history_plan, args, nulls, true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "punch history query failed");
-	desc = SPI_tuptable->tupdesc;
-	tuple = SPI_tuptable->vals[0];
-
-	d = SPI_getbinval(tuple, desc, 1, &isnull);
-	h->has_previous = !isnull;
-	h->previous_at = isnull ? 0 : DatumGetTimestampTz(d);
-	d = SPI_getbinval(tuple, desc, 2, &isnull);
-	h->previous_located = !isnull;
-	h->previous_lat = isnull ? 0.0 : DatumGetFloat8(d);
-	d = SPI_getbinval(tuple, desc, 3, &isnull);
-	h->previous_lon = isnull ? 0.0 : DatumGetFloat8(d);
-	h->repeated = DatumGetBool(SPI_getbinval(tuple, desc, 4, &isnull)) && !isnull;
-	h->device_known = DatumGetBool(SPI_getbinval(tuple, desc, 5, &isnull)) && !isnull;
-	h->has_history = DatumGetBool(SPI_getbinval(tuple, desc, 6, &isnull)) && !isnull;
-}
-
 /* ---- building the row ----------------------------------------------- */
 
 static void
@@ -437,7 +345,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;
-	state = statement_state(fcinfo, desc);
+	state = statement_state(fcinfo, trigdata->tg_relation);
 	attnum = state->attnum;
 
 	/* who and when */
@@ -499,15 +407,9 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	/* history: from the table, then from earlier rows of this statement */
 	{
 		TimestampTz day_start = at - v.work.local_time_us;
-		HrguardSavedUser saved;
 
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		hrguard_become_owner(hrguard_tables_owner(), &saved);
-		query_history(employee_id, at, located, raw_lat, raw_lon,
-					  day_start, day_start + USECS_PER_DAY, device_id, &h);
-		hrguard_restore_user(&saved);
-		SPI_finish();
+		hrguard_history_read(state->history, employee_id, at, located, raw_lat, raw_lon,
+							 day_start, day_start + USECS_PER_DAY, device_id, &h);
 	}
 	employee_hash = hash_string(employee_id);
 	se = hash_search(state->employees, employee_id, HASH_ENTER, &found);
@@ -653,7 +555,8 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	SET_COLUMN(PC_WATCHED_ZONE_ID,
 			   Int64GetDatum(v.watched >= 0 ? cache->zones[v.watched].zone_id : 0), v.watched < 0);
 	SET_COLUMN(PC_OFF_HOURS, BoolGetDatum(!v.work.open), false);
-	SET_COLUMN(PC_RISK, DirectFunctionCall1(jsonb_in, CStringGetDatum(risk.data)), false);
+	SET_COLUMN(PC_RISK, risk.len == 2 ? state->empty_risk :
+			   DirectFunctionCall1(jsonb_in, CStringGetDatum(risk.data)), false);
 	SET_COLUMN(PC_ALERT_KINDS,
 			   nkinds > 0 ? PointerGetDatum(construct_array(kinds, nkinds, TEXTOID, -1, false, TYPALIGN_INT)) : (Datum) 0,
 			   nkinds == 0);

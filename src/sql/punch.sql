@@ -139,7 +139,7 @@ CREATE FUNCTION hrguard.punch_raise_alerts()
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_punch_raise_alerts';
 COMMENT ON FUNCTION hrguard.punch_raise_alerts() IS
-	'punch trigger: inserts the alerts a punch deserves and notifies hrguard_alert';
+	'punch trigger: collects the alerts a punch deserves, with their reasons';
 
 CREATE FUNCTION hrguard.punch_immutable()
 	RETURNS trigger
@@ -196,3 +196,14 @@ COMMENT ON FUNCTION hrguard.employee_keep_facts() IS
 CREATE TRIGGER employee_keep_facts
 	BEFORE UPDATE OF employee_id OR DELETE ON hrguard.employee
 	FOR EACH ROW EXECUTE FUNCTION hrguard.employee_keep_facts();
+
+CREATE FUNCTION hrguard.punch_flush_alerts()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_punch_flush_alerts';
+COMMENT ON FUNCTION hrguard.punch_flush_alerts() IS
+	'punch statement trigger: writes the alerts of the statement''s punches in one INSERT';
+
+CREATE TRIGGER punch_flush_alerts
+	AFTER INSERT ON hrguard.punch
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.punch_flush_alerts();

@@ -1,0 +1,248 @@
+/*-------------------------------------------------------------------------
+ *
+ * punch_history.c
+ *	  What the punch table already knows of an employee, read by direct
+ *	  btree probes: the latest earlier punch, whether a raw position was
+ *	  reported on another day, whether a device was seen, within the
+ *	  lookback.
+ *
+ * The punch trigger asks this for every row, so it avoids the executor:
+ * the heap and its three per-employee indexes are opened once per
+ * statement and probed with scan keys, under the statement's snapshot (the
+ * statement's own rows are not visible; punch.c remembers those).
+ *
+ * IDENTIFICATION
+ *	  src/punch_history.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "executor/tuptable.h"
+#include "parser/parse_relation.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "hrguard.h"
+#include "punch_history.h"
+
+struct PunchHistoryReader
+{
+	Relation	heap;
+	Relation	by_time;		/* (employee_id, punched_at) */
+	Relation	by_position;	/* (employee_id, raw_lat, raw_lon) */
+	Relation	by_device;		/* (employee_id, device_id) */
+	TupleTableSlot *slot;
+	AttrNumber	att_punched_at;
+	AttrNumber	att_lat;
+	AttrNumber	att_lon;
+	AttrNumber	att_device;
+	MemoryContextCallback cleanup;
+};
+
+static Relation
+open_index(const char *name, Oid nsp)
+{
+	Oid			relid = get_relname_relid(name, nsp);
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "index hrguard.%s is missing", name);
+	return index_open(relid, AccessShareLock);
+}
+
+/*
+ * Close what the statement opened.  When the statement failed, the
+ * transaction's abort has already released all of it through the resource
+ * owner, and nothing may be touched.
+ */
+static void
+close_reader(void *arg)
+{
+	PunchHistoryReader *r = arg;
+
+	if (!IsTransactionState())
+		return;
+
+	ExecDropSingleTupleTableSlot(r->slot);
+	index_close(r->by_time, AccessShareLock);
+	index_close(r->by_position, AccessShareLock);
+	index_close(r->by_device, AccessShareLock);
+	table_close(r->heap, AccessShareLock);
+}
+
+/*
+ * Open the punch table and its indexes for the rest of the statement; they
+ * are closed when the memory context "owner" (the statement's) goes away.
+ */
+PunchHistoryReader *
+hrguard_history_open(Oid punch_relid, MemoryContext owner)
+{
+	MemoryContext old = MemoryContextSwitchTo(owner);
+	PunchHistoryReader *r = palloc0(sizeof(PunchHistoryReader));
+	Oid			nsp = get_rel_namespace(punch_relid);
+
+	r->heap = table_open(punch_relid, AccessShareLock);
+	r->by_time = open_index("punch_employee_time_idx", nsp);
+	r->by_position = open_index("punch_employee_position_idx", nsp);
+	r->by_device = open_index("punch_employee_device_idx", nsp);
+	r->slot = table_slot_create(r->heap, NULL);
+	r->att_punched_at = attnameAttNum(r->heap, "punched_at", false);
+	r->att_lat = attnameAttNum(r->heap, "lat", false);
+	r->att_lon = attnameAttNum(r->heap, "lon", false);
+	r->att_device = attnameAttNum(r->heap, "device_id", false);
+	r->cleanup.func = close_reader;
+	r->cleanup.arg = r;
+	MemoryContextRegisterResetCallback(owner, &r->cleanup);
+	MemoryContextSwitchTo(old);
+	return r;
+}
+
+static void
+key_text(ScanKey key, AttrNumber att, Datum value)
+{
+	ScanKeyEntryInitialize(key, 0, att, BTEqualStrategyNumber, InvalidOid,
+						   DEFAULT_COLLATION_OID, F_TEXTEQ, value);
+}
+
+static TimestampTz
+slot_time(PunchHistoryReader *r)
+{
+	bool		isnull;
+
+	return DatumGetTimestampTz(slot_getattr(r->slot, r->att_punched_at, &isnull));
+}
+
+/*
+ * Latest punch at or before "at": false if there is none.  Also tells
+ * whether that punch used the given device, which saves a probe.
+ */
+static bool
+latest_before(PunchHistoryReader *r, Datum employee, TimestampTz at,
+			  const char *device_id, PunchHistory *h)
+{
+	ScanKeyData keys[2];
+	IndexScanDesc scan;
+	bool		found;
+
+	key_text(&keys[0], 1, employee);
+	ScanKeyInit(&keys[1], 2, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE,
+				TimestampTzGetDatum(at));
+	scan = index_beginscan(r->heap, r->by_time, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	found = index_getnext_slot(scan, BackwardScanDirection, r->slot);
+	if (found)
+	{
+		bool		lat_null,
+					lon_null;
+		Datum		lat = slot_getattr(r->slot, r->att_lat, &lat_null);
+		Datum		lon = slot_getattr(r->slot, r->att_lon, &lon_null);
+
+		h->previous_at = slot_time(r);
+		h->previous_located = !lat_null && !lon_null;
+		h->previous_lat = lat_null ? 0.0 : DatumGetFloat8(lat);
+		h->previous_lon = lon_null ? 0.0 : DatumGetFloat8(lon);
+		if (device_id != NULL)
+		{
+			bool		device_null;
+			Datum		device = slot_getattr(r->slot, r->att_device, &device_null);
+
+			h->device_known = !device_null &&
+				strcmp(TextDatumGetCString(device), device_id) == 0 &&
+				h->previous_at >= at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
+		}
+	}
+	index_endscan(scan);
+	return found;
+}
+
+/* Any punch since "since"? */
+static bool
+any_since(PunchHistoryReader *r, Datum employee, TimestampTz since)
+{
+	ScanKeyData keys[2];
+	IndexScanDesc scan;
+	bool		found;
+
+	key_text(&keys[0], 1, employee);
+	ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
+				TimestampTzGetDatum(since));
+	scan = index_beginscan(r->heap, r->by_time, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, r->slot);
+	index_endscan(scan);
+	return found;
+}
+
+/* Was this raw position reported since "since", outside [day_start, day_end)? */
+static bool
+position_on_other_day(PunchHistoryReader *r, Datum employee, double raw_lat, double raw_lon,
+					  TimestampTz since, TimestampTz day_start, TimestampTz day_end)
+{
+	ScanKeyData keys[3];
+	IndexScanDesc scan;
+	bool		found = false;
+
+	key_text(&keys[0], 1, employee);
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lat));
+	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lon));
+	scan = index_beginscan(r->heap, r->by_position, GetActiveSnapshot(), 3, 0);
+	index_rescan(scan, keys, 3, NULL, 0);
+	while (!found && index_getnext_slot(scan, ForwardScanDirection, r->slot))
+	{
+		TimestampTz t = slot_time(r);
+
+		found = t >= since && (t < day_start || t >= day_end);
+	}
+	index_endscan(scan);
+	return found;
+}
+
+/* Was the device used since "since"? */
+static bool
+device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz since)
+{
+	ScanKeyData keys[2];
+	IndexScanDesc scan;
+	bool		found = false;
+
+	key_text(&keys[0], 1, employee);
+	key_text(&keys[1], 2, device);
+	scan = index_beginscan(r->heap, r->by_device, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	while (!found && index_getnext_slot(scan, ForwardScanDirection, r->slot))
+		found = slot_time(r) >= since;
+	index_endscan(scan);
+	return found;
+}
+
+void
+hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz at,
+					 bool located, double raw_lat, double raw_lon,
+					 TimestampTz day_start, TimestampTz day_end,
+					 const char *device_id, PunchHistory *h)
+{
+	Datum		employee = CStringGetTextDatum(employee_id);
+	TimestampTz since = at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
+
+	memset(h, 0, sizeof(PunchHistory));
+	h->has_previous = latest_before(r, employee, at, device_id, h);
+	h->has_history = h->has_previous || any_since(r, employee, since);
+	if (!h->has_history)
+		return;
+	if (located)
+		h->repeated = position_on_other_day(r, employee, raw_lat, raw_lon,
+											since, day_start, day_end);
+	if (device_id != NULL && !h->device_known)
+		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since);
+}

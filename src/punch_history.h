@@ -1,0 +1,36 @@
+/*-------------------------------------------------------------------------
+ *
+ * punch_history.h
+ *	  Direct index probes into an employee's earlier punches.
+ *
+ * IDENTIFICATION
+ *	  src/punch_history.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HRGUARD_PUNCH_HISTORY_H
+#define HRGUARD_PUNCH_HISTORY_H
+
+#include "datatype/timestamp.h"
+
+typedef struct PunchHistory
+{
+	bool		has_previous;	/* a punch at or before this one */
+	TimestampTz previous_at;
+	bool		previous_located;
+	double		previous_lat;
+	double		previous_lon;
+	bool		repeated;		/* same raw position on another day */
+	bool		device_known;
+	bool		has_history;	/* any punch before, or within the lookback */
+} PunchHistory;
+
+typedef struct PunchHistoryReader PunchHistoryReader;
+
+extern PunchHistoryReader *hrguard_history_open(Oid punch_relid, MemoryContext owner);
+extern void hrguard_history_read(PunchHistoryReader *reader, const char *employee_id,
+								 TimestampTz at, bool located, double raw_lat, double raw_lon,
+								 TimestampTz day_start, TimestampTz day_end,
+								 const char *device_id, PunchHistory *history);
+
+#endif							/* HRGUARD_PUNCH_HISTORY_H */
