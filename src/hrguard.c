@@ -75,6 +75,10 @@ static const HrguardSetting hrguard_settings_list[] = {
 	"Length in days of the window in which those days must fall."},
 	{"hrguard.off_hours_grace_minutes",
 	"Minutes before and after a working window that still count as working hours."},
+	{"hrguard.relay_database",
+	"Database in which the relay worker delivers alerts (needs shared_preload_libraries)."},
+	{"hrguard.relay_interval_ms",
+	"Milliseconds between the relay worker's rounds."},
 };
 
 void		_PG_init(void);
@@ -151,9 +155,21 @@ _PG_init(void)
 							&hrguard_off_hours_grace_minutes, 30, 0, 720,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 
+	DefineCustomStringVariable("hrguard.relay_database",
+							   hrguard_settings_list[9].description,
+							   "Empty: no relay worker; call hrguard.relay_alerts() from a scheduler. Read at server start.",
+							   &hrguard_relay_database, "",
+							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("hrguard.relay_interval_ms",
+							hrguard_settings_list[10].description, NULL,
+							&hrguard_relay_interval_ms, 1000, 10, 3600000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("hrguard");
 
 	hrguard_zone_cache_register();
+	if (process_shared_preload_libraries_in_progress)
+		hrguard_relay_register();
 }
 
 /*

@@ -39,6 +39,11 @@ extern int	hrguard_risk_lookback_days;
 extern int	hrguard_competitor_pattern_days;
 extern int	hrguard_competitor_pattern_window_days;
 extern int	hrguard_off_hours_grace_minutes;
+extern char *hrguard_relay_database;
+extern int	hrguard_relay_interval_ms;
+
+/* relay_worker.c */
+extern void hrguard_relay_register(void);
 
 #define HRGUARD_OFF_HOURS_GRACE_US \
 	((int64) hrguard_off_hours_grace_minutes * USECS_PER_MINUTE)

@@ -404,29 +404,35 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		v.zone = v.watched = -1;
 	}
 
-	/* history: from the table, then from earlier rows of this statement */
-	{
-		TimestampTz day_start = at - v.work.local_time_us;
-
-		hrguard_history_read(state->history, employee_id, at, located, raw_lat, raw_lon,
-							 day_start, day_start + USECS_PER_DAY, device_id, &h);
-	}
+	/*
+	 * History: earlier rows of this statement first (the table cannot show
+	 * them), then what the table knows beyond them.
+	 */
 	employee_hash = hash_string(employee_id);
 	se = hash_search(state->employees, employee_id, HASH_ENTER, &found);
 	if (!found)
 		se->has_previous = false;
-	else if (se->has_previous && se->previous_at <= at &&
-			 (!h.has_previous || se->previous_at >= h.previous_at))
 	{
-		h.has_previous = true;
-		h.previous_at = se->previous_at;
-		h.previous_located = se->previous_located;
-		h.previous_lat = se->previous_lat;
-		h.previous_lon = se->previous_lon;
+		TimestampTz day_start = at - v.work.local_time_us;
+		bool		statement_previous = se->has_previous && se->previous_at <= at;
+		bool		device_in_statement = device_id != NULL &&
+			find_sighting(state, employee_hash, hash_string(device_id), true, false, &found) != NULL;
+
+		hrguard_history_read(state->history, employee_id, at,
+							 statement_previous ? se->previous_at : DT_NOBEGIN,
+							 se->has_previous, located, raw_lat, raw_lon,
+							 day_start, day_start + USECS_PER_DAY,
+							 device_id, device_in_statement, &h);
+		if (!h.has_previous && statement_previous)
+		{
+			h.has_previous = true;
+			h.previous_at = se->previous_at;
+			h.previous_located = se->previous_located;
+			h.previous_lat = se->previous_lat;
+			h.previous_lon = se->previous_lon;
+		}
 	}
-	if (found)
-		h.has_history = true;
-	if (located)
+	if (located && !h.repeated)
 	{
 		StatementSighting *s = find_sighting(state, employee_hash,
 											 hash_position(raw_lat, raw_lon),
@@ -435,9 +441,6 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		if (s != NULL && (s->several_days || s->day != v.work.local_day))
 			h.repeated = true;
 	}
-	if (device_id != NULL && !h.device_known &&
-		find_sighting(state, employee_hash, hash_string(device_id), true, false, &found) != NULL)
-		h.device_known = true;
 
 	/* risk features */
 	initStringInfo(&risk);

@@ -128,18 +128,22 @@ slot_time(PunchHistoryReader *r)
  * whether that punch used the given device, which saves a probe.
  */
 static bool
-latest_before(PunchHistoryReader *r, Datum employee, TimestampTz at,
+latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, TimestampTz at,
 			  const char *device_id, PunchHistory *h)
 {
-	ScanKeyData keys[2];
+	ScanKeyData keys[3];
 	IndexScanDesc scan;
 	bool		found;
+	int			nkeys = 2;
 
 	key_text(&keys[0], 1, employee);
 	ScanKeyInit(&keys[1], 2, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE,
 				TimestampTzGetDatum(at));
-	scan = index_beginscan(r->heap, r->by_time, GetActiveSnapshot(), 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
+	if (after != DT_NOBEGIN)
+		ScanKeyInit(&keys[nkeys++], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
+					TimestampTzGetDatum(after));
+	scan = index_beginscan(r->heap, r->by_time, GetActiveSnapshot(), nkeys, 0);
+	index_rescan(scan, keys, nkeys, NULL, 0);
 	found = index_getnext_slot(scan, BackwardScanDirection, r->slot);
 	if (found)
 	{
@@ -226,23 +230,35 @@ device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz sin
 	return found;
 }
 
+/*
+ * Read what the table knows of the employee before a punch at "at".  The
+ * caller may already know a punch of this statement at "known_previous"
+ * (DT_NOBEGIN if none): then only later punches are looked for, since
+ * walking over the statement's own, invisible index entries would cost a
+ * heap visit each.  With "known_history" the employee is known to have
+ * punches, and with "known_device" the device is known.
+ */
 void
 hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz at,
+					 TimestampTz known_previous, bool known_history,
 					 bool located, double raw_lat, double raw_lon,
 					 TimestampTz day_start, TimestampTz day_end,
-					 const char *device_id, PunchHistory *h)
+					 const char *device_id, bool known_device, PunchHistory *h)
 {
 	Datum		employee = CStringGetTextDatum(employee_id);
 	TimestampTz since = at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
 
 	memset(h, 0, sizeof(PunchHistory));
-	h->has_previous = latest_before(r, employee, at, device_id, h);
-	h->has_history = h->has_previous || any_since(r, employee, since);
+	h->has_previous = latest_before(r, employee, known_previous, at,
+									known_device ? NULL : device_id, h);
+	h->has_history = known_history || h->has_previous || any_since(r, employee, since);
 	if (!h->has_history)
 		return;
 	if (located)
 		h->repeated = position_on_other_day(r, employee, raw_lat, raw_lon,
 											since, day_start, day_end);
-	if (device_id != NULL && !h->device_known)
+	if (device_id != NULL && !known_device && !h->device_known)
 		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since);
+	if (known_device)
+		h->device_known = true;
 }

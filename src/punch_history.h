@@ -29,8 +29,10 @@ typedef struct PunchHistoryReader PunchHistoryReader;
 
 extern PunchHistoryReader *hrguard_history_open(Oid punch_relid, MemoryContext owner);
 extern void hrguard_history_read(PunchHistoryReader *reader, const char *employee_id,
-								 TimestampTz at, bool located, double raw_lat, double raw_lon,
+								 TimestampTz at, TimestampTz known_previous, bool known_history,
+								 bool located, double raw_lat, double raw_lon,
 								 TimestampTz day_start, TimestampTz day_end,
-								 const char *device_id, PunchHistory *history);
+								 const char *device_id, bool known_device,
+								 PunchHistory *history);
 
 #endif							/* HRGUARD_PUNCH_HISTORY_H */
