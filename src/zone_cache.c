@@ -32,6 +32,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -369,14 +370,81 @@ zone_kind_from_name(const char *kind)
 	return ZONE_OFFICE;
 }
 
+/*
+ * Zones are many and small: their names, shapes and lists are carved out of
+ * large blocks of the cache's context, without a chunk header each.
+ */
+#define ARENA_BLOCK_SIZE (256 * 1024)
+
+static void *
+arena_alloc(HrguardZoneCache *cache, size_t size)
+{
+	void	   *p;
+
+	size = MAXALIGN(size);
+	if (size > cache->arena_left)
+	{
+		size_t		block = Max(ARENA_BLOCK_SIZE, size);
+
+		cache->arena_next = MemoryContextAlloc(cache->context, block);
+		cache->arena_left = block;
+	}
+	p = cache->arena_next;
+	cache->arena_next += size;
+	cache->arena_left -= size;
+	return p;
+}
+
+static char *
+arena_strdup(HrguardZoneCache *cache, const char *s)
+{
+	size_t		len = strlen(s) + 1;
+	char	   *copy = arena_alloc(cache, len);
+
+	memcpy(copy, s, len);
+	return copy;
+}
+
+/* Copy a parsed multipolygon's rings into the arena. */
 static void
-load_zone_shape(HrguardZone *zone, HeapTuple tuple, TupleDesc desc)
+arena_copy_polygons(HrguardZoneCache *cache, HrguardShape *to, const HrguardShape *from)
+{
+	int			p,
+				r;
+
+	to->npolygons = from->npolygons;
+	to->polygons = arena_alloc(cache, sizeof(HrguardPolygon) * Max(from->npolygons, 1));
+	for (p = 0; p < from->npolygons; p++)
+	{
+		const HrguardPolygon *fp = &from->polygons[p];
+		HrguardPolygon *tp = &to->polygons[p];
+
+		tp->nrings = fp->nrings;
+		tp->rings = arena_alloc(cache, sizeof(HrguardRing) * Max(fp->nrings, 1));
+		for (r = 0; r < fp->nrings; r++)
+		{
+			tp->rings[r].npoints = fp->rings[r].npoints;
+			tp->rings[r].points = arena_alloc(cache, sizeof(HrguardXY) * Max(fp->rings[r].npoints, 1));
+			memcpy(tp->rings[r].points, fp->rings[r].points,
+				   sizeof(HrguardXY) * fp->rings[r].npoints);
+		}
+	}
+}
+
+/*
+ * Read a zone's shape.  PostGIS's EWKB and the parse live in "scratch";
+ * only the result is copied into the cache.
+ */
+static void
+load_zone_shape(HrguardZoneCache *cache, MemoryContext scratch, HrguardZone *zone,
+				HeapTuple tuple, TupleDesc desc)
 {
 	bool		geom_null;
 	bool		center_null;
 	Datum		geom = SPI_getbinval(tuple, desc, 5, &geom_null);
 	Datum		center = SPI_getbinval(tuple, desc, 6, &center_null);
 	int32		srid;
+	MemoryContext old = MemoryContextSwitchTo(scratch);
 
 	hrguard_postgis_prepare(SPI_gettypeid(desc, 5));
 	if (!geom_null)
@@ -386,7 +454,7 @@ load_zone_shape(HrguardZone *zone, HeapTuple tuple, TupleDesc desc)
 		if (shape == NULL)
 			elog(ERROR, "zone " INT64_FORMAT " has a geom that is not a multipolygon",
 				 zone->zone_id);
-		zone->shape = *shape;
+		arena_copy_polygons(cache, &zone->shape, shape);
 	}
 	else if (!center_null)
 	{
@@ -400,6 +468,8 @@ load_zone_shape(HrguardZone *zone, HeapTuple tuple, TupleDesc desc)
 	}
 	else
 		elog(ERROR, "zone " INT64_FORMAT " has no shape", zone->zone_id);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(scratch);
 	hrguard_shape_finish(&zone->shape);
 }
 
@@ -408,6 +478,9 @@ load_zones(HrguardZoneCache *cache)
 {
 	TupleDesc	desc;
 	int			i;
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "hrguard zone loading",
+												  ALLOCSET_DEFAULT_SIZES);
 
 	run_query(cache, "SELECT zone_id, tenant_id, name, kind, geom, center, radius_m, schedule_id, "
 			  "       pg_catalog.lower(valid), pg_catalog.upper(valid), "
@@ -423,12 +496,15 @@ load_zones(HrguardZoneCache *cache)
 		bool		isnull;
 		Datum		d;
 		int64		schedule_id;
+		MemoryContext old;
 
 		zone->zone_id = column_int64(tuple, desc, 1, 0);
+		old = MemoryContextSwitchTo(scratch);
 		zone->tenant = tenant_index(cache, column_text(tuple, desc, 2));
-		zone->name = column_text(tuple, desc, 3);
+		zone->name = arena_strdup(cache, column_text(tuple, desc, 3));
 		zone->kind = zone_kind_from_name(column_text(tuple, desc, 4));
-		load_zone_shape(zone, tuple, desc);
+		MemoryContextSwitchTo(old);
+		load_zone_shape(cache, scratch, zone, tuple, desc);
 		schedule_id = column_int64(tuple, desc, 8, 0);
 		zone->schedule = schedule_id ? find_schedule(cache, schedule_id) : NULL;
 
@@ -451,18 +527,19 @@ load_zones(HrguardZoneCache *cache)
 			int			n,
 						k;
 
+			old = MemoryContextSwitchTo(scratch);
 			deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
 							  &elems, &nulls, &n);
 			zone->nbssids = n;
-			zone->bssids = palloc(sizeof(char *) * Max(n, 1));
+			zone->bssids = arena_alloc(cache, sizeof(char *) * Max(n, 1));
 			for (k = 0; k < n; k++)
-				zone->bssids[k] = TextDatumGetCString(elems[k]);
+				zone->bssids[k] = arena_strdup(cache, TextDatumGetCString(elems[k]));
 			qsort(zone->bssids, n, sizeof(char *), compare_strings);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(scratch);
 		}
-		cache->shape_bytes += sizeof(HrguardZone) +
-			zone->shape.nvertices * sizeof(HrguardXY) +
-			zone->shape.npolygons * sizeof(HrguardPolygon);
 	}
+	MemoryContextDelete(scratch);
 }
 
 int
@@ -991,4 +1068,32 @@ hrguard_zone_in_force(const HrguardZone *zone, TimestampTz at)
 		(zone->valid_to_inc ? at > zone->valid_to : at >= zone->valid_to))
 		return false;
 	return true;
+}
+
+/*
+ * hrguard.zone_cache_stats() -- what this backend's zone cache holds and
+ * the memory it takes, building it first if needed.
+ */
+PG_FUNCTION_INFO_V1(hrguard_zone_cache_stats);
+Datum
+hrguard_zone_cache_stats(PG_FUNCTION_ARGS)
+{
+	HrguardZoneCache *cache = hrguard_zone_cache();
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+	int64		vertices = 0;
+	int			i;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	for (i = 0; i < cache->nzones; i++)
+		vertices += cache->zones[i].shape.is_circle ? 0 : cache->zones[i].shape.nvertices;
+	values[0] = Int32GetDatum(cache->nzones);
+	values[1] = Int64GetDatum(vertices);
+	values[2] = Int32GetDatum(cache->ncells);
+	values[3] = Int64GetDatum(cache->ncells > 0 ? cache->cell_start[cache->ncells] : 0);
+	values[4] = Int32GetDatum(cache->nlarge);
+	values[5] = Int64GetDatum((int64) MemoryContextMemAllocated(cache->context, true));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }

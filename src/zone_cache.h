@@ -100,7 +100,10 @@ typedef struct HrguardZoneCache
 	uint32		seen_stamp;
 
 	HTAB	   *employees;
-	size_t		shape_bytes;	/* memory held by shapes */
+
+	/* the block that names and shapes are carved from */
+	char	   *arena_next;
+	size_t		arena_left;
 } HrguardZoneCache;
 
 /* candidate zones near a point; valid until the next lookup */

@@ -64,3 +64,15 @@ CREATE FUNCTION hrguard.zone_distance(zone_id bigint, lat float8, lon float8)
 	AS 'MODULE_PATHNAME', 'hrguard_zone_distance';
 COMMENT ON FUNCTION hrguard.zone_distance(bigint, float8, float8) IS
 	'metres from a WGS-84 point to a zone''s edge, positive inside';
+
+CREATE FUNCTION hrguard.zone_cache_stats(
+		OUT zones integer,
+		OUT vertices bigint,
+		OUT grid_cells integer,
+		OUT grid_entries bigint,
+		OUT large_zones integer,
+		OUT memory_bytes bigint)
+	LANGUAGE c STABLE
+	AS 'MODULE_PATHNAME', 'hrguard_zone_cache_stats';
+COMMENT ON FUNCTION hrguard.zone_cache_stats() IS
+	'size of this session''s zone cache: zones, polygon vertices, grid, memory';

@@ -144,3 +144,23 @@ echo "== machine"
 echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 run_psql -t -A -c "SELECT version()"
 echo "PostGIS $(run_psql -t -A -c "SELECT extversion FROM pg_extension WHERE extname = 'postgis'"), hrguard $(run_psql -t -A -c 'SELECT hrguard.version()')"
+
+# ---- zone cache size ----------------------------------------------------
+echo
+echo "== zone cache (one backend): the benchmark's zones, then 100,000 zones"
+run_psql <<'EOF2'
+\timing on
+SELECT * FROM hrguard.zone_cache_stats();
+\timing off
+INSERT INTO hrguard.zone (name, kind, geom)
+SELECT 'extra ' || g, 'office',
+	   ST_Multi(ST_MakeEnvelope(cx - 0.001, cy - 0.001, cx + 0.001, cy + 0.001, 4326))
+  FROM (SELECT g, 121.2 + (hashint4(g) & 65535) / 65535.0 * 0.6 AS cx,
+			   31.0 + (hashint4(g + 7919) & 65535) / 65535.0 * 0.4 AS cy
+		  FROM generate_series(1, 100000 - (SELECT count(*) FROM hrguard.zone)) g) s;
+\timing on
+SELECT * FROM hrguard.zone_cache_stats();
+\timing off
+SELECT verdict, zone_name IS NOT NULL AS near_zone
+  FROM hrguard.classify_point('E1', '2026-03-02 10:00+08', 31.2, 121.5);
+EOF2
