@@ -41,20 +41,19 @@ BEGIN
 	SELECT * INTO state FROM hrguard.relay_state FOR UPDATE;
 
 	FOR a IN
-		SELECT al.alert_id, al.employee_id, al.kind, al.severity, al.xid, al.notified
+		SELECT al.alert_id, al.employee_id, al.kind, al.severity, al.xid
 		  FROM hrguard.alert al
-		 WHERE (al.xid OPERATOR(pg_catalog.>) state.last_xid
+		 WHERE NOT al.notified
+		   AND (al.xid OPERATOR(pg_catalog.>) state.last_xid
 				OR (al.xid OPERATOR(pg_catalog.=) state.last_xid
 					AND al.alert_id OPERATOR(pg_catalog.>) state.last_alert_id))
 		   AND al.xid OPERATOR(pg_catalog.<) horizon
 		 ORDER BY al.xid, al.alert_id
 		 LIMIT max_alerts
 	LOOP
-		IF NOT a.notified THEN
-			PERFORM pg_catalog.pg_notify('hrguard_alert',
-				hrguard.alert_payload(a.alert_id, a.employee_id, a.kind, a.severity));
-			sent := sent OPERATOR(pg_catalog.+) 1;
-		END IF;
+		PERFORM pg_catalog.pg_notify('hrguard_alert',
+			hrguard.alert_payload(a.alert_id, a.employee_id, a.kind, a.severity));
+		sent := sent OPERATOR(pg_catalog.+) 1;
 		state.last_xid := a.xid;
 		state.last_alert_id := a.alert_id;
 	END LOOP;

@@ -37,9 +37,7 @@ CREATE TABLE hrguard.alert (
 			   (ARRAY['new', 'acknowledged', 'dismissed', 'escalated']::pg_catalog.text[]))
 );
 CREATE INDEX alert_employee_idx ON hrguard.alert (employee_id, raised_at);
-CREATE INDEX alert_relay_idx ON hrguard.alert (xid, alert_id);
-CREATE INDEX alert_open_idx ON hrguard.alert (raised_at)
-	WHERE status OPERATOR(pg_catalog.<>) 'dismissed';
+CREATE INDEX alert_relay_idx ON hrguard.alert (xid, alert_id) WHERE NOT notified;
 REVOKE ALL ON hrguard.alert FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.alert', '');
 COMMENT ON TABLE hrguard.alert IS
