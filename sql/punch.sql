@@ -139,3 +139,22 @@ UPDATE hrguard.alert SET status = 'dismissed' WHERE kind = 'off_hours';
 SELECT count(*) AS open_off_hours FROM hrguard.open_alerts WHERE kind = 'off_hours';
 UPDATE hrguard.alert SET status = 'closed' WHERE alert_id = 1;
 \echo :LAST_ERROR_SQLSTATE
+
+-- savepoints: a failed punch leaves the transaction usable, and alerts of
+-- a punch rolled back to a savepoint go with it
+SELECT count(*) AS alerts_before FROM hrguard.alert;
+BEGIN;
+SAVEPOINT before_bad;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P2', '2026-11-26 11:00', 91, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO SAVEPOINT before_bad;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P2', '2026-11-26 11:30', 31.235, 121.505);
+SAVEPOINT before_alert;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P2', '2026-11-26 11:40', 31.22, 121.47);
+SELECT count(*) AS alerts_inside_savepoint FROM hrguard.alert;
+ROLLBACK TO SAVEPOINT before_alert;
+COMMIT;
+SELECT punched_at, verdict, alert_kinds FROM hrguard.punch
+ WHERE employee_id = 'P2' AND punched_at BETWEEN '2026-11-26 11:00' AND '2026-11-26 12:00'
+ ORDER BY punched_at;
+SELECT count(*) AS alerts_after FROM hrguard.alert;

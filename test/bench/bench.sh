@@ -155,8 +155,8 @@ SELECT * FROM hrguard.zone_cache_stats();
 INSERT INTO hrguard.zone (name, kind, geom)
 SELECT 'extra ' || g, 'office',
 	   ST_Multi(ST_MakeEnvelope(cx - 0.001, cy - 0.001, cx + 0.001, cy + 0.001, 4326))
-  FROM (SELECT g, 121.2 + (hashint4(g) & 65535) / 65535.0 * 0.6 AS cx,
-			   31.0 + (hashint4(g + 7919) & 65535) / 65535.0 * 0.4 AS cy
+  FROM (SELECT g, 121.2 + (hashint4(g::int) & 65535) / 65535.0 * 0.6 AS cx,
+			   31.0 + (hashint4(g::int + 7919) & 65535) / 65535.0 * 0.4 AS cy
 		  FROM generate_series(1, 100000 - (SELECT count(*) FROM hrguard.zone)) g) s;
 \timing on
 SELECT * FROM hrguard.zone_cache_stats();
