@@ -26,7 +26,8 @@ SQL_MODULES	= \
 	src/sql/punch.sql \
 	src/sql/competitor.sql \
 	src/sql/alert_delivery.sql \
-	src/sql/views.sql
+	src/sql/views.sql \
+	src/sql/canon.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

@@ -27,6 +27,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "canon.h"
 #include "hrguard.h"
 #include "zone_cache.h"
 
@@ -168,6 +169,7 @@ _PG_init(void)
 	MarkGUCPrefixReserved("hrguard");
 
 	hrguard_zone_cache_register();
+	hrguard_canon_init();
 	if (process_shared_preload_libraries_in_progress)
 		hrguard_relay_register();
 }

@@ -1,0 +1,268 @@
+/*-------------------------------------------------------------------------
+ *
+ * canon.c
+ *	  Canonical JSON bytes for hashing: RFC 8785 (JCS) over a strict subset.
+ *
+ * Evidence is hashed as bytes, never as a rendering that depends on
+ * settings, so every entry stores the exact bytes it hashed.  Those bytes
+ * are JCS output for a subset of JSON where JCS is simple and unambiguous:
+ *	- object keys are ASCII, unique, and sorted by code unit (byte order);
+ *	- numbers are integers with |x| <= 2^53 - 1 (times as microseconds,
+ *	  coordinates as degrees x 10^7): no floats;
+ *	- strings are valid UTF-8, escaped as JCS does (\" \\ \b \f \n \r \t,
+ *	  other control characters as lowercase \u00xx, everything else
+ *	  literal);
+ *	- true, false, null, arrays in their order; nesting at most 32 deep.
+ * jansson parses the input and finds duplicate keys, bad UTF-8 and
+ * overflowing numbers; this file alone decides the bytes, so a jansson
+ * upgrade cannot change a hash.
+ *
+ * IDENTIFICATION
+ *	  src/canon.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <jansson.h>
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+#include "canon.h"
+
+#define CANON_MAX_DEPTH 32
+#define CANON_MAX_SAFE_INTEGER INT64CONST(9007199254740991)	/* 2^53 - 1 */
+
+/* jansson allocates through palloc, so an error frees everything */
+static void *
+canon_malloc(size_t size)
+{
+	return palloc(size);
+}
+
+static void
+canon_free(void *ptr)
+{
+	if (ptr != NULL)
+		pfree(ptr);
+}
+
+/* Called once from _PG_init. */
+void
+hrguard_canon_init(void)
+{
+	json_set_alloc_funcs(canon_malloc, canon_free);
+}
+
+static void
+append_string(StringInfo out, const char *s, size_t len)
+{
+	size_t		i;
+
+	appendStringInfoChar(out, '"');
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		switch (c)
+		{
+			case '"':
+				appendStringInfoString(out, "\\\"");
+				break;
+			case '\\':
+				appendStringInfoString(out, "\\\\");
+				break;
+			case '\b':
+				appendStringInfoString(out, "\\b");
+				break;
+			case '\f':
+				appendStringInfoString(out, "\\f");
+				break;
+			case '\n':
+				appendStringInfoString(out, "\\n");
+				break;
+			case '\r':
+				appendStringInfoString(out, "\\r");
+				break;
+			case '\t':
+				appendStringInfoString(out, "\\t");
+				break;
+			default:
+				if (c < 0x20)
+					appendStringInfo(out, "\\u%04x", c);
+				else
+					appendStringInfoChar(out, (char) c);
+		}
+	}
+	appendStringInfoChar(out, '"');
+}
+
+static int
+compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static void append_value(StringInfo out, json_t *value, const char *path, int depth);
+
+static void
+append_object(StringInfo out, json_t *object, const char *path, int depth)
+{
+	size_t		n = json_object_size(object);
+	const char **keys = palloc(sizeof(char *) * Max(n, 1));
+	const char *key;
+	json_t	   *member;
+	size_t		i = 0;
+
+	json_object_foreach(object, key, member)
+	{
+		const unsigned char *k;
+
+		for (k = (const unsigned char *) key; *k; k++)
+			if (*k > 0x7f)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("canonical JSON keys must be ASCII"),
+						 errdetail("Key \"%s\" in %s is not.", key, path)));
+		keys[i++] = key;
+	}
+	qsort(keys, n, sizeof(char *), compare_keys);
+
+	appendStringInfoChar(out, '{');
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(out, ',');
+		append_string(out, keys[i], strlen(keys[i]));
+		appendStringInfoChar(out, ':');
+		append_value(out, json_object_get(object, keys[i]),
+					 psprintf("%s.%s", path, keys[i]), depth + 1);
+	}
+	appendStringInfoChar(out, '}');
+	pfree(keys);
+}
+
+static void
+append_value(StringInfo out, json_t *value, const char *path, int depth)
+{
+	size_t		i;
+
+	if (depth > CANON_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("canonical JSON is nested more than %d levels deep", CANON_MAX_DEPTH)));
+
+	switch (json_typeof(value))
+	{
+		case JSON_OBJECT:
+			append_object(out, value, path, depth);
+			break;
+		case JSON_ARRAY:
+			appendStringInfoChar(out, '[');
+			for (i = 0; i < json_array_size(value); i++)
+			{
+				if (i > 0)
+					appendStringInfoChar(out, ',');
+				append_value(out, json_array_get(value, i),
+							 psprintf("%s[%zu]", path, i), depth + 1);
+			}
+			appendStringInfoChar(out, ']');
+			break;
+		case JSON_STRING:
+			append_string(out, json_string_value(value), json_string_length(value));
+			break;
+		case JSON_INTEGER:
+			{
+				json_int_t	v = json_integer_value(value);
+
+				if (v > CANON_MAX_SAFE_INTEGER || v < -CANON_MAX_SAFE_INTEGER)
+					ereport(ERROR,
+							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							 errmsg("integer %lld at %s is outside the canonical range",
+									(long long) v, path),
+							 errdetail("Canonical JSON integers are at most 2^53 - 1 in absolute value.")));
+				appendStringInfo(out, "%lld", (long long) v);
+			}
+			break;
+		case JSON_REAL:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("number at %s is not an integer", path),
+					 errdetail("It reads as %.17g; canonical JSON has no fractions or exponents.",
+							   json_real_value(value)),
+					 errhint("Store times as microseconds since the epoch and coordinates as degrees times 10^7.")));
+			break;
+		case JSON_TRUE:
+			appendStringInfoString(out, "true");
+			break;
+		case JSON_FALSE:
+			appendStringInfoString(out, "false");
+			break;
+		case JSON_NULL:
+			appendStringInfoString(out, "null");
+			break;
+	}
+}
+
+/*
+ * Parse JSON text and append its canonical bytes to "out".  Any input
+ * outside the subset is an error naming what and where.
+ */
+void
+hrguard_canonicalize(const char *text, size_t len, StringInfo out)
+{
+	json_error_t error;
+	json_t	   *root;
+
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
+	if (root == NULL)
+	{
+		switch (json_error_code(&error))
+		{
+			case json_error_duplicate_key:
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_JSON_OBJECT_KEY_VALUE),
+						 errmsg("canonical JSON cannot have duplicate keys"),
+						 errdetail("%s.", error.text)));
+				break;
+			case json_error_invalid_utf8:
+				ereport(ERROR,
+						(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+						 errmsg("canonical JSON must be valid UTF-8"),
+						 errdetail("%s at byte %d.", error.text, error.position)));
+				break;
+			case json_error_numeric_overflow:
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("a number in the JSON is out of range"),
+						 errdetail("%s.", error.text)));
+				break;
+			default:
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("invalid JSON"),
+						 errdetail("%s at line %d, column %d.", error.text, error.line,
+								   error.column)));
+		}
+	}
+	append_value(out, root, "$", 0);
+	json_decref(root);
+}
+
+/* hrguard.canonical_json(json text) -> the canonical bytes */
+PG_FUNCTION_INFO_V1(hrguard_canonical_json);
+Datum
+hrguard_canonical_json(PG_FUNCTION_ARGS)
+{
+	text	   *input = PG_GETARG_TEXT_PP(0);
+	StringInfoData out;
+	bytea	   *result;
+
+	initStringInfo(&out);
+	hrguard_canonicalize(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input), &out);
+	result = palloc(VARHDRSZ + out.len);
+	SET_VARSIZE(result, VARHDRSZ + out.len);
+	memcpy(VARDATA(result), out.data, out.len);
+	PG_RETURN_BYTEA_P(result);
+}
