@@ -1,6 +1,6 @@
 -- datum: WGS-84 / GCJ-02 / BD-09 conversion, against a public implementation
 -- of the same algorithm (gcoord 1.0.7 from the npm registry; vectors made by
--- test/scripts/gen-datum-vectors.js) and against fixed city vectors.
+-- test/scripts/gen-datum-vectors.mjs) and against fixed city vectors.
 \set VERBOSITY terse
 SET extra_float_digits = 0;
 \getenv abs_srcdir PG_ABS_SRCDIR

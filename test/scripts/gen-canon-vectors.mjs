@@ -14,14 +14,9 @@
 import { pathToFileURL } from 'url';
 const canonicalize = (await import(pathToFileURL(process.env.CANONICALIZE).href)).default;
 
-let seed = 8785;
-function random() {
-	seed |= 0;
-	seed = (seed + 0x6d2b79f5) | 0;
-	let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-	t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-	return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+import { seededRandom } from './seeded-random.mjs';
+
+const random = seededRandom(8785);
 const pick = (a) => a[Math.floor(random() * a.length)];
 
 const keyChars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-$ "\\/\t~';

@@ -1,26 +1,19 @@
-// gen-datum-vectors.js -- regenerate test/fixtures/datum_vectors.csv from
+// gen-datum-vectors.mjs -- regenerate test/fixtures/datum_vectors.csv from
 // gcoord, a public implementation of the GCJ-02 / BD-09 algorithms on the
 // npm registry, for the differential test sql/datum.sql.
 //
 //   mkdir -p /tmp/gcoord && cd /tmp/gcoord && npm install gcoord@1.0.7
-//   NODE_PATH=/tmp/gcoord/node_modules node test/scripts/gen-datum-vectors.js \
-//       > test/fixtures/datum_vectors.csv
+//   GCOORD=/tmp/gcoord/node_modules/gcoord/dist/gcoord.cjs.js \
+//       node test/scripts/gen-datum-vectors.mjs > test/fixtures/datum_vectors.csv
 //
 // Points are drawn from a seeded generator, so the file is reproducible:
 // 3000 inside China's bounding box (dense over the eastern cities) and 200
 // outside it (which must pass unchanged).
-'use strict';
-const gcoord = require('gcoord');
+import { createRequire } from 'module';
+import { seededRandom } from './seeded-random.mjs';
 
-let seed = 20261127;
-function random() {
-	// mulberry32
-	seed |= 0;
-	seed = (seed + 0x6d2b79f5) | 0;
-	let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-	t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-	return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const gcoord = createRequire(import.meta.url)(process.env.GCOORD);
+const random = seededRandom(20261127);
 
 const rows = [];
 for (let i = 0; i < 3200; i++) {
