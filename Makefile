@@ -27,7 +27,8 @@ SQL_MODULES	= \
 	src/sql/competitor.sql \
 	src/sql/alert_delivery.sql \
 	src/sql/views.sql \
-	src/sql/canon.sql
+	src/sql/canon.sql \
+	src/sql/evidence.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

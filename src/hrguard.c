@@ -42,6 +42,7 @@ int			hrguard_risk_lookback_days = 90;
 int			hrguard_competitor_pattern_days = 3;
 int			hrguard_competitor_pattern_window_days = 7;
 int			hrguard_off_hours_grace_minutes = 30;
+bool		hrguard_restore_mode = false;
 
 static const struct config_enum_entry notify_mode_options[] = {
 	{"commit", HRGUARD_NOTIFY_COMMIT, false},
@@ -80,6 +81,8 @@ static const HrguardSetting hrguard_settings_list[] = {
 	"Database in which the relay worker delivers alerts (needs shared_preload_libraries)."},
 	{"hrguard.relay_interval_ms",
 	"Milliseconds between the relay worker's rounds."},
+	{"hrguard.restore_mode",
+	"Lets pg_restore insert evidence rows as they were dumped (superuser only)."},
 };
 
 void		_PG_init(void);
@@ -165,6 +168,12 @@ _PG_init(void)
 							hrguard_settings_list[10].description, NULL,
 							&hrguard_relay_interval_ms, 1000, 10, 3600000,
 							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("hrguard.restore_mode",
+							 hrguard_settings_list[11].description,
+							 "Rows restored this way are checked by hrguard.verify_all() like any other.",
+							 &hrguard_restore_mode, false,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("hrguard");
 

@@ -39,6 +39,7 @@ extern int	hrguard_risk_lookback_days;
 extern int	hrguard_competitor_pattern_days;
 extern int	hrguard_competitor_pattern_window_days;
 extern int	hrguard_off_hours_grace_minutes;
+extern bool hrguard_restore_mode;
 extern char *hrguard_relay_database;
 extern int	hrguard_relay_interval_ms;
 

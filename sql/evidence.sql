@@ -1,0 +1,145 @@
+-- evidence: per-employee hash chains: appending, the byte layout against
+-- PostgreSQL's own sha256(), append-only guards, and tampering detected and
+-- named by verify_chain / verify_all.
+\set VERBOSITY terse
+SET client_min_messages = warning;
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+
+INSERT INTO hrguard.employee (employee_id) VALUES ('V1'), ('V2'), ('V3');
+SELECT hrguard.record_evidence('V1', 'chat_log',
+	'{"file_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "app": "WeChat"}',
+	'2026-11-20 10:00+08') AS seq;
+SELECT hrguard.record_evidence('V1', 'note', '{"text": "请假条", "pages": 2}', '2026-11-21 10:00+08') AS seq;
+SELECT hrguard.record_evidence('V1', 'document', '{"title": "warning letter"}', '2026-11-22 10:00+08') AS seq;
+SELECT hrguard.record_evidence('V1', 'note', '{"text": "fourth"}', '2026-11-23 10:00+08') AS seq;
+SELECT hrguard.record_evidence('V2', 'note', '{"text": "first of V2"}', '2026-11-22 10:00+08') AS seq;
+SELECT hrguard.record_evidence('V3', 'note', '{"text": "first of V3"}', '2026-11-22 10:00+08') AS seq;
+SELECT hrguard.record_evidence('V3', 'note', '{"text": "second of V3"}', '2026-11-23 10:00+08') AS seq;
+
+-- what an entry hashes: canonical JSON with a random nonce; event time in
+-- microseconds since the Unix epoch
+SELECT seq, kind, occurred_at,
+	   convert_from(canon, 'UTF8')::jsonb - 'n' - 'rt' AS content,
+	   length(convert_from(canon, 'UTF8')::jsonb->>'n') AS nonce_hex_digits,
+	   length(leaf) + length(link) AS hash_bytes
+  FROM hrguard.evidence WHERE employee_id = 'V1' ORDER BY seq;
+
+-- leaf and link recomputed with PostgreSQL's sha256()
+SELECT seq,
+	   substring(sha256('\x00'::bytea || canon) FROM 1 FOR 16) = leaf AS leaf_ok,
+	   sha256('\x02'::bytea || convert_to('hrguard/v1/link', 'UTF8') || '\x00000002'::bytea
+			  || convert_to(employee_id, 'UTF8') || int8send(seq)
+			  || coalesce(lag(link) OVER (ORDER BY seq), decode(repeat('00', 32), 'hex'))
+			  || sha256('\x00'::bytea || canon)) = link AS link_ok
+  FROM hrguard.evidence WHERE employee_id = 'V1' ORDER BY seq;
+SELECT h.seq = 4 AND h.head = e.link AS head_is_last_link
+  FROM hrguard.chain_head h JOIN hrguard.evidence e USING (employee_id)
+ WHERE h.employee_id = 'V1' AND e.seq = 4;
+
+SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.chain_status ORDER BY 1;
+
+-- append-only, also for a superuser, also as a replica; each with its SQLSTATE
+UPDATE hrguard.evidence SET kind = 'edited' WHERE employee_id = 'V1' AND seq = 1;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 4;
+\echo :LAST_ERROR_SQLSTATE
+TRUNCATE hrguard.evidence;
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.evidence SELECT employee_id, 5, kind, occurred_at, recorded_at, canon, leaf, link
+  FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 4;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE hrguard.chain_head SET seq = 0;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM hrguard.chain_head;
+\echo :LAST_ERROR_SQLSTATE
+TRUNCATE hrguard.chain_head;
+\echo :LAST_ERROR_SQLSTATE
+SET session_replication_role = replica;
+DELETE FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 4;
+\echo :LAST_ERROR_SQLSTATE
+RESET session_replication_role;
+
+-- bad evidence, one statement each
+SELECT hrguard.record_evidence('nobody', 'note', '{}', '2026-11-20 10:00+08');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'punch', '{}', '2026-11-20 10:00+08');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'Chat Log', '{}', '2026-11-20 10:00+08');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'note', '[1, 2]', '2026-11-20 10:00+08');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'note', '{"km": 1.5}', '2026-11-20 10:00+08');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'note', '{"n": 90071992547409930}', '2026-11-20 10:00+08');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'note', '{}', 'infinity');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'note', '{}', '2999-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('V1', 'note', '{}', NULL);
+\echo :LAST_ERROR_SQLSTATE
+-- a failed append leaves no trace: V1 still has 4 entries and verifies
+SELECT ok, entries FROM hrguard.verify_chain('V1');
+
+-- a rolled-back append leaves no gap
+BEGIN;
+SELECT hrguard.record_evidence('V2', 'note', '{"text": "rolled back"}', '2026-11-23 10:00+08') AS seq;
+ROLLBACK;
+SELECT hrguard.record_evidence('V2', 'note', '{"text": "kept"}', '2026-11-23 11:00+08') AS seq;
+
+-- tampering by a superuser who disables the guards: each detected, named
+ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
+ALTER TABLE hrguard.chain_head DISABLE TRIGGER chain_head_guard;
+CREATE TEMP TABLE original AS SELECT * FROM hrguard.evidence;
+CREATE TEMP TABLE original_head AS SELECT * FROM hrguard.chain_head;
+CREATE FUNCTION pg_temp.restore() RETURNS void LANGUAGE sql AS $$
+	DELETE FROM hrguard.evidence;
+	INSERT INTO hrguard.evidence SELECT * FROM original;
+	DELETE FROM hrguard.chain_head;
+	INSERT INTO hrguard.chain_head SELECT * FROM original_head;
+$$;
+
+-- the content of an entry is edited
+UPDATE hrguard.evidence SET canon = convert_to(replace(convert_from(canon, 'UTF8'), 'warning letter', 'thank-you letter'), 'UTF8')
+ WHERE employee_id = 'V1' AND seq = 3;
+SELECT 'edit canon' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT pg_temp.restore();
+-- an entry is deleted
+DELETE FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 2;
+SELECT 'delete entry' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT pg_temp.restore();
+-- two entries swap places
+UPDATE hrguard.evidence SET seq = -seq WHERE employee_id = 'V1' AND seq IN (2, 3);
+UPDATE hrguard.evidence SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END
+ WHERE employee_id = 'V1' AND seq < 0;
+SELECT 'swap entries' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT pg_temp.restore();
+-- a back-dated entry is slipped in after seq 1, the later ones moved up
+UPDATE hrguard.evidence SET seq = -(seq + 1) WHERE employee_id = 'V1' AND seq >= 2;
+UPDATE hrguard.evidence SET seq = -seq WHERE employee_id = 'V1' AND seq < 0;
+INSERT INTO hrguard.evidence
+SELECT employee_id, 2, 'note', '2026-11-20 12:00+08', recorded_at,
+	   convert_to('{"e":"V1","k":"note","p":{"text":"he was at a client"},"v":1}', 'UTF8'), leaf, link
+  FROM original WHERE employee_id = 'V1' AND seq = 1;
+SELECT 'insert back-dated' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT pg_temp.restore();
+-- a link is rewritten
+UPDATE hrguard.evidence SET link = sha256(link) WHERE employee_id = 'V1' AND seq = 2;
+SELECT 'edit link' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT pg_temp.restore();
+-- the last entry is deleted, or the head moved back
+DELETE FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 4;
+SELECT 'delete last' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT pg_temp.restore();
+UPDATE hrguard.chain_head SET head = sha256(head) WHERE employee_id = 'V1';
+SELECT 'edit head' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT pg_temp.restore();
+-- a whole chain deleted, its head left
+DELETE FROM hrguard.evidence WHERE employee_id = 'V3';
+SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.verify_all() ORDER BY 1;
+SELECT pg_temp.restore();
+SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.verify_all() ORDER BY 1;
+
+ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
+ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard;

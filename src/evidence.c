@@ -1,0 +1,383 @@
+/*-------------------------------------------------------------------------
+ *
+ * evidence.c
+ *	  Per-employee hash chains of evidence: appending entries, guarding
+ *	  the tables, and verifying chains.
+ *
+ * Each entry stores the exact canonical bytes it hashed (canon.c) and
+ *	  leaf = SHA-256(0x00 || canon)                       (RFC 9162 leaf)
+ *	  link = SHA-256(0x02 || "hrguard/v1/link" || u32be(len) || employee_id
+ *	                 || u64be(seq) || previous link || leaf)
+ * with 32 zero bytes before the first entry.  The row keeps the link and
+ * the first 16 bytes of the leaf (so a verifier can say whether the canon
+ * or the link was changed): 48 bytes of hashes per entry.
+ *
+ * Appending takes the employee's chain_head row FOR UPDATE in the inserting
+ * transaction, so seq is gap-free, concurrent appends to one chain wait for
+ * each other instead of forking, and a rollback takes the entry back.
+ *
+ * IDENTIFICATION
+ *	  src/evidence.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "port/pg_bswap.h"
+#include "catalog/namespace.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "canon.h"
+#include "evidence.h"
+#include "hrguard.h"
+
+#define LINK_DOMAIN "hrguard/v1/link"
+
+static SPIPlanPtr lock_head_plan = NULL;
+static SPIPlanPtr create_head_plan = NULL;
+static SPIPlanPtr update_head_plan = NULL;
+static SPIPlanPtr insert_entry_plan = NULL;
+
+/* true while this backend's own append writes chain_head */
+static bool appending = false;
+
+static SPIPlanPtr
+prepare_kept(const char *query, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
+
+	if (plan == NULL || SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not prepare \"%s\": %s", query,
+			 SPI_result_code_string(SPI_result));
+	return plan;
+}
+
+/* SHA-256 over a sequence of byte strings. */
+static void
+sha256_parts(const void *const *parts, const size_t *lens, int nparts,
+			 uint8 out[PG_SHA256_DIGEST_LENGTH])
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	int			i;
+
+	if (pg_cryptohash_init(ctx) < 0)
+		elog(ERROR, "could not initialize SHA-256: %s", pg_cryptohash_error(ctx));
+	for (i = 0; i < nparts; i++)
+		if (pg_cryptohash_update(ctx, parts[i], lens[i]) < 0)
+			elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
+	if (pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not finalize SHA-256: %s", pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+}
+
+void
+hrguard_evidence_leaf(const char *canon, size_t len, uint8 leaf[PG_SHA256_DIGEST_LENGTH])
+{
+	static const uint8 prefix = 0x00;
+	const void *parts[2] = {&prefix, canon};
+	size_t		lens[2] = {1, len};
+
+	sha256_parts(parts, lens, 2, leaf);
+}
+
+void
+hrguard_evidence_link(const char *employee_id, int64 seq,
+					  const uint8 previous[PG_SHA256_DIGEST_LENGTH],
+					  const uint8 leaf[PG_SHA256_DIGEST_LENGTH],
+					  uint8 link[PG_SHA256_DIGEST_LENGTH])
+{
+	static const uint8 prefix = 0x02;
+	uint32		len_be = pg_hton32((uint32) strlen(employee_id));
+	uint64		seq_be = pg_hton64((uint64) seq);
+	const void *parts[7] = {&prefix, LINK_DOMAIN, &len_be, employee_id, &seq_be, previous, leaf};
+	size_t		lens[7] = {1, strlen(LINK_DOMAIN), 4, strlen(employee_id), 8,
+		PG_SHA256_DIGEST_LENGTH, PG_SHA256_DIGEST_LENGTH};
+
+	sha256_parts(parts, lens, 7, link);
+}
+
+static bytea *
+bytes_to_bytea(const void *data, size_t len)
+{
+	bytea	   *b = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), data, len);
+	return b;
+}
+
+/*
+ * The canonical bytes of an entry: a versioned object with the employee,
+ * the kind, the event and receipt times in microseconds since the Unix
+ * epoch, a 128-bit random nonce (so that a hash reveals nothing about a
+ * guessable payload), and the payload.
+ */
+static void
+entry_canon(StringInfo out, const char *employee_id, const char *kind,
+			TimestampTz occurred_at, TimestampTz recorded_at, const char *payload_json)
+{
+	uint8		nonce[16];
+	StringInfoData doc;
+	int			i;
+
+	if (!pg_strong_random(nonce, sizeof(nonce)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random nonce")));
+
+	initStringInfo(&doc);
+	appendStringInfoString(&doc, "{\"v\":1,\"e\":");
+	escape_json(&doc, employee_id);
+	appendStringInfoString(&doc, ",\"k\":");
+	escape_json(&doc, kind);
+	appendStringInfo(&doc, ",\"t\":" INT64_FORMAT ",\"rt\":" INT64_FORMAT ",\"n\":\"",
+					 hrguard_unix_micros(occurred_at), hrguard_unix_micros(recorded_at));
+	for (i = 0; i < (int) sizeof(nonce); i++)
+		appendStringInfo(&doc, "%02x", nonce[i]);
+	appendStringInfo(&doc, "\",\"p\":%s}", payload_json);
+	hrguard_canonicalize(doc.data, doc.len, out);
+	pfree(doc.data);
+}
+
+int64
+hrguard_unix_micros(TimestampTz t)
+{
+	return t + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+}
+
+/*
+ * Append one entry to an employee's chain; returns its seq.  Must run
+ * inside SPI, as the owner of hrguard's tables.
+ */
+int64
+hrguard_evidence_append(const char *employee_id, const char *kind,
+						TimestampTz occurred_at, const char *payload_json)
+{
+	Datum		args[8];
+	uint8		previous[PG_SHA256_DIGEST_LENGTH];
+	uint8		leaf[PG_SHA256_DIGEST_LENGTH];
+	uint8		link[PG_SHA256_DIGEST_LENGTH];
+	StringInfoData canon;
+	TimestampTz recorded_at = GetCurrentTransactionStartTimestamp();
+	int64		seq;
+	bool		isnull;
+	bytea	   *head;
+
+	if (lock_head_plan == NULL)
+	{
+		Oid			t1[1] = {TEXTOID};
+		Oid			t3[3] = {TEXTOID, INT8OID, BYTEAOID};
+		Oid			t8[8] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+		BYTEAOID, BYTEAOID, BYTEAOID};
+
+		lock_head_plan = prepare_kept(
+			"SELECT seq, head FROM hrguard.chain_head "
+			" WHERE employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE", 1, t1);
+		create_head_plan = prepare_kept(
+			"INSERT INTO hrguard.chain_head (employee_id, seq, head) "
+			"VALUES ($1, 0, pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) "
+			"ON CONFLICT (employee_id) DO NOTHING", 1, t1);
+		update_head_plan = prepare_kept(
+			"UPDATE hrguard.chain_head SET seq = $2, head = $3, updated_at = pg_catalog.now() "
+			" WHERE employee_id OPERATOR(pg_catalog.=) $1", 3, t3);
+		insert_entry_plan = prepare_kept(
+			"INSERT INTO hrguard.evidence (employee_id, seq, kind, occurred_at, recorded_at, "
+			"                              canon, leaf, link) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", 8, t8);
+	}
+
+	/* the canonical bytes first: a bad payload must not take the lock */
+	initStringInfo(&canon);
+	entry_canon(&canon, employee_id, kind, occurred_at, recorded_at, payload_json);
+	hrguard_evidence_leaf(canon.data, canon.len, leaf);
+
+	/* only this code may create or advance a head or add an entry */
+	appending = true;
+	PG_TRY();
+	{
+		args[0] = CStringGetTextDatum(employee_id);
+		if (SPI_execute_plan(lock_head_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not lock the chain head");
+		if (SPI_processed == 0)
+		{
+			if (SPI_execute_plan(create_head_plan, args, NULL, false, 0) != SPI_OK_INSERT)
+				elog(ERROR, "could not create the chain head");
+			if (SPI_execute_plan(lock_head_plan, args, NULL, false, 1) != SPI_OK_SELECT ||
+				SPI_processed != 1)
+				elog(ERROR, "could not lock the new chain head");
+		}
+		seq = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) + 1;
+		head = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		if (VARSIZE_ANY_EXHDR(head) != PG_SHA256_DIGEST_LENGTH)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("chain head of employee \"%s\" is damaged", employee_id)));
+		memcpy(previous, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
+		hrguard_evidence_link(employee_id, seq, previous, leaf, link);
+
+		args[1] = Int64GetDatum(seq);
+		args[2] = PointerGetDatum(bytes_to_bytea(link, sizeof(link)));
+		if (SPI_execute_plan(update_head_plan, args, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "could not advance the chain head");
+
+		args[2] = CStringGetTextDatum(kind);
+		args[3] = TimestampTzGetDatum(occurred_at);
+		args[4] = TimestampTzGetDatum(recorded_at);
+		args[5] = PointerGetDatum(bytes_to_bytea(canon.data, canon.len));
+		args[6] = PointerGetDatum(bytes_to_bytea(leaf, HRGUARD_LEAF_PREFIX));
+		args[7] = PointerGetDatum(bytes_to_bytea(link, sizeof(link)));
+		if (SPI_execute_plan(insert_entry_plan, args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not insert the evidence entry");
+	}
+	PG_FINALLY();
+	{
+		appending = false;
+	}
+	PG_END_TRY();
+	return seq;
+}
+
+/*
+ * Guard trigger on evidence and chain_head (created ENABLE ALWAYS): rows
+ * are added and heads advanced only by hrguard_evidence_append; nothing is
+ * ever updated otherwise, deleted or truncated.
+ */
+PG_FUNCTION_INFO_V1(hrguard_evidence_guard);
+Datum
+hrguard_evidence_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	const char *table;
+	const char *op;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("hrguard_evidence_guard must be a BEFORE trigger")));
+
+	if (appending && !TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) &&
+		!TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+							   trigdata->tg_newtuple : trigdata->tg_trigtuple);
+	/* pg_restore writes the rows back as they were (a superuser setting) */
+	if (hrguard_restore_mode && TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		return PointerGetDatum(trigdata->tg_trigtuple);
+
+	table = RelationGetRelationName(trigdata->tg_relation);
+	op = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? "INSERT" :
+		TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? "UPDATE" :
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE" : "TRUNCATE";
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("hrguard.%s is append-only: %s is not allowed", table, op),
+			 errdetail("Evidence is added only through hrguard.record_evidence() and hrguard's own triggers."),
+			 errhint("Record a correcting entry instead of changing one; to restore a dump, set hrguard.restore_mode.")));
+	return PointerGetDatum(NULL);
+}
+
+/* The role that owns hrguard's evidence tables. */
+Oid
+hrguard_evidence_owner(void)
+{
+	Oid			relid = get_relname_relid("evidence", get_namespace_oid("hrguard", false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table hrguard.evidence is missing");
+	return hrguard_relation_owner(relid);
+}
+
+/* reserved for entries hrguard writes itself */
+static const char *const system_kinds[] = {
+	"punch", "alert", "day_close", "export", "checkpoint", "score", "case", "shred"
+};
+
+static void
+check_kind(const char *kind)
+{
+	const char *p;
+	int			i;
+
+	if (kind[0] < 'a' || kind[0] > 'z' || strlen(kind) > 40)
+		goto bad;
+	for (p = kind; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			goto bad;
+	for (i = 0; i < (int) lengthof(system_kinds); i++)
+		if (strcmp(kind, system_kinds[i]) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("evidence kind \"%s\" is reserved for hrguard's own entries", kind)));
+	return;
+bad:
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("evidence kind \"%s\" is not valid", kind),
+			 errdetail("A kind is a lower-case word of letters, digits and underscores, at most 40 long, such as \"chat_log\".")));
+}
+
+/*
+ * hrguard.record_evidence(employee_id, kind, payload jsonb, occurred_at)
+ * -- append evidence an application brings (a chat-log reference with the
+ * file's SHA-256, a note, a document); returns the entry's seq.
+ */
+PG_FUNCTION_INFO_V1(hrguard_record_evidence);
+Datum
+hrguard_record_evidence(PG_FUNCTION_ARGS)
+{
+	char	   *employee_id;
+	char	   *kind;
+	Jsonb	   *payload;
+	TimestampTz occurred_at;
+	HrguardSavedUser saved;
+	int64		seq;
+	Oid			types[1] = {TEXTOID};
+	Datum		args[1];
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("employee_id, kind, payload and occurred_at are required")));
+	employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	payload = PG_GETARG_JSONB_P(2);
+	occurred_at = PG_GETARG_TIMESTAMPTZ(3);
+
+	check_kind(kind);
+	if (!JB_ROOT_IS_OBJECT(payload))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("evidence payload must be a JSON object")));
+	if (TIMESTAMP_NOT_FINITE(occurred_at) ||
+		occurred_at > GetCurrentStatementStartTimestamp() + 10 * USECS_PER_MINUTE)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("occurred_at must be a finite time not in the future")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	args[0] = CStringGetTextDatum(employee_id);
+	if (SPI_execute_with_args("SELECT FROM hrguard.employee WHERE employee_id OPERATOR(pg_catalog.=) $1",
+							  1, types, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "employee lookup failed");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown employee \"%s\"", employee_id)));
+	seq = hrguard_evidence_append(employee_id, kind, occurred_at,
+								  JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	PG_RETURN_INT64(seq);
+}

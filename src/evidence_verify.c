@@ -1,0 +1,348 @@
+/*-------------------------------------------------------------------------
+ *
+ * evidence_verify.c
+ *	  Verifying evidence chains in the database: hrguard.verify_chain()
+ *	  and hrguard.verify_all().
+ *
+ * A chain is walked in seq order from 1.  The first entry that does not
+ * hold is named with the reason:
+ *	- "seq gap": the next seq is missing (an entry was deleted, or a
+ *	  foreign one inserted with a seq out of line);
+ *	- "leaf mismatch": the canonical bytes no longer hash to the stored
+ *	  leaf (the entry's content was edited);
+ *	- "link mismatch": the link does not follow from the previous link and
+ *	  the leaf (entries reordered, inserted, or links rewritten);
+ *	- "head mismatch": the chain head does not end where the entries do.
+ * A chain rewritten consistently from some entry on passes here: only a
+ * checkpoint kept outside the database can show that.
+ *
+ * IDENTIFICATION
+ *	  src/evidence_verify.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "port/pg_bswap.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+
+#include "evidence.h"
+#include "hrguard.h"
+
+#define FETCH_BATCH 4096
+
+typedef struct ChainState
+{
+	char		employee_id[NAMEDATALEN * 2];
+	int64		entries;
+	int64		expected_seq;
+	uint8		previous[PG_SHA256_DIGEST_LENGTH];
+	bool		failed;
+	int64		first_bad_seq;
+	const char *reason;
+} ChainState;
+
+typedef struct ChainHead
+{
+	char		employee_id[NAMEDATALEN * 2];	/* hash key */
+	int64		seq;
+	uint8		head[PG_SHA256_DIGEST_LENGTH];
+	bool		seen;
+} ChainHead;
+
+/* one SHA-256 context for the whole verification */
+typedef struct Hasher
+{
+	pg_cryptohash_ctx *ctx;
+} Hasher;
+
+static void
+hash_parts(Hasher *h, const void *const *parts, const size_t *lens, int n, uint8 *out)
+{
+	int			i;
+
+	if (pg_cryptohash_init(h->ctx) < 0)
+		elog(ERROR, "could not initialize SHA-256");
+	for (i = 0; i < n; i++)
+		if (pg_cryptohash_update(h->ctx, parts[i], lens[i]) < 0)
+			elog(ERROR, "could not compute SHA-256");
+	if (pg_cryptohash_final(h->ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not finalize SHA-256");
+}
+
+static void
+chain_start(ChainState *c, const char *employee_id)
+{
+	memset(c, 0, sizeof(ChainState));
+	strlcpy(c->employee_id, employee_id, sizeof(c->employee_id));
+	c->expected_seq = 1;
+}
+
+static void
+chain_fail(ChainState *c, int64 seq, const char *reason)
+{
+	if (c->failed)
+		return;
+	c->failed = true;
+	c->first_bad_seq = seq;
+	c->reason = reason;
+}
+
+/* Check one entry against the chain so far. */
+static void
+chain_step(Hasher *h, ChainState *c, int64 seq, const bytea *canon,
+		   const bytea *leaf_prefix, const bytea *link)
+{
+	static const uint8 leaf_tag = 0x00;
+	static const uint8 link_tag = 0x02;
+	static const char domain[] = "hrguard/v1/link";
+	uint8		leaf[PG_SHA256_DIGEST_LENGTH];
+	uint8		expected[PG_SHA256_DIGEST_LENGTH];
+	uint32		len_be = pg_hton32((uint32) strlen(c->employee_id));
+	uint64		seq_be = pg_hton64((uint64) seq);
+
+	c->entries++;
+	if (c->failed)
+		return;
+	if (seq != c->expected_seq)
+	{
+		chain_fail(c, c->expected_seq, "seq gap");
+		return;
+	}
+	c->expected_seq = seq + 1;
+
+	{
+		const void *parts[2] = {&leaf_tag, VARDATA_ANY(canon)};
+		size_t		lens[2] = {1, VARSIZE_ANY_EXHDR(canon)};
+
+		hash_parts(h, parts, lens, 2, leaf);
+	}
+	if (VARSIZE_ANY_EXHDR(leaf_prefix) != HRGUARD_LEAF_PREFIX ||
+		memcmp(VARDATA_ANY(leaf_prefix), leaf, HRGUARD_LEAF_PREFIX) != 0)
+	{
+		chain_fail(c, seq, "leaf mismatch");
+		return;
+	}
+	{
+		const void *parts[7] = {&link_tag, domain, &len_be, c->employee_id, &seq_be,
+		c->previous, leaf};
+		size_t		lens[7] = {1, sizeof(domain) - 1, 4, strlen(c->employee_id), 8,
+			PG_SHA256_DIGEST_LENGTH, PG_SHA256_DIGEST_LENGTH};
+
+		hash_parts(h, parts, lens, 7, expected);
+	}
+	if (VARSIZE_ANY_EXHDR(link) != PG_SHA256_DIGEST_LENGTH ||
+		memcmp(VARDATA_ANY(link), expected, PG_SHA256_DIGEST_LENGTH) != 0)
+	{
+		chain_fail(c, seq, "link mismatch");
+		return;
+	}
+	memcpy(c->previous, expected, PG_SHA256_DIGEST_LENGTH);
+}
+
+/* The chain's entries end where its head says. */
+static void
+chain_finish(ChainState *c, const ChainHead *head)
+{
+	int64		last = c->expected_seq - 1;
+
+	if (c->failed)
+		return;
+	if (head == NULL)
+	{
+		if (c->entries > 0)
+			chain_fail(c, 1, "head mismatch");
+		return;
+	}
+	if (head->seq != last)
+		chain_fail(c, Min(head->seq, last) + 1, "head mismatch");
+	else if (last > 0 && memcmp(head->head, c->previous, PG_SHA256_DIGEST_LENGTH) != 0)
+		chain_fail(c, last, "head mismatch");
+}
+
+static void
+emit(ReturnSetInfo *rsinfo, const ChainState *c, bool with_employee)
+{
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	int			i = 0;
+
+	if (with_employee)
+		values[i++] = CStringGetTextDatum(c->employee_id);
+	values[i++] = BoolGetDatum(!c->failed);
+	values[i++] = Int64GetDatum(c->entries);
+	values[i] = Int64GetDatum(c->first_bad_seq);
+	nulls[i++] = !c->failed;
+	values[i] = c->failed ? CStringGetTextDatum(c->reason) : (Datum) 0;
+	nulls[i++] = !c->failed;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+static HTAB *
+load_heads(const char *only_employee)
+{
+	HASHCTL		hctl;
+	HTAB	   *heads;
+	uint64		i;
+	int			rc;
+
+	hctl.keysize = sizeof(((ChainHead *) NULL)->employee_id);
+	hctl.entrysize = sizeof(ChainHead);
+	hctl.hcxt = CurrentMemoryContext;
+	heads = hash_create("hrguard chain heads", 1024, &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	if (only_employee)
+	{
+		Oid			types[1] = {TEXTOID};
+		Datum		args[1] = {CStringGetTextDatum(only_employee)};
+
+		rc = SPI_execute_with_args("SELECT employee_id, seq, head FROM hrguard.chain_head "
+								   " WHERE employee_id OPERATOR(pg_catalog.=) $1",
+								   1, types, args, NULL, true, 0);
+	}
+	else
+		rc = SPI_execute("SELECT employee_id, seq, head FROM hrguard.chain_head", true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read chain heads");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *employee_id = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
+		bytea	   *head = DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull));
+		ChainHead  *h;
+
+		if (strlen(employee_id) >= sizeof(h->employee_id))
+			continue;
+		h = hash_search(heads, employee_id, HASH_ENTER, NULL);
+		h->seq = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		memset(h->head, 0, sizeof(h->head));
+		memcpy(h->head, VARDATA_ANY(head), Min(VARSIZE_ANY_EXHDR(head), PG_SHA256_DIGEST_LENGTH));
+		h->seen = false;
+	}
+	return heads;
+}
+
+static void
+verify(FunctionCallInfo fcinfo, const char *only_employee)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HrguardSavedUser saved;
+	Hasher		hasher;
+	HTAB	   *heads;
+	Portal		portal;
+	ChainState	chain;
+	bool		in_chain = false;
+	HASH_SEQ_STATUS status;
+	ChainHead  *h;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	hasher.ctx = pg_cryptohash_create(PG_SHA256);
+	heads = load_heads(only_employee);
+
+	if (only_employee)
+	{
+		Oid			types[1] = {TEXTOID};
+		Datum		args[1] = {CStringGetTextDatum(only_employee)};
+
+		portal = SPI_cursor_open_with_args(NULL,
+										   "SELECT employee_id, seq, canon, leaf, link FROM hrguard.evidence "
+										   " WHERE employee_id OPERATOR(pg_catalog.=) $1 ORDER BY seq",
+										   1, types, args, NULL, true, 0);
+		chain_start(&chain, only_employee);
+		in_chain = true;
+	}
+	else
+		portal = SPI_cursor_open_with_args(NULL,
+										   "SELECT employee_id, seq, canon, leaf, link FROM hrguard.evidence "
+										   " ORDER BY employee_id, seq",
+										   0, NULL, NULL, NULL, true, 0);
+	for (;;)
+	{
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, FETCH_BATCH);
+		if (SPI_processed == 0)
+			break;
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tuple = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			char	   *employee_id = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
+
+			if (!in_chain || strcmp(employee_id, chain.employee_id) != 0)
+			{
+				if (in_chain)
+				{
+					h = hash_search(heads, chain.employee_id, HASH_FIND, NULL);
+					chain_finish(&chain, h);
+					if (h)
+						h->seen = true;
+					emit(rsinfo, &chain, true);
+				}
+				chain_start(&chain, employee_id);
+				in_chain = true;
+			}
+			chain_step(&hasher, &chain,
+					   DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull)),
+					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull)),
+					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 4, &isnull)),
+					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 5, &isnull)));
+			pfree(employee_id);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+
+	if (in_chain)
+	{
+		h = hash_search(heads, chain.employee_id, HASH_FIND, NULL);
+		chain_finish(&chain, h);
+		if (h)
+			h->seen = true;
+		emit(rsinfo, &chain, only_employee == NULL);
+	}
+	/* heads whose entries are all gone */
+	hash_seq_init(&status, heads);
+	while ((h = hash_seq_search(&status)) != NULL)
+	{
+		if (h->seen || only_employee)
+			continue;
+		chain_start(&chain, h->employee_id);
+		chain_finish(&chain, h);
+		emit(rsinfo, &chain, true);
+	}
+
+	pg_cryptohash_free(hasher.ctx);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+}
+
+/* hrguard.verify_chain(employee_id) -> (ok, entries, first_bad_seq, reason) */
+PG_FUNCTION_INFO_V1(hrguard_verify_chain);
+Datum
+hrguard_verify_chain(PG_FUNCTION_ARGS)
+{
+	verify(fcinfo, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	return (Datum) 0;
+}
+
+/* hrguard.verify_all() -> one row per chain */
+PG_FUNCTION_INFO_V1(hrguard_verify_all);
+Datum
+hrguard_verify_all(PG_FUNCTION_ARGS)
+{
+	verify(fcinfo, NULL);
+	return (Datum) 0;
+}

@@ -1,0 +1,96 @@
+-- evidence.sql -- per-employee hash chains of evidence (evidence.c,
+-- evidence_verify.c).
+
+CREATE TABLE hrguard.chain_head (
+	employee_id		text PRIMARY KEY,
+	seq				bigint NOT NULL,
+	head			bytea NOT NULL,
+	updated_at		timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+REVOKE ALL ON hrguard.chain_head FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.chain_head', '');
+COMMENT ON TABLE hrguard.chain_head IS
+	'the last seq and link of each employee''s evidence chain';
+
+CREATE TABLE hrguard.evidence (
+	employee_id		text NOT NULL,
+	seq				bigint NOT NULL,
+	kind			text NOT NULL,
+	occurred_at		timestamptz NOT NULL,
+	recorded_at		timestamptz NOT NULL,
+	canon			bytea NOT NULL,
+	leaf			bytea NOT NULL,
+	link			bytea NOT NULL,
+	PRIMARY KEY (employee_id, seq)
+);
+REVOKE ALL ON hrguard.evidence FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.evidence', '');
+COMMENT ON TABLE hrguard.evidence IS
+	'hash-chained evidence, one chain per employee; append-only';
+COMMENT ON COLUMN hrguard.evidence.canon IS
+	'the exact bytes hashed: RFC 8785 canonical JSON {v, e, k, t, rt, n, p}';
+COMMENT ON COLUMN hrguard.evidence.leaf IS
+	'first 16 bytes of SHA-256(0x00 || canon)';
+COMMENT ON COLUMN hrguard.evidence.link IS
+	'SHA-256(0x02 || "hrguard/v1/link" || u32be(len) || employee_id || u64be(seq) || previous link || leaf)';
+
+CREATE FUNCTION hrguard.evidence_guard()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_evidence_guard';
+COMMENT ON FUNCTION hrguard.evidence_guard() IS
+	'evidence trigger: only hrguard''s own appends may write evidence and chain heads';
+
+CREATE TRIGGER evidence_guard
+	BEFORE INSERT OR UPDATE OR DELETE ON hrguard.evidence
+	FOR EACH ROW EXECUTE FUNCTION hrguard.evidence_guard();
+CREATE TRIGGER evidence_guard_truncate
+	BEFORE TRUNCATE ON hrguard.evidence
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.evidence_guard();
+CREATE TRIGGER chain_head_guard
+	BEFORE INSERT OR UPDATE OR DELETE ON hrguard.chain_head
+	FOR EACH ROW EXECUTE FUNCTION hrguard.evidence_guard();
+CREATE TRIGGER chain_head_guard_truncate
+	BEFORE TRUNCATE ON hrguard.chain_head
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.evidence_guard();
+-- the guards fire also under session_replication_role = replica
+ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
+ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard_truncate;
+ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard;
+ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard_truncate;
+
+CREATE FUNCTION hrguard.record_evidence(employee_id text, kind text, payload jsonb,
+		occurred_at timestamptz DEFAULT pg_catalog.now())
+	RETURNS bigint
+	LANGUAGE c
+	SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hrguard_record_evidence';
+REVOKE ALL ON FUNCTION hrguard.record_evidence(text, text, jsonb, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.record_evidence(text, text, jsonb, timestamptz) IS
+	'appends evidence an application brings to the employee''s chain; returns its seq';
+
+CREATE FUNCTION hrguard.verify_chain(employee_id text,
+		OUT ok boolean, OUT entries bigint, OUT first_bad_seq bigint, OUT reason text)
+	RETURNS SETOF record
+	LANGUAGE c STRICT
+	AS 'MODULE_PATHNAME', 'hrguard_verify_chain';
+COMMENT ON FUNCTION hrguard.verify_chain(text) IS
+	'recomputes an employee''s chain: ok, entries, and the first bad seq with the reason';
+
+CREATE FUNCTION hrguard.verify_all(
+		OUT employee_id text, OUT ok boolean, OUT entries bigint,
+		OUT first_bad_seq bigint, OUT reason text)
+	RETURNS SETOF record
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_verify_all';
+COMMENT ON FUNCTION hrguard.verify_all() IS
+	'verify_chain for every chain, one row each';
+
+CREATE VIEW hrguard.chain_status WITH (security_invoker = true) AS
+SELECT v.employee_id, v.ok, v.entries, v.first_bad_seq, v.reason,
+	   h.seq AS head_seq, pg_catalog.encode(h.head, 'hex') AS head, h.updated_at
+  FROM hrguard.verify_all() v
+  LEFT JOIN hrguard.chain_head h ON h.employee_id OPERATOR(pg_catalog.=) v.employee_id;
+COMMENT ON VIEW hrguard.chain_status IS
+	'every evidence chain, verified now, with its head';
