@@ -100,17 +100,6 @@ pending_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		forget_pending();
 }
 
-static SPIPlanPtr
-prepare_kept(const char *query, int nargs, Oid *types)
-{
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
-
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "could not prepare \"%s\": %s", query,
-			 SPI_result_code_string(SPI_result));
-	return plan;
-}
-
 /*
  * The NOTIFY payload of an alert: ids and labels only, since every role
  * that can connect can LISTEN.
@@ -218,7 +207,7 @@ insert_pending_alerts(List *alerts)
 		Oid			types[8] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, 1185 /* timestamptz[] */ ,
 		TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLOID};
 
-		insert_alerts_plan = prepare_kept(
+		insert_alerts_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.alert (employee_id, kind, severity, occurred_at, reasons, "
 			"                           punch_id, zone_id, notified) "
 			"SELECT u.e, u.k, u.s, u.o, u.r::pg_catalog.jsonb, u.p, u.z, $8 "
@@ -284,7 +273,7 @@ note_competitor_visit(const PendingVisit *v)
 		Oid			types[9] = {TEXTOID, INT8OID, TEXTOID, DATEOID, TIMESTAMPTZOID, INT8OID,
 		INT4OID, INT4OID, BOOLOID};
 
-		competitor_visit_plan = prepare_kept(
+		competitor_visit_plan = hrguard_prepare_kept(
 			"SELECT hrguard.note_competitor_visit($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, types);
 	}
 	args[0] = CStringGetTextDatum(v->employee_id);

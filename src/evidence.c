@@ -52,47 +52,42 @@ static SPIPlanPtr insert_entry_plan = NULL;
 /* true while this backend's own append writes chain_head */
 static bool appending = false;
 
-static SPIPlanPtr
-prepare_kept(const char *query, int nargs, Oid *types)
+/*
+ * SHA-256 over a sequence of byte strings.  "ctx" may be a context the
+ * caller reuses for many hashes, or NULL for a one-off.
+ */
+void
+hrguard_sha256_parts(pg_cryptohash_ctx *ctx, const void *const *parts, const size_t *lens,
+					 int nparts, uint8 out[PG_SHA256_DIGEST_LENGTH])
 {
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
-
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "could not prepare \"%s\": %s", query,
-			 SPI_result_code_string(SPI_result));
-	return plan;
-}
-
-/* SHA-256 over a sequence of byte strings. */
-static void
-sha256_parts(const void *const *parts, const size_t *lens, int nparts,
-			 uint8 out[PG_SHA256_DIGEST_LENGTH])
-{
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	pg_cryptohash_ctx *own = ctx ? NULL : pg_cryptohash_create(PG_SHA256);
+	pg_cryptohash_ctx *use = ctx ? ctx : own;
 	int			i;
 
-	if (pg_cryptohash_init(ctx) < 0)
-		elog(ERROR, "could not initialize SHA-256: %s", pg_cryptohash_error(ctx));
+	if (pg_cryptohash_init(use) < 0)
+		elog(ERROR, "could not initialize SHA-256: %s", pg_cryptohash_error(use));
 	for (i = 0; i < nparts; i++)
-		if (pg_cryptohash_update(ctx, parts[i], lens[i]) < 0)
-			elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
-	if (pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
-		elog(ERROR, "could not finalize SHA-256: %s", pg_cryptohash_error(ctx));
-	pg_cryptohash_free(ctx);
+		if (pg_cryptohash_update(use, parts[i], lens[i]) < 0)
+			elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(use));
+	if (pg_cryptohash_final(use, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not finalize SHA-256: %s", pg_cryptohash_error(use));
+	if (own)
+		pg_cryptohash_free(own);
 }
 
 void
-hrguard_evidence_leaf(const char *canon, size_t len, uint8 leaf[PG_SHA256_DIGEST_LENGTH])
+hrguard_evidence_leaf(pg_cryptohash_ctx *ctx, const char *canon, size_t len,
+					  uint8 leaf[PG_SHA256_DIGEST_LENGTH])
 {
 	static const uint8 prefix = 0x00;
 	const void *parts[2] = {&prefix, canon};
 	size_t		lens[2] = {1, len};
 
-	sha256_parts(parts, lens, 2, leaf);
+	hrguard_sha256_parts(ctx, parts, lens, 2, leaf);
 }
 
 void
-hrguard_evidence_link(const char *employee_id, int64 seq,
+hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 					  const uint8 previous[PG_SHA256_DIGEST_LENGTH],
 					  const uint8 leaf[PG_SHA256_DIGEST_LENGTH],
 					  uint8 link[PG_SHA256_DIGEST_LENGTH])
@@ -104,7 +99,7 @@ hrguard_evidence_link(const char *employee_id, int64 seq,
 	size_t		lens[7] = {1, strlen(LINK_DOMAIN), 4, strlen(employee_id), 8,
 		PG_SHA256_DIGEST_LENGTH, PG_SHA256_DIGEST_LENGTH};
 
-	sha256_parts(parts, lens, 7, link);
+	hrguard_sha256_parts(ctx, parts, lens, 7, link);
 }
 
 static bytea *
@@ -181,17 +176,17 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 		Oid			t8[8] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
 		BYTEAOID, BYTEAOID, BYTEAOID};
 
-		lock_head_plan = prepare_kept(
+		lock_head_plan = hrguard_prepare_kept(
 			"SELECT seq, head FROM hrguard.chain_head "
 			" WHERE employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE", 1, t1);
-		create_head_plan = prepare_kept(
+		create_head_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.chain_head (employee_id, seq, head) "
 			"VALUES ($1, 0, pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) "
 			"ON CONFLICT (employee_id) DO NOTHING", 1, t1);
-		update_head_plan = prepare_kept(
+		update_head_plan = hrguard_prepare_kept(
 			"UPDATE hrguard.chain_head SET seq = $2, head = $3, updated_at = pg_catalog.now() "
 			" WHERE employee_id OPERATOR(pg_catalog.=) $1", 3, t3);
-		insert_entry_plan = prepare_kept(
+		insert_entry_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.evidence (employee_id, seq, kind, occurred_at, recorded_at, "
 			"                              canon, leaf, link) "
 			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", 8, t8);
@@ -200,7 +195,7 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 	/* the canonical bytes first: a bad payload must not take the lock */
 	initStringInfo(&canon);
 	entry_canon(&canon, employee_id, kind, occurred_at, recorded_at, payload_json);
-	hrguard_evidence_leaf(canon.data, canon.len, leaf);
+	hrguard_evidence_leaf(NULL, canon.data, canon.len, leaf);
 
 	/* only this code may create or advance a head or add an entry */
 	appending = true;
@@ -224,7 +219,7 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("chain head of employee \"%s\" is damaged", employee_id)));
 		memcpy(previous, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
-		hrguard_evidence_link(employee_id, seq, previous, leaf, link);
+		hrguard_evidence_link(NULL, employee_id, seq, previous, leaf, link);
 
 		args[1] = Int64GetDatum(seq);
 		args[2] = PointerGetDatum(bytes_to_bytea(link, sizeof(link)));

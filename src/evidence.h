@@ -11,6 +11,7 @@
 #ifndef HRGUARD_EVIDENCE_H
 #define HRGUARD_EVIDENCE_H
 
+#include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "datatype/timestamp.h"
 
@@ -19,9 +20,12 @@
 
 extern Oid	hrguard_evidence_owner(void);
 extern int64 hrguard_unix_micros(TimestampTz t);
-extern void hrguard_evidence_leaf(const char *canon, size_t len,
+extern void hrguard_sha256_parts(pg_cryptohash_ctx *ctx, const void *const *parts,
+								 const size_t *lens, int nparts,
+								 uint8 out[PG_SHA256_DIGEST_LENGTH]);
+extern void hrguard_evidence_leaf(pg_cryptohash_ctx *ctx, const char *canon, size_t len,
 								  uint8 leaf[PG_SHA256_DIGEST_LENGTH]);
-extern void hrguard_evidence_link(const char *employee_id, int64 seq,
+extern void hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 								  const uint8 previous[PG_SHA256_DIGEST_LENGTH],
 								  const uint8 leaf[PG_SHA256_DIGEST_LENGTH],
 								  uint8 link[PG_SHA256_DIGEST_LENGTH]);

@@ -28,7 +28,6 @@
 #include "common/cryptohash.h"
 #include "executor/spi.h"
 #include "funcapi.h"
-#include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 
@@ -56,26 +55,6 @@ typedef struct ChainHead
 	bool		seen;
 } ChainHead;
 
-/* one SHA-256 context for the whole verification */
-typedef struct Hasher
-{
-	pg_cryptohash_ctx *ctx;
-} Hasher;
-
-static void
-hash_parts(Hasher *h, const void *const *parts, const size_t *lens, int n, uint8 *out)
-{
-	int			i;
-
-	if (pg_cryptohash_init(h->ctx) < 0)
-		elog(ERROR, "could not initialize SHA-256");
-	for (i = 0; i < n; i++)
-		if (pg_cryptohash_update(h->ctx, parts[i], lens[i]) < 0)
-			elog(ERROR, "could not compute SHA-256");
-	if (pg_cryptohash_final(h->ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
-		elog(ERROR, "could not finalize SHA-256");
-}
-
 static void
 chain_start(ChainState *c, const char *employee_id)
 {
@@ -96,16 +75,11 @@ chain_fail(ChainState *c, int64 seq, const char *reason)
 
 /* Check one entry against the chain so far. */
 static void
-chain_step(Hasher *h, ChainState *c, int64 seq, const bytea *canon,
+chain_step(pg_cryptohash_ctx *hasher, ChainState *c, int64 seq, const bytea *canon,
 		   const bytea *leaf_prefix, const bytea *link)
 {
-	static const uint8 leaf_tag = 0x00;
-	static const uint8 link_tag = 0x02;
-	static const char domain[] = "hrguard/v1/link";
 	uint8		leaf[PG_SHA256_DIGEST_LENGTH];
 	uint8		expected[PG_SHA256_DIGEST_LENGTH];
-	uint32		len_be = pg_hton32((uint32) strlen(c->employee_id));
-	uint64		seq_be = pg_hton64((uint64) seq);
 
 	c->entries++;
 	if (c->failed)
@@ -117,26 +91,14 @@ chain_step(Hasher *h, ChainState *c, int64 seq, const bytea *canon,
 	}
 	c->expected_seq = seq + 1;
 
-	{
-		const void *parts[2] = {&leaf_tag, VARDATA_ANY(canon)};
-		size_t		lens[2] = {1, VARSIZE_ANY_EXHDR(canon)};
-
-		hash_parts(h, parts, lens, 2, leaf);
-	}
+	hrguard_evidence_leaf(hasher, VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon), leaf);
 	if (VARSIZE_ANY_EXHDR(leaf_prefix) != HRGUARD_LEAF_PREFIX ||
 		memcmp(VARDATA_ANY(leaf_prefix), leaf, HRGUARD_LEAF_PREFIX) != 0)
 	{
 		chain_fail(c, seq, "leaf mismatch");
 		return;
 	}
-	{
-		const void *parts[7] = {&link_tag, domain, &len_be, c->employee_id, &seq_be,
-		c->previous, leaf};
-		size_t		lens[7] = {1, sizeof(domain) - 1, 4, strlen(c->employee_id), 8,
-			PG_SHA256_DIGEST_LENGTH, PG_SHA256_DIGEST_LENGTH};
-
-		hash_parts(h, parts, lens, 7, expected);
-	}
+	hrguard_evidence_link(hasher, c->employee_id, seq, c->previous, leaf, expected);
 	if (VARSIZE_ANY_EXHDR(link) != PG_SHA256_DIGEST_LENGTH ||
 		memcmp(VARDATA_ANY(link), expected, PG_SHA256_DIGEST_LENGTH) != 0)
 	{
@@ -235,7 +197,7 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HrguardSavedUser saved;
-	Hasher		hasher;
+	pg_cryptohash_ctx *hasher;
 	HTAB	   *heads;
 	Portal		portal;
 	ChainState	chain;
@@ -247,7 +209,7 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
-	hasher.ctx = pg_cryptohash_create(PG_SHA256);
+	hasher = pg_cryptohash_create(PG_SHA256);
 	heads = load_heads(only_employee);
 
 	if (only_employee)
@@ -294,7 +256,7 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 				chain_start(&chain, employee_id);
 				in_chain = true;
 			}
-			chain_step(&hasher, &chain,
+			chain_step(hasher, &chain,
 					   DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull)),
 					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull)),
 					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 4, &isnull)),
@@ -324,7 +286,7 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 		emit(rsinfo, &chain, true);
 	}
 
-	pg_cryptohash_free(hasher.ctx);
+	pg_cryptohash_free(hasher);
 	hrguard_restore_user(&saved);
 	SPI_finish();
 }

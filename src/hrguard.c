@@ -18,6 +18,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_class.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "pgtime.h"
@@ -279,4 +280,16 @@ hrguard_relation_owner(Oid relid)
 	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
 	ReleaseSysCache(tuple);
 	return owner;
+}
+
+/* A prepared SPI plan kept for the life of the backend. */
+SPIPlanPtr
+hrguard_prepare_kept(const char *query, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
+
+	if (plan == NULL || SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not prepare \"%s\": %s", query,
+			 SPI_result_code_string(SPI_result));
+	return plan;
 }

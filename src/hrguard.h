@@ -59,6 +59,7 @@ typedef struct HrguardSavedUser
 extern void hrguard_become_owner(Oid owner, HrguardSavedUser *saved);
 extern void hrguard_restore_user(const HrguardSavedUser *saved);
 extern Oid	hrguard_relation_owner(Oid relid);
+extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid *types);
 
 /* datum.c */
 extern void hrguard_check_lat_lon(double lat, double lon, const char *what);
