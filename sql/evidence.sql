@@ -143,3 +143,18 @@ SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.verify_all()
 
 ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
 ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard;
+
+-- closing a day: each chain gets an entry counting that local day's entries
+INSERT INTO hrguard.employee (employee_id, left_on) VALUES ('V9', '2026-11-01');
+SELECT hrguard.close_day('2026-11-22') AS chains_closed;
+SELECT hrguard.close_day('2026-11-22') AS closed_again;
+SELECT employee_id, seq, kind, occurred_at,
+	   convert_from(canon, 'UTF8')::jsonb -> 'p' AS payload
+  FROM hrguard.evidence WHERE kind = 'day_close' AND employee_id LIKE 'V%' ORDER BY employee_id;
+SELECT employee_id, day, seq FROM hrguard.day_close WHERE employee_id LIKE 'V%' ORDER BY employee_id;
+-- something recorded for a closed day afterwards shows up as late
+SELECT hrguard.record_evidence('V1', 'note', '{"text": "written after the day was closed"}', '2026-11-22 18:00+08') AS seq;
+SELECT employee_id, seq, kind, closed_day, close_seq FROM hrguard.late_evidence ORDER BY 1, 2;
+SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'V%' ORDER BY 1;
+SELECT hrguard.close_day('infinity');
+\echo :LAST_ERROR_SQLSTATE

@@ -33,6 +33,7 @@
 #include "port/pg_bswap.h"
 #include "catalog/namespace.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -375,4 +376,92 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 	hrguard_restore_user(&saved);
 	SPI_finish();
 	PG_RETURN_INT64(seq);
+}
+
+/*
+ * hrguard.close_day(day) -- append to the chain of every employee employed
+ * on that day an entry counting the day's entries (by the employee's local
+ * date), so that a missing report can later be shown and nothing can be
+ * slipped into a closed day unnoticed.  Returns the number of chains
+ * closed; a day already closed for an employee is left alone.
+ */
+PG_FUNCTION_INFO_V1(hrguard_close_day);
+Datum
+hrguard_close_day(PG_FUNCTION_ARGS)
+{
+	DateADT		day = PG_GETARG_DATEADT(0);
+	HrguardSavedUser saved;
+	Oid			types[1] = {DATEOID};
+	Datum		args[1] = {DateADTGetDatum(day)};
+	int64		closed = 0;
+	uint64		i,
+				n;
+	SPITupleTable *employees;
+
+	if (DATE_NOT_FINITE(day))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("the day to close must be a finite date")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+
+	/* employed that day, not closed yet, with the end of their local day */
+	if (SPI_execute_with_args(
+			"SELECT e.employee_id, e.timezone, "
+			"       (($1 OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE e.timezone) AS day_end, "
+			"       (SELECT pg_catalog.count(*) FROM hrguard.evidence v "
+			"         WHERE v.employee_id OPERATOR(pg_catalog.=) e.employee_id "
+			"           AND v.kind OPERATOR(pg_catalog.<>) 'day_close' "
+			"           AND v.occurred_at OPERATOR(pg_catalog.>=) ($1::timestamp AT TIME ZONE e.timezone) "
+			"           AND v.occurred_at OPERATOR(pg_catalog.<) "
+			"               (($1 OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE e.timezone)) AS entries "
+			"  FROM hrguard.employee e "
+			" WHERE (e.hired_on IS NULL OR e.hired_on OPERATOR(pg_catalog.<=) $1) "
+			"   AND (e.left_on IS NULL OR e.left_on OPERATOR(pg_catalog.>=) $1) "
+			"   AND NOT EXISTS (SELECT FROM hrguard.day_close c "
+			"                    WHERE c.employee_id OPERATOR(pg_catalog.=) e.employee_id "
+			"                      AND c.day OPERATOR(pg_catalog.=) $1) "
+			" ORDER BY e.employee_id",
+			1, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not list the employees to close");
+	employees = SPI_tuptable;
+	n = SPI_processed;
+
+	for (i = 0; i < n; i++)
+	{
+		HeapTuple	tuple = employees->vals[i];
+		TupleDesc	desc = employees->tupdesc;
+		bool		isnull;
+		char	   *employee_id = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
+		char	   *tz = TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull));
+		TimestampTz day_end = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 3, &isnull));
+		int64		entries = DatumGetInt64(SPI_getbinval(tuple, desc, 4, &isnull));
+		StringInfoData payload;
+		int64		seq;
+		Oid			ctypes[3] = {TEXTOID, DATEOID, INT8OID};
+		Datum		cargs[3];
+
+		initStringInfo(&payload);
+		appendStringInfoString(&payload, "{\"day\":");
+		escape_json(&payload, DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day))));
+		appendStringInfoString(&payload, ",\"tz\":");
+		escape_json(&payload, tz);
+		appendStringInfo(&payload, ",\"entries\":" INT64_FORMAT "}", entries);
+		seq = hrguard_evidence_append(employee_id, "day_close", day_end, payload.data);
+
+		cargs[0] = CStringGetTextDatum(employee_id);
+		cargs[1] = DateADTGetDatum(day);
+		cargs[2] = Int64GetDatum(seq);
+		if (SPI_execute_with_args("INSERT INTO hrguard.day_close (employee_id, day, seq) "
+								  "VALUES ($1, $2, $3)", 3, ctypes, cargs, NULL, false, 0)
+			!= SPI_OK_INSERT)
+			elog(ERROR, "could not record the day close");
+		closed++;
+	}
+
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	PG_RETURN_INT64(closed);
 }

@@ -94,3 +94,36 @@ SELECT v.employee_id, v.ok, v.entries, v.first_bad_seq, v.reason,
   LEFT JOIN hrguard.chain_head h ON h.employee_id OPERATOR(pg_catalog.=) v.employee_id;
 COMMENT ON VIEW hrguard.chain_status IS
 	'every evidence chain, verified now, with its head';
+
+CREATE TABLE hrguard.day_close (
+	employee_id		text NOT NULL,
+	day				date NOT NULL,
+	seq				bigint NOT NULL,
+	PRIMARY KEY (employee_id, day)
+);
+REVOKE ALL ON hrguard.day_close FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.day_close', '');
+COMMENT ON TABLE hrguard.day_close IS
+	'which local days are closed in which chain, and by which entry';
+
+CREATE FUNCTION hrguard.close_day(day date)
+	RETURNS bigint
+	LANGUAGE c STRICT
+	SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hrguard_close_day';
+REVOKE ALL ON FUNCTION hrguard.close_day(date) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.close_day(date) IS
+	'appends a day_close entry counting that local day''s entries to every chain of an employee employed that day; returns the chains closed';
+
+CREATE VIEW hrguard.late_evidence WITH (security_invoker = true) AS
+SELECT v.employee_id, v.seq, v.kind, v.occurred_at, v.recorded_at,
+	   c.day AS closed_day, c.seq AS close_seq
+  FROM hrguard.evidence v
+  JOIN hrguard.employee e ON e.employee_id OPERATOR(pg_catalog.=) v.employee_id
+  JOIN hrguard.day_close c
+	ON c.employee_id OPERATOR(pg_catalog.=) v.employee_id
+   AND c.day OPERATOR(pg_catalog.=) (v.occurred_at AT TIME ZONE e.timezone)::date
+ WHERE v.seq OPERATOR(pg_catalog.>) c.seq;
+COMMENT ON VIEW hrguard.late_evidence IS
+	'entries recorded after the day they belong to was closed';
