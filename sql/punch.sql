@@ -158,3 +158,19 @@ SELECT punched_at, verdict, alert_kinds FROM hrguard.punch
  WHERE employee_id = 'P2' AND punched_at BETWEEN '2026-11-26 11:00' AND '2026-11-26 12:00'
  ORDER BY punched_at;
 SELECT count(*) AS alerts_after FROM hrguard.alert;
+
+-- every stored punch and every alert has its entry in the employee's chain;
+-- the punch row records its seq; the duplicate skipped by ON CONFLICT has none
+SELECT p.employee_id, count(*) AS punches,
+	   count(*) FILTER (WHERE e.kind = 'punch'
+						AND (convert_from(e.canon, 'UTF8')::jsonb #>> '{p,punch_id}')::bigint = p.punch_id) AS with_entry
+  FROM hrguard.punch p
+  LEFT JOIN hrguard.evidence e ON e.employee_id = p.employee_id AND e.seq = p.evidence_seq
+ GROUP BY 1 ORDER BY 1;
+SELECT a.employee_id, count(*) AS alerts,
+	   (SELECT count(*) FROM hrguard.evidence e WHERE e.employee_id = a.employee_id AND e.kind = 'alert') AS alert_entries
+  FROM hrguard.alert a GROUP BY 1 ORDER BY 1;
+SELECT convert_from(canon, 'UTF8')::jsonb -> 'p' AS punch_entry
+  FROM hrguard.evidence e JOIN hrguard.punch p ON p.employee_id = e.employee_id AND p.evidence_seq = e.seq
+ WHERE p.punch_id = 2;
+SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'P%' ORDER BY 1;

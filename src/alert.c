@@ -42,6 +42,7 @@
 #include "utils/timestamp.h"
 
 #include "classify.h"
+#include "evidence.h"
 #include "hrguard.h"
 #include "punch.h"
 
@@ -182,6 +183,32 @@ add_pending_visit(const char *employee_id, const HrguardZone *zone, DateADT day,
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * An alert raised: notify it (notify_mode commit) and number its evidence
+ * entry in the employee's chain.
+ */
+static void
+alert_evidence(int64 alert_id, const char *employee_id, const char *kind,
+			   const char *severity, TimestampTz occurred_at, int64 punch_id, int64 zone_id)
+{
+	StringInfoData payload;
+
+	if (hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
+		notify_alert(alert_id, employee_id, kind, severity);
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload, "{\"alert_id\":" INT64_FORMAT ",\"alert_kind\":", alert_id);
+	escape_json(&payload, kind);
+	appendStringInfoString(&payload, ",\"severity\":");
+	escape_json(&payload, severity);
+	appendStringInfo(&payload, ",\"punch_id\":" INT64_FORMAT, punch_id);
+	if (zone_id != 0)
+		appendStringInfo(&payload, ",\"zone_id\":" INT64_FORMAT, zone_id);
+	appendStringInfoChar(&payload, '}');
+	(void) hrguard_evidence_stage(employee_id, "alert", occurred_at, payload.data);
+	pfree(payload.data);
+}
+
 /* Insert every pending alert with one statement, then notify them. */
 static void
 insert_pending_alerts(List *alerts)
@@ -201,6 +228,8 @@ insert_pending_alerts(List *alerts)
 	ListCell   *lc;
 	int			i = 0;
 	uint64		row;
+	SPITupleTable *returned;
+	uint64		nreturned;
 
 	if (insert_alerts_plan == NULL)
 	{
@@ -214,7 +243,7 @@ insert_pending_alerts(List *alerts)
 			"  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
 			"                 pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), "
 			"                 pg_catalog.unnest($7)) AS u(e, k, s, o, r, p, z) "
-			"RETURNING alert_id, employee_id, kind, severity",
+			"RETURNING alert_id, employee_id, kind, severity, occurred_at, punch_id, zone_id",
 			8, types);
 	}
 
@@ -245,18 +274,23 @@ insert_pending_alerts(List *alerts)
 	if (SPI_execute_plan(insert_alerts_plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != (uint64) n)
 		elog(ERROR, "could not insert %d alerts", n);
-	if (hrguard_notify_mode != HRGUARD_NOTIFY_COMMIT)
-		return;
-	for (row = 0; row < SPI_processed; row++)
+	returned = SPI_tuptable;
+	nreturned = SPI_processed;
+	for (row = 0; row < nreturned; row++)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		HeapTuple	tuple = returned->vals[row];
+		TupleDesc	desc = returned->tupdesc;
 		bool		isnull;
+		bool		no_zone;
+		Datum		zone_id = SPI_getbinval(tuple, desc, 7, &no_zone);
 
-		notify_alert(DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull)),
-					 TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
-					 TextDatumGetCString(SPI_getbinval(tuple, desc, 3, &isnull)),
-					 TextDatumGetCString(SPI_getbinval(tuple, desc, 4, &isnull)));
+		alert_evidence(DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull)),
+					   TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
+					   TextDatumGetCString(SPI_getbinval(tuple, desc, 3, &isnull)),
+					   TextDatumGetCString(SPI_getbinval(tuple, desc, 4, &isnull)),
+					   DatumGetTimestampTz(SPI_getbinval(tuple, desc, 5, &isnull)),
+					   DatumGetInt64(SPI_getbinval(tuple, desc, 6, &isnull)),
+					   no_zone ? 0 : DatumGetInt64(zone_id));
 	}
 }
 
@@ -288,8 +322,9 @@ note_competitor_visit(const PendingVisit *v)
 	if (SPI_execute_plan(competitor_visit_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not record a competitor visit");
 	alert = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (!isnull && hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
-		notify_alert(DatumGetInt64(alert), v->employee_id, "competitor_pattern", "priority");
+	if (!isnull)
+		alert_evidence(DatumGetInt64(alert), v->employee_id, "competitor_pattern", "priority",
+					   v->at, v->punch_id, v->zone_id);
 }
 
 static bool
@@ -511,7 +546,7 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("hrguard_punch_flush_alerts must be an AFTER statement trigger")));
-	if (alerts == NIL && visits == NIL)
+	if (alerts == NIL && visits == NIL && !hrguard_evidence_staged())
 		return PointerGetDatum(NULL);
 	forget_pending();
 
@@ -522,6 +557,7 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 		insert_pending_alerts(alerts);
 	foreach(lc, visits)
 		note_competitor_visit(lfirst(lc));
+	hrguard_evidence_write_staged();
 	hrguard_restore_user(&saved);
 	SPI_finish();
 	return PointerGetDatum(NULL);

@@ -50,8 +50,14 @@ static SPIPlanPtr create_head_plan = NULL;
 static SPIPlanPtr update_head_plan = NULL;
 static SPIPlanPtr insert_entry_plan = NULL;
 
-/* true while this backend's own append writes chain_head */
+/* true while this backend's own append writes evidence or chain heads */
 static bool appending = false;
+
+void
+hrguard_evidence_writing(bool on)
+{
+	appending = on;
+}
 
 /*
  * SHA-256 over a sequence of byte strings.  "ctx" may be a context the
@@ -119,8 +125,8 @@ bytes_to_bytea(const void *data, size_t len)
  * epoch, a 128-bit random nonce (so that a hash reveals nothing about a
  * guessable payload), and the payload.
  */
-static void
-entry_canon(StringInfo out, const char *employee_id, const char *kind,
+void
+hrguard_evidence_canon(StringInfo out, const char *employee_id, const char *kind,
 			TimestampTz occurred_at, TimestampTz recorded_at, const char *payload_json)
 {
 	uint8		nonce[16];
@@ -193,9 +199,13 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", 8, t8);
 	}
 
+	/* entries a punch statement numbered go first */
+	if (hrguard_evidence_staged())
+		hrguard_evidence_write_staged();
+
 	/* the canonical bytes first: a bad payload must not take the lock */
 	initStringInfo(&canon);
-	entry_canon(&canon, employee_id, kind, occurred_at, recorded_at, payload_json);
+	hrguard_evidence_canon(&canon, employee_id, kind, occurred_at, recorded_at, payload_json);
 	hrguard_evidence_leaf(NULL, canon.data, canon.len, leaf);
 
 	/* only this code may create or advance a head or add an entry */

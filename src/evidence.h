@@ -14,6 +14,7 @@
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "datatype/timestamp.h"
+#include "lib/stringinfo.h"
 
 /* bytes of the leaf hash kept in each row, to tell canon from link damage */
 #define HRGUARD_LEAF_PREFIX 16
@@ -29,6 +30,17 @@ extern void hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_i
 								  const uint8 previous[PG_SHA256_DIGEST_LENGTH],
 								  const uint8 leaf[PG_SHA256_DIGEST_LENGTH],
 								  uint8 link[PG_SHA256_DIGEST_LENGTH]);
+extern void hrguard_evidence_writing(bool on);
+extern void hrguard_evidence_canon(StringInfo out, const char *employee_id, const char *kind,
+								   TimestampTz occurred_at, TimestampTz recorded_at,
+								   const char *payload_json);
+
+/* evidence_stage.c */
+extern bool hrguard_evidence_staged(void);
+extern int64 hrguard_evidence_stage(const char *employee_id, const char *kind,
+									TimestampTz occurred_at, const char *payload_json);
+extern void hrguard_evidence_write_staged(void);
+
 extern int64 hrguard_evidence_append(const char *employee_id, const char *kind,
 									 TimestampTz occurred_at, const char *payload_json);
 

@@ -48,6 +48,7 @@
 
 #include "classify.h"
 #include "hrguard.h"
+#include "evidence.h"
 #include "punch.h"
 #include "punch_history.h"
 
@@ -57,7 +58,8 @@
 static const char *const punch_column_names[PC_COUNT] = {
 	"punch_id", "employee_id", "punched_at", "lat", "lon", "accuracy_m",
 	"raw_lat", "raw_lon", "raw_crs", "device_id", "wifi_bssid", "vendor_flags",
-	"verdict", "zone_id", "watched_zone_id", "off_hours", "risk", "alert_kinds"
+	"verdict", "zone_id", "watched_zone_id", "off_hours", "risk", "alert_kinds",
+	"check_type", "source", "source_record_id", "evidence_seq"
 };
 
 /* what the statement remembers of one employee */
@@ -71,12 +73,20 @@ typedef struct StatementEmployee
 	double		previous_lon;
 } StatementEmployee;
 
-/* a raw position or a device seen earlier in the statement */
+/* what a statement remembers having seen */
+typedef enum SightingKind
+{
+	SIGHT_POSITION,				/* an employee's raw position, with its day */
+	SIGHT_DEVICE,				/* an employee's device */
+	SIGHT_SOURCE_RECORD			/* a (source, source_record_id) */
+} SightingKind;
+
+/* a raw position, a device or a source record seen earlier in the statement */
 typedef struct StatementSighting
 {
 	uint64		employee_hash;
 	uint64		what_hash;		/* hash of (raw_lat, raw_lon) or of device_id */
-	bool		is_device;
+	int			kind;			/* SightingKind */
 	DateADT		day;			/* positions: the local day it was seen */
 	bool		several_days;
 } StatementSighting;
@@ -155,14 +165,14 @@ hash_position(double lat, double lon)
 
 static StatementSighting *
 find_sighting(PunchStatementState *state, uint64 employee_hash, uint64 what_hash,
-			  bool is_device, bool enter, bool *found)
+			  SightingKind kind, bool enter, bool *found)
 {
 	StatementSighting key;
 
 	memset(&key, 0, sizeof(key));
 	key.employee_hash = employee_hash;
 	key.what_hash = what_hash;
-	key.is_device = is_device;
+	key.kind = kind;
 	return hash_search(state->sightings, &key, enter ? HASH_ENTER : HASH_FIND, found);
 }
 
@@ -291,6 +301,160 @@ bssid_allowed(const HrguardZone *zone, const char *bssid)
 	return false;
 }
 
+/* ---- the punch's evidence entry --------------------------------------- */
+
+static void
+payload_text(StringInfo buf, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	appendStringInfo(buf, ",\"%s\":", key);
+	if (isnull)
+		appendStringInfoString(buf, "null");
+	else
+		escape_json(buf, TextDatumGetCString(d));
+}
+
+/* degrees as an integer number of 10^-7 degrees, or null */
+static void
+payload_e7(StringInfo buf, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	appendStringInfo(buf, ",\"%s\":", key);
+	if (isnull)
+		appendStringInfoString(buf, "null");
+	else
+		appendStringInfo(buf, "%ld", lround(DatumGetFloat8(d) * 1e7));
+}
+
+static void
+payload_int8(StringInfo buf, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	appendStringInfo(buf, "%s\"%s\":", buf->len > 1 ? "," : "", key);
+	if (isnull)
+		appendStringInfoString(buf, "null");
+	else
+		appendStringInfo(buf, INT64_FORMAT, DatumGetInt64(d));
+}
+
+/*
+ * The evidence payload of a punch, from the row as it will be stored: what
+ * was received and what hrguard made of it, in the canonical subset
+ * (coordinates in 10^-7 degrees, accuracy in centimetres, the names of the
+ * risk features and of the alerts).
+ */
+static char *
+punch_payload(HeapTuple tuple, TupleDesc desc, const int *attnum)
+{
+	StringInfoData buf;
+	bool		isnull;
+	Datum		d;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	payload_int8(&buf, "punch_id", tuple, desc, attnum[PC_PUNCH_ID]);
+	payload_text(&buf, "check_type", tuple, desc, attnum[PC_CHECK_TYPE]);
+	payload_text(&buf, "source", tuple, desc, attnum[PC_SOURCE]);
+	payload_text(&buf, "source_record_id", tuple, desc, attnum[PC_SOURCE_RECORD_ID]);
+	payload_text(&buf, "device_id", tuple, desc, attnum[PC_DEVICE_ID]);
+	payload_text(&buf, "wifi_bssid", tuple, desc, attnum[PC_WIFI_BSSID]);
+	payload_text(&buf, "raw_crs", tuple, desc, attnum[PC_RAW_CRS]);
+	payload_e7(&buf, "raw_lat_e7", tuple, desc, attnum[PC_RAW_LAT]);
+	payload_e7(&buf, "raw_lon_e7", tuple, desc, attnum[PC_RAW_LON]);
+	payload_e7(&buf, "lat_e7", tuple, desc, attnum[PC_LAT]);
+	payload_e7(&buf, "lon_e7", tuple, desc, attnum[PC_LON]);
+	d = heap_getattr(tuple, attnum[PC_ACCURACY], desc, &isnull);
+	if (isnull)
+		appendStringInfoString(&buf, ",\"accuracy_cm\":null");
+	else
+		appendStringInfo(&buf, ",\"accuracy_cm\":%ld", lround(DatumGetFloat8(d) * 100.0));
+	payload_text(&buf, "verdict", tuple, desc, attnum[PC_VERDICT]);
+	payload_int8(&buf, "zone_id", tuple, desc, attnum[PC_ZONE_ID]);
+	payload_int8(&buf, "watched_zone_id", tuple, desc, attnum[PC_WATCHED_ZONE_ID]);
+	d = heap_getattr(tuple, attnum[PC_OFF_HOURS], desc, &isnull);
+	appendStringInfo(&buf, ",\"off_hours\":%s", DatumGetBool(d) ? "true" : "false");
+
+	/* the risk features by name */
+	appendStringInfoString(&buf, ",\"risk\":[");
+	{
+		Jsonb	   *risk = DatumGetJsonbP(heap_getattr(tuple, attnum[PC_RISK], desc, &isnull));
+		JsonbIterator *it = JsonbIteratorInit(&risk->root);
+		JsonbValue	v;
+		JsonbIteratorToken token;
+		int			level = 0;
+		bool		first = true;
+
+		while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+		{
+			if (token == WJB_BEGIN_OBJECT || token == WJB_BEGIN_ARRAY)
+				level++;
+			else if (token == WJB_END_OBJECT || token == WJB_END_ARRAY)
+				level--;
+			else if (token == WJB_KEY && level == 1)
+			{
+				if (!first)
+					appendStringInfoChar(&buf, ',');
+				escape_json(&buf, pnstrdup(v.val.string.val, v.val.string.len));
+				first = false;
+			}
+		}
+	}
+	appendStringInfoChar(&buf, ']');
+
+	appendStringInfoString(&buf, ",\"alerts\":[");
+	d = heap_getattr(tuple, attnum[PC_ALERT_KINDS], desc, &isnull);
+	if (!isnull)
+	{
+		Datum	   *kinds;
+		bool	   *nulls;
+		int			nkinds,
+					i;
+
+		deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+						  &kinds, &nulls, &nkinds);
+		for (i = 0; i < nkinds; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(&buf, ',');
+			escape_json(&buf, TextDatumGetCString(kinds[i]));
+		}
+	}
+	appendStringInfoString(&buf, "]}");
+	return buf.data;
+}
+
+/*
+ * Will this row be stored?  A punch whose (source, source_record_id) is
+ * already in the table, or earlier in the statement, fails or is skipped
+ * by ON CONFLICT DO NOTHING: it gets no evidence entry, so that its chain
+ * has no gap.
+ */
+static bool
+punch_is_duplicate(PunchStatementState *state, HeapTuple tuple, TupleDesc desc,
+				   const int *attnum)
+{
+	bool		isnull;
+	Datum		source = heap_getattr(tuple, attnum[PC_SOURCE], desc, &isnull);
+	Datum		record = heap_getattr(tuple, attnum[PC_SOURCE_RECORD_ID], desc, &isnull);
+	char	   *source_s;
+	char	   *record_s;
+	bool		found;
+
+	if (isnull)
+		return false;
+	source_s = TextDatumGetCString(source);
+	record_s = TextDatumGetCString(record);
+	(void) find_sighting(state, hash_string(source_s), hash_string(record_s),
+						 SIGHT_SOURCE_RECORD, true, &found);
+	return found || hrguard_history_source_taken(state->history, source_s, record_s);
+}
+
 PG_FUNCTION_INFO_V1(hrguard_punch_classify);
 Datum
 hrguard_punch_classify(PG_FUNCTION_ARGS)
@@ -416,7 +580,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		TimestampTz day_start = at - v.work.local_time_us;
 		bool		statement_previous = se->has_previous && se->previous_at <= at;
 		bool		device_in_statement = device_id != NULL &&
-			find_sighting(state, employee_hash, hash_string(device_id), true, false, &found) != NULL;
+			find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, false, &found) != NULL;
 
 		hrguard_history_read(state->history, employee_id, at,
 							 statement_previous ? se->previous_at : DT_NOBEGIN,
@@ -436,7 +600,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	{
 		StatementSighting *s = find_sighting(state, employee_hash,
 											 hash_position(raw_lat, raw_lon),
-											 false, false, &found);
+											 SIGHT_POSITION, false, &found);
 
 		if (s != NULL && (s->several_days || s->day != v.work.local_day))
 			h.repeated = true;
@@ -524,7 +688,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	{
 		StatementSighting *s = find_sighting(state, employee_hash,
 											 hash_position(raw_lat, raw_lon),
-											 false, true, &found);
+											 SIGHT_POSITION, true, &found);
 
 		if (!found)
 		{
@@ -535,7 +699,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 			s->several_days = true;
 	}
 	if (device_id != NULL)
-		(void) find_sighting(state, employee_hash, hash_string(device_id), true, true, &found);
+		(void) find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, true, &found);
 
 	/* write the row */
 #define SET_COLUMN(col, value, null) \
@@ -572,5 +736,18 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		nulls[n] = false;
 		n++;
 	}
-	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, n, cols, values, nulls));
+	tuple = heap_modify_tuple_by_cols(tuple, desc, n, cols, values, nulls);
+
+	/* the punch's evidence entry, numbered now, written at statement end */
+	if (!punch_is_duplicate(state, tuple, desc, attnum))
+	{
+		int64		seq = hrguard_evidence_stage(employee_id, "punch", at,
+												 punch_payload(tuple, desc, attnum));
+		int			col = attnum[PC_EVIDENCE_SEQ];
+		Datum		value = Int64GetDatum(seq);
+		bool		null = false;
+
+		tuple = heap_modify_tuple_by_cols(tuple, desc, 1, &col, &value, &null);
+	}
+	return PointerGetDatum(tuple);
 }

@@ -33,6 +33,10 @@ typedef enum PunchColumn
 	PC_OFF_HOURS,
 	PC_RISK,
 	PC_ALERT_KINDS,
+	PC_CHECK_TYPE,
+	PC_SOURCE,
+	PC_SOURCE_RECORD_ID,
+	PC_EVIDENCE_SEQ,
 	PC_COUNT
 } PunchColumn;
 

@@ -43,6 +43,7 @@ struct PunchHistoryReader
 	Relation	by_time;		/* (employee_id, punched_at) */
 	Relation	by_position;	/* (employee_id, raw_lat, raw_lon) */
 	Relation	by_device;		/* (employee_id, device_id) */
+	Relation	by_source;		/* (source, source_record_id), unique */
 	TupleTableSlot *slot;
 	AttrNumber	att_punched_at;
 	AttrNumber	att_lat;
@@ -78,6 +79,7 @@ close_reader(void *arg)
 	index_close(r->by_time, AccessShareLock);
 	index_close(r->by_position, AccessShareLock);
 	index_close(r->by_device, AccessShareLock);
+	index_close(r->by_source, AccessShareLock);
 	table_close(r->heap, AccessShareLock);
 }
 
@@ -96,6 +98,7 @@ hrguard_history_open(Oid punch_relid, MemoryContext owner)
 	r->by_time = open_index("punch_employee_time_idx", nsp);
 	r->by_position = open_index("punch_employee_position_idx", nsp);
 	r->by_device = open_index("punch_employee_device_idx", nsp);
+	r->by_source = open_index("punch_source_record_idx", nsp);
 	r->slot = table_slot_create(r->heap, NULL);
 	r->att_punched_at = attnameAttNum(r->heap, "punched_at", false);
 	r->att_lat = attnameAttNum(r->heap, "lat", false);
@@ -261,4 +264,22 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since);
 	if (known_device)
 		h->device_known = true;
+}
+
+/* Is there already a punch with this source record? */
+bool
+hrguard_history_source_taken(PunchHistoryReader *r, const char *source,
+							 const char *source_record_id)
+{
+	ScanKeyData keys[2];
+	IndexScanDesc scan;
+	bool		found;
+
+	key_text(&keys[0], 1, CStringGetTextDatum(source));
+	key_text(&keys[1], 2, CStringGetTextDatum(source_record_id));
+	scan = index_beginscan(r->heap, r->by_source, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, r->slot);
+	index_endscan(scan);
+	return found;
 }

@@ -35,4 +35,7 @@ extern void hrguard_history_read(PunchHistoryReader *reader, const char *employe
 								 const char *device_id, bool known_device,
 								 PunchHistory *history);
 
+extern bool hrguard_history_source_taken(PunchHistoryReader *reader, const char *source,
+										 const char *source_record_id);
+
 #endif							/* HRGUARD_PUNCH_HISTORY_H */

@@ -1,0 +1,397 @@
+/*-------------------------------------------------------------------------
+ *
+ * evidence_stage.c
+ *	  Evidence entries of a punch statement: numbered as the rows come,
+ *	  written once at the end of the statement.
+ *
+ * The punch trigger must record each punch's evidence_seq in the row, so
+ * the entry is numbered in the BEFORE trigger: the first punch of an
+ * employee in a statement locks that employee's chain head (FOR UPDATE, in
+ * the inserting transaction, so chains cannot fork), later ones continue
+ * from memory.  The entries, and those of the alerts the statement raises,
+ * are kept in memory and written by the statement trigger with one INSERT,
+ * the heads with one UPDATE per chain (or one for many chains).  Nothing
+ * here survives the statement: after a write, or an abort, the next
+ * statement locks again and reads the heads from the table.
+ *
+ * IDENTIFICATION
+ *	  src/evidence_stage.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "nodes/pg_list.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "evidence.h"
+#include "hrguard.h"
+
+/* a chain this statement appends to */
+typedef struct StagedChain
+{
+	char		employee_id[NAMEDATALEN * 2];	/* hash key */
+	int64		seq;			/* last seq, staged entries included */
+	uint8		head[PG_SHA256_DIGEST_LENGTH];
+	bool		changed;
+} StagedChain;
+
+typedef struct StagedEntry
+{
+	char	   *employee_id;
+	int64		seq;
+	char	   *kind;
+	TimestampTz occurred_at;
+	bytea	   *canon;
+	uint8		leaf[HRGUARD_LEAF_PREFIX];
+	uint8		link[PG_SHA256_DIGEST_LENGTH];
+} StagedEntry;
+
+static HTAB *staged_chains = NULL;
+static List *staged_entries = NIL;
+static MemoryContext stage_context = NULL;
+static bool stage_callbacks_registered = false;
+
+static SPIPlanPtr lock_plan = NULL;
+static SPIPlanPtr create_plan = NULL;
+static SPIPlanPtr insert_plan = NULL;
+static SPIPlanPtr update_one_plan = NULL;
+static SPIPlanPtr update_many_plan = NULL;
+
+/* above this many chains one UPDATE joins them all */
+#define UPDATE_ONE_BY_ONE 8
+
+static void
+forget_stage(void)
+{
+	staged_chains = NULL;
+	staged_entries = NIL;
+	stage_context = NULL;		/* a child of TopTransactionContext */
+}
+
+static void
+stage_xact_callback(XactEvent event, void *arg)
+{
+	forget_stage();
+}
+
+static void
+stage_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	/* a failed statement's entries, and its locks, are gone */
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		forget_stage();
+}
+
+static void
+ensure_stage(void)
+{
+	HASHCTL		hctl;
+
+	if (!stage_callbacks_registered)
+	{
+		RegisterXactCallback(stage_xact_callback, NULL);
+		RegisterSubXactCallback(stage_subxact_callback, NULL);
+		stage_callbacks_registered = true;
+	}
+	if (stage_context != NULL)
+		return;
+	stage_context = AllocSetContextCreate(TopTransactionContext, "hrguard staged evidence",
+										  ALLOCSET_DEFAULT_SIZES);
+	hctl.keysize = sizeof(((StagedChain *) NULL)->employee_id);
+	hctl.entrysize = sizeof(StagedChain);
+	hctl.hcxt = stage_context;
+	staged_chains = hash_create("hrguard staged chains", 64, &hctl,
+								HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+}
+
+bool
+hrguard_evidence_staged(void)
+{
+	return staged_entries != NIL;
+}
+
+/* Create an employee's chain head at seq 0. */
+static void
+create_head(Datum *args)
+{
+	hrguard_evidence_writing(true);
+	PG_TRY();
+	{
+		if (SPI_execute_plan(create_plan, args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not create the chain head");
+	}
+	PG_FINALLY();
+	{
+		hrguard_evidence_writing(false);
+	}
+	PG_END_TRY();
+}
+
+/* Lock an employee's chain head (creating it) and read where it stands. */
+static void
+lock_chain(StagedChain *chain)
+{
+	Datum		args[1] = {CStringGetTextDatum(chain->employee_id)};
+	bool		isnull;
+	bytea	   *head;
+	HrguardSavedUser saved;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	if (lock_plan == NULL)
+	{
+		Oid			t1[1] = {TEXTOID};
+
+		lock_plan = hrguard_prepare_kept(
+			"SELECT seq, head FROM hrguard.chain_head "
+			" WHERE employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE", 1, t1);
+		create_plan = hrguard_prepare_kept(
+			"INSERT INTO hrguard.chain_head (employee_id, seq, head) "
+			"VALUES ($1, 0, pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) "
+			"ON CONFLICT (employee_id) DO NOTHING", 1, t1);
+	}
+	if (SPI_execute_plan(lock_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock the chain head");
+	if (SPI_processed == 0)
+	{
+		create_head(args);
+		if (SPI_execute_plan(lock_plan, args, NULL, false, 1) != SPI_OK_SELECT ||
+			SPI_processed != 1)
+			elog(ERROR, "could not lock the new chain head");
+	}
+	chain->seq = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	head = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	if (VARSIZE_ANY_EXHDR(head) != PG_SHA256_DIGEST_LENGTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("chain head of employee \"%s\" is damaged", chain->employee_id)));
+	memcpy(chain->head, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+}
+
+/*
+ * Number the next entry of an employee's chain and keep it for the end of
+ * the statement; returns its seq.  The payload is JSON text in the
+ * canonical subset.
+ */
+int64
+hrguard_evidence_stage(const char *employee_id, const char *kind,
+					   TimestampTz occurred_at, const char *payload_json)
+{
+	StagedChain *chain;
+	StagedEntry *entry;
+	bool		found;
+	StringInfoData canon;
+	uint8		leaf[PG_SHA256_DIGEST_LENGTH];
+	MemoryContext old;
+
+	ensure_stage();
+	chain = hash_search(staged_chains, employee_id, HASH_ENTER, &found);
+	if (!found)
+	{
+		chain->changed = false;
+		PG_TRY();
+		{
+			lock_chain(chain);
+		}
+		PG_CATCH();
+		{
+			hash_search(staged_chains, employee_id, HASH_REMOVE, NULL);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
+
+	old = MemoryContextSwitchTo(stage_context);
+	initStringInfo(&canon);
+	hrguard_evidence_canon(&canon, employee_id, kind, occurred_at,
+						   GetCurrentTransactionStartTimestamp(), payload_json);
+	entry = palloc(sizeof(StagedEntry));
+	entry->employee_id = pstrdup(employee_id);
+	entry->seq = chain->seq + 1;
+	entry->kind = pstrdup(kind);
+	entry->occurred_at = occurred_at;
+	entry->canon = palloc(VARHDRSZ + canon.len);
+	SET_VARSIZE(entry->canon, VARHDRSZ + canon.len);
+	memcpy(VARDATA(entry->canon), canon.data, canon.len);
+	hrguard_evidence_leaf(NULL, canon.data, canon.len, leaf);
+	memcpy(entry->leaf, leaf, HRGUARD_LEAF_PREFIX);
+	hrguard_evidence_link(NULL, employee_id, entry->seq, chain->head, leaf, entry->link);
+	staged_entries = lappend(staged_entries, entry);
+	pfree(canon.data);
+	MemoryContextSwitchTo(old);
+
+	chain->seq = entry->seq;
+	memcpy(chain->head, entry->link, PG_SHA256_DIGEST_LENGTH);
+	chain->changed = true;
+	return entry->seq;
+}
+
+static Datum
+bytea_datum(const void *data, size_t len)
+{
+	bytea	   *b = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), data, len);
+	return PointerGetDatum(b);
+}
+
+static void
+write_entries(void)
+{
+	int			n = list_length(staged_entries);
+	Datum	   *employee = palloc(sizeof(Datum) * n);
+	Datum	   *seq = palloc(sizeof(Datum) * n);
+	Datum	   *kind = palloc(sizeof(Datum) * n);
+	Datum	   *occurred = palloc(sizeof(Datum) * n);
+	Datum	   *canon = palloc(sizeof(Datum) * n);
+	Datum	   *leaf = palloc(sizeof(Datum) * n);
+	Datum	   *link = palloc(sizeof(Datum) * n);
+	Datum		args[8];
+	ListCell   *lc;
+	int			i = 0;
+
+	if (insert_plan == NULL)
+	{
+		Oid			types[8] = {TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID, 1185 /* timestamptz[] */ ,
+		TIMESTAMPTZOID, BYTEAARRAYOID, BYTEAARRAYOID, BYTEAARRAYOID};
+
+		insert_plan = hrguard_prepare_kept(
+			"INSERT INTO hrguard.evidence (employee_id, seq, kind, occurred_at, recorded_at, "
+			"                              canon, leaf, link) "
+			"SELECT u.e, u.s, u.k, u.o, $5, u.c, u.l, u.h "
+			"  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
+			"                  pg_catalog.unnest($4), pg_catalog.unnest($6), pg_catalog.unnest($7), "
+			"                  pg_catalog.unnest($8)) AS u(e, s, k, o, c, l, h)",
+			8, types);
+	}
+	foreach(lc, staged_entries)
+	{
+		StagedEntry *e = lfirst(lc);
+
+		employee[i] = CStringGetTextDatum(e->employee_id);
+		seq[i] = Int64GetDatum(e->seq);
+		kind[i] = CStringGetTextDatum(e->kind);
+		occurred[i] = TimestampTzGetDatum(e->occurred_at);
+		canon[i] = PointerGetDatum(e->canon);
+		leaf[i] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
+		link[i] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
+		i++;
+	}
+	args[0] = PointerGetDatum(construct_array(employee, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(seq, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[2] = PointerGetDatum(construct_array(kind, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(occurred, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	args[5] = PointerGetDatum(construct_array(canon, n, BYTEAOID, -1, false, TYPALIGN_INT));
+	args[6] = PointerGetDatum(construct_array(leaf, n, BYTEAOID, -1, false, TYPALIGN_INT));
+	args[7] = PointerGetDatum(construct_array(link, n, BYTEAOID, -1, false, TYPALIGN_INT));
+	if (SPI_execute_plan(insert_plan, args, NULL, false, 0) != SPI_OK_INSERT ||
+		SPI_processed != (uint64) n)
+		elog(ERROR, "could not write %d evidence entries", n);
+}
+
+static void
+write_heads(void)
+{
+	HASH_SEQ_STATUS status;
+	StagedChain *chain;
+	long		n = hash_get_num_entries(staged_chains);
+
+	if (update_one_plan == NULL)
+	{
+		Oid			t3[3] = {TEXTOID, INT8OID, BYTEAOID};
+		Oid			a3[3] = {TEXTARRAYOID, INT8ARRAYOID, BYTEAARRAYOID};
+
+		update_one_plan = hrguard_prepare_kept(
+			"UPDATE hrguard.chain_head SET seq = $2, head = $3, updated_at = pg_catalog.now() "
+			" WHERE employee_id OPERATOR(pg_catalog.=) $1", 3, t3);
+		update_many_plan = hrguard_prepare_kept(
+			"UPDATE hrguard.chain_head h SET seq = u.s, head = u.h, updated_at = pg_catalog.now() "
+			"  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) "
+			"       AS u(e, s, h) "
+			" WHERE h.employee_id OPERATOR(pg_catalog.=) u.e", 3, a3);
+	}
+
+	if (n <= UPDATE_ONE_BY_ONE)
+	{
+		hash_seq_init(&status, staged_chains);
+		while ((chain = hash_seq_search(&status)) != NULL)
+		{
+			Datum		args[3];
+
+			if (!chain->changed)
+				continue;
+			args[0] = CStringGetTextDatum(chain->employee_id);
+			args[1] = Int64GetDatum(chain->seq);
+			args[2] = bytea_datum(chain->head, PG_SHA256_DIGEST_LENGTH);
+			if (SPI_execute_plan(update_one_plan, args, NULL, false, 0) != SPI_OK_UPDATE)
+				elog(ERROR, "could not advance a chain head");
+		}
+	}
+	else
+	{
+		Datum	   *employee = palloc(sizeof(Datum) * n);
+		Datum	   *seq = palloc(sizeof(Datum) * n);
+		Datum	   *head = palloc(sizeof(Datum) * n);
+		Datum		args[3];
+		int			i = 0;
+
+		hash_seq_init(&status, staged_chains);
+		while ((chain = hash_seq_search(&status)) != NULL)
+		{
+			if (!chain->changed)
+				continue;
+			employee[i] = CStringGetTextDatum(chain->employee_id);
+			seq[i] = Int64GetDatum(chain->seq);
+			head[i] = bytea_datum(chain->head, PG_SHA256_DIGEST_LENGTH);
+			i++;
+		}
+		args[0] = PointerGetDatum(construct_array(employee, i, TEXTOID, -1, false, TYPALIGN_INT));
+		args[1] = PointerGetDatum(construct_array(seq, i, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[2] = PointerGetDatum(construct_array(head, i, BYTEAOID, -1, false, TYPALIGN_INT));
+		if (SPI_execute_plan(update_many_plan, args, NULL, false, 0) != SPI_OK_UPDATE ||
+			SPI_processed != (uint64) i)
+			elog(ERROR, "could not advance %d chain heads", i);
+	}
+}
+
+/*
+ * Write the staged entries and advance their chain heads.  Runs inside
+ * SPI as the owner of hrguard's tables.
+ */
+void
+hrguard_evidence_write_staged(void)
+{
+	if (staged_entries == NIL)
+	{
+		forget_stage();
+		return;
+	}
+	hrguard_evidence_writing(true);
+	PG_TRY();
+	{
+		write_entries();
+		write_heads();
+	}
+	PG_FINALLY();
+	{
+		hrguard_evidence_writing(false);
+	}
+	PG_END_TRY();
+	if (stage_context != NULL)
+		MemoryContextDelete(stage_context);
+	forget_stage();
+}
