@@ -104,10 +104,44 @@ compare_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-static void append_value(StringInfo out, json_t *value, const char *path, int depth);
+/*
+ * Where a value sits, for error messages only: a chain of steps from the
+ * root, formatted when (and only when) something is wrong.
+ */
+typedef struct CanonPath
+{
+	const struct CanonPath *parent;
+	const char *key;			/* object member, or NULL */
+	size_t		index;			/* array element, when key is NULL */
+} CanonPath;
+
+static char *
+path_text(const CanonPath *path)
+{
+	StringInfoData buf;
+	const CanonPath *steps[CANON_MAX_DEPTH + 2];
+	int			n = 0;
+
+	for (; path != NULL && n < (int) lengthof(steps); path = path->parent)
+		steps[n++] = path;
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '$');
+	while (n-- > 0)
+	{
+		if (steps[n]->parent == NULL)
+			continue;			/* the root */
+		if (steps[n]->key)
+			appendStringInfo(&buf, ".%s", steps[n]->key);
+		else
+			appendStringInfo(&buf, "[%zu]", steps[n]->index);
+	}
+	return buf.data;
+}
+
+static void append_value(StringInfo out, json_t *value, const CanonPath *path, int depth);
 
 static void
-append_object(StringInfo out, json_t *object, const char *path, int depth)
+append_object(StringInfo out, json_t *object, const CanonPath *path, int depth)
 {
 	size_t		n = json_object_size(object);
 	const char **keys = palloc(sizeof(char *) * Max(n, 1));
@@ -124,7 +158,7 @@ append_object(StringInfo out, json_t *object, const char *path, int depth)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("canonical JSON keys must be ASCII"),
-						 errdetail("Key \"%s\" in %s is not.", key, path)));
+						 errdetail("Key \"%s\" in %s is not.", key, path_text(path))));
 		keys[i++] = key;
 	}
 	qsort(keys, n, sizeof(char *), compare_keys);
@@ -132,19 +166,20 @@ append_object(StringInfo out, json_t *object, const char *path, int depth)
 	appendStringInfoChar(out, '{');
 	for (i = 0; i < n; i++)
 	{
+		CanonPath	step = {path, keys[i], 0};
+
 		if (i > 0)
 			appendStringInfoChar(out, ',');
 		append_string(out, keys[i], strlen(keys[i]));
 		appendStringInfoChar(out, ':');
-		append_value(out, json_object_get(object, keys[i]),
-					 psprintf("%s.%s", path, keys[i]), depth + 1);
+		append_value(out, json_object_get(object, keys[i]), &step, depth + 1);
 	}
 	appendStringInfoChar(out, '}');
 	pfree(keys);
 }
 
 static void
-append_value(StringInfo out, json_t *value, const char *path, int depth)
+append_value(StringInfo out, json_t *value, const CanonPath *path, int depth)
 {
 	size_t		i;
 
@@ -162,10 +197,11 @@ append_value(StringInfo out, json_t *value, const char *path, int depth)
 			appendStringInfoChar(out, '[');
 			for (i = 0; i < json_array_size(value); i++)
 			{
+				CanonPath	step = {path, NULL, i};
+
 				if (i > 0)
 					appendStringInfoChar(out, ',');
-				append_value(out, json_array_get(value, i),
-							 psprintf("%s[%zu]", path, i), depth + 1);
+				append_value(out, json_array_get(value, i), &step, depth + 1);
 			}
 			appendStringInfoChar(out, ']');
 			break;
@@ -180,7 +216,7 @@ append_value(StringInfo out, json_t *value, const char *path, int depth)
 					ereport(ERROR,
 							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 							 errmsg("integer %lld at %s is outside the canonical range",
-									(long long) v, path),
+									(long long) v, path_text(path)),
 							 errdetail("Canonical JSON integers are at most 2^53 - 1 in absolute value.")));
 				appendStringInfo(out, "%lld", (long long) v);
 			}
@@ -188,7 +224,7 @@ append_value(StringInfo out, json_t *value, const char *path, int depth)
 		case JSON_REAL:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("number at %s is not an integer", path),
+					 errmsg("number at %s is not an integer", path_text(path)),
 					 errdetail("It reads as %.17g; canonical JSON has no fractions or exponents.",
 							   json_real_value(value)),
 					 errhint("Store times as microseconds since the epoch and coordinates as degrees times 10^7.")));
@@ -246,7 +282,11 @@ hrguard_canonicalize(const char *text, size_t len, StringInfo out)
 								   error.column)));
 		}
 	}
-	append_value(out, root, "$", 0);
+	{
+		CanonPath	root_path = {NULL, NULL, 0};
+
+		append_value(out, root, &root_path, 0);
+	}
 	json_decref(root);
 }
 

@@ -225,9 +225,14 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	entry->canon = palloc(VARHDRSZ + canon.len);
 	SET_VARSIZE(entry->canon, VARHDRSZ + canon.len);
 	memcpy(VARDATA(entry->canon), canon.data, canon.len);
-	hrguard_evidence_leaf(NULL, canon.data, canon.len, leaf);
-	memcpy(entry->leaf, leaf, HRGUARD_LEAF_PREFIX);
-	hrguard_evidence_link(NULL, employee_id, entry->seq, chain->head, leaf, entry->link);
+	{
+		pg_cryptohash_ctx *hasher = pg_cryptohash_create(PG_SHA256);
+
+		hrguard_evidence_leaf(hasher, canon.data, canon.len, leaf);
+		memcpy(entry->leaf, leaf, HRGUARD_LEAF_PREFIX);
+		hrguard_evidence_link(hasher, employee_id, entry->seq, chain->head, leaf, entry->link);
+		pg_cryptohash_free(hasher);
+	}
 	staged_entries = lappend(staged_entries, entry);
 	pfree(canon.data);
 	MemoryContextSwitchTo(old);

@@ -525,8 +525,8 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 				 errmsg("punch of employee \"%s\" is more than 10 minutes in the future",
 						employee_id),
 				 errdetail("punched_at is %s; the statement started at %s.",
-						   timestamptz_to_str(at),
-						   timestamptz_to_str(GetCurrentStatementStartTimestamp())),
+						   pstrdup(timestamptz_to_str(at)),
+						   pstrdup(timestamptz_to_str(GetCurrentStatementStartTimestamp()))),
 				 errhint("Check the device clock and the time zone of punched_at.")));
 
 	/* where, and how sure */

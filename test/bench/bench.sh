@@ -54,25 +54,53 @@ run_psql -v zones="$ZONES" -v punches="$PUNCHES" -v employees="$EMPLOYEES" -f se
 
 columns="employee_id, punched_at, lat, lon, device_id"
 
+# the plain baseline of the full path: each punch row plus one evidence
+# row, hashed with SQL's sha256, in one statement
+plain_ev_insert() {
+	cat <<EOF2
+WITH p AS (INSERT INTO bench.plain_ev ($columns) SELECT $columns FROM $1 RETURNING punch_id, $columns)
+INSERT INTO bench.evidence (employee_id, seq, kind, occurred_at, recorded_at, canon, leaf, link)
+SELECT employee_id, nextval('bench.evidence_seq'), 'punch', punched_at, now(), c,
+	   substring(sha256('\x00'::bytea || c) FROM 1 FOR 16), sha256('\x02'::bytea || c)
+  FROM p, LATERAL (SELECT convert_to(json_build_object('punch_id', punch_id, 'employee_id', employee_id,
+				  'at', punched_at, 'lat', lat, 'lon', lon, 'device_id', device_id)::text, 'UTF8') AS c) x
+EOF2
+}
+
 # timed_insert VARIANT: seconds for one INSERT ... SELECT of every punch,
 # after a warm-up insert of 2000 rows that is then removed
 timed_insert() {
-	local target truncate settings=""
+	local statement truncate settings=""
 	case "$1" in
-		plain) target=bench.plain; truncate="TRUNCATE bench.plain" ;;
-		reference) target=ref.punch; truncate="TRUNCATE ref.punch, ref.alert" ;;
+		plain)
+			truncate="TRUNCATE bench.plain"
+			statement="INSERT INTO bench.plain ($columns) SELECT $columns FROM SOURCE" ;;
+		plain+evidence)
+			truncate="TRUNCATE bench.plain_ev, bench.evidence"
+			statement=$(plain_ev_insert SOURCE) ;;
+		reference-geo)
+			truncate="TRUNCATE ref.punch, ref.alert"
+			statement="INSERT INTO ref.punch ($columns) SELECT $columns FROM SOURCE" ;;
+		reference-full)
+			truncate="TRUNCATE ref.punch_full, ref.alert, ref.evidence, ref.chain_head"
+			statement="INSERT INTO ref.punch_full ($columns) SELECT $columns FROM SOURCE" ;;
 		hrguard-commit|hrguard-relay)
-			target=hrguard.punch
-			truncate="TRUNCATE hrguard.punch, hrguard.alert, hrguard.competitor_visit_day, hrguard.competitor_episode"
+			truncate="ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard_truncate;
+				ALTER TABLE hrguard.chain_head DISABLE TRIGGER chain_head_guard_truncate;
+				TRUNCATE hrguard.punch, hrguard.alert, hrguard.competitor_visit_day,
+						 hrguard.competitor_episode, hrguard.evidence, hrguard.chain_head;
+				ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard_truncate;
+				ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard_truncate"
+			statement="INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE"
 			settings="SET hrguard.notify_mode = '${1#hrguard-}';" ;;
 	esac
 	run_psql -t -A <<EOF
 $settings
 $truncate;
-INSERT INTO $target ($columns) SELECT $columns FROM bench.punch WHERE g <= 2000;
+${statement//SOURCE/(SELECT * FROM bench.punch WHERE g <= 2000) s};
 $truncate;
 SELECT clock_timestamp() AS t0 \gset
-INSERT INTO $target ($columns) SELECT $columns FROM bench.punch;
+${statement//SOURCE/bench.punch};
 SELECT extract(epoch FROM clock_timestamp() - :'t0');
 EOF
 }
@@ -81,7 +109,7 @@ median() {
 	sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 
-variants="plain reference hrguard-commit hrguard-relay"
+variants="plain plain+evidence reference-geo reference-full hrguard-commit hrguard-relay"
 declare -A times
 for run in $(seq 1 "$RUNS"); do
 	for v in $variants; do
@@ -91,7 +119,7 @@ for run in $(seq 1 "$RUNS"); do
 	done
 done
 
-alerts=$(run_psql -t -A -c "SELECT (SELECT count(*) FROM hrguard.alert) || ' hrguard alerts, ' || (SELECT count(*) FROM ref.alert) || ' reference alerts'")
+alerts=$(run_psql -t -A -c "SELECT (SELECT count(*) FROM hrguard.alert) || ' hrguard alerts, ' || (SELECT count(*) FROM ref.alert) || ' reference alerts, ' || (SELECT count(*) FROM hrguard.evidence) || ' hrguard evidence entries'")
 echo "after the last run: $alerts"
 
 declare -A rate
@@ -104,19 +132,28 @@ for v in $variants; do
 	printf '%-16s %10.3f %12s\n' "$v" "$m" "${rate[$v]}"
 done
 for v in hrguard-commit hrguard-relay; do
-	awk -v h="${rate[$v]}" -v r="${rate[reference]}" -v p="${rate[plain]}" -v name="$v" \
-		'BEGIN {printf "%s: %.2fx the reference, %.0f%% of plain INSERT\n", name, h / r, 100 * h / p}'
+	awk -v h="${rate[$v]}" -v g="${rate[reference-geo]}" -v f="${rate[reference-full]}" \
+		-v p="${rate[plain]}" -v pe="${rate[plain+evidence]}" -v name="$v" \
+		'BEGIN {printf "%s: %.2fx reference-geo, %.2fx reference-full; %.0f%% of plain, %.0f%% of plain+evidence\n",
+				name, h / g, h / f, 100 * h / p, 100 * h / pe}'
+done
+
+echo
+echo "== in-database verification: verify_all() over hrguard's chains, 3 runs"
+for i in 1 2 3; do
+	run_psql -t -A <<'EOF2'
+SELECT clock_timestamp() AS t0 \gset
+SELECT sum(entries) AS n, bool_and(ok) AS ok FROM hrguard.verify_all() \gset
+SELECT :n || ' entries, all ok: ' || :'ok' || ', ' ||
+	   round(:n / extract(epoch FROM clock_timestamp() - :'t0')) || ' entries/s';
+EOF2
 done
 
 # ---- pgbench: single-row inserts from 8 clients --------------------------
 pgbench_tps() {
-	local target=$1 options=$2
-	cat >"$stage/one.sql" <<EOF
-\set g random(1, $PUNCHES)
-INSERT INTO $target ($columns)
-SELECT employee_id, punched_at, lat + (random() - 0.5) * 1e-6, lon + (random() - 0.5) * 1e-6, device_id
-  FROM bench.punch WHERE g = :g;
-EOF
+	local statement=$1 options=$2
+	local source="(SELECT employee_id, punched_at, lat + (random() - 0.5) * 1e-6 AS lat, lon + (random() - 0.5) * 1e-6 AS lon, device_id FROM bench.punch WHERE g = :g) s"
+	printf '%s\n%s;\n' "\set g random(1, $PUNCHES)" "${statement//SOURCE/$source}" >"$stage/one.sql"
 	chown "$runner" "$stage/one.sql"
 	(cd "$stage" && as_runner env PGOPTIONS="$options" "$bindir/pgbench" -n -h "$stage" -p "$port" \
 		-c 8 -j 2 -M prepared -T "$SECONDS_PER_PGBENCH" -f one.sql bench 2>&1) |
@@ -126,18 +163,20 @@ EOF
 echo
 echo "== pgbench: 8 clients, single-row INSERT, ${SECONDS_PER_PGBENCH} s each"
 declare -A tps
-tps[plain]=$(pgbench_tps bench.plain "")
-tps[reference]=$(pgbench_tps ref.punch "")
-tps[hrguard-commit]=$(pgbench_tps hrguard.punch "-c hrguard.notify_mode=commit")
-tps[hrguard-relay]=$(pgbench_tps hrguard.punch "-c hrguard.notify_mode=relay")
+tps[plain]=$(pgbench_tps "INSERT INTO bench.plain ($columns) SELECT $columns FROM SOURCE" "")
+tps[plain+evidence]=$(pgbench_tps "$(plain_ev_insert SOURCE)" "")
+tps[reference-geo]=$(pgbench_tps "INSERT INTO ref.punch ($columns) SELECT $columns FROM SOURCE" "")
+tps[reference-full]=$(pgbench_tps "INSERT INTO ref.punch_full ($columns) SELECT $columns FROM SOURCE" "")
+tps[hrguard-commit]=$(pgbench_tps "INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE" "-c hrguard.notify_mode=commit")
+tps[hrguard-relay]=$(pgbench_tps "INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE" "-c hrguard.notify_mode=relay")
 printf '%-16s %10s\n' variant tps
 for v in $variants; do
 	printf '%-16s %10.0f\n' "$v" "${tps[$v]}"
 done
-awk -v h="${tps[hrguard-relay]}" -v p="${tps[plain]}" \
-	'BEGIN {printf "hrguard-relay: %.0f%% of the tps without a trigger\n", 100 * h / p}'
-awk -v h="${tps[hrguard-commit]}" -v r="${tps[reference]}" -v p="${tps[plain]}" \
-	'BEGIN {printf "hrguard-commit: %.2fx the reference (which reaches %.0f%% of no-trigger tps)\n", h / r, 100 * r / p}'
+awk -v h="${tps[hrguard-relay]}" -v p="${tps[plain]}" -v pe="${tps[plain+evidence]}" \
+	'BEGIN {printf "hrguard-relay: %.0f%% of plain, %.0f%% of plain+evidence\n", 100 * h / p, 100 * h / pe}'
+awk -v h="${tps[hrguard-commit]}" -v g="${tps[reference-geo]}" -v f="${tps[reference-full]}" -v p="${tps[plain]}" \
+	'BEGIN {printf "hrguard-commit: %.2fx reference-geo (which reaches %.0f%% of plain), %.2fx reference-full (%.0f%% of plain)\n", h / g, 100 * g / p, h / f, 100 * f / p}'
 
 echo
 echo "== machine"

@@ -52,6 +52,10 @@ SELECT 'z' || zone_id, kind,
 INSERT INTO hrguard.zone_assignment (zone_id)
 SELECT zone_id FROM hrguard.zone WHERE kind <> 'competitor';
 
--- plain INSERT of the same rows: hrguard's punch table without triggers
+-- plain INSERT of the same rows: hrguard's punch table without triggers,
+-- and with one evidence row each (hashed with SQL's sha256)
 CREATE TABLE bench.plain (LIKE hrguard.punch INCLUDING ALL);
+CREATE TABLE bench.plain_ev (LIKE hrguard.punch INCLUDING ALL);
+CREATE TABLE bench.evidence (LIKE hrguard.evidence INCLUDING ALL);
+CREATE SEQUENCE bench.evidence_seq;
 ANALYZE;
