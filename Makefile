@@ -28,7 +28,8 @@ SQL_MODULES	= \
 	src/sql/alert_delivery.sql \
 	src/sql/views.sql \
 	src/sql/canon.sql \
-	src/sql/evidence.sql
+	src/sql/evidence.sql \
+	src/sql/merkle.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

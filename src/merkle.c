@@ -1,0 +1,283 @@
+/*-------------------------------------------------------------------------
+ *
+ * merkle.c
+ *	  RFC 9162 Merkle tree hashes, inclusion and consistency proofs.
+ *
+ * Over leaf hashes (SHA-256(0x00 || data)): the tree head of n leaves is
+ * SHA-256 of the empty string for n = 0, the leaf hash for n = 1, and
+ * otherwise SHA-256(0x01 || MTH(first k) || MTH(rest)) with k the largest
+ * power of two below n.  Proofs follow RFC 9162 section 2.1.3 and 2.1.4
+ * literally (PATH and SUBPROOF); subtree heads are recomputed, which costs
+ * O(n) hashes per proof.  Also the SQL functions over arrays of leaf
+ * hashes, with which anyone can check a proof or a tree head.
+ *
+ * IDENTIFICATION
+ *	  src/merkle.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "evidence.h"
+#include "merkle.h"
+
+#define HASH_LEN PG_SHA256_DIGEST_LENGTH
+
+static int64
+split_point(int64 n)
+{
+	int64		k = 1;
+
+	while (k * 2 < n)
+		k *= 2;
+	return k;
+}
+
+/* the tree head of leaves[0 .. n-1] */
+void
+hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 *out)
+{
+	static const uint8 node_tag = 0x01;
+
+	if (n == 0)
+	{
+		const void *parts[1] = {""};
+		size_t		lens[1] = {0};
+
+		hrguard_sha256_parts(ctx, parts, lens, 1, out);
+	}
+	else if (n == 1)
+		memcpy(out, leaves, HASH_LEN);
+	else
+	{
+		int64		k = split_point(n);
+		uint8		left[HASH_LEN];
+		uint8		right[HASH_LEN];
+		const void *parts[3] = {&node_tag, left, right};
+		size_t		lens[3] = {1, HASH_LEN, HASH_LEN};
+
+		hrguard_merkle_root(ctx, leaves, k, left);
+		hrguard_merkle_root(ctx, leaves + k * HASH_LEN, n - k, right);
+		hrguard_sha256_parts(ctx, parts, lens, 3, out);
+	}
+}
+
+static void
+append_hash(HrguardMerkleProof *proof, const uint8 *hash)
+{
+	memcpy(proof->hashes + proof->length * HASH_LEN, hash, HASH_LEN);
+	proof->length++;
+}
+
+/* RFC 9162 PATH(m, D[n]) */
+static void
+path(pg_cryptohash_ctx *ctx, int64 m, const uint8 *leaves, int64 n, HrguardMerkleProof *proof)
+{
+	int64		k;
+	uint8		sibling[HASH_LEN];
+
+	if (n <= 1)
+		return;
+	k = split_point(n);
+	if (m < k)
+	{
+		path(ctx, m, leaves, k, proof);
+		hrguard_merkle_root(ctx, leaves + k * HASH_LEN, n - k, sibling);
+	}
+	else
+	{
+		path(ctx, m - k, leaves + k * HASH_LEN, n - k, proof);
+		hrguard_merkle_root(ctx, leaves, k, sibling);
+	}
+	append_hash(proof, sibling);
+}
+
+/* RFC 9162 SUBPROOF(m, D[n], b) */
+static void
+subproof(pg_cryptohash_ctx *ctx, int64 m, const uint8 *leaves, int64 n, bool whole,
+		 HrguardMerkleProof *proof)
+{
+	int64		k;
+	uint8		sibling[HASH_LEN];
+
+	if (m == n)
+	{
+		if (!whole)
+		{
+			hrguard_merkle_root(ctx, leaves, n, sibling);
+			append_hash(proof, sibling);
+		}
+		return;
+	}
+	k = split_point(n);
+	if (m <= k)
+	{
+		subproof(ctx, m, leaves, k, whole, proof);
+		hrguard_merkle_root(ctx, leaves + k * HASH_LEN, n - k, sibling);
+	}
+	else
+	{
+		subproof(ctx, m - k, leaves + k * HASH_LEN, n - k, false, proof);
+		hrguard_merkle_root(ctx, leaves, k, sibling);
+	}
+	append_hash(proof, sibling);
+}
+
+static HrguardMerkleProof *
+new_proof(int64 n)
+{
+	HrguardMerkleProof *proof = palloc(sizeof(HrguardMerkleProof));
+	int			capacity = 2;
+
+	while (n > 1)
+	{
+		n = (n + 1) / 2;
+		capacity++;
+	}
+	proof->length = 0;
+	proof->hashes = palloc(HASH_LEN * capacity);
+	return proof;
+}
+
+HrguardMerkleProof *
+hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, int64 index)
+{
+	HrguardMerkleProof *proof = new_proof(n);
+
+	if (index < 0 || index >= n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("leaf %lld is not in a tree of %lld leaves",
+						(long long) index, (long long) n)));
+	path(ctx, index, leaves, n, proof);
+	return proof;
+}
+
+HrguardMerkleProof *
+hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, int64 old_size)
+{
+	HrguardMerkleProof *proof = new_proof(n);
+
+	if (old_size < 1 || old_size > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no consistency proof from %lld to %lld leaves",
+						(long long) old_size, (long long) n),
+				 errdetail("The old size must be at least 1 and at most the new size.")));
+	if (old_size < n)
+		subproof(ctx, old_size, leaves, n, true, proof);
+	return proof;
+}
+
+/* ---- SQL over arrays of leaf hashes ---------------------------------- */
+
+static uint8 *
+leaves_from_array(ArrayType *array, int64 *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			count,
+				i;
+	uint8	   *leaves;
+
+	deconstruct_array(array, BYTEAOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+	leaves = palloc(HASH_LEN * Max(count, 1));
+	for (i = 0; i < count; i++)
+	{
+		bytea	   *b;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("leaf hash %d is NULL", i)));
+		b = DatumGetByteaPP(elems[i]);
+		if (VARSIZE_ANY_EXHDR(b) != HASH_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("leaf hash %d has %d bytes, not %d", i,
+							(int) VARSIZE_ANY_EXHDR(b), HASH_LEN)));
+		memcpy(leaves + i * HASH_LEN, VARDATA_ANY(b), HASH_LEN);
+	}
+	*n = count;
+	return leaves;
+}
+
+static bytea *
+hash_bytea(const uint8 *hash)
+{
+	bytea	   *b = palloc(VARHDRSZ + HASH_LEN);
+
+	SET_VARSIZE(b, VARHDRSZ + HASH_LEN);
+	memcpy(VARDATA(b), hash, HASH_LEN);
+	return b;
+}
+
+ArrayType *
+hrguard_merkle_proof_array(const HrguardMerkleProof *proof)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(proof->length, 1));
+	int			i;
+
+	for (i = 0; i < proof->length; i++)
+		elems[i] = PointerGetDatum(hash_bytea(proof->hashes + i * HASH_LEN));
+	return construct_array(elems, proof->length, BYTEAOID, -1, false, TYPALIGN_INT);
+}
+
+/* hrguard.merkle_leaf_hash(data) = SHA-256(0x00 || data) */
+PG_FUNCTION_INFO_V1(hrguard_merkle_leaf_hash_sql);
+Datum
+hrguard_merkle_leaf_hash_sql(PG_FUNCTION_ARGS)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	uint8		hash[HASH_LEN];
+
+	hrguard_evidence_leaf(NULL, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data), hash);
+	PG_RETURN_BYTEA_P(hash_bytea(hash));
+}
+
+/* hrguard.merkle_root(leaf_hashes) */
+PG_FUNCTION_INFO_V1(hrguard_merkle_root_sql);
+Datum
+hrguard_merkle_root_sql(PG_FUNCTION_ARGS)
+{
+	int64		n;
+	uint8	   *leaves = leaves_from_array(PG_GETARG_ARRAYTYPE_P(0), &n);
+	uint8		root[HASH_LEN];
+
+	hrguard_merkle_root(NULL, leaves, n, root);
+	PG_RETURN_BYTEA_P(hash_bytea(root));
+}
+
+/* hrguard.merkle_inclusion_proof(leaf_hashes, index) */
+PG_FUNCTION_INFO_V1(hrguard_merkle_inclusion_sql);
+Datum
+hrguard_merkle_inclusion_sql(PG_FUNCTION_ARGS)
+{
+	int64		n;
+	uint8	   *leaves = leaves_from_array(PG_GETARG_ARRAYTYPE_P(0), &n);
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	HrguardMerkleProof *proof = hrguard_merkle_inclusion(ctx, leaves, n, PG_GETARG_INT64(1));
+
+	pg_cryptohash_free(ctx);
+	PG_RETURN_ARRAYTYPE_P(hrguard_merkle_proof_array(proof));
+}
+
+/* hrguard.merkle_consistency_proof(leaf_hashes, old_size) */
+PG_FUNCTION_INFO_V1(hrguard_merkle_consistency_sql);
+Datum
+hrguard_merkle_consistency_sql(PG_FUNCTION_ARGS)
+{
+	int64		n;
+	uint8	   *leaves = leaves_from_array(PG_GETARG_ARRAYTYPE_P(0), &n);
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	HrguardMerkleProof *proof = hrguard_merkle_consistency(ctx, leaves, n, PG_GETARG_INT64(1));
+
+	pg_cryptohash_free(ctx);
+	PG_RETURN_ARRAYTYPE_P(hrguard_merkle_proof_array(proof));
+}

@@ -1,0 +1,31 @@
+/*-------------------------------------------------------------------------
+ *
+ * merkle.h
+ *	  RFC 9162 Merkle tree hashes and proofs over arrays of leaf hashes.
+ *
+ * IDENTIFICATION
+ *	  src/merkle.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HRGUARD_MERKLE_H
+#define HRGUARD_MERKLE_H
+
+#include "common/cryptohash.h"
+#include "utils/array.h"
+
+/* a proof: "length" hashes of 32 bytes, back to back */
+typedef struct HrguardMerkleProof
+{
+	int			length;
+	uint8	   *hashes;
+} HrguardMerkleProof;
+
+extern void hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 *out);
+extern HrguardMerkleProof *hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, const uint8 *leaves,
+													int64 n, int64 index);
+extern HrguardMerkleProof *hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves,
+													  int64 n, int64 old_size);
+extern ArrayType *hrguard_merkle_proof_array(const HrguardMerkleProof *proof);
+
+#endif							/* HRGUARD_MERKLE_H */
