@@ -29,7 +29,8 @@ SQL_MODULES	= \
 	src/sql/views.sql \
 	src/sql/canon.sql \
 	src/sql/evidence.sql \
-	src/sql/merkle.sql
+	src/sql/merkle.sql \
+	src/sql/evidence_log.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

@@ -155,6 +155,11 @@ SELECT employee_id, day, seq FROM hrguard.day_close WHERE employee_id LIKE 'V%' 
 -- something recorded for a closed day afterwards shows up as late
 SELECT hrguard.record_evidence('V1', 'note', '{"text": "written after the day was closed"}', '2026-11-22 18:00+08') AS seq;
 SELECT employee_id, seq, kind, closed_day, close_seq FROM hrguard.late_evidence ORDER BY 1, 2;
+-- the record of closed days is append-only too
+DELETE FROM hrguard.day_close WHERE employee_id = 'V1';
+\echo :LAST_ERROR_SQLSTATE
+UPDATE hrguard.day_close SET seq = 1;
+\echo :LAST_ERROR_SQLSTATE
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'V%' ORDER BY 1;
 SELECT hrguard.close_day('infinity');
 \echo :LAST_ERROR_SQLSTATE

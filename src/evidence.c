@@ -60,6 +60,27 @@ hrguard_evidence_writing(bool on)
 }
 
 /*
+ * Run one INSERT into hrguard's guarded tables through SPI (connected by
+ * the caller), as hrguard's own append; returns the number of rows written.
+ */
+uint64
+hrguard_evidence_insert(const char *query, int nargs, Oid *types, Datum *args)
+{
+	hrguard_evidence_writing(true);
+	PG_TRY();
+	{
+		if (SPI_execute_with_args(query, nargs, types, args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not write evidence: %s", query);
+	}
+	PG_FINALLY();
+	{
+		hrguard_evidence_writing(false);
+	}
+	PG_END_TRY();
+	return SPI_processed;
+}
+
+/*
  * SHA-256 over a sequence of byte strings.  "ctx" may be a context the
  * caller reuses for many hashes, or NULL for a one-off.
  */
@@ -464,10 +485,8 @@ hrguard_close_day(PG_FUNCTION_ARGS)
 		cargs[0] = CStringGetTextDatum(employee_id);
 		cargs[1] = DateADTGetDatum(day);
 		cargs[2] = Int64GetDatum(seq);
-		if (SPI_execute_with_args("INSERT INTO hrguard.day_close (employee_id, day, seq) "
-								  "VALUES ($1, $2, $3)", 3, ctypes, cargs, NULL, false, 0)
-			!= SPI_OK_INSERT)
-			elog(ERROR, "could not record the day close");
+		hrguard_evidence_insert("INSERT INTO hrguard.day_close (employee_id, day, seq) "
+								"VALUES ($1, $2, $3)", 3, ctypes, cargs);
 		closed++;
 	}
 

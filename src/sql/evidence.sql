@@ -41,23 +41,31 @@ CREATE FUNCTION hrguard.evidence_guard()
 COMMENT ON FUNCTION hrguard.evidence_guard() IS
 	'evidence trigger: only hrguard''s own appends may write evidence and chain heads';
 
-CREATE TRIGGER evidence_guard
-	BEFORE INSERT OR UPDATE OR DELETE ON hrguard.evidence
-	FOR EACH ROW EXECUTE FUNCTION hrguard.evidence_guard();
-CREATE TRIGGER evidence_guard_truncate
-	BEFORE TRUNCATE ON hrguard.evidence
-	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.evidence_guard();
-CREATE TRIGGER chain_head_guard
-	BEFORE INSERT OR UPDATE OR DELETE ON hrguard.chain_head
-	FOR EACH ROW EXECUTE FUNCTION hrguard.evidence_guard();
-CREATE TRIGGER chain_head_guard_truncate
-	BEFORE TRUNCATE ON hrguard.chain_head
-	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.evidence_guard();
--- the guards fire also under session_replication_role = replica
-ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
-ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard_truncate;
-ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard;
-ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard_truncate;
+-- Makes a table append-only except for hrguard's own appends: guards for
+-- rows (<table>_guard) and for TRUNCATE (<table>_guard_truncate), enabled
+-- ALWAYS so that they fire also under session_replication_role = replica.
+CREATE FUNCTION hrguard.make_append_only(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	name text := (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl);
+BEGIN
+	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION hrguard.evidence_guard()', name || '_guard', tbl);
+	EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s '
+				   'FOR EACH STATEMENT EXECUTE FUNCTION hrguard.evidence_guard()', name || '_guard_truncate', tbl);
+	EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tbl, name || '_guard');
+	EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tbl, name || '_guard_truncate');
+END
+$$;
+REVOKE ALL ON FUNCTION hrguard.make_append_only(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.make_append_only(regclass) IS
+	'installs the append-only guards on one of hrguard''s evidence tables';
+
+SELECT hrguard.make_append_only('hrguard.evidence');
+SELECT hrguard.make_append_only('hrguard.chain_head');
 
 CREATE FUNCTION hrguard.record_evidence(employee_id text, kind text, payload jsonb,
 		occurred_at timestamptz DEFAULT pg_catalog.now())
@@ -105,6 +113,7 @@ REVOKE ALL ON hrguard.day_close FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.day_close', '');
 COMMENT ON TABLE hrguard.day_close IS
 	'which local days are closed in which chain, and by which entry';
+SELECT hrguard.make_append_only('hrguard.day_close');
 
 CREATE FUNCTION hrguard.close_day(day date)
 	RETURNS bigint

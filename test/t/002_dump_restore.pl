@@ -23,6 +23,8 @@ $node->safe_psql('source', q{
 	SELECT hrguard.record_evidence('E1', 'note', '{"text": "second"}', now());
 	SELECT hrguard.record_evidence('E2', 'note', '{"text": "other"}', now())});
 
+my $checkpoint = $node->safe_psql('source', q{SELECT hrguard.checkpoint()});
+
 my $dump = $PostgreSQL::Test::Utils::tmp_check . '/source.dump';
 $node->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('source') ],
 	'pg_dump of a database using hrguard');
@@ -49,8 +51,13 @@ is($node->safe_psql('target', $evidence), $node->safe_psql('source', $evidence),
 	'evidence restored byte for byte');
 is($node->safe_psql('target', q{SELECT count(*) FILTER (WHERE ok) || '/' || count(*) FROM hrguard.verify_all()}),
 	'2/2', 'every restored chain verifies');
+is($node->safe_psql('target', q{SELECT ok || '/' || tree_size FROM hrguard.verify_checkpoint(:'body')},
+		extra_params => [ '-v', "body=$checkpoint" ]),
+	'true/3', 'the checkpoint taken before the dump holds after the restore');
 is($node->safe_psql('target', q{SELECT hrguard.record_evidence('E1', 'note', '{"text": "third"}', now())}),
 	'3', 'the restored chain continues');
+like($node->safe_psql('target', q{SELECT hrguard.checkpoint()}),
+	qr/^size 4$/m, 'the restored log continues');
 my ($rc, $out, $err) = $node->psql('target', q{DELETE FROM hrguard.evidence});
 like($err, qr/append-only/, 'outside restore mode the evidence stays append-only');
 

@@ -1,0 +1,494 @@
+/*-------------------------------------------------------------------------
+ *
+ * evidence_log.c
+ *	  The Merkle log over all evidence entries, and checkpoints of it.
+ *
+ * Every chain entry is also a leaf of one RFC 9162 log, in the order
+ * checkpoints take them in:
+ *	  logent = "hrguard/v1/logent" || u32be(len) || employee_id || u64be(seq) || link
+ *	  leaf   = SHA-256(0x00 || logent)
+ * hrguard.checkpoint() appends the entries not yet in the log and returns a
+ * checkpoint body (size, root, time, hash of the previous body) meant to be
+ * kept outside the database.  hrguard.verify_checkpoint() recomputes the
+ * log from the chains as they are now and compares it with such a body: a
+ * chain rewritten after the checkpoint, even consistently, no longer gives
+ * the same root.
+ *
+ * IDENTIFICATION
+ *	  src/evidence_log.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "port/pg_bswap.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "evidence.h"
+#include "hrguard.h"
+#include "merkle.h"
+
+#define HASH_LEN PG_SHA256_DIGEST_LENGTH
+#define LOGENT_DOMAIN "hrguard/v1/logent"
+#define CHECKPOINT_ORIGIN "hrguard/v1/checkpoint"
+
+static void
+logent_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
+			const uint8 *link, uint8 *leaf)
+{
+	static const uint8 leaf_tag = 0x00;
+	uint32		len_be = pg_hton32((uint32) strlen(employee_id));
+	uint64		seq_be = pg_hton64((uint64) seq);
+	const void *parts[6] = {&leaf_tag, LOGENT_DOMAIN, &len_be, employee_id, &seq_be, link};
+	size_t		lens[6] = {1, strlen(LOGENT_DOMAIN), 4, strlen(employee_id), 8, HASH_LEN};
+
+	hrguard_sha256_parts(ctx, parts, lens, 6, leaf);
+}
+
+static char *
+hex(const uint8 *bytes, int len)
+{
+	char	   *out = palloc(len * 2 + 1);
+	int			i;
+
+	for (i = 0; i < len; i++)
+		sprintf(out + i * 2, "%02x", bytes[i]);
+	return out;
+}
+
+static int64
+log_size(void)
+{
+	bool		isnull;
+
+	/* not read-only: the caller may just have extended the log */
+	if (SPI_execute("SELECT pg_catalog.count(*) FROM hrguard.log_entry", false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not count the log");
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * The leaf hashes of the first n log entries.  With "recompute", each is
+ * computed again from the evidence entry's link as it is now; missing or
+ * changed entries are reported through *problem.
+ */
+static uint8 *
+log_leaves(pg_cryptohash_ctx *ctx, int64 n, bool recompute, char **problem)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(n)};
+	uint8	   *leaves = palloc(HASH_LEN * Max(n, 1));
+	uint64		i;
+
+	if (SPI_execute_with_args(
+			"SELECT l.log_index, l.employee_id, l.seq, l.leaf_hash, e.link "
+			"  FROM hrguard.log_entry l "
+			"  LEFT JOIN hrguard.evidence e "
+			"    ON e.employee_id OPERATOR(pg_catalog.=) l.employee_id "
+			"   AND e.seq OPERATOR(pg_catalog.=) l.seq "
+			" WHERE l.log_index OPERATOR(pg_catalog.<) $1 ORDER BY l.log_index",
+			1, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the log");
+	if ((int64) SPI_processed != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the evidence log has %lld entries below %lld",
+						(long long) SPI_processed, (long long) n)));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		index = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		bytea	   *stored = DatumGetByteaPP(SPI_getbinval(tuple, desc, 4, &isnull));
+		Datum		link = SPI_getbinval(tuple, desc, 5, &isnull);
+		uint8	   *leaf = leaves + i * HASH_LEN;
+
+		if (index != (int64) i)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the evidence log skips index %lld", (long long) i)));
+		if (!recompute)
+		{
+			memcpy(leaf, VARDATA_ANY(stored), HASH_LEN);
+			continue;
+		}
+		if (isnull)
+		{
+			if (*problem == NULL)
+				*problem = psprintf("log entry %lld: evidence entry %s/%lld is missing",
+									(long long) index,
+									TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
+									(long long) DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull)));
+			memset(leaf, 0, HASH_LEN);
+			continue;
+		}
+		logent_leaf(ctx, TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
+					DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull)),
+					(uint8 *) VARDATA_ANY(DatumGetByteaPP(link)), leaf);
+		if (*problem == NULL && memcmp(leaf, VARDATA_ANY(stored), HASH_LEN) != 0)
+			*problem = psprintf("log entry %lld (%s/%lld) no longer matches its chain entry",
+								(long long) index,
+								TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
+								(long long) DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull)));
+	}
+	return leaves;
+}
+
+/*
+ * Add the chain entries not yet in the log, in the order they were recorded.
+ * Like every query here, this one is not read-only, so that it takes a fresh
+ * snapshot: a checkpoint that waited for the lock must see what the one it
+ * waited for logged.
+ */
+static int64
+append_pending(pg_cryptohash_ctx *ctx, int64 size)
+{
+	uint64		n,
+				i;
+	Datum	   *index,
+			   *employee,
+			   *seq,
+			   *leaf;
+	Datum		args[4];
+	Oid			types[4] = {INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, BYTEAARRAYOID};
+
+	if (SPI_execute("SELECT e.employee_id, e.seq, e.link FROM hrguard.evidence e "
+					" WHERE NOT EXISTS (SELECT FROM hrguard.log_entry l "
+					"                    WHERE l.employee_id OPERATOR(pg_catalog.=) e.employee_id "
+					"                      AND l.seq OPERATOR(pg_catalog.=) e.seq) "
+					" ORDER BY e.recorded_at, e.employee_id, e.seq", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the entries to log");
+	n = SPI_processed;
+	if (n == 0)
+		return size;
+	index = palloc(sizeof(Datum) * n);
+	employee = palloc(sizeof(Datum) * n);
+	seq = palloc(sizeof(Datum) * n);
+	leaf = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *employee_id = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
+		int64		s = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		bytea	   *link = DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull));
+		bytea	   *hash = palloc(VARHDRSZ + HASH_LEN);
+
+		SET_VARSIZE(hash, VARHDRSZ + HASH_LEN);
+		logent_leaf(ctx, employee_id, s, (uint8 *) VARDATA_ANY(link), (uint8 *) VARDATA(hash));
+		index[i] = Int64GetDatum(size + (int64) i);
+		employee[i] = CStringGetTextDatum(employee_id);
+		seq[i] = Int64GetDatum(s);
+		leaf[i] = PointerGetDatum(hash);
+	}
+	args[0] = PointerGetDatum(construct_array(index, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[1] = PointerGetDatum(construct_array(employee, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(seq, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[3] = PointerGetDatum(construct_array(leaf, n, BYTEAOID, -1, false, TYPALIGN_INT));
+	/*
+	 * Under REPEATABLE READ or SERIALIZABLE, a checkpoint that committed after
+	 * this transaction's snapshot is invisible here even once its lock is
+	 * released: its rows then conflict with these, and the caller retries.
+	 */
+	if (hrguard_evidence_insert("INSERT INTO hrguard.log_entry (log_index, employee_id, seq, leaf_hash) "
+								"SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
+								"                         pg_catalog.unnest($3), pg_catalog.unnest($4)) "
+								"ON CONFLICT DO NOTHING",
+								4, types, args) != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to a concurrent checkpoint"),
+				 errhint("Retry the transaction, or take checkpoints in READ COMMITTED.")));
+	return size + (int64) n;
+}
+
+/*
+ * hrguard.checkpoint() -- log the pending entries and return the body of a
+ * checkpoint of the whole log.
+ */
+PG_FUNCTION_INFO_V1(hrguard_checkpoint);
+Datum
+hrguard_checkpoint(PG_FUNCTION_ARGS)
+{
+	HrguardSavedUser saved;
+	pg_cryptohash_ctx *ctx;
+	int64		size;
+	uint8	   *leaves;
+	uint8		root[HASH_LEN];
+	char	   *previous = NULL;
+	StringInfoData body;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	struct pg_tm tm;
+	fsec_t		fsec;
+	bool		isnull;
+	MemoryContext caller = CurrentMemoryContext;
+	text	   *result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	/* one checkpoint at a time */
+	if (SPI_execute("LOCK TABLE hrguard.log_checkpoint IN SHARE ROW EXCLUSIVE MODE", false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not lock the checkpoints");
+
+	ctx = pg_cryptohash_create(PG_SHA256);
+	size = append_pending(ctx, log_size());
+	leaves = log_leaves(ctx, size, false, NULL);
+	hrguard_merkle_root(ctx, leaves, size, root);
+
+	if (SPI_execute("SELECT tree_size, body FROM hrguard.log_checkpoint ORDER BY tree_size DESC LIMIT 1",
+					false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the last checkpoint");
+	if (SPI_processed == 1)
+	{
+		int64		last_size = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		text	   *last_body = DatumGetTextPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (last_size == size)
+		{
+			/* nothing new: the last checkpoint still holds */
+			MemoryContextSwitchTo(caller);
+			result = DatumGetTextPCopy(PointerGetDatum(last_body));
+			pg_cryptohash_free(ctx);
+			hrguard_restore_user(&saved);
+			SPI_finish();
+			PG_RETURN_TEXT_P(result);
+		}
+		{
+			uint8		digest[HASH_LEN];
+			const void *parts[1] = {VARDATA_ANY(last_body)};
+			size_t		lens[1] = {VARSIZE_ANY_EXHDR(last_body)};
+
+			hrguard_sha256_parts(ctx, parts, lens, 1, digest);
+			previous = hex(digest, HASH_LEN);
+		}
+	}
+
+	if (timestamp2tm(now, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range");
+	initStringInfo(&body);
+	appendStringInfo(&body, "%s\nsize %lld\nroot %s\ntime %04d-%02d-%02dT%02d:%02d:%02d.%06dZ\nprevious %s\n",
+					 CHECKPOINT_ORIGIN, (long long) size, hex(root, HASH_LEN),
+					 tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+					 (int) fsec, previous ? previous : "none");
+	{
+		Oid			types[4] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID};
+		Datum		args[4];
+		bytea	   *root_b = palloc(VARHDRSZ + HASH_LEN);
+
+		SET_VARSIZE(root_b, VARHDRSZ + HASH_LEN);
+		memcpy(VARDATA(root_b), root, HASH_LEN);
+		args[0] = Int64GetDatum(size);
+		args[1] = PointerGetDatum(root_b);
+		args[2] = TimestampTzGetDatum(now);
+		args[3] = CStringGetTextDatum(body.data);
+		hrguard_evidence_insert("INSERT INTO hrguard.log_checkpoint (tree_size, root, created_at, body) "
+								"VALUES ($1, $2, $3, $4)", 4, types, args);
+	}
+	pg_cryptohash_free(ctx);
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(body.data);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	PG_RETURN_TEXT_P(result);
+}
+
+/* the log size the caller asks about, checked against the log */
+static int64
+checked_size(int64 asked, int64 size, const char *what)
+{
+	if (asked < 1 || asked > size)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %lld is not a size of the evidence log", what, (long long) asked),
+				 errdetail("The log has %lld entries; call hrguard.checkpoint() to log new ones.",
+						   (long long) size)));
+	return asked;
+}
+
+/*
+ * hrguard.inclusion_proof(employee_id, seq, tree_size)
+ * -> (log_index, leaf_hash, proof, root)
+ */
+PG_FUNCTION_INFO_V1(hrguard_inclusion_proof);
+Datum
+hrguard_inclusion_proof(PG_FUNCTION_ARGS)
+{
+	char	   *employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	int64		seq = PG_GETARG_INT64(1);
+	int64		tree_size = PG_GETARG_INT64(2);
+	HrguardSavedUser saved;
+	pg_cryptohash_ctx *ctx;
+	Oid			types[2] = {TEXTOID, INT8OID};
+	Datum		args[2] = {CStringGetTextDatum(employee_id), Int64GetDatum(seq)};
+	int64		index;
+	uint8	   *leaves;
+	uint8		root[HASH_LEN];
+	HrguardMerkleProof *proof;
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	bool		isnull;
+	bytea	   *b;
+	MemoryContext caller = CurrentMemoryContext;
+	HeapTuple	result;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	checked_size(tree_size, log_size(), "tree size");
+	if (SPI_execute_with_args("SELECT log_index FROM hrguard.log_entry "
+							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 AND seq OPERATOR(pg_catalog.=) $2",
+							  2, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not find the log entry");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("evidence entry %s/%lld is not in the log", employee_id, (long long) seq),
+				 errhint("Entries join the log at the next hrguard.checkpoint().")));
+	index = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (index >= tree_size)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("evidence entry %s/%lld is log entry %lld, beyond a tree of %lld",
+						employee_id, (long long) seq, (long long) index, (long long) tree_size)));
+
+	ctx = pg_cryptohash_create(PG_SHA256);
+	leaves = log_leaves(ctx, tree_size, false, NULL);
+	proof = hrguard_merkle_inclusion(ctx, leaves, tree_size, index);
+	hrguard_merkle_root(ctx, leaves, tree_size, root);
+	pg_cryptohash_free(ctx);
+
+	values[0] = Int64GetDatum(index);
+	b = palloc(VARHDRSZ + HASH_LEN);
+	SET_VARSIZE(b, VARHDRSZ + HASH_LEN);
+	memcpy(VARDATA(b), leaves + index * HASH_LEN, HASH_LEN);
+	values[1] = PointerGetDatum(b);
+	values[2] = PointerGetDatum(hrguard_merkle_proof_array(proof));
+	b = palloc(VARHDRSZ + HASH_LEN);
+	SET_VARSIZE(b, VARHDRSZ + HASH_LEN);
+	memcpy(VARDATA(b), root, HASH_LEN);
+	values[3] = PointerGetDatum(b);
+	MemoryContextSwitchTo(caller);
+	result = heap_form_tuple(tupdesc, values, nulls);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	PG_RETURN_DATUM(HeapTupleGetDatum(result));
+}
+
+/* hrguard.consistency_proof(old_size, new_size) -> bytea[] */
+PG_FUNCTION_INFO_V1(hrguard_consistency_proof);
+Datum
+hrguard_consistency_proof(PG_FUNCTION_ARGS)
+{
+	int64		old_size = PG_GETARG_INT64(0);
+	int64		new_size = PG_GETARG_INT64(1);
+	HrguardSavedUser saved;
+	pg_cryptohash_ctx *ctx;
+	uint8	   *leaves;
+	HrguardMerkleProof *proof;
+	ArrayType  *result;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	checked_size(new_size, log_size(), "new size");
+	ctx = pg_cryptohash_create(PG_SHA256);
+	leaves = log_leaves(ctx, new_size, false, NULL);
+	proof = hrguard_merkle_consistency(ctx, leaves, new_size, old_size);
+	pg_cryptohash_free(ctx);
+	MemoryContextSwitchTo(caller);
+	result = hrguard_merkle_proof_array(proof);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * hrguard.verify_checkpoint(body) -> (ok, tree_size, reason): does the log,
+ * recomputed from the chains as they are now, still give the checkpoint's
+ * root?
+ */
+PG_FUNCTION_INFO_V1(hrguard_verify_checkpoint);
+Datum
+hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
+{
+	char	   *body = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	long long	size = -1;
+	char		root_hex[HASH_LEN * 2 + 1] = "";
+	char	   *line;
+	char	   *problem = NULL;
+	HrguardSavedUser saved;
+	pg_cryptohash_ctx *ctx;
+	uint8	   *leaves;
+	uint8		root[HASH_LEN];
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (strncmp(body, CHECKPOINT_ORIGIN "\n", strlen(CHECKPOINT_ORIGIN) + 1) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("not an hrguard checkpoint"),
+				 errdetail("A checkpoint body starts with \"%s\".", CHECKPOINT_ORIGIN)));
+	for (line = strtok(body, "\n"); line != NULL; line = strtok(NULL, "\n"))
+	{
+		if (strncmp(line, "size ", 5) == 0)
+		{
+			char	   *end;
+
+			errno = 0;
+			size = strtoll(line + 5, &end, 10);
+			if (errno != 0 || end == line + 5 || *end != '\0')
+				size = -1;
+		}
+		else if (strncmp(line, "root ", 5) == 0 && strlen(line + 5) == HASH_LEN * 2)
+			strlcpy(root_hex, line + 5, sizeof(root_hex));
+	}
+	if (size < 0 || strlen(root_hex) != HASH_LEN * 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("the checkpoint has no size or root line")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	if (size > log_size())
+		problem = psprintf("the log has fewer than %lld entries", size);
+	else
+	{
+		ctx = pg_cryptohash_create(PG_SHA256);
+		leaves = log_leaves(ctx, size, true, &problem);
+		hrguard_merkle_root(ctx, leaves, size, root);
+		pg_cryptohash_free(ctx);
+		if (strcmp(hex(root, HASH_LEN), root_hex) != 0)
+			problem = psprintf("root mismatch%s%s", problem ? ": " : "", problem ? problem : "");
+		else
+			problem = NULL;
+	}
+	if (problem)
+		problem = MemoryContextStrdup(caller, problem);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+
+	values[0] = BoolGetDatum(problem == NULL);
+	values[1] = Int64GetDatum(size);
+	values[2] = problem ? CStringGetTextDatum(problem) : (Datum) 0;
+	nulls[2] = (problem == NULL);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

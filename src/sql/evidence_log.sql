@@ -1,0 +1,61 @@
+-- evidence_log.sql -- the Merkle log over all evidence entries and its
+-- checkpoints (evidence_log.c, merkle.c).
+
+CREATE TABLE hrguard.log_entry (
+	log_index		bigint PRIMARY KEY,
+	employee_id		text NOT NULL,
+	seq				bigint NOT NULL,
+	leaf_hash		bytea NOT NULL,
+	CONSTRAINT log_entry_once UNIQUE (employee_id, seq)
+);
+REVOKE ALL ON hrguard.log_entry FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.log_entry', '');
+COMMENT ON TABLE hrguard.log_entry IS
+	'the RFC 9162 log: every evidence entry, in the order checkpoints took them in';
+COMMENT ON COLUMN hrguard.log_entry.leaf_hash IS
+	'SHA-256(0x00 || "hrguard/v1/logent" || u32be(len) || employee_id || u64be(seq) || link)';
+
+CREATE TABLE hrguard.log_checkpoint (
+	tree_size		bigint PRIMARY KEY,
+	root			bytea NOT NULL,
+	created_at		timestamptz NOT NULL,
+	body			text NOT NULL
+);
+REVOKE ALL ON hrguard.log_checkpoint FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.log_checkpoint', '');
+COMMENT ON TABLE hrguard.log_checkpoint IS
+	'checkpoints of the log; their bodies are meant to be kept outside the database too';
+
+SELECT hrguard.make_append_only('hrguard.log_entry');
+SELECT hrguard.make_append_only('hrguard.log_checkpoint');
+
+CREATE FUNCTION hrguard.checkpoint()
+	RETURNS text
+	LANGUAGE c
+	SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'hrguard_checkpoint';
+REVOKE ALL ON FUNCTION hrguard.checkpoint() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.checkpoint() IS
+	'logs the pending evidence entries; returns a checkpoint body (size, root, time, previous) to keep outside the database';
+
+CREATE FUNCTION hrguard.inclusion_proof(employee_id text, seq bigint, tree_size bigint,
+		OUT log_index bigint, OUT leaf_hash bytea, OUT proof bytea[], OUT root bytea)
+	LANGUAGE c STRICT
+	AS 'MODULE_PATHNAME', 'hrguard_inclusion_proof';
+COMMENT ON FUNCTION hrguard.inclusion_proof(text, bigint, bigint) IS
+	'RFC 9162 inclusion proof of an evidence entry in the log of tree_size entries, with that tree''s root';
+
+CREATE FUNCTION hrguard.consistency_proof(old_size bigint, new_size bigint)
+	RETURNS bytea[]
+	LANGUAGE c STRICT
+	AS 'MODULE_PATHNAME', 'hrguard_consistency_proof';
+COMMENT ON FUNCTION hrguard.consistency_proof(bigint, bigint) IS
+	'RFC 9162 consistency proof between two sizes of the evidence log';
+
+CREATE FUNCTION hrguard.verify_checkpoint(body text,
+		OUT ok boolean, OUT tree_size bigint, OUT reason text)
+	LANGUAGE c STRICT
+	AS 'MODULE_PATHNAME', 'hrguard_verify_checkpoint';
+COMMENT ON FUNCTION hrguard.verify_checkpoint(text) IS
+	'recomputes the log from the chains as they are now and compares it with a checkpoint body kept elsewhere';
