@@ -45,4 +45,8 @@ extern void hrguard_evidence_write_staged(void);
 extern int64 hrguard_evidence_append(const char *employee_id, const char *kind,
 									 TimestampTz occurred_at, const char *payload_json);
 
+/* evidence_log.c */
+extern text *hrguard_checkpoint_take(void);
+extern void hrguard_checkpoint_parse(const char *body, int64 *size, char *root_hex);
+
 #endif							/* HRGUARD_EVIDENCE_H */

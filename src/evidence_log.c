@@ -212,12 +212,11 @@ append_pending(pg_cryptohash_ctx *ctx, int64 size)
 }
 
 /*
- * hrguard.checkpoint() -- log the pending entries and return the body of a
- * checkpoint of the whole log.
+ * Log the pending entries and return the body of a checkpoint of the whole
+ * log, allocated in the caller's memory context.
  */
-PG_FUNCTION_INFO_V1(hrguard_checkpoint);
-Datum
-hrguard_checkpoint(PG_FUNCTION_ARGS)
+text *
+hrguard_checkpoint_take(void)
 {
 	HrguardSavedUser saved;
 	pg_cryptohash_ctx *ctx;
@@ -261,7 +260,7 @@ hrguard_checkpoint(PG_FUNCTION_ARGS)
 			pg_cryptohash_free(ctx);
 			hrguard_restore_user(&saved);
 			SPI_finish();
-			PG_RETURN_TEXT_P(result);
+			return result;
 		}
 		{
 			uint8		digest[HASH_LEN];
@@ -283,12 +282,9 @@ hrguard_checkpoint(PG_FUNCTION_ARGS)
 	{
 		Oid			types[4] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID};
 		Datum		args[4];
-		bytea	   *root_b = palloc(VARHDRSZ + HASH_LEN);
 
-		SET_VARSIZE(root_b, VARHDRSZ + HASH_LEN);
-		memcpy(VARDATA(root_b), root, HASH_LEN);
 		args[0] = Int64GetDatum(size);
-		args[1] = PointerGetDatum(root_b);
+		args[1] = PointerGetDatum(hrguard_hash_bytea(root));
 		args[2] = TimestampTzGetDatum(now);
 		args[3] = CStringGetTextDatum(body.data);
 		hrguard_evidence_insert("INSERT INTO hrguard.log_checkpoint (tree_size, root, created_at, body) "
@@ -299,7 +295,15 @@ hrguard_checkpoint(PG_FUNCTION_ARGS)
 	result = cstring_to_text(body.data);
 	hrguard_restore_user(&saved);
 	SPI_finish();
-	PG_RETURN_TEXT_P(result);
+	return result;
+}
+
+/* hrguard.checkpoint() */
+PG_FUNCTION_INFO_V1(hrguard_checkpoint);
+Datum
+hrguard_checkpoint(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(hrguard_checkpoint_take());
 }
 
 /* the log size the caller asks about, checked against the log */
@@ -316,37 +320,19 @@ checked_size(int64 asked, int64 size, const char *what)
 }
 
 /*
- * hrguard.inclusion_proof(employee_id, seq, tree_size)
- * -> (log_index, leaf_hash, proof, root)
+ * The inclusion proof of evidence entry employee_id/seq in the log of
+ * tree_size entries, with its log index, leaf hash and the tree's root.  SPI
+ * must be connected, as the evidence owner.
  */
-PG_FUNCTION_INFO_V1(hrguard_inclusion_proof);
-Datum
-hrguard_inclusion_proof(PG_FUNCTION_ARGS)
+HrguardMerkleProof *
+hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
+					  int64 tree_size, int64 *index, uint8 *leaf, uint8 *root)
 {
-	char	   *employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	int64		seq = PG_GETARG_INT64(1);
-	int64		tree_size = PG_GETARG_INT64(2);
-	HrguardSavedUser saved;
-	pg_cryptohash_ctx *ctx;
 	Oid			types[2] = {TEXTOID, INT8OID};
 	Datum		args[2] = {CStringGetTextDatum(employee_id), Int64GetDatum(seq)};
-	int64		index;
 	uint8	   *leaves;
-	uint8		root[HASH_LEN];
-	HrguardMerkleProof *proof;
-	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
 	bool		isnull;
-	bytea	   *b;
-	MemoryContext caller = CurrentMemoryContext;
-	HeapTuple	result;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	hrguard_become_owner(hrguard_evidence_owner(), &saved);
 	checked_size(tree_size, log_size(), "tree size");
 	if (SPI_execute_with_args("SELECT log_index FROM hrguard.log_entry "
 							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 AND seq OPERATOR(pg_catalog.=) $2",
@@ -357,30 +343,55 @@ hrguard_inclusion_proof(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("evidence entry %s/%lld is not in the log", employee_id, (long long) seq),
 				 errhint("Entries join the log at the next hrguard.checkpoint().")));
-	index = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	if (index >= tree_size)
+	*index = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (*index >= tree_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("evidence entry %s/%lld is log entry %lld, beyond a tree of %lld",
-						employee_id, (long long) seq, (long long) index, (long long) tree_size)));
+						employee_id, (long long) seq, (long long) *index, (long long) tree_size)));
 
-	ctx = pg_cryptohash_create(PG_SHA256);
 	leaves = log_leaves(ctx, tree_size, false, NULL);
-	proof = hrguard_merkle_inclusion(ctx, leaves, tree_size, index);
+	memcpy(leaf, leaves + *index * HASH_LEN, HASH_LEN);
 	hrguard_merkle_root(ctx, leaves, tree_size, root);
+	return hrguard_merkle_inclusion(ctx, leaves, tree_size, *index);
+}
+
+/*
+ * hrguard.inclusion_proof(employee_id, seq, tree_size)
+ * -> (log_index, leaf_hash, proof, root)
+ */
+PG_FUNCTION_INFO_V1(hrguard_inclusion_proof);
+Datum
+hrguard_inclusion_proof(PG_FUNCTION_ARGS)
+{
+	char	   *employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	HrguardSavedUser saved;
+	pg_cryptohash_ctx *ctx;
+	int64		index;
+	uint8		leaf[HASH_LEN];
+	uint8		root[HASH_LEN];
+	HrguardMerkleProof *proof;
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	MemoryContext caller = CurrentMemoryContext;
+	HeapTuple	result;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	ctx = pg_cryptohash_create(PG_SHA256);
+	proof = hrguard_log_inclusion(ctx, employee_id, PG_GETARG_INT64(1), PG_GETARG_INT64(2),
+								  &index, leaf, root);
 	pg_cryptohash_free(ctx);
 
-	values[0] = Int64GetDatum(index);
-	b = palloc(VARHDRSZ + HASH_LEN);
-	SET_VARSIZE(b, VARHDRSZ + HASH_LEN);
-	memcpy(VARDATA(b), leaves + index * HASH_LEN, HASH_LEN);
-	values[1] = PointerGetDatum(b);
-	values[2] = PointerGetDatum(hrguard_merkle_proof_array(proof));
-	b = palloc(VARHDRSZ + HASH_LEN);
-	SET_VARSIZE(b, VARHDRSZ + HASH_LEN);
-	memcpy(VARDATA(b), root, HASH_LEN);
-	values[3] = PointerGetDatum(b);
 	MemoryContextSwitchTo(caller);
+	values[0] = Int64GetDatum(index);
+	values[1] = PointerGetDatum(hrguard_hash_bytea(leaf));
+	values[2] = PointerGetDatum(hrguard_merkle_proof_array(proof));
+	values[3] = PointerGetDatum(hrguard_hash_bytea(root));
 	result = heap_form_tuple(tupdesc, values, nulls);
 	hrguard_restore_user(&saved);
 	SPI_finish();
@@ -417,6 +428,44 @@ hrguard_consistency_proof(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The size and root of a checkpoint body; raises an error for anything that
+ * is not one.
+ */
+void
+hrguard_checkpoint_parse(const char *body, int64 *size, char *root_hex)
+{
+	char	   *copy = pstrdup(body);
+	char	   *line;
+
+	if (strncmp(copy, CHECKPOINT_ORIGIN "\n", strlen(CHECKPOINT_ORIGIN) + 1) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("not an hrguard checkpoint"),
+				 errdetail("A checkpoint body starts with \"%s\".", CHECKPOINT_ORIGIN)));
+	*size = -1;
+	root_hex[0] = '\0';
+	for (line = strtok(copy, "\n"); line != NULL; line = strtok(NULL, "\n"))
+	{
+		if (strncmp(line, "size ", 5) == 0)
+		{
+			char	   *end;
+
+			errno = 0;
+			*size = strtoll(line + 5, &end, 10);
+			if (errno != 0 || end == line + 5 || *end != '\0')
+				*size = -1;
+		}
+		else if (strncmp(line, "root ", 5) == 0 && strlen(line + 5) == HASH_LEN * 2)
+			strlcpy(root_hex, line + 5, HASH_LEN * 2 + 1);
+	}
+	if (*size < 0 || strlen(root_hex) != HASH_LEN * 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("the checkpoint has no size or root line")));
+	pfree(copy);
+}
+
+/*
  * hrguard.verify_checkpoint(body) -> (ok, tree_size, reason): does the log,
  * recomputed from the chains as they are now, still give the checkpoint's
  * root?
@@ -426,9 +475,8 @@ Datum
 hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 {
 	char	   *body = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	long long	size = -1;
-	char		root_hex[HASH_LEN * 2 + 1] = "";
-	char	   *line;
+	int64		size;
+	char		root_hex[HASH_LEN * 2 + 1];
 	char	   *problem = NULL;
 	HrguardSavedUser saved;
 	pg_cryptohash_ctx *ctx;
@@ -439,29 +487,7 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 	bool		nulls[3] = {false, false, false};
 	MemoryContext caller = CurrentMemoryContext;
 
-	if (strncmp(body, CHECKPOINT_ORIGIN "\n", strlen(CHECKPOINT_ORIGIN) + 1) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("not an hrguard checkpoint"),
-				 errdetail("A checkpoint body starts with \"%s\".", CHECKPOINT_ORIGIN)));
-	for (line = strtok(body, "\n"); line != NULL; line = strtok(NULL, "\n"))
-	{
-		if (strncmp(line, "size ", 5) == 0)
-		{
-			char	   *end;
-
-			errno = 0;
-			size = strtoll(line + 5, &end, 10);
-			if (errno != 0 || end == line + 5 || *end != '\0')
-				size = -1;
-		}
-		else if (strncmp(line, "root ", 5) == 0 && strlen(line + 5) == HASH_LEN * 2)
-			strlcpy(root_hex, line + 5, sizeof(root_hex));
-	}
-	if (size < 0 || strlen(root_hex) != HASH_LEN * 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("the checkpoint has no size or root line")));
+	hrguard_checkpoint_parse(body, &size, root_hex);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 
@@ -469,7 +495,7 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
 	if (size > log_size())
-		problem = psprintf("the log has fewer than %lld entries", size);
+		problem = psprintf("the log has fewer than %lld entries", (long long) size);
 	else
 	{
 		ctx = pg_cryptohash_create(PG_SHA256);

@@ -208,8 +208,9 @@ leaves_from_array(ArrayType *array, int64 *n)
 	return leaves;
 }
 
-static bytea *
-hash_bytea(const uint8 *hash)
+/* a 32-byte hash as a bytea */
+bytea *
+hrguard_hash_bytea(const uint8 *hash)
 {
 	bytea	   *b = palloc(VARHDRSZ + HASH_LEN);
 
@@ -225,7 +226,7 @@ hrguard_merkle_proof_array(const HrguardMerkleProof *proof)
 	int			i;
 
 	for (i = 0; i < proof->length; i++)
-		elems[i] = PointerGetDatum(hash_bytea(proof->hashes + i * HASH_LEN));
+		elems[i] = PointerGetDatum(hrguard_hash_bytea(proof->hashes + i * HASH_LEN));
 	return construct_array(elems, proof->length, BYTEAOID, -1, false, TYPALIGN_INT);
 }
 
@@ -238,7 +239,7 @@ hrguard_merkle_leaf_hash_sql(PG_FUNCTION_ARGS)
 	uint8		hash[HASH_LEN];
 
 	hrguard_evidence_leaf(NULL, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data), hash);
-	PG_RETURN_BYTEA_P(hash_bytea(hash));
+	PG_RETURN_BYTEA_P(hrguard_hash_bytea(hash));
 }
 
 /* hrguard.merkle_root(leaf_hashes) */
@@ -251,7 +252,7 @@ hrguard_merkle_root_sql(PG_FUNCTION_ARGS)
 	uint8		root[HASH_LEN];
 
 	hrguard_merkle_root(NULL, leaves, n, root);
-	PG_RETURN_BYTEA_P(hash_bytea(root));
+	PG_RETURN_BYTEA_P(hrguard_hash_bytea(root));
 }
 
 /* hrguard.merkle_inclusion_proof(leaf_hashes, index) */
