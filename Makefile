@@ -30,7 +30,8 @@ SQL_MODULES	= \
 	src/sql/canon.sql \
 	src/sql/evidence.sql \
 	src/sql/merkle.sql \
-	src/sql/evidence_log.sql
+	src/sql/evidence_log.sql \
+	src/sql/evidence_export.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

@@ -368,8 +368,6 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 	TimestampTz occurred_at;
 	HrguardSavedUser saved;
 	int64		seq;
-	Oid			types[1] = {TEXTOID};
-	Datum		args[1];
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		ereport(ERROR,
@@ -394,7 +392,21 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
-	args[0] = CStringGetTextDatum(employee_id);
+	hrguard_employee_must_exist(employee_id);
+	seq = hrguard_evidence_append(employee_id, kind, occurred_at,
+								  JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	PG_RETURN_INT64(seq);
+}
+
+/* Raise 23503 unless the employee is registered (SPI connected). */
+void
+hrguard_employee_must_exist(const char *employee_id)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(employee_id)};
+
 	if (SPI_execute_with_args("SELECT FROM hrguard.employee WHERE employee_id OPERATOR(pg_catalog.=) $1",
 							  1, types, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "employee lookup failed");
@@ -402,11 +414,6 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("unknown employee \"%s\"", employee_id)));
-	seq = hrguard_evidence_append(employee_id, kind, occurred_at,
-								  JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
-	hrguard_restore_user(&saved);
-	SPI_finish();
-	PG_RETURN_INT64(seq);
 }
 
 /*

@@ -226,8 +226,6 @@ hrguard_checkpoint_take(void)
 	char	   *previous = NULL;
 	StringInfoData body;
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	struct pg_tm tm;
-	fsec_t		fsec;
 	bool		isnull;
 	MemoryContext caller = CurrentMemoryContext;
 	text	   *result;
@@ -272,13 +270,10 @@ hrguard_checkpoint_take(void)
 		}
 	}
 
-	if (timestamp2tm(now, NULL, &tm, &fsec, NULL, NULL) != 0)
-		elog(ERROR, "timestamp out of range");
 	initStringInfo(&body);
-	appendStringInfo(&body, "%s\nsize %lld\nroot %s\ntime %04d-%02d-%02dT%02d:%02d:%02d.%06dZ\nprevious %s\n",
+	appendStringInfo(&body, "%s\nsize %lld\nroot %s\ntime %s\nprevious %s\n",
 					 CHECKPOINT_ORIGIN, (long long) size, hex(root, HASH_LEN),
-					 tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-					 (int) fsec, previous ? previous : "none");
+					 hrguard_utc_iso(now), previous ? previous : "none");
 	{
 		Oid			types[4] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID};
 		Datum		args[4];

@@ -27,6 +27,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/timestamp.h"
 
 #include "canon.h"
 #include "hrguard.h"
@@ -292,4 +293,23 @@ hrguard_prepare_kept(const char *query, int nargs, Oid *types)
 		elog(ERROR, "could not prepare \"%s\": %s", query,
 			 SPI_result_code_string(SPI_result));
 	return plan;
+}
+
+/*
+ * A timestamp as RFC 3339 UTC with microseconds,
+ * "YYYY-MM-DDTHH:MM:SS.ffffffZ", as evidence documents write times.
+ */
+char *
+hrguard_utc_iso(TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_NOT_FINITE(t) || timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+					tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+					(int) fsec);
 }

@@ -18,6 +18,8 @@
 #error "HRGUARD_VERSION must be defined by the build"
 #endif
 
+#include "datatype/timestamp.h"
+
 #include "geo.h"
 
 typedef enum HrguardNotifyMode
@@ -60,6 +62,7 @@ extern void hrguard_become_owner(Oid owner, HrguardSavedUser *saved);
 extern void hrguard_restore_user(const HrguardSavedUser *saved);
 extern Oid	hrguard_relation_owner(Oid relid);
 extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid *types);
+extern char *hrguard_utc_iso(TimestampTz t);
 
 /* datum.c */
 extern void hrguard_check_lat_lon(double lat, double lon, const char *what);

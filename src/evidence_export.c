@@ -1,0 +1,381 @@
+/*-------------------------------------------------------------------------
+ *
+ * evidence_export.c
+ *	  hrguard.export_evidence(): a self-contained package of one employee's
+ *	  evidence that a third party can verify offline (hrguard-verify, or
+ *	  standard tools following README.md, "The evidence package").
+ *
+ * A package holds a contiguous run of one chain, seq first..last: the exact
+ * canonical bytes of every entry (base64) with its link, the link before
+ * the run, a checkpoint of the Merkle log with the inclusion proof of the
+ * last entry, and a manifest.  The links tie every entry to the last one,
+ * and the proof ties the last one to the checkpoint's root, so checking the
+ * package against a checkpoint body kept outside the database shows that
+ * none of its entries was changed since.  The export itself is recorded as
+ * an "export" entry in the same chain.
+ *
+ * IDENTIFICATION
+ *	  src/evidence_export.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/base64.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/json.h"
+#include "utils/timestamp.h"
+
+/* builtins.h declares SQL functions named like jansson's json_object() */
+#define json_object pg_sql_json_object
+#define json_typeof pg_sql_json_typeof
+#include "utils/builtins.h"
+#undef json_object
+#undef json_typeof
+
+#include <jansson.h>
+
+#include "evidence.h"
+#include "hrguard.h"
+#include "merkle.h"
+
+#define HASH_LEN PG_SHA256_DIGEST_LENGTH
+#define PACKAGE_FORMAT "hrguard-evidence-package/1"
+
+/*
+ * A new JSON object.  Not json_object(): the postgres executable exports a
+ * SQL function of that name, which the dynamic linker would bind instead of
+ * jansson's; jansson's parser makes objects through its own internal call.
+ */
+static json_t *
+new_object(void)
+{
+	json_t	   *object = json_loads("{}", 0, NULL);
+
+	if (object == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("could not build the evidence package")));
+	return object;
+}
+
+static json_t *
+hex_json(const uint8 *bytes, int len)
+{
+	char	   *hex = palloc(len * 2 + 1);
+	json_t	   *out;
+
+	hex_encode((const char *) bytes, len, hex);
+	hex[len * 2] = '\0';
+	out = json_string(hex);
+	pfree(hex);
+	return out;
+}
+
+static json_t *
+base64_json(const char *bytes, int len)
+{
+	int			cap = pg_b64_enc_len(len) + 1;
+	char	   *b64 = palloc(cap);
+	int			n = pg_b64_encode(bytes, len, b64, cap);
+	json_t	   *out;
+
+	if (n < 0)
+		elog(ERROR, "could not encode an entry in base64");
+	out = json_stringn(b64, n);
+	pfree(b64);
+	return out;
+}
+
+/* an end of the exported range: a time, or null when unbounded */
+static json_t *
+range_end_json(TimestampTz t)
+{
+	return TIMESTAMP_NOT_FINITE(t) ? json_null() : json_string(hrguard_utc_iso(t));
+}
+
+static void
+range_end_payload(StringInfo buf, const char *key, TimestampTz t)
+{
+	appendStringInfo(buf, "\"%s\":", key);
+	if (TIMESTAMP_NOT_FINITE(t))
+		appendStringInfoString(buf, "null");
+	else
+		appendStringInfo(buf, INT64_FORMAT, (int64) (t + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY));
+}
+
+static void
+must_add(json_t *object, const char *key, json_t *value)
+{
+	if (value == NULL || json_object_set_new(object, key, value) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("could not build the evidence package"),
+				 errdetail("Member \"%s\" could not be added.", key)));
+}
+
+/* the first and last seq of the employee's entries that occurred in [from, to) */
+static bool
+seq_range(const char *employee_id, TimestampTz from, TimestampTz to, int64 *first, int64 *last)
+{
+	Oid			types[3] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		args[3] = {CStringGetTextDatum(employee_id), TimestampTzGetDatum(from), TimestampTzGetDatum(to)};
+	bool		isnull;
+
+	if (SPI_execute_with_args("SELECT pg_catalog.min(seq), pg_catalog.max(seq) FROM hrguard.evidence "
+							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 "
+							  "   AND occurred_at OPERATOR(pg_catalog.>=) $2 "
+							  "   AND occurred_at OPERATOR(pg_catalog.<) $3",
+							  3, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not find the entries to export");
+	*first = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (isnull)
+		return false;
+	*last = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	return true;
+}
+
+/* the checkpoint to prove against: the one given, which must be this log's, or a new one */
+static char *
+checkpoint_to_use(text *given, int64 *size, char *root_hex)
+{
+	char	   *body;
+
+	if (given == NULL)
+		body = text_to_cstring(hrguard_checkpoint_take());
+	else
+	{
+		Oid			types[1] = {TEXTOID};
+		Datum		args[1] = {PointerGetDatum(given)};
+
+		body = text_to_cstring(given);
+		if (SPI_execute_with_args("SELECT FROM hrguard.log_checkpoint WHERE body OPERATOR(pg_catalog.=) $1",
+								  1, types, args, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not look up the checkpoint");
+		if (SPI_processed != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the checkpoint given is not one of this log's"),
+					 errhint("Pass a body returned by hrguard.checkpoint(), byte for byte, or none for a new checkpoint.")));
+	}
+	hrguard_checkpoint_parse(body, size, root_hex);
+	return body;
+}
+
+/* the entries first..last with their links, and the link before first */
+static json_t *
+entries_json(const char *employee_id, int64 first, int64 last, json_t *package, json_t *manifest)
+{
+	Oid			types[3] = {TEXTOID, INT8OID, INT8OID};
+	Datum		args[3] = {CStringGetTextDatum(employee_id), Int64GetDatum(first - 1), Int64GetDatum(last)};
+	json_t	   *entries = json_array();
+	pg_cryptohash_ctx *all = pg_cryptohash_create(PG_SHA256);
+	uint8		previous[HASH_LEN] = {0};
+	uint8		digest[HASH_LEN];
+	const uint8 *last_link = previous;
+	uint64		i;
+
+	if (SPI_execute_with_args("SELECT seq, canon, link FROM hrguard.evidence "
+							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 "
+							  "   AND seq OPERATOR(pg_catalog.>=) $2 AND seq OPERATOR(pg_catalog.<=) $3 "
+							  " ORDER BY seq",
+							  3, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the entries to export");
+	if (pg_cryptohash_init(all) < 0)
+		elog(ERROR, "could not start SHA-256");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		seq = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		bytea	   *canon = DatumGetByteaPP(SPI_getbinval(tuple, desc, 2, &isnull));
+		bytea	   *link = DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull));
+		json_t	   *entry;
+
+		if (VARSIZE_ANY_EXHDR(link) != HASH_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("evidence entry %s/%lld has a damaged link", employee_id, (long long) seq)));
+		if (seq == first - 1)
+		{
+			memcpy(previous, VARDATA_ANY(link), HASH_LEN);
+			continue;
+		}
+		if (seq != first + (int64) json_array_size(entries))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the chain of employee \"%s\" has a gap before seq %lld",
+							employee_id, (long long) seq),
+					 errhint("Run hrguard.verify_chain() on it.")));
+		entry = new_object();
+		must_add(entry, "seq", json_integer(seq));
+		must_add(entry, "canon", base64_json(VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon)));
+		must_add(entry, "link", hex_json((uint8 *) VARDATA_ANY(link), HASH_LEN));
+		if (json_array_append_new(entries, entry) != 0)
+			elog(ERROR, "could not build the evidence package");
+		if (pg_cryptohash_update(all, (uint8 *) VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon)) < 0)
+			elog(ERROR, "could not compute SHA-256");
+		last_link = (uint8 *) VARDATA_ANY(link);
+	}
+	if (first + (int64) json_array_size(entries) - 1 != last)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the chain of employee \"%s\" is missing entries up to seq %lld",
+						employee_id, (long long) last)));
+	if (pg_cryptohash_final(all, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute SHA-256");
+	pg_cryptohash_free(all);
+
+	must_add(package, "previous_link", hex_json(previous, HASH_LEN));
+	must_add(manifest, "entries", json_integer(json_array_size(entries)));
+	must_add(manifest, "first_seq", json_integer(first));
+	must_add(manifest, "last_seq", json_integer(last));
+	must_add(manifest, "last_link", hex_json(last_link, HASH_LEN));
+	must_add(manifest, "canon_sha256", hex_json(digest, HASH_LEN));
+	return entries;
+}
+
+/*
+ * hrguard.export_evidence(employee_id, from_time, to_time, checkpoint)
+ * -> json: the package of the employee's entries that occurred in
+ * [from_time, to_time), with every entry in between, proven against the
+ * given checkpoint or a new one.
+ */
+PG_FUNCTION_INFO_V1(hrguard_export_evidence);
+Datum
+hrguard_export_evidence(PG_FUNCTION_ARGS)
+{
+	char	   *employee_id;
+	TimestampTz from,
+				to;
+	text	   *given = PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3);
+	HrguardSavedUser saved;
+	char	   *exporter = GetUserNameFromId(GetOuterUserId(), false);
+	char	   *session = GetUserNameFromId(GetSessionUserId(), false);
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	MemoryContext caller = CurrentMemoryContext;
+	int64		first,
+				last,
+				size,
+				index,
+				export_seq;
+	char		root_hex[HASH_LEN * 2 + 1];
+	char	   *body;
+	uint8		leaf[HASH_LEN];
+	uint8		root[HASH_LEN];
+	HrguardMerkleProof *proof;
+	pg_cryptohash_ctx *ctx;
+	StringInfoData payload;
+	json_t	   *package,
+			   *object,
+			   *array;
+	char	   *dumped;
+	text	   *result;
+	int			i;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("employee_id, from_time and to_time are required"),
+				 errhint("Use '-infinity' and 'infinity' for an unbounded range.")));
+	employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	from = PG_GETARG_TIMESTAMPTZ(1);
+	to = PG_GETARG_TIMESTAMPTZ(2);
+	if (from >= to)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("from_time must be before to_time")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	hrguard_employee_must_exist(employee_id);
+	if (!seq_range(employee_id, from, to, &first, &last))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("employee \"%s\" has no evidence in that range", employee_id)));
+
+	body = checkpoint_to_use(given, &size, root_hex);
+	ctx = pg_cryptohash_create(PG_SHA256);
+	proof = hrguard_log_inclusion(ctx, employee_id, last, size, &index, leaf, root);
+	pg_cryptohash_free(ctx);
+
+	/* the export is itself evidence */
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"by\":");
+	escape_json(&payload, exporter);
+	appendStringInfoString(&payload, ",\"session_user\":");
+	escape_json(&payload, session);
+	appendStringInfoChar(&payload, ',');
+	range_end_payload(&payload, "from", from);
+	appendStringInfoChar(&payload, ',');
+	range_end_payload(&payload, "to", to);
+	appendStringInfo(&payload, ",\"first_seq\":" INT64_FORMAT ",\"last_seq\":" INT64_FORMAT
+					 ",\"tree_size\":" INT64_FORMAT "}", first, last, size);
+	export_seq = hrguard_evidence_append(employee_id, "export", now, payload.data);
+
+	package = new_object();
+	must_add(package, "format", json_string(PACKAGE_FORMAT));
+	must_add(package, "employee_id", json_string(employee_id));
+	object = new_object();
+	must_add(object, "from", range_end_json(from));
+	must_add(object, "to", range_end_json(to));
+	must_add(package, "range", object);
+	object = new_object();
+	must_add(object, "by", json_string(exporter));
+	must_add(object, "session_user", json_string(session));
+	must_add(object, "at", json_string(hrguard_utc_iso(now)));
+	must_add(object, "export_seq", json_integer(export_seq));
+	must_add(package, "exported", object);
+
+	object = new_object();
+	array = entries_json(employee_id, first, last, package, object);
+	must_add(package, "entries", array);
+
+	{
+		json_t	   *checkpoint = new_object();
+		json_t	   *inclusion = new_object();
+		json_t	   *path = json_array();
+
+		must_add(checkpoint, "body", json_string(body));
+		must_add(checkpoint, "tree_size", json_integer(size));
+		must_add(checkpoint, "root", json_string(root_hex));
+		must_add(package, "checkpoint", checkpoint);
+		must_add(inclusion, "seq", json_integer(last));
+		must_add(inclusion, "log_index", json_integer(index));
+		must_add(inclusion, "leaf_hash", hex_json(leaf, HASH_LEN));
+		for (i = 0; i < proof->length; i++)
+			if (json_array_append_new(path, hex_json(proof->hashes + i * HASH_LEN, HASH_LEN)) != 0)
+				elog(ERROR, "could not build the evidence package");
+		must_add(inclusion, "proof", path);
+		must_add(package, "inclusion", inclusion);
+	}
+	must_add(package, "manifest", object);
+
+	/* a checkpoint body given must also be the root the proof leads to */
+	{
+		char		computed[HASH_LEN * 2 + 1];
+
+		hex_encode((const char *) root, HASH_LEN, computed);
+		computed[HASH_LEN * 2] = '\0';
+		if (strcmp(computed, root_hex) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the log no longer gives the checkpoint's root"),
+					 errhint("Run hrguard.verify_checkpoint() on it.")));
+	}
+
+	dumped = json_dumps(package, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(package);
+	if (dumped == NULL)
+		elog(ERROR, "could not write the evidence package");
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(dumped);
+	pfree(dumped);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	PG_RETURN_TEXT_P(result);
+}
