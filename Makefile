@@ -62,6 +62,22 @@ all install installcheck:
 	@exit 1
 endif
 
+# hrguard-verify, the offline package verifier: a plain program (jansson and
+# libcrypto, no PostgreSQL libraries), installed next to PostgreSQL's own.
+VERIFY		= hrguard-verify
+EXTRA_CLEAN	+= $(VERIFY)
+
+all: $(VERIFY)
+
+$(VERIFY): src/verify/hrguard_verify.c
+	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -o $@ $< $(JANSSON_LIBS) -lcrypto
+
+install: install-verify
+
+.PHONY: install-verify
+install-verify: $(VERIFY)
+	$(INSTALL_PROGRAM) $(VERIFY) '$(DESTDIR)$(bindir)/$(VERIFY)'
+
 $(DATA_built): $(SQL_MODULES) $(EXTENSION).control
 	cat $(SQL_MODULES) > $@
 

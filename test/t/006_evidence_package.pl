@@ -1,0 +1,143 @@
+# 006_evidence_package.pl -- an evidence package from
+# hrguard.export_evidence() verifies offline with hrguard-verify, alone and
+# against the checkpoint body kept outside the database; a flipped byte, a
+# removed entry, a re-chained package, another checkpoint and a damaged file
+# each fail, naming what broke.
+use strict;
+use warnings;
+use Digest::SHA qw(sha256);
+use IPC::Run;
+use JSON::PP;
+use MIME::Base64;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('package');
+$node->init;
+$node->start;
+$node->safe_psql('postgres', 'CREATE EXTENSION hrguard CASCADE');
+$node->safe_psql('postgres', q{
+	INSERT INTO hrguard.employee (employee_id) VALUES ('P1');
+	SELECT hrguard.record_evidence('P1', 'note', jsonb_build_object('n', i, 'text', '第' || i || '条'),
+								   '2026-11-20 09:00+08'::timestamptz + i * interval '1 hour')
+	  FROM generate_series(1, 5) AS i});
+# a body ends in a newline, which psql's output loses
+sub checkpoint { return ($node->safe_psql('postgres', 'SELECT hrguard.checkpoint()') =~ s/\s+$//r) . "\n"; }
+my $checkpoint = checkpoint();
+$node->safe_psql('postgres', q{
+	SELECT hrguard.record_evidence('P1', 'note', '{"text": "later"}', '2026-11-21 09:00+08')});
+
+my $dir = PostgreSQL::Test::Utils::tempdir;
+my $json = JSON::PP->new->canonical;
+sub write_file { my ($path, $text) = @_; open my $f, '>', $path or die; print $f $text; close $f; }
+sub verify
+{
+	my @args = @_;
+	my ($stdout, $stderr);
+	IPC::Run::run([ 'hrguard-verify', @args ], '>', \$stdout, '2>', \$stderr);
+	return ($? >> 8, $stdout . $stderr);
+}
+
+write_file("$dir/checkpoint.txt", $checkpoint);
+my ($rc, $out, $err) = $node->psql('postgres',
+	q{SELECT hrguard.export_evidence('P1', '-infinity', 'infinity', $$} . $checkpoint . q{$$)});
+like($err, qr{evidence entry P1/6 is not in the log}, 'an entry after the checkpoint cannot be proven against it');
+
+my $text = $node->safe_psql('postgres',
+	q{SELECT hrguard.export_evidence('P1', '2026-11-20', '2026-11-21', $$} . $checkpoint . q{$$)});
+write_file("$dir/package.json", $text);
+my $package = decode_json($text);
+is(scalar @{ $package->{entries} }, 5, 'the package holds the five entries of the range');
+
+($rc, $out) = verify("$dir/package.json");
+is($rc, 0, 'hrguard-verify accepts the package');
+like($out, qr/links: ok, seq 1\.\.5 \(5 entries\)/, 'report: the entries');
+like($out, qr/first entry: seq 1, kind note, occurred 2026-11-20T02:00:00\.000000Z/, 'report: the first entry');
+like($out, qr/^OK$/m, 'report: OK');
+($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/package.json");
+is($rc, 0, 'the package holds against the checkpoint kept outside');
+like($out, qr/checkpoint given .*: the same/, 'report: the checkpoint given');
+
+is($node->safe_psql('postgres', q{
+	SELECT kind || ' ' || (convert_from(canon, 'UTF8')::jsonb -> 'p' ->> 'first_seq')
+		   || '..' || (convert_from(canon, 'UTF8')::jsonb -> 'p' ->> 'last_seq')
+	  FROM hrguard.evidence WHERE employee_id = 'P1' AND seq = 7}),
+	'export 1..5', 'the export is recorded in the chain');
+
+# a later checkpoint is another one
+my $later = checkpoint();
+write_file("$dir/later.txt", $later);
+($rc, $out) = verify('--checkpoint', "$dir/later.txt", "$dir/package.json");
+is($rc, 1, 'another checkpoint does not do');
+like($out, qr/proven against the checkpoint of size 5/, 'report: which checkpoint');
+
+# tampering with the package
+sub tampered
+{
+	my ($name, $edit) = @_;
+	my $copy = decode_json($text);
+	$edit->($copy);
+	write_file("$dir/$name.json", $json->encode($copy));
+	return verify('--checkpoint', "$dir/checkpoint.txt", "$dir/$name.json");
+}
+
+($rc, $out) = tampered('flipped', sub {
+	my $bytes = decode_base64($_[0]{entries}[2]{canon});
+	substr($bytes, 20, 1) = chr(ord(substr($bytes, 20, 1)) ^ 1);
+	$_[0]{entries}[2]{canon} = encode_base64($bytes, '');
+});
+is($rc, 1, 'a flipped byte fails');
+like($out, qr/FAILED: entry seq 3:/, 'and names the entry');
+
+($rc, $out) = tampered('removed', sub { splice(@{ $_[0]{entries} }, 2, 1) });
+is($rc, 1, 'a removed entry fails');
+like($out, qr/FAILED: entry seq 4: expected seq 3/, 'and names where');
+
+($rc, $out) = tampered('truncated', sub { pop @{ $_[0]{entries} } });
+is($rc, 1, 'a package cut short fails');
+like($out, qr/FAILED: the manifest lists seq 1\.\.5/, 'against its manifest');
+
+# the whole package re-chained from entry 3 on, manifest and leaf included:
+# only the checkpoint's root gives it away
+($rc, $out) = tampered('rechained', sub {
+	my $p = $_[0];
+	my $link = pack('H*', $p->{entries}[1]{link});
+	my $all = Digest::SHA->new(256);
+	for my $i (0 .. $#{ $p->{entries} })
+	{
+		my $e = $p->{entries}[$i];
+		my $canon = decode_base64($e->{canon});
+		if ($i == 2)
+		{
+			$canon =~ s/"n":3/"n":9/ or die 'no n';
+			$e->{canon} = encode_base64($canon, '');
+		}
+		$all->add($canon);
+		next if $i < 2;
+		$link = sha256("\x02" . 'hrguard/v1/link' . pack('N', length 'P1') . 'P1'
+					   . pack('Q>', $e->{seq}) . $link . sha256("\x00" . $canon));
+		$e->{link} = unpack('H*', $link);
+	}
+	$p->{manifest}{last_link} = unpack('H*', $link);
+	$p->{manifest}{canon_sha256} = $all->hexdigest;
+	$p->{inclusion}{leaf_hash} = unpack('H*', sha256("\x00" . 'hrguard/v1/logent' . pack('N', 2) . 'P1'
+												   . pack('Q>', 5) . $link));
+});
+is($rc, 1, 'a consistently re-chained package fails');
+like($out, qr/FAILED: entry seq 5 with the inclusion proof gives root [0-9a-f]{64}, the checkpoint says/,
+	'against the checkpoint root');
+
+write_file("$dir/broken.json", substr($text, 0, 100));
+($rc, $out) = verify("$dir/broken.json");
+is($rc, 2, 'a damaged file is unreadable');
+($rc, $out) = verify("$dir/missing.json");
+is($rc, 2, 'a missing file is unreadable');
+
+# the same checks with standard tools: base64, SHA-256 and the manifest
+my $all = Digest::SHA->new(256);
+$all->add(decode_base64($_->{canon})) for @{ $package->{entries} };
+is($all->hexdigest, $package->{manifest}{canon_sha256}, 'canon_sha256 recomputes with any SHA-256');
+
+$node->stop;
+done_testing();
