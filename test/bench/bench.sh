@@ -149,6 +149,29 @@ SELECT :n || ' entries, all ok: ' || :'ok' || ', ' ||
 EOF2
 done
 
+# ---- offline verification: hrguard-verify on exported packages ----------
+echo
+echo "== offline verification: hrguard-verify, median of 3 runs"
+for entries in 10000 200000; do
+	run_psql -t -A >/dev/null <<EOF2
+INSERT INTO hrguard.employee (employee_id) VALUES ('verify-$entries');
+SELECT count(hrguard.record_evidence('verify-$entries', 'note', jsonb_build_object('i', i, 'text', 'a note of moderate length'),
+									 '2026-01-01'::timestamptz + i * interval '1 minute'))
+  FROM generate_series(1, $entries) AS i;
+EOF2
+	run_psql -t -A -c "SELECT hrguard.export_evidence('verify-$entries')" >"$stage/package-$entries.json"
+	vt=""
+	for i in 1 2 3; do
+		t0=$(date +%s.%N)
+		"$bindir/hrguard-verify" --quiet "$stage/package-$entries.json"
+		t1=$(date +%s.%N)
+		vt+="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}') "
+	done
+	m=$(echo "$vt" | tr ' ' '\n' | grep . | median)
+	awk -v n="$entries" -v t="$m" -v bytes="$(stat -c %s "$stage/package-$entries.json")" \
+		'BEGIN {printf "%d entries (%.1f MB): %.0f ms, %.0f entries/s\n", n, bytes / 1e6, t * 1000, n / t}'
+done
+
 # ---- pgbench: single-row inserts from 8 clients --------------------------
 pgbench_tps() {
 	local statement=$1 options=$2

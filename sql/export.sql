@@ -1,0 +1,87 @@
+-- export: hrguard.export_evidence() packages, checked field by field with
+-- SQL alone, and its errors.  (test/t/006 runs hrguard-verify on packages.)
+\set VERBOSITY terse
+SET client_min_messages = warning;
+SET timezone = 'UTC';
+
+INSERT INTO hrguard.employee (employee_id) VALUES ('X1'), ('X2');
+SELECT hrguard.record_evidence('X1', 'note', jsonb_build_object('n', i),
+							   '2026-11-20 00:00+00'::timestamptz + i * interval '1 day') AS seq
+  FROM generate_series(1, 4) AS i;
+
+-- entries of 21..23 November: seq 1..3
+SELECT hrguard.export_evidence('X1', '2026-11-21', '2026-11-24') AS package \gset
+CREATE TEMP TABLE package AS SELECT :'package'::json AS p;
+SELECT p ->> 'format' AS format, p ->> 'employee_id' AS employee_id, p -> 'range' AS range,
+	   p -> 'exported' ->> 'by' = current_user AS exported_by_me, (p -> 'exported' ->> 'export_seq')::bigint AS export_seq,
+	   p -> 'manifest' ->> 'entries' AS entries, p -> 'manifest' ->> 'first_seq' AS first_seq,
+	   p -> 'manifest' ->> 'last_seq' AS last_seq
+  FROM package;
+-- every entry: the exact canon bytes and the link as stored
+SELECT (e ->> 'seq')::bigint AS seq,
+	   decode(e ->> 'canon', 'base64') = v.canon AS canon_exact,
+	   decode(e ->> 'link', 'hex') = v.link AS link_as_stored
+  FROM package, json_array_elements(p -> 'entries') AS e
+  JOIN hrguard.evidence v ON v.employee_id = 'X1' AND v.seq = (e ->> 'seq')::bigint
+ ORDER BY 1;
+SELECT p ->> 'previous_link' = repeat('0', 64) AS starts_the_chain,
+	   decode(p -> 'manifest' ->> 'last_link', 'hex') = (SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 3) AS last_link,
+	   decode(p -> 'manifest' ->> 'canon_sha256', 'hex')
+		   = sha256((SELECT string_agg(canon, '' ORDER BY seq) FROM hrguard.evidence WHERE employee_id = 'X1' AND seq <= 3)) AS canon_sha256
+  FROM package;
+-- a new checkpoint was taken, and the proof is the log's own
+SELECT c.body = p -> 'checkpoint' ->> 'body' AS checkpoint_stored,
+	   (p -> 'checkpoint' ->> 'tree_size')::bigint = c.tree_size AS tree_size,
+	   p -> 'checkpoint' ->> 'root' = encode(c.root, 'hex') AS root
+  FROM package, hrguard.log_checkpoint c
+ WHERE c.tree_size = (p -> 'checkpoint' ->> 'tree_size')::bigint;
+SELECT (p -> 'inclusion' ->> 'seq')::bigint AS proven_seq,
+	   (p -> 'inclusion' ->> 'log_index')::bigint = i.log_index AS log_index,
+	   decode(p -> 'inclusion' ->> 'leaf_hash', 'hex') = i.leaf_hash AS leaf_hash,
+	   ARRAY(SELECT decode(h, 'hex') FROM json_array_elements_text(p -> 'inclusion' -> 'proof') AS h) = i.proof AS proof
+  FROM package, hrguard.inclusion_proof('X1', 3, (p -> 'checkpoint' ->> 'tree_size')::bigint) AS i;
+-- the export is an entry of the chain, and the chain still verifies
+SELECT seq, kind, (convert_from(canon, 'UTF8')::jsonb -> 'p') - 'by' - 'session_user' - 'tree_size' AS payload,
+	   (convert_from(canon, 'UTF8')::jsonb -> 'p' ->> 'tree_size') = p -> 'checkpoint' ->> 'tree_size' AS tree_size
+  FROM hrguard.evidence, package WHERE employee_id = 'X1' AND kind = 'export';
+SELECT ok, entries FROM hrguard.verify_chain('X1');
+
+-- a later package against the earlier checkpoint; a range in the middle
+-- starts from the link before it
+SELECT hrguard.export_evidence('X1', '2026-11-22', '2026-11-23', p -> 'checkpoint' ->> 'body') ->> 'previous_link'
+	   = encode((SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 1), 'hex') AS middle_previous
+  FROM package;
+-- an unbounded range takes the whole chain, exports included
+SELECT json_array_length(hrguard.export_evidence('X1') -> 'entries') AS whole_chain,
+	   hrguard.export_evidence('X1') -> 'range' AS unbounded;
+
+-- errors, each with its SQLSTATE, and nothing recorded
+SELECT hrguard.record_evidence('X1', 'note', '{"text": "later"}', '2026-11-26 12:00+00') AS seq;
+SELECT hrguard.checkpoint() IS NOT NULL AS checkpoint_taken;
+SELECT count(*) AS entries_before FROM hrguard.evidence WHERE employee_id = 'X1' \gset
+SELECT hrguard.export_evidence('nobody');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.export_evidence('X2');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.export_evidence('X1', '2026-11-23', '2026-11-21');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.export_evidence('X1', NULL, '2026-11-21');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', 'not a checkpoint');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.export_evidence('X1', '-infinity', 'infinity',
+	E'hrguard/v1/checkpoint\nsize 1\nroot ' || repeat('0', 64) || E'\n');
+\echo :LAST_ERROR_SQLSTATE
+-- an entry that joined the log after the first checkpoint cannot be proven against it
+SELECT hrguard.export_evidence('X1', '2026-11-26', '2026-11-27', p -> 'checkpoint' ->> 'body') FROM package;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) = :entries_before AS nothing_recorded FROM hrguard.evidence WHERE employee_id = 'X1';
+-- only roles granted it may export
+CREATE ROLE hrguard_export_reader;
+GRANT USAGE ON SCHEMA hrguard TO hrguard_export_reader;
+SET ROLE hrguard_export_reader;
+SELECT hrguard.export_evidence('X1');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+REVOKE USAGE ON SCHEMA hrguard FROM hrguard_export_reader;
+DROP ROLE hrguard_export_reader;
