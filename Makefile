@@ -69,8 +69,10 @@ EXTRA_CLEAN	+= $(VERIFY)
 
 all: $(VERIFY)
 
-$(VERIFY): src/verify/hrguard_verify.c
-	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -o $@ $< $(JANSSON_LIBS) -lcrypto
+VERIFY_SRCS	= src/verify/hrguard_verify.c src/verify/package_read.c
+
+$(VERIFY): $(VERIFY_SRCS) src/verify/package.h
+	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -o $@ $(VERIFY_SRCS) $(JANSSON_LIBS) -lcrypto
 
 install: install-verify
 

@@ -33,6 +33,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "package.h"
+
 #define HASH_LEN 32
 #define PACKAGE_FORMAT "hrguard-evidence-package/1"
 #define LINK_DOMAIN "hrguard/v1/link"
@@ -42,6 +44,7 @@
 typedef uint8_t hash_t[HASH_LEN];
 
 static EVP_MD_CTX *md;
+static EVP_MD *sha256;			/* fetched once: a fetch per hash takes locks */
 static const hash_t zero_hash = {0};
 static bool quiet = false;
 
@@ -94,7 +97,7 @@ sha256_parts(const void *const *parts, const size_t *lens, int n, uint8_t *out)
 {
 	int			i;
 
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+	if (EVP_DigestInit_ex(md, sha256, NULL) != 1)
 		unreadable("SHA-256 is not available");
 	for (i = 0; i < n; i++)
 		EVP_DigestUpdate(md, parts[i], lens[i]);
@@ -118,23 +121,39 @@ put_u64be(uint8_t *p, uint64_t v)
 }
 
 static bool
-hex_decode(const char *hex, hash_t out)
+hex_decode_n(const char *hex, size_t len, hash_t out)
 {
+	static int8_t value[256];
+	static bool ready = false;
 	int			i;
 
-	if (hex == NULL || strlen(hex) != HASH_LEN * 2)
-		return false;
-	for (i = 0; i < HASH_LEN * 2; i++)
+	if (!ready)
 	{
-		char		c = hex[i];
-		int			v = (c >= '0' && c <= '9') ? c - '0' :
-			(c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+		memset(value, -1, sizeof(value));
+		for (i = 0; i < 10; i++)
+			value['0' + i] = (int8_t) i;
+		for (i = 0; i < 6; i++)
+			value['a' + i] = (int8_t) (10 + i);
+		ready = true;
+	}
+	if (hex == NULL || len != HASH_LEN * 2)
+		return false;
+	for (i = 0; i < HASH_LEN; i++)
+	{
+		int			hi = value[(unsigned char) hex[2 * i]],
+					lo = value[(unsigned char) hex[2 * i + 1]];
 
-		if (v < 0)
+		if (hi < 0 || lo < 0)
 			return false;
-		out[i / 2] = (uint8_t) ((i % 2) ? (out[i / 2] | v) : (v << 4));
+		out[i] = (uint8_t) ((hi << 4) | lo);
 	}
 	return true;
+}
+
+static bool
+hex_decode(const char *hex, hash_t out)
+{
+	return hex != NULL && hex_decode_n(hex, strlen(hex), out);
 }
 
 static void
@@ -411,60 +430,54 @@ describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
 
 /* every entry's link, recomputed; returns the last link */
 static void
-verify_entries(const char *employee_id, json_t *entries, const hash_t previous,
+verify_entries(const char *employee_id, const Package *package, const hash_t previous,
 			   uint64_t *first_seq, uint64_t *last_seq, hash_t last_link, hash_t canon_sha256)
 {
 	EVP_MD_CTX *all = EVP_MD_CTX_new();
 	uint8_t    *canon = NULL;
 	size_t		cap = 0,
 				i,
-				n = json_array_size(entries);
+				n = package->n_entries;
 	hash_t		link;
 
 	if (n == 0)
 		unreadable("the package has no entries");
-	if (all == NULL || EVP_DigestInit_ex(all, EVP_sha256(), NULL) != 1)
+	if (all == NULL || EVP_DigestInit_ex(all, sha256, NULL) != 1)
 		unreadable("SHA-256 is not available");
 	memcpy(link, previous, HASH_LEN);
 	for (i = 0; i < n; i++)
 	{
-		json_t	   *entry = json_array_get(entries, i);
-		uint64_t	seq;
-		json_t	   *b64;
+		const PackageEntry *e = &package->entries[i];
 		long		len;
 		hash_t		stored;
 
-		if (!json_is_object(entry))
-			unreadable("entry %zu is not an object", i + 1);
-		seq = member_seq(entry, "seq", "entry");
 		if (i == 0)
-			*first_seq = seq;
-		else if (seq != *first_seq + i)
+			*first_seq = e->seq;
+		else if (e->seq != *first_seq + i)
 			failed("entry seq %" PRIu64 ": expected seq %" PRIu64 " (an entry is missing or out of order)",
-				   seq, *first_seq + i);
-		b64 = member(entry, "canon", JSON_STRING, "entry");
-		if (json_string_length(b64) / 4 * 3 + 3 > cap)
+				   e->seq, *first_seq + i);
+		if (e->canon_len / 4 * 3 + 3 > cap)
 		{
-			cap = json_string_length(b64) / 4 * 3 + 3;
+			cap = e->canon_len / 4 * 3 + 3;
 			canon = realloc(canon, cap);
 			if (canon == NULL)
 				unreadable("out of memory");
 		}
-		len = base64_decode(json_string_value(b64), json_string_length(b64), canon);
+		len = base64_decode(e->canon, e->canon_len, canon);
 		if (len < 0)
-			failed("entry seq %" PRIu64 ": its canon is not base64", seq);
-		if (!hex_decode(json_string_value(member(entry, "link", JSON_STRING, "entry")), stored))
-			failed("entry seq %" PRIu64 ": its link is not 64 hex digits", seq);
-		entry_link(employee_id, seq, link, canon, (size_t) len, link);
+			failed("entry seq %" PRIu64 ": its canon is not base64", e->seq);
+		if (!hex_decode_n(e->link, e->link_len, stored))
+			failed("entry seq %" PRIu64 ": its link is not 64 hex digits", e->seq);
+		entry_link(employee_id, e->seq, link, canon, (size_t) len, link);
 		if (memcmp(link, stored, HASH_LEN) != 0)
 			failed("entry seq %" PRIu64 ": its content and the entries before it do not give its link "
-				   "(the entry or one before it was changed)", seq);
+				   "(the entry or one before it was changed)", e->seq);
 		EVP_DigestUpdate(all, canon, (size_t) len);
 		if (i == 0)
-			describe("first", seq, canon, (size_t) len, employee_id);
+			describe("first", e->seq, canon, (size_t) len, employee_id);
 		if (i == n - 1)
-			describe("last ", seq, canon, (size_t) len, employee_id);
-		*last_seq = seq;
+			describe("last ", e->seq, canon, (size_t) len, employee_id);
+		*last_seq = e->seq;
 	}
 	EVP_DigestFinal_ex(all, canon_sha256, NULL);
 	EVP_MD_CTX_free(all);
@@ -492,7 +505,8 @@ main(int argc, char **argv)
 			   *checkpoint_path = NULL;
 	char	   *text;
 	size_t		text_len;
-	json_error_t error;
+	const char *problem;
+	Package		read;
 	json_t	   *package,
 			   *checkpoint,
 			   *inclusion,
@@ -529,14 +543,15 @@ main(int argc, char **argv)
 	if (package_path == NULL)
 		usage();
 	md = EVP_MD_CTX_new();
-	if (md == NULL)
-		unreadable("out of memory");
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (md == NULL || sha256 == NULL)
+		unreadable("SHA-256 is not available");
 
 	text = read_all(package_path, &text_len);
-	package = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, &error);
-	if (package == NULL || !json_is_object(package))
-		unreadable("%s is not a JSON object (line %d: %s)", package_path, error.line, error.text);
-	free(text);
+	problem = package_read(text, text_len, &read);
+	if (problem != NULL)
+		unreadable("%s: %s", package_path, problem);
+	package = read.doc;
 	if (strcmp(json_string_value(member(package, "format", JSON_STRING, "package")), PACKAGE_FORMAT) != 0)
 		unreadable("not an hrguard evidence package (format %s)",
 				   json_string_value(json_object_get(package, "format")));
@@ -554,8 +569,7 @@ main(int argc, char **argv)
 	/* 1. the chain run */
 	if (!hex_decode(json_string_value(member(package, "previous_link", JSON_STRING, "package")), previous))
 		unreadable("previous_link is not 64 hex digits");
-	verify_entries(employee_id, member(package, "entries", JSON_ARRAY, "package"), previous,
-				   &first_seq, &last_seq, last_link, canon_sha256);
+	verify_entries(employee_id, &read, previous, &first_seq, &last_seq, last_link, canon_sha256);
 	if (first_seq == 1 && memcmp(previous, zero_hash, HASH_LEN) != 0)
 		failed("the chain starts at seq 1 but previous_link is not zero");
 	report("  links: ok, seq %" PRIu64 "..%" PRIu64 " (%" PRIu64 " entries)\n",
@@ -626,6 +640,9 @@ main(int argc, char **argv)
 
 	report("OK\n");
 	json_decref(package);
+	free(read.entries);
+	free(text);
 	EVP_MD_CTX_free(md);
+	EVP_MD_free(sha256);
 	return 0;
 }

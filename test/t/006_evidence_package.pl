@@ -82,6 +82,17 @@ sub tampered
 	return verify('--checkpoint', "$dir/checkpoint.txt", "$dir/$name.json");
 }
 
+# reformatted (keys sorted, no spaces), it is read by jansson alone: the same result
+($rc, $out) = tampered('reformatted', sub { });
+is($rc, 0, 'a reformatted package verifies too');
+# a link changed in place, in the layout hrguard writes
+my $link3 = $package->{entries}[2]{link};
+(my $edited = $text) =~ s/$link3/'0' x 64/e;
+write_file("$dir/edited.json", $edited);
+($rc, $out) = verify("$dir/edited.json");
+is($rc, 1, 'a link edited in place fails');
+like($out, qr/FAILED: entry seq 3:/, 'and names the entry');
+
 ($rc, $out) = tampered('flipped', sub {
 	my $bytes = decode_base64($_[0]{entries}[2]{canon});
 	substr($bytes, 20, 1) = chr(ord(substr($bytes, 20, 1)) ^ 1);
