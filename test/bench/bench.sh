@@ -5,17 +5,18 @@
 #
 # Bulk: INSERT ... SELECT of all generated punches into each table, RUNS
 # times, interleaved; the median time of each is reported, and ratios of
-# medians.  pgbench: single-row inserts from 8 clients for SECONDS seconds
+# medians.  pgbench: single-row inserts from 8 clients for PGBENCH_SECONDS seconds
 # each.  Timing includes the commit.  Not a test: nothing here asserts.
 #
-#   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 SECONDS=10 bash test/bench/bench.sh
+#   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 PGBENCH_SECONDS=10 bash test/bench/bench.sh
 set -euo pipefail
 
 ZONES=${ZONES:-10000}
 PUNCHES=${PUNCHES:-200000}
 EMPLOYEES=${EMPLOYEES:-2000}
 RUNS=${RUNS:-3}
-SECONDS_PER_PGBENCH=${SECONDS:-10}
+# (not SECONDS: bash counts the seconds since the shell started in it)
+SECONDS_PER_PGBENCH=${PGBENCH_SECONDS:-10}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
