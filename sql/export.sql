@@ -51,6 +51,13 @@ SELECT ok, entries FROM hrguard.verify_chain('X1');
 SELECT hrguard.export_evidence('X1', '2026-11-22', '2026-11-23', p -> 'checkpoint' ->> 'body') ->> 'previous_link'
 	   = encode((SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 1), 'hex') AS middle_previous
   FROM package;
+-- proven against a new checkpoint, consistent with the first one
+SELECT (q -> 'consistency' ->> 'old_size')::bigint = (p -> 'checkpoint' ->> 'tree_size')::bigint AS old_size,
+	   q -> 'consistency' ->> 'old_root' = p -> 'checkpoint' ->> 'root' AS old_root,
+	   ARRAY(SELECT decode(h, 'hex') FROM json_array_elements_text(q -> 'consistency' -> 'proof') AS h)
+		   = hrguard.consistency_proof((p -> 'checkpoint' ->> 'tree_size')::bigint,
+									   (q -> 'checkpoint' ->> 'tree_size')::bigint) AS proof
+  FROM package, hrguard.export_evidence('X1', '2026-11-21', '2026-11-24', NULL, p -> 'checkpoint' ->> 'body') AS q;
 -- an unbounded range takes the whole chain, exports included
 SELECT json_array_length(hrguard.export_evidence('X1') -> 'entries') AS whole_chain,
 	   hrguard.export_evidence('X1') -> 'range' AS unbounded;
@@ -71,6 +78,8 @@ SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', 'not a checkpoint'
 \echo :LAST_ERROR_SQLSTATE
 SELECT hrguard.export_evidence('X1', '-infinity', 'infinity',
 	E'hrguard/v1/checkpoint\nsize 1\nroot ' || repeat('0', 64) || E'\n');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', NULL, 'not a checkpoint');
 \echo :LAST_ERROR_SQLSTATE
 -- an entry that joined the log after the first checkpoint cannot be proven against it
 SELECT hrguard.export_evidence('X1', '2026-11-26', '2026-11-27', p -> 'checkpoint' ->> 'body') FROM package;

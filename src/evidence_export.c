@@ -137,31 +137,77 @@ seq_range(const char *employee_id, TimestampTz from, TimestampTz to, int64 *firs
 	return true;
 }
 
-/* the checkpoint to prove against: the one given, which must be this log's, or a new one */
+/* a checkpoint body given by the caller, which must be one of this log's */
+static char *
+known_checkpoint(text *given, int64 *size, char *root_hex)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		args[1] = {PointerGetDatum(given)};
+	char	   *body = text_to_cstring(given);
+
+	if (SPI_execute_with_args("SELECT FROM hrguard.log_checkpoint WHERE body OPERATOR(pg_catalog.=) $1",
+							  1, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the checkpoint");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the checkpoint given is not one of this log's"),
+				 errhint("Pass a body returned by hrguard.checkpoint(), byte for byte.")));
+	hrguard_checkpoint_parse(body, size, root_hex);
+	return body;
+}
+
+/* the checkpoint to prove against: the one given, or a new one */
 static char *
 checkpoint_to_use(text *given, int64 *size, char *root_hex)
 {
 	char	   *body;
 
-	if (given == NULL)
-		body = text_to_cstring(hrguard_checkpoint_take());
-	else
-	{
-		Oid			types[1] = {TEXTOID};
-		Datum		args[1] = {PointerGetDatum(given)};
-
-		body = text_to_cstring(given);
-		if (SPI_execute_with_args("SELECT FROM hrguard.log_checkpoint WHERE body OPERATOR(pg_catalog.=) $1",
-								  1, types, args, NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not look up the checkpoint");
-		if (SPI_processed != 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the checkpoint given is not one of this log's"),
-					 errhint("Pass a body returned by hrguard.checkpoint(), byte for byte, or none for a new checkpoint.")));
-	}
+	if (given != NULL)
+		return known_checkpoint(given, size, root_hex);
+	body = text_to_cstring(hrguard_checkpoint_take());
 	hrguard_checkpoint_parse(body, size, root_hex);
 	return body;
+}
+
+static json_t *
+proof_json(const HrguardMerkleProof *proof)
+{
+	json_t	   *path = json_array();
+	int			i;
+
+	for (i = 0; i < proof->length; i++)
+		if (json_array_append_new(path, hex_json(proof->hashes + i * HASH_LEN, HASH_LEN)) != 0)
+			elog(ERROR, "could not build the evidence package");
+	return path;
+}
+
+/*
+ * The consistency proof from an earlier checkpoint ("since", one kept
+ * outside the database) to the package's, so that the package can be
+ * checked against that earlier body.
+ */
+static json_t *
+consistency_json(text *since, int64 size)
+{
+	int64		old_size;
+	char		old_root[HASH_LEN * 2 + 1];
+	json_t	   *consistency = new_object();
+	pg_cryptohash_ctx *ctx;
+
+	known_checkpoint(since, &old_size, old_root);
+	if (old_size < 1 || old_size > size)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the earlier checkpoint has %lld entries, the package's %lld",
+						(long long) old_size, (long long) size),
+				 errhint("\"since\" must be a non-empty checkpoint no later than the one the package is proven against.")));
+	must_add(consistency, "old_size", json_integer(old_size));
+	must_add(consistency, "old_root", json_string(old_root));
+	ctx = pg_cryptohash_create(PG_SHA256);
+	must_add(consistency, "proof", proof_json(hrguard_log_consistency(ctx, old_size, size)));
+	pg_cryptohash_free(ctx);
+	return consistency;
 }
 
 /* the entries first..last with their links, and the link before first */
@@ -252,6 +298,7 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	TimestampTz from,
 				to;
 	text	   *given = PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3);
+	text	   *since = PG_ARGISNULL(4) ? NULL : PG_GETARG_TEXT_PP(4);
 	HrguardSavedUser saved;
 	char	   *exporter = GetUserNameFromId(GetOuterUserId(), false);
 	char	   *session = GetUserNameFromId(GetSessionUserId(), false);
@@ -274,7 +321,6 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 			   *array;
 	char	   *dumped;
 	text	   *result;
-	int			i;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -338,7 +384,6 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	{
 		json_t	   *checkpoint = new_object();
 		json_t	   *inclusion = new_object();
-		json_t	   *path = json_array();
 
 		must_add(checkpoint, "body", json_string(body));
 		must_add(checkpoint, "tree_size", json_integer(size));
@@ -347,11 +392,10 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 		must_add(inclusion, "seq", json_integer(last));
 		must_add(inclusion, "log_index", json_integer(index));
 		must_add(inclusion, "leaf_hash", hex_json(leaf, HASH_LEN));
-		for (i = 0; i < proof->length; i++)
-			if (json_array_append_new(path, hex_json(proof->hashes + i * HASH_LEN, HASH_LEN)) != 0)
-				elog(ERROR, "could not build the evidence package");
-		must_add(inclusion, "proof", path);
+		must_add(inclusion, "proof", proof_json(proof));
 		must_add(package, "inclusion", inclusion);
+		if (since != NULL)
+			must_add(package, "consistency", consistency_json(since, size));
 	}
 	must_add(package, "manifest", object);
 

@@ -393,6 +393,17 @@ hrguard_inclusion_proof(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(result));
 }
 
+/*
+ * The consistency proof between two sizes of the log.  SPI must be
+ * connected, as the evidence owner.
+ */
+HrguardMerkleProof *
+hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size, int64 new_size)
+{
+	checked_size(new_size, log_size(), "new size");
+	return hrguard_merkle_consistency(ctx, log_leaves(ctx, new_size, false, NULL), new_size, old_size);
+}
+
 /* hrguard.consistency_proof(old_size, new_size) -> bytea[] */
 PG_FUNCTION_INFO_V1(hrguard_consistency_proof);
 Datum
@@ -402,7 +413,6 @@ hrguard_consistency_proof(PG_FUNCTION_ARGS)
 	int64		new_size = PG_GETARG_INT64(1);
 	HrguardSavedUser saved;
 	pg_cryptohash_ctx *ctx;
-	uint8	   *leaves;
 	HrguardMerkleProof *proof;
 	ArrayType  *result;
 	MemoryContext caller = CurrentMemoryContext;
@@ -410,10 +420,8 @@ hrguard_consistency_proof(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
-	checked_size(new_size, log_size(), "new size");
 	ctx = pg_cryptohash_create(PG_SHA256);
-	leaves = log_leaves(ctx, new_size, false, NULL);
-	proof = hrguard_merkle_consistency(ctx, leaves, new_size, old_size);
+	proof = hrguard_log_consistency(ctx, old_size, new_size);
 	pg_cryptohash_free(ctx);
 	MemoryContextSwitchTo(caller);
 	result = hrguard_merkle_proof_array(proof);

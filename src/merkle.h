@@ -30,6 +30,8 @@ extern HrguardMerkleProof *hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, co
 extern HrguardMerkleProof *hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id,
 												 int64 seq, int64 tree_size, int64 *index,
 												 uint8 *leaf, uint8 *root);
+extern HrguardMerkleProof *hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size,
+												   int64 new_size);
 
 extern bytea *hrguard_hash_bytea(const uint8 *hash);
 extern ArrayType *hrguard_merkle_proof_array(const HrguardMerkleProof *proof);

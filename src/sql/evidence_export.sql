@@ -4,12 +4,13 @@
 CREATE FUNCTION hrguard.export_evidence(employee_id text,
 		from_time timestamptz DEFAULT '-infinity',
 		to_time timestamptz DEFAULT 'infinity',
-		checkpoint text DEFAULT NULL)
+		checkpoint text DEFAULT NULL,
+		since text DEFAULT NULL)
 	RETURNS json
 	LANGUAGE c
 	SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'hrguard_export_evidence';
-REVOKE ALL ON FUNCTION hrguard.export_evidence(text, timestamptz, timestamptz, text) FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.export_evidence(text, timestamptz, timestamptz, text) IS
-	'package of an employee''s evidence that occurred in [from_time, to_time), proven against the checkpoint given or a new one; records the export in the chain';
+REVOKE ALL ON FUNCTION hrguard.export_evidence(text, timestamptz, timestamptz, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.export_evidence(text, timestamptz, timestamptz, text, text) IS
+	'package of an employee''s evidence that occurred in [from_time, to_time), proven against the checkpoint given or a new one, and consistent with the earlier checkpoint "since" if given; records the export in the chain';

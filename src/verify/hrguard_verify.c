@@ -301,6 +301,62 @@ inclusion_root(uint64_t index, uint64_t tree_size, const hash_t leaf,
 	return sn == 0;
 }
 
+/*
+ * Does an RFC 9162 consistency proof (section 2.1.4.2) show that the tree
+ * of old_size entries with root old_root is a prefix of the tree of
+ * new_size entries with root new_root?
+ */
+static bool
+consistent(uint64_t old_size, const hash_t old_root, uint64_t new_size, const hash_t new_root,
+		   json_t *path)
+{
+	size_t		n = json_array_size(path),
+				i = 0;
+	uint64_t	fn,
+				sn;
+	hash_t		fr,
+				sr,
+				c;
+
+	if (old_size == 0 || old_size > new_size)
+		return false;
+	if (old_size == new_size)
+		return n == 0 && memcmp(old_root, new_root, HASH_LEN) == 0;
+	/* an old tree of a power-of-two size is itself the first node */
+	if ((old_size & (old_size - 1)) == 0)
+		memcpy(fr, old_root, HASH_LEN);
+	else if (n == 0 || !hex_decode(json_string_value(json_array_get(path, i++)), fr))
+		return false;
+	memcpy(sr, fr, HASH_LEN);
+	fn = old_size - 1;
+	sn = new_size - 1;
+	while (fn & 1)
+	{
+		fn >>= 1;
+		sn >>= 1;
+	}
+	for (; i < n; i++)
+	{
+		if (sn == 0 || !hex_decode(json_string_value(json_array_get(path, i)), c))
+			return false;
+		if ((fn & 1) || fn == sn)
+		{
+			node_hash(c, fr, fr);
+			node_hash(c, sr, sr);
+			while (!(fn & 1) && fn != 0)
+			{
+				fn >>= 1;
+				sn >>= 1;
+			}
+		}
+		else
+			node_hash(sr, c, sr);
+		fn >>= 1;
+		sn >>= 1;
+	}
+	return sn == 0 && memcmp(fr, old_root, HASH_LEN) == 0 && memcmp(sr, new_root, HASH_LEN) == 0;
+}
+
 /* ---- the package -------------------------------------------------------- */
 
 static json_t *
@@ -510,7 +566,8 @@ main(int argc, char **argv)
 	json_t	   *package,
 			   *checkpoint,
 			   *inclusion,
-			   *manifest;
+			   *manifest,
+			   *consistency;
 	const char *employee_id,
 			   *body;
 	hash_t		previous,
@@ -521,6 +578,7 @@ main(int argc, char **argv)
 				expected;
 	uint64_t	first_seq = 0,
 				last_seq = 0,
+				old_size = 0,
 				tree_size,
 				body_size;
 	char		hex[HASH_LEN * 2 + 1],
@@ -620,21 +678,48 @@ main(int argc, char **argv)
 	report("  inclusion of seq %" PRIu64 " (log index %" JSON_INTEGER_FORMAT "): ok\n",
 		   last_seq, json_integer_value(json_object_get(inclusion, "log_index")));
 
-	/* 4. the checkpoint kept elsewhere */
+	/* 4. an earlier checkpoint the package's extends */
+	consistency = json_object_get(package, "consistency");
+	if (consistency != NULL)
+	{
+		hash_t		old_root;
+
+		old_size = member_seq(consistency, "old_size", "consistency");
+		if (!hex_decode(json_string_value(member(consistency, "old_root", JSON_STRING, "consistency")), old_root) ||
+			!consistent(old_size, old_root, tree_size, root, member(consistency, "proof", JSON_ARRAY, "consistency")))
+			failed("the consistency proof does not show the checkpoint of size %" PRIu64
+				   " to be an earlier state of the package's", old_size);
+		report("  consistent with the earlier checkpoint of size %" PRIu64 ": ok\n", old_size);
+	}
+
+	/* 5. the checkpoint kept elsewhere */
 	if (checkpoint_path != NULL)
 	{
 		size_t		len;
 		char	   *given = read_all(checkpoint_path, &len);
 		uint64_t	given_size;
 		char		given_root[HASH_LEN * 2 + 1];
+		uint64_t	index = member_seq(inclusion, "log_index", "inclusion");
 
 		if (!parse_checkpoint(given, &given_size, given_root))
 			unreadable("%s is not an hrguard checkpoint body", checkpoint_path);
-		if (given_size != tree_size || strcmp(given_root, body_root) != 0)
+		if (given_size == tree_size && strcmp(given_root, body_root) == 0)
+			report("  checkpoint given (%s): the same\n", checkpoint_path);
+		else if (consistency != NULL && given_size == old_size &&
+				 strcmp(given_root, json_string_value(json_object_get(consistency, "old_root"))) == 0)
+		{
+			report("  checkpoint given (%s): the earlier one, which the package's extends\n", checkpoint_path);
+			if (index < old_size)
+				report("  seq %" PRIu64 " (log index %" PRIu64 ") was already in it: every entry of the package is\n"
+					   "  anchored by the checkpoint given\n", last_seq, index);
+			else
+				report("  NOTE: seq %" PRIu64 " (log index %" PRIu64 ") joined the log after it: entries recorded\n"
+					   "  since are anchored only by the package's own checkpoint\n", last_seq, index);
+		}
+		else
 			failed("the package is proven against the checkpoint of size %" PRIu64
 				   ", root %s; %s has size %" PRIu64 ", root %s",
 				   tree_size, body_root, checkpoint_path, given_size, given_root);
-		report("  checkpoint given (%s): the same\n", checkpoint_path);
 		free(given);
 	}
 

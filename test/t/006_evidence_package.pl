@@ -72,6 +72,26 @@ write_file("$dir/later.txt", $later);
 is($rc, 1, 'another checkpoint does not do');
 like($out, qr/proven against the checkpoint of size 5/, 'report: which checkpoint');
 
+# proven against a newer checkpoint, with the consistency proof from the one kept outside
+my $since = q{SELECT hrguard.export_evidence('P1', '2026-11-20', '2026-11-21', NULL, $$} . $checkpoint . q{$$)};
+my $text2 = $node->safe_psql('postgres', $since);
+write_file("$dir/since.json", $text2);
+($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/since.json");
+is($rc, 0, 'a package proven against a newer checkpoint holds against the earlier one kept outside');
+like($out, qr/consistent with the earlier checkpoint of size 5: ok/, 'report: consistency');
+like($out, qr/was already in it: every entry of the package is/, 'report: the entries were in the earlier checkpoint');
+(my $whole = $since) =~ s/'2026-11-21'/'infinity'/;
+write_file("$dir/whole.json", $node->safe_psql('postgres', $whole));
+($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/whole.json");
+is($rc, 0, 'a package reaching past the earlier checkpoint verifies');
+like($out, qr/NOTE: seq \d+ \(log index \d+\) joined the log after it/, 'and says which entries it does not anchor');
+my $broken = decode_json($text2);
+$broken->{consistency}{proof}[0] = '00' x 32;
+write_file("$dir/inconsistent.json", $json->encode($broken));
+($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/inconsistent.json");
+is($rc, 1, 'a broken consistency proof fails');
+like($out, qr/FAILED: the consistency proof does not show the checkpoint of size 5/, 'report: consistency');
+
 # tampering with the package
 sub tampered
 {
