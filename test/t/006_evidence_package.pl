@@ -92,6 +92,26 @@ write_file("$dir/inconsistent.json", $json->encode($broken));
 is($rc, 1, 'a broken consistency proof fails');
 like($out, qr/FAILED: the consistency proof does not show the checkpoint of size 5/, 'report: consistency');
 
+# consistency from checkpoints of many sizes, powers of two among them
+$node->safe_psql('postgres', q{INSERT INTO hrguard.employee (employee_id) VALUES ('Q1')});
+my @bodies;
+for my $i (1 .. 12)
+{
+	$node->safe_psql('postgres', qq{SELECT hrguard.record_evidence('Q1', 'note', '{"i": $i}', now())});
+	push @bodies, checkpoint();
+}
+my @sizes;
+for my $body (@bodies)
+{
+	write_file("$dir/q.txt", $body);
+	write_file("$dir/q.json", $node->safe_psql('postgres',
+		q{SELECT hrguard.export_evidence('Q1', '-infinity', 'infinity', NULL, $$} . $body . q{$$)}));
+	($rc, $out) = verify('--checkpoint', "$dir/q.txt", "$dir/q.json");
+	push @sizes, ($body =~ /^size (\d+)$/m)[0] . ($rc == 0 ? '' : " (rc $rc: $out)");
+}
+is(scalar(grep { /rc/ } @sizes), 0, 'consistency verifies from every earlier size: ' . join(', ', @sizes));
+ok(scalar(grep { !/rc/ && ($_ & ($_ - 1)) == 0 } @sizes) >= 1, 'a power-of-two size among them');
+
 # tampering with the package
 sub tampered
 {
