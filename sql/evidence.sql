@@ -163,3 +163,18 @@ UPDATE hrguard.day_close SET seq = 1;
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'V%' ORDER BY 1;
 SELECT hrguard.close_day('infinity');
 \echo :LAST_ERROR_SQLSTATE
+
+-- many appends to one chain in one transaction, a subtransaction rolled
+-- back in between, another chain interleaved: no gap, no fork
+INSERT INTO hrguard.employee (employee_id) VALUES ('V7'), ('V8');
+BEGIN;
+SELECT count(hrguard.record_evidence('V7', 'note', jsonb_build_object('i', i), '2026-11-20 10:00+08')) FROM generate_series(1, 300) AS i;
+SAVEPOINT before_mistake;
+SELECT hrguard.record_evidence('V7', 'note', '{"text": "rolled back"}', '2026-11-20 11:00+08') AS seq;
+ROLLBACK TO before_mistake;
+SELECT hrguard.record_evidence('V8', 'note', '{"text": "other chain"}', '2026-11-20 11:00+08') AS seq;
+SELECT hrguard.record_evidence('V7', 'note', '{"text": "after the rollback"}', '2026-11-20 12:00+08') AS seq;
+COMMIT;
+SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
+SELECT seq, convert_from(canon, 'UTF8')::jsonb -> 'p' AS payload FROM hrguard.evidence
+ WHERE employee_id = 'V7' AND seq >= 300 ORDER BY seq;

@@ -24,6 +24,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
@@ -48,6 +49,7 @@
 static SPIPlanPtr lock_head_plan = NULL;
 static SPIPlanPtr create_head_plan = NULL;
 static SPIPlanPtr update_head_plan = NULL;
+static SPIPlanPtr lock_head_at_plan = NULL;
 static SPIPlanPtr insert_entry_plan = NULL;
 
 /* true while this backend's own append writes evidence or chain heads */
@@ -180,6 +182,35 @@ hrguard_unix_micros(TimestampTz t)
 }
 
 /*
+ * Where the head of the chain this transaction appended to last is, so that
+ * the next append to it in the same transaction goes to the row by its ctid.
+ * Found through the primary key instead, the row would be reached through
+ * every version this transaction made of it, and many appends to one chain
+ * in one transaction would take quadratic time.  The ctid is only a hint:
+ * when the row there is not the visible head of that employee (a subtrans-
+ * action rolled back, a punch statement advanced the head), the key is used.
+ */
+static struct
+{
+	TransactionId xid;
+	char	   *employee_id;
+	ItemPointerData ctid;
+}			last_head;
+
+static void
+remember_head(const char *employee_id, ItemPointer ctid)
+{
+	if (last_head.employee_id == NULL || strcmp(last_head.employee_id, employee_id) != 0)
+	{
+		if (last_head.employee_id != NULL)
+			pfree(last_head.employee_id);
+		last_head.employee_id = MemoryContextStrdup(TopMemoryContext, employee_id);
+	}
+	last_head.xid = GetTopTransactionIdIfAny();
+	ItemPointerCopy(ctid, &last_head.ctid);
+}
+
+/*
  * Append one entry to an employee's chain; returns its seq.  Must run
  * inside SPI, as the owner of hrguard's tables.
  */
@@ -200,20 +231,26 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 	if (lock_head_plan == NULL)
 	{
 		Oid			t1[1] = {TEXTOID};
-		Oid			t3[3] = {TEXTOID, INT8OID, BYTEAOID};
+		Oid			t_at[2] = {TEXTOID, TIDOID};
+		Oid			t4[4] = {TEXTOID, INT8OID, BYTEAOID, TIDOID};
 		Oid			t8[8] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
 		BYTEAOID, BYTEAOID, BYTEAOID};
 
 		lock_head_plan = hrguard_prepare_kept(
-			"SELECT seq, head FROM hrguard.chain_head "
+			"SELECT seq, head, ctid FROM hrguard.chain_head "
 			" WHERE employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE", 1, t1);
+		lock_head_at_plan = hrguard_prepare_kept(
+			"SELECT seq, head, ctid FROM hrguard.chain_head "
+			" WHERE ctid OPERATOR(pg_catalog.=) $2 AND employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+			2, t_at);
 		create_head_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.chain_head (employee_id, seq, head) "
 			"VALUES ($1, 0, pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) "
 			"ON CONFLICT (employee_id) DO NOTHING", 1, t1);
 		update_head_plan = hrguard_prepare_kept(
 			"UPDATE hrguard.chain_head SET seq = $2, head = $3, updated_at = pg_catalog.now() "
-			" WHERE employee_id OPERATOR(pg_catalog.=) $1", 3, t3);
+			" WHERE ctid OPERATOR(pg_catalog.=) $4 AND employee_id OPERATOR(pg_catalog.=) $1 "
+			"RETURNING ctid", 4, t4);
 		insert_entry_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.evidence (employee_id, seq, kind, occurred_at, recorded_at, "
 			"                              canon, leaf, link) "
@@ -234,7 +271,16 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 	PG_TRY();
 	{
 		args[0] = CStringGetTextDatum(employee_id);
-		if (SPI_execute_plan(lock_head_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		SPI_processed = 0;
+		if (last_head.employee_id != NULL && last_head.xid == GetTopTransactionIdIfAny() &&
+			strcmp(last_head.employee_id, employee_id) == 0)
+		{
+			args[1] = PointerGetDatum(&last_head.ctid);
+			if (SPI_execute_plan(lock_head_at_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+				elog(ERROR, "could not lock the chain head");
+		}
+		if (SPI_processed == 0 &&
+			SPI_execute_plan(lock_head_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "could not lock the chain head");
 		if (SPI_processed == 0)
 		{
@@ -255,8 +301,12 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 
 		args[1] = Int64GetDatum(seq);
 		args[2] = PointerGetDatum(bytes_to_bytea(link, sizeof(link)));
-		if (SPI_execute_plan(update_head_plan, args, NULL, false, 0) != SPI_OK_UPDATE)
+		args[3] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+		if (SPI_execute_plan(update_head_plan, args, NULL, false, 0) != SPI_OK_UPDATE_RETURNING ||
+			SPI_processed != 1)
 			elog(ERROR, "could not advance the chain head");
+		remember_head(employee_id,
+					  (ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)));
 
 		args[2] = CStringGetTextDatum(kind);
 		args[3] = TimestampTzGetDatum(occurred_at);

@@ -103,7 +103,7 @@ range_end_payload(StringInfo buf, const char *key, TimestampTz t)
 	if (TIMESTAMP_NOT_FINITE(t))
 		appendStringInfoString(buf, "null");
 	else
-		appendStringInfo(buf, INT64_FORMAT, (int64) (t + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY));
+		appendStringInfo(buf, INT64_FORMAT, hrguard_unix_micros(t));
 }
 
 static void

@@ -155,8 +155,7 @@ echo
 echo "== offline verification: hrguard-verify, median of 3 runs"
 for entries in 10000 100000; do
 	run_psql -c "INSERT INTO hrguard.employee (employee_id) VALUES ('verify-$entries')"
-	# in statements of 5,000: appends to one chain within one transaction
-	# slow down as the transaction grows (see README, Limitations)
+	# in statements of 5,000
 	for first in $(seq 1 5000 "$entries"); do
 		run_psql -t -A >/dev/null -c "SELECT count(hrguard.record_evidence('verify-$entries', 'note',
 				jsonb_build_object('i', i, 'text', 'a note of moderate length'),
