@@ -61,17 +61,11 @@ new_object(void)
 	return object;
 }
 
+/* a 32-byte hash as a JSON string of hex digits */
 static json_t *
-hex_json(const uint8 *bytes, int len)
+hash_json(const uint8 *hash)
 {
-	char	   *hex = palloc(len * 2 + 1);
-	json_t	   *out;
-
-	hex_encode((const char *) bytes, len, hex);
-	hex[len * 2] = '\0';
-	out = json_string(hex);
-	pfree(hex);
-	return out;
+	return json_string(hrguard_hash_hex(hash));
 }
 
 static json_t *
@@ -177,7 +171,7 @@ proof_json(const HrguardMerkleProof *proof)
 	int			i;
 
 	for (i = 0; i < proof->length; i++)
-		if (json_array_append_new(path, hex_json(proof->hashes + i * HASH_LEN, HASH_LEN)) != 0)
+		if (json_array_append_new(path, hash_json(proof->hashes + i * HASH_LEN)) != 0)
 			elog(ERROR, "could not build the evidence package");
 	return path;
 }
@@ -254,7 +248,7 @@ entries_json(const char *employee_id, int64 first, int64 last, json_t *package, 
 		entry = new_object();
 		must_add(entry, "seq", json_integer(seq));
 		must_add(entry, "canon", base64_json(VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon)));
-		must_add(entry, "link", hex_json((uint8 *) VARDATA_ANY(link), HASH_LEN));
+		must_add(entry, "link", hash_json((uint8 *) VARDATA_ANY(link)));
 		if (json_array_append_new(entries, entry) != 0)
 			elog(ERROR, "could not build the evidence package");
 		if (pg_cryptohash_update(all, (uint8 *) VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon)) < 0)
@@ -270,12 +264,12 @@ entries_json(const char *employee_id, int64 first, int64 last, json_t *package, 
 		elog(ERROR, "could not compute SHA-256");
 	pg_cryptohash_free(all);
 
-	must_add(package, "previous_link", hex_json(previous, HASH_LEN));
+	must_add(package, "previous_link", hash_json(previous));
 	must_add(manifest, "entries", json_integer(json_array_size(entries)));
 	must_add(manifest, "first_seq", json_integer(first));
 	must_add(manifest, "last_seq", json_integer(last));
-	must_add(manifest, "last_link", hex_json(last_link, HASH_LEN));
-	must_add(manifest, "canon_sha256", hex_json(digest, HASH_LEN));
+	must_add(manifest, "last_link", hash_json(last_link));
+	must_add(manifest, "canon_sha256", hash_json(digest));
 	return entries;
 }
 
@@ -386,7 +380,7 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 		must_add(package, "checkpoint", checkpoint);
 		must_add(inclusion, "seq", json_integer(last));
 		must_add(inclusion, "log_index", json_integer(index));
-		must_add(inclusion, "leaf_hash", hex_json(leaf, HASH_LEN));
+		must_add(inclusion, "leaf_hash", hash_json(leaf));
 		must_add(inclusion, "proof", proof_json(proof));
 		must_add(package, "inclusion", inclusion);
 		if (since != NULL)
@@ -395,17 +389,11 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	must_add(package, "manifest", object);
 
 	/* a checkpoint body given must also be the root the proof leads to */
-	{
-		char		computed[HASH_LEN * 2 + 1];
-
-		hex_encode((const char *) root, HASH_LEN, computed);
-		computed[HASH_LEN * 2] = '\0';
-		if (strcmp(computed, root_hex) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the log no longer gives the checkpoint's root"),
-					 errhint("Run hrguard.verify_checkpoint() on it.")));
-	}
+	if (strcmp(hrguard_hash_hex(root), root_hex) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the log no longer gives the checkpoint's root"),
+				 errhint("Run hrguard.verify_checkpoint() on it.")));
 
 	dumped = json_dumps(package, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(package);

@@ -52,17 +52,6 @@ logent_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 	hrguard_sha256_parts(ctx, parts, lens, 6, leaf);
 }
 
-static char *
-hex(const uint8 *bytes, int len)
-{
-	char	   *out = palloc(len * 2 + 1);
-	int			i;
-
-	for (i = 0; i < len; i++)
-		sprintf(out + i * 2, "%02x", bytes[i]);
-	return out;
-}
-
 static int64
 log_size(void)
 {
@@ -266,13 +255,13 @@ hrguard_checkpoint_take(void)
 			size_t		lens[1] = {VARSIZE_ANY_EXHDR(last_body)};
 
 			hrguard_sha256_parts(ctx, parts, lens, 1, digest);
-			previous = hex(digest, HASH_LEN);
+			previous = hrguard_hash_hex(digest);
 		}
 	}
 
 	initStringInfo(&body);
 	appendStringInfo(&body, "%s\nsize %lld\nroot %s\ntime %s\nprevious %s\n",
-					 CHECKPOINT_ORIGIN, (long long) size, hex(root, HASH_LEN),
+					 CHECKPOINT_ORIGIN, (long long) size, hrguard_hash_hex(root),
 					 hrguard_utc_iso(now), previous ? previous : "none");
 	{
 		Oid			types[4] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID};
@@ -505,7 +494,7 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 		leaves = log_leaves(ctx, size, true, &problem);
 		hrguard_merkle_root(ctx, leaves, size, root);
 		pg_cryptohash_free(ctx);
-		if (strcmp(hex(root, HASH_LEN), root_hex) != 0)
+		if (strcmp(hrguard_hash_hex(root), root_hex) != 0)
 			problem = psprintf("root mismatch%s%s", problem ? ": " : "", problem ? problem : "");
 		else
 			problem = NULL;

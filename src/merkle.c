@@ -208,6 +208,17 @@ leaves_from_array(ArrayType *array, int64 *n)
 	return leaves;
 }
 
+/* a 32-byte hash in lower-case hex */
+char *
+hrguard_hash_hex(const uint8 *hash)
+{
+	char	   *out = palloc(HASH_LEN * 2 + 1);
+
+	hex_encode((const char *) hash, HASH_LEN, out);
+	out[HASH_LEN * 2] = '\0';
+	return out;
+}
+
 /* a 32-byte hash as a bytea */
 bytea *
 hrguard_hash_bytea(const uint8 *hash)

@@ -34,6 +34,7 @@ extern HrguardMerkleProof *hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64
 												   int64 new_size);
 
 extern bytea *hrguard_hash_bytea(const uint8 *hash);
+extern char *hrguard_hash_hex(const uint8 *hash);
 extern ArrayType *hrguard_merkle_proof_array(const HrguardMerkleProof *proof);
 
 #endif							/* HRGUARD_MERKLE_H */
