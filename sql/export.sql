@@ -85,6 +85,15 @@ SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', NULL, 'not a check
 SELECT hrguard.export_evidence('X1', '2026-11-26', '2026-11-27', p -> 'checkpoint' ->> 'body') FROM package;
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) = :entries_before AS nothing_recorded FROM hrguard.evidence WHERE employee_id = 'X1';
+-- a chain with a hole in it is not exported (data corrupted), nor recorded
+ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
+BEGIN;
+DELETE FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 2;
+SELECT hrguard.export_evidence('X1', '2026-11-21', '2026-11-24');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
+SELECT count(*) = :entries_before AS nothing_recorded FROM hrguard.evidence WHERE employee_id = 'X1';
 -- only roles granted it may export
 CREATE ROLE hrguard_export_reader;
 GRANT USAGE ON SCHEMA hrguard TO hrguard_export_reader;
