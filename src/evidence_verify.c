@@ -23,18 +23,30 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "parser/parse_relation.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
 
 #include "evidence.h"
 #include "hrguard.h"
-
-#define FETCH_BATCH 4096
 
 typedef struct ChainState
 {
@@ -91,6 +103,11 @@ chain_step(pg_cryptohash_ctx *hasher, ChainState *c, int64 seq, const bytea *can
 	}
 	c->expected_seq = seq + 1;
 
+	if (canon == NULL || leaf_prefix == NULL)
+	{
+		chain_fail(c, seq, "leaf mismatch");
+		return;
+	}
 	hrguard_evidence_leaf(hasher, VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon), leaf);
 	if (VARSIZE_ANY_EXHDR(leaf_prefix) != HRGUARD_LEAF_PREFIX ||
 		memcmp(VARDATA_ANY(leaf_prefix), leaf, HRGUARD_LEAF_PREFIX) != 0)
@@ -99,7 +116,7 @@ chain_step(pg_cryptohash_ctx *hasher, ChainState *c, int64 seq, const bytea *can
 		return;
 	}
 	hrguard_evidence_link(hasher, c->employee_id, seq, c->previous, leaf, expected);
-	if (VARSIZE_ANY_EXHDR(link) != PG_SHA256_DIGEST_LENGTH ||
+	if (link == NULL || VARSIZE_ANY_EXHDR(link) != PG_SHA256_DIGEST_LENGTH ||
 		memcmp(VARDATA_ANY(link), expected, PG_SHA256_DIGEST_LENGTH) != 0)
 	{
 		chain_fail(c, seq, "link mismatch");
@@ -192,6 +209,38 @@ load_heads(const char *only_employee)
 	return heads;
 }
 
+/*
+ * Read one text column of the slot as a C string bounded by "size"; false
+ * if it does not fit (no employee_id of hrguard's is that long).
+ */
+static bool
+slot_text(TupleTableSlot *slot, AttrNumber att, char *out, size_t size)
+{
+	bool		isnull;
+	text	   *t = DatumGetTextPP(slot_getattr(slot, att, &isnull));
+	size_t		len = VARSIZE_ANY_EXHDR(t);
+
+	if (isnull || len >= size)
+		return false;
+	memcpy(out, VARDATA_ANY(t), len);
+	out[len] = '\0';
+	return true;
+}
+
+static bytea *
+slot_bytea(TupleTableSlot *slot, AttrNumber att)
+{
+	bool		isnull;
+	Datum		d = slot_getattr(slot, att, &isnull);
+
+	return isnull ? NULL : DatumGetByteaPP(d);
+}
+
+/*
+ * Walk the evidence table in (employee_id, seq) order, through its primary
+ * key, without the executor: verification reads every entry, and copying
+ * each one through SPI would cost more than hashing it.
+ */
 static void
 verify(FunctionCallInfo fcinfo, const char *only_employee)
 {
@@ -199,11 +248,23 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 	HrguardSavedUser saved;
 	pg_cryptohash_ctx *hasher;
 	HTAB	   *heads;
-	Portal		portal;
+	Relation	heap;
+	Relation	pkey;
+	IndexScanDesc scan;
+	ScanKeyData key;
+	TupleTableSlot *slot;
+	AttrNumber	att_employee,
+				att_seq,
+				att_canon,
+				att_leaf,
+				att_link;
+	MemoryContext per_entry;
+	MemoryContext old;
 	ChainState	chain;
 	bool		in_chain = false;
 	HASH_SEQ_STATUS status;
 	ChainHead  *h;
+	char		employee_id[NAMEDATALEN * 2];
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -212,60 +273,68 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 	hasher = pg_cryptohash_create(PG_SHA256);
 	heads = load_heads(only_employee);
 
+	heap = table_open(get_relname_relid("evidence", get_namespace_oid("hrguard", false)),
+					  AccessShareLock);
+	pkey = index_open(RelationGetPrimaryKeyIndex(heap), AccessShareLock);
+	att_employee = attnameAttNum(heap, "employee_id", false);
+	att_seq = attnameAttNum(heap, "seq", false);
+	att_canon = attnameAttNum(heap, "canon", false);
+	att_leaf = attnameAttNum(heap, "leaf", false);
+	att_link = attnameAttNum(heap, "link", false);
+	slot = table_slot_create(heap, NULL);
+	scan = index_beginscan(heap, pkey, GetActiveSnapshot(), only_employee ? 1 : 0, 0);
 	if (only_employee)
 	{
-		Oid			types[1] = {TEXTOID};
-		Datum		args[1] = {CStringGetTextDatum(only_employee)};
-
-		portal = SPI_cursor_open_with_args(NULL,
-										   "SELECT employee_id, seq, canon, leaf, link FROM hrguard.evidence "
-										   " WHERE employee_id OPERATOR(pg_catalog.=) $1 ORDER BY seq",
-										   1, types, args, NULL, true, 0);
+		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid,
+							   pkey->rd_indcollation[0], F_TEXTEQ,
+							   CStringGetTextDatum(only_employee));
+		index_rescan(scan, &key, 1, NULL, 0);
 		chain_start(&chain, only_employee);
 		in_chain = true;
 	}
 	else
-		portal = SPI_cursor_open_with_args(NULL,
-										   "SELECT employee_id, seq, canon, leaf, link FROM hrguard.evidence "
-										   " ORDER BY employee_id, seq",
-										   0, NULL, NULL, NULL, true, 0);
-	for (;;)
+		index_rescan(scan, NULL, 0, NULL, 0);
+
+	per_entry = AllocSetContextCreate(CurrentMemoryContext, "hrguard verify entry",
+									  ALLOCSET_SMALL_SIZES);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
-		uint64		i;
+		bytea	   *canon,
+				   *leaf,
+				   *link;
+		bool		isnull;
 
-		SPI_cursor_fetch(portal, true, FETCH_BATCH);
-		if (SPI_processed == 0)
-			break;
-		for (i = 0; i < SPI_processed; i++)
+		CHECK_FOR_INTERRUPTS();
+		if (!slot_text(slot, att_employee, employee_id, sizeof(employee_id)))
+			continue;			/* cannot be one of hrguard's chains */
+		if (!in_chain || strcmp(employee_id, chain.employee_id) != 0)
 		{
-			HeapTuple	tuple = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			char	   *employee_id = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
-
-			if (!in_chain || strcmp(employee_id, chain.employee_id) != 0)
+			if (in_chain)
 			{
-				if (in_chain)
-				{
-					h = hash_search(heads, chain.employee_id, HASH_FIND, NULL);
-					chain_finish(&chain, h);
-					if (h)
-						h->seen = true;
-					emit(rsinfo, &chain, true);
-				}
-				chain_start(&chain, employee_id);
-				in_chain = true;
+				h = hash_search(heads, chain.employee_id, HASH_FIND, NULL);
+				chain_finish(&chain, h);
+				if (h)
+					h->seen = true;
+				emit(rsinfo, &chain, true);
 			}
-			chain_step(hasher, &chain,
-					   DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull)),
-					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull)),
-					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 4, &isnull)),
-					   DatumGetByteaPP(SPI_getbinval(tuple, desc, 5, &isnull)));
-			pfree(employee_id);
+			chain_start(&chain, employee_id);
+			in_chain = true;
 		}
-		SPI_freetuptable(SPI_tuptable);
+		/* toasted or compressed values are expanded into per_entry */
+		old = MemoryContextSwitchTo(per_entry);
+		canon = slot_bytea(slot, att_canon);
+		leaf = slot_bytea(slot, att_leaf);
+		link = slot_bytea(slot, att_link);
+		chain_step(hasher, &chain,
+				   DatumGetInt64(slot_getattr(slot, att_seq, &isnull)),
+				   canon, leaf, link);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(per_entry);
 	}
-	SPI_cursor_close(portal);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(pkey, AccessShareLock);
+	table_close(heap, AccessShareLock);
 
 	if (in_chain)
 	{
