@@ -69,10 +69,10 @@ EXTRA_CLEAN	+= $(VERIFY)
 
 all: $(VERIFY)
 
-VERIFY_SRCS	= src/verify/hrguard_verify.c src/verify/package_read.c
+VERIFY_SRCS	= $(addprefix src/verify/,hrguard_verify.c package_read.c hashes.c chain_run.c)
 
-$(VERIFY): $(VERIFY_SRCS) src/verify/package.h
-	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -o $@ $(VERIFY_SRCS) $(JANSSON_LIBS) -lcrypto
+$(VERIFY): $(VERIFY_SRCS) $(wildcard src/verify/*.h)
+	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -pthread -o $@ $(VERIFY_SRCS) $(JANSSON_LIBS) -lcrypto
 
 install: install-verify
 

@@ -30,21 +30,21 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-#include <openssl/evp.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <jansson.h>
+
+#include "chain_run.h"
+#include "hashes.h"
 #include "package.h"
 
-#define HASH_LEN 32
 #define PACKAGE_FORMAT "hrguard-evidence-package/1"
-#define LINK_DOMAIN "hrguard/v1/link"
-#define LOGENT_DOMAIN "hrguard/v1/logent"
 #define CHECKPOINT_ORIGIN "hrguard/v1/checkpoint"
 
-typedef uint8_t hash_t[HASH_LEN];
-
-static EVP_MD_CTX *md;
-static EVP_MD *sha256;			/* fetched once: a fetch per hash takes locks */
+static Hasher hasher;			/* the main thread's */
 static const hash_t zero_hash = {0};
 static bool quiet = false;
 
@@ -90,179 +90,6 @@ failed(const char *fmt, ...)
 	exit(1);
 }
 
-/* ---- bytes -------------------------------------------------------------- */
-
-static void
-sha256_parts(const void *const *parts, const size_t *lens, int n, uint8_t *out)
-{
-	int			i;
-
-	if (EVP_DigestInit_ex(md, sha256, NULL) != 1)
-		unreadable("SHA-256 is not available");
-	for (i = 0; i < n; i++)
-		EVP_DigestUpdate(md, parts[i], lens[i]);
-	EVP_DigestFinal_ex(md, out, NULL);
-}
-
-static void
-put_u32be(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static void
-put_u64be(uint8_t *p, uint64_t v)
-{
-	put_u32be(p, (uint32_t) (v >> 32));
-	put_u32be(p + 4, (uint32_t) v);
-}
-
-static bool
-hex_decode_n(const char *hex, size_t len, hash_t out)
-{
-	static int8_t value[256];
-	static bool ready = false;
-	int			i;
-
-	if (!ready)
-	{
-		memset(value, -1, sizeof(value));
-		for (i = 0; i < 10; i++)
-			value['0' + i] = (int8_t) i;
-		for (i = 0; i < 6; i++)
-			value['a' + i] = (int8_t) (10 + i);
-		ready = true;
-	}
-	if (hex == NULL || len != HASH_LEN * 2)
-		return false;
-	for (i = 0; i < HASH_LEN; i++)
-	{
-		int			hi = value[(unsigned char) hex[2 * i]],
-					lo = value[(unsigned char) hex[2 * i + 1]];
-
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (uint8_t) ((hi << 4) | lo);
-	}
-	return true;
-}
-
-static bool
-hex_decode(const char *hex, hash_t out)
-{
-	return hex != NULL && hex_decode_n(hex, strlen(hex), out);
-}
-
-static void
-hex_encode(const uint8_t *bytes, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	int			i;
-
-	for (i = 0; i < HASH_LEN; i++)
-	{
-		out[i * 2] = digits[bytes[i] >> 4];
-		out[i * 2 + 1] = digits[bytes[i] & 15];
-	}
-	out[HASH_LEN * 2] = '\0';
-}
-
-/* standard base64 with padding; returns the length, or -1 if malformed */
-static long
-base64_decode(const char *in, size_t len, uint8_t *out)
-{
-	static int8_t value[256];
-	static bool ready = false;
-	size_t		i;
-	long		n = 0;
-	uint32_t	acc = 0;
-	int			bits = 0,
-				pad = 0;
-
-	if (!ready)
-	{
-		const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-		memset(value, -1, sizeof(value));
-		for (i = 0; i < 64; i++)
-			value[(unsigned char) alphabet[i]] = (int8_t) i;
-		ready = true;
-	}
-	if (len % 4 != 0)
-		return -1;
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) in[i];
-
-		if (c == '=')
-		{
-			if (i < len - 2)
-				return -1;
-			pad++;
-			continue;
-		}
-		if (pad > 0 || value[c] < 0)
-			return -1;
-		acc = (acc << 6) | (uint32_t) value[c];
-		bits += 6;
-		if (bits >= 8)
-		{
-			bits -= 8;
-			out[n++] = (uint8_t) (acc >> bits);
-		}
-	}
-	return n;
-}
-
-/* ---- hrguard's hashes (README.md, "Evidence chains") ---------------------- */
-
-static void
-entry_link(const char *employee_id, uint64_t seq, const hash_t previous,
-		   const uint8_t *canon, size_t canon_len, hash_t link)
-{
-	static const uint8_t leaf_tag = 0x00,
-				link_tag = 0x02;
-	hash_t		leaf;
-	uint8_t		len_be[4],
-				seq_be[8];
-	const void *leaf_parts[2] = {&leaf_tag, canon};
-	size_t		leaf_lens[2] = {1, canon_len};
-	const void *parts[7] = {&link_tag, LINK_DOMAIN, len_be, employee_id, seq_be, previous, leaf};
-	size_t		lens[7] = {1, strlen(LINK_DOMAIN), 4, strlen(employee_id), 8, HASH_LEN, HASH_LEN};
-
-	sha256_parts(leaf_parts, leaf_lens, 2, leaf);
-	put_u32be(len_be, (uint32_t) strlen(employee_id));
-	put_u64be(seq_be, seq);
-	sha256_parts(parts, lens, 7, link);
-}
-
-static void
-log_leaf(const char *employee_id, uint64_t seq, const hash_t link, hash_t leaf)
-{
-	static const uint8_t leaf_tag = 0x00;
-	uint8_t		len_be[4],
-				seq_be[8];
-	const void *parts[6] = {&leaf_tag, LOGENT_DOMAIN, len_be, employee_id, seq_be, link};
-	size_t		lens[6] = {1, strlen(LOGENT_DOMAIN), 4, strlen(employee_id), 8, HASH_LEN};
-
-	put_u32be(len_be, (uint32_t) strlen(employee_id));
-	put_u64be(seq_be, seq);
-	sha256_parts(parts, lens, 6, leaf);
-}
-
-static void
-node_hash(const hash_t left, const hash_t right, hash_t out)
-{
-	static const uint8_t node_tag = 0x01;
-	const void *parts[3] = {&node_tag, left, right};
-	size_t		lens[3] = {1, HASH_LEN, HASH_LEN};
-
-	sha256_parts(parts, lens, 3, out);
-}
-
 /*
  * The root an RFC 9162 inclusion proof leads to (section 2.1.3.2); false if
  * the proof does not fit the index and tree size.
@@ -286,7 +113,7 @@ inclusion_root(uint64_t index, uint64_t tree_size, const hash_t leaf,
 			return false;
 		if ((fn & 1) || fn == sn)
 		{
-			node_hash(p, root, root);
+			node_hash(&hasher, p, root, root);
 			while (!(fn & 1) && fn != 0)
 			{
 				fn >>= 1;
@@ -294,7 +121,7 @@ inclusion_root(uint64_t index, uint64_t tree_size, const hash_t leaf,
 			}
 		}
 		else
-			node_hash(root, p, root);
+			node_hash(&hasher, root, p, root);
 		fn >>= 1;
 		sn >>= 1;
 	}
@@ -341,8 +168,8 @@ consistent(uint64_t old_size, const hash_t old_root, uint64_t new_size, const ha
 			return false;
 		if ((fn & 1) || fn == sn)
 		{
-			node_hash(c, fr, fr);
-			node_hash(c, sr, sr);
+			node_hash(&hasher, c, fr, fr);
+			node_hash(&hasher, c, sr, sr);
 			while (!(fn & 1) && fn != 0)
 			{
 				fn >>= 1;
@@ -350,7 +177,7 @@ consistent(uint64_t old_size, const hash_t old_root, uint64_t new_size, const ha
 			}
 		}
 		else
-			node_hash(sr, c, sr);
+			node_hash(&hasher, sr, c, sr);
 		fn >>= 1;
 		sn >>= 1;
 	}
@@ -451,6 +278,48 @@ read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * The package's text.  A regular file is mapped rather than read: a large
+ * package is then neither copied nor held twice.  The text is not
+ * NUL-terminated.
+ */
+static bool text_mapped = false;
+
+static const char *
+package_text(const char *path, size_t *len)
+{
+	struct stat st;
+	int			fd;
+	void	   *map;
+
+	if (strcmp(path, "-") == 0)
+		return read_all(path, len);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		unreadable("could not open \"%s\": %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+	{
+		close(fd);
+		return read_all(path, len);
+	}
+	map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return read_all(path, len);
+	text_mapped = true;
+	*len = (size_t) st.st_size;
+	return map;
+}
+
+static void
+release_text(const char *text, size_t len)
+{
+	if (text_mapped)
+		munmap((void *) text, len);
+	else
+		free((void *) text);
+}
+
 /* kind and event time of an entry, from its canonical bytes, for the report */
 static void
 describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
@@ -484,61 +353,50 @@ describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
 	json_decref(doc);
 }
 
-/* every entry's link, recomputed; returns the last link */
+/* every entry's link, recomputed; fails on the first that does not hold */
 static void
 verify_entries(const char *employee_id, const Package *package, const hash_t previous,
 			   uint64_t *first_seq, uint64_t *last_seq, hash_t last_link, hash_t canon_sha256)
 {
-	EVP_MD_CTX *all = EVP_MD_CTX_new();
-	uint8_t    *canon = NULL;
-	size_t		cap = 0,
-				i,
-				n = package->n_entries;
-	hash_t		link;
+	ChainRun	run;
+	const char *problem;
+	size_t		n = package->n_entries;
 
 	if (n == 0)
 		unreadable("the package has no entries");
-	if (all == NULL || EVP_DigestInit_ex(all, sha256, NULL) != 1)
-		unreadable("SHA-256 is not available");
-	memcpy(link, previous, HASH_LEN);
-	for (i = 0; i < n; i++)
+	problem = chain_run_verify(employee_id, package, previous, &run);
+	if (problem != NULL)
+		unreadable("%s", problem);
+	if (run.failure != RUN_OK)
 	{
-		const PackageEntry *e = &package->entries[i];
-		long		len;
-		hash_t		stored;
+		const PackageEntry *e = &package->entries[run.failed_at];
 
-		if (i == 0)
-			*first_seq = e->seq;
-		else if (e->seq != *first_seq + i)
-			failed("entry seq %" PRIu64 ": expected seq %" PRIu64 " (an entry is missing or out of order)",
-				   e->seq, *first_seq + i);
-		if (e->canon_len / 4 * 3 + 3 > cap)
+		switch (run.failure)
 		{
-			cap = e->canon_len / 4 * 3 + 3;
-			canon = realloc(canon, cap);
-			if (canon == NULL)
-				unreadable("out of memory");
+			case RUN_SEQ:
+				failed("entry seq %" PRIu64 ": expected seq %" PRIu64 " (an entry is missing or out of order)",
+					   e->seq, run.first_seq + run.failed_at);
+				break;
+			case RUN_CANON:
+				failed("entry seq %" PRIu64 ": its canon is not base64", e->seq);
+				break;
+			case RUN_LINK_FORMAT:
+				failed("entry seq %" PRIu64 ": its link is not 64 hex digits", e->seq);
+				break;
+			default:
+				failed("entry seq %" PRIu64 ": its content and the entries before it do not give its link "
+					   "(the entry or one before it was changed)", e->seq);
+				break;
 		}
-		len = base64_decode(e->canon, e->canon_len, canon);
-		if (len < 0)
-			failed("entry seq %" PRIu64 ": its canon is not base64", e->seq);
-		if (!hex_decode_n(e->link, e->link_len, stored))
-			failed("entry seq %" PRIu64 ": its link is not 64 hex digits", e->seq);
-		entry_link(employee_id, e->seq, link, canon, (size_t) len, link);
-		if (memcmp(link, stored, HASH_LEN) != 0)
-			failed("entry seq %" PRIu64 ": its content and the entries before it do not give its link "
-				   "(the entry or one before it was changed)", e->seq);
-		EVP_DigestUpdate(all, canon, (size_t) len);
-		if (i == 0)
-			describe("first", e->seq, canon, (size_t) len, employee_id);
-		if (i == n - 1)
-			describe("last ", e->seq, canon, (size_t) len, employee_id);
-		*last_seq = e->seq;
 	}
-	EVP_DigestFinal_ex(all, canon_sha256, NULL);
-	EVP_MD_CTX_free(all);
-	free(canon);
-	memcpy(last_link, link, HASH_LEN);
+	describe("first", run.first_seq, run.canon, run.canon_at[1], employee_id);
+	describe("last ", run.last_seq, run.canon + run.canon_at[n - 1],
+			 run.canon_at[n] - run.canon_at[n - 1], employee_id);
+	*first_seq = run.first_seq;
+	*last_seq = run.last_seq;
+	memcpy(last_link, run.last_link, HASH_LEN);
+	memcpy(canon_sha256, run.canon_sha256, HASH_LEN);
+	chain_run_free(&run);
 }
 
 static void
@@ -559,7 +417,7 @@ main(int argc, char **argv)
 {
 	const char *package_path = NULL,
 			   *checkpoint_path = NULL;
-	char	   *text;
+	const char *text;
 	size_t		text_len;
 	const char *problem;
 	Package		read;
@@ -600,12 +458,10 @@ main(int argc, char **argv)
 	}
 	if (package_path == NULL)
 		usage();
-	md = EVP_MD_CTX_new();
-	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (md == NULL || sha256 == NULL)
+	if (!hashes_init() || !hasher_open(&hasher))
 		unreadable("SHA-256 is not available");
 
-	text = read_all(package_path, &text_len);
+	text = package_text(package_path, &text_len);
 	problem = package_read(text, text_len, &read);
 	if (problem != NULL)
 		unreadable("%s: %s", package_path, problem);
@@ -662,7 +518,7 @@ main(int argc, char **argv)
 	if (member_seq(inclusion, "seq", "inclusion") != last_seq)
 		failed("the inclusion proof is for seq %" PRIu64 ", not the last entry %" PRIu64,
 			   member_seq(inclusion, "seq", "inclusion"), last_seq);
-	log_leaf(employee_id, last_seq, last_link, leaf);
+	log_leaf(&hasher, employee_id, last_seq, last_link, leaf);
 	if (!hex_decode(json_string_value(member(inclusion, "leaf_hash", JSON_STRING, "inclusion")), expected) ||
 		memcmp(expected, leaf, HASH_LEN) != 0)
 		failed("entry seq %" PRIu64 ": its log leaf is not the one the proof starts from", last_seq);
@@ -726,8 +582,8 @@ main(int argc, char **argv)
 	report("OK\n");
 	json_decref(package);
 	free(read.entries);
-	free(text);
-	EVP_MD_CTX_free(md);
-	EVP_MD_free(sha256);
+	release_text(text, text_len);
+	hasher_close(&hasher);
+	hashes_done();
 	return 0;
 }

@@ -81,9 +81,114 @@ skip_value(const char *p, const char *end)
 	return NULL;
 }
 
-/* where the top-level "entries" value starts and ends in the text */
+/* "key" followed by a colon */
+static const char *
+expect_key(const char *p, const char *end, const char *key)
+{
+	size_t		len = strlen(key);
+
+	p = skip_space(p, end);
+	if (end - p < (long) len + 2 || p[0] != '"' || memcmp(p + 1, key, len) != 0 || p[len + 1] != '"')
+		return NULL;
+	p = skip_space(p + len + 2, end);
+	if (p >= end || *p != ':')
+		return NULL;
+	return skip_space(p + 1, end);
+}
+
+/*
+ * A string without escapes: where it ends is found with memchr, and what
+ * it holds is checked by the base64 or hex decoder that reads it.  One
+ * with a backslash is left to jansson.
+ */
+static const char *
+plain_string(const char *p, const char *end, const char **value, size_t *len)
+{
+	const char *close;
+
+	if (p >= end || *p != '"')
+		return NULL;
+	p++;
+	close = memchr(p, '"', (size_t) (end - p));
+	if (close == NULL || memchr(p, '\\', (size_t) (close - p)) != NULL)
+		return NULL;
+	*value = p;
+	*len = (size_t) (close - p);
+	return close + 1;
+}
+
+/* the entries array that starts at p; returns the end of it, or NULL */
+static const char *
+scan_entries(const char *p, const char *end, Package *package)
+{
+	size_t		cap = 1024;
+
+	package->n_entries = 0;
+	package->entries = malloc(cap * sizeof(PackageEntry));
+	if (package->entries == NULL || p >= end || *p++ != '[')
+		return NULL;
+	p = skip_space(p, end);
+	if (p < end && *p == ']')
+		return p + 1;
+	for (;;)
+	{
+		PackageEntry *e;
+		int			digits = 0;
+
+		if (package->n_entries == cap)
+		{
+			PackageEntry *more = realloc(package->entries, 2 * cap * sizeof(PackageEntry));
+
+			if (more == NULL)
+				return NULL;
+			package->entries = more;
+			cap *= 2;
+		}
+		e = &package->entries[package->n_entries];
+		p = skip_space(p, end);
+		if (p >= end || *p++ != '{' || (p = expect_key(p, end, "seq")) == NULL)
+			return NULL;
+		e->seq = 0;
+		while (p < end && *p >= '0' && *p <= '9' && digits < 18)
+		{
+			e->seq = e->seq * 10 + (uint64_t) (*p++ - '0');
+			digits++;
+		}
+		if (digits == 0 || (digits > 1 && p[-digits] == '0'))
+			return NULL;
+		p = skip_space(p, end);
+		if (p >= end || *p++ != ',' ||
+			(p = expect_key(p, end, "canon")) == NULL ||
+			(p = plain_string(p, end, &e->canon, &e->canon_len)) == NULL)
+			return NULL;
+		p = skip_space(p, end);
+		if (p >= end || *p++ != ',' ||
+			(p = expect_key(p, end, "link")) == NULL ||
+			(p = plain_string(p, end, &e->link, &e->link_len)) == NULL)
+			return NULL;
+		p = skip_space(p, end);
+		if (p >= end || *p++ != '}')
+			return NULL;
+		package->n_entries++;
+		p = skip_space(p, end);
+		if (p < end && *p == ',')
+		{
+			p++;
+			continue;
+		}
+		if (p < end && *p == ']')
+			return p + 1;
+		return NULL;
+	}
+}
+
+/*
+ * Where the top-level "entries" value starts and ends in the text; the
+ * entries themselves are read on the way, into the package.
+ */
 static bool
-find_entries(const char *text, const char *end, const char **from, const char **to)
+find_entries(const char *text, const char *end, const char **from, const char **to,
+			 Package *package)
 {
 	const char *p = skip_space(text, end);
 
@@ -113,139 +218,17 @@ find_entries(const char *text, const char *end, const char **from, const char **
 			if (*from != NULL)
 				return false;	/* twice: let jansson refuse it */
 			*from = p;
+			p = *to = scan_entries(p, end, package);
 		}
-		p = skip_value(p, end);
+		else
+			p = skip_value(p, end);
 		if (p == NULL)
 			return false;
-		if (*from != NULL && *to == NULL)
-			*to = p;
 		p = skip_space(p, end);
 		if (p < end && *p == ',')
 			p++;
 		else if (p >= end || *p != '}')
 			return false;
-	}
-}
-
-/* "key" followed by a colon */
-static const char *
-expect_key(const char *p, const char *end, const char *key)
-{
-	size_t		len = strlen(key);
-
-	p = skip_space(p, end);
-	if (end - p < (long) len + 2 || p[0] != '"' || memcmp(p + 1, key, len) != 0 || p[len + 1] != '"')
-		return NULL;
-	p = skip_space(p + len + 2, end);
-	if (p >= end || *p != ':')
-		return NULL;
-	return skip_space(p + 1, end);
-}
-
-/* which bytes a string may hold: allowed[c] */
-typedef struct Alphabet
-{
-	bool		allowed[256];
-} Alphabet;
-
-static void
-alphabet_init(Alphabet *alphabet, const char *chars)
-{
-	memset(alphabet, 0, sizeof(*alphabet));
-	for (; *chars; chars++)
-		alphabet->allowed[(unsigned char) *chars] = true;
-}
-
-/* a string of characters from the alphabet only, no escapes */
-static const char *
-plain_string(const char *p, const char *end, const Alphabet *alphabet,
-			 const char **value, size_t *len)
-{
-	const char *start;
-
-	if (p >= end || *p != '"')
-		return NULL;
-	start = ++p;
-	while (p < end && *p != '"')
-	{
-		if (!alphabet->allowed[(unsigned char) *p])
-			return NULL;
-		p++;
-	}
-	if (p >= end)
-		return NULL;
-	*value = start;
-	*len = (size_t) (p - start);
-	return p + 1;
-}
-
-static bool
-scan_entries(const char *p, const char *end, Package *package)
-{
-	Alphabet	base64,
-				hex;
-	size_t		cap = 1024;
-
-	alphabet_init(&base64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
-	alphabet_init(&hex, "0123456789abcdefABCDEF");
-
-	package->n_entries = 0;
-	package->entries = malloc(cap * sizeof(PackageEntry));
-	p = skip_space(p, end);
-	if (package->entries == NULL || p >= end || *p++ != '[')
-		return false;
-	p = skip_space(p, end);
-	if (p < end && *p == ']')
-		return true;
-	for (;;)
-	{
-		PackageEntry *e;
-		int			digits = 0;
-
-		if (package->n_entries == cap)
-		{
-			PackageEntry *more = realloc(package->entries, 2 * cap * sizeof(PackageEntry));
-
-			if (more == NULL)
-				return false;
-			package->entries = more;
-			cap *= 2;
-		}
-		e = &package->entries[package->n_entries];
-		p = skip_space(p, end);
-		if (p >= end || *p++ != '{' || (p = expect_key(p, end, "seq")) == NULL)
-			return false;
-		e->seq = 0;
-		while (p < end && *p >= '0' && *p <= '9' && digits < 18)
-		{
-			e->seq = e->seq * 10 + (uint64_t) (*p++ - '0');
-			digits++;
-		}
-		if (digits == 0 || (digits > 1 && p[-digits] == '0'))
-			return false;
-		p = skip_space(p, end);
-		if (p >= end || *p++ != ',' ||
-			(p = expect_key(p, end, "canon")) == NULL ||
-			(p = plain_string(p, end, &base64, &e->canon, &e->canon_len)) == NULL)
-			return false;
-		p = skip_space(p, end);
-		if (p >= end || *p++ != ',' ||
-			(p = expect_key(p, end, "link")) == NULL ||
-			(p = plain_string(p, end, &hex, &e->link, &e->link_len)) == NULL)
-			return false;
-		p = skip_space(p, end);
-		if (p >= end || *p++ != '}')
-			return false;
-		package->n_entries++;
-		p = skip_space(p, end);
-		if (p < end && *p == ',')
-		{
-			p++;
-			continue;
-		}
-		if (p < end && *p == ']')
-			return skip_space(p + 1, end) == end;
-		return false;
 	}
 }
 
@@ -292,7 +275,7 @@ package_read(const char *text, size_t len, Package *package)
 	static char message[300];
 
 	memset(package, 0, sizeof(*package));
-	if (find_entries(text, end, &from, &to) && scan_entries(from, to, package))
+	if (find_entries(text, end, &from, &to, package))
 	{
 		/* jansson reads the rest, with [] where the entries were */
 		size_t		head = (size_t) (from - text),

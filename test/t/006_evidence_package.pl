@@ -2,7 +2,8 @@
 # hrguard.export_evidence() verifies offline with hrguard-verify, alone and
 # against the checkpoint body kept outside the database; a flipped byte, a
 # removed entry, a re-chained package, another checkpoint and a damaged file
-# each fail, naming what broke.
+# each fail, naming what broke, also in a package large enough to be
+# checked by two threads.
 use strict;
 use warnings;
 use Digest::SHA qw(sha256);
@@ -189,6 +190,66 @@ is($rc, 2, 'a missing file is unreadable');
 my $all = Digest::SHA->new(256);
 $all->add(decode_base64($_->{canon})) for @{ $package->{entries} };
 is($all->hexdigest, $package->{manifest}{canon_sha256}, 'canon_sha256 recomputes with any SHA-256');
+
+# a large package is checked by two threads (src/verify/chain_run.c): the
+# first entry that fails is named wherever it lies, edited in place so that
+# the layout hrguard writes (and its fast reader) is kept
+$node->safe_psql('postgres', q{
+	INSERT INTO hrguard.employee (employee_id) VALUES ('P2');
+	SELECT count(hrguard.record_evidence('P2', 'note', jsonb_build_object('i', i),
+										 '2026-11-01'::timestamptz + i * interval '1 minute'))
+	  FROM generate_series(1, 6000) AS i});
+my $large = $node->safe_psql('postgres', q{SELECT hrguard.export_evidence('P2')});
+my $large_package = decode_json($large);
+write_file("$dir/large.json", $large);
+($rc, $out) = verify("$dir/large.json");
+is($rc, 0, 'a package of 6000 entries verifies');
+like($out, qr/links: ok, seq 1\.\.6000 \(6000 entries\)/, 'report: all 6000 entries');
+
+# flip one canonical byte of each entry at these indexes, in place
+sub flipped_in_place
+{
+	my ($text, @indexes) = @_;
+	for my $i (@indexes)
+	{
+		my $canon = $large_package->{entries}[$i]{canon};
+		my $bytes = decode_base64($canon);
+		substr($bytes, 10, 1) = chr(ord(substr($bytes, 10, 1)) ^ 1);
+		my $flipped = encode_base64($bytes, '');
+		$text =~ s/\Q$canon\E/$flipped/ or die "entry $i not found";
+	}
+	return $text;
+}
+my %cases = (
+	'late'          => [ [5000], 5001 ],
+	'early and late' => [ [ 5000, 1000 ], 1001 ],
+	'first entry'   => [ [0], 1 ],
+	'last entry'    => [ [5999], 6000 ],
+	'midway'        => [ [2400], 2401 ],
+);
+for my $case (sort keys %cases)
+{
+	my ($indexes, $seq) = @{ $cases{$case} };
+	write_file("$dir/large-flipped.json", flipped_in_place($large, @$indexes));
+	($rc, $out) = verify("$dir/large-flipped.json");
+	is($rc, 1, "large package, a flipped byte ($case) fails");
+	like($out, qr/FAILED: entry seq $seq: its content/, "and names seq $seq");
+}
+# a link edited: the entry whose link it is fails, not the one after it
+for my $index (2399, 3599)
+{
+	my $link = $large_package->{entries}[$index]{link};
+	(my $edited_link = $large) =~ s/$link/'0' x 64/e;
+	write_file("$dir/large-link.json", $edited_link);
+	($rc, $out) = verify("$dir/large-link.json");
+	my $seq = $index + 1;
+	like($out, qr/FAILED: entry seq $seq: its content/, "large package, the link of seq $seq edited: named");
+}
+(my $removed = $large) =~ s/\{\s*"seq": 4001,.*?\},\s*//s or die 'seq 4001 not found';
+write_file("$dir/large-removed.json", $removed);
+($rc, $out) = verify("$dir/large-removed.json");
+is($rc, 1, 'large package, a removed entry fails');
+like($out, qr/FAILED: entry seq 4002: expected seq 4001/, 'and names where');
 
 $node->stop;
 done_testing();
