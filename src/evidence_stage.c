@@ -9,8 +9,9 @@
  * employee in a statement locks that employee's chain head (FOR UPDATE, in
  * the inserting transaction, so chains cannot fork), later ones continue
  * from memory.  The entries, and those of the alerts the statement raises,
- * are kept in memory and written by the statement trigger with one INSERT,
- * the heads with one UPDATE per chain (or one for many chains).  Nothing
+ * are kept in memory and written by the statement trigger straight into
+ * the table (row_writer.c), the heads with one UPDATE per chain (or one
+ * for many chains).  Nothing
  * here survives the statement: after a write, or an abort, the next
  * statement locks again and reads the heads from the table.
  *
@@ -25,6 +26,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "nodes/pg_list.h"
+#include "parser/parse_relation.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -33,6 +35,7 @@
 
 #include "evidence.h"
 #include "hrguard.h"
+#include "row_writer.h"
 
 /* a chain this statement appends to */
 typedef struct StagedChain
@@ -61,7 +64,6 @@ static bool stage_callbacks_registered = false;
 
 static SPIPlanPtr lock_plan = NULL;
 static SPIPlanPtr create_plan = NULL;
-static SPIPlanPtr insert_plan = NULL;
 static SPIPlanPtr update_one_plan = NULL;
 static SPIPlanPtr update_many_plan = NULL;
 
@@ -256,56 +258,45 @@ bytea_datum(const void *data, size_t len)
 static void
 write_entries(void)
 {
-	int			n = list_length(staged_entries);
-	Datum	   *employee = palloc(sizeof(Datum) * n);
-	Datum	   *seq = palloc(sizeof(Datum) * n);
-	Datum	   *kind = palloc(sizeof(Datum) * n);
-	Datum	   *occurred = palloc(sizeof(Datum) * n);
-	Datum	   *canon = palloc(sizeof(Datum) * n);
-	Datum	   *leaf = palloc(sizeof(Datum) * n);
-	Datum	   *link = palloc(sizeof(Datum) * n);
-	Datum		args[8];
+	HrguardRowWriter w;
+	AttrNumber	att_employee,
+				att_seq,
+				att_kind,
+				att_occurred,
+				att_recorded,
+				att_canon,
+				att_leaf,
+				att_link;
+	Datum		recorded_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	ListCell   *lc;
-	int			i = 0;
 
-	if (insert_plan == NULL)
-	{
-		Oid			types[8] = {TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID, 1185 /* timestamptz[] */ ,
-		TIMESTAMPTZOID, BYTEAARRAYOID, BYTEAARRAYOID, BYTEAARRAYOID};
-
-		insert_plan = hrguard_prepare_kept(
-			"INSERT INTO hrguard.evidence (employee_id, seq, kind, occurred_at, recorded_at, "
-			"                              canon, leaf, link) "
-			"SELECT u.e, u.s, u.k, u.o, $5, u.c, u.l, u.h "
-			"  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
-			"                  pg_catalog.unnest($4), pg_catalog.unnest($6), pg_catalog.unnest($7), "
-			"                  pg_catalog.unnest($8)) AS u(e, s, k, o, c, l, h)",
-			8, types);
-	}
+	hrguard_row_writer_open(&w, "evidence", list_length(staged_entries));
+	att_employee = attnameAttNum(w.rel, "employee_id", false) - 1;
+	att_seq = attnameAttNum(w.rel, "seq", false) - 1;
+	att_kind = attnameAttNum(w.rel, "kind", false) - 1;
+	att_occurred = attnameAttNum(w.rel, "occurred_at", false) - 1;
+	att_recorded = attnameAttNum(w.rel, "recorded_at", false) - 1;
+	att_canon = attnameAttNum(w.rel, "canon", false) - 1;
+	att_leaf = attnameAttNum(w.rel, "leaf", false) - 1;
+	att_link = attnameAttNum(w.rel, "link", false) - 1;
 	foreach(lc, staged_entries)
 	{
 		StagedEntry *e = lfirst(lc);
+		TupleTableSlot *slot = hrguard_row_writer_next(&w);
+		Datum	   *values = slot->tts_values;
 
-		employee[i] = CStringGetTextDatum(e->employee_id);
-		seq[i] = Int64GetDatum(e->seq);
-		kind[i] = CStringGetTextDatum(e->kind);
-		occurred[i] = TimestampTzGetDatum(e->occurred_at);
-		canon[i] = PointerGetDatum(e->canon);
-		leaf[i] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
-		link[i] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
-		i++;
+		memset(slot->tts_isnull, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+		values[att_employee] = CStringGetTextDatum(e->employee_id);
+		values[att_seq] = Int64GetDatum(e->seq);
+		values[att_kind] = CStringGetTextDatum(e->kind);
+		values[att_occurred] = TimestampTzGetDatum(e->occurred_at);
+		values[att_recorded] = recorded_at;
+		values[att_canon] = PointerGetDatum(e->canon);
+		values[att_leaf] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
+		values[att_link] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
+		hrguard_row_writer_add(&w);
 	}
-	args[0] = PointerGetDatum(construct_array(employee, n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[1] = PointerGetDatum(construct_array(seq, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[2] = PointerGetDatum(construct_array(kind, n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[3] = PointerGetDatum(construct_array(occurred, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[4] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	args[5] = PointerGetDatum(construct_array(canon, n, BYTEAOID, -1, false, TYPALIGN_INT));
-	args[6] = PointerGetDatum(construct_array(leaf, n, BYTEAOID, -1, false, TYPALIGN_INT));
-	args[7] = PointerGetDatum(construct_array(link, n, BYTEAOID, -1, false, TYPALIGN_INT));
-	if (SPI_execute_plan(insert_plan, args, NULL, false, 0) != SPI_OK_INSERT ||
-		SPI_processed != (uint64) n)
-		elog(ERROR, "could not write %d evidence entries", n);
+	hrguard_row_writer_close(&w);
 }
 
 static void

@@ -1,0 +1,40 @@
+/*-------------------------------------------------------------------------
+ *
+ * row_writer.h
+ *	  Inserting many rows into one of hrguard's own tables without the
+ *	  executor.
+ *
+ * IDENTIFICATION
+ *	  src/row_writer.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HRGUARD_ROW_WRITER_H
+#define HRGUARD_ROW_WRITER_H
+
+#include "access/heapam.h"
+#include "executor/tuptable.h"
+#include "nodes/execnodes.h"
+#include "utils/relcache.h"
+
+/* rows kept before they are written together */
+#define HRGUARD_ROW_BATCH 1000
+
+typedef struct HrguardRowWriter
+{
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	BulkInsertState bistate;	/* NULL for a few rows */
+	CommandId	cid;
+	TupleTableSlot *slots[HRGUARD_ROW_BATCH];
+	int			nslots;			/* created */
+	int			used;			/* holding a row */
+} HrguardRowWriter;
+
+extern void hrguard_row_writer_open(HrguardRowWriter *w, const char *table, int64 expected_rows);
+extern TupleTableSlot *hrguard_row_writer_next(HrguardRowWriter *w);
+extern void hrguard_row_writer_add(HrguardRowWriter *w);
+extern void hrguard_row_writer_close(HrguardRowWriter *w);
+
+#endif							/* HRGUARD_ROW_WRITER_H */
