@@ -270,7 +270,7 @@ write_entries(void)
 	Datum		recorded_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	ListCell   *lc;
 
-	hrguard_row_writer_open(&w, "evidence", list_length(staged_entries));
+	hrguard_row_writer_open(&w, "evidence");
 	att_employee = attnameAttNum(w.rel, "employee_id", false) - 1;
 	att_seq = attnameAttNum(w.rel, "seq", false) - 1;
 	att_kind = attnameAttNum(w.rel, "kind", false) - 1;

@@ -8,8 +8,9 @@
  *
  * The punch trigger asks this for every row, so it avoids the executor:
  * the heap and its three per-employee indexes are opened once per
- * statement and probed with scan keys, under the statement's snapshot (the
- * statement's own rows are not visible; punch.c remembers those).
+ * statement, their scans begun once and restarted with new scan keys for
+ * each probe, under the statement's snapshot (the statement's own rows are
+ * not visible; punch.c remembers those).
  *
  * IDENTIFICATION
  *	  src/punch_history.c
@@ -37,6 +38,17 @@
 #include "hrguard.h"
 #include "punch_history.h"
 
+/* the scans a reader keeps: an index and a number of scan keys each */
+typedef enum HistoryScan
+{
+	SCAN_TIME_2,				/* by_time, 2 keys */
+	SCAN_TIME_3,				/* by_time, 3 keys */
+	SCAN_POSITION,
+	SCAN_DEVICE,
+	SCAN_SOURCE,
+	SCAN_COUNT
+} HistoryScan;
+
 struct PunchHistoryReader
 {
 	Relation	heap;
@@ -45,6 +57,8 @@ struct PunchHistoryReader
 	Relation	by_device;		/* (employee_id, device_id) */
 	Relation	by_source;		/* (source, source_record_id), unique */
 	TupleTableSlot *slot;
+	IndexScanDesc scans[SCAN_COUNT];	/* begun on first use */
+	MemoryContext owner;
 	AttrNumber	att_punched_at;
 	AttrNumber	att_lat;
 	AttrNumber	att_lon;
@@ -71,10 +85,14 @@ static void
 close_reader(void *arg)
 {
 	PunchHistoryReader *r = arg;
+	int			i;
 
 	if (!IsTransactionState())
 		return;
 
+	for (i = 0; i < SCAN_COUNT; i++)
+		if (r->scans[i] != NULL)
+			index_endscan(r->scans[i]);
 	ExecDropSingleTupleTableSlot(r->slot);
 	index_close(r->by_time, AccessShareLock);
 	index_close(r->by_position, AccessShareLock);
@@ -94,6 +112,7 @@ hrguard_history_open(Oid punch_relid, MemoryContext owner)
 	PunchHistoryReader *r = palloc0(sizeof(PunchHistoryReader));
 	Oid			nsp = get_rel_namespace(punch_relid);
 
+	r->owner = owner;
 	r->heap = table_open(punch_relid, AccessShareLock);
 	r->by_time = open_index("punch_employee_time_idx", nsp);
 	r->by_position = open_index("punch_employee_position_idx", nsp);
@@ -109,6 +128,43 @@ hrguard_history_open(Oid punch_relid, MemoryContext owner)
 	MemoryContextRegisterResetCallback(owner, &r->cleanup);
 	MemoryContextSwitchTo(old);
 	return r;
+}
+
+/*
+ * Restart one of the reader's scans with new keys, beginning it on first
+ * use: beginning a btree scan allocates more than a probe costs.
+ */
+static IndexScanDesc
+rescan(PunchHistoryReader *r, HistoryScan which, ScanKey keys, int nkeys)
+{
+	if (r->scans[which] == NULL)
+	{
+		Relation	index = NULL;
+		MemoryContext old;
+
+		switch (which)
+		{
+			case SCAN_TIME_2:
+			case SCAN_TIME_3:
+				index = r->by_time;
+				break;
+			case SCAN_POSITION:
+				index = r->by_position;
+				break;
+			case SCAN_DEVICE:
+				index = r->by_device;
+				break;
+			case SCAN_SOURCE:
+			case SCAN_COUNT:
+				index = r->by_source;
+				break;
+		}
+		old = MemoryContextSwitchTo(r->owner);
+		r->scans[which] = index_beginscan(r->heap, index, GetActiveSnapshot(), nkeys, 0);
+		MemoryContextSwitchTo(old);
+	}
+	index_rescan(r->scans[which], keys, nkeys, NULL, 0);
+	return r->scans[which];
 }
 
 static void
@@ -145,8 +201,7 @@ latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, Timestam
 	if (after != DT_NOBEGIN)
 		ScanKeyInit(&keys[nkeys++], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
 					TimestampTzGetDatum(after));
-	scan = index_beginscan(r->heap, r->by_time, GetActiveSnapshot(), nkeys, 0);
-	index_rescan(scan, keys, nkeys, NULL, 0);
+	scan = rescan(r, nkeys == 2 ? SCAN_TIME_2 : SCAN_TIME_3, keys, nkeys);
 	found = index_getnext_slot(scan, BackwardScanDirection, r->slot);
 	if (found)
 	{
@@ -169,7 +224,6 @@ latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, Timestam
 				h->previous_at >= at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
 		}
 	}
-	index_endscan(scan);
 	return found;
 }
 
@@ -184,10 +238,8 @@ any_since(PunchHistoryReader *r, Datum employee, TimestampTz since)
 	key_text(&keys[0], 1, employee);
 	ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
 				TimestampTzGetDatum(since));
-	scan = index_beginscan(r->heap, r->by_time, GetActiveSnapshot(), 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
+	scan = rescan(r, SCAN_TIME_2, keys, 2);
 	found = index_getnext_slot(scan, ForwardScanDirection, r->slot);
-	index_endscan(scan);
 	return found;
 }
 
@@ -203,15 +255,13 @@ position_on_other_day(PunchHistoryReader *r, Datum employee, double raw_lat, dou
 	key_text(&keys[0], 1, employee);
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lat));
 	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lon));
-	scan = index_beginscan(r->heap, r->by_position, GetActiveSnapshot(), 3, 0);
-	index_rescan(scan, keys, 3, NULL, 0);
+	scan = rescan(r, SCAN_POSITION, keys, 3);
 	while (!found && index_getnext_slot(scan, ForwardScanDirection, r->slot))
 	{
 		TimestampTz t = slot_time(r);
 
 		found = t >= since && (t < day_start || t >= day_end);
 	}
-	index_endscan(scan);
 	return found;
 }
 
@@ -225,11 +275,9 @@ device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz sin
 
 	key_text(&keys[0], 1, employee);
 	key_text(&keys[1], 2, device);
-	scan = index_beginscan(r->heap, r->by_device, GetActiveSnapshot(), 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
+	scan = rescan(r, SCAN_DEVICE, keys, 2);
 	while (!found && index_getnext_slot(scan, ForwardScanDirection, r->slot))
 		found = slot_time(r) >= since;
-	index_endscan(scan);
 	return found;
 }
 
@@ -277,9 +325,7 @@ hrguard_history_source_taken(PunchHistoryReader *r, const char *source,
 
 	key_text(&keys[0], 1, CStringGetTextDatum(source));
 	key_text(&keys[1], 2, CStringGetTextDatum(source_record_id));
-	scan = index_beginscan(r->heap, r->by_source, GetActiveSnapshot(), 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
+	scan = rescan(r, SCAN_SOURCE, keys, 2);
 	found = index_getnext_slot(scan, ForwardScanDirection, r->slot);
-	index_endscan(scan);
 	return found;
 }

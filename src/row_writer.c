@@ -8,13 +8,15 @@
  * alert of the statement.  Through SPI that meant building arrays, an
  * unnest into a tuplestore and an executor run; here the rows go straight
  * to table_multi_insert() (one WAL record per heap page) and then into
- * every index, as COPY does.  Unique indexes are checked as by INSERT;
- * triggers are not fired, which is why this is only for hrguard's own
+ * every index, as COPY does.  Unique indexes are checked as by INSERT.
+ * Triggers are not fired, which is why this is only for hrguard's own
  * append-only tables, whose only triggers are the guards that keep
- * everyone but hrguard's appends out.
+ * everyone but hrguard's appends out.  No bulk-insert buffer ring is used:
+ * its evictions flush WAL in the middle of the statement, which cost more
+ * than they saved.
  *
- *	  w = open(table, rows)
- *	  slot = next(w); fill slot->tts_values / tts_isnull; add(w)  -- repeat
+ *	  open(w, table)
+ *	  slot = next(w); fill slot->tts_values / tts_isnull; add(w)  -- per row
  *	  close(w)  -- writes what is left
  *
  * The caller holds the rights: the code runs as the owner of the table.
@@ -37,11 +39,8 @@
 
 #include "row_writer.h"
 
-/* from this many rows on, heap pages are filled through a bulk-insert state */
-#define BULK_FROM_ROWS 64
-
 void
-hrguard_row_writer_open(HrguardRowWriter *w, const char *table, int64 expected_rows)
+hrguard_row_writer_open(HrguardRowWriter *w, const char *table)
 {
 	Oid			relid = get_relname_relid(table, get_namespace_oid("hrguard", false));
 
@@ -53,7 +52,6 @@ hrguard_row_writer_open(HrguardRowWriter *w, const char *table, int64 expected_r
 	w->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
 	ExecOpenIndices(w->rri, false);
-	w->bistate = NULL;
 	w->cid = GetCurrentCommandId(true);
 }
 
@@ -65,7 +63,7 @@ flush(HrguardRowWriter *w)
 
 	if (w->used == 0)
 		return;
-	table_multi_insert(w->rel, w->slots, w->used, w->cid, 0, w->bistate);
+	table_multi_insert(w->rel, w->slots, w->used, w->cid, 0, NULL);
 	for (i = 0; i < w->used; i++)
 	{
 		List	   *recheck = NIL;
@@ -118,8 +116,6 @@ hrguard_row_writer_close(HrguardRowWriter *w)
 	flush(w);
 	for (i = 0; i < w->nslots; i++)
 		ExecDropSingleTupleTableSlot(w->slots[i]);
-	if (w->bistate)
-		FreeBulkInsertState(w->bistate);
 	ExecCloseIndices(w->rri);
 	FreeExecutorState(w->estate);
 	table_close(w->rel, NoLock);	/* the lock is kept to the end of the transaction */

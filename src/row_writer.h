@@ -12,7 +12,6 @@
 #ifndef HRGUARD_ROW_WRITER_H
 #define HRGUARD_ROW_WRITER_H
 
-#include "access/heapam.h"
 #include "executor/tuptable.h"
 #include "nodes/execnodes.h"
 #include "utils/relcache.h"
@@ -25,14 +24,13 @@ typedef struct HrguardRowWriter
 	Relation	rel;
 	EState	   *estate;
 	ResultRelInfo *rri;
-	BulkInsertState bistate;	/* NULL for a few rows */
 	CommandId	cid;
 	TupleTableSlot *slots[HRGUARD_ROW_BATCH];
 	int			nslots;			/* created */
 	int			used;			/* holding a row */
 } HrguardRowWriter;
 
-extern void hrguard_row_writer_open(HrguardRowWriter *w, const char *table, int64 expected_rows);
+extern void hrguard_row_writer_open(HrguardRowWriter *w, const char *table);
 extern TupleTableSlot *hrguard_row_writer_next(HrguardRowWriter *w);
 extern void hrguard_row_writer_add(HrguardRowWriter *w);
 extern void hrguard_row_writer_close(HrguardRowWriter *w);
