@@ -132,15 +132,20 @@ hrguard_history_open(Oid punch_relid, MemoryContext owner)
 
 /*
  * Restart one of the reader's scans with new keys, beginning it on first
- * use: beginning a btree scan allocates more than a probe costs.
+ * use: beginning a btree scan allocates more than a probe costs.  A scan
+ * lives as long as the reader, and the index AM allocates some of its
+ * state lazily (the btree's list of dead items, say) in whatever context
+ * is current, so scans are begun, restarted and advanced only in the
+ * reader's own context (see next()).
  */
 static IndexScanDesc
 rescan(PunchHistoryReader *r, HistoryScan which, ScanKey keys, int nkeys)
 {
+	MemoryContext old = MemoryContextSwitchTo(r->owner);
+
 	if (r->scans[which] == NULL)
 	{
 		Relation	index = NULL;
-		MemoryContext old;
 
 		switch (which)
 		{
@@ -159,12 +164,22 @@ rescan(PunchHistoryReader *r, HistoryScan which, ScanKey keys, int nkeys)
 				index = r->by_source;
 				break;
 		}
-		old = MemoryContextSwitchTo(r->owner);
 		r->scans[which] = index_beginscan(r->heap, index, GetActiveSnapshot(), nkeys, 0);
-		MemoryContextSwitchTo(old);
 	}
 	index_rescan(r->scans[which], keys, nkeys, NULL, 0);
+	MemoryContextSwitchTo(old);
 	return r->scans[which];
+}
+
+/* the next row of a scan of the reader's, into r->slot */
+static bool
+next(PunchHistoryReader *r, IndexScanDesc scan, ScanDirection direction)
+{
+	MemoryContext old = MemoryContextSwitchTo(r->owner);
+	bool		found = index_getnext_slot(scan, direction, r->slot);
+
+	MemoryContextSwitchTo(old);
+	return found;
 }
 
 static void
@@ -202,7 +217,7 @@ latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, Timestam
 		ScanKeyInit(&keys[nkeys++], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
 					TimestampTzGetDatum(after));
 	scan = rescan(r, nkeys == 2 ? SCAN_TIME_2 : SCAN_TIME_3, keys, nkeys);
-	found = index_getnext_slot(scan, BackwardScanDirection, r->slot);
+	found = next(r, scan, BackwardScanDirection);
 	if (found)
 	{
 		bool		lat_null,
@@ -239,7 +254,7 @@ any_since(PunchHistoryReader *r, Datum employee, TimestampTz since)
 	ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
 				TimestampTzGetDatum(since));
 	scan = rescan(r, SCAN_TIME_2, keys, 2);
-	found = index_getnext_slot(scan, ForwardScanDirection, r->slot);
+	found = next(r, scan, ForwardScanDirection);
 	return found;
 }
 
@@ -256,7 +271,7 @@ position_on_other_day(PunchHistoryReader *r, Datum employee, double raw_lat, dou
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lat));
 	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lon));
 	scan = rescan(r, SCAN_POSITION, keys, 3);
-	while (!found && index_getnext_slot(scan, ForwardScanDirection, r->slot))
+	while (!found && next(r, scan, ForwardScanDirection))
 	{
 		TimestampTz t = slot_time(r);
 
@@ -276,7 +291,7 @@ device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz sin
 	key_text(&keys[0], 1, employee);
 	key_text(&keys[1], 2, device);
 	scan = rescan(r, SCAN_DEVICE, keys, 2);
-	while (!found && index_getnext_slot(scan, ForwardScanDirection, r->slot))
+	while (!found && next(r, scan, ForwardScanDirection))
 		found = slot_time(r) >= since;
 	return found;
 }
@@ -326,6 +341,6 @@ hrguard_history_source_taken(PunchHistoryReader *r, const char *source,
 	key_text(&keys[0], 1, CStringGetTextDatum(source));
 	key_text(&keys[1], 2, CStringGetTextDatum(source_record_id));
 	scan = rescan(r, SCAN_SOURCE, keys, 2);
-	found = index_getnext_slot(scan, ForwardScanDirection, r->slot);
+	found = next(r, scan, ForwardScanDirection);
 	return found;
 }
