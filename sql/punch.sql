@@ -174,3 +174,18 @@ SELECT convert_from(canon, 'UTF8')::jsonb -> 'p' AS punch_entry
   FROM hrguard.evidence e JOIN hrguard.punch p ON p.employee_id = e.employee_id AND p.evidence_seq = e.seq
  WHERE p.punch_id = 2;
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'P%' ORDER BY 1;
+
+-- the entries of punches and alerts are written as canonical bytes
+-- directly: each is exactly what the canonicalizer makes of it, also with
+-- quotes, a backslash, control characters and Chinese in a device id
+BEGIN;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id, source_record_id)
+VALUES ('P2', '2026-11-26 13:00', 31.22, 121.47, E'前台 "A"\\b\x01\t', 'rec "1"');
+SELECT strpos(convert_from(canon, 'UTF8'), '"device_id":"前台 \"A\"\\b\u0001\t"') > 0 AS escaped,
+	   convert_from(canon, 'UTF8')::jsonb #>> '{p,device_id}' = E'前台 "A"\\b\x01\t' AS same_text
+  FROM hrguard.evidence WHERE employee_id = 'P2' AND kind = 'punch'
+ ORDER BY seq DESC LIMIT 1;
+SELECT kind, count(*) AS entries,
+	   count(*) FILTER (WHERE hrguard.canonical_json(convert_from(canon, 'UTF8')) = canon) AS canonical
+  FROM hrguard.evidence WHERE kind IN ('punch', 'alert') GROUP BY 1 ORDER BY 1;
+ROLLBACK;

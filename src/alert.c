@@ -41,6 +41,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "canon.h"
 #include "classify.h"
 #include "evidence.h"
 #include "hrguard.h"
@@ -192,20 +193,29 @@ alert_evidence(int64 alert_id, const char *employee_id, const char *kind,
 			   const char *severity, TimestampTz occurred_at, int64 punch_id, int64 zone_id)
 {
 	StringInfoData payload;
+	CanonWriter w;
 
 	if (hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
 		notify_alert(alert_id, employee_id, kind, severity);
 
 	initStringInfo(&payload);
-	appendStringInfo(&payload, "{\"alert_id\":" INT64_FORMAT ",\"alert_kind\":", alert_id);
-	escape_json(&payload, kind);
-	appendStringInfoString(&payload, ",\"severity\":");
-	escape_json(&payload, severity);
-	appendStringInfo(&payload, ",\"punch_id\":" INT64_FORMAT, punch_id);
+	hrguard_canon_writer_init(&w, &payload);
+	hrguard_canon_object_begin(&w);
+	hrguard_canon_key(&w, "alert_id");
+	hrguard_canon_int(&w, alert_id);
+	hrguard_canon_key(&w, "alert_kind");
+	hrguard_canon_cstring(&w, kind);
+	hrguard_canon_key(&w, "punch_id");
+	hrguard_canon_int(&w, punch_id);
+	hrguard_canon_key(&w, "severity");
+	hrguard_canon_cstring(&w, severity);
 	if (zone_id != 0)
-		appendStringInfo(&payload, ",\"zone_id\":" INT64_FORMAT, zone_id);
-	appendStringInfoChar(&payload, '}');
-	(void) hrguard_evidence_stage(employee_id, "alert", occurred_at, payload.data);
+	{
+		hrguard_canon_key(&w, "zone_id");
+		hrguard_canon_int(&w, zone_id);
+	}
+	hrguard_canon_object_end(&w);
+	(void) hrguard_evidence_stage(employee_id, "alert", occurred_at, &payload);
 	pfree(payload.data);
 }
 

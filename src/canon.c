@@ -55,46 +55,53 @@ hrguard_canon_init(void)
 	json_set_alloc_funcs(canon_malloc, canon_free);
 }
 
-static void
-append_string(StringInfo out, const char *s, size_t len)
+/* a string, escaped as RFC 8785 does; runs that need no escape are copied whole */
+void
+hrguard_canon_append_string(StringInfo out, const char *s, size_t len)
 {
-	size_t		i;
+	size_t		i,
+				run = 0;
 
 	appendStringInfoChar(out, '"');
 	for (i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
+		const char *escape;
 
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		appendBinaryStringInfo(out, s + run, i - run);
+		run = i + 1;
 		switch (c)
 		{
 			case '"':
-				appendStringInfoString(out, "\\\"");
+				escape = "\\\"";
 				break;
 			case '\\':
-				appendStringInfoString(out, "\\\\");
+				escape = "\\\\";
 				break;
 			case '\b':
-				appendStringInfoString(out, "\\b");
+				escape = "\\b";
 				break;
 			case '\f':
-				appendStringInfoString(out, "\\f");
+				escape = "\\f";
 				break;
 			case '\n':
-				appendStringInfoString(out, "\\n");
+				escape = "\\n";
 				break;
 			case '\r':
-				appendStringInfoString(out, "\\r");
+				escape = "\\r";
 				break;
 			case '\t':
-				appendStringInfoString(out, "\\t");
+				escape = "\\t";
 				break;
 			default:
-				if (c < 0x20)
-					appendStringInfo(out, "\\u%04x", c);
-				else
-					appendStringInfoChar(out, (char) c);
+				appendStringInfo(out, "\\u%04x", c);
+				continue;
 		}
+		appendStringInfoString(out, escape);
 	}
+	appendBinaryStringInfo(out, s + run, i - run);
 	appendStringInfoChar(out, '"');
 }
 
@@ -170,7 +177,7 @@ append_object(StringInfo out, json_t *object, const CanonPath *path, int depth)
 
 		if (i > 0)
 			appendStringInfoChar(out, ',');
-		append_string(out, keys[i], strlen(keys[i]));
+		hrguard_canon_append_string(out, keys[i], strlen(keys[i]));
 		appendStringInfoChar(out, ':');
 		append_value(out, json_object_get(object, keys[i]), &step, depth + 1);
 	}
@@ -206,7 +213,7 @@ append_value(StringInfo out, json_t *value, const CanonPath *path, int depth)
 			appendStringInfoChar(out, ']');
 			break;
 		case JSON_STRING:
-			append_string(out, json_string_value(value), json_string_length(value));
+			hrguard_canon_append_string(out, json_string_value(value), json_string_length(value));
 			break;
 		case JSON_INTEGER:
 			{

@@ -146,33 +146,54 @@ bytes_to_bytea(const void *data, size_t len)
  * The canonical bytes of an entry: a versioned object with the employee,
  * the kind, the event and receipt times in microseconds since the Unix
  * epoch, a 128-bit random nonce (so that a hash reveals nothing about a
- * guessable payload), and the payload.
+ * guessable payload), and the payload, given as canonical bytes.
  */
 void
-hrguard_evidence_canon(StringInfo out, const char *employee_id, const char *kind,
-			TimestampTz occurred_at, TimestampTz recorded_at, const char *payload_json)
+hrguard_evidence_canon_of(StringInfo out, const char *employee_id, const char *kind,
+						  TimestampTz occurred_at, TimestampTz recorded_at,
+						  const char *canonical_payload, size_t payload_len)
 {
 	uint8		nonce[16];
-	StringInfoData doc;
-	int			i;
+	char		nonce_hex[sizeof(nonce) * 2];
+	CanonWriter w;
 
 	if (!pg_strong_random(nonce, sizeof(nonce)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not generate a random nonce")));
+	hex_encode((const char *) nonce, sizeof(nonce), nonce_hex);
 
-	initStringInfo(&doc);
-	appendStringInfoString(&doc, "{\"v\":1,\"e\":");
-	escape_json(&doc, employee_id);
-	appendStringInfoString(&doc, ",\"k\":");
-	escape_json(&doc, kind);
-	appendStringInfo(&doc, ",\"t\":" INT64_FORMAT ",\"rt\":" INT64_FORMAT ",\"n\":\"",
-					 hrguard_unix_micros(occurred_at), hrguard_unix_micros(recorded_at));
-	for (i = 0; i < (int) sizeof(nonce); i++)
-		appendStringInfo(&doc, "%02x", nonce[i]);
-	appendStringInfo(&doc, "\",\"p\":%s}", payload_json);
-	hrguard_canonicalize(doc.data, doc.len, out);
-	pfree(doc.data);
+	hrguard_canon_writer_init(&w, out);
+	hrguard_canon_object_begin(&w);
+	hrguard_canon_key(&w, "e");
+	hrguard_canon_cstring(&w, employee_id);
+	hrguard_canon_key(&w, "k");
+	hrguard_canon_cstring(&w, kind);
+	hrguard_canon_key(&w, "n");
+	hrguard_canon_string(&w, nonce_hex, sizeof(nonce_hex));
+	hrguard_canon_key(&w, "p");
+	hrguard_canon_raw(&w, canonical_payload, payload_len);
+	hrguard_canon_key(&w, "rt");
+	hrguard_canon_int(&w, hrguard_unix_micros(recorded_at));
+	hrguard_canon_key(&w, "t");
+	hrguard_canon_int(&w, hrguard_unix_micros(occurred_at));
+	hrguard_canon_key(&w, "v");
+	hrguard_canon_int(&w, 1);
+	hrguard_canon_object_end(&w);
+}
+
+/* the same, for a payload given as JSON text in the canonical subset */
+void
+hrguard_evidence_canon(StringInfo out, const char *employee_id, const char *kind,
+					   TimestampTz occurred_at, TimestampTz recorded_at, const char *payload_json)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	hrguard_canonicalize(payload_json, strlen(payload_json), &payload);
+	hrguard_evidence_canon_of(out, employee_id, kind, occurred_at, recorded_at,
+							  payload.data, payload.len);
+	pfree(payload.data);
 }
 
 int64

@@ -36,11 +36,14 @@ extern uint64 hrguard_evidence_insert(const char *query, int nargs, Oid *types, 
 extern void hrguard_evidence_canon(StringInfo out, const char *employee_id, const char *kind,
 								   TimestampTz occurred_at, TimestampTz recorded_at,
 								   const char *payload_json);
+extern void hrguard_evidence_canon_of(StringInfo out, const char *employee_id, const char *kind,
+									  TimestampTz occurred_at, TimestampTz recorded_at,
+									  const char *canonical_payload, size_t payload_len);
 
 /* evidence_stage.c */
 extern bool hrguard_evidence_staged(void);
 extern int64 hrguard_evidence_stage(const char *employee_id, const char *kind,
-									TimestampTz occurred_at, const char *payload_json);
+									TimestampTz occurred_at, const StringInfoData *canonical_payload);
 extern void hrguard_evidence_write_staged(void);
 
 extern int64 hrguard_evidence_append(const char *employee_id, const char *kind,

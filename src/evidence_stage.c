@@ -184,12 +184,12 @@ lock_chain(StagedChain *chain)
 
 /*
  * Number the next entry of an employee's chain and keep it for the end of
- * the statement; returns its seq.  The payload is JSON text in the
- * canonical subset.
+ * the statement; returns its seq.  The payload is canonical bytes, from the
+ * canon writer.
  */
 int64
 hrguard_evidence_stage(const char *employee_id, const char *kind,
-					   TimestampTz occurred_at, const char *payload_json)
+					   TimestampTz occurred_at, const StringInfoData *canonical_payload)
 {
 	StagedChain *chain;
 	StagedEntry *entry;
@@ -217,8 +217,9 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 
 	old = MemoryContextSwitchTo(stage_context);
 	initStringInfo(&canon);
-	hrguard_evidence_canon(&canon, employee_id, kind, occurred_at,
-						   GetCurrentTransactionStartTimestamp(), payload_json);
+	hrguard_evidence_canon_of(&canon, employee_id, kind, occurred_at,
+							  GetCurrentTransactionStartTimestamp(),
+							  canonical_payload->data, canonical_payload->len);
 	entry = palloc(sizeof(StagedEntry));
 	entry->employee_id = pstrdup(employee_id);
 	entry->seq = chain->seq + 1;

@@ -46,6 +46,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "canon.h"
 #include "classify.h"
 #include "hrguard.h"
 #include "evidence.h"
@@ -304,111 +305,83 @@ bssid_allowed(const HrguardZone *zone, const char *bssid)
 /* ---- the punch's evidence entry --------------------------------------- */
 
 static void
-payload_text(StringInfo buf, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+payload_text(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
 {
 	bool		isnull;
 	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
 
-	appendStringInfo(buf, ",\"%s\":", key);
+	hrguard_canon_key(w, key);
 	if (isnull)
-		appendStringInfoString(buf, "null");
+		hrguard_canon_null(w);
 	else
-		escape_json(buf, TextDatumGetCString(d));
-}
-
-/* degrees as an integer number of 10^-7 degrees, or null */
-static void
-payload_e7(StringInfo buf, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
-{
-	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
-
-	appendStringInfo(buf, ",\"%s\":", key);
-	if (isnull)
-		appendStringInfoString(buf, "null");
-	else
-		appendStringInfo(buf, "%ld", lround(DatumGetFloat8(d) * 1e7));
-}
-
-static void
-payload_int8(StringInfo buf, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
-{
-	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
-
-	appendStringInfo(buf, "%s\"%s\":", buf->len > 1 ? "," : "", key);
-	if (isnull)
-		appendStringInfoString(buf, "null");
-	else
-		appendStringInfo(buf, INT64_FORMAT, DatumGetInt64(d));
-}
-
-/*
- * The evidence payload of a punch, from the row as it will be stored: what
- * was received and what hrguard made of it, in the canonical subset
- * (coordinates in 10^-7 degrees, accuracy in centimetres, the names of the
- * risk features and of the alerts).
- */
-static char *
-punch_payload(HeapTuple tuple, TupleDesc desc, const int *attnum)
-{
-	StringInfoData buf;
-	bool		isnull;
-	Datum		d;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
-	payload_int8(&buf, "punch_id", tuple, desc, attnum[PC_PUNCH_ID]);
-	payload_text(&buf, "check_type", tuple, desc, attnum[PC_CHECK_TYPE]);
-	payload_text(&buf, "source", tuple, desc, attnum[PC_SOURCE]);
-	payload_text(&buf, "source_record_id", tuple, desc, attnum[PC_SOURCE_RECORD_ID]);
-	payload_text(&buf, "device_id", tuple, desc, attnum[PC_DEVICE_ID]);
-	payload_text(&buf, "wifi_bssid", tuple, desc, attnum[PC_WIFI_BSSID]);
-	payload_text(&buf, "raw_crs", tuple, desc, attnum[PC_RAW_CRS]);
-	payload_e7(&buf, "raw_lat_e7", tuple, desc, attnum[PC_RAW_LAT]);
-	payload_e7(&buf, "raw_lon_e7", tuple, desc, attnum[PC_RAW_LON]);
-	payload_e7(&buf, "lat_e7", tuple, desc, attnum[PC_LAT]);
-	payload_e7(&buf, "lon_e7", tuple, desc, attnum[PC_LON]);
-	d = heap_getattr(tuple, attnum[PC_ACCURACY], desc, &isnull);
-	if (isnull)
-		appendStringInfoString(&buf, ",\"accuracy_cm\":null");
-	else
-		appendStringInfo(&buf, ",\"accuracy_cm\":%ld", lround(DatumGetFloat8(d) * 100.0));
-	payload_text(&buf, "verdict", tuple, desc, attnum[PC_VERDICT]);
-	payload_int8(&buf, "zone_id", tuple, desc, attnum[PC_ZONE_ID]);
-	payload_int8(&buf, "watched_zone_id", tuple, desc, attnum[PC_WATCHED_ZONE_ID]);
-	d = heap_getattr(tuple, attnum[PC_OFF_HOURS], desc, &isnull);
-	appendStringInfo(&buf, ",\"off_hours\":%s", DatumGetBool(d) ? "true" : "false");
-
-	/* the risk features by name */
-	appendStringInfoString(&buf, ",\"risk\":[");
 	{
-		Jsonb	   *risk = DatumGetJsonbP(heap_getattr(tuple, attnum[PC_RISK], desc, &isnull));
-		JsonbIterator *it = JsonbIteratorInit(&risk->root);
-		JsonbValue	v;
-		JsonbIteratorToken token;
-		int			level = 0;
-		bool		first = true;
+		text	   *t = DatumGetTextPP(d);
 
-		while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
-		{
-			if (token == WJB_BEGIN_OBJECT || token == WJB_BEGIN_ARRAY)
-				level++;
-			else if (token == WJB_END_OBJECT || token == WJB_END_ARRAY)
-				level--;
-			else if (token == WJB_KEY && level == 1)
-			{
-				if (!first)
-					appendStringInfoChar(&buf, ',');
-				escape_json(&buf, pnstrdup(v.val.string.val, v.val.string.len));
-				first = false;
-			}
-		}
+		hrguard_canon_string(w, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
-	appendStringInfoChar(&buf, ']');
+}
 
-	appendStringInfoString(&buf, ",\"alerts\":[");
-	d = heap_getattr(tuple, attnum[PC_ALERT_KINDS], desc, &isnull);
+/* a float scaled to an integer (degrees x 10^7, metres x 100), or null */
+static void
+payload_scaled(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum,
+			   double scale)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	hrguard_canon_key(w, key);
+	if (isnull)
+		hrguard_canon_null(w);
+	else
+		hrguard_canon_int(w, (int64) lround(DatumGetFloat8(d) * scale));
+}
+
+static void
+payload_int8(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	hrguard_canon_key(w, key);
+	if (isnull)
+		hrguard_canon_null(w);
+	else
+		hrguard_canon_int(w, DatumGetInt64(d));
+}
+
+/* the names of the risk features: the top-level keys of risk */
+static void
+payload_risk(CanonWriter *w, HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Jsonb	   *risk = DatumGetJsonbP(heap_getattr(tuple, attnum, desc, &isnull));
+	JsonbIterator *it = JsonbIteratorInit(&risk->root);
+	JsonbValue	v;
+	JsonbIteratorToken token;
+	int			level = 0;
+
+	hrguard_canon_key(w, "risk");
+	hrguard_canon_array_begin(w);
+	while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		if (token == WJB_BEGIN_OBJECT || token == WJB_BEGIN_ARRAY)
+			level++;
+		else if (token == WJB_END_OBJECT || token == WJB_END_ARRAY)
+			level--;
+		else if (token == WJB_KEY && level == 1)
+			hrguard_canon_string(w, v.val.string.val, v.val.string.len);
+	}
+	hrguard_canon_array_end(w);
+}
+
+static void
+payload_alerts(CanonWriter *w, HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	hrguard_canon_key(w, "alerts");
+	hrguard_canon_array_begin(w);
 	if (!isnull)
 	{
 		Datum	   *kinds;
@@ -420,13 +393,49 @@ punch_payload(HeapTuple tuple, TupleDesc desc, const int *attnum)
 						  &kinds, &nulls, &nkinds);
 		for (i = 0; i < nkinds; i++)
 		{
-			if (i > 0)
-				appendStringInfoChar(&buf, ',');
-			escape_json(&buf, TextDatumGetCString(kinds[i]));
+			text	   *t = DatumGetTextPP(kinds[i]);
+
+			hrguard_canon_string(w, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 		}
 	}
-	appendStringInfoString(&buf, "]}");
-	return buf.data;
+	hrguard_canon_array_end(w);
+}
+
+/*
+ * The evidence payload of a punch, from the row as it will be stored: what
+ * was received and what hrguard made of it, in the canonical subset
+ * (coordinates in 10^-7 degrees, accuracy in centimetres, the names of the
+ * risk features and of the alerts), written as canonical bytes: the keys
+ * in byte order.
+ */
+static void
+punch_payload(StringInfo out, HeapTuple tuple, TupleDesc desc, const int *attnum)
+{
+	CanonWriter w;
+	bool		isnull;
+
+	hrguard_canon_writer_init(&w, out);
+	hrguard_canon_object_begin(&w);
+	payload_scaled(&w, "accuracy_cm", tuple, desc, attnum[PC_ACCURACY], 100.0);
+	payload_alerts(&w, tuple, desc, attnum[PC_ALERT_KINDS]);
+	payload_text(&w, "check_type", tuple, desc, attnum[PC_CHECK_TYPE]);
+	payload_text(&w, "device_id", tuple, desc, attnum[PC_DEVICE_ID]);
+	payload_scaled(&w, "lat_e7", tuple, desc, attnum[PC_LAT], 1e7);
+	payload_scaled(&w, "lon_e7", tuple, desc, attnum[PC_LON], 1e7);
+	hrguard_canon_key(&w, "off_hours");
+	hrguard_canon_bool(&w, DatumGetBool(heap_getattr(tuple, attnum[PC_OFF_HOURS], desc, &isnull)));
+	payload_int8(&w, "punch_id", tuple, desc, attnum[PC_PUNCH_ID]);
+	payload_text(&w, "raw_crs", tuple, desc, attnum[PC_RAW_CRS]);
+	payload_scaled(&w, "raw_lat_e7", tuple, desc, attnum[PC_RAW_LAT], 1e7);
+	payload_scaled(&w, "raw_lon_e7", tuple, desc, attnum[PC_RAW_LON], 1e7);
+	payload_risk(&w, tuple, desc, attnum[PC_RISK]);
+	payload_text(&w, "source", tuple, desc, attnum[PC_SOURCE]);
+	payload_text(&w, "source_record_id", tuple, desc, attnum[PC_SOURCE_RECORD_ID]);
+	payload_text(&w, "verdict", tuple, desc, attnum[PC_VERDICT]);
+	payload_int8(&w, "watched_zone_id", tuple, desc, attnum[PC_WATCHED_ZONE_ID]);
+	payload_text(&w, "wifi_bssid", tuple, desc, attnum[PC_WIFI_BSSID]);
+	payload_int8(&w, "zone_id", tuple, desc, attnum[PC_ZONE_ID]);
+	hrguard_canon_object_end(&w);
 }
 
 /*
@@ -741,12 +750,14 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	/* the punch's evidence entry, numbered now, written at statement end */
 	if (!punch_is_duplicate(state, tuple, desc, attnum))
 	{
-		int64		seq = hrguard_evidence_stage(employee_id, "punch", at,
-												 punch_payload(tuple, desc, attnum));
+		StringInfoData payload;
 		int			col = attnum[PC_EVIDENCE_SEQ];
-		Datum		value = Int64GetDatum(seq);
+		Datum		value;
 		bool		null = false;
 
+		initStringInfo(&payload);
+		punch_payload(&payload, tuple, desc, attnum);
+		value = Int64GetDatum(hrguard_evidence_stage(employee_id, "punch", at, &payload));
 		tuple = heap_modify_tuple_by_cols(tuple, desc, 1, &col, &value, &null);
 	}
 	return PointerGetDatum(tuple);

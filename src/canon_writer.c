@@ -1,0 +1,158 @@
+/*-------------------------------------------------------------------------
+ *
+ * canon_writer.c
+ *	  Writing canonical JSON bytes directly, for the documents hrguard
+ *	  builds itself (the evidence of every punch and alert).
+ *
+ * canon.c turns any JSON text into its canonical bytes by parsing it; for
+ * documents whose shape the code knows, writing the bytes directly gives
+ * the same result without the text and the parse.  The writer holds the
+ * rules of the subset: keys must come in byte order (a mistake in the
+ * calling code, reported as an internal error), integers within 2^53 - 1,
+ * strings valid UTF-8 and escaped as RFC 8785 does.
+ *
+ * IDENTIFICATION
+ *	  src/canon_writer.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "mb/pg_wchar.h"
+
+#include "canon.h"
+
+#define CANON_MAX_SAFE_INTEGER INT64CONST(9007199254740991)	/* 2^53 - 1 */
+
+void
+hrguard_canon_writer_init(CanonWriter *w, StringInfo out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+}
+
+/* before a value: a comma after an earlier member or element */
+static void
+before_value(CanonWriter *w)
+{
+	if (w->depth > 0 && !w->after_key)
+	{
+		if (w->has_member[w->depth])
+			appendStringInfoChar(w->out, ',');
+		w->has_member[w->depth] = true;
+	}
+	w->after_key = false;
+}
+
+static void
+open_level(CanonWriter *w, char bracket)
+{
+	before_value(w);
+	if (w->depth >= CANON_WRITER_MAX_DEPTH)
+		elog(ERROR, "canonical JSON writer nested too deep");
+	w->depth++;
+	w->has_member[w->depth] = false;
+	w->last_key[w->depth] = NULL;
+	appendStringInfoChar(w->out, bracket);
+}
+
+static void
+close_level(CanonWriter *w, char bracket)
+{
+	if (w->depth == 0 || w->after_key)
+		elog(ERROR, "canonical JSON writer closed a level it did not open");
+	w->depth--;
+	appendStringInfoChar(w->out, bracket);
+}
+
+void
+hrguard_canon_object_begin(CanonWriter *w)
+{
+	open_level(w, '{');
+}
+
+void
+hrguard_canon_object_end(CanonWriter *w)
+{
+	close_level(w, '}');
+}
+
+void
+hrguard_canon_array_begin(CanonWriter *w)
+{
+	open_level(w, '[');
+}
+
+void
+hrguard_canon_array_end(CanonWriter *w)
+{
+	close_level(w, ']');
+}
+
+/* an ASCII key, after the one before it in byte order */
+void
+hrguard_canon_key(CanonWriter *w, const char *key)
+{
+	const char *last = w->last_key[w->depth];
+
+	if (w->after_key || (last != NULL && strcmp(last, key) >= 0))
+		elog(ERROR, "canonical JSON key \"%s\" out of order", key);
+	if (w->has_member[w->depth])
+		appendStringInfoChar(w->out, ',');
+	w->has_member[w->depth] = true;
+	w->last_key[w->depth] = key;
+	hrguard_canon_append_string(w->out, key, strlen(key));
+	appendStringInfoChar(w->out, ':');
+	w->after_key = true;
+}
+
+void
+hrguard_canon_int(CanonWriter *w, int64 value)
+{
+	if (value > CANON_MAX_SAFE_INTEGER || value < -CANON_MAX_SAFE_INTEGER)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("integer " INT64_FORMAT " is outside the canonical range", value),
+				 errdetail("Canonical JSON integers are at most 2^53 - 1 in absolute value.")));
+	before_value(w);
+	appendStringInfo(w->out, INT64_FORMAT, value);
+}
+
+void
+hrguard_canon_string(CanonWriter *w, const char *s, size_t len)
+{
+	if (!pg_verify_mbstr(PG_UTF8, s, (int) len, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("canonical JSON must be valid UTF-8")));
+	before_value(w);
+	hrguard_canon_append_string(w->out, s, len);
+}
+
+void
+hrguard_canon_cstring(CanonWriter *w, const char *s)
+{
+	hrguard_canon_string(w, s, strlen(s));
+}
+
+void
+hrguard_canon_bool(CanonWriter *w, bool value)
+{
+	before_value(w);
+	appendStringInfoString(w->out, value ? "true" : "false");
+}
+
+void
+hrguard_canon_null(CanonWriter *w)
+{
+	before_value(w);
+	appendStringInfoString(w->out, "null");
+}
+
+/* a value that is already canonical bytes */
+void
+hrguard_canon_raw(CanonWriter *w, const char *canonical, size_t len)
+{
+	before_value(w);
+	appendBinaryStringInfo(w->out, canonical, len);
+}
