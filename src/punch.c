@@ -137,11 +137,12 @@ statement_state(FunctionCallInfo fcinfo, Relation relation)
 	hctl.keysize = sizeof(((StatementEmployee *) NULL)->employee_id);
 	hctl.entrysize = sizeof(StatementEmployee);
 	hctl.hcxt = fcinfo->flinfo->fn_mcxt;
-	state->employees = hash_create("hrguard statement employees", 256, &hctl,
+	/* small at first: most statements insert one punch; the tables grow */
+	state->employees = hash_create("hrguard statement employees", 8, &hctl,
 								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	hctl.keysize = offsetof(StatementSighting, day);
 	hctl.entrysize = sizeof(StatementSighting);
-	state->sightings = hash_create("hrguard statement sightings", 1024, &hctl,
+	state->sightings = hash_create("hrguard statement sightings", 32, &hctl,
 								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	state->history = hrguard_history_open(RelationGetRelid(relation), fcinfo->flinfo->fn_mcxt);
 	state->empty_risk = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
