@@ -1,7 +1,9 @@
 # 005_evidence_crash.pl -- evidence chains survive a crash: while eight
 # clients append to ten chains, the server is killed; after recovery every
 # committed entry is there and every chain verifies.  Also appends from
-# eight clients to one chain and to a thousand chains verify.
+# eight clients to one chain and to a thousand chains verify, and so do the
+# entries of punches and their alerts inserted by eight clients, one and
+# five per statement, with a crash in the middle.
 use strict;
 use warnings;
 use IPC::Run;
@@ -15,21 +17,43 @@ $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION hrguard CASCADE');
 $node->safe_psql('postgres',
 	q{INSERT INTO hrguard.employee (employee_id) SELECT 'C' || g FROM generate_series(1, 1000) g});
+$node->safe_psql('postgres',
+	q{INSERT INTO hrguard.employee (employee_id) SELECT 'P' || g FROM generate_series(1, 10) g});
 
-# run pgbench appending to chains C1..C$chains; returns its handle
-sub appenders
+# run pgbench with a script; returns its handle
+sub run_pgbench
 {
-	my ($chains, $seconds) = @_;
-	my $script = "$PostgreSQL::Test::Utils::tmp_check/append_$chains.sql";
+	my ($name, $seconds, @lines) = @_;
+	my $script = "$PostgreSQL::Test::Utils::tmp_check/$name.sql";
 	open(my $fh, '>', $script) or die $!;
-	print $fh "\\set c random(1, $chains)\n";
-	print $fh "SELECT hrguard.record_evidence('C' || :c, 'note', jsonb_build_object('c', :c), now());\n";
+	print $fh "$_\n" for @lines;
 	close($fh);
 	my ($out, $err) = ('', '');
 	return IPC::Run::start(
 		[ 'pgbench', '-n', '-c', '8', '-j', '2', '-T', $seconds, '-f', $script,
 		  '-h', $node->host, '-p', $node->port, 'postgres' ],
 		'>', \$out, '2>', \$err);
+}
+
+# pgbench appending to chains C1..C$chains
+sub appenders
+{
+	my ($chains, $seconds) = @_;
+	return run_pgbench("append_$chains", $seconds, "\\set c random(1, $chains)",
+		"SELECT hrguard.record_evidence('C' || :c, 'note', jsonb_build_object('c', :c), now());");
+}
+
+# pgbench inserting punches of employees P1..P10 (no zones: every punch is
+# outside and raises an alert), one per statement or five, in employee order
+sub punchers
+{
+	my ($seconds) = @_;
+	return run_pgbench('punch', $seconds, '\set c random(1, 10)',
+		q{INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) }
+		  . q{VALUES ('P' || :c, now(), 31.2 + random() / 10, 121.4 + random() / 10, 'phone-' || :c);},
+		q{INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) }
+		  . q{SELECT 'P' || g, now(), 31.2 + random() / 10, 121.4 + random() / 10, 'phone-' || g }
+		  . q{FROM generate_series(:c, :c + 4) g WHERE g <= 10 ORDER BY 'P' || g;});
 }
 
 sub all_verify
@@ -67,6 +91,35 @@ is($node->safe_psql('postgres', q{
 	'0', 'every head ends where its chain does');
 is($node->safe_psql('postgres', q{SELECT hrguard.record_evidence('C1', 'note', '{"after": 1}', now()) > 0}),
 	't', 'appending works after recovery');
+
+# punches and their alerts from eight clients, then a crash in the middle
+sub punch_entries
+{
+	return $node->safe_psql('postgres', q{
+		SELECT (SELECT count(*) FROM hrguard.punch) || ' punches, '
+			   || (SELECT count(*) FROM hrguard.punch p JOIN hrguard.evidence e
+					 ON e.employee_id = p.employee_id AND e.seq = p.evidence_seq AND e.kind = 'punch') || ' with their entry, '
+			   || (SELECT count(*) FROM hrguard.alert) || ' alerts, '
+			   || (SELECT count(*) FROM hrguard.evidence WHERE kind = 'alert') || ' alert entries'});
+}
+$h = punchers(3);
+$h->finish;
+like(punch_entries(), qr/^([1-9]\d*) punches, \1 with their entry, ([1-9]\d*) alerts, \2 alert entries$/,
+	'eight clients inserting punches: every punch and alert has its entry');
+like(all_verify(), qr/^0 bad of \d+ chains/, 'and every chain verifies');
+$h = punchers(30);
+sleep 3;
+$node->stop('immediate');
+$h->finish;
+$node->start;
+like(punch_entries(), qr/^(\d+) punches, \1 with their entry, (\d+) alerts, \2 alert entries$/,
+	'after a crash during punches: every committed punch and alert has its entry');
+like(all_verify(), qr/^0 bad of \d+ chains/, 'and every chain verifies');
+is($node->safe_psql('postgres', q{
+		SELECT count(*) FROM hrguard.chain_head h
+		 WHERE h.seq <> (SELECT coalesce(max(seq), 0) FROM hrguard.evidence e
+						  WHERE e.employee_id = h.employee_id)}),
+	'0', 'every head still ends where its chain does');
 
 $node->stop;
 done_testing();
