@@ -174,3 +174,46 @@ SELECT ok, reason FROM hrguard.verify_checkpoint(:'body2');
 ROLLBACK;
 ALTER TABLE hrguard.log_entry ENABLE ALWAYS TRIGGER log_entry_guard;
 SELECT ok FROM hrguard.verify_checkpoint(:'body2');
+
+-- a checkpoint extends the last one's frontier instead of reading the
+-- whole log: over 40 checkpoints of log sizes with every pattern of low
+-- bits, each root is the Merkle root of the log's leaves up to its size
+BEGIN;
+INSERT INTO hrguard.employee (employee_id) VALUES ('F1');
+CREATE FUNCTION pg_temp.grow() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	FOR i IN 1..40 LOOP
+		PERFORM hrguard.record_evidence('F1', 'note', jsonb_build_object('i', i, 'j', j), now())
+		   FROM generate_series(1, 1 + (i * 7) % 5) AS j;
+		PERFORM hrguard.checkpoint();
+	END LOOP;
+END $$;
+SELECT pg_temp.grow();
+SELECT count(*) AS checkpoints,
+	   count(*) FILTER (WHERE c.root = hrguard.merkle_root(ARRAY(
+			SELECT leaf_hash FROM hrguard.log_entry WHERE log_index < c.tree_size ORDER BY log_index)))
+		 AS roots_equal,
+	   count(*) FILTER (WHERE length(c.frontier) = 32 * length(replace(c.tree_size::bit(64)::text, '0', '')))
+		 AS frontier_sizes_right
+  FROM hrguard.log_checkpoint c
+ WHERE c.created_at = now();
+-- a frontier that does not give its checkpoint's root, or cannot be one of
+-- its size, is refused (XX001)
+ALTER TABLE hrguard.log_checkpoint DISABLE TRIGGER log_checkpoint_guard;
+UPDATE hrguard.log_checkpoint SET frontier = decode(repeat('00', length(frontier)), 'hex')
+ WHERE tree_size = (SELECT max(tree_size) FROM hrguard.log_checkpoint);
+ALTER TABLE hrguard.log_checkpoint ENABLE ALWAYS TRIGGER log_checkpoint_guard;
+SELECT hrguard.record_evidence('F1', 'note', '{"after": "damage"}', now()) > 0 AS recorded;
+SAVEPOINT before_damaged;
+SELECT hrguard.checkpoint();
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO SAVEPOINT before_damaged;
+ALTER TABLE hrguard.log_checkpoint DISABLE TRIGGER log_checkpoint_guard;
+UPDATE hrguard.log_checkpoint SET frontier = '\x00'
+ WHERE tree_size = (SELECT max(tree_size) FROM hrguard.log_checkpoint);
+ALTER TABLE hrguard.log_checkpoint ENABLE ALWAYS TRIGGER log_checkpoint_guard;
+SAVEPOINT before_damaged;
+SELECT hrguard.checkpoint();
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO SAVEPOINT before_damaged;
+ROLLBACK;

@@ -57,10 +57,18 @@ log_size(void)
 {
 	bool		isnull;
 
-	/* not read-only: the caller may just have extended the log */
-	if (SPI_execute("SELECT pg_catalog.count(*) FROM hrguard.log_entry", false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not count the log");
-	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	/*
+	 * Not read-only: the caller may just have extended the log.  The log is
+	 * dense from 0 (log_leaves checks), so its size is the last index + 1,
+	 * found through the primary key.
+	 */
+	if (SPI_execute("SELECT pg_catalog.max(log_index) FROM hrguard.log_entry", false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not size the log");
+	{
+		Datum		last = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		return isnull ? 0 : DatumGetInt64(last) + 1;
+	}
 }
 
 /*
@@ -132,6 +140,43 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 n, bool recompute, char **problem)
 }
 
 /*
+ * Append the stored leaf hashes of log entries from .. to-1 to a frontier
+ * (which holds the first "from").
+ */
+static void
+extend_frontier(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, int64 to)
+{
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		args[2] = {Int64GetDatum(f->size), Int64GetDatum(to)};
+	uint64		i;
+
+	if (f->size >= to)
+		return;
+	if (SPI_execute_with_args(
+			"SELECT log_index, leaf_hash FROM hrguard.log_entry "
+			" WHERE log_index OPERATOR(pg_catalog.>=) $1 AND log_index OPERATOR(pg_catalog.<) $2 "
+			" ORDER BY log_index",
+			2, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the log");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int64		index = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		bytea	   *leaf = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (index != f->size || VARSIZE_ANY_EXHDR(leaf) != HASH_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the evidence log is damaged at index %lld", (long long) f->size)));
+		hrguard_frontier_append(ctx, f, (const uint8 *) VARDATA_ANY(leaf));
+	}
+	if (f->size != to)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the evidence log skips index %lld", (long long) f->size)));
+}
+
+/*
  * Add the chain entries not yet in the log, in the order they were recorded.
  * Like every query here, this one is not read-only, so that it takes a fresh
  * snapshot: a checkpoint that waited for the lock must see what the one it
@@ -149,10 +194,23 @@ append_pending(pg_cryptohash_ctx *ctx, int64 size)
 	Datum		args[4];
 	Oid			types[4] = {INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, BYTEAARRAYOID};
 
-	if (SPI_execute("SELECT e.employee_id, e.seq, e.link FROM hrguard.evidence e "
-					" WHERE NOT EXISTS (SELECT FROM hrguard.log_entry l "
-					"                    WHERE l.employee_id OPERATOR(pg_catalog.=) e.employee_id "
-					"                      AND l.seq OPERATOR(pg_catalog.=) e.seq) "
+	/*
+	 * A chain is appended to under its head's lock, so what a snapshot sees
+	 * of it, and what the log holds of it, are each a run from seq 1: the
+	 * pending entries of a chain are those after the last one logged, found
+	 * through the two primary keys, without reading the logged ones (OFFSET
+	 * 0 keeps the planner from joining all of hrguard.evidence instead).
+	 */
+	if (SPI_execute("SELECT e.employee_id, e.seq, e.link "
+					"  FROM hrguard.chain_head h "
+					" CROSS JOIN LATERAL (SELECT pg_catalog.max(l.seq) AS seq FROM hrguard.log_entry l "
+					"                      WHERE l.employee_id OPERATOR(pg_catalog.=) h.employee_id) logged "
+					" CROSS JOIN LATERAL (SELECT e.employee_id, e.seq, e.link, e.recorded_at "
+					"                       FROM hrguard.evidence e "
+					"                      WHERE e.employee_id OPERATOR(pg_catalog.=) h.employee_id "
+					"                        AND e.seq OPERATOR(pg_catalog.>) coalesce(logged.seq, 0) "
+					"                     OFFSET 0) e "
+					" WHERE h.seq OPERATOR(pg_catalog.>) coalesce(logged.seq, 0) "
 					" ORDER BY e.recorded_at, e.employee_id, e.seq", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the entries to log");
 	n = SPI_processed;
@@ -210,7 +268,7 @@ hrguard_checkpoint_take(void)
 	HrguardSavedUser saved;
 	pg_cryptohash_ctx *ctx;
 	int64		size;
-	uint8	   *leaves;
+	HrguardMerkleFrontier frontier;
 	uint8		root[HASH_LEN];
 	char	   *previous = NULL;
 	StringInfoData body;
@@ -228,16 +286,25 @@ hrguard_checkpoint_take(void)
 
 	ctx = pg_cryptohash_create(PG_SHA256);
 	size = append_pending(ctx, log_size());
-	leaves = log_leaves(ctx, size, false, NULL);
-	hrguard_merkle_root(ctx, leaves, size, root);
 
-	if (SPI_execute("SELECT tree_size, body FROM hrguard.log_checkpoint ORDER BY tree_size DESC LIMIT 1",
-					false, 1) != SPI_OK_SELECT)
+	/*
+	 * The root, from the last checkpoint's frontier and the leaves logged
+	 * since: time proportional to the new entries, not to the log.  The
+	 * frontier must give the last checkpoint's root; without one (none
+	 * taken yet) the whole log is read.
+	 */
+	hrguard_frontier_init(&frontier);
+	if (SPI_execute("SELECT tree_size, body, root, frontier FROM hrguard.log_checkpoint "
+					" ORDER BY tree_size DESC LIMIT 1", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the last checkpoint");
 	if (SPI_processed == 1)
 	{
-		int64		last_size = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		text	   *last_body = DatumGetTextPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		HeapTuple	tuple = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		int64		last_size = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		text	   *last_body = DatumGetTextPP(SPI_getbinval(tuple, desc, 2, &isnull));
+		bytea	   *last_root = DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull));
+		Datum		last_frontier = SPI_getbinval(tuple, desc, 4, &isnull);
 
 		if (last_size == size)
 		{
@@ -257,22 +324,38 @@ hrguard_checkpoint_take(void)
 			hrguard_sha256_parts(ctx, parts, lens, 1, digest);
 			previous = hrguard_hash_hex(digest);
 		}
+		if (!isnull && last_size < size)
+		{
+			if (!hrguard_frontier_from_bytes(&frontier, last_size, DatumGetByteaPP(last_frontier)))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("the frontier of checkpoint %lld is damaged", (long long) last_size)));
+			hrguard_frontier_root(ctx, &frontier, root);
+			if (VARSIZE_ANY_EXHDR(last_root) != HASH_LEN ||
+				memcmp(root, VARDATA_ANY(last_root), HASH_LEN) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("the frontier of checkpoint %lld does not give its root", (long long) last_size)));
+		}
 	}
+	extend_frontier(ctx, &frontier, size);
+	hrguard_frontier_root(ctx, &frontier, root);
 
 	initStringInfo(&body);
 	appendStringInfo(&body, "%s\nsize %lld\nroot %s\ntime %s\nprevious %s\n",
 					 CHECKPOINT_ORIGIN, (long long) size, hrguard_hash_hex(root),
 					 hrguard_utc_iso(now), previous ? previous : "none");
 	{
-		Oid			types[4] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID};
-		Datum		args[4];
+		Oid			types[5] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID, BYTEAOID};
+		Datum		args[5];
 
 		args[0] = Int64GetDatum(size);
 		args[1] = PointerGetDatum(hrguard_hash_bytea(root));
 		args[2] = TimestampTzGetDatum(now);
 		args[3] = CStringGetTextDatum(body.data);
-		hrguard_evidence_insert("INSERT INTO hrguard.log_checkpoint (tree_size, root, created_at, body) "
-								"VALUES ($1, $2, $3, $4)", 4, types, args);
+		args[4] = PointerGetDatum(hrguard_frontier_bytes(&frontier));
+		hrguard_evidence_insert("INSERT INTO hrguard.log_checkpoint (tree_size, root, created_at, body, frontier) "
+								"VALUES ($1, $2, $3, $4, $5)", 5, types, args);
 	}
 	pg_cryptohash_free(ctx);
 	MemoryContextSwitchTo(caller);

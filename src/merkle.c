@@ -22,6 +22,7 @@
 #include "common/cryptohash.h"
 #include "fmgr.h"
 #include "utils/array.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 
 #include "evidence.h"
@@ -39,12 +40,20 @@ split_point(int64 n)
 	return k;
 }
 
+static void
+node_hash(pg_cryptohash_ctx *ctx, const uint8 *left, const uint8 *right, uint8 *out)
+{
+	static const uint8 node_tag = 0x01;
+	const void *parts[3] = {&node_tag, left, right};
+	size_t		lens[3] = {1, HASH_LEN, HASH_LEN};
+
+	hrguard_sha256_parts(ctx, parts, lens, 3, out);
+}
+
 /* the tree head of leaves[0 .. n-1] */
 void
 hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 *out)
 {
-	static const uint8 node_tag = 0x01;
-
 	if (n == 0)
 	{
 		const void *parts[1] = {""};
@@ -59,13 +68,77 @@ hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 
 		int64		k = split_point(n);
 		uint8		left[HASH_LEN];
 		uint8		right[HASH_LEN];
-		const void *parts[3] = {&node_tag, left, right};
-		size_t		lens[3] = {1, HASH_LEN, HASH_LEN};
 
 		hrguard_merkle_root(ctx, leaves, k, left);
 		hrguard_merkle_root(ctx, leaves + k * HASH_LEN, n - k, right);
-		hrguard_sha256_parts(ctx, parts, lens, 3, out);
+		node_hash(ctx, left, right, out);
 	}
+}
+
+void
+hrguard_frontier_init(HrguardMerkleFrontier *f)
+{
+	f->size = 0;
+	f->count = 0;
+}
+
+/*
+ * Append a leaf: it becomes a subtree of one, and the last two subtrees
+ * merge while they are of equal size, once per trailing 1 bit of the old
+ * size.
+ */
+void
+hrguard_frontier_append(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, const uint8 *leaf)
+{
+	int64		carry = f->size;
+
+	memcpy(f->hashes[f->count++], leaf, HASH_LEN);
+	for (; carry & 1; carry >>= 1)
+	{
+		node_hash(ctx, f->hashes[f->count - 2], f->hashes[f->count - 1], f->hashes[f->count - 2]);
+		f->count--;
+	}
+	f->size++;
+}
+
+/* the root: the subtrees folded from the smallest, RFC 9162 section 2.1.1 */
+void
+hrguard_frontier_root(pg_cryptohash_ctx *ctx, const HrguardMerkleFrontier *f, uint8 *out)
+{
+	int			i;
+
+	if (f->count == 0)
+	{
+		hrguard_merkle_root(ctx, NULL, 0, out);
+		return;
+	}
+	memcpy(out, f->hashes[f->count - 1], HASH_LEN);
+	for (i = f->count - 2; i >= 0; i--)
+		node_hash(ctx, f->hashes[i], out, out);
+}
+
+bytea *
+hrguard_frontier_bytes(const HrguardMerkleFrontier *f)
+{
+	bytea	   *b = palloc(VARHDRSZ + f->count * HASH_LEN);
+
+	SET_VARSIZE(b, VARHDRSZ + f->count * HASH_LEN);
+	memcpy(VARDATA(b), f->hashes, f->count * HASH_LEN);
+	return b;
+}
+
+/* false if the bytes cannot be the frontier of a tree of that size */
+bool
+hrguard_frontier_from_bytes(HrguardMerkleFrontier *f, int64 size, const bytea *bytes)
+{
+	int			count = pg_popcount64((uint64) size);
+
+	if (size < 0 || VARSIZE_ANY_EXHDR(bytes) != (Size) count * HASH_LEN)
+		return false;
+	f->size = size;
+	f->count = count;
+	memcpy(f->hashes, VARDATA_ANY(bytes), count * HASH_LEN);
+	return true;
 }
 
 static void

@@ -12,6 +12,7 @@
 #define HRGUARD_MERKLE_H
 
 #include "common/cryptohash.h"
+#include "common/sha2.h"
 #include "utils/array.h"
 
 /* a proof: "length" hashes of 32 bytes, back to back */
@@ -22,6 +23,28 @@ typedef struct HrguardMerkleProof
 } HrguardMerkleProof;
 
 extern void hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 *out);
+
+/*
+ * The frontier of a tree of "size" leaves: the roots of the perfect
+ * subtrees it splits into, one per 1 bit of size, largest first.  Enough to
+ * append leaves and to compute the root without the leaves before.
+ */
+#define HRGUARD_FRONTIER_MAX 64
+
+typedef struct HrguardMerkleFrontier
+{
+	int64		size;
+	int			count;
+	uint8		hashes[HRGUARD_FRONTIER_MAX][PG_SHA256_DIGEST_LENGTH];
+} HrguardMerkleFrontier;
+
+extern void hrguard_frontier_init(HrguardMerkleFrontier *f);
+extern void hrguard_frontier_append(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f,
+									const uint8 *leaf);
+extern void hrguard_frontier_root(pg_cryptohash_ctx *ctx, const HrguardMerkleFrontier *f,
+								  uint8 *out);
+extern bytea *hrguard_frontier_bytes(const HrguardMerkleFrontier *f);
+extern bool hrguard_frontier_from_bytes(HrguardMerkleFrontier *f, int64 size, const bytea *bytes);
 extern HrguardMerkleProof *hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, const uint8 *leaves,
 													int64 n, int64 index);
 extern HrguardMerkleProof *hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves,

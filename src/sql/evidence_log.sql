@@ -19,12 +19,15 @@ CREATE TABLE hrguard.log_checkpoint (
 	tree_size		bigint PRIMARY KEY,
 	root			bytea NOT NULL,
 	created_at		timestamptz NOT NULL,
-	body			text NOT NULL
+	body			text NOT NULL,
+	frontier		bytea
 );
 REVOKE ALL ON hrguard.log_checkpoint FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.log_checkpoint', '');
 COMMENT ON TABLE hrguard.log_checkpoint IS
 	'checkpoints of the log; their bodies are meant to be kept outside the database too';
+COMMENT ON COLUMN hrguard.log_checkpoint.frontier IS
+	'roots of the perfect subtrees of the tree, largest first (one per 1 bit of tree_size): the next checkpoint extends it instead of reading the whole log';
 
 SELECT hrguard.make_append_only('hrguard.log_entry');
 SELECT hrguard.make_append_only('hrguard.log_checkpoint');
