@@ -9,7 +9,8 @@
  *	  leaf   = SHA-256(0x00 || logent)
  * hrguard.checkpoint() appends the entries not yet in the log and returns a
  * checkpoint body (size, root, time, hash of the previous body) meant to be
- * kept outside the database.  hrguard.verify_checkpoint() recomputes the
+ * kept outside the database; each new body is also sent with NOTIFY
+ * hrguard_checkpoint.  hrguard.verify_checkpoint() recomputes the
  * log from the chains as they are now and compares it with such a body: a
  * chain rewritten after the checkpoint, even consistently, no longer gives
  * the same root.
@@ -24,6 +25,7 @@
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/async.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "port/pg_bswap.h"
@@ -357,6 +359,8 @@ hrguard_checkpoint_take(void)
 		hrguard_evidence_insert("INSERT INTO hrguard.log_checkpoint (tree_size, root, created_at, body, frontier) "
 								"VALUES ($1, $2, $3, $4, $5)", 5, types, args);
 	}
+	/* for a client that archives the bodies elsewhere; sent at commit */
+	Async_Notify(HRGUARD_CHECKPOINT_CHANNEL, body.data);
 	pg_cryptohash_free(ctx);
 	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(body.data);

@@ -83,6 +83,8 @@ static const HrguardSetting hrguard_settings_list[] = {
 	"Database in which the relay worker delivers alerts (needs shared_preload_libraries)."},
 	{"hrguard.relay_interval_ms",
 	"Milliseconds between the relay worker's rounds."},
+	{"hrguard.checkpoint_interval",
+	"Seconds between the checkpoints the relay worker takes; 0: none."},
 	{"hrguard.restore_mode",
 	"Lets pg_restore insert evidence rows as they were dumped (superuser only)."},
 };
@@ -171,8 +173,15 @@ _PG_init(void)
 							&hrguard_relay_interval_ms, 1000, 10, 3600000,
 							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
 
+	DefineCustomIntVariable("hrguard.checkpoint_interval",
+							hrguard_settings_list[11].description,
+							"Each new checkpoint body is also sent with NOTIFY hrguard_checkpoint, "
+							"for a client that archives them outside the database.",
+							&hrguard_checkpoint_interval_s, 0, 0, 31 * 24 * 3600,
+							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+
 	DefineCustomBoolVariable("hrguard.restore_mode",
-							 hrguard_settings_list[11].description,
+							 hrguard_settings_list[12].description,
 							 "Rows restored this way are checked by hrguard.verify_all() like any other.",
 							 &hrguard_restore_mode, false,
 							 PGC_SUSET, 0, NULL, NULL, NULL);

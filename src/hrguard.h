@@ -30,6 +30,7 @@ typedef enum HrguardNotifyMode
 } HrguardNotifyMode;
 
 #define HRGUARD_ALERT_CHANNEL "hrguard_alert"
+#define HRGUARD_CHECKPOINT_CHANNEL "hrguard_checkpoint"
 
 /* settings (hrguard.*), defined in hrguard.c */
 extern char *hrguard_default_timezone;
@@ -44,6 +45,7 @@ extern int	hrguard_off_hours_grace_minutes;
 extern bool hrguard_restore_mode;
 extern char *hrguard_relay_database;
 extern int	hrguard_relay_interval_ms;
+extern int	hrguard_checkpoint_interval_s;
 
 /* relay_worker.c */
 extern void hrguard_relay_register(void);

@@ -1,7 +1,9 @@
 # 004_relay_worker.pl -- with hrguard preloaded and hrguard.relay_database
 # set, the relay worker notifies every committed alert once, without anyone
 # calling hrguard.relay_alerts(), also after a restart; a LISTEN client
-# receives them.
+# receives them.  With hrguard.checkpoint_interval set, the worker takes
+# checkpoints of the evidence log on its own, and a client listening on
+# hrguard_checkpoint receives every new body.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -68,6 +70,55 @@ ok($node->poll_query_until('postgres',
 		q{SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
 	'the relay worker runs again after the restart');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM hrguard.alert}), '7', 'seven alerts');
+
+# scheduled checkpoints: none so far; with an interval of one second the
+# worker logs every entry, and each new body reaches a LISTEN client
+is($node->safe_psql('postgres', 'SELECT count(*) FROM hrguard.log_checkpoint'), '0', 'no checkpoint yet');
+my $archiver = $node->background_psql('postgres');
+$archiver->query_safe('LISTEN hrguard_checkpoint');
+$node->append_conf('postgresql.conf', 'hrguard.checkpoint_interval = 1');
+$node->reload;
+ok($node->poll_query_until('postgres', q{
+		SELECT max(tree_size) = (SELECT count(*) FROM hrguard.evidence) FROM hrguard.log_checkpoint}),
+	'the worker takes a checkpoint of every entry');
+$node->safe_psql('postgres', q{SELECT hrguard.record_evidence('W1', 'note', '{"text": "later"}', now())});
+ok($node->poll_query_until('postgres', q{
+		SELECT max(tree_size) = (SELECT count(*) FROM hrguard.evidence) FROM hrguard.log_checkpoint}),
+	'and a later one of the entry recorded since');
+my $bodies = $node->safe_psql('postgres', q{SELECT count(*) FROM hrguard.log_checkpoint});
+cmp_ok($bodies, '>=', 2, 'two checkpoints or more');
+my $heard = $archiver->query_safe('SELECT 1');
+my @sizes = ($heard =~ /size (\d+)/g);
+is(join(',', @sizes),
+	$node->safe_psql('postgres', q{SELECT string_agg(tree_size::text, ',' ORDER BY tree_size) FROM hrguard.log_checkpoint}),
+	'the archiver received every new body once, in order');
+like($heard, qr{hrguard/v1/checkpoint}, 'the notification is the body');
+is($node->safe_psql('postgres', q{
+		SELECT bool_and(v.ok) FROM hrguard.log_checkpoint c, hrguard.verify_checkpoint(c.body) v}),
+	't', 'every scheduled checkpoint verifies');
+# with nothing new, no new checkpoint and no notification
+sleep 3;
+is($node->safe_psql('postgres', q{SELECT count(*) FROM hrguard.log_checkpoint}), $bodies,
+	'nothing new: no new checkpoint');
+$archiver->quit;
+
+# a scheduled checkpoint that fails is reported, and the worker goes on
+my $worker_pid = $node->safe_psql('postgres',
+	q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'});
+my $log_offset = -s $node->logfile;
+$node->safe_psql('postgres', q{
+	ALTER TABLE hrguard.log_checkpoint DISABLE TRIGGER log_checkpoint_guard;
+	UPDATE hrguard.log_checkpoint SET frontier = decode(repeat('00', length(frontier)), 'hex')
+	 WHERE tree_size = (SELECT max(tree_size) FROM hrguard.log_checkpoint);
+	ALTER TABLE hrguard.log_checkpoint ENABLE ALWAYS TRIGGER log_checkpoint_guard;
+	SELECT hrguard.record_evidence('W1', 'note', '{"text": "after the damage"}', now());});
+ok($node->wait_for_log(qr/the frontier of checkpoint \d+ does not give its root/, $log_offset),
+	'a failed scheduled checkpoint is reported in the server log');
+punch(2, 20);
+ok(relayed_all(), 'and the worker still relays alerts');
+is($node->safe_psql('postgres',
+		q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
+	$worker_pid, 'the same worker, not a restarted one');
 
 $node->stop;
 done_testing();
