@@ -26,7 +26,6 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_collation.h"
 #include "executor/tuptable.h"
 #include "parser/parse_relation.h"
 #include "utils/builtins.h"
@@ -182,11 +181,12 @@ next(PunchHistoryReader *r, IndexScanDesc scan, ScanDirection direction)
 	return found;
 }
 
+/* text equal to "value" in column att of the index, in the index's collation */
 static void
-key_text(ScanKey key, AttrNumber att, Datum value)
+key_text(ScanKey key, Relation index, AttrNumber att, Datum value)
 {
 	ScanKeyEntryInitialize(key, 0, att, BTEqualStrategyNumber, InvalidOid,
-						   DEFAULT_COLLATION_OID, F_TEXTEQ, value);
+						   index->rd_indcollation[att - 1], F_TEXTEQ, value);
 }
 
 static TimestampTz
@@ -210,7 +210,7 @@ latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, Timestam
 	bool		found;
 	int			nkeys = 2;
 
-	key_text(&keys[0], 1, employee);
+	key_text(&keys[0], r->by_time, 1, employee);
 	ScanKeyInit(&keys[1], 2, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE,
 				TimestampTzGetDatum(at));
 	if (after != DT_NOBEGIN)
@@ -250,7 +250,7 @@ any_since(PunchHistoryReader *r, Datum employee, TimestampTz since)
 	IndexScanDesc scan;
 	bool		found;
 
-	key_text(&keys[0], 1, employee);
+	key_text(&keys[0], r->by_time, 1, employee);
 	ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
 				TimestampTzGetDatum(since));
 	scan = rescan(r, SCAN_TIME_2, keys, 2);
@@ -267,7 +267,7 @@ position_on_other_day(PunchHistoryReader *r, Datum employee, double raw_lat, dou
 	IndexScanDesc scan;
 	bool		found = false;
 
-	key_text(&keys[0], 1, employee);
+	key_text(&keys[0], r->by_position, 1, employee);
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lat));
 	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lon));
 	scan = rescan(r, SCAN_POSITION, keys, 3);
@@ -288,8 +288,8 @@ device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz sin
 	IndexScanDesc scan;
 	bool		found = false;
 
-	key_text(&keys[0], 1, employee);
-	key_text(&keys[1], 2, device);
+	key_text(&keys[0], r->by_device, 1, employee);
+	key_text(&keys[1], r->by_device, 2, device);
 	scan = rescan(r, SCAN_DEVICE, keys, 2);
 	while (!found && next(r, scan, ForwardScanDirection))
 		found = slot_time(r) >= since;
@@ -338,8 +338,8 @@ hrguard_history_source_taken(PunchHistoryReader *r, const char *source,
 	IndexScanDesc scan;
 	bool		found;
 
-	key_text(&keys[0], 1, CStringGetTextDatum(source));
-	key_text(&keys[1], 2, CStringGetTextDatum(source_record_id));
+	key_text(&keys[0], r->by_source, 1, CStringGetTextDatum(source));
+	key_text(&keys[1], r->by_source, 2, CStringGetTextDatum(source_record_id));
 	scan = rescan(r, SCAN_SOURCE, keys, 2);
 	found = next(r, scan, ForwardScanDirection);
 	return found;

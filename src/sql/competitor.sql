@@ -8,7 +8,7 @@
 -- less than a window apart belong to one episode, which raises one alert.
 
 CREATE TABLE hrguard.competitor_visit_day (
-	employee_id		text NOT NULL,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL,
 	zone_id			bigint NOT NULL,
 	day				date NOT NULL,
 	punches			integer NOT NULL,
@@ -23,7 +23,7 @@ COMMENT ON TABLE hrguard.competitor_visit_day IS
 
 CREATE TABLE hrguard.competitor_episode (
 	episode_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	employee_id		text NOT NULL,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL,
 	zone_id			bigint NOT NULL,
 	first_day		date NOT NULL,
 	last_day		date NOT NULL,

@@ -5,7 +5,7 @@
 -- fails with SQLSTATE 23514 and the constraint's name says which column.
 
 CREATE TABLE hrguard.employee (
-	employee_id		text PRIMARY KEY,
+	employee_id		text COLLATE pg_catalog."C" PRIMARY KEY,
 	tenant_id		text NOT NULL DEFAULT 'default',
 	display_name	text,
 	team			text,

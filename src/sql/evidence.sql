@@ -2,7 +2,7 @@
 -- evidence_verify.c).
 
 CREATE TABLE hrguard.chain_head (
-	employee_id		text PRIMARY KEY,
+	employee_id		text COLLATE pg_catalog."C" PRIMARY KEY,
 	seq				bigint NOT NULL,
 	head			bytea NOT NULL,
 	updated_at		timestamptz NOT NULL DEFAULT pg_catalog.now()
@@ -13,7 +13,7 @@ COMMENT ON TABLE hrguard.chain_head IS
 	'the last seq and link of each employee''s evidence chain';
 
 CREATE TABLE hrguard.evidence (
-	employee_id		text NOT NULL,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL,
 	seq				bigint NOT NULL,
 	kind			text NOT NULL,
 	occurred_at		timestamptz NOT NULL,
@@ -104,7 +104,7 @@ COMMENT ON VIEW hrguard.chain_status IS
 	'every evidence chain, verified now, with its head';
 
 CREATE TABLE hrguard.day_close (
-	employee_id		text NOT NULL,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL,
 	day				date NOT NULL,
 	seq				bigint NOT NULL,
 	PRIMARY KEY (employee_id, day)

@@ -3,7 +3,7 @@
 
 CREATE TABLE hrguard.log_entry (
 	log_index		bigint PRIMARY KEY,
-	employee_id		text NOT NULL,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL,
 	seq				bigint NOT NULL,
 	leaf_hash		bytea NOT NULL,
 	CONSTRAINT log_entry_once UNIQUE (employee_id, seq)

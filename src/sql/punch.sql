@@ -10,7 +10,7 @@
 
 CREATE TABLE hrguard.alert (
 	alert_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	employee_id		text NOT NULL,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL,
 	kind			text NOT NULL,
 	severity		text NOT NULL,
 	score			numeric,
@@ -53,7 +53,7 @@ COMMENT ON COLUMN hrguard.alert.notified IS
 
 CREATE TABLE hrguard.punch (
 	punch_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	employee_id		text NOT NULL,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL,
 	punched_at		timestamptz NOT NULL,
 	lat				float8,
 	lon				float8,
@@ -62,9 +62,9 @@ CREATE TABLE hrguard.punch (
 	raw_lon			float8,
 	raw_crs			text,
 	check_type		text NOT NULL DEFAULT 'other',
-	source			text NOT NULL DEFAULT 'api',
-	source_record_id text,
-	device_id		text,
+	source			text COLLATE pg_catalog."C" NOT NULL DEFAULT 'api',
+	source_record_id text COLLATE pg_catalog."C",
+	device_id		text COLLATE pg_catalog."C",
 	wifi_bssid		text,
 	address			text,
 	vendor_flags	jsonb,

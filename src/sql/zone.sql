@@ -79,7 +79,7 @@ CREATE TRIGGER zone_normalize
 CREATE TABLE hrguard.zone_assignment (
 	assignment_id	bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	zone_id			bigint NOT NULL REFERENCES hrguard.zone ON DELETE CASCADE,
-	employee_id		text REFERENCES hrguard.employee ON DELETE CASCADE,
+	employee_id		text COLLATE pg_catalog."C" REFERENCES hrguard.employee ON DELETE CASCADE,
 	team			text,
 
 	CONSTRAINT zone_assignment_employee_or_team
