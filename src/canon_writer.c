@@ -9,7 +9,8 @@
  * the same result without the text and the parse.  The writer holds the
  * rules of the subset: keys must come in byte order (a mistake in the
  * calling code, reported as an internal error), integers within 2^53 - 1,
- * strings valid UTF-8 and escaped as RFC 8785 does.
+ * strings converted from the database's encoding to UTF-8 and escaped as
+ * RFC 8785 does.
  *
  * IDENTIFICATION
  *	  src/canon_writer.c
@@ -118,15 +119,19 @@ hrguard_canon_int(CanonWriter *w, int64 value)
 	appendStringInfo(w->out, INT64_FORMAT, value);
 }
 
+/* a string in the database's encoding, written as UTF-8 */
 void
 hrguard_canon_string(CanonWriter *w, const char *s, size_t len)
 {
-	if (!pg_verify_mbstr(PG_UTF8, s, (int) len, true))
+	const char *utf8 = pg_server_to_any(s, (int) len, PG_UTF8);
+	size_t		utf8_len = utf8 == s ? len : strlen(utf8);
+
+	if (!pg_verify_mbstr(PG_UTF8, utf8, (int) utf8_len, true))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
 				 errmsg("canonical JSON must be valid UTF-8")));
 	before_value(w);
-	hrguard_canon_append_string(w->out, s, len);
+	hrguard_canon_append_string(w->out, utf8, utf8_len);
 }
 
 void

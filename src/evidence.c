@@ -31,6 +31,7 @@
 #include "common/sha2.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "port/pg_bswap.h"
 #include "catalog/namespace.h"
 #include "utils/builtins.h"
@@ -123,10 +124,11 @@ hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq
 					  uint8 link[PG_SHA256_DIGEST_LENGTH])
 {
 	static const uint8 prefix = 0x02;
-	uint32		len_be = pg_hton32((uint32) strlen(employee_id));
+	const char *employee = hrguard_to_utf8(employee_id);
+	uint32		len_be = pg_hton32((uint32) strlen(employee));
 	uint64		seq_be = pg_hton64((uint64) seq);
-	const void *parts[7] = {&prefix, LINK_DOMAIN, &len_be, employee_id, &seq_be, previous, leaf};
-	size_t		lens[7] = {1, strlen(LINK_DOMAIN), 4, strlen(employee_id), 8,
+	const void *parts[7] = {&prefix, LINK_DOMAIN, &len_be, employee, &seq_be, previous, leaf};
+	size_t		lens[7] = {1, strlen(LINK_DOMAIN), 4, strlen(employee), 8,
 		PG_SHA256_DIGEST_LENGTH, PG_SHA256_DIGEST_LENGTH};
 
 	hrguard_sha256_parts(ctx, parts, lens, 7, link);
@@ -182,15 +184,19 @@ hrguard_evidence_canon_of(StringInfo out, const char *employee_id, const char *k
 	hrguard_canon_object_end(&w);
 }
 
-/* the same, for a payload given as JSON text in the canonical subset */
+/*
+ * The same, for a payload given as JSON text in the canonical subset, in
+ * the database's encoding.
+ */
 void
 hrguard_evidence_canon(StringInfo out, const char *employee_id, const char *kind,
 					   TimestampTz occurred_at, TimestampTz recorded_at, const char *payload_json)
 {
+	const char *utf8 = hrguard_to_utf8(payload_json);
 	StringInfoData payload;
 
 	initStringInfo(&payload);
-	hrguard_canonicalize(payload_json, strlen(payload_json), &payload);
+	hrguard_canonicalize(utf8, strlen(utf8), &payload);
 	hrguard_evidence_canon_of(out, employee_id, kind, occurred_at, recorded_at,
 							  payload.data, payload.len);
 	pfree(payload.data);

@@ -354,14 +354,14 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 
 	package = new_object();
 	must_add(package, "format", json_string(PACKAGE_FORMAT));
-	must_add(package, "employee_id", json_string(employee_id));
+	must_add(package, "employee_id", json_string(hrguard_to_utf8(employee_id)));
 	object = new_object();
 	must_add(object, "from", range_end_json(from));
 	must_add(object, "to", range_end_json(to));
 	must_add(package, "range", object);
 	object = new_object();
-	must_add(object, "by", json_string(exporter));
-	must_add(object, "session_user", json_string(session));
+	must_add(object, "by", json_string(hrguard_to_utf8(exporter)));
+	must_add(object, "session_user", json_string(hrguard_to_utf8(session)));
 	must_add(object, "at", json_string(hrguard_utc_iso(now)));
 	must_add(object, "export_seq", json_integer(export_seq));
 	must_add(package, "exported", object);

@@ -46,10 +46,11 @@ logent_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 			const uint8 *link, uint8 *leaf)
 {
 	static const uint8 leaf_tag = 0x00;
-	uint32		len_be = pg_hton32((uint32) strlen(employee_id));
+	const char *employee = hrguard_to_utf8(employee_id);
+	uint32		len_be = pg_hton32((uint32) strlen(employee));
 	uint64		seq_be = pg_hton64((uint64) seq);
-	const void *parts[6] = {&leaf_tag, LOGENT_DOMAIN, &len_be, employee_id, &seq_be, link};
-	size_t		lens[6] = {1, strlen(LOGENT_DOMAIN), 4, strlen(employee_id), 8, HASH_LEN};
+	const void *parts[6] = {&leaf_tag, LOGENT_DOMAIN, &len_be, employee, &seq_be, link};
+	size_t		lens[6] = {1, strlen(LOGENT_DOMAIN), 4, strlen(employee), 8, HASH_LEN};
 
 	hrguard_sha256_parts(ctx, parts, lens, 6, leaf);
 }

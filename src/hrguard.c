@@ -20,6 +20,7 @@
 #include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "funcapi.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
@@ -321,4 +322,14 @@ hrguard_utc_iso(TimestampTz t)
 	return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
 					tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 					(int) fsec);
+}
+
+/*
+ * A string of the database's encoding as UTF-8, which is what hrguard
+ * hashes and exports: the string itself in a UTF8 database.
+ */
+const char *
+hrguard_to_utf8(const char *s)
+{
+	return pg_server_to_any(s, strlen(s), PG_UTF8);
 }

@@ -65,6 +65,7 @@ extern void hrguard_restore_user(const HrguardSavedUser *saved);
 extern Oid	hrguard_relation_owner(Oid relid);
 extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid *types);
 extern char *hrguard_utc_iso(TimestampTz t);
+extern const char *hrguard_to_utf8(const char *s);
 
 /* datum.c */
 extern void hrguard_check_lat_lon(double lat, double lon, const char *what);

@@ -251,5 +251,28 @@ write_file("$dir/large-removed.json", $removed);
 is($rc, 1, 'large package, a removed entry fails');
 like($out, qr/FAILED: entry seq 4002: expected seq 4001/, 'and names where');
 
+# a database that is not UTF8: what is hashed and exported is UTF-8, so a
+# package from a LATIN1 database verifies offline like any other
+$node->safe_psql('postgres',
+	q{CREATE DATABASE latin ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0});
+$node->safe_psql('latin', q{
+	SET client_min_messages = warning;
+	CREATE EXTENSION hrguard CASCADE;
+	INSERT INTO hrguard.employee (employee_id) VALUES ('Jos' || chr(233));
+	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+	VALUES ('Jos' || chr(233), now(), 31.2, 121.4, 'caf' || chr(233));
+	SELECT hrguard.record_evidence('Jos' || chr(233), 'note', jsonb_build_object('text', 'se' || chr(241) || 'al'), now());});
+is($node->safe_psql('latin', q{
+	SELECT string_agg((position('"e":"Jos\303\251"'::bytea IN canon) > 0)::text, ',' ORDER BY seq)
+	  FROM hrguard.evidence}),
+	'true,true,true', 'LATIN1 database: every entry is UTF-8, the employee id among it');
+my $latin = $node->safe_psql('latin', q{SELECT hrguard.export_evidence('Jos' || chr(233))});
+write_file("$dir/latin.json", $latin);
+($rc, $out) = verify("$dir/latin.json");
+is($rc, 0, 'a package from a LATIN1 database verifies offline');
+like($out, qr/links: ok, seq 1\.\.3/, 'all three entries');
+is($node->safe_psql('latin', q{SELECT bool_and(ok) FROM hrguard.verify_all()}), 't',
+	'and its chain verifies in the database');
+
 $node->stop;
 done_testing();
