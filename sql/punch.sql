@@ -189,3 +189,18 @@ SELECT kind, count(*) AS entries,
 	   count(*) FILTER (WHERE hrguard.canonical_json(convert_from(canon, 'UTF8')) = canon) AS canonical
   FROM hrguard.evidence WHERE kind IN ('punch', 'alert') GROUP BY 1 ORDER BY 1;
 ROLLBACK;
+
+-- the previous punch of a row in a multi-row statement: a punch in the
+-- table between the statement's rows counts; when the table holds nothing
+-- later, the statement's own previous row does
+BEGIN;
+INSERT INTO hrguard.employee (employee_id, team) VALUES ('P3', 'east');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('P3', '2026-11-26 10:00', 31.235, 121.505);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon)
+VALUES ('P3', '2026-11-26 09:00', 31.9, 121.47), ('P3', '2026-11-26 10:20', 31.9, 121.47);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon)
+VALUES ('P3', '2026-11-26 11:00', 31.9, 121.47), ('P3', '2026-11-26 11:05', 31.235, 121.505);
+SELECT punched_at, verdict, 'impossible_travel' = ANY (alert_kinds) AS impossible_travel,
+	   risk -> 'impossible_travel' ->> 'previous_punch_at' AS previous_punch_at
+  FROM hrguard.punch WHERE employee_id = 'P3' ORDER BY punched_at;
+ROLLBACK;

@@ -72,6 +72,8 @@ typedef struct StatementEmployee
 	bool		previous_located;
 	double		previous_lat;
 	double		previous_lon;
+	bool		latest_known;	/* table_latest has been read */
+	TimestampTz table_latest;	/* the latest punch in the table, or DT_NOBEGIN */
 } StatementEmployee;
 
 /* what a statement remembers having seen */
@@ -585,16 +587,36 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	employee_hash = hash_string(employee_id);
 	se = hash_search(state->employees, employee_id, HASH_ENTER, &found);
 	if (!found)
+	{
 		se->has_previous = false;
+		se->latest_known = false;
+	}
 	{
 		TimestampTz day_start = at - v.work.local_time_us;
 		bool		statement_previous = se->has_previous && se->previous_at <= at;
 		bool		device_in_statement = device_id != NULL &&
 			find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, false, &found) != NULL;
+		bool		no_later_in_table = false;
 
+		/*
+		 * From an employee's second punch in a statement on, the table is
+		 * asked once when its latest punch is: while that is not after the
+		 * statement's previous punch (rows in time order, as a bulk load of
+		 * new punches is), nothing in the table lies between, and the
+		 * previous punch need not be looked for there.
+		 */
+		if (statement_previous)
+		{
+			if (!se->latest_known)
+			{
+				se->table_latest = hrguard_history_latest(state->history, employee_id);
+				se->latest_known = true;
+			}
+			no_later_in_table = se->table_latest <= se->previous_at;
+		}
 		hrguard_history_read(state->history, employee_id, at,
 							 statement_previous ? se->previous_at : DT_NOBEGIN,
-							 se->has_previous, located, raw_lat, raw_lon,
+							 no_later_in_table, se->has_previous, located, raw_lat, raw_lon,
 							 day_start, day_start + USECS_PER_DAY,
 							 device_id, device_in_statement, &h);
 		if (!h.has_previous && statement_previous)

@@ -40,6 +40,7 @@
 /* the scans a reader keeps: an index and a number of scan keys each */
 typedef enum HistoryScan
 {
+	SCAN_TIME_1,				/* by_time, 1 key */
 	SCAN_TIME_2,				/* by_time, 2 keys */
 	SCAN_TIME_3,				/* by_time, 3 keys */
 	SCAN_POSITION,
@@ -148,6 +149,7 @@ rescan(PunchHistoryReader *r, HistoryScan which, ScanKey keys, int nkeys)
 
 		switch (which)
 		{
+			case SCAN_TIME_1:
 			case SCAN_TIME_2:
 			case SCAN_TIME_3:
 				index = r->by_time;
@@ -297,16 +299,33 @@ device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz sin
 }
 
 /*
+ * When the employee's latest punch in the table is, whatever its time:
+ * DT_NOBEGIN if there is none.
+ */
+TimestampTz
+hrguard_history_latest(PunchHistoryReader *r, const char *employee_id)
+{
+	ScanKeyData key;
+	IndexScanDesc scan;
+
+	key_text(&key, r->by_time, 1, CStringGetTextDatum(employee_id));
+	scan = rescan(r, SCAN_TIME_1, &key, 1);
+	return next(r, scan, BackwardScanDirection) ? slot_time(r) : DT_NOBEGIN;
+}
+
+/*
  * Read what the table knows of the employee before a punch at "at".  The
  * caller may already know a punch of this statement at "known_previous"
  * (DT_NOBEGIN if none): then only later punches are looked for, since
  * walking over the statement's own, invisible index entries would cost a
- * heap visit each.  With "known_history" the employee is known to have
- * punches, and with "known_device" the device is known.
+ * heap visit each; with "no_later_in_table" the caller knows there is
+ * none, and the previous punch is not looked for at all.  With
+ * "known_history" the employee is known to have punches, and with
+ * "known_device" the device is known.
  */
 void
 hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz at,
-					 TimestampTz known_previous, bool known_history,
+					 TimestampTz known_previous, bool no_later_in_table, bool known_history,
 					 bool located, double raw_lat, double raw_lon,
 					 TimestampTz day_start, TimestampTz day_end,
 					 const char *device_id, bool known_device, PunchHistory *h)
@@ -315,8 +334,9 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 	TimestampTz since = at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
 
 	memset(h, 0, sizeof(PunchHistory));
-	h->has_previous = latest_before(r, employee, known_previous, at,
-									known_device ? NULL : device_id, h);
+	if (!no_later_in_table)
+		h->has_previous = latest_before(r, employee, known_previous, at,
+										known_device ? NULL : device_id, h);
 	h->has_history = known_history || h->has_previous || any_since(r, employee, since);
 	if (!h->has_history)
 		return;

@@ -28,8 +28,10 @@ typedef struct PunchHistory
 typedef struct PunchHistoryReader PunchHistoryReader;
 
 extern PunchHistoryReader *hrguard_history_open(Oid punch_relid, MemoryContext owner);
+extern TimestampTz hrguard_history_latest(PunchHistoryReader *reader, const char *employee_id);
 extern void hrguard_history_read(PunchHistoryReader *reader, const char *employee_id,
-								 TimestampTz at, TimestampTz known_previous, bool known_history,
+								 TimestampTz at, TimestampTz known_previous,
+								 bool no_later_in_table, bool known_history,
 								 bool located, double raw_lat, double raw_lon,
 								 TimestampTz day_start, TimestampTz day_end,
 								 const char *device_id, bool known_device,
