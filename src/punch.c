@@ -72,8 +72,8 @@ typedef struct StatementEmployee
 	bool		previous_located;
 	double		previous_lat;
 	double		previous_lon;
-	bool		latest_known;	/* table_latest has been read */
-	TimestampTz table_latest;	/* the latest punch in the table, or DT_NOBEGIN */
+	bool		latest_known;	/* "latest" has been read */
+	PunchLatest latest;			/* the latest punch in the table */
 } StatementEmployee;
 
 /* what a statement remembers having seen */
@@ -596,27 +596,20 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		bool		statement_previous = se->has_previous && se->previous_at <= at;
 		bool		device_in_statement = device_id != NULL &&
 			find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, false, &found) != NULL;
-		bool		no_later_in_table = false;
 
 		/*
-		 * From an employee's second punch in a statement on, the table is
-		 * asked once when its latest punch is: while that is not after the
-		 * statement's previous punch (rows in time order, as a bulk load of
-		 * new punches is), nothing in the table lies between, and the
-		 * previous punch need not be looked for there.
+		 * The table is asked once per statement for the employee's latest
+		 * punch, which answers "the previous punch" for every row not
+		 * before it.
 		 */
-		if (statement_previous)
+		if (!se->latest_known)
 		{
-			if (!se->latest_known)
-			{
-				se->table_latest = hrguard_history_latest(state->history, employee_id);
-				se->latest_known = true;
-			}
-			no_later_in_table = se->table_latest <= se->previous_at;
+			hrguard_history_latest(state->history, employee_id, &se->latest);
+			se->latest_known = true;
 		}
 		hrguard_history_read(state->history, employee_id, at,
 							 statement_previous ? se->previous_at : DT_NOBEGIN,
-							 no_later_in_table, se->has_previous, located, raw_lat, raw_lon,
+							 &se->latest, se->has_previous, located, raw_lat, raw_lon,
 							 day_start, day_start + USECS_PER_DAY,
 							 device_id, device_in_statement, &h);
 		if (!h.has_previous && statement_previous)

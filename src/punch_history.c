@@ -203,6 +203,31 @@ slot_time(PunchHistoryReader *r)
  * Latest punch at or before "at": false if there is none.  Also tells
  * whether that punch used the given device, which saves a probe.
  */
+/* time and position of the punch in r->slot */
+static void
+slot_punch(PunchHistoryReader *r, TimestampTz *at, bool *located, double *lat, double *lon)
+{
+	bool		lat_null,
+				lon_null;
+	Datum		lat_d = slot_getattr(r->slot, r->att_lat, &lat_null);
+	Datum		lon_d = slot_getattr(r->slot, r->att_lon, &lon_null);
+
+	*at = slot_time(r);
+	*located = !lat_null && !lon_null;
+	*lat = lat_null ? 0.0 : DatumGetFloat8(lat_d);
+	*lon = lon_null ? 0.0 : DatumGetFloat8(lon_d);
+}
+
+/* the device of the punch in r->slot, or NULL */
+static char *
+slot_device(PunchHistoryReader *r)
+{
+	bool		isnull;
+	Datum		device = slot_getattr(r->slot, r->att_device, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(device);
+}
+
 static bool
 latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, TimestampTz at,
 			  const char *device_id, PunchHistory *h)
@@ -222,22 +247,12 @@ latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, Timestam
 	found = next(r, scan, BackwardScanDirection);
 	if (found)
 	{
-		bool		lat_null,
-					lon_null;
-		Datum		lat = slot_getattr(r->slot, r->att_lat, &lat_null);
-		Datum		lon = slot_getattr(r->slot, r->att_lon, &lon_null);
-
-		h->previous_at = slot_time(r);
-		h->previous_located = !lat_null && !lon_null;
-		h->previous_lat = lat_null ? 0.0 : DatumGetFloat8(lat);
-		h->previous_lon = lon_null ? 0.0 : DatumGetFloat8(lon);
+		slot_punch(r, &h->previous_at, &h->previous_located, &h->previous_lat, &h->previous_lon);
 		if (device_id != NULL)
 		{
-			bool		device_null;
-			Datum		device = slot_getattr(r->slot, r->att_device, &device_null);
+			char	   *device = slot_device(r);
 
-			h->device_known = !device_null &&
-				strcmp(TextDatumGetCString(device), device_id) == 0 &&
+			h->device_known = device != NULL && strcmp(device, device_id) == 0 &&
 				h->previous_at >= at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
 		}
 	}
@@ -299,18 +314,28 @@ device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz sin
 }
 
 /*
- * When the employee's latest punch in the table is, whatever its time:
- * DT_NOBEGIN if there is none.
+ * The employee's latest punch in the table, whatever its time; the device
+ * is copied into the reader's memory.
  */
-TimestampTz
-hrguard_history_latest(PunchHistoryReader *r, const char *employee_id)
+void
+hrguard_history_latest(PunchHistoryReader *r, const char *employee_id, PunchLatest *latest)
 {
 	ScanKeyData key;
 	IndexScanDesc scan;
 
+	memset(latest, 0, sizeof(PunchLatest));
 	key_text(&key, r->by_time, 1, CStringGetTextDatum(employee_id));
 	scan = rescan(r, SCAN_TIME_1, &key, 1);
-	return next(r, scan, BackwardScanDirection) ? slot_time(r) : DT_NOBEGIN;
+	latest->found = next(r, scan, BackwardScanDirection);
+	if (latest->found)
+	{
+		MemoryContext old;
+
+		slot_punch(r, &latest->at, &latest->located, &latest->lat, &latest->lon);
+		old = MemoryContextSwitchTo(r->owner);
+		latest->device_id = slot_device(r);
+		MemoryContextSwitchTo(old);
+	}
 }
 
 /*
@@ -318,14 +343,15 @@ hrguard_history_latest(PunchHistoryReader *r, const char *employee_id)
  * caller may already know a punch of this statement at "known_previous"
  * (DT_NOBEGIN if none): then only later punches are looked for, since
  * walking over the statement's own, invisible index entries would cost a
- * heap visit each; with "no_later_in_table" the caller knows there is
- * none, and the previous punch is not looked for at all.  With
- * "known_history" the employee is known to have punches, and with
- * "known_device" the device is known.
+ * heap visit each.  "latest", the employee's latest punch in the table,
+ * answers without a probe when it is not after "at" (a bulk load in any
+ * order, punches arriving as they happen).  With "known_history" the
+ * employee is known to have punches, and with "known_device" the device
+ * is known.
  */
 void
 hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz at,
-					 TimestampTz known_previous, bool no_later_in_table, bool known_history,
+					 TimestampTz known_previous, const PunchLatest *latest, bool known_history,
 					 bool located, double raw_lat, double raw_lon,
 					 TimestampTz day_start, TimestampTz day_end,
 					 const char *device_id, bool known_device, PunchHistory *h)
@@ -334,10 +360,29 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 	TimestampTz since = at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
 
 	memset(h, 0, sizeof(PunchHistory));
-	if (!no_later_in_table)
+	if (!latest->found || latest->at <= at)
+	{
+		/* the latest punch in the table is the latest at or before "at" */
+		if (latest->found && latest->at > known_previous)
+		{
+			h->has_previous = true;
+			h->previous_at = latest->at;
+			h->previous_located = latest->located;
+			h->previous_lat = latest->lat;
+			h->previous_lon = latest->lon;
+			h->device_known = !known_device && device_id != NULL &&
+				latest->device_id != NULL && strcmp(latest->device_id, device_id) == 0 &&
+				latest->at >= since;
+		}
+		h->has_history = known_history || h->has_previous ||
+			(latest->found && latest->at >= since);
+	}
+	else
+	{
 		h->has_previous = latest_before(r, employee, known_previous, at,
 										known_device ? NULL : device_id, h);
-	h->has_history = known_history || h->has_previous || any_since(r, employee, since);
+		h->has_history = known_history || h->has_previous || any_since(r, employee, since);
+	}
 	if (!h->has_history)
 		return;
 	if (located)

@@ -25,13 +25,25 @@ typedef struct PunchHistory
 	bool		has_history;	/* any punch before, or within the lookback */
 } PunchHistory;
 
+/* an employee's latest punch in the table, whatever its time */
+typedef struct PunchLatest
+{
+	bool		found;
+	TimestampTz at;
+	bool		located;
+	double		lat;
+	double		lon;
+	char	   *device_id;		/* NULL: none */
+} PunchLatest;
+
 typedef struct PunchHistoryReader PunchHistoryReader;
 
 extern PunchHistoryReader *hrguard_history_open(Oid punch_relid, MemoryContext owner);
-extern TimestampTz hrguard_history_latest(PunchHistoryReader *reader, const char *employee_id);
+extern void hrguard_history_latest(PunchHistoryReader *reader, const char *employee_id,
+								   PunchLatest *latest);
 extern void hrguard_history_read(PunchHistoryReader *reader, const char *employee_id,
 								 TimestampTz at, TimestampTz known_previous,
-								 bool no_later_in_table, bool known_history,
+								 const PunchLatest *latest, bool known_history,
 								 bool located, double raw_lat, double raw_lon,
 								 TimestampTz day_start, TimestampTz day_end,
 								 const char *device_id, bool known_device,
