@@ -188,6 +188,10 @@ SELECT strpos(convert_from(canon, 'UTF8'), '"device_id":"前台 \"A\"\\b\u0001\t
 SELECT kind, count(*) AS entries,
 	   count(*) FILTER (WHERE hrguard.canonical_json(convert_from(canon, 'UTF8')) = canon) AS canonical
   FROM hrguard.evidence WHERE kind IN ('punch', 'alert') GROUP BY 1 ORDER BY 1;
+-- every entry has its own 128-bit nonce
+SELECT count(*) = count(DISTINCT convert_from(canon, 'UTF8')::jsonb ->> 'n') AS nonces_distinct,
+	   bool_and(convert_from(canon, 'UTF8')::jsonb ->> 'n' ~ '^[0-9a-f]{32}$') AS nonces_128_bits
+  FROM hrguard.evidence;
 ROLLBACK;
 
 -- the previous punch of a row in a multi-row statement: a punch in the

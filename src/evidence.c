@@ -145,6 +145,34 @@ bytes_to_bytea(const void *data, size_t len)
 }
 
 /*
+ * Nonces come from a pool that pg_strong_random() fills 4 kB at a time:
+ * each call into OpenSSL's generator makes a system call (its fork check)
+ * and takes locks, which cost more than the 16 bytes of one nonce.  A
+ * nonce taken is wiped from the pool.
+ */
+#define NONCE_POOL_BYTES 4096
+
+static uint8 nonce_pool[NONCE_POOL_BYTES];
+static size_t nonce_pool_used = NONCE_POOL_BYTES;
+
+static void
+take_nonce(uint8 *nonce, size_t len)
+{
+	Assert(len <= NONCE_POOL_BYTES);
+	if (nonce_pool_used + len > NONCE_POOL_BYTES)
+	{
+		if (!pg_strong_random(nonce_pool, NONCE_POOL_BYTES))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not generate a random nonce")));
+		nonce_pool_used = 0;
+	}
+	memcpy(nonce, nonce_pool + nonce_pool_used, len);
+	explicit_bzero(nonce_pool + nonce_pool_used, len);
+	nonce_pool_used += len;
+}
+
+/*
  * The canonical bytes of an entry: a versioned object with the employee,
  * the kind, the event and receipt times in microseconds since the Unix
  * epoch, a 128-bit random nonce (so that a hash reveals nothing about a
@@ -159,10 +187,7 @@ hrguard_evidence_canon_of(StringInfo out, const char *employee_id, const char *k
 	char		nonce_hex[sizeof(nonce) * 2];
 	CanonWriter w;
 
-	if (!pg_strong_random(nonce, sizeof(nonce)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate a random nonce")));
+	take_nonce(nonce, sizeof(nonce));
 	hex_encode((const char *) nonce, sizeof(nonce), nonce_hex);
 
 	hrguard_canon_writer_init(&w, out);
