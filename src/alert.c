@@ -43,6 +43,7 @@
 
 #include "canon.h"
 #include "classify.h"
+#include "jsonb_builder.h"
 #include "evidence.h"
 #include "hrguard.h"
 #include "punch.h"
@@ -62,7 +63,7 @@ typedef struct PendingAlert
 	char	   *kind;
 	const char *severity;
 	TimestampTz at;
-	char	   *reasons;
+	Jsonb	   *reasons;
 	int64		punch_id;
 	int64		zone_id;		/* 0: none */
 } PendingAlert;
@@ -145,7 +146,7 @@ hrguard_alert_payload(PG_FUNCTION_ARGS)
 
 static void
 add_pending_alert(const char *employee_id, const char *kind, const char *severity,
-				  TimestampTz at, const char *reasons, int64 punch_id, int64 zone_id)
+				  TimestampTz at, const Jsonb *reasons, int64 punch_id, int64 zone_id)
 {
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
 	PendingAlert *a = palloc(sizeof(PendingAlert));
@@ -160,7 +161,8 @@ add_pending_alert(const char *employee_id, const char *kind, const char *severit
 	a->kind = pstrdup(kind);
 	a->severity = severity;
 	a->at = at;
-	a->reasons = pstrdup(reasons);
+	a->reasons = palloc(VARSIZE(reasons));
+	memcpy(a->reasons, reasons, VARSIZE(reasons));
 	a->punch_id = punch_id;
 	a->zone_id = zone_id;
 	pending_alerts = lappend(pending_alerts, a);
@@ -244,12 +246,12 @@ insert_pending_alerts(List *alerts)
 	if (insert_alerts_plan == NULL)
 	{
 		Oid			types[8] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, 1185 /* timestamptz[] */ ,
-		TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLOID};
+		JSONBARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLOID};
 
 		insert_alerts_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.alert (employee_id, kind, severity, occurred_at, reasons, "
 			"                           punch_id, zone_id, notified) "
-			"SELECT u.e, u.k, u.s, u.o, u.r::pg_catalog.jsonb, u.p, u.z, $8 "
+			"SELECT u.e, u.k, u.s, u.o, u.r, u.p, u.z, $8 "
 			"  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
 			"                 pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), "
 			"                 pg_catalog.unnest($7)) AS u(e, k, s, o, r, p, z) "
@@ -265,7 +267,7 @@ insert_pending_alerts(List *alerts)
 		kind[i] = CStringGetTextDatum(a->kind);
 		severity[i] = CStringGetTextDatum(a->severity);
 		at[i] = TimestampTzGetDatum(a->at);
-		reasons[i] = CStringGetTextDatum(a->reasons);
+		reasons[i] = JsonbPGetDatum(a->reasons);
 		punch[i] = Int64GetDatum(a->punch_id);
 		zone[i] = Int64GetDatum(a->zone_id);
 		zone_null[i] = (a->zone_id == 0);
@@ -275,7 +277,7 @@ insert_pending_alerts(List *alerts)
 	args[1] = PointerGetDatum(construct_array(kind, n, TEXTOID, -1, false, TYPALIGN_INT));
 	args[2] = PointerGetDatum(construct_array(severity, n, TEXTOID, -1, false, TYPALIGN_INT));
 	args[3] = PointerGetDatum(construct_array(at, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[4] = PointerGetDatum(construct_array(reasons, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[4] = PointerGetDatum(construct_array(reasons, n, JSONBOID, -1, false, TYPALIGN_INT));
 	args[5] = PointerGetDatum(construct_array(punch, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[6] = PointerGetDatum(construct_md_array(zone, zone_null, 1, dims, lbs, INT8OID, 8,
 												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
@@ -348,24 +350,29 @@ jsonb_has_key(Jsonb *jb, const char *key)
 	return findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k) != NULL;
 }
 
+/* a number as the text JSON would have, formatted printf-style */
 static void
-append_key(StringInfo buf, const char *key)
+reason_number(JsonbBuilder *b, const char *key, const char *format, double value)
 {
-	appendStringInfoChar(buf, ',');
-	escape_json(buf, key);
-	appendStringInfoChar(buf, ':');
+	hrguard_jb_key(b, key);
+	hrguard_jb_number(b, psprintf(format, value));
 }
 
 static void
-append_zone(StringInfo buf, const char *key, const HrguardZone *zone, double signed_distance)
+reason_zone(JsonbBuilder *b, const char *key, const HrguardZone *zone, double signed_distance)
 {
-	append_key(buf, key);
-	appendStringInfo(buf, "{\"zone_id\":" INT64_FORMAT ",\"name\":", zone->zone_id);
-	escape_json(buf, zone->name);
-	appendStringInfoString(buf, ",\"kind\":");
-	escape_json(buf, hrguard_zone_kind_name(zone->kind));
-	appendStringInfo(buf, ",\"distance_to_edge_m\":%.1f,\"inside\":%s}",
-					 fabs(signed_distance), signed_distance >= 0 ? "true" : "false");
+	hrguard_jb_key(b, key);
+	hrguard_jb_begin_object(b);
+	hrguard_jb_key(b, "zone_id");
+	hrguard_jb_int8(b, zone->zone_id);
+	hrguard_jb_key(b, "name");
+	hrguard_jb_string(b, zone->name);
+	hrguard_jb_key(b, "kind");
+	hrguard_jb_string(b, hrguard_zone_kind_name(zone->kind));
+	reason_number(b, "distance_to_edge_m", "%.1f", fabs(signed_distance));
+	hrguard_jb_key(b, "inside");
+	hrguard_jb_bool(b, signed_distance >= 0);
+	hrguard_jb_end_object(b);
 }
 
 static const char *
@@ -404,7 +411,8 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	HrguardWindowMatch work;
 	int			zone = -1,
 				watched = -1;
-	StringInfoData common;
+	char	   *punched_at;
+	char	   *local_time;
 	Datum		d;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
@@ -456,63 +464,79 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	if (!isnull)
 		watched = hrguard_zone_index(cache, DatumGetInt64(d));
 
-	/* what every reason starts with */
-	initStringInfo(&common);
-	appendStringInfo(&common, "{\"punch_id\":" INT64_FORMAT ",\"punched_at\":", punch_id);
-	escape_json(&common, timestamptz_to_str(at));
-	append_key(&common, "local_time");
-	escape_json(&common, DatumGetCString(DirectFunctionCall1(timestamp_out,
-															 TimestampGetDatum(hrguard_match_local_timestamp(&work)))));
-	if (located)
-		appendStringInfo(&common, ",\"lat\":%.7f,\"lon\":%.7f,\"accuracy_m\":%g", lat, lon, accuracy);
+	punched_at = pstrdup(timestamptz_to_str(at));
+	local_time = DatumGetCString(DirectFunctionCall1(timestamp_out,
+													 TimestampGetDatum(hrguard_match_local_timestamp(&work))));
 
 	for (i = 0; i < nkinds; i++)
 	{
 		char	   *kind = TextDatumGetCString(kinds[i]);
 		const char *severity = "alert";
-		StringInfoData reasons;
+		JsonbBuilder reasons;
 		int64		zone_id = 0;
 
-		initStringInfo(&reasons);
-		appendBinaryStringInfo(&reasons, common.data, common.len);
+		/* what every reason starts with */
+		hrguard_jb_init(&reasons);
+		hrguard_jb_begin_object(&reasons);
+		hrguard_jb_key(&reasons, "punch_id");
+		hrguard_jb_int8(&reasons, punch_id);
+		hrguard_jb_key(&reasons, "punched_at");
+		hrguard_jb_string(&reasons, punched_at);
+		hrguard_jb_key(&reasons, "local_time");
+		hrguard_jb_string(&reasons, local_time);
+		if (located)
+		{
+			reason_number(&reasons, "lat", "%.7f", lat);
+			reason_number(&reasons, "lon", "%.7f", lon);
+			reason_number(&reasons, "accuracy_m", "%g", accuracy);
+		}
 
 		if (strcmp(kind, "outside_zone") == 0)
 		{
-			append_key(&reasons, "verdict");
-			escape_json(&reasons, "outside");
+			hrguard_jb_key(&reasons, "verdict");
+			hrguard_jb_string(&reasons, "outside");
 			if (zone >= 0)
 			{
-				append_zone(&reasons, "nearest_zone", &cache->zones[zone],
+				reason_zone(&reasons, "nearest_zone", &cache->zones[zone],
 							hrguard_zone_signed_distance(cache, zone, lat, lon));
 				zone_id = cache->zones[zone].zone_id;
 			}
 			else
-				appendStringInfo(&reasons, ",\"nearest_zone\":null,\"searched_m\":%g",
-								 HRGUARD_NEAREST_ZONE_SEARCH_M);
+			{
+				hrguard_jb_key(&reasons, "nearest_zone");
+				hrguard_jb_null(&reasons);
+				reason_number(&reasons, "searched_m", "%g", HRGUARD_NEAREST_ZONE_SEARCH_M);
+			}
 		}
 		else if (strcmp(kind, "competitor_zone") == 0 && watched >= 0)
 		{
 			const HrguardZone *w = &cache->zones[watched];
 
-			append_zone(&reasons, "zone", w, hrguard_zone_signed_distance(cache, watched, lat, lon));
-			appendStringInfo(&reasons, ",\"in_working_hours\":%s", work.open ? "true" : "false");
+			reason_zone(&reasons, "zone", w, hrguard_zone_signed_distance(cache, watched, lat, lon));
+			hrguard_jb_key(&reasons, "in_working_hours");
+			hrguard_jb_bool(&reasons, work.open);
 			zone_id = w->zone_id;
 			severity = (w->kind == ZONE_COMPETITOR && !work.open) ? "watch" : "alert";
 		}
 		else if (strcmp(kind, "off_hours") == 0)
 		{
 			severity = "watch";
-			append_key(&reasons, "timezone");
-			escape_json(&reasons, pg_get_timezone_name(employee->schedule->tz ?
-														employee->schedule->tz : employee->tz));
-			appendStringInfo(&reasons, ",\"schedule_id\":");
+			hrguard_jb_key(&reasons, "timezone");
+			hrguard_jb_string(&reasons, pg_get_timezone_name(employee->schedule->tz ?
+															 employee->schedule->tz : employee->tz));
+			hrguard_jb_key(&reasons, "schedule_id");
 			if (employee->schedule->schedule_id != 0)
-				appendStringInfo(&reasons, INT64_FORMAT, employee->schedule->schedule_id);
+				hrguard_jb_int8(&reasons, employee->schedule->schedule_id);
 			else
-				appendStringInfoString(&reasons, "null,\"schedule\":\"Monday to Friday 09:00-18:00\"");
-			append_key(&reasons, "day");
-			escape_json(&reasons, day_type(&work));
-			appendStringInfo(&reasons, ",\"grace_minutes\":%d", hrguard_off_hours_grace_minutes);
+			{
+				hrguard_jb_null(&reasons);
+				hrguard_jb_key(&reasons, "schedule");
+				hrguard_jb_string(&reasons, "Monday to Friday 09:00-18:00");
+			}
+			hrguard_jb_key(&reasons, "day");
+			hrguard_jb_string(&reasons, day_type(&work));
+			hrguard_jb_key(&reasons, "grace_minutes");
+			hrguard_jb_int8(&reasons, hrguard_off_hours_grace_minutes);
 		}
 		else
 		{
@@ -521,12 +545,13 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 				!jsonb_has_key(risk, "repeated_coordinates") &&
 				!jsonb_has_key(risk, "vendor_mock_location"))
 				severity = "watch";
-			append_key(&reasons, "risk");
-			appendStringInfoString(&reasons, JsonbToCString(NULL, &risk->root, VARSIZE(risk)));
+			hrguard_jb_key(&reasons, "risk");
+			hrguard_jb_jsonb(&reasons, risk);
 		}
-		appendStringInfoChar(&reasons, '}');
+		hrguard_jb_end_object(&reasons);
 
-		add_pending_alert(employee_id, kind, severity, at, reasons.data, punch_id, zone_id);
+		add_pending_alert(employee_id, kind, severity, at, hrguard_jb_finish(&reasons),
+						  punch_id, zone_id);
 
 		if (strcmp(kind, "competitor_zone") == 0 && watched >= 0 &&
 			cache->zones[watched].kind == ZONE_COMPETITOR && work.open)
