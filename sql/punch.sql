@@ -208,3 +208,31 @@ SELECT punched_at, verdict, 'impossible_travel' = ANY (alert_kinds) AS impossibl
 	   risk -> 'impossible_travel' ->> 'previous_punch_at' AS previous_punch_at
   FROM hrguard.punch WHERE employee_id = 'P3' ORDER BY punched_at;
 ROLLBACK;
+
+-- a large statement writes its evidence as it goes (every 4096 entries):
+-- every punch and alert of 6,000 rows has its entry and the chains verify;
+-- one that fails at its last row leaves nothing behind
+BEGIN;
+INSERT INTO hrguard.employee (employee_id, team) SELECT 'B' || g, 'east' FROM generate_series(1, 3) g;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon)
+SELECT 'B' || (1 + g % 3), '2026-11-20 08:00+08'::timestamptz + g * interval '1 minute',
+	   31.235 + (g % 2) * 0.05, 121.505
+  FROM generate_series(1, 6000) g;
+SELECT count(*) AS punches,
+	   count(*) FILTER (WHERE e.kind = 'punch') AS with_entry,
+	   (SELECT count(*) FROM hrguard.alert WHERE employee_id LIKE 'B%') AS alerts,
+	   (SELECT count(*) FROM hrguard.evidence WHERE employee_id LIKE 'B%' AND kind = 'alert') AS alert_entries
+  FROM hrguard.punch p
+  LEFT JOIN hrguard.evidence e ON e.employee_id = p.employee_id AND e.seq = p.evidence_seq
+ WHERE p.employee_id LIKE 'B%';
+SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'B%' ORDER BY 1;
+SAVEPOINT before_failing;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon)
+SELECT 'B1', '2026-11-21 08:00+08'::timestamptz + g * interval '1 minute',
+	   CASE WHEN g = 6000 THEN 91 ELSE 31.235 END, 121.505
+  FROM generate_series(1, 6000) g;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO SAVEPOINT before_failing;
+SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'B%' ORDER BY 1;
+SELECT hrguard.record_evidence('B1', 'note', '{"after": "the failed statement"}', now()) AS next_seq;
+ROLLBACK;

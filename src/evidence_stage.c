@@ -9,9 +9,10 @@
  * employee in a statement locks that employee's chain head (FOR UPDATE, in
  * the inserting transaction, so chains cannot fork), later ones continue
  * from memory.  The entries, and those of the alerts the statement raises,
- * are kept in memory and written by the statement trigger straight into
- * the table (row_writer.c), the heads with one UPDATE per chain (or one
- * for many chains).  Nothing
+ * are kept in memory and written straight into the table (row_writer.c)
+ * by the statement trigger, or every 4096 entries as they come, so that a
+ * large statement's memory stays bounded; the heads are advanced at the
+ * end with one UPDATE per chain (or one for many chains).  Nothing
  * here survives the statement: after a write, or an abort, the next
  * statement locks again and reads the heads from the table.
  *
@@ -60,7 +61,28 @@ typedef struct StagedEntry
 static HTAB *staged_chains = NULL;
 static List *staged_entries = NIL;
 static MemoryContext stage_context = NULL;
+static MemoryContext batch_context = NULL;	/* staged_entries; reset when written */
+static HrguardRowWriter *stage_writer = NULL;
+static pg_cryptohash_ctx *stage_hasher = NULL;
 static bool stage_callbacks_registered = false;
+
+/* staged entries are written when this many are waiting */
+#define WRITE_EVERY_ENTRIES 4096
+
+/* the evidence table's columns, 0-based, for the row writer */
+static struct
+{
+	int			employee,
+				seq,
+				kind,
+				occurred,
+				recorded,
+				canon,
+				leaf,
+				link;
+}			stage_att;
+
+static void write_entries(void);
 
 static SPIPlanPtr lock_plan = NULL;
 static SPIPlanPtr create_plan = NULL;
@@ -70,12 +92,19 @@ static SPIPlanPtr update_many_plan = NULL;
 /* above this many chains one UPDATE joins them all */
 #define UPDATE_ONE_BY_ONE 8
 
+/*
+ * After an abort, the memory (a child of TopTransactionContext) and what
+ * the resource owner held (the writer's relations, the hasher) are gone.
+ */
 static void
 forget_stage(void)
 {
 	staged_chains = NULL;
 	staged_entries = NIL;
-	stage_context = NULL;		/* a child of TopTransactionContext */
+	stage_context = NULL;
+	batch_context = NULL;
+	stage_writer = NULL;
+	stage_hasher = NULL;
 }
 
 static void
@@ -108,6 +137,8 @@ ensure_stage(void)
 		return;
 	stage_context = AllocSetContextCreate(TopTransactionContext, "hrguard staged evidence",
 										  ALLOCSET_DEFAULT_SIZES);
+	batch_context = AllocSetContextCreate(stage_context, "hrguard staged entries",
+										  ALLOCSET_DEFAULT_SIZES);
 	hctl.keysize = sizeof(((StagedChain *) NULL)->employee_id);
 	hctl.entrysize = sizeof(StagedChain);
 	hctl.hcxt = stage_context;
@@ -118,7 +149,7 @@ ensure_stage(void)
 bool
 hrguard_evidence_staged(void)
 {
-	return staged_entries != NIL;
+	return stage_context != NULL;
 }
 
 /* Create an employee's chain head at seq 0. */
@@ -215,7 +246,7 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 		PG_END_TRY();
 	}
 
-	old = MemoryContextSwitchTo(stage_context);
+	old = MemoryContextSwitchTo(batch_context);
 	initStringInfo(&canon);
 	hrguard_evidence_canon_of(&canon, employee_id, kind, occurred_at,
 							  GetCurrentTransactionStartTimestamp(),
@@ -228,14 +259,11 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	entry->canon = palloc(VARHDRSZ + canon.len);
 	SET_VARSIZE(entry->canon, VARHDRSZ + canon.len);
 	memcpy(VARDATA(entry->canon), canon.data, canon.len);
-	{
-		pg_cryptohash_ctx *hasher = pg_cryptohash_create(PG_SHA256);
-
-		hrguard_evidence_leaf(hasher, canon.data, canon.len, leaf);
-		memcpy(entry->leaf, leaf, HRGUARD_LEAF_PREFIX);
-		hrguard_evidence_link(hasher, employee_id, entry->seq, chain->head, leaf, entry->link);
-		pg_cryptohash_free(hasher);
-	}
+	if (stage_hasher == NULL)
+		stage_hasher = pg_cryptohash_create(PG_SHA256);
+	hrguard_evidence_leaf(stage_hasher, canon.data, canon.len, leaf);
+	memcpy(entry->leaf, leaf, HRGUARD_LEAF_PREFIX);
+	hrguard_evidence_link(stage_hasher, employee_id, entry->seq, chain->head, leaf, entry->link);
 	staged_entries = lappend(staged_entries, entry);
 	pfree(canon.data);
 	MemoryContextSwitchTo(old);
@@ -243,7 +271,11 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	chain->seq = entry->seq;
 	memcpy(chain->head, entry->link, PG_SHA256_DIGEST_LENGTH);
 	chain->changed = true;
-	return entry->seq;
+
+	/* a large statement writes as it goes, so its memory stays bounded */
+	if (list_length(staged_entries) >= WRITE_EVERY_ENTRIES)
+		write_entries();		/* frees the entries */
+	return chain->seq;
 }
 
 static Datum
@@ -256,48 +288,53 @@ bytea_datum(const void *data, size_t len)
 	return PointerGetDatum(b);
 }
 
+/*
+ * Write the staged entries through the statement's row writer (opened on
+ * first use, in the stage's memory) and forget them.
+ */
 static void
 write_entries(void)
 {
-	HrguardRowWriter w;
-	AttrNumber	att_employee,
-				att_seq,
-				att_kind,
-				att_occurred,
-				att_recorded,
-				att_canon,
-				att_leaf,
-				att_link;
 	Datum		recorded_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	MemoryContext old;
 	ListCell   *lc;
 
-	hrguard_row_writer_open(&w, "evidence");
-	att_employee = attnameAttNum(w.rel, "employee_id", false) - 1;
-	att_seq = attnameAttNum(w.rel, "seq", false) - 1;
-	att_kind = attnameAttNum(w.rel, "kind", false) - 1;
-	att_occurred = attnameAttNum(w.rel, "occurred_at", false) - 1;
-	att_recorded = attnameAttNum(w.rel, "recorded_at", false) - 1;
-	att_canon = attnameAttNum(w.rel, "canon", false) - 1;
-	att_leaf = attnameAttNum(w.rel, "leaf", false) - 1;
-	att_link = attnameAttNum(w.rel, "link", false) - 1;
+	if (staged_entries == NIL)
+		return;
+	old = MemoryContextSwitchTo(stage_context);
+	if (stage_writer == NULL)
+	{
+		stage_writer = palloc(sizeof(HrguardRowWriter));
+		hrguard_row_writer_open(stage_writer, "evidence");
+		stage_att.employee = attnameAttNum(stage_writer->rel, "employee_id", false) - 1;
+		stage_att.seq = attnameAttNum(stage_writer->rel, "seq", false) - 1;
+		stage_att.kind = attnameAttNum(stage_writer->rel, "kind", false) - 1;
+		stage_att.occurred = attnameAttNum(stage_writer->rel, "occurred_at", false) - 1;
+		stage_att.recorded = attnameAttNum(stage_writer->rel, "recorded_at", false) - 1;
+		stage_att.canon = attnameAttNum(stage_writer->rel, "canon", false) - 1;
+		stage_att.leaf = attnameAttNum(stage_writer->rel, "leaf", false) - 1;
+		stage_att.link = attnameAttNum(stage_writer->rel, "link", false) - 1;
+	}
 	foreach(lc, staged_entries)
 	{
 		StagedEntry *e = lfirst(lc);
-		TupleTableSlot *slot = hrguard_row_writer_next(&w);
+		TupleTableSlot *slot = hrguard_row_writer_next(stage_writer);
 		Datum	   *values = slot->tts_values;
 
 		memset(slot->tts_isnull, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
-		values[att_employee] = CStringGetTextDatum(e->employee_id);
-		values[att_seq] = Int64GetDatum(e->seq);
-		values[att_kind] = CStringGetTextDatum(e->kind);
-		values[att_occurred] = TimestampTzGetDatum(e->occurred_at);
-		values[att_recorded] = recorded_at;
-		values[att_canon] = PointerGetDatum(e->canon);
-		values[att_leaf] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
-		values[att_link] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
-		hrguard_row_writer_add(&w);
+		values[stage_att.employee] = CStringGetTextDatum(e->employee_id);
+		values[stage_att.seq] = Int64GetDatum(e->seq);
+		values[stage_att.kind] = CStringGetTextDatum(e->kind);
+		values[stage_att.occurred] = TimestampTzGetDatum(e->occurred_at);
+		values[stage_att.recorded] = recorded_at;
+		values[stage_att.canon] = PointerGetDatum(e->canon);
+		values[stage_att.leaf] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
+		values[stage_att.link] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
+		hrguard_row_writer_add(stage_writer);
 	}
-	hrguard_row_writer_close(&w);
+	MemoryContextSwitchTo(old);
+	staged_entries = NIL;
+	MemoryContextReset(batch_context);
 }
 
 static void
@@ -372,15 +409,18 @@ write_heads(void)
 void
 hrguard_evidence_write_staged(void)
 {
-	if (staged_entries == NIL)
-	{
-		forget_stage();
+	if (stage_context == NULL)
 		return;
-	}
+	write_entries();
+	if (stage_writer != NULL)
+		hrguard_row_writer_close(stage_writer);
+	stage_writer = NULL;
+	if (stage_hasher != NULL)
+		pg_cryptohash_free(stage_hasher);
+	stage_hasher = NULL;
 	hrguard_evidence_writing(true);
 	PG_TRY();
 	{
-		write_entries();
 		write_heads();
 	}
 	PG_FINALLY();
@@ -388,7 +428,6 @@ hrguard_evidence_write_staged(void)
 		hrguard_evidence_writing(false);
 	}
 	PG_END_TRY();
-	if (stage_context != NULL)
-		MemoryContextDelete(stage_context);
+	MemoryContextDelete(stage_context);
 	forget_stage();
 }
