@@ -25,16 +25,16 @@ CREATE TABLE hrguard.alert (
 	notified		boolean NOT NULL DEFAULT false,
 
 	CONSTRAINT alert_kind_valid
-		CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY[
-			'outside_zone', 'competitor_zone', 'off_hours', 'impossible_travel',
-			'spoof_suspected', 'competitor_pattern', 'hours_mismatch', 'customer_source',
-			'unlinked_sale', 'report_gap', 'contract_expiry', 'noncompete_expiry']::pg_catalog.text[])),
+		CHECK (kind OPERATOR(pg_catalog.=) ANY (
+			'{outside_zone,competitor_zone,off_hours,impossible_travel,'
+			'spoof_suspected,competitor_pattern,hours_mismatch,customer_source,'
+			'unlinked_sale,report_gap,contract_expiry,noncompete_expiry}'::pg_catalog.text[])),
 	CONSTRAINT alert_severity_valid
 		CHECK (severity OPERATOR(pg_catalog.=) ANY
-			   (ARRAY['watch', 'alert', 'priority']::pg_catalog.text[])),
+			   ('{watch,alert,priority}'::pg_catalog.text[])),
 	CONSTRAINT alert_status_valid
 		CHECK (status OPERATOR(pg_catalog.=) ANY
-			   (ARRAY['new', 'acknowledged', 'dismissed', 'escalated']::pg_catalog.text[]))
+			   ('{new,acknowledged,dismissed,escalated}'::pg_catalog.text[]))
 );
 CREATE INDEX alert_employee_idx ON hrguard.alert (employee_id, raised_at);
 CREATE INDEX alert_relay_idx ON hrguard.alert (xid, alert_id) WHERE NOT notified;
@@ -79,15 +79,15 @@ CREATE TABLE hrguard.punch (
 
 	CONSTRAINT punch_check_type_valid
 		CHECK (check_type OPERATOR(pg_catalog.=) ANY
-			   (ARRAY['on_duty', 'off_duty', 'visit', 'other']::pg_catalog.text[])),
+			   ('{on_duty,off_duty,visit,other}'::pg_catalog.text[])),
 	CONSTRAINT punch_source_not_blank
 		CHECK (pg_catalog.btrim(source) OPERATOR(pg_catalog.<>) ''),
 	CONSTRAINT punch_verdict_valid
 		CHECK (verdict OPERATOR(pg_catalog.=) ANY
-			   (ARRAY['inside', 'outside', 'uncertain']::pg_catalog.text[])),
+			   ('{inside,outside,uncertain}'::pg_catalog.text[])),
 	CONSTRAINT punch_raw_crs_valid
 		CHECK (raw_crs OPERATOR(pg_catalog.=) ANY
-			   (ARRAY['wgs84', 'gcj02', 'bd09']::pg_catalog.text[]))
+			   ('{wgs84,gcj02,bd09}'::pg_catalog.text[]))
 );
 CREATE UNIQUE INDEX punch_source_record_idx ON hrguard.punch (source, source_record_id)
 	WHERE source_record_id IS NOT NULL;
