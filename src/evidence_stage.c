@@ -34,6 +34,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "chain_head.h"
 #include "evidence.h"
 #include "hrguard.h"
 #include "row_writer.h"
@@ -45,6 +46,8 @@ typedef struct StagedChain
 	int64		seq;			/* last seq, staged entries included */
 	uint8		head[PG_SHA256_DIGEST_LENGTH];
 	bool		changed;
+	bool		direct;			/* locked through chain_head.c, at tid */
+	ItemPointerData tid;
 } StagedChain;
 
 typedef struct StagedEntry
@@ -64,6 +67,8 @@ static MemoryContext stage_context = NULL;
 static MemoryContext batch_context = NULL;	/* staged_entries; reset when written */
 static HrguardRowWriter *stage_writer = NULL;
 static pg_cryptohash_ctx *stage_hasher = NULL;
+static HrguardHeads *stage_heads = NULL;	/* NULL: heads through SQL */
+static bool stage_heads_tried = false;
 static bool stage_callbacks_registered = false;
 
 /* staged entries are written when this many are waiting */
@@ -105,6 +110,8 @@ forget_stage(void)
 	batch_context = NULL;
 	stage_writer = NULL;
 	stage_hasher = NULL;
+	stage_heads = NULL;
+	stage_heads_tried = false;
 }
 
 static void
@@ -169,7 +176,10 @@ create_head(Datum *args)
 	PG_END_TRY();
 }
 
-/* Lock an employee's chain head (creating it) and read where it stands. */
+/*
+ * Lock an employee's chain head (creating it) and read where it stands:
+ * directly (chain_head.c) when the head exists, else in SQL.
+ */
 static void
 lock_chain(StagedChain *chain)
 {
@@ -177,6 +187,19 @@ lock_chain(StagedChain *chain)
 	bool		isnull;
 	bytea	   *head;
 	HrguardSavedUser saved;
+
+	if (!stage_heads_tried)
+	{
+		MemoryContext old = MemoryContextSwitchTo(stage_context);
+
+		stage_heads = hrguard_heads_open();
+		stage_heads_tried = true;
+		MemoryContextSwitchTo(old);
+	}
+	chain->direct = stage_heads != NULL &&
+		hrguard_head_lock(stage_heads, chain->employee_id, &chain->seq, chain->head, &chain->tid);
+	if (chain->direct)
+		return;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -342,7 +365,7 @@ write_heads(void)
 {
 	HASH_SEQ_STATUS status;
 	StagedChain *chain;
-	long		n = hash_get_num_entries(staged_chains);
+	long		n = 0;
 
 	if (update_one_plan == NULL)
 	{
@@ -359,6 +382,19 @@ write_heads(void)
 			" WHERE h.employee_id OPERATOR(pg_catalog.=) u.e", 3, a3);
 	}
 
+	/* the heads locked directly are advanced directly; the rest in SQL */
+	hash_seq_init(&status, staged_chains);
+	while ((chain = hash_seq_search(&status)) != NULL)
+	{
+		if (!chain->changed)
+			continue;
+		if (chain->direct)
+			hrguard_head_advance(stage_heads, &chain->tid, chain->seq, chain->head);
+		else
+			n++;
+	}
+	if (n == 0)
+		return;
 	if (n <= UPDATE_ONE_BY_ONE)
 	{
 		hash_seq_init(&status, staged_chains);
@@ -366,7 +402,7 @@ write_heads(void)
 		{
 			Datum		args[3];
 
-			if (!chain->changed)
+			if (!chain->changed || chain->direct)
 				continue;
 			args[0] = CStringGetTextDatum(chain->employee_id);
 			args[1] = Int64GetDatum(chain->seq);
@@ -386,7 +422,7 @@ write_heads(void)
 		hash_seq_init(&status, staged_chains);
 		while ((chain = hash_seq_search(&status)) != NULL)
 		{
-			if (!chain->changed)
+			if (!chain->changed || chain->direct)
 				continue;
 			employee[i] = CStringGetTextDatum(chain->employee_id);
 			seq[i] = Int64GetDatum(chain->seq);
@@ -428,6 +464,8 @@ hrguard_evidence_write_staged(void)
 		hrguard_evidence_writing(false);
 	}
 	PG_END_TRY();
+	if (stage_heads != NULL)
+		hrguard_heads_close(stage_heads);
 	MemoryContextDelete(stage_context);
 	forget_stage();
 }
