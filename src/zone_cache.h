@@ -120,10 +120,14 @@ extern void hrguard_zone_cache_invalidate(void);
 extern void hrguard_zone_cache_register(void);
 extern HrguardEmployee *hrguard_cached_employee(HrguardZoneCache *cache,
 												const char *employee_id);
+/* zone_grid.c */
+extern void hrguard_zone_grid_build(HrguardZoneCache *cache);
 extern void hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 									double margin_m, HrguardCandidates *out);
 extern bool hrguard_zone_allowed_for(const HrguardZoneCache *cache, int zone,
 									 const HrguardEmployee *employee);
+extern int	hrguard_search_int64(const void *base, int n, size_t stride, size_t offset,
+								 int64 key);
 extern int	hrguard_zone_index(const HrguardZoneCache *cache, int64 zone_id);
 extern bool hrguard_zone_in_force(const HrguardZone *zone, TimestampTz at);
 

@@ -1,0 +1,236 @@
+/*-------------------------------------------------------------------------
+ *
+ * zone_grid.c
+ *	  The uniform grid over the zone cache's zones: building it, and the
+ *	  candidate zones of a point.
+ *
+ * Each zone is listed in every cell its bounding box touches, in CSR form
+ * (sorted cell keys, and per cell a run of zone indexes); a lookup visits
+ * the cells within its margin and keeps the zones whose box is near the
+ * point.  The caller tests each candidate exactly.
+ *
+ * IDENTIFICATION
+ *	  src/zone_grid.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "utils/memutils.h"
+
+#include "geo.h"
+#include "hrguard.h"
+#include "zone_cache.h"
+
+/* a zone covering more cells than this is checked for every lookup */
+#define MAX_CELLS_PER_ZONE	4096
+/* a lookup needing more cells than this scans every zone instead */
+#define MAX_CELLS_PER_LOOKUP 1024
+
+typedef struct CellEntry
+{
+	int64		key;
+	int			zone;
+} CellEntry;
+
+static int
+compare_cell_entries(const void *a, const void *b)
+{
+	const CellEntry *x = a;
+	const CellEntry *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->zone - y->zone;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+#define CELL_KEY(ix, iy) ((((int64) (ix)) << 32) | (uint32) (iy))
+
+/*
+ * Build the grid over the cache's zones: cells about twice the median
+ * zone extent; a zone spanning too many cells is kept aside and offered
+ * to every lookup.
+ */
+void
+hrguard_zone_grid_build(HrguardZoneCache *cache)
+{
+	double	   *extents;
+	CellEntry  *entries = NULL;
+	int			nentries = 0,
+				capacity = 0;
+	int			i,
+				nlarge = 0;
+
+	cache->large_zones = palloc(sizeof(int) * Max(cache->nzones, 1));
+	cache->seen = palloc0(sizeof(uint32) * Max(cache->nzones, 1));
+	if (cache->nzones == 0)
+	{
+		cache->cell = 1.0;
+		cache->cell_start = palloc0(sizeof(int));
+		return;
+	}
+
+	extents = palloc(sizeof(double) * cache->nzones);
+	for (i = 0; i < cache->nzones; i++)
+	{
+		HrguardShape *s = &cache->zones[i].shape;
+
+		extents[i] = fmax(s->xmax - s->xmin, s->ymax - s->ymin);
+	}
+	qsort(extents, cache->nzones, sizeof(double), compare_doubles);
+	cache->cell = fmin(1.0, fmax(1e-4, 2.0 * extents[cache->nzones / 2]));
+	pfree(extents);
+
+	for (i = 0; i < cache->nzones; i++)
+	{
+		HrguardShape *s = &cache->zones[i].shape;
+		int64		x0 = (int64) floor(s->xmin / cache->cell);
+		int64		x1 = (int64) floor(s->xmax / cache->cell);
+		int64		y0 = (int64) floor(s->ymin / cache->cell);
+		int64		y1 = (int64) floor(s->ymax / cache->cell);
+		int64		ix,
+					iy;
+
+		if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_ZONE)
+		{
+			cache->large_zones[nlarge++] = i;
+			continue;
+		}
+		for (ix = x0; ix <= x1; ix++)
+			for (iy = y0; iy <= y1; iy++)
+			{
+				if (nentries == capacity)
+				{
+					capacity = capacity ? capacity * 2 : 1024;
+					entries = entries ? repalloc(entries, sizeof(CellEntry) * capacity) :
+						palloc(sizeof(CellEntry) * capacity);
+				}
+				entries[nentries].key = CELL_KEY(ix, iy);
+				entries[nentries].zone = i;
+				nentries++;
+			}
+	}
+	cache->nlarge = nlarge;
+
+	if (nentries > 0)
+		qsort(entries, nentries, sizeof(CellEntry), compare_cell_entries);
+	cache->cell_keys = palloc(sizeof(int64) * Max(nentries, 1));
+	cache->cell_start = palloc(sizeof(int) * (nentries + 1));
+	cache->cell_zones = palloc(sizeof(int) * Max(nentries, 1));
+	cache->ncells = 0;
+	for (i = 0; i < nentries; i++)
+	{
+		if (i == 0 || entries[i].key != entries[i - 1].key)
+		{
+			cache->cell_keys[cache->ncells] = entries[i].key;
+			cache->cell_start[cache->ncells] = i;
+			cache->ncells++;
+		}
+		cache->cell_zones[i] = entries[i].zone;
+	}
+	cache->cell_start[cache->ncells] = nentries;
+	if (entries)
+		pfree(entries);
+}
+
+static void
+add_candidate(HrguardZoneCache *cache, HrguardCandidates *out, int zone)
+{
+	if (cache->seen[zone] == cache->seen_stamp)
+		return;
+	cache->seen[zone] = cache->seen_stamp;
+	if (out->n == out->capacity)
+	{
+		out->capacity = out->capacity ? out->capacity * 2 : 64;
+		out->zones = out->zones ?
+			repalloc(out->zones, sizeof(int) * out->capacity) :
+			MemoryContextAlloc(TopMemoryContext, sizeof(int) * out->capacity);
+	}
+	out->zones[out->n++] = zone;
+}
+
+static int
+find_cell(const HrguardZoneCache *cache, int64 key)
+{
+	return hrguard_search_int64(cache->cell_keys, cache->ncells, sizeof(int64), 0, key);
+}
+
+/*
+ * Zones whose bounding box may come within margin_m of the point.  The
+ * caller still tests each one exactly.
+ */
+void
+hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
+						double margin_m, HrguardCandidates *out)
+{
+	double		dlon,
+				dlat;
+	int64		x0,
+				x1,
+				y0,
+				y1,
+				ix,
+				iy;
+	int			i;
+
+	out->n = 0;
+	if (++cache->seen_stamp == 0)
+	{
+		memset(cache->seen, 0, sizeof(uint32) * Max(cache->nzones, 1));
+		cache->seen_stamp = 1;
+	}
+
+	hrguard_degree_margin(lat, fmax(margin_m, 0.0), &dlon, &dlat);
+	x0 = (int64) floor((lon - dlon) / cache->cell);
+	x1 = (int64) floor((lon + dlon) / cache->cell);
+	y0 = (int64) floor((lat - dlat) / cache->cell);
+	y1 = (int64) floor((lat + dlat) / cache->cell);
+
+	if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_LOOKUP)
+	{
+		for (i = 0; i < cache->nzones; i++)
+			add_candidate(cache, out, i);
+	}
+	else
+	{
+		for (ix = x0; ix <= x1; ix++)
+			for (iy = y0; iy <= y1; iy++)
+			{
+				int			c = find_cell(cache, CELL_KEY(ix, iy));
+				int			k;
+
+				if (c < 0)
+					continue;
+				for (k = cache->cell_start[c]; k < cache->cell_start[c + 1]; k++)
+					add_candidate(cache, out, cache->cell_zones[k]);
+			}
+		for (i = 0; i < cache->nlarge; i++)
+			add_candidate(cache, out, cache->large_zones[i]);
+	}
+
+	/* keep only those whose box is within the margin */
+	{
+		int			kept = 0;
+
+		for (i = 0; i < out->n; i++)
+		{
+			const HrguardShape *s = &cache->zones[out->zones[i]].shape;
+
+			if (lon + dlon >= s->xmin && lon - dlon <= s->xmax &&
+				lat + dlat >= s->ymin && lat - dlat <= s->ymax)
+				out->zones[kept++] = out->zones[i];
+		}
+		out->n = kept;
+	}
+}
