@@ -236,3 +236,15 @@ ROLLBACK TO SAVEPOINT before_failing;
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id LIKE 'B%' ORDER BY 1;
 SELECT hrguard.record_evidence('B1', 'note', '{"after": "the failed statement"}', now()) AS next_seq;
 ROLLBACK;
+
+-- with another index on chain_head, heads are locked and advanced in SQL
+-- instead (chain_head.c leaves them alone): the chains still verify
+BEGIN;
+CREATE INDEX chain_head_updated_idx ON hrguard.chain_head (updated_at);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon)
+VALUES ('P1', '2026-11-26 15:00', 31.235, 121.505), ('P2', '2026-11-26 15:00', 31.235, 121.505);
+SELECT employee_id, ok, entries > 0 AS has_entries FROM hrguard.verify_all()
+ WHERE employee_id IN ('P1', 'P2') ORDER BY 1;
+SELECT h.employee_id, h.seq = (SELECT max(seq) FROM hrguard.evidence e WHERE e.employee_id = h.employee_id) AS head_at_end
+  FROM hrguard.chain_head h WHERE h.employee_id IN ('P1', 'P2') ORDER BY 1;
+ROLLBACK;
