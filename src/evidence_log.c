@@ -75,16 +75,16 @@ log_size(void)
 }
 
 /*
- * The leaf hashes of the first n log entries.  With "recompute", each is
+ * The leaf hashes of log entries from .. n-1.  With "recompute", each is
  * computed again from the evidence entry's link as it is now; missing or
  * changed entries are reported through *problem.
  */
 static uint8 *
-log_leaves(pg_cryptohash_ctx *ctx, int64 n, bool recompute, char **problem)
+log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **problem)
 {
-	Oid			types[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(n)};
-	uint8	   *leaves = palloc(HASH_LEN * Max(n, 1));
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		args[2] = {Int64GetDatum(from), Int64GetDatum(n)};
+	uint8	   *leaves = palloc(HASH_LEN * Max(n - from, 1));
 	uint64		i;
 
 	if (SPI_execute_with_args(
@@ -93,14 +93,15 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 n, bool recompute, char **problem)
 			"  LEFT JOIN hrguard.evidence e "
 			"    ON e.employee_id OPERATOR(pg_catalog.=) l.employee_id "
 			"   AND e.seq OPERATOR(pg_catalog.=) l.seq "
-			" WHERE l.log_index OPERATOR(pg_catalog.<) $1 ORDER BY l.log_index",
-			1, types, args, NULL, false, 0) != SPI_OK_SELECT)
+			" WHERE l.log_index OPERATOR(pg_catalog.>=) $1 "
+			"   AND l.log_index OPERATOR(pg_catalog.<) $2 ORDER BY l.log_index",
+			2, types, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the log");
-	if ((int64) SPI_processed != n)
+	if ((int64) SPI_processed != n - from)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("the evidence log has %lld entries below %lld",
-						(long long) SPI_processed, (long long) n)));
+						(long long) (from + SPI_processed), (long long) n)));
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
@@ -111,10 +112,14 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 n, bool recompute, char **problem)
 		Datum		link = SPI_getbinval(tuple, desc, 5, &isnull);
 		uint8	   *leaf = leaves + i * HASH_LEN;
 
-		if (index != (int64) i)
+		if (index != from + (int64) i)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the evidence log skips index %lld", (long long) i)));
+					 errmsg("the evidence log skips index %lld", (long long) (from + i))));
+		if (VARSIZE_ANY_EXHDR(stored) != HASH_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the evidence log is damaged at index %lld", (long long) index)));
 		if (!recompute)
 		{
 			memcpy(leaf, VARDATA_ANY(stored), HASH_LEN);
@@ -143,40 +148,22 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 n, bool recompute, char **problem)
 }
 
 /*
- * Append the stored leaf hashes of log entries from .. to-1 to a frontier
- * (which holds the first "from").
+ * Append the stored leaf hashes of log entries from the frontier's size to
+ * to-1 to the frontier.
  */
 static void
 extend_frontier(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, int64 to)
 {
-	Oid			types[2] = {INT8OID, INT8OID};
-	Datum		args[2] = {Int64GetDatum(f->size), Int64GetDatum(to)};
-	uint64		i;
+	int64		from = f->size,
+				i;
+	uint8	   *leaves;
 
-	if (f->size >= to)
+	if (from >= to)
 		return;
-	if (SPI_execute_with_args(
-			"SELECT log_index, leaf_hash FROM hrguard.log_entry "
-			" WHERE log_index OPERATOR(pg_catalog.>=) $1 AND log_index OPERATOR(pg_catalog.<) $2 "
-			" ORDER BY log_index",
-			2, types, args, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the log");
-	for (i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-		int64		index = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		bytea	   *leaf = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-
-		if (index != f->size || VARSIZE_ANY_EXHDR(leaf) != HASH_LEN)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the evidence log is damaged at index %lld", (long long) f->size)));
-		hrguard_frontier_append(ctx, f, (const uint8 *) VARDATA_ANY(leaf));
-	}
-	if (f->size != to)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the evidence log skips index %lld", (long long) f->size)));
+	leaves = log_leaves(ctx, from, to, false, NULL);
+	for (i = 0; i < to - from; i++)
+		hrguard_frontier_append(ctx, f, leaves + i * HASH_LEN);
+	pfree(leaves);
 }
 
 /*
@@ -422,7 +409,7 @@ hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq
 				 errmsg("evidence entry %s/%lld is log entry %lld, beyond a tree of %lld",
 						employee_id, (long long) seq, (long long) *index, (long long) tree_size)));
 
-	leaves = log_leaves(ctx, tree_size, false, NULL);
+	leaves = log_leaves(ctx, 0, tree_size, false, NULL);
 	memcpy(leaf, leaves + *index * HASH_LEN, HASH_LEN);
 	hrguard_merkle_root(ctx, leaves, tree_size, root);
 	return hrguard_merkle_inclusion(ctx, leaves, tree_size, *index);
@@ -478,7 +465,7 @@ HrguardMerkleProof *
 hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size, int64 new_size)
 {
 	checked_size(new_size, log_size(), "new size");
-	return hrguard_merkle_consistency(ctx, log_leaves(ctx, new_size, false, NULL), new_size, old_size);
+	return hrguard_merkle_consistency(ctx, log_leaves(ctx, 0, new_size, false, NULL), new_size, old_size);
 }
 
 /* hrguard.consistency_proof(old_size, new_size) -> bytea[] */
@@ -579,7 +566,7 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 	else
 	{
 		ctx = pg_cryptohash_create(PG_SHA256);
-		leaves = log_leaves(ctx, size, true, &problem);
+		leaves = log_leaves(ctx, 0, size, true, &problem);
 		hrguard_merkle_root(ctx, leaves, size, root);
 		pg_cryptohash_free(ctx);
 		if (strcmp(hrguard_hash_hex(root), root_hex) != 0)

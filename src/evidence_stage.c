@@ -46,8 +46,7 @@ typedef struct StagedChain
 	int64		seq;			/* last seq, staged entries included */
 	uint8		head[PG_SHA256_DIGEST_LENGTH];
 	bool		changed;
-	bool		direct;			/* locked through chain_head.c, at tid */
-	ItemPointerData tid;
+	ItemPointerData tid;		/* valid: locked through chain_head.c, here */
 } StagedChain;
 
 typedef struct StagedEntry
@@ -196,9 +195,9 @@ lock_chain(StagedChain *chain)
 		stage_heads_tried = true;
 		MemoryContextSwitchTo(old);
 	}
-	chain->direct = stage_heads != NULL &&
-		hrguard_head_lock(stage_heads, chain->employee_id, &chain->seq, chain->head, &chain->tid);
-	if (chain->direct)
+	ItemPointerSetInvalid(&chain->tid);
+	if (stage_heads != NULL &&
+		hrguard_head_lock(stage_heads, chain->employee_id, &chain->seq, chain->head, &chain->tid))
 		return;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -388,7 +387,7 @@ write_heads(void)
 	{
 		if (!chain->changed)
 			continue;
-		if (chain->direct)
+		if (ItemPointerIsValid(&chain->tid))
 			hrguard_head_advance(stage_heads, &chain->tid, chain->seq, chain->head);
 		else
 			n++;
@@ -402,7 +401,7 @@ write_heads(void)
 		{
 			Datum		args[3];
 
-			if (!chain->changed || chain->direct)
+			if (!chain->changed || ItemPointerIsValid(&chain->tid))
 				continue;
 			args[0] = CStringGetTextDatum(chain->employee_id);
 			args[1] = Int64GetDatum(chain->seq);
@@ -422,7 +421,7 @@ write_heads(void)
 		hash_seq_init(&status, staged_chains);
 		while ((chain = hash_seq_search(&status)) != NULL)
 		{
-			if (!chain->changed || chain->direct)
+			if (!chain->changed || ItemPointerIsValid(&chain->tid))
 				continue;
 			employee[i] = CStringGetTextDatum(chain->employee_id);
 			seq[i] = Int64GetDatum(chain->seq);

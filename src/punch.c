@@ -307,16 +307,26 @@ bssid_allowed(const HrguardZone *zone, const char *bssid)
 
 /* ---- the punch's evidence entry --------------------------------------- */
 
-static void
-payload_text(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+/* the key, then null or false; true, with the value, when the column has one */
+static bool
+payload_column(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum,
+			   Datum *value)
 {
 	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
 
+	*value = heap_getattr(tuple, attnum, desc, &isnull);
 	hrguard_canon_key(w, key);
 	if (isnull)
 		hrguard_canon_null(w);
-	else
+	return !isnull;
+}
+
+static void
+payload_text(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	Datum		d;
+
+	if (payload_column(w, key, tuple, desc, attnum, &d))
 	{
 		text	   *t = DatumGetTextPP(d);
 
@@ -329,26 +339,18 @@ static void
 payload_scaled(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum,
 			   double scale)
 {
-	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+	Datum		d;
 
-	hrguard_canon_key(w, key);
-	if (isnull)
-		hrguard_canon_null(w);
-	else
+	if (payload_column(w, key, tuple, desc, attnum, &d))
 		hrguard_canon_int(w, (int64) lround(DatumGetFloat8(d) * scale));
 }
 
 static void
 payload_int8(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
 {
-	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+	Datum		d;
 
-	hrguard_canon_key(w, key);
-	if (isnull)
-		hrguard_canon_null(w);
-	else
+	if (payload_column(w, key, tuple, desc, attnum, &d))
 		hrguard_canon_int(w, DatumGetInt64(d));
 }
 
