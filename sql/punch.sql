@@ -248,3 +248,10 @@ SELECT employee_id, ok, entries > 0 AS has_entries FROM hrguard.verify_all()
 SELECT h.employee_id, h.seq = (SELECT max(seq) FROM hrguard.evidence e WHERE e.employee_id = h.employee_id) AS head_at_end
   FROM hrguard.chain_head h WHERE h.employee_id IN ('P1', 'P2') ORDER BY 1;
 ROLLBACK;
+
+-- a punch whose id is beyond the canonical integers (2^53 - 1) cannot be
+-- recorded as evidence: 22003, and nothing is written
+INSERT INTO hrguard.punch (punch_id, employee_id, punched_at, lat, lon)
+OVERRIDING SYSTEM VALUE VALUES (9007199254740992, 'P1', '2026-11-26 16:00', 31.235, 121.505);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS stored FROM hrguard.punch WHERE punch_id = 9007199254740992;

@@ -274,5 +274,22 @@ like($out, qr/links: ok, seq 1\.\.3/, 'all three entries');
 is($node->safe_psql('latin', q{SELECT bool_and(ok) FROM hrguard.verify_all()}), 't',
 	'and its chain verifies in the database');
 
+# in a SQL_ASCII database, bytes that are not UTF-8 cannot be hashed: the
+# punch fails with 22021 and nothing is written
+$node->safe_psql('postgres',
+	q{CREATE DATABASE ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0});
+$node->safe_psql('ascii', q{
+	SET client_min_messages = warning;
+	CREATE EXTENSION hrguard CASCADE;
+	INSERT INTO hrguard.employee (employee_id) VALUES ('A1');});
+my ($ascii_rc, $ascii_out, $ascii_err) = $node->psql('ascii', q{
+	\set VERBOSITY verbose
+	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+	VALUES ('A1', now(), 31.2, 121.4, 'caf' || convert_from('\xe9', 'SQL_ASCII'))});
+like($ascii_err, qr/22021: .*UTF-?8/, 'SQL_ASCII database: a device id that is not UTF-8 fails with 22021');
+is($node->safe_psql('ascii', q{SELECT (SELECT count(*) FROM hrguard.punch) || ' punches, '
+										|| (SELECT count(*) FROM hrguard.evidence) || ' entries'}),
+	'0 punches, 0 entries', 'and nothing is written');
+
 $node->stop;
 done_testing();
