@@ -34,6 +34,7 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
+#include "parser/parse_relation.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -47,6 +48,7 @@
 #include "evidence.h"
 #include "hrguard.h"
 #include "punch.h"
+#include "row_writer.h"
 
 static SPIPlanPtr insert_alerts_plan = NULL;
 static SPIPlanPtr competitor_visit_plan = NULL;
@@ -221,9 +223,14 @@ alert_evidence(int64 alert_id, const char *employee_id, const char *kind,
 	pfree(payload.data);
 }
 
-/* Insert every pending alert with one statement, then notify them. */
+/*
+ * Insert the pending alerts through SPI, in one statement, then notify
+ * them and stage their evidence: for an alert table with INSERT triggers,
+ * forced row security or generated columns, which only the executor
+ * honours.
+ */
 static void
-insert_pending_alerts(List *alerts)
+insert_pending_alerts_spi(List *alerts)
 {
 	int			n = list_length(alerts);
 	Datum	   *employee = palloc(sizeof(Datum) * n);
@@ -304,6 +311,65 @@ insert_pending_alerts(List *alerts)
 					   DatumGetInt64(SPI_getbinval(tuple, desc, 6, &isnull)),
 					   no_zone ? 0 : DatumGetInt64(zone_id));
 	}
+}
+
+/*
+ * Insert every pending alert, then notify them and stage their evidence.
+ * While hrguard.alert is as hrguard created it, give or take indexes and
+ * constraints, the rows go straight into its heap and indexes, with their
+ * defaults and constraint checks (row_writer.c); otherwise through SPI.
+ */
+static void
+insert_pending_alerts(List *alerts)
+{
+	enum
+	{
+		AC_EMPLOYEE, AC_KIND, AC_SEVERITY, AC_OCCURRED, AC_REASONS, AC_PUNCH, AC_ZONE,
+		AC_NOTIFIED, AC_COUNT
+	};
+	static const char *const columns[AC_COUNT] = {
+		"employee_id", "kind", "severity", "occurred_at", "reasons", "punch_id", "zone_id",
+		"notified"
+	};
+	int			index[AC_COUNT];
+	int			id_index;
+	HrguardRowWriter writer;
+	ListCell   *lc;
+
+	hrguard_row_writer_open(&writer, "alert");
+	if (!hrguard_row_writer_insert_equivalent(&writer))
+	{
+		hrguard_row_writer_close(&writer);
+		insert_pending_alerts_spi(alerts);
+		return;
+	}
+	hrguard_row_writer_columns(&writer, columns, AC_COUNT, index);
+	id_index = attnameAttNum(writer.rel, "alert_id", false) - 1;
+
+	foreach(lc, alerts)
+	{
+		PendingAlert *a = lfirst(lc);
+		TupleTableSlot *slot = hrguard_row_writer_next(&writer);
+		Datum	   *values = slot->tts_values;
+		bool	   *nulls = slot->tts_isnull;
+
+		memset(nulls, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+		values[index[AC_EMPLOYEE]] = CStringGetTextDatum(a->employee_id);
+		values[index[AC_KIND]] = CStringGetTextDatum(a->kind);
+		values[index[AC_SEVERITY]] = CStringGetTextDatum(a->severity);
+		values[index[AC_OCCURRED]] = TimestampTzGetDatum(a->at);
+		values[index[AC_REASONS]] = JsonbPGetDatum(a->reasons);
+		values[index[AC_PUNCH]] = Int64GetDatum(a->punch_id);
+		values[index[AC_ZONE]] = Int64GetDatum(a->zone_id);
+		nulls[index[AC_ZONE]] = (a->zone_id == 0);
+		values[index[AC_NOTIFIED]] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+		hrguard_row_writer_add(&writer);
+
+		/* the identity default was given when the row was added */
+		alert_evidence(DatumGetInt64(slot->tts_values[id_index]), a->employee_id, a->kind,
+					   a->severity, a->at, a->punch_id, a->zone_id);
+	}
+	hrguard_row_writer_close(&writer);
 }
 
 /* the competitor_pattern rule (competitor.sql), for a competitor visit */

@@ -10,12 +10,18 @@
  * to table_multi_insert() (one WAL record per heap page) and then into
  * every index, as COPY does.  Unique indexes are checked as by INSERT.
  * Triggers are not fired, which is why this is only for hrguard's own
- * append-only tables, whose only triggers are the guards that keep
- * everyone but hrguard's appends out.  No bulk-insert buffer ring is used:
+ * tables, and only while hrguard_row_writer_insert_equivalent() says that
+ * they have no INSERT triggers (the evidence tables' guards are UPDATE,
+ * DELETE and TRUNCATE triggers), no forced row security and no stored
+ * generated columns.  A writer told which columns its caller fills
+ * (hrguard_row_writer_columns) gives the others their defaults, identity
+ * columns included, and checks each row against the table's NOT NULL and
+ * CHECK constraints, as INSERT does.  No bulk-insert buffer ring is used:
  * its evictions flush WAL in the middle of the statement, which cost more
  * than they saved.
  *
  *	  open(w, table)
+ *	  [columns(w, names, n, indexes)]  -- fill only these, defaults for the rest
  *	  slot = next(w); fill slot->tts_values / tts_isnull; add(w)  -- per row
  *	  close(w)  -- writes what is left
  *
@@ -33,6 +39,9 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "executor/executor.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_relation.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -50,9 +59,78 @@ hrguard_row_writer_open(HrguardRowWriter *w, const char *table)
 	w->rel = table_open(relid, RowExclusiveLock);
 	w->estate = CreateExecutorState();
 	w->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
+	/* not in a range table: a constraint's error message has no column list */
+	InitResultRelInfo(w->rri, w->rel, 0, NULL, 0);
 	ExecOpenIndices(w->rri, false);
 	w->cid = GetCurrentCommandId(true);
+}
+
+/*
+ * The caller fills only the named columns (their indexes in a slot's
+ * tts_values are returned in indexes[]); every other column gets its
+ * default when a row is added, and each row is checked against the
+ * table's constraints.  A column that does not exist is an error.
+ */
+void
+hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns, int ncolumns,
+						   int *indexes)
+{
+	TupleDesc	desc = RelationGetDescr(w->rel);
+	bool	   *given = palloc0(sizeof(bool) * desc->natts);
+	int			i;
+
+	for (i = 0; i < ncolumns; i++)
+	{
+		AttrNumber	attnum = attnameAttNum(w->rel, columns[i], false);
+
+		if (attnum == InvalidAttrNumber)
+			elog(ERROR, "column %s of table %s is missing", columns[i],
+				 RelationGetRelationName(w->rel));
+		indexes[i] = attnum - 1;
+		given[attnum - 1] = true;
+	}
+	w->default_attnum = palloc(sizeof(AttrNumber) * desc->natts);
+	w->default_expr = palloc(sizeof(ExprState *) * desc->natts);
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Expr	   *expr;
+
+		if (given[i] || att->attisdropped)
+			continue;
+		expr = (Expr *) build_column_default(w->rel, i + 1);
+		w->default_attnum[w->ndefaults] = i + 1;
+		w->default_expr[w->ndefaults] = expr ? ExecInitExpr(expression_planner(expr), NULL) : NULL;
+		w->ndefaults++;
+	}
+	w->checked = true;
+	pfree(given);
+}
+
+/*
+ * Whether writing rows here is what an INSERT would do: no INSERT
+ * triggers, no row security forced on the owner, no stored generated
+ * columns.  Otherwise the caller must INSERT.
+ */
+bool
+hrguard_row_writer_insert_equivalent(HrguardRowWriter *w)
+{
+	Relation	rel = w->rel;
+	TriggerDesc *trig = rel->trigdesc;
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION)
+		return false;
+	if (rel->rd_rel->relrowsecurity && rel->rd_rel->relforcerowsecurity)
+		return false;
+	if (constr != NULL && constr->has_generated_stored)
+		return false;
+	if (trig != NULL &&
+		(trig->trig_insert_before_row || trig->trig_insert_after_row ||
+		 trig->trig_insert_instead_row || trig->trig_insert_before_statement ||
+		 trig->trig_insert_after_statement || trig->trig_insert_new_table))
+		return false;
+	return true;
 }
 
 /* write the rows held: heap first, all at once, then every index */
@@ -101,10 +179,29 @@ void
 hrguard_row_writer_add(HrguardRowWriter *w)
 {
 	TupleTableSlot *slot = w->slots[w->used];
+	ExprContext *econtext = GetPerTupleExprContext(w->estate);
+	int			i;
 
+	for (i = 0; i < w->ndefaults; i++)
+	{
+		int			index = w->default_attnum[i] - 1;
+
+		if (w->default_expr[i] == NULL)
+		{
+			slot->tts_values[index] = (Datum) 0;
+			slot->tts_isnull[index] = true;
+		}
+		else
+			slot->tts_values[index] = ExecEvalExprSwitchContext(w->default_expr[i], econtext,
+																&slot->tts_isnull[index]);
+	}
 	ExecStoreVirtualTuple(slot);
+	if (w->checked && RelationGetDescr(w->rel)->constr != NULL)
+		ExecConstraints(w->rri, slot, w->estate);
 	/* the row is copied into the slot: the caller may free its values */
 	ExecMaterializeSlot(slot);
+	if (w->checked)
+		ResetPerTupleExprContext(w->estate);
 	w->used++;
 }
 

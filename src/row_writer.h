@@ -28,9 +28,17 @@ typedef struct HrguardRowWriter
 	TupleTableSlot *slots[HRGUARD_ROW_BATCH];
 	int			nslots;			/* created */
 	int			used;			/* holding a row */
+	/* set by hrguard_row_writer_columns: defaults and constraint checks */
+	bool		checked;
+	int			ndefaults;
+	AttrNumber *default_attnum;
+	ExprState **default_expr;
 } HrguardRowWriter;
 
 extern void hrguard_row_writer_open(HrguardRowWriter *w, const char *table);
+extern void hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns,
+									   int ncolumns, int *indexes);
+extern bool hrguard_row_writer_insert_equivalent(HrguardRowWriter *w);
 extern TupleTableSlot *hrguard_row_writer_next(HrguardRowWriter *w);
 extern void hrguard_row_writer_add(HrguardRowWriter *w);
 extern void hrguard_row_writer_close(HrguardRowWriter *w);
