@@ -100,9 +100,10 @@ DROP TRIGGER alert_to_inbox ON hrguard.alert;
 DROP FUNCTION alert_to_inbox();
 DROP TABLE alert_inbox;
 
--- every alert, written either way, has its evidence entry, and the chain
--- verifies
+-- every alert, written either way, has its evidence entry; those after
+-- the default was set back are new again; the chain verifies
 SELECT count(*) AS alerts,
+	   count(*) FILTER (WHERE status = 'acknowledged') AS acknowledged,
 	   count(*) FILTER (WHERE EXISTS (
 		   SELECT FROM hrguard.evidence e
 			WHERE e.employee_id = a.employee_id AND e.kind = 'alert'

@@ -40,8 +40,10 @@
 #include "catalog/namespace.h"
 #include "executor/executor.h"
 #include "optimizer/optimizer.h"
+#include "nodes/readfuncs.h"
 #include "parser/parse_relation.h"
 #include "rewrite/rewriteHandler.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -66,10 +68,120 @@ hrguard_row_writer_open(HrguardRowWriter *w, const char *table)
 }
 
 /*
+ * What a table's rows need besides the caller's values, planned once and
+ * kept until the table changes: the default expressions of the columns
+ * the caller does not fill, and the CHECK constraint expressions, in the
+ * order of the relation's constr->check.  Planning them means catalog
+ * scans (an identity column's sequence) and parsing stored expressions,
+ * which would otherwise be paid by every statement.  A relcache
+ * invalidation of the table (ALTER TABLE, or any cache reset) drops it.
+ */
+typedef struct TableShape
+{
+	Oid			relid;			/* InvalidOid: free slot */
+	MemoryContext context;
+	int			natts;
+	bool	   *given;			/* columns the caller fills */
+	int			ndefaults;
+	AttrNumber *default_attnum;
+	Expr	  **default_expr;	/* planned; NULL: no default, so null */
+	int			ncheck;
+	Expr	  **check_expr;		/* planned */
+} TableShape;
+
+#define MAX_TABLE_SHAPES 4
+
+static TableShape table_shapes[MAX_TABLE_SHAPES];
+static bool shape_callback_registered = false;
+
+static void
+forget_shape(TableShape *shape)
+{
+	if (shape->context != NULL)
+		MemoryContextDelete(shape->context);
+	memset(shape, 0, sizeof(*shape));
+}
+
+static void
+table_shape_invalidate(Datum arg, Oid relid)
+{
+	int			i;
+
+	for (i = 0; i < MAX_TABLE_SHAPES; i++)
+		if (OidIsValid(table_shapes[i].relid) &&
+			(!OidIsValid(relid) || table_shapes[i].relid == relid))
+			forget_shape(&table_shapes[i]);
+}
+
+/* plan the shape of rel for a caller filling the given columns */
+static TableShape *
+table_shape(Relation rel, const bool *given)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			ncheck = desc->constr ? desc->constr->num_check : 0;
+	TableShape *shape = NULL;
+	MemoryContext old;
+	int			i;
+
+	for (i = 0; i < MAX_TABLE_SHAPES; i++)
+	{
+		TableShape *s = &table_shapes[i];
+
+		if (s->relid == RelationGetRelid(rel) && s->natts == desc->natts &&
+			s->ncheck == ncheck && memcmp(s->given, given, sizeof(bool) * desc->natts) == 0)
+			return s;
+		if (shape == NULL && !OidIsValid(s->relid))
+			shape = s;
+	}
+	if (shape == NULL)
+		shape = &table_shapes[0];	/* a few tables use this: any will do */
+	forget_shape(shape);
+	if (!shape_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(table_shape_invalidate, (Datum) 0);
+		shape_callback_registered = true;
+	}
+
+	shape->context = AllocSetContextCreate(CacheMemoryContext, "hrguard table shape",
+										   ALLOCSET_SMALL_SIZES);
+	/*
+	 * On an error below the slot stays free (relid invalid), and the next
+	 * use of it deletes what was built.
+	 */
+	old = MemoryContextSwitchTo(shape->context);
+	shape->natts = desc->natts;
+	shape->given = palloc(sizeof(bool) * desc->natts);
+	memcpy(shape->given, given, sizeof(bool) * desc->natts);
+	shape->default_attnum = palloc(sizeof(AttrNumber) * desc->natts);
+	shape->default_expr = palloc(sizeof(Expr *) * desc->natts);
+	for (i = 0; i < desc->natts; i++)
+	{
+		Expr	   *expr;
+
+		if (given[i] || TupleDescAttr(desc, i)->attisdropped)
+			continue;
+		expr = (Expr *) build_column_default(rel, i + 1);
+		shape->default_attnum[shape->ndefaults] = i + 1;
+		shape->default_expr[shape->ndefaults] = expr ? expression_planner(expr) : NULL;
+		shape->ndefaults++;
+	}
+	shape->ncheck = ncheck;
+	shape->check_expr = palloc(sizeof(Expr *) * Max(ncheck, 1));
+	for (i = 0; i < ncheck; i++)
+		shape->check_expr[i] = expression_planner(stringToNode(desc->constr->check[i].ccbin));
+	MemoryContextSwitchTo(old);
+	shape->relid = RelationGetRelid(rel);
+	return shape;
+}
+
+/*
  * The caller fills only the named columns (their indexes in a slot's
  * tts_values are returned in indexes[]); every other column gets its
  * default when a row is added, and each row is checked against the
  * table's constraints.  A column that does not exist is an error.
+ *
+ * The writer's expression states are built from copies of the table's
+ * shape, which an invalidation may free while the writer is in use.
  */
 void
 hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns, int ncolumns,
@@ -77,6 +189,9 @@ hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns, int 
 {
 	TupleDesc	desc = RelationGetDescr(w->rel);
 	bool	   *given = palloc0(sizeof(bool) * desc->natts);
+	TableShape *shape;
+	ExprState **checks;
+	MemoryContext old;
 	int			i;
 
 	for (i = 0; i < ncolumns; i++)
@@ -89,22 +204,27 @@ hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns, int 
 		indexes[i] = attnum - 1;
 		given[attnum - 1] = true;
 	}
-	w->default_attnum = palloc(sizeof(AttrNumber) * desc->natts);
-	w->default_expr = palloc(sizeof(ExprState *) * desc->natts);
-	for (i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		Expr	   *expr;
-
-		if (given[i] || att->attisdropped)
-			continue;
-		expr = (Expr *) build_column_default(w->rel, i + 1);
-		w->default_attnum[w->ndefaults] = i + 1;
-		w->default_expr[w->ndefaults] = expr ? ExecInitExpr(expression_planner(expr), NULL) : NULL;
-		w->ndefaults++;
-	}
-	w->checked = true;
+	shape = table_shape(w->rel, given);
 	pfree(given);
+
+	w->ndefaults = shape->ndefaults;
+	w->default_attnum = palloc(sizeof(AttrNumber) * Max(shape->ndefaults, 1));
+	w->default_expr = palloc(sizeof(ExprState *) * Max(shape->ndefaults, 1));
+	for (i = 0; i < shape->ndefaults; i++)
+	{
+		w->default_attnum[i] = shape->default_attnum[i];
+		w->default_expr[i] = shape->default_expr[i] ?
+			ExecInitExpr(copyObject(shape->default_expr[i]), NULL) : NULL;
+	}
+
+	/* what ExecConstraints would otherwise prepare from the catalog text */
+	old = MemoryContextSwitchTo(w->estate->es_query_cxt);
+	checks = palloc(sizeof(ExprState *) * Max(shape->ncheck, 1));
+	for (i = 0; i < shape->ncheck; i++)
+		checks[i] = ExecInitExpr(copyObject(shape->check_expr[i]), NULL);
+	MemoryContextSwitchTo(old);
+	w->rri->ri_ConstraintExprs = checks;
+	w->checked = true;
 }
 
 /*
