@@ -15,6 +15,14 @@
  * chain rewritten after the checkpoint, even consistently, no longer gives
  * the same root.
  *
+ * A checkpoint also stores the head of every perfect subtree of 2^8 leaves
+ * and more that the log completes (hrguard.log_node, about one row per 128
+ * leaves).  Inclusion and consistency proofs take such heads from there and
+ * hash at most 255 leaves below them, so a proof reads O(log n) rows.  The
+ * stored heads are not trusted: a changed one gives a proof that does not
+ * lead to the checkpoint's root, which the package export checks and any
+ * verifier finds; a missing one is recomputed from the levels below.
+ *
  * IDENTIFICATION
  *	  src/evidence_log.c
  *
@@ -28,6 +36,7 @@
 #include "commands/async.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "port/pg_bitutils.h"
 #include "port/pg_bswap.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -40,6 +49,10 @@
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 #define LOGENT_DOMAIN "hrguard/v1/logent"
 #define CHECKPOINT_ORIGIN "hrguard/v1/checkpoint"
+
+/* the lowest level of the stored subtree heads: 256 leaves */
+#define LOG_NODE_MIN_LEVEL 8
+#define LOG_NODE_MIN_LEAVES (INT64CONST(1) << LOG_NODE_MIN_LEVEL)
 
 static void
 logent_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
@@ -87,15 +100,20 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **p
 	uint8	   *leaves = palloc(HASH_LEN * Max(n - from, 1));
 	uint64		i;
 
-	if (SPI_execute_with_args(
-			"SELECT l.log_index, l.employee_id, l.seq, l.leaf_hash, e.link "
-			"  FROM hrguard.log_entry l "
-			"  LEFT JOIN hrguard.evidence e "
-			"    ON e.employee_id OPERATOR(pg_catalog.=) l.employee_id "
-			"   AND e.seq OPERATOR(pg_catalog.=) l.seq "
-			" WHERE l.log_index OPERATOR(pg_catalog.>=) $1 "
-			"   AND l.log_index OPERATOR(pg_catalog.<) $2 ORDER BY l.log_index",
-			2, types, args, NULL, false, 0) != SPI_OK_SELECT)
+	/* the chain entries are joined only to recompute the leaves from them */
+	if (SPI_execute_with_args(recompute ?
+							  "SELECT l.log_index, l.employee_id, l.seq, l.leaf_hash, e.link "
+							  "  FROM hrguard.log_entry l "
+							  "  LEFT JOIN hrguard.evidence e "
+							  "    ON e.employee_id OPERATOR(pg_catalog.=) l.employee_id "
+							  "   AND e.seq OPERATOR(pg_catalog.=) l.seq "
+							  " WHERE l.log_index OPERATOR(pg_catalog.>=) $1 "
+							  "   AND l.log_index OPERATOR(pg_catalog.<) $2 ORDER BY l.log_index" :
+							  "SELECT l.log_index, l.employee_id, l.seq, l.leaf_hash "
+							  "  FROM hrguard.log_entry l "
+							  " WHERE l.log_index OPERATOR(pg_catalog.>=) $1 "
+							  "   AND l.log_index OPERATOR(pg_catalog.<) $2 ORDER BY l.log_index",
+							  2, types, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the log");
 	if ((int64) SPI_processed != n - from)
 		ereport(ERROR,
@@ -109,7 +127,7 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **p
 		bool		isnull;
 		int64		index = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
 		bytea	   *stored = DatumGetByteaPP(SPI_getbinval(tuple, desc, 4, &isnull));
-		Datum		link = SPI_getbinval(tuple, desc, 5, &isnull);
+		Datum		link;
 		uint8	   *leaf = leaves + i * HASH_LEN;
 
 		if (index != from + (int64) i)
@@ -125,6 +143,7 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **p
 			memcpy(leaf, VARDATA_ANY(stored), HASH_LEN);
 			continue;
 		}
+		link = SPI_getbinval(tuple, desc, 5, &isnull);
 		if (isnull)
 		{
 			if (*problem == NULL)
@@ -147,9 +166,40 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **p
 	return leaves;
 }
 
+/* the subtree heads a frontier completes, to be stored */
+typedef struct NodeBatch
+{
+	int			n;
+	int			capacity;
+	Datum	   *level;
+	Datum	   *index;
+	Datum	   *hash;
+} NodeBatch;
+
+static void
+collect_node(void *arg, int level, int64 index, const uint8 *hash)
+{
+	NodeBatch  *b = arg;
+
+	if (level < LOG_NODE_MIN_LEVEL)
+		return;
+	if (b->n == b->capacity)
+	{
+		b->capacity = Max(16, b->capacity * 2);
+		b->level = b->level ? repalloc(b->level, sizeof(Datum) * b->capacity) : palloc(sizeof(Datum) * b->capacity);
+		b->index = b->index ? repalloc(b->index, sizeof(Datum) * b->capacity) : palloc(sizeof(Datum) * b->capacity);
+		b->hash = b->hash ? repalloc(b->hash, sizeof(Datum) * b->capacity) : palloc(sizeof(Datum) * b->capacity);
+	}
+	b->level[b->n] = Int16GetDatum((int16) level);
+	b->index[b->n] = Int64GetDatum(index);
+	b->hash[b->n] = PointerGetDatum(hrguard_hash_bytea(hash));
+	b->n++;
+}
+
 /*
  * Append the stored leaf hashes of log entries from the frontier's size to
- * to-1 to the frontier.
+ * to-1 to the frontier, and store the heads of the large subtrees that
+ * completes (those already stored are kept).
  */
 static void
 extend_frontier(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, int64 to)
@@ -157,13 +207,28 @@ extend_frontier(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, int64 to)
 	int64		from = f->size,
 				i;
 	uint8	   *leaves;
+	NodeBatch	nodes = {0};
 
 	if (from >= to)
 		return;
 	leaves = log_leaves(ctx, from, to, false, NULL);
 	for (i = 0; i < to - from; i++)
-		hrguard_frontier_append(ctx, f, leaves + i * HASH_LEN);
+		hrguard_frontier_append(ctx, f, leaves + i * HASH_LEN, collect_node, &nodes);
 	pfree(leaves);
+	if (nodes.n > 0)
+	{
+		Oid			types[3] = {INT2ARRAYOID, INT8ARRAYOID, BYTEAARRAYOID};
+		Datum		args[3];
+
+		args[0] = PointerGetDatum(construct_array(nodes.level, nodes.n, INT2OID, 2, true, TYPALIGN_SHORT));
+		args[1] = PointerGetDatum(construct_array(nodes.index, nodes.n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[2] = PointerGetDatum(construct_array(nodes.hash, nodes.n, BYTEAOID, -1, false, TYPALIGN_INT));
+		hrguard_evidence_insert("INSERT INTO hrguard.log_node (level, node_index, hash) "
+								"SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
+								"                         pg_catalog.unnest($3)) "
+								"ON CONFLICT DO NOTHING",
+								3, types, args);
+	}
 }
 
 /*
@@ -266,10 +331,12 @@ hrguard_checkpoint_take(void)
 	bool		isnull;
 	MemoryContext caller = CurrentMemoryContext;
 	text	   *result;
+	int			settings;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	settings = hrguard_jit_off();
 	/* one checkpoint at a time */
 	if (SPI_execute("LOCK TABLE hrguard.log_checkpoint IN SHARE ROW EXCLUSIVE MODE", false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the checkpoints");
@@ -302,6 +369,7 @@ hrguard_checkpoint_take(void)
 			MemoryContextSwitchTo(caller);
 			result = DatumGetTextPCopy(PointerGetDatum(last_body));
 			pg_cryptohash_free(ctx);
+			hrguard_restore_settings(settings);
 			hrguard_restore_user(&saved);
 			SPI_finish();
 			return result;
@@ -352,6 +420,7 @@ hrguard_checkpoint_take(void)
 	pg_cryptohash_free(ctx);
 	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(body.data);
+	hrguard_restore_settings(settings);
 	hrguard_restore_user(&saved);
 	SPI_finish();
 	return result;
@@ -378,6 +447,100 @@ checked_size(int64 asked, int64 size, const char *what)
 	return asked;
 }
 
+/* ---- proofs from the stored log ---------------------------------------- */
+
+static SPIPlanPtr log_node_plan = NULL;
+
+/* the stored head of subtree "index" of "level"; false if there is none */
+static bool
+stored_node(int level, int64 index, uint8 *out)
+{
+	Datum		args[2] = {Int16GetDatum((int16) level), Int64GetDatum(index)};
+	bool		isnull;
+	bytea	   *hash;
+
+	if (log_node_plan == NULL)
+	{
+		Oid			types[2] = {INT2OID, INT8OID};
+
+		log_node_plan = hrguard_prepare_kept(
+			"SELECT hash FROM hrguard.log_node "
+			" WHERE level OPERATOR(pg_catalog.=) $1 AND node_index OPERATOR(pg_catalog.=) $2",
+			2, types);
+	}
+	if (SPI_execute_plan(log_node_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the log's subtree heads");
+	if (SPI_processed == 0)
+		return false;
+	hash = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (VARSIZE_ANY_EXHDR(hash) != HASH_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the evidence log's subtree head %d/%lld is damaged", level, (long long) index)));
+	memcpy(out, VARDATA_ANY(hash), HASH_LEN);
+	return true;
+}
+
+/*
+ * MTH(D[start:end]) of the log: a perfect subtree of 256 leaves or more
+ * from hrguard.log_node, a range of fewer leaves from the leaves, anything
+ * else split as RFC 9162 splits it.
+ */
+static void
+log_range_hash(HrguardMerkleSource *src, int64 start, int64 end, uint8 *out)
+{
+	int64		n = end - start;
+	uint8		left[HASH_LEN];
+	uint8		right[HASH_LEN];
+	int64		k;
+
+	if (n < LOG_NODE_MIN_LEAVES)
+	{
+		uint8	   *leaves = log_leaves(src->ctx, start, end, false, NULL);
+
+		hrguard_merkle_root(src->ctx, leaves, n, out);
+		pfree(leaves);
+		return;
+	}
+	if ((n & (n - 1)) == 0 && start % n == 0 &&
+		stored_node(pg_leftmost_one_pos64((uint64) n), start / n, out))
+		return;
+	for (k = 1; k * 2 < n; k *= 2)
+		;
+	log_range_hash(src, start, start + k, left);
+	log_range_hash(src, start + k, end, right);
+	hrguard_merkle_node(src->ctx, left, right, out);
+}
+
+/* the root of the checkpoint of tree_size entries; false if there is none */
+static bool
+checkpoint_root(int64 tree_size, uint8 *root)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tree_size)};
+	bool		isnull;
+	bytea	   *stored;
+
+	if (SPI_execute_with_args("SELECT root FROM hrguard.log_checkpoint "
+							  " WHERE tree_size OPERATOR(pg_catalog.=) $1",
+							  1, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the checkpoints");
+	if (SPI_processed == 0)
+		return false;
+	stored = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (VARSIZE_ANY_EXHDR(stored) != HASH_LEN)
+		return false;
+	memcpy(root, VARDATA_ANY(stored), HASH_LEN);
+	return true;
+}
+
+static void
+log_source(HrguardMerkleSource *src, pg_cryptohash_ctx *ctx)
+{
+	src->ctx = ctx;
+	src->range_hash = log_range_hash;
+}
+
 /*
  * The inclusion proof of evidence entry employee_id/seq in the log of
  * tree_size entries, with its log index, leaf hash and the tree's root.  SPI
@@ -389,7 +552,9 @@ hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq
 {
 	Oid			types[2] = {TEXTOID, INT8OID};
 	Datum		args[2] = {CStringGetTextDatum(employee_id), Int64GetDatum(seq)};
-	uint8	   *leaves;
+	HrguardMerkleSource src;
+	HrguardMerkleProof *proof;
+	uint8		expected[HASH_LEN];
 	bool		isnull;
 
 	checked_size(tree_size, log_size(), "tree size");
@@ -409,10 +574,32 @@ hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq
 				 errmsg("evidence entry %s/%lld is log entry %lld, beyond a tree of %lld",
 						employee_id, (long long) seq, (long long) *index, (long long) tree_size)));
 
-	leaves = log_leaves(ctx, 0, tree_size, false, NULL);
-	memcpy(leaf, leaves + *index * HASH_LEN, HASH_LEN);
-	hrguard_merkle_root(ctx, leaves, tree_size, root);
-	return hrguard_merkle_inclusion(ctx, leaves, tree_size, *index);
+	log_source(&src, ctx);
+	log_range_hash(&src, *index, *index + 1, leaf);
+	proof = hrguard_merkle_inclusion_in(&src, tree_size, *index);
+	if (!hrguard_merkle_inclusion_root(ctx, *index, tree_size, leaf, proof, root))
+		elog(ERROR, "inclusion proof of log entry %lld has the wrong length", (long long) *index);
+
+	/*
+	 * Against a checkpoint of that size, if there is one: should the proof
+	 * made from the stored heads not lead to its root, it is made again from
+	 * the leaves alone.  The root returned is the one the proof leads to.
+	 */
+	if (checkpoint_root(tree_size, expected) && memcmp(root, expected, HASH_LEN) != 0)
+	{
+		uint8	   *leaves = log_leaves(ctx, 0, tree_size, false, NULL);
+
+		hrguard_merkle_root(ctx, leaves, tree_size, root);
+		if (memcmp(root, expected, HASH_LEN) == 0)
+			ereport(WARNING,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the stored subtree heads of the evidence log disagree with its leaves"),
+					 errdetail("The proof was computed from the %lld leaves instead.", (long long) tree_size),
+					 errhint("Someone changed hrguard.log_node; its rows are not evidence, but find out who.")));
+		proof = hrguard_merkle_inclusion(ctx, leaves, tree_size, *index);
+		pfree(leaves);
+	}
+	return proof;
 }
 
 /*
@@ -464,8 +651,11 @@ hrguard_inclusion_proof(PG_FUNCTION_ARGS)
 HrguardMerkleProof *
 hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size, int64 new_size)
 {
+	HrguardMerkleSource src;
+
 	checked_size(new_size, log_size(), "new size");
-	return hrguard_merkle_consistency(ctx, log_leaves(ctx, 0, new_size, false, NULL), new_size, old_size);
+	log_source(&src, ctx);
+	return hrguard_merkle_consistency_in(&src, new_size, old_size);
 }
 
 /* hrguard.consistency_proof(old_size, new_size) -> bytea[] */

@@ -279,6 +279,28 @@ hrguard_restore_user(const HrguardSavedUser *saved)
 	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
 
+/*
+ * JIT off for the following work, until hrguard_restore_settings(): the
+ * log's bookkeeping queries look costly to the planner (a lateral probe
+ * per chain) but run in milliseconds, and compiling them took longer than
+ * running them.  An error unwinds the setting with the transaction.
+ */
+int
+hrguard_jit_off(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+void
+hrguard_restore_settings(int level)
+{
+	AtEOXact_GUC(true, level);
+}
+
 /* Owner of a relation. */
 Oid
 hrguard_relation_owner(Oid relid)

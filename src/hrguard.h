@@ -62,6 +62,8 @@ typedef struct HrguardSavedUser
 
 extern void hrguard_become_owner(Oid owner, HrguardSavedUser *saved);
 extern void hrguard_restore_user(const HrguardSavedUser *saved);
+extern int	hrguard_jit_off(void);
+extern void hrguard_restore_settings(int level);
 extern Oid	hrguard_relation_owner(Oid relid);
 extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid *types);
 extern char *hrguard_utc_iso(TimestampTz t);

@@ -7,9 +7,11 @@
  * SHA-256 of the empty string for n = 0, the leaf hash for n = 1, and
  * otherwise SHA-256(0x01 || MTH(first k) || MTH(rest)) with k the largest
  * power of two below n.  Proofs follow RFC 9162 section 2.1.3 and 2.1.4
- * literally (PATH and SUBPROOF); subtree heads are recomputed, which costs
- * O(n) hashes per proof.  Also the SQL functions over arrays of leaf
- * hashes, with which anyone can check a proof or a tree head.
+ * literally (PATH and SUBPROOF), over a source of subtree heads: an array of
+ * leaf hashes (every head recomputed, O(n) hashes per proof) or the stored
+ * evidence log (evidence_log.c: heads of large subtrees looked up, O(log n)).
+ * Also the SQL functions over arrays of leaf hashes, with which anyone can
+ * check a proof or a tree head.
  *
  * IDENTIFICATION
  *	  src/merkle.c
@@ -40,8 +42,9 @@ split_point(int64 n)
 	return k;
 }
 
-static void
-node_hash(pg_cryptohash_ctx *ctx, const uint8 *left, const uint8 *right, uint8 *out)
+/* an interior node: SHA-256(0x01 || left || right) */
+void
+hrguard_merkle_node(pg_cryptohash_ctx *ctx, const uint8 *left, const uint8 *right, uint8 *out)
 {
 	static const uint8 node_tag = 0x01;
 	const void *parts[3] = {&node_tag, left, right};
@@ -71,7 +74,7 @@ hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 
 
 		hrguard_merkle_root(ctx, leaves, k, left);
 		hrguard_merkle_root(ctx, leaves + k * HASH_LEN, n - k, right);
-		node_hash(ctx, left, right, out);
+		hrguard_merkle_node(ctx, left, right, out);
 	}
 }
 
@@ -85,18 +88,24 @@ hrguard_frontier_init(HrguardMerkleFrontier *f)
 /*
  * Append a leaf: it becomes a subtree of one, and the last two subtrees
  * merge while they are of equal size, once per trailing 1 bit of the old
- * size.
+ * size.  Each subtree completed by a merge is passed to "sink" (if not
+ * NULL): its level (log2 of its leaves) and its index at that level.
  */
 void
-hrguard_frontier_append(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, const uint8 *leaf)
+hrguard_frontier_append(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, const uint8 *leaf,
+						HrguardMerkleNodeSink sink, void *arg)
 {
 	int64		carry = f->size;
+	int			level = 0;
 
 	memcpy(f->hashes[f->count++], leaf, HASH_LEN);
 	for (; carry & 1; carry >>= 1)
 	{
-		node_hash(ctx, f->hashes[f->count - 2], f->hashes[f->count - 1], f->hashes[f->count - 2]);
+		hrguard_merkle_node(ctx, f->hashes[f->count - 2], f->hashes[f->count - 1], f->hashes[f->count - 2]);
 		f->count--;
+		level++;
+		if (sink)
+			sink(arg, level, ((f->size + 1) >> level) - 1, f->hashes[f->count - 1]);
 	}
 	f->size++;
 }
@@ -114,7 +123,7 @@ hrguard_frontier_root(pg_cryptohash_ctx *ctx, const HrguardMerkleFrontier *f, ui
 	}
 	memcpy(out, f->hashes[f->count - 1], HASH_LEN);
 	for (i = f->count - 2; i >= 0; i--)
-		node_hash(ctx, f->hashes[i], out, out);
+		hrguard_merkle_node(ctx, f->hashes[i], out, out);
 }
 
 bytea *
@@ -148,9 +157,9 @@ append_hash(HrguardMerkleProof *proof, const uint8 *hash)
 	proof->length++;
 }
 
-/* RFC 9162 PATH(m, D[n]) */
+/* RFC 9162 PATH(m, D[start:start+n]), m relative to start */
 static void
-path(pg_cryptohash_ctx *ctx, int64 m, const uint8 *leaves, int64 n, HrguardMerkleProof *proof)
+path(HrguardMerkleSource *src, int64 m, int64 start, int64 n, HrguardMerkleProof *proof)
 {
 	int64		k;
 	uint8		sibling[HASH_LEN];
@@ -160,20 +169,20 @@ path(pg_cryptohash_ctx *ctx, int64 m, const uint8 *leaves, int64 n, HrguardMerkl
 	k = split_point(n);
 	if (m < k)
 	{
-		path(ctx, m, leaves, k, proof);
-		hrguard_merkle_root(ctx, leaves + k * HASH_LEN, n - k, sibling);
+		path(src, m, start, k, proof);
+		src->range_hash(src, start + k, start + n, sibling);
 	}
 	else
 	{
-		path(ctx, m - k, leaves + k * HASH_LEN, n - k, proof);
-		hrguard_merkle_root(ctx, leaves, k, sibling);
+		path(src, m - k, start + k, n - k, proof);
+		src->range_hash(src, start, start + k, sibling);
 	}
 	append_hash(proof, sibling);
 }
 
-/* RFC 9162 SUBPROOF(m, D[n], b) */
+/* RFC 9162 SUBPROOF(m, D[start:start+n], b) */
 static void
-subproof(pg_cryptohash_ctx *ctx, int64 m, const uint8 *leaves, int64 n, bool whole,
+subproof(HrguardMerkleSource *src, int64 m, int64 start, int64 n, bool whole,
 		 HrguardMerkleProof *proof)
 {
 	int64		k;
@@ -183,7 +192,7 @@ subproof(pg_cryptohash_ctx *ctx, int64 m, const uint8 *leaves, int64 n, bool who
 	{
 		if (!whole)
 		{
-			hrguard_merkle_root(ctx, leaves, n, sibling);
+			src->range_hash(src, start, start + n, sibling);
 			append_hash(proof, sibling);
 		}
 		return;
@@ -191,13 +200,13 @@ subproof(pg_cryptohash_ctx *ctx, int64 m, const uint8 *leaves, int64 n, bool who
 	k = split_point(n);
 	if (m <= k)
 	{
-		subproof(ctx, m, leaves, k, whole, proof);
-		hrguard_merkle_root(ctx, leaves + k * HASH_LEN, n - k, sibling);
+		subproof(src, m, start, k, whole, proof);
+		src->range_hash(src, start + k, start + n, sibling);
 	}
 	else
 	{
-		subproof(ctx, m - k, leaves + k * HASH_LEN, n - k, false, proof);
-		hrguard_merkle_root(ctx, leaves, k, sibling);
+		subproof(src, m - k, start + k, n - k, false, proof);
+		src->range_hash(src, start, start + k, sibling);
 	}
 	append_hash(proof, sibling);
 }
@@ -218,8 +227,9 @@ new_proof(int64 n)
 	return proof;
 }
 
+/* the inclusion proof of leaf "index" in the first n leaves of the source */
 HrguardMerkleProof *
-hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, int64 index)
+hrguard_merkle_inclusion_in(HrguardMerkleSource *src, int64 n, int64 index)
 {
 	HrguardMerkleProof *proof = new_proof(n);
 
@@ -228,12 +238,13 @@ hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, i
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("leaf %lld is not in a tree of %lld leaves",
 						(long long) index, (long long) n)));
-	path(ctx, index, leaves, n, proof);
+	path(src, index, 0, n, proof);
 	return proof;
 }
 
+/* the consistency proof from the first old_size to the first n leaves */
 HrguardMerkleProof *
-hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, int64 old_size)
+hrguard_merkle_consistency_in(HrguardMerkleSource *src, int64 n, int64 old_size)
 {
 	HrguardMerkleProof *proof = new_proof(n);
 
@@ -244,8 +255,92 @@ hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n,
 						(long long) old_size, (long long) n),
 				 errdetail("The old size must be at least 1 and at most the new size.")));
 	if (old_size < n)
-		subproof(ctx, old_size, leaves, n, true, proof);
+		subproof(src, old_size, 0, n, true, proof);
 	return proof;
+}
+
+/*
+ * The root an inclusion proof of leaf "index" in a tree of "size" leaves
+ * leads to, RFC 9162 section 2.1.3.2; false if the proof cannot be one for
+ * that position (too short or too long).
+ */
+bool
+hrguard_merkle_inclusion_root(pg_cryptohash_ctx *ctx, int64 index, int64 size, const uint8 *leaf,
+							  const HrguardMerkleProof *proof, uint8 *out)
+{
+	uint64		fn = (uint64) index;
+	uint64		sn = (uint64) size - 1;
+	uint8		r[HASH_LEN];
+	int			i;
+
+	if (index < 0 || index >= size)
+		return false;
+	memcpy(r, leaf, HASH_LEN);
+	for (i = 0; i < proof->length; i++)
+	{
+		const uint8 *p = proof->hashes + i * HASH_LEN;
+
+		if (sn == 0)
+			return false;
+		if ((fn & 1) || fn == sn)
+		{
+			hrguard_merkle_node(ctx, p, r, r);
+			while (!(fn & 1) && fn != 0)
+			{
+				fn >>= 1;
+				sn >>= 1;
+			}
+		}
+		else
+			hrguard_merkle_node(ctx, r, p, r);
+		fn >>= 1;
+		sn >>= 1;
+	}
+	if (sn != 0)
+		return false;
+	memcpy(out, r, HASH_LEN);
+	return true;
+}
+
+/* subtree heads recomputed from an array of leaf hashes */
+typedef struct ArraySource
+{
+	HrguardMerkleSource source;
+	const uint8 *leaves;
+} ArraySource;
+
+static void
+array_range_hash(HrguardMerkleSource *src, int64 start, int64 end, uint8 *out)
+{
+	ArraySource *a = (ArraySource *) src;
+
+	hrguard_merkle_root(src->ctx, a->leaves + start * HASH_LEN, end - start, out);
+}
+
+static void
+array_source(ArraySource *a, pg_cryptohash_ctx *ctx, const uint8 *leaves)
+{
+	a->source.ctx = ctx;
+	a->source.range_hash = array_range_hash;
+	a->leaves = leaves;
+}
+
+HrguardMerkleProof *
+hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, int64 index)
+{
+	ArraySource a;
+
+	array_source(&a, ctx, leaves);
+	return hrguard_merkle_inclusion_in(&a.source, n, index);
+}
+
+HrguardMerkleProof *
+hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, int64 old_size)
+{
+	ArraySource a;
+
+	array_source(&a, ctx, leaves);
+	return hrguard_merkle_consistency_in(&a.source, n, old_size);
 }
 
 /* ---- SQL over arrays of leaf hashes ---------------------------------- */

@@ -29,8 +29,24 @@ COMMENT ON TABLE hrguard.log_checkpoint IS
 COMMENT ON COLUMN hrguard.log_checkpoint.frontier IS
 	'roots of the perfect subtrees of the tree, largest first (one per 1 bit of tree_size): the next checkpoint extends it instead of reading the whole log';
 
+CREATE TABLE hrguard.log_node (
+	level			smallint NOT NULL,
+	node_index		bigint NOT NULL,
+	hash			bytea NOT NULL,
+	PRIMARY KEY (level, node_index)
+);
+REVOKE ALL ON hrguard.log_node FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.log_node', '');
+COMMENT ON TABLE hrguard.log_node IS
+	'heads of the log''s perfect subtrees of 256 leaves and more, stored by checkpoints so that a proof reads O(log n) rows; not trusted: a proof built from a changed one does not lead to the checkpoint''s root';
+COMMENT ON COLUMN hrguard.log_node.level IS
+	'log2 of the number of leaves under the node (8 and up)';
+COMMENT ON COLUMN hrguard.log_node.node_index IS
+	'position among the nodes of its level: it covers log entries node_index * 2^level to (node_index + 1) * 2^level - 1';
+
 SELECT hrguard.make_append_only('hrguard.log_entry');
 SELECT hrguard.make_append_only('hrguard.log_checkpoint');
+SELECT hrguard.make_append_only('hrguard.log_node');
 
 CREATE FUNCTION hrguard.checkpoint()
 	RETURNS text
