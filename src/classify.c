@@ -177,6 +177,10 @@ hrguard_nearest_allowed_zone(HrguardZoneCache *cache, const HrguardEmployee *emp
 			int			z = candidates.zones[i];
 			double		d;
 
+			/* a zone whose box is farther than the best so far cannot win */
+			if (best >= 0 &&
+				-hrguard_shape_distance_lower_bound(&cache->zones[z].shape, lon, lat) <= best_d)
+				continue;
 			if (!hrguard_zone_allowed_for(cache, z, employee) ||
 				!zone_active(cache, &cache->zones[z], employee, at))
 				continue;

@@ -510,6 +510,23 @@ distance_to_edges(const HrguardShape *shape, double lon, double lat)
 }
 
 /*
+ * A lower bound, in metres, of the distance from a point to a shape: the
+ * distance to its bounding box, in the frame hrguard_shape_locate measures
+ * polygons in (exact there, since a polygon lies within its box); for a
+ * circle, measured geodesically, with a margin of 1 % and 1 m.  Zero
+ * within the box.
+ */
+double
+hrguard_shape_distance_lower_bound(const HrguardShape *shape, double lon, double lat)
+{
+	double		dx = fmax(0.0, fmax(shape->xmin - lon, lon - shape->xmax)) * shape->m_per_deg_x;
+	double		dy = fmax(0.0, fmax(shape->ymin - lat, lat - shape->ymax)) * shape->m_per_deg_y;
+	double		d = sqrt(dx * dx + dy * dy);
+
+	return shape->is_circle ? fmax(0.0, 0.99 * d - 1.0) : d;
+}
+
+/*
  * Where is a point with the given accuracy relative to a shape?
  *
  * The boundary counts as inside.  With accuracy 0 the answer is exactly

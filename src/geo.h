@@ -90,6 +90,8 @@ extern void hrguard_metres_per_degree(double lat, double *per_deg_lon, double *p
 /* shapes */
 extern void hrguard_shape_finish(HrguardShape *shape);
 extern int	hrguard_point_in_polygons(const HrguardShape *shape, double lon, double lat);
+extern double hrguard_shape_distance_lower_bound(const HrguardShape *shape, double lon,
+											   double lat);
 extern HrguardLocation hrguard_shape_locate(const HrguardShape *shape,
 											double lon, double lat,
 											double accuracy_m,

@@ -160,10 +160,49 @@ add_candidate(HrguardZoneCache *cache, HrguardCandidates *out, int zone)
 	out->zones[out->n++] = zone;
 }
 
+/* the first cell whose key is at least "key" (ncells if none) */
 static int
-find_cell(const HrguardZoneCache *cache, int64 key)
+first_cell_from(const HrguardZoneCache *cache, int64 key)
 {
-	return hrguard_search_int64(cache->cell_keys, cache->ncells, sizeof(int64), 0, key);
+	int			lo = 0,
+				hi = cache->ncells;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (cache->cell_keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The zones of the cells of column ix from row y0 to y1, which lie side by
+ * side in the sorted keys as long as the rows do not change sign (a key
+ * holds the row as uint32): one search per column, then a walk.
+ */
+static void
+add_column(HrguardZoneCache *cache, HrguardCandidates *out, int64 ix, int64 y0, int64 y1)
+{
+	int			c;
+
+	if (y0 < 0 && y1 >= 0)
+	{
+		add_column(cache, out, ix, y0, -1);
+		add_column(cache, out, ix, 0, y1);
+		return;
+	}
+	for (c = first_cell_from(cache, CELL_KEY(ix, y0));
+		 c < cache->ncells && cache->cell_keys[c] <= CELL_KEY(ix, y1); c++)
+	{
+		int			k;
+
+		for (k = cache->cell_start[c]; k < cache->cell_start[c + 1]; k++)
+			add_candidate(cache, out, cache->cell_zones[k]);
+	}
 }
 
 /*
@@ -180,8 +219,7 @@ hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 				x1,
 				y0,
 				y1,
-				ix,
-				iy;
+				ix;
 	int			i;
 
 	out->n = 0;
@@ -205,16 +243,7 @@ hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 	else
 	{
 		for (ix = x0; ix <= x1; ix++)
-			for (iy = y0; iy <= y1; iy++)
-			{
-				int			c = find_cell(cache, CELL_KEY(ix, iy));
-				int			k;
-
-				if (c < 0)
-					continue;
-				for (k = cache->cell_start[c]; k < cache->cell_start[c + 1]; k++)
-					add_candidate(cache, out, cache->cell_zones[k]);
-			}
+			add_column(cache, out, ix, y0, y1);
 		for (i = 0; i < cache->nlarge; i++)
 			add_candidate(cache, out, cache->large_zones[i]);
 	}
