@@ -116,4 +116,30 @@ SELECT count(*) FILTER (WHERE abs(abs(hrguard.zone_distance(p.zone_id, p.lat, p.
 								   ST_Transform(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326), 32651)) AS utm) d
  WHERE p.what = 'random';
 
+-- the nearest allowed zone of a point outside every zone (what an
+-- outside_zone alert names) is the one a search through every zone finds:
+-- the greatest signed distance, if within 5 km
+INSERT INTO hrguard.employee (employee_id, team) VALUES ('DZ', 'diff');
+INSERT INTO hrguard.zone_assignment (zone_id, team)
+SELECT zone_id, 'diff' FROM hrguard.zone WHERE name LIKE 'diff-%';
+CREATE TEMP TABLE far_probe AS
+SELECT g, 121.1 + random() * 0.8 AS lon, 30.9 + random() * 0.6 AS lat FROM generate_series(1, 400) g;
+CREATE TEMP TABLE nearest AS
+SELECT f.g, c.verdict, c.zone_id, c.zone_distance_m, b.zone_id AS brute_zone_id, b.d AS brute_distance_m
+  FROM far_probe f,
+	   LATERAL hrguard.classify_point('DZ', '2026-11-23 10:00+08', f.lat, f.lon) c,
+	   LATERAL (SELECT z.zone_id, hrguard.zone_distance(z.zone_id, f.lat, f.lon) AS d
+				  FROM hrguard.zone z WHERE z.name LIKE 'diff-%'
+				 ORDER BY 2 DESC LIMIT 1) b;
+SELECT count(*) FILTER (WHERE brute_distance_m >= -5000) AS with_a_zone_within_5_km,
+	   count(*) FILTER (WHERE brute_distance_m < -5000) AS with_none,
+	   count(*) FILTER (WHERE zone_id IS DISTINCT FROM
+							  CASE WHEN brute_distance_m >= -5000 THEN brute_zone_id END
+						   OR abs(coalesce(zone_distance_m, 0) -
+								  CASE WHEN brute_distance_m >= -5000 THEN brute_distance_m ELSE 0 END) > 1e-6)
+		 AS differing
+  FROM nearest WHERE verdict = 'outside';
+DELETE FROM hrguard.zone_assignment WHERE team = 'diff';
+DELETE FROM hrguard.employee WHERE employee_id = 'DZ';
+
 DELETE FROM hrguard.zone WHERE name LIKE 'diff-%';
