@@ -10,10 +10,10 @@
  * to table_multi_insert() (one WAL record per heap page) and then into
  * every index, as COPY does.  Unique indexes are checked as by INSERT.
  * Triggers are not fired, which is why this is only for hrguard's own
- * tables, and only while hrguard_row_writer_insert_equivalent() says that
- * they have no INSERT triggers (the evidence tables' guards are UPDATE,
- * DELETE and TRUNCATE triggers), no forced row security and no stored
- * generated columns.  A writer told which columns its caller fills
+ * tables: the evidence table, whose only INSERT trigger is the guard that
+ * lets hrguard's own appends through, and others while
+ * hrguard_row_writer_insert_equivalent() says that they have no INSERT
+ * triggers, no forced row security and no stored generated columns.  A writer told which columns its caller fills
  * (hrguard_row_writer_columns) gives the others their defaults, identity
  * columns included, and checks each row against the table's NOT NULL and
  * CHECK constraints, as INSERT does.  No bulk-insert buffer ring is used:
