@@ -5,10 +5,12 @@
 #
 # Bulk: INSERT ... SELECT of all generated punches into each table, RUNS
 # times, interleaved; the median time of each is reported, and ratios of
-# medians.  pgbench: single-row inserts from 8 clients for PGBENCH_SECONDS seconds
-# each.  Timing includes the commit.  Not a test: nothing here asserts.
+# medians.  pgbench: single-row inserts from 8 clients for PGBENCH_SECONDS
+# seconds each, PGBENCH_RUNS times, interleaved; medians reported.  Timing
+# includes the commit.  Not a test: nothing here asserts.
 #
-#   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 PGBENCH_SECONDS=10 bash test/bench/bench.sh
+#   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 PGBENCH_SECONDS=10 PGBENCH_RUNS=3 \
+#   bash test/bench/bench.sh
 set -euo pipefail
 
 ZONES=${ZONES:-10000}
@@ -17,6 +19,7 @@ EMPLOYEES=${EMPLOYEES:-2000}
 RUNS=${RUNS:-3}
 # (not SECONDS: bash counts the seconds since the shell started in it)
 SECONDS_PER_PGBENCH=${PGBENCH_SECONDS:-10}
+PGBENCH_RUNS=${PGBENCH_RUNS:-3}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
@@ -187,14 +190,29 @@ pgbench_tps() {
 }
 
 echo
-echo "== pgbench: 8 clients, single-row INSERT, ${SECONDS_PER_PGBENCH} s each"
+echo "== pgbench: 8 clients, single-row INSERT, ${SECONDS_PER_PGBENCH} s each, median of $PGBENCH_RUNS interleaved runs"
+declare -A tps_runs
+pgbench_variant() {
+	case "$1" in
+		plain) pgbench_tps "INSERT INTO bench.plain ($columns) SELECT $columns FROM SOURCE" "" ;;
+		plain+evidence) pgbench_tps "$(plain_ev_insert SOURCE)" "" ;;
+		reference-geo) pgbench_tps "INSERT INTO ref.punch ($columns) SELECT $columns FROM SOURCE" "" ;;
+		reference-full) pgbench_tps "INSERT INTO ref.punch_full ($columns) SELECT $columns FROM SOURCE" "" ;;
+		hrguard-*) pgbench_tps "INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE" \
+				"-c hrguard.notify_mode=${1#hrguard-}" ;;
+	esac
+}
+for run in $(seq 1 "$PGBENCH_RUNS"); do
+	for v in $variants; do
+		t=$(pgbench_variant "$v")
+		tps_runs[$v]+="$t "
+		echo "pgbench run $run: $v $t tps"
+	done
+done
 declare -A tps
-tps[plain]=$(pgbench_tps "INSERT INTO bench.plain ($columns) SELECT $columns FROM SOURCE" "")
-tps[plain+evidence]=$(pgbench_tps "$(plain_ev_insert SOURCE)" "")
-tps[reference-geo]=$(pgbench_tps "INSERT INTO ref.punch ($columns) SELECT $columns FROM SOURCE" "")
-tps[reference-full]=$(pgbench_tps "INSERT INTO ref.punch_full ($columns) SELECT $columns FROM SOURCE" "")
-tps[hrguard-commit]=$(pgbench_tps "INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE" "-c hrguard.notify_mode=commit")
-tps[hrguard-relay]=$(pgbench_tps "INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE" "-c hrguard.notify_mode=relay")
+for v in $variants; do
+	tps[$v]=$(echo "${tps_runs[$v]}" | tr ' ' '\n' | grep . | median)
+done
 printf '%-16s %10s\n' variant tps
 for v in $variants; do
 	printf '%-16s %10.0f\n' "$v" "${tps[$v]}"
