@@ -307,14 +307,21 @@ bssid_allowed(const HrguardZone *zone, const char *bssid)
 
 /* ---- the punch's evidence entry --------------------------------------- */
 
+/* the columns of the row as it will be stored, deformed once */
+typedef struct PunchRow
+{
+	Datum	   *values;
+	bool	   *nulls;
+} PunchRow;
+
 /* the key, then null or false; true, with the value, when the column has one */
 static bool
-payload_column(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum,
+payload_column(CanonWriter *w, const char *key, const PunchRow *row, int attnum,
 			   Datum *value)
 {
-	bool		isnull;
+	bool		isnull = row->nulls[attnum - 1];
 
-	*value = heap_getattr(tuple, attnum, desc, &isnull);
+	*value = row->values[attnum - 1];
 	hrguard_canon_key(w, key);
 	if (isnull)
 		hrguard_canon_null(w);
@@ -322,11 +329,11 @@ payload_column(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc,
 }
 
 static void
-payload_text(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+payload_text(CanonWriter *w, const char *key, const PunchRow *row, int attnum)
 {
 	Datum		d;
 
-	if (payload_column(w, key, tuple, desc, attnum, &d))
+	if (payload_column(w, key, row, attnum, &d))
 	{
 		text	   *t = DatumGetTextPP(d);
 
@@ -336,30 +343,29 @@ payload_text(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, i
 
 /* a float scaled to an integer (degrees x 10^7, metres x 100), or null */
 static void
-payload_scaled(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum,
+payload_scaled(CanonWriter *w, const char *key, const PunchRow *row, int attnum,
 			   double scale)
 {
 	Datum		d;
 
-	if (payload_column(w, key, tuple, desc, attnum, &d))
+	if (payload_column(w, key, row, attnum, &d))
 		hrguard_canon_int(w, (int64) lround(DatumGetFloat8(d) * scale));
 }
 
 static void
-payload_int8(CanonWriter *w, const char *key, HeapTuple tuple, TupleDesc desc, int attnum)
+payload_int8(CanonWriter *w, const char *key, const PunchRow *row, int attnum)
 {
 	Datum		d;
 
-	if (payload_column(w, key, tuple, desc, attnum, &d))
+	if (payload_column(w, key, row, attnum, &d))
 		hrguard_canon_int(w, DatumGetInt64(d));
 }
 
 /* the names of the risk features: the top-level keys of risk */
 static void
-payload_risk(CanonWriter *w, HeapTuple tuple, TupleDesc desc, int attnum)
+payload_risk(CanonWriter *w, const PunchRow *row, int attnum)
 {
-	bool		isnull;
-	Jsonb	   *risk = DatumGetJsonbP(heap_getattr(tuple, attnum, desc, &isnull));
+	Jsonb	   *risk = DatumGetJsonbP(row->values[attnum - 1]);
 	JsonbIterator *it = JsonbIteratorInit(&risk->root);
 	JsonbValue	v;
 	JsonbIteratorToken token;
@@ -380,10 +386,10 @@ payload_risk(CanonWriter *w, HeapTuple tuple, TupleDesc desc, int attnum)
 }
 
 static void
-payload_alerts(CanonWriter *w, HeapTuple tuple, TupleDesc desc, int attnum)
+payload_alerts(CanonWriter *w, const PunchRow *row, int attnum)
 {
-	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+	bool		isnull = row->nulls[attnum - 1];
+	Datum		d = row->values[attnum - 1];
 
 	hrguard_canon_key(w, "alerts");
 	hrguard_canon_array_begin(w);
@@ -417,30 +423,36 @@ static void
 punch_payload(StringInfo out, HeapTuple tuple, TupleDesc desc, const int *attnum)
 {
 	CanonWriter w;
-	bool		isnull;
+	PunchRow	r;
+	const PunchRow *row = &r;
 
+	r.values = palloc(sizeof(Datum) * desc->natts);
+	r.nulls = palloc(sizeof(bool) * desc->natts);
+	heap_deform_tuple(tuple, desc, r.values, r.nulls);
 	hrguard_canon_writer_init(&w, out);
 	hrguard_canon_object_begin(&w);
-	payload_scaled(&w, "accuracy_cm", tuple, desc, attnum[PC_ACCURACY], 100.0);
-	payload_alerts(&w, tuple, desc, attnum[PC_ALERT_KINDS]);
-	payload_text(&w, "check_type", tuple, desc, attnum[PC_CHECK_TYPE]);
-	payload_text(&w, "device_id", tuple, desc, attnum[PC_DEVICE_ID]);
-	payload_scaled(&w, "lat_e7", tuple, desc, attnum[PC_LAT], 1e7);
-	payload_scaled(&w, "lon_e7", tuple, desc, attnum[PC_LON], 1e7);
+	payload_scaled(&w, "accuracy_cm", row, attnum[PC_ACCURACY], 100.0);
+	payload_alerts(&w, row, attnum[PC_ALERT_KINDS]);
+	payload_text(&w, "check_type", row, attnum[PC_CHECK_TYPE]);
+	payload_text(&w, "device_id", row, attnum[PC_DEVICE_ID]);
+	payload_scaled(&w, "lat_e7", row, attnum[PC_LAT], 1e7);
+	payload_scaled(&w, "lon_e7", row, attnum[PC_LON], 1e7);
 	hrguard_canon_key(&w, "off_hours");
-	hrguard_canon_bool(&w, DatumGetBool(heap_getattr(tuple, attnum[PC_OFF_HOURS], desc, &isnull)));
-	payload_int8(&w, "punch_id", tuple, desc, attnum[PC_PUNCH_ID]);
-	payload_text(&w, "raw_crs", tuple, desc, attnum[PC_RAW_CRS]);
-	payload_scaled(&w, "raw_lat_e7", tuple, desc, attnum[PC_RAW_LAT], 1e7);
-	payload_scaled(&w, "raw_lon_e7", tuple, desc, attnum[PC_RAW_LON], 1e7);
-	payload_risk(&w, tuple, desc, attnum[PC_RISK]);
-	payload_text(&w, "source", tuple, desc, attnum[PC_SOURCE]);
-	payload_text(&w, "source_record_id", tuple, desc, attnum[PC_SOURCE_RECORD_ID]);
-	payload_text(&w, "verdict", tuple, desc, attnum[PC_VERDICT]);
-	payload_int8(&w, "watched_zone_id", tuple, desc, attnum[PC_WATCHED_ZONE_ID]);
-	payload_text(&w, "wifi_bssid", tuple, desc, attnum[PC_WIFI_BSSID]);
-	payload_int8(&w, "zone_id", tuple, desc, attnum[PC_ZONE_ID]);
+	hrguard_canon_bool(&w, DatumGetBool(row->values[attnum[PC_OFF_HOURS] - 1]));
+	payload_int8(&w, "punch_id", row, attnum[PC_PUNCH_ID]);
+	payload_text(&w, "raw_crs", row, attnum[PC_RAW_CRS]);
+	payload_scaled(&w, "raw_lat_e7", row, attnum[PC_RAW_LAT], 1e7);
+	payload_scaled(&w, "raw_lon_e7", row, attnum[PC_RAW_LON], 1e7);
+	payload_risk(&w, row, attnum[PC_RISK]);
+	payload_text(&w, "source", row, attnum[PC_SOURCE]);
+	payload_text(&w, "source_record_id", row, attnum[PC_SOURCE_RECORD_ID]);
+	payload_text(&w, "verdict", row, attnum[PC_VERDICT]);
+	payload_int8(&w, "watched_zone_id", row, attnum[PC_WATCHED_ZONE_ID]);
+	payload_text(&w, "wifi_bssid", row, attnum[PC_WIFI_BSSID]);
+	payload_int8(&w, "zone_id", row, attnum[PC_ZONE_ID]);
 	hrguard_canon_object_end(&w);
+	pfree(r.values);
+	pfree(r.nulls);
 }
 
 /*
