@@ -126,6 +126,16 @@ VALUES ('P2', '2026-11-26 09:00', 31.235, 121.505, 'phone-2'),
 SELECT punched_at, verdict, risk, alert_kinds FROM hrguard.punch
  WHERE employee_id = 'P2' AND punched_at >= '2026-11-26' AND punched_at < '2026-11-28'
  ORDER BY punched_at;
+-- a device first seen earlier in the statement is new only there; the
+-- same position twice on one day is no repeat (rolled back)
+BEGIN;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P2', '2026-11-20 10:00', 30.6, 121.1, 'phone-7'),
+	   ('P2', '2026-11-20 10:30', 30.6, 121.1, 'phone-7');
+SELECT punched_at, risk FROM hrguard.punch
+ WHERE employee_id = 'P2' AND punched_at >= '2026-11-20' AND punched_at < '2026-11-21'
+ ORDER BY punched_at;
+ROLLBACK;
 
 -- the views
 SELECT alert_id, employee_id, display_name, kind, severity, status

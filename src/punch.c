@@ -510,6 +510,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	HrguardVerdict v;
 	PunchHistory h;
 	StatementEmployee *se;
+	StatementSighting *position_seen;
 	bool		found;
 	uint64		employee_hash;
 	StringInfoData risk;
@@ -608,8 +609,12 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	{
 		TimestampTz day_start = at - v.work.local_time_us;
 		bool		statement_previous = se->has_previous && se->previous_at <= at;
-		bool		device_in_statement = device_id != NULL &&
-			find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, false, &found) != NULL;
+		bool		device_in_statement = false;
+
+		/* this punch's device is remembered for the statement's later rows */
+		if (device_id != NULL)
+			(void) find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, true,
+								 &device_in_statement);
 
 		/*
 		 * The table is asked once per statement for the employee's latest
@@ -635,14 +640,23 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 			h.previous_lon = se->previous_lon;
 		}
 	}
-	if (located && !h.repeated)
+	/* so is its raw position, with the day it was seen on */
+	if (located)
 	{
-		StatementSighting *s = find_sighting(state, employee_hash,
-											 hash_position(raw_lat, raw_lon),
-											 SIGHT_POSITION, false, &found);
-
-		if (s != NULL && (s->several_days || s->day != v.work.local_day))
-			h.repeated = true;
+		position_seen = find_sighting(state, employee_hash, hash_position(raw_lat, raw_lon),
+									  SIGHT_POSITION, true, &found);
+		if (!found)
+		{
+			position_seen->day = v.work.local_day;
+			position_seen->several_days = false;
+		}
+		else
+		{
+			if (position_seen->several_days || position_seen->day != v.work.local_day)
+				h.repeated = true;
+			if (position_seen->day != v.work.local_day)
+				position_seen->several_days = true;
+		}
 	}
 
 	/* risk features */
@@ -723,22 +737,6 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		se->previous_lat = lat;
 		se->previous_lon = lon;
 	}
-	if (located)
-	{
-		StatementSighting *s = find_sighting(state, employee_hash,
-											 hash_position(raw_lat, raw_lon),
-											 SIGHT_POSITION, true, &found);
-
-		if (!found)
-		{
-			s->day = v.work.local_day;
-			s->several_days = false;
-		}
-		else if (s->day != v.work.local_day)
-			s->several_days = true;
-	}
-	if (device_id != NULL)
-		(void) find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, true, &found);
 
 	/* write the row */
 #define SET_COLUMN(col, value, null) \
