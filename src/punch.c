@@ -107,16 +107,31 @@ typedef struct PunchStatementState
 
 /* ---- helpers shared with the AFTER trigger -------------------------- */
 
+/*
+ * The attribute numbers of the punch table's columns.  Where each was found
+ * last time is checked first (every statement asks, and the columns do not
+ * move), and searched for by name only if it is not there.
+ */
 void
 hrguard_punch_attnums(TupleDesc desc, int *attnum)
 {
+	static int	known[PC_COUNT];
 	int			c;
 
 	for (c = 0; c < PC_COUNT; c++)
 	{
-		attnum[c] = SPI_fnumber(desc, punch_column_names[c]);
-		if (attnum[c] <= 0)
-			elog(ERROR, "punch table has no column \"%s\"", punch_column_names[c]);
+		int			a = known[c];
+		Form_pg_attribute att = (a > 0 && a <= desc->natts) ? TupleDescAttr(desc, a - 1) : NULL;
+
+		if (att == NULL || att->attisdropped ||
+			strcmp(NameStr(att->attname), punch_column_names[c]) != 0)
+		{
+			a = SPI_fnumber(desc, punch_column_names[c]);
+			if (a <= 0)
+				elog(ERROR, "punch table has no column \"%s\"", punch_column_names[c]);
+			known[c] = a;
+		}
+		attnum[c] = a;
 	}
 }
 
