@@ -5,10 +5,12 @@
  *	  and the relay that notifies committed alerts in transaction order.
  *
  * Alerts are rows first.  The punch trigger (punch.c) decides which kinds a
- * punch deserves; this AFTER trigger, which runs only for rows really
- * stored, inserts them with their reasons, feeds the competitor_pattern
- * rule, and, in notify_mode "commit", queues NOTIFY hrguard_alert (delivered
- * when the transaction commits, never on rollback).
+ * punch deserves; this AFTER row trigger, which runs only for rows really
+ * stored, collects them with their reasons, and the statement trigger writes
+ * them (straight into the table while an INSERT would do nothing more, see
+ * insert_pending_alerts), feeds the competitor_pattern rule, and, in
+ * notify_mode "commit", queues NOTIFY hrguard_alert (delivered when the
+ * transaction commits, never on rollback).
  *
  * In notify_mode "relay" nothing is sent by the inserting transaction.
  * hrguard.relay_alerts() sends the same payloads later: every transaction
@@ -55,7 +57,7 @@ static SPIPlanPtr competitor_visit_plan = NULL;
 
 /*
  * Alerts and competitor visits of the running statement, collected by the
- * row trigger and written by the statement trigger in one INSERT.  They
+ * row trigger and written together by the statement trigger.  They
  * live in TopTransactionContext and are forgotten on (sub)transaction
  * abort, when the statement that collected them failed.
  */

@@ -200,7 +200,7 @@ CREATE FUNCTION hrguard.punch_flush_alerts()
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_punch_flush_alerts';
 COMMENT ON FUNCTION hrguard.punch_flush_alerts() IS
-	'punch statement trigger: writes the statement''s alerts and evidence entries, each in one INSERT';
+	'punch statement trigger: writes the statement''s alerts and evidence entries';
 
 CREATE TRIGGER punch_flush_alerts
 	AFTER INSERT ON hrguard.punch
