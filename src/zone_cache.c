@@ -3,7 +3,8 @@
  * zone_cache.c
  *	  Per-backend cache of everything punch classification reads: zones
  *	  (with their shapes and a grid index), assignments, schedules, the
- *	  tenant calendar, and employees (loaded one by one on first use).
+ *	  tenant calendar, and employees (employee_cache.c: loaded one by one
+ *	  on first use).
  *
  * The cache is built lazily through SPI and kept in its own memory context
  * under CacheMemoryContext.  A statement trigger on every table it reads
@@ -54,7 +55,6 @@ static HrguardZoneCache *zone_cache = NULL;
 static bool zone_cache_stale = true;
 static Oid	watched_relids[NWATCHED];
 static Oid	tables_owner = InvalidOid;
-static SPIPlanPtr employee_plan = NULL;
 
 static void
 zone_cache_relcache_callback(Datum arg, Oid relid)
@@ -105,22 +105,13 @@ hrguard_config_changed(PG_FUNCTION_ARGS)
 /* ---- small helpers -------------------------------------------------- */
 
 static int
-compare_ints(const void *a, const void *b)
-{
-	int			x = *(const int *) a;
-	int			y = *(const int *) b;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
-static int
 compare_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-static int
-find_string(char **sorted, int n, const char *key)
+int
+hrguard_find_string(char **sorted, int n, const char *key)
 {
 	int			lo = 0,
 				hi = n - 1;
@@ -166,14 +157,14 @@ hrguard_search_int64(const void *base, int n, size_t stride, size_t offset, int6
 	return -1;
 }
 
-static char *
-team_key(const char *tenant_id, const char *team)
+char *
+hrguard_team_key(const char *tenant_id, const char *team)
 {
 	return psprintf("%s%c%s", tenant_id, '\x1f', team);
 }
 
-static char *
-column_text(HeapTuple tuple, TupleDesc desc, int col)
+char *
+hrguard_cache_column_text(HeapTuple tuple, TupleDesc desc, int col)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
@@ -181,8 +172,8 @@ column_text(HeapTuple tuple, TupleDesc desc, int col)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-static int64
-column_int64(HeapTuple tuple, TupleDesc desc, int col, int64 if_null)
+int64
+hrguard_cache_column_int64(HeapTuple tuple, TupleDesc desc, int col, int64 if_null)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
@@ -204,8 +195,8 @@ run_query(HrguardZoneCache *cache, const char *query)
 	MemoryContextSwitchTo(cache->context);
 }
 
-static pg_tz *
-timezone_or_error(const char *name, const char *owner)
+pg_tz *
+hrguard_timezone_or_error(const char *name, const char *owner)
 {
 	pg_tz	   *tz = pg_tzset(name);
 
@@ -229,15 +220,15 @@ load_tenants(HrguardZoneCache *cache)
 	cache->ntenants = SPI_processed;
 	cache->tenants = palloc(sizeof(char *) * Max(SPI_processed, 1));
 	for (i = 0; i < (int) SPI_processed; i++)
-		cache->tenants[n++] = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		cache->tenants[n++] = hrguard_cache_column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
 	qsort(cache->tenants, n, sizeof(char *), compare_strings);
 	cache->tenant_has_wide_zone = palloc0(sizeof(bool) * Max(n, 1));
 }
 
-static int
-tenant_index(const HrguardZoneCache *cache, const char *tenant_id)
+int
+hrguard_tenant_index(const HrguardZoneCache *cache, const char *tenant_id)
 {
-	return find_string(cache->tenants, cache->ntenants, tenant_id);
+	return hrguard_find_string(cache->tenants, cache->ntenants, tenant_id);
 }
 
 static void
@@ -261,19 +252,19 @@ load_schedules(HrguardZoneCache *cache)
 	for (i = 0; i < (int) SPI_processed; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
-		int64		id = column_int64(tuple, desc, 1, 0);
+		int64		id = hrguard_cache_column_int64(tuple, desc, 1, 0);
 		HrguardSchedule *sched;
 		bool		isnull;
 		Datum		d;
 
 		if (s < 0 || cache->schedules[s].schedule_id != id)
 		{
-			char	   *tz = column_text(tuple, desc, 2);
+			char	   *tz = hrguard_cache_column_text(tuple, desc, 2);
 
 			s = cache->nschedules++;
 			sched = &cache->schedules[s];
 			sched->schedule_id = id;
-			sched->tz = tz ? timezone_or_error(tz, "a schedule") : NULL;
+			sched->tz = tz ? hrguard_timezone_or_error(tz, "a schedule") : NULL;
 			capacity = 8;
 			sched->windows = palloc(sizeof(HrguardWindow) * capacity);
 		}
@@ -299,8 +290,8 @@ load_schedules(HrguardZoneCache *cache)
 	}
 }
 
-static const HrguardSchedule *
-find_schedule(const HrguardZoneCache *cache, int64 schedule_id)
+const HrguardSchedule *
+hrguard_cached_schedule(const HrguardZoneCache *cache, int64 schedule_id)
 {
 	int			i = hrguard_search_int64(cache->schedules, cache->nschedules, sizeof(HrguardSchedule),
 								 offsetof(HrguardSchedule, schedule_id), schedule_id);
@@ -338,7 +329,7 @@ load_calendar(HrguardZoneCache *cache)
 		bool		isnull;
 		Datum		d;
 
-		day->tenant = tenant_index(cache, column_text(tuple, desc, 1));
+		day->tenant = hrguard_tenant_index(cache, hrguard_cache_column_text(tuple, desc, 1));
 		day->day = DatumGetDateADT(SPI_getbinval(tuple, desc, 2, &isnull));
 		day->is_workday = DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull));
 		d = SPI_getbinval(tuple, desc, 4, &isnull);
@@ -493,15 +484,15 @@ load_zones(HrguardZoneCache *cache)
 		int64		schedule_id;
 		MemoryContext old;
 
-		zone->zone_id = column_int64(tuple, desc, 1, 0);
+		zone->zone_id = hrguard_cache_column_int64(tuple, desc, 1, 0);
 		old = MemoryContextSwitchTo(scratch);
-		zone->tenant = tenant_index(cache, column_text(tuple, desc, 2));
-		zone->name = arena_strdup(cache, column_text(tuple, desc, 3));
-		zone->kind = zone_kind_from_name(column_text(tuple, desc, 4));
+		zone->tenant = hrguard_tenant_index(cache, hrguard_cache_column_text(tuple, desc, 2));
+		zone->name = arena_strdup(cache, hrguard_cache_column_text(tuple, desc, 3));
+		zone->kind = zone_kind_from_name(hrguard_cache_column_text(tuple, desc, 4));
 		MemoryContextSwitchTo(old);
 		load_zone_shape(cache, scratch, zone, tuple, desc);
-		schedule_id = column_int64(tuple, desc, 8, 0);
-		zone->schedule = schedule_id ? find_schedule(cache, schedule_id) : NULL;
+		schedule_id = hrguard_cache_column_int64(tuple, desc, 8, 0);
+		zone->schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id) : NULL;
 
 		d = SPI_getbinval(tuple, desc, 9, &isnull);
 		zone->has_valid_from = !isnull;
@@ -578,9 +569,9 @@ load_assignments(HrguardZoneCache *cache)
 	for (i = 0; i < (int) SPI_processed; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
-		int			z = hrguard_zone_index(cache, column_int64(tuple, desc, 1, 0));
-		char	   *employee_id = column_text(tuple, desc, 2);
-		char	   *team = column_text(tuple, desc, 3);
+		int			z = hrguard_zone_index(cache, hrguard_cache_column_int64(tuple, desc, 1, 0));
+		char	   *employee_id = hrguard_cache_column_text(tuple, desc, 2);
+		char	   *team = hrguard_cache_column_text(tuple, desc, 3);
 		HrguardZone *zone;
 
 		if (z < 0)
@@ -600,7 +591,7 @@ load_assignments(HrguardZoneCache *cache)
 				repalloc(zone->teams, sizeof(char *) * (zone->nteams + 1)) :
 				palloc(sizeof(char *));
 			zone->teams[zone->nteams++] = team;
-			cache->team_keys[nteam++] = team_key(cache->tenants[zone->tenant], team);
+			cache->team_keys[nteam++] = hrguard_team_key(cache->tenants[zone->tenant], team);
 		}
 		else
 		{
@@ -712,144 +703,7 @@ hrguard_zone_cache(void)
 	return zone_cache;
 }
 
-/* ---- employees ------------------------------------------------------ */
-
-static void
-load_employee(HrguardZoneCache *cache, HrguardEmployee *emp)
-{
-	Datum		arg = CStringGetTextDatum(emp->employee_id);
-	TupleDesc	desc;
-	HeapTuple	tuple;
-	MemoryContext old;
-	int			i,
-				first;
-	int64		schedule_id;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (employee_plan == NULL)
-	{
-		Oid			argtypes[1] = {TEXTOID};
-		SPIPlanPtr	plan = SPI_prepare("SELECT tenant_id, team, timezone, schedule_id "
-									   "  FROM hrguard.employee "
-									   " WHERE employee_id OPERATOR(pg_catalog.=) $1",
-									   1, argtypes);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not prepare the employee lookup: %s",
-				 SPI_result_code_string(SPI_result));
-		employee_plan = plan;
-	}
-	if (SPI_execute_plan(employee_plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "employee lookup failed");
-
-	emp->exists = (SPI_processed == 1);
-	if (!emp->exists)
-	{
-		SPI_finish();
-		return;
-	}
-	desc = SPI_tuptable->tupdesc;
-	tuple = SPI_tuptable->vals[0];
-	old = MemoryContextSwitchTo(cache->context);
-	emp->tenant_id = column_text(tuple, desc, 1);
-	emp->team = column_text(tuple, desc, 2);
-	emp->tz = timezone_or_error(column_text(tuple, desc, 3), "an employee");
-	schedule_id = column_int64(tuple, desc, 4, 0);
-	emp->schedule = schedule_id ? find_schedule(cache, schedule_id) : hrguard_default_schedule();
-	emp->tenant = tenant_index(cache, emp->tenant_id);
-
-	/* zones assigned to this employee by id */
-	first = cache->nassignments;
-	{
-		int			lo = 0,
-					hi = cache->nassignments;
-
-		while (lo < hi)
-		{
-			int			mid = (lo + hi) / 2;
-
-			if (strcmp(cache->assignment_employee[mid], emp->employee_id) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		first = lo;
-	}
-	emp->nzones = 0;
-	emp->zones = palloc(sizeof(int) * 4);
-	for (i = first; i < cache->nassignments &&
-		 strcmp(cache->assignment_employee[i], emp->employee_id) == 0; i++)
-	{
-		if (cache->zones[cache->assignment_zone[i]].tenant != emp->tenant)
-			continue;
-		if (emp->nzones > 0 && emp->nzones % 4 == 0)
-			emp->zones = repalloc(emp->zones, sizeof(int) * (emp->nzones + 4));
-		emp->zones[emp->nzones++] = cache->assignment_zone[i];
-	}
-	emp->has_allowed_zone = emp->nzones > 0 ||
-		(emp->tenant >= 0 && cache->tenant_has_wide_zone[emp->tenant]) ||
-		(emp->team != NULL &&
-		 find_string(cache->team_keys, cache->nteam_keys,
-					 team_key(emp->tenant_id, emp->team)) >= 0);
-	MemoryContextSwitchTo(old);
-	SPI_finish();
-}
-
-/*
- * The cached employee, loaded on first use; exists is false for an unknown
- * id.  Ids longer than the hash key cannot be employees' (the employee
- * table limits them).
- */
-HrguardEmployee *
-hrguard_cached_employee(HrguardZoneCache *cache, const char *employee_id)
-{
-	HrguardEmployee *emp;
-	bool		found;
-
-	if (strlen(employee_id) >= sizeof(emp->employee_id))
-		return NULL;
-	emp = hash_search(cache->employees, employee_id, HASH_ENTER, &found);
-	if (!found)
-	{
-		PG_TRY();
-		{
-			HrguardSavedUser saved;
-
-			hrguard_become_owner(tables_owner, &saved);
-			load_employee(cache, emp);
-			hrguard_restore_user(&saved);
-		}
-		PG_CATCH();
-		{
-			hash_search(cache->employees, employee_id, HASH_REMOVE, NULL);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-	}
-	return emp;
-}
-
 /* ---- lookups -------------------------------------------------------- */
-
-/* Is an office, client or project zone assigned to the employee? */
-bool
-hrguard_zone_allowed_for(const HrguardZoneCache *cache, int z,
-						 const HrguardEmployee *employee)
-{
-	const HrguardZone *zone = &cache->zones[z];
-	int			i;
-
-	if (ZONE_KIND_IS_WATCHED(zone->kind) || zone->tenant != employee->tenant)
-		return false;
-	if (zone->tenant_wide)
-		return true;
-	if (employee->team != NULL)
-		for (i = 0; i < zone->nteams; i++)
-			if (strcmp(zone->teams[i], employee->team) == 0)
-				return true;
-	return bsearch(&z, employee->zones, employee->nzones, sizeof(int), compare_ints) != NULL;
-}
 
 /* Does the zone exist at that moment (its validity range)? */
 bool

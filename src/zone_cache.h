@@ -12,6 +12,8 @@
 #ifndef HRGUARD_ZONE_CACHE_H
 #define HRGUARD_ZONE_CACHE_H
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "utils/hsearch.h"
 
 #include "geo.h"
@@ -118,14 +120,26 @@ extern HrguardZoneCache *hrguard_zone_cache(void);
 extern Oid	hrguard_tables_owner(void);
 extern void hrguard_zone_cache_invalidate(void);
 extern void hrguard_zone_cache_register(void);
+/* zone_cache.c, for the parts of the cache built elsewhere */
+extern int	hrguard_find_string(char **sorted, int n, const char *key);
+extern char *hrguard_team_key(const char *tenant_id, const char *team);
+extern char *hrguard_cache_column_text(HeapTuple tuple, TupleDesc desc, int col);
+extern int64 hrguard_cache_column_int64(HeapTuple tuple, TupleDesc desc, int col, int64 if_null);
+extern pg_tz *hrguard_timezone_or_error(const char *name, const char *owner);
+extern int	hrguard_tenant_index(const HrguardZoneCache *cache, const char *tenant_id);
+extern const HrguardSchedule *hrguard_cached_schedule(const HrguardZoneCache *cache,
+													  int64 schedule_id);
+
+/* employee_cache.c */
 extern HrguardEmployee *hrguard_cached_employee(HrguardZoneCache *cache,
 												const char *employee_id);
+extern bool hrguard_zone_allowed_for(const HrguardZoneCache *cache, int zone,
+									 const HrguardEmployee *employee);
+
 /* zone_grid.c */
 extern void hrguard_zone_grid_build(HrguardZoneCache *cache);
 extern void hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 									double margin_m, HrguardCandidates *out);
-extern bool hrguard_zone_allowed_for(const HrguardZoneCache *cache, int zone,
-									 const HrguardEmployee *employee);
 extern int	hrguard_search_int64(const void *base, int n, size_t stride, size_t offset,
 								 int64 key);
 extern int	hrguard_zone_index(const HrguardZoneCache *cache, int64 zone_id);
