@@ -93,6 +93,16 @@ ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
 ALTER TABLE hrguard.chain_head DISABLE TRIGGER chain_head_guard;
 CREATE TEMP TABLE original AS SELECT * FROM hrguard.evidence;
 CREATE TEMP TABLE original_head AS SELECT * FROM hrguard.chain_head;
+-- each tamper checked by verify_chain (through the primary key) and by
+-- verify_all (one pass over the heap): the same verdict
+CREATE FUNCTION pg_temp.verify_both(tamper text)
+RETURNS TABLE (tamper text, via text, ok boolean, entries bigint, first_bad_seq bigint, reason text)
+LANGUAGE sql AS $$
+	SELECT tamper, 'verify_chain', c.* FROM hrguard.verify_chain('V1') c
+	UNION ALL
+	SELECT tamper, 'verify_all', a.ok, a.entries, a.first_bad_seq, a.reason
+	  FROM hrguard.verify_all() a WHERE a.employee_id = 'V1'
+$$;
 CREATE FUNCTION pg_temp.restore() RETURNS void LANGUAGE sql AS $$
 	DELETE FROM hrguard.evidence;
 	INSERT INTO hrguard.evidence SELECT * FROM original;
@@ -103,17 +113,17 @@ $$;
 -- the content of an entry is edited
 UPDATE hrguard.evidence SET canon = convert_to(replace(convert_from(canon, 'UTF8'), 'warning letter', 'thank-you letter'), 'UTF8')
  WHERE employee_id = 'V1' AND seq = 3;
-SELECT 'edit canon' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT * FROM pg_temp.verify_both('edit canon');
 SELECT pg_temp.restore();
 -- an entry is deleted
 DELETE FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 2;
-SELECT 'delete entry' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT * FROM pg_temp.verify_both('delete entry');
 SELECT pg_temp.restore();
 -- two entries swap places
 UPDATE hrguard.evidence SET seq = -seq WHERE employee_id = 'V1' AND seq IN (2, 3);
 UPDATE hrguard.evidence SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END
  WHERE employee_id = 'V1' AND seq < 0;
-SELECT 'swap entries' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT * FROM pg_temp.verify_both('swap entries');
 SELECT pg_temp.restore();
 -- a back-dated entry is slipped in after seq 1, the later ones moved up
 UPDATE hrguard.evidence SET seq = -(seq + 1) WHERE employee_id = 'V1' AND seq >= 2;
@@ -122,18 +132,25 @@ INSERT INTO hrguard.evidence
 SELECT employee_id, 2, 'note', '2026-11-20 12:00+08', recorded_at,
 	   convert_to('{"e":"V1","k":"note","p":{"text":"he was at a client"},"v":1}', 'UTF8'), leaf, link
   FROM original WHERE employee_id = 'V1' AND seq = 1;
-SELECT 'insert back-dated' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT * FROM pg_temp.verify_both('insert back-dated');
 SELECT pg_temp.restore();
 -- a link is rewritten
 UPDATE hrguard.evidence SET link = sha256(link) WHERE employee_id = 'V1' AND seq = 2;
-SELECT 'edit link' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT * FROM pg_temp.verify_both('edit link');
 SELECT pg_temp.restore();
 -- the last entry is deleted, or the head moved back
 DELETE FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 4;
-SELECT 'delete last' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT * FROM pg_temp.verify_both('delete last');
 SELECT pg_temp.restore();
 UPDATE hrguard.chain_head SET head = sha256(head) WHERE employee_id = 'V1';
-SELECT 'edit head' AS tamper, * FROM hrguard.verify_chain('V1');
+SELECT * FROM pg_temp.verify_both('edit head');
+SELECT pg_temp.restore();
+-- an entry deleted and written back unchanged: it now lies after the later
+-- ones in the heap, which one pass over it reads before their turn; the
+-- chain holds
+DELETE FROM hrguard.evidence WHERE employee_id = 'V1' AND seq = 1;
+INSERT INTO hrguard.evidence SELECT * FROM original WHERE employee_id = 'V1' AND seq = 1;
+SELECT * FROM pg_temp.verify_both('moved in the heap');
 SELECT pg_temp.restore();
 -- a whole chain deleted, its head left
 DELETE FROM hrguard.evidence WHERE employee_id = 'V3';
@@ -176,5 +193,19 @@ SELECT hrguard.record_evidence('V8', 'note', '{"text": "other chain"}', '2026-11
 SELECT hrguard.record_evidence('V7', 'note', '{"text": "after the rollback"}', '2026-11-20 12:00+08') AS seq;
 COMMIT;
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
+-- V7's first entry written again behind the others: verify_all keeps the
+-- 300 entries read before their turn; with work_mem at its least they do
+-- not fit, and V7 is walked through the primary key instead
+ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
+CREATE TEMP TABLE v7_first AS SELECT * FROM hrguard.evidence WHERE employee_id = 'V7' AND seq = 1;
+DELETE FROM hrguard.evidence WHERE employee_id = 'V7' AND seq = 1;
+INSERT INTO hrguard.evidence SELECT * FROM v7_first;
+ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
+SET client_min_messages = debug1;
+SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
+SET work_mem = '64kB';
+SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
+RESET work_mem;
+SET client_min_messages = warning;
 SELECT seq, convert_from(canon, 'UTF8')::jsonb -> 'p' AS payload FROM hrguard.evidence
  WHERE employee_id = 'V7' AND seq >= 300 ORDER BY seq;

@@ -16,6 +16,12 @@
  * A chain rewritten consistently from some entry on passes here: only a
  * checkpoint kept outside the database can show that.
  *
+ * verify_chain() walks its chain through the primary key.  verify_all()
+ * reads the whole heap once, in physical order, checking each chain's
+ * entries in seq order by keeping those read before their turn (see
+ * walk_by_heap); it gives every chain the verdict a walk through the key
+ * would give.
+ *
  * IDENTIFICATION
  *	  src/evidence_verify.c
  *
@@ -37,6 +43,7 @@
 #include "utils/builtins.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "utils/memutils.h"
 #include "parser/parse_relation.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
@@ -236,53 +243,57 @@ slot_bytea(TupleTableSlot *slot, AttrNumber att)
 	return isnull ? NULL : DatumGetByteaPP(d);
 }
 
+/* what verification reads of hrguard.evidence */
+typedef struct EvidenceScan
+{
+	Relation	heap;
+	AttrNumber	employee,
+				seq,
+				canon,
+				leaf,
+				link;
+	TupleTableSlot *slot;
+	pg_cryptohash_ctx *hasher;
+	MemoryContext per_entry;	/* toasted or compressed values expanded */
+	List	   *done;			/* ChainState *, one per chain verified */
+} EvidenceScan;
+
+static void
+chain_done(EvidenceScan *es, const ChainState *c)
+{
+	ChainState *copy = palloc(sizeof(ChainState));
+
+	memcpy(copy, c, sizeof(ChainState));
+	es->done = lappend(es->done, copy);
+}
+
+/* Check the entry in the scan's slot as the next of chain c. */
+static void
+step_slot(EvidenceScan *es, ChainState *c, int64 seq)
+{
+	MemoryContext old = MemoryContextSwitchTo(es->per_entry);
+
+	chain_step(es->hasher, c, seq, slot_bytea(es->slot, es->canon),
+			   slot_bytea(es->slot, es->leaf), slot_bytea(es->slot, es->link));
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(es->per_entry);
+}
+
 /*
- * Walk the evidence table in (employee_id, seq) order, through its primary
- * key, without the executor: verification reads every entry, and copying
- * each one through SPI would cost more than hashing it.
+ * Walk one chain, or all of them, in (employee_id, seq) order through the
+ * primary key.
  */
 static void
-verify(FunctionCallInfo fcinfo, const char *only_employee)
+walk_by_index(EvidenceScan *es, const char *only_employee)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	HrguardSavedUser saved;
-	pg_cryptohash_ctx *hasher;
-	HTAB	   *heads;
-	Relation	heap;
-	Relation	pkey;
-	IndexScanDesc scan;
+	Relation	pkey = index_open(RelationGetPrimaryKeyIndex(es->heap), AccessShareLock);
+	IndexScanDesc scan = index_beginscan(es->heap, pkey, GetActiveSnapshot(),
+										 only_employee ? 1 : 0, 0);
 	ScanKeyData key;
-	TupleTableSlot *slot;
-	AttrNumber	att_employee,
-				att_seq,
-				att_canon,
-				att_leaf,
-				att_link;
-	MemoryContext per_entry;
-	MemoryContext old;
 	ChainState	chain;
 	bool		in_chain = false;
-	HASH_SEQ_STATUS status;
-	ChainHead  *h;
 	char		employee_id[NAMEDATALEN * 2];
 
-	InitMaterializedSRF(fcinfo, 0);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	hrguard_become_owner(hrguard_evidence_owner(), &saved);
-	hasher = pg_cryptohash_create(PG_SHA256);
-	heads = load_heads(only_employee);
-
-	heap = table_open(get_relname_relid("evidence", get_namespace_oid("hrguard", false)),
-					  AccessShareLock);
-	pkey = index_open(RelationGetPrimaryKeyIndex(heap), AccessShareLock);
-	att_employee = attnameAttNum(heap, "employee_id", false);
-	att_seq = attnameAttNum(heap, "seq", false);
-	att_canon = attnameAttNum(heap, "canon", false);
-	att_leaf = attnameAttNum(heap, "leaf", false);
-	att_link = attnameAttNum(heap, "link", false);
-	slot = table_slot_create(heap, NULL);
-	scan = index_beginscan(heap, pkey, GetActiveSnapshot(), only_employee ? 1 : 0, 0);
 	if (only_employee)
 	{
 		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid,
@@ -295,67 +306,311 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 	else
 		index_rescan(scan, NULL, 0, NULL, 0);
 
-	per_entry = AllocSetContextCreate(CurrentMemoryContext, "hrguard verify entry",
-									  ALLOCSET_SMALL_SIZES);
-	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	while (index_getnext_slot(scan, ForwardScanDirection, es->slot))
 	{
-		bytea	   *canon,
-				   *leaf,
-				   *link;
 		bool		isnull;
 
 		CHECK_FOR_INTERRUPTS();
-		if (!slot_text(slot, att_employee, employee_id, sizeof(employee_id)))
+		if (!slot_text(es->slot, es->employee, employee_id, sizeof(employee_id)))
 			continue;			/* cannot be one of hrguard's chains */
 		if (!in_chain || strcmp(employee_id, chain.employee_id) != 0)
 		{
 			if (in_chain)
-			{
-				h = hash_search(heads, chain.employee_id, HASH_FIND, NULL);
-				chain_finish(&chain, h);
-				if (h)
-					h->seen = true;
-				emit(rsinfo, &chain, true);
-			}
+				chain_done(es, &chain);
 			chain_start(&chain, employee_id);
 			in_chain = true;
 		}
-		/* toasted or compressed values are expanded into per_entry */
-		old = MemoryContextSwitchTo(per_entry);
-		canon = slot_bytea(slot, att_canon);
-		leaf = slot_bytea(slot, att_leaf);
-		link = slot_bytea(slot, att_link);
-		chain_step(hasher, &chain,
-				   DatumGetInt64(slot_getattr(slot, att_seq, &isnull)),
-				   canon, leaf, link);
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(per_entry);
+		step_slot(es, &chain, DatumGetInt64(slot_getattr(es->slot, es->seq, &isnull)));
 	}
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
-	index_close(pkey, AccessShareLock);
-	table_close(heap, AccessShareLock);
-
 	if (in_chain)
+		chain_done(es, &chain);
+	index_endscan(scan);
+	index_close(pkey, AccessShareLock);
+}
+
+/* an entry read before its turn, kept until the entries before it come */
+typedef struct EarlyEntry
+{
+	int64		seq;
+	bytea	   *canon;
+	bytea	   *leaf;
+	bytea	   *link;
+	Size		size;
+} EarlyEntry;
+
+/* a chain met by the pass over the heap */
+typedef struct ScannedChain
+{
+	char		employee_id[NAMEDATALEN * 2];	/* hash key */
+	int64		next_seq;		/* the seq whose turn it is */
+	List	   *early;			/* EarlyEntry *, by seq */
+	bool		by_index;		/* out of line: walked through the key later */
+	ChainState	state;
+} ScannedChain;
+
+typedef struct HeapPass
+{
+	EvidenceScan *es;
+	MemoryContext early_context;
+	Size		early_bytes;	/* held in early entries, at most work_mem */
+	Size		early_peak;
+	List	   *by_index;		/* employee ids of chains to walk by key */
+} HeapPass;
+
+static bytea *
+copy_bytea(const bytea *b, Size *size)
+{
+	bytea	   *copy;
+
+	if (b == NULL)
+		return NULL;
+	copy = palloc(VARSIZE_ANY(b));
+	memcpy(copy, b, VARSIZE_ANY(b));
+	*size += VARSIZE_ANY(b);
+	return copy;
+}
+
+static void
+free_early(HeapPass *hp, EarlyEntry *e)
+{
+	hp->early_bytes -= e->size;
+	if (e->canon)
+		pfree(e->canon);
+	if (e->leaf)
+		pfree(e->leaf);
+	if (e->link)
+		pfree(e->link);
+	pfree(e);
+}
+
+static void
+forget_early(HeapPass *hp, ScannedChain *sc)
+{
+	ListCell   *lc;
+
+	foreach(lc, sc->early)
+		free_early(hp, lfirst(lc));
+	list_free(sc->early);
+	sc->early = NIL;
+}
+
+/* the chain is left to a walk through the primary key */
+static void
+leave_to_index(HeapPass *hp, ScannedChain *sc)
+{
+	forget_early(hp, sc);
+	sc->by_index = true;
+	hp->by_index = lappend(hp->by_index, pstrdup(sc->employee_id));
+}
+
+/* keep the slot's entry until its turn; false if that would take too much */
+static bool
+keep_early(HeapPass *hp, ScannedChain *sc, int64 seq)
+{
+	EvidenceScan *es = hp->es;
+	MemoryContext old = MemoryContextSwitchTo(es->per_entry);
+	bytea	   *canon = slot_bytea(es->slot, es->canon);
+	bytea	   *leaf = slot_bytea(es->slot, es->leaf);
+	bytea	   *link = slot_bytea(es->slot, es->link);
+	EarlyEntry *e;
+	ListCell   *lc;
+	int			pos = 0;
+
+	MemoryContextSwitchTo(hp->early_context);
+	e = palloc(sizeof(EarlyEntry));
+	e->seq = seq;
+	e->size = sizeof(EarlyEntry);
+	e->canon = copy_bytea(canon, &e->size);
+	e->leaf = copy_bytea(leaf, &e->size);
+	e->link = copy_bytea(link, &e->size);
+	foreach(lc, sc->early)
 	{
-		h = hash_search(heads, chain.employee_id, HASH_FIND, NULL);
-		chain_finish(&chain, h);
+		if (((EarlyEntry *) lfirst(lc))->seq > seq)
+			break;
+		pos++;
+	}
+	sc->early = list_insert_nth(sc->early, pos, e);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(es->per_entry);
+	hp->early_bytes += e->size;
+	hp->early_peak = Max(hp->early_peak, hp->early_bytes);
+	return hp->early_bytes <= (Size) work_mem * 1024;
+}
+
+/* the chain's early entries whose turn has come */
+static void
+step_early(HeapPass *hp, ScannedChain *sc)
+{
+	while (sc->early != NIL)
+	{
+		EarlyEntry *e = linitial(sc->early);
+
+		if (e->seq != sc->next_seq)
+			break;
+		chain_step(hp->es->hasher, &sc->state, e->seq, e->canon, e->leaf, e->link);
+		sc->next_seq++;
+		sc->early = list_delete_first(sc->early);
+		free_early(hp, e);
+	}
+}
+
+/*
+ * Verify every chain with one pass over the heap, in physical order: no
+ * btree descent and no random heap visit per entry.  Each chain's entries
+ * are checked in seq order all the same: one read before its turn (after
+ * concurrent inserts they often are, a page or a few apart) is kept until
+ * the entries before it have come, in at most work_mem for all chains.  A
+ * chain that would need more, or that is not a run of seqs from 1 (a gap,
+ * a duplicate: it will not verify), is walked through the primary key
+ * afterwards, so every chain gets exactly the verdict of a walk in seq
+ * order.
+ */
+static void
+walk_by_heap(EvidenceScan *es)
+{
+	TableScanDesc scan = table_beginscan(es->heap, GetActiveSnapshot(), 0, NULL);
+	HeapPass	hp;
+	HASHCTL		hctl;
+	HTAB	   *chains;
+	HASH_SEQ_STATUS status;
+	ScannedChain *sc;
+	char		employee_id[NAMEDATALEN * 2];
+	ListCell   *lc;
+
+	memset(&hp, 0, sizeof(hp));
+	hp.es = es;
+	hp.early_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard early entries",
+											 ALLOCSET_DEFAULT_SIZES);
+	hctl.keysize = sizeof(((ScannedChain *) NULL)->employee_id);
+	hctl.entrysize = sizeof(ScannedChain);
+	hctl.hcxt = CurrentMemoryContext;
+	chains = hash_create("hrguard chains scanned", 1024, &hctl,
+						 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	while (table_scan_getnextslot(scan, ForwardScanDirection, es->slot))
+	{
+		bool		found;
+		bool		isnull;
+		int64		seq;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!slot_text(es->slot, es->employee, employee_id, sizeof(employee_id)))
+			continue;			/* cannot be one of hrguard's chains */
+		sc = hash_search(chains, employee_id, HASH_ENTER, &found);
+		if (!found)
+		{
+			sc->next_seq = 1;
+			sc->early = NIL;
+			sc->by_index = false;
+			chain_start(&sc->state, employee_id);
+		}
+		if (sc->by_index)
+			continue;
+		seq = DatumGetInt64(slot_getattr(es->slot, es->seq, &isnull));
+		if (seq == sc->next_seq)
+		{
+			step_slot(es, &sc->state, seq);
+			sc->next_seq++;
+			step_early(&hp, sc);
+		}
+		else if (seq < sc->next_seq || !keep_early(&hp, sc, seq))
+			leave_to_index(&hp, sc);
+	}
+	table_endscan(scan);
+
+	hash_seq_init(&status, chains);
+	while ((sc = hash_seq_search(&status)) != NULL)
+	{
+		if (sc->by_index)
+			continue;
+		if (sc->early != NIL)
+			leave_to_index(&hp, sc);	/* a gap */
+		else
+			chain_done(es, &sc->state);
+	}
+	elog(DEBUG1, "verify_all: %ld chains checked in one pass over the heap, %d through the primary key",
+		 hash_get_num_entries(chains) - list_length(hp.by_index), list_length(hp.by_index));
+	elog(DEBUG2, "verify_all: at most %zu bytes of entries read before their turn", hp.early_peak);
+	foreach(lc, hp.by_index)
+		walk_by_index(es, lfirst(lc));
+	hash_destroy(chains);
+	MemoryContextDelete(hp.early_context);
+}
+
+static int
+compare_chains(const ListCell *a, const ListCell *b)
+{
+	return strcmp(((ChainState *) lfirst(a))->employee_id,
+				  ((ChainState *) lfirst(b))->employee_id);
+}
+
+/*
+ * Verify one chain (through the primary key) or every chain (one pass over
+ * the heap), without the executor: verification reads every entry, and
+ * copying each one through SPI would cost more than hashing it.  One row
+ * per chain, in employee_id order, heads without entries included.
+ */
+static void
+verify(FunctionCallInfo fcinfo, const char *only_employee)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HrguardSavedUser saved;
+	HTAB	   *heads;
+	EvidenceScan es;
+	ChainState	chain;
+	HASH_SEQ_STATUS status;
+	ChainHead  *h;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	heads = load_heads(only_employee);
+
+	memset(&es, 0, sizeof(es));
+	es.heap = table_open(get_relname_relid("evidence", get_namespace_oid("hrguard", false)),
+						 AccessShareLock);
+	es.employee = attnameAttNum(es.heap, "employee_id", false);
+	es.seq = attnameAttNum(es.heap, "seq", false);
+	es.canon = attnameAttNum(es.heap, "canon", false);
+	es.leaf = attnameAttNum(es.heap, "leaf", false);
+	es.link = attnameAttNum(es.heap, "link", false);
+	es.slot = table_slot_create(es.heap, NULL);
+	es.hasher = pg_cryptohash_create(PG_SHA256);
+	es.per_entry = AllocSetContextCreate(CurrentMemoryContext, "hrguard verify entry",
+										 ALLOCSET_SMALL_SIZES);
+	if (only_employee)
+		walk_by_index(&es, only_employee);
+	else
+		walk_by_heap(&es);
+	ExecDropSingleTupleTableSlot(es.slot);
+	table_close(es.heap, AccessShareLock);
+	pg_cryptohash_free(es.hasher);
+
+	/* the chains against their heads, then the heads whose entries are gone */
+	foreach(lc, es.done)
+	{
+		ChainState *c = lfirst(lc);
+
+		h = hash_search(heads, c->employee_id, HASH_FIND, NULL);
+		chain_finish(c, h);
 		if (h)
 			h->seen = true;
-		emit(rsinfo, &chain, only_employee == NULL);
 	}
-	/* heads whose entries are all gone */
 	hash_seq_init(&status, heads);
 	while ((h = hash_seq_search(&status)) != NULL)
 	{
-		if (h->seen || only_employee)
+		if (h->seen)
 			continue;
 		chain_start(&chain, h->employee_id);
 		chain_finish(&chain, h);
-		emit(rsinfo, &chain, true);
+		chain_done(&es, &chain);
 	}
+	list_sort(es.done, compare_chains);
+	foreach(lc, es.done)
+		emit(rsinfo, lfirst(lc), only_employee == NULL);
 
-	pg_cryptohash_free(hasher);
 	hrguard_restore_user(&saved);
 	SPI_finish();
 }
