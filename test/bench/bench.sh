@@ -7,7 +7,8 @@
 # times, interleaved; the median time of each is reported, and ratios of
 # medians.  pgbench: single-row inserts from 8 clients for PGBENCH_SECONDS
 # seconds each, PGBENCH_RUNS times, interleaved; medians reported.  Timing
-# includes the commit.  Not a test: nothing here asserts.
+# includes the commit; each timed statement and pgbench run starts right
+# after a CHECKPOINT.  Not a test: nothing here asserts.
 #
 #   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 PGBENCH_SECONDS=10 PGBENCH_RUNS=3 \
 #   bash test/bench/bench.sh
@@ -103,6 +104,7 @@ $settings
 $truncate;
 ${statement//SOURCE/(SELECT * FROM bench.punch WHERE g <= 2000) s};
 $truncate;
+CHECKPOINT;
 SELECT clock_timestamp() AS t0 \gset
 ${statement//SOURCE/bench.punch};
 SELECT extract(epoch FROM clock_timestamp() - :'t0');
@@ -181,6 +183,8 @@ done
 # ---- pgbench: single-row inserts from 8 clients --------------------------
 pgbench_tps() {
 	local statement=$1 options=$2
+	# every variant starts right after a checkpoint: the same full-page writes
+	run_psql -c "CHECKPOINT" >/dev/null
 	local source="(SELECT employee_id, punched_at, lat + (random() - 0.5) * 1e-6 AS lat, lon + (random() - 0.5) * 1e-6 AS lon, device_id FROM bench.punch WHERE g = :g) s"
 	printf '%s\n%s;\n' "\set g random(1, $PUNCHES)" "${statement//SOURCE/$source}" >"$stage/one.sql"
 	chown "$runner" "$stage/one.sql"
