@@ -155,6 +155,41 @@ SELECT :n || ' entries, all ok: ' || :'ok' || ', ' ||
 EOF2
 done
 
+# ---- the evidence log: checkpoints, proofs, an export --------------------
+echo
+echo "== the evidence log over hrguard's chains: checkpoints, proofs, an export"
+run_psql -t -A <<'EOF2'
+CREATE FUNCTION pg_temp.ms(t0 timestamptz) RETURNS text LANGUAGE sql AS
+	$$ SELECT round(extract(epoch FROM clock_timestamp() - t0) * 1000, 1) || ' ms' $$;
+SELECT clock_timestamp() AS t0 \gset
+SELECT hrguard.checkpoint() IS NOT NULL AS taken \gset
+SELECT 'first checkpoint (' || (SELECT max(tree_size) FROM hrguard.log_checkpoint) || ' entries, '
+	   || (SELECT count(*) FROM hrguard.log_node) || ' subtree heads stored): ' || pg_temp.ms(:'t0');
+SELECT count(hrguard.record_evidence(employee_id, 'note', '{}')) FROM hrguard.employee
+ WHERE employee_id IN (SELECT employee_id FROM hrguard.employee ORDER BY employee_id LIMIT 10) \gset
+SELECT clock_timestamp() AS t0 \gset
+SELECT hrguard.checkpoint() IS NOT NULL AS taken \gset
+SELECT 'checkpoint of 10 new entries: ' || pg_temp.ms(:'t0');
+SELECT clock_timestamp() AS t0 \gset
+SELECT hrguard.checkpoint() IS NOT NULL AS taken \gset
+SELECT 'checkpoint with nothing new: ' || pg_temp.ms(:'t0');
+SELECT max(tree_size) AS size FROM hrguard.log_checkpoint \gset
+SELECT employee_id AS e FROM hrguard.log_entry WHERE log_index = :size / 3 \gset
+SELECT clock_timestamp() AS t0 \gset
+SELECT cardinality(proof) AS n FROM hrguard.inclusion_proof(:'e', 1, :size) \gset
+SELECT 'inclusion proof (' || :n || ' hashes): ' || pg_temp.ms(:'t0');
+SELECT clock_timestamp() AS t0 \gset
+SELECT cardinality(hrguard.consistency_proof(:size / 2, :size)) AS n \gset
+SELECT 'consistency proof (' || :n || ' hashes): ' || pg_temp.ms(:'t0');
+SELECT clock_timestamp() AS t0 \gset
+SELECT length(hrguard.export_evidence(:'e')::text) AS bytes \gset
+SELECT 'export_evidence of one employee (' || :bytes || ' bytes): ' || pg_temp.ms(:'t0');
+SELECT clock_timestamp() AS t0 \gset
+SELECT ok FROM hrguard.verify_checkpoint((SELECT body FROM hrguard.log_checkpoint
+										   ORDER BY tree_size DESC LIMIT 1)) \gset
+SELECT 'verify_checkpoint: ' || :'ok' || ', ' || pg_temp.ms(:'t0');
+EOF2
+
 # ---- offline verification: hrguard-verify on exported packages ----------
 echo
 echo "== offline verification: hrguard-verify, median of 3 runs"
