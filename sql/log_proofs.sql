@@ -88,4 +88,11 @@ SELECT p.root = hrguard.merkle_root(pg_temp.leaves(0, 1025)) AS right_root,
 -- an export, whose last entry's proof passes the changed head of the first
 -- 1,024 leaves, still ties the entry to the checkpoint's root
 SELECT (hrguard.export_evidence('L1')::jsonb -> 'inclusion' ->> 'log_index') IS NOT NULL AS exported;
+-- a stored head that cannot be a hash is refused (XX001)
+UPDATE hrguard.log_node SET hash = '\x0102' WHERE level = 10 AND node_index = 0;
+SAVEPOINT damaged;
+SELECT p.* FROM hrguard.log_entry l, LATERAL hrguard.inclusion_proof(l.employee_id, l.seq, :size) p
+ WHERE l.log_index = 1100;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO SAVEPOINT damaged;
 ROLLBACK;

@@ -147,10 +147,18 @@ hrguard_cached_employee(HrguardZoneCache *cache, const char *employee_id)
 	return emp;
 }
 
+static int
+compare_ints(const void *a, const void *b)
+{
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 /*
  * Is an office, client or project zone assigned to the employee: to the
- * whole tenant, to the employee's team, or to the employee by id (a sorted
- * list, searched by halving)?
+ * whole tenant, to the employee's team, or to the employee by id?
  */
 bool
 hrguard_zone_allowed_for(const HrguardZoneCache *cache, int z,
@@ -167,21 +175,5 @@ hrguard_zone_allowed_for(const HrguardZoneCache *cache, int z,
 		for (i = 0; i < zone->nteams; i++)
 			if (strcmp(zone->teams[i], employee->team) == 0)
 				return true;
-	{
-		int			lo = 0,
-					hi = employee->nzones - 1;
-
-		while (lo <= hi)
-		{
-			int			mid = (lo + hi) / 2;
-
-			if (employee->zones[mid] == z)
-				return true;
-			if (employee->zones[mid] < z)
-				lo = mid + 1;
-			else
-				hi = mid - 1;
-		}
-	}
-	return false;
+	return bsearch(&z, employee->zones, employee->nzones, sizeof(int), compare_ints) != NULL;
 }

@@ -127,8 +127,8 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **p
 		bool		isnull;
 		int64		index = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
 		bytea	   *stored = DatumGetByteaPP(SPI_getbinval(tuple, desc, 4, &isnull));
-		Datum		link;
 		uint8	   *leaf = leaves + i * HASH_LEN;
+		Datum		link;
 
 		if (index != from + (int64) i)
 			ereport(ERROR,
@@ -166,11 +166,15 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **p
 	return leaves;
 }
 
-/* the subtree heads a frontier completes, to be stored */
+/*
+ * The subtree heads a frontier completes, to be stored.  Appending leaves
+ * from..to-1 completes floor(to / 2^L) - floor(from / 2^L) subtrees of
+ * level L, at most (to - from) / 2^L + 1: fewer than (to - from) / 128 + 64
+ * of levels 8 to 63 together, the capacity allocated.
+ */
 typedef struct NodeBatch
 {
 	int			n;
-	int			capacity;
 	Datum	   *level;
 	Datum	   *index;
 	Datum	   *hash;
@@ -183,13 +187,6 @@ collect_node(void *arg, int level, int64 index, const uint8 *hash)
 
 	if (level < LOG_NODE_MIN_LEVEL)
 		return;
-	if (b->n == b->capacity)
-	{
-		b->capacity = Max(16, b->capacity * 2);
-		b->level = b->level ? repalloc(b->level, sizeof(Datum) * b->capacity) : palloc(sizeof(Datum) * b->capacity);
-		b->index = b->index ? repalloc(b->index, sizeof(Datum) * b->capacity) : palloc(sizeof(Datum) * b->capacity);
-		b->hash = b->hash ? repalloc(b->hash, sizeof(Datum) * b->capacity) : palloc(sizeof(Datum) * b->capacity);
-	}
 	b->level[b->n] = Int16GetDatum((int16) level);
 	b->index[b->n] = Int64GetDatum(index);
 	b->hash[b->n] = PointerGetDatum(hrguard_hash_bytea(hash));
@@ -208,9 +205,14 @@ extend_frontier(pg_cryptohash_ctx *ctx, HrguardMerkleFrontier *f, int64 to)
 				i;
 	uint8	   *leaves;
 	NodeBatch	nodes = {0};
+	Size		capacity;
 
 	if (from >= to)
 		return;
+	capacity = (Size) ((to - from) / (LOG_NODE_MIN_LEAVES / 2) + 64);
+	nodes.level = palloc(sizeof(Datum) * capacity);
+	nodes.index = palloc(sizeof(Datum) * capacity);
+	nodes.hash = palloc(sizeof(Datum) * capacity);
 	leaves = log_leaves(ctx, from, to, false, NULL);
 	for (i = 0; i < to - from; i++)
 		hrguard_frontier_append(ctx, f, leaves + i * HASH_LEN, collect_node, &nodes);
@@ -505,8 +507,7 @@ log_range_hash(HrguardMerkleSource *src, int64 start, int64 end, uint8 *out)
 	if ((n & (n - 1)) == 0 && start % n == 0 &&
 		stored_node(pg_leftmost_one_pos64((uint64) n), start / n, out))
 		return;
-	for (k = 1; k * 2 < n; k *= 2)
-		;
+	k = hrguard_merkle_split(n);
 	log_range_hash(src, start, start + k, left);
 	log_range_hash(src, start + k, end, right);
 	hrguard_merkle_node(src->ctx, left, right, out);

@@ -32,8 +32,9 @@
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 
-static int64
-split_point(int64 n)
+/* where RFC 9162 splits a tree of n > 1 leaves: the largest power of two below n */
+int64
+hrguard_merkle_split(int64 n)
 {
 	int64		k = 1;
 
@@ -68,7 +69,7 @@ hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 
 		memcpy(out, leaves, HASH_LEN);
 	else
 	{
-		int64		k = split_point(n);
+		int64		k = hrguard_merkle_split(n);
 		uint8		left[HASH_LEN];
 		uint8		right[HASH_LEN];
 
@@ -166,7 +167,7 @@ path(HrguardMerkleSource *src, int64 m, int64 start, int64 n, HrguardMerkleProof
 
 	if (n <= 1)
 		return;
-	k = split_point(n);
+	k = hrguard_merkle_split(n);
 	if (m < k)
 	{
 		path(src, m, start, k, proof);
@@ -197,7 +198,7 @@ subproof(HrguardMerkleSource *src, int64 m, int64 start, int64 n, bool whole,
 		}
 		return;
 	}
-	k = split_point(n);
+	k = hrguard_merkle_split(n);
 	if (m <= k)
 	{
 		subproof(src, m, start, k, whole, proof);

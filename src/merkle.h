@@ -36,6 +36,7 @@ struct HrguardMerkleSource
 /* told of each perfect subtree a frontier completes */
 typedef void (*HrguardMerkleNodeSink) (void *arg, int level, int64 index, const uint8 *hash);
 
+extern int64 hrguard_merkle_split(int64 n);
 extern void hrguard_merkle_root(pg_cryptohash_ctx *ctx, const uint8 *leaves, int64 n, uint8 *out);
 extern void hrguard_merkle_node(pg_cryptohash_ctx *ctx, const uint8 *left, const uint8 *right,
 								uint8 *out);
