@@ -21,6 +21,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,28 @@ typedef struct Slice
 	size_t		decoded;		/* entries before this one are decoded */
 	bool		finished;
 } Slice;
+
+/*
+ * The buffer for all decoded canonical bytes.  A large one is aligned to
+ * and asked for in 2 MB pages: both threads write it once from end to end,
+ * and with 4 kB pages the faults clearing them on first touch were a
+ * tenth of the work of verifying a large package.
+ */
+#define HUGE_PAGE ((size_t) 2 << 20)
+
+static void *
+canon_buffer(size_t size)
+{
+	void	   *p;
+	size_t		rounded = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+
+	if (size < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, rounded) != 0)
+		return malloc(size);
+#ifdef MADV_HUGEPAGE
+	(void) madvise(p, rounded, MADV_HUGEPAGE);	/* only a hint */
+#endif
+	return p;
+}
 
 /* how often a slice tells how far it has decoded */
 #define PROGRESS_EVERY 256
@@ -148,7 +171,7 @@ chain_run_verify(const char *employee_id, const Package *package, const hash_t p
 	for (i = 0; i < n; i++)
 		run->canon_at[i + 1] = run->canon_at[i] +
 			base64_decoded_length(package->entries[i].canon, package->entries[i].canon_len);
-	run->canon = malloc(run->canon_at[n] + 1);
+	run->canon = canon_buffer(run->canon_at[n] + 1);
 	if (run->canon == NULL || !hasher_open(&all))
 		return "out of memory";
 

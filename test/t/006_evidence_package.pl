@@ -193,10 +193,11 @@ is($all->hexdigest, $package->{manifest}{canon_sha256}, 'canon_sha256 recomputes
 
 # a large package is checked by two threads (src/verify/chain_run.c): the
 # first entry that fails is named wherever it lies, edited in place so that
-# the layout hrguard writes (and its fast reader) is kept
+# the layout hrguard writes (and its fast reader) is kept; its canonical
+# bytes (about 2.7 MB) take the buffer made of 2 MB pages
 $node->safe_psql('postgres', q{
 	INSERT INTO hrguard.employee (employee_id) VALUES ('P2');
-	SELECT count(hrguard.record_evidence('P2', 'note', jsonb_build_object('i', i),
+	SELECT count(hrguard.record_evidence('P2', 'note', jsonb_build_object('i', i, 'text', repeat('x', 400)),
 										 '2026-11-01'::timestamptz + i * interval '1 minute'))
 	  FROM generate_series(1, 6000) AS i});
 my $large = $node->safe_psql('postgres', q{SELECT hrguard.export_evidence('P2')});
