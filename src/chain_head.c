@@ -30,6 +30,7 @@
 #include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/stratnum.h"
+#include "access/sysattr.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
@@ -108,11 +109,12 @@ hrguard_heads_close(HrguardHeads *h)
 
 /*
  * Lock the head of an employee's chain and read it; false if there is
- * none (visible).  *tid is where the locked version is.
+ * none (visible).  *tid is where the locked version is, *xmin the
+ * transaction that wrote it.
  */
 bool
 hrguard_head_lock(HrguardHeads *h, const char *employee_id, int64 *seq,
-				  uint8 head[PG_SHA256_DIGEST_LENGTH], ItemPointer tid)
+				  uint8 head[PG_SHA256_DIGEST_LENGTH], ItemPointer tid, TransactionId *xmin)
 {
 	Snapshot	snapshot = GetActiveSnapshot();
 	ScanKeyData key;
@@ -156,6 +158,7 @@ hrguard_head_lock(HrguardHeads *h, const char *employee_id, int64 *seq,
 				 employee_id, (int) result);
 	}
 	ItemPointerCopy(&h->slot->tts_tid, tid);
+	*xmin = DatumGetTransactionId(slot_getsysattr(h->slot, MinTransactionIdAttributeNumber, &isnull));
 	*seq = DatumGetInt64(slot_getattr(h->slot, h->att_seq, &isnull));
 	stored = DatumGetByteaPP(slot_getattr(h->slot, h->att_head, &isnull));
 	if (isnull || VARSIZE_ANY_EXHDR(stored) != PG_SHA256_DIGEST_LENGTH)

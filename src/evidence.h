@@ -15,6 +15,7 @@
 #include "common/sha2.h"
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
+#include "utils/snapshot.h"
 
 /* bytes of the leaf hash kept in each row, to tell canon from link damage */
 #define HRGUARD_LEAF_PREFIX 16
@@ -42,6 +43,7 @@ extern void hrguard_evidence_canon_of(StringInfo out, const char *employee_id, c
 
 /* evidence_stage.c */
 extern bool hrguard_evidence_staged(void);
+extern bool hrguard_evidence_lock(const char *employee_id, Snapshot snapshot);
 extern int64 hrguard_evidence_stage(const char *employee_id, const char *kind,
 									TimestampTz occurred_at, const StringInfoData *canonical_payload);
 extern void hrguard_evidence_write_staged(void);

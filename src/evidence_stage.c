@@ -32,6 +32,7 @@
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "chain_head.h"
@@ -47,6 +48,7 @@ typedef struct StagedChain
 	uint8		head[PG_SHA256_DIGEST_LENGTH];
 	bool		changed;
 	ItemPointerData tid;		/* valid: locked through chain_head.c, here */
+	TransactionId locked_xmin;	/* the writer of the head version locked */
 } StagedChain;
 
 typedef struct StagedEntry
@@ -197,7 +199,8 @@ lock_chain(StagedChain *chain)
 	}
 	ItemPointerSetInvalid(&chain->tid);
 	if (stage_heads != NULL &&
-		hrguard_head_lock(stage_heads, chain->employee_id, &chain->seq, chain->head, &chain->tid))
+		hrguard_head_lock(stage_heads, chain->employee_id, &chain->seq, chain->head, &chain->tid,
+						  &chain->locked_xmin))
 		return;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -208,7 +211,7 @@ lock_chain(StagedChain *chain)
 		Oid			t1[1] = {TEXTOID};
 
 		lock_plan = hrguard_prepare_kept(
-			"SELECT seq, head FROM hrguard.chain_head "
+			"SELECT seq, head, xmin FROM hrguard.chain_head "
 			" WHERE employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE", 1, t1);
 		create_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.chain_head (employee_id, seq, head) "
@@ -231,25 +234,18 @@ lock_chain(StagedChain *chain)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("chain head of employee \"%s\" is damaged", chain->employee_id)));
 	memcpy(chain->head, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
+	chain->locked_xmin =
+		DatumGetTransactionId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 	hrguard_restore_user(&saved);
 	SPI_finish();
 }
 
-/*
- * Number the next entry of an employee's chain and keep it for the end of
- * the statement; returns its seq.  The payload is canonical bytes, from the
- * canon writer.
- */
-int64
-hrguard_evidence_stage(const char *employee_id, const char *kind,
-					   TimestampTz occurred_at, const StringInfoData *canonical_payload)
+/* The employee's chain as this statement holds it, locked on first use. */
+static StagedChain *
+staged_chain(const char *employee_id)
 {
 	StagedChain *chain;
-	StagedEntry *entry;
 	bool		found;
-	StringInfoData canon;
-	uint8		leaf[PG_SHA256_DIGEST_LENGTH];
-	MemoryContext old;
 
 	ensure_stage();
 	chain = hash_search(staged_chains, employee_id, HASH_ENTER, &found);
@@ -267,6 +263,39 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 		}
 		PG_END_TRY();
 	}
+	return chain;
+}
+
+/*
+ * Lock an employee's chain for the rest of the transaction, as numbering
+ * its next entry does.  Returns whether the head now locked was written by
+ * a transaction that "snapshot" does not see: one that appended to the
+ * chain, holding its head, and committed after the snapshot was taken
+ * (only under READ COMMITTED; otherwise locking such a head fails).
+ */
+bool
+hrguard_evidence_lock(const char *employee_id, Snapshot snapshot)
+{
+	TransactionId xmin = staged_chain(employee_id)->locked_xmin;
+
+	return TransactionIdIsNormal(xmin) && !TransactionIdIsCurrentTransactionId(xmin) &&
+		XidInMVCCSnapshot(xmin, snapshot);
+}
+
+/*
+ * Number the next entry of an employee's chain and keep it for the end of
+ * the statement; returns its seq.  The payload is canonical bytes, from the
+ * canon writer.
+ */
+int64
+hrguard_evidence_stage(const char *employee_id, const char *kind,
+					   TimestampTz occurred_at, const StringInfoData *canonical_payload)
+{
+	StagedChain *chain = staged_chain(employee_id);
+	StagedEntry *entry;
+	StringInfoData canon;
+	uint8		leaf[PG_SHA256_DIGEST_LENGTH];
+	MemoryContext old;
 
 	old = MemoryContextSwitchTo(batch_context);
 	initStringInfo(&canon);

@@ -620,6 +620,18 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	{
 		se->has_previous = false;
 		se->latest_known = false;
+
+		/*
+		 * The employee's chain head is locked before the history is read.
+		 * Every punch appends to the chain holding the head, so a punch
+		 * that another session inserted and committed since this
+		 * statement's snapshot (while this one waited for the head, say)
+		 * has left a head the snapshot does not see: then the history is
+		 * read under a newer snapshot, and that punch counts as the
+		 * previous one, a sighting of its device and position.
+		 */
+		if (hrguard_evidence_lock(employee_id, hrguard_history_snapshot(state->history)))
+			hrguard_history_refresh(state->history);
 	}
 	{
 		TimestampTz day_start = at - v.work.local_time_us;

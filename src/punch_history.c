@@ -10,7 +10,8 @@
  * the heap and its three per-employee indexes are opened once per
  * statement, their scans begun once and restarted with new scan keys for
  * each probe, under the statement's snapshot (the statement's own rows are
- * not visible; punch.c remembers those).
+ * not visible; punch.c remembers those), or a later one after
+ * hrguard_history_refresh().
  *
  * IDENTIFICATION
  *	  src/punch_history.c
@@ -32,6 +33,7 @@
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
 #include "hrguard.h"
@@ -56,6 +58,8 @@ struct PunchHistoryReader
 	Relation	by_position;	/* (employee_id, raw_lat, raw_lon) */
 	Relation	by_device;		/* (employee_id, device_id) */
 	Relation	by_source;		/* (source, source_record_id), unique */
+	Snapshot	snapshot;		/* NULL: the statement's */
+	ResourceOwner snapshot_owner;
 	TupleTableSlot *slot;
 	IndexScanDesc scans[SCAN_COUNT];	/* begun on first use */
 	MemoryContext owner;
@@ -93,6 +97,8 @@ close_reader(void *arg)
 	for (i = 0; i < SCAN_COUNT; i++)
 		if (r->scans[i] != NULL)
 			index_endscan(r->scans[i]);
+	if (r->snapshot != NULL)
+		UnregisterSnapshotFromOwner(r->snapshot, r->snapshot_owner);
 	ExecDropSingleTupleTableSlot(r->slot);
 	index_close(r->by_time, AccessShareLock);
 	index_close(r->by_position, AccessShareLock);
@@ -130,6 +136,39 @@ hrguard_history_open(Oid punch_relid, MemoryContext owner)
 	return r;
 }
 
+/* the snapshot the reader reads under */
+Snapshot
+hrguard_history_snapshot(PunchHistoryReader *r)
+{
+	return r->snapshot != NULL ? r->snapshot : GetActiveSnapshot();
+}
+
+/*
+ * Read under a new snapshot from now on: one that sees every transaction
+ * committed so far (only under READ COMMITTED, where each statement has a
+ * snapshot of its own).  Rows of the running statement stay invisible, as
+ * they were: the snapshot's command is the same.
+ */
+void
+hrguard_history_refresh(PunchHistoryReader *r)
+{
+	MemoryContext old = MemoryContextSwitchTo(r->owner);
+	int			i;
+
+	Assert(!IsolationUsesXactSnapshot());
+	for (i = 0; i < SCAN_COUNT; i++)
+	{
+		if (r->scans[i] != NULL)
+			index_endscan(r->scans[i]);
+		r->scans[i] = NULL;
+	}
+	if (r->snapshot != NULL)
+		UnregisterSnapshotFromOwner(r->snapshot, r->snapshot_owner);
+	r->snapshot_owner = CurrentResourceOwner;
+	r->snapshot = RegisterSnapshotOnOwner(GetLatestSnapshot(), r->snapshot_owner);
+	MemoryContextSwitchTo(old);
+}
+
 /*
  * Restart one of the reader's scans with new keys, beginning it on first
  * use: beginning a btree scan allocates more than a probe costs.  A scan
@@ -165,7 +204,7 @@ rescan(PunchHistoryReader *r, HistoryScan which, ScanKey keys, int nkeys)
 				index = r->by_source;
 				break;
 		}
-		r->scans[which] = index_beginscan(r->heap, index, GetActiveSnapshot(), nkeys, 0);
+		r->scans[which] = index_beginscan(r->heap, index, hrguard_history_snapshot(r), nkeys, 0);
 	}
 	index_rescan(r->scans[which], keys, nkeys, NULL, 0);
 	MemoryContextSwitchTo(old);

@@ -12,6 +12,7 @@
 #define HRGUARD_PUNCH_HISTORY_H
 
 #include "datatype/timestamp.h"
+#include "utils/snapshot.h"
 
 typedef struct PunchHistory
 {
@@ -39,6 +40,8 @@ typedef struct PunchLatest
 typedef struct PunchHistoryReader PunchHistoryReader;
 
 extern PunchHistoryReader *hrguard_history_open(Oid punch_relid, MemoryContext owner);
+extern Snapshot hrguard_history_snapshot(PunchHistoryReader *reader);
+extern void hrguard_history_refresh(PunchHistoryReader *reader);
 extern void hrguard_history_latest(PunchHistoryReader *reader, const char *employee_id,
 								   PunchLatest *latest);
 extern void hrguard_history_read(PunchHistoryReader *reader, const char *employee_id,
