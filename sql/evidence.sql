@@ -182,10 +182,11 @@ SELECT hrguard.close_day('infinity');
 \echo :LAST_ERROR_SQLSTATE
 
 -- many appends to one chain in one transaction, a subtransaction rolled
--- back in between, another chain interleaved: no gap, no fork
+-- back in between, another chain interleaved: no gap, no fork (entries of
+-- some 350 bytes, so that 300 of them take far more than 64kB below)
 INSERT INTO hrguard.employee (employee_id) VALUES ('V7'), ('V8');
 BEGIN;
-SELECT count(hrguard.record_evidence('V7', 'note', jsonb_build_object('i', i), '2026-11-20 10:00+08')) FROM generate_series(1, 300) AS i;
+SELECT count(hrguard.record_evidence('V7', 'note', jsonb_build_object('i', i, 'text', repeat('x', 200)), '2026-11-20 10:00+08')) FROM generate_series(1, 300) AS i;
 SAVEPOINT before_mistake;
 SELECT hrguard.record_evidence('V7', 'note', '{"text": "rolled back"}', '2026-11-20 11:00+08') AS seq;
 ROLLBACK TO before_mistake;
@@ -195,17 +196,25 @@ COMMIT;
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
 -- V7's first entry written again behind the others: verify_all keeps the
 -- 300 entries read before their turn; with work_mem at its least they do
--- not fit, and V7 is walked through the primary key instead
+-- not fit, and V7 is walked through the primary key instead.  The table
+-- is compacted first, so that the entry cannot land in space freed by
+-- rolled-back entries of earlier tests, wherever autovacuum has been.
+VACUUM FULL hrguard.evidence;
+BEGIN;
 ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
 CREATE TEMP TABLE v7_first AS SELECT * FROM hrguard.evidence WHERE employee_id = 'V7' AND seq = 1;
 DELETE FROM hrguard.evidence WHERE employee_id = 'V7' AND seq = 1;
 INSERT INTO hrguard.evidence SELECT * FROM v7_first;
 ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
+COMMIT;
+SELECT (SELECT ctid FROM hrguard.evidence WHERE employee_id = 'V7' AND seq = 1)
+	   > (SELECT max(ctid) FROM hrguard.evidence WHERE employee_id = 'V7' AND seq > 1) AS first_entry_last;
 SET client_min_messages = debug1;
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
 SET work_mem = '64kB';
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
 RESET work_mem;
 SET client_min_messages = warning;
-SELECT seq, convert_from(canon, 'UTF8')::jsonb -> 'p' AS payload FROM hrguard.evidence
- WHERE employee_id = 'V7' AND seq >= 300 ORDER BY seq;
+SELECT seq, convert_from(canon, 'UTF8')::jsonb #> '{p,i}' AS i,
+	   left(convert_from(canon, 'UTF8')::jsonb #>> '{p,text}', 20) AS text
+  FROM hrguard.evidence WHERE employee_id = 'V7' AND seq >= 300 ORDER BY seq;

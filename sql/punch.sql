@@ -219,6 +219,27 @@ SELECT punched_at, verdict, 'impossible_travel' = ANY (alert_kinds) AS impossibl
   FROM hrguard.punch WHERE employee_id = 'P3' ORDER BY punched_at;
 ROLLBACK;
 
+-- the punch before another is looked for in the week before it, then
+-- further back: a punch 111 days after the last one has that one as its
+-- previous punch (so the employee has a history, and a device unused for
+-- longer than the lookback is new); a late arrival finds the punch
+-- before it, not the latest (rolled back)
+BEGIN;
+INSERT INTO hrguard.employee (employee_id, team) VALUES ('P4', 'east');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P4', '2026-08-01 10:00', 39.9, 116.4, 'phone-4');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P4', '2026-11-20 10:00', 31.235, 121.505, 'phone-4');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P4', '2026-11-20 10:30', 39.9, 116.4, 'phone-4');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P4', '2026-08-01 10:20', 31.235, 121.505, 'phone-4');
+SELECT punched_at, 'impossible_travel' = ANY (alert_kinds) AS impossible_travel,
+	   risk -> 'impossible_travel' ->> 'previous_punch_at' AS previous_punch_at,
+	   risk ? 'new_device' AS new_device
+  FROM hrguard.punch WHERE employee_id = 'P4' ORDER BY punched_at;
+ROLLBACK;
+
 -- a large statement writes its evidence as it goes (every 4096 entries):
 -- every punch and alert of 6,000 rows has its entry and the chains verify;
 -- one that fails at its last row leaves nothing behind

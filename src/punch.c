@@ -527,6 +527,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	StatementEmployee *se;
 	StatementSighting *position_seen;
 	bool		found;
+	bool		first_row;
 	uint64		employee_hash;
 	StringInfoData risk;
 	Datum		kinds[5];
@@ -616,7 +617,8 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	 */
 	employee_hash = hash_string(employee_id);
 	se = hash_search(state->employees, employee_id, HASH_ENTER, &found);
-	if (!found)
+	first_row = !found;
+	if (first_row)
 	{
 		se->has_previous = false;
 		se->latest_known = false;
@@ -644,18 +646,20 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 								 &device_in_statement);
 
 		/*
-		 * The table is asked once per statement for the employee's latest
-		 * punch, which answers "the previous punch" for every row not
-		 * before it.
+		 * An employee's first row asks the table for the punch before it.
+		 * From the second row on, the table is asked once for the
+		 * employee's latest punch, which answers "the previous punch" for
+		 * every later row not before it (a bulk load in time order).
 		 */
-		if (!se->latest_known)
+		if (!first_row && !se->latest_known)
 		{
 			hrguard_history_latest(state->history, employee_id, &se->latest);
 			se->latest_known = true;
 		}
 		hrguard_history_read(state->history, employee_id, at,
 							 statement_previous ? se->previous_at : DT_NOBEGIN,
-							 &se->latest, se->has_previous, located, raw_lat, raw_lon,
+							 se->latest_known ? &se->latest : NULL, se->has_previous,
+							 located, raw_lat, raw_lon,
 							 day_start, day_start + USECS_PER_DAY,
 							 device_id, device_in_statement, &h);
 		if (!h.has_previous && statement_previous)

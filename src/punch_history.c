@@ -238,10 +238,6 @@ slot_time(PunchHistoryReader *r)
 	return DatumGetTimestampTz(slot_getattr(r->slot, r->att_punched_at, &isnull));
 }
 
-/*
- * Latest punch at or before "at": false if there is none.  Also tells
- * whether that punch used the given device, which saves a probe.
- */
 /* time and position of the punch in r->slot */
 static void
 slot_punch(PunchHistoryReader *r, TimestampTz *at, bool *located, double *lat, double *lon)
@@ -267,6 +263,16 @@ slot_device(PunchHistoryReader *r)
 	return isnull ? NULL : TextDatumGetCString(device);
 }
 
+/*
+ * Latest punch at or before "at" and after "after" (DT_NOBEGIN: any), read
+ * backwards through (employee_id, punched_at); false if there is none.
+ * The btree reads every entry of a leaf page that satisfies the keys, so
+ * the week before "at" is searched first: an employee who punches every
+ * day has a handful of entries there, and no more are read.  Also
+ * tells whether that punch used the given device, which saves a probe.
+ */
+#define RECENT_WINDOW_US ((int64) 7 * USECS_PER_DAY)
+
 static bool
 latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, TimestampTz at,
 			  const char *device_id, PunchHistory *h)
@@ -274,16 +280,26 @@ latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, Timestam
 	ScanKeyData keys[3];
 	IndexScanDesc scan;
 	bool		found;
-	int			nkeys = 2;
+	TimestampTz recent = at - RECENT_WINDOW_US;
 
 	key_text(&keys[0], r->by_time, 1, employee);
 	ScanKeyInit(&keys[1], 2, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE,
 				TimestampTzGetDatum(at));
-	if (after != DT_NOBEGIN)
-		ScanKeyInit(&keys[nkeys++], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
-					TimestampTzGetDatum(after));
-	scan = rescan(r, nkeys == 2 ? SCAN_TIME_2 : SCAN_TIME_3, keys, nkeys);
+	ScanKeyInit(&keys[2], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
+				TimestampTzGetDatum(Max(after, recent)));
+	scan = rescan(r, SCAN_TIME_3, keys, 3);
 	found = next(r, scan, BackwardScanDirection);
+	if (!found && after < recent)
+	{
+		/* nothing in the last week: anything before it */
+		int			nkeys = 2;
+
+		if (after != DT_NOBEGIN)
+			ScanKeyInit(&keys[nkeys++], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
+						TimestampTzGetDatum(after));
+		scan = rescan(r, nkeys == 2 ? SCAN_TIME_2 : SCAN_TIME_3, keys, nkeys);
+		found = next(r, scan, BackwardScanDirection);
+	}
 	if (found)
 	{
 		slot_punch(r, &h->previous_at, &h->previous_located, &h->previous_lat, &h->previous_lon);
@@ -382,11 +398,11 @@ hrguard_history_latest(PunchHistoryReader *r, const char *employee_id, PunchLate
  * caller may already know a punch of this statement at "known_previous"
  * (DT_NOBEGIN if none): then only later punches are looked for, since
  * walking over the statement's own, invisible index entries would cost a
- * heap visit each.  "latest", the employee's latest punch in the table,
- * answers without a probe when it is not after "at" (a bulk load in any
- * order, punches arriving as they happen).  With "known_history" the
- * employee is known to have punches, and with "known_device" the device
- * is known.
+ * heap visit each.  "latest", the employee's latest punch in the table
+ * (NULL: not read), answers without a probe when it is not after "at" (a
+ * bulk load in any order, punches arriving as they happen).  With
+ * "known_history" the employee is known to have punches, and with
+ * "known_device" the device is known.
  */
 void
 hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz at,
@@ -399,7 +415,7 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 	TimestampTz since = at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
 
 	memset(h, 0, sizeof(PunchHistory));
-	if (!latest->found || latest->at <= at)
+	if (latest != NULL && (!latest->found || latest->at <= at))
 	{
 		/* the latest punch in the table is the latest at or before "at" */
 		if (latest->found && latest->at > known_previous)
