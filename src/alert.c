@@ -426,6 +426,14 @@ reason_number(JsonbBuilder *b, const char *key, const char *format, double value
 	hrguard_jb_number(b, psprintf(format, value));
 }
 
+/* a number with a fixed count of decimals */
+static void
+reason_decimal(JsonbBuilder *b, const char *key, double value, int decimals)
+{
+	hrguard_jb_key(b, key);
+	hrguard_jb_decimal(b, value, decimals);
+}
+
 static void
 reason_zone(JsonbBuilder *b, const char *key, const HrguardZone *zone, double signed_distance)
 {
@@ -437,7 +445,7 @@ reason_zone(JsonbBuilder *b, const char *key, const HrguardZone *zone, double si
 	hrguard_jb_string(b, zone->name);
 	hrguard_jb_key(b, "kind");
 	hrguard_jb_string(b, hrguard_zone_kind_name(zone->kind));
-	reason_number(b, "distance_to_edge_m", "%.1f", fabs(signed_distance));
+	reason_decimal(b, "distance_to_edge_m", fabs(signed_distance), 1);
 	hrguard_jb_key(b, "inside");
 	hrguard_jb_bool(b, signed_distance >= 0);
 	hrguard_jb_end_object(b);
@@ -554,8 +562,8 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 		hrguard_jb_string(&reasons, local_time);
 		if (located)
 		{
-			reason_number(&reasons, "lat", "%.7f", lat);
-			reason_number(&reasons, "lon", "%.7f", lon);
+			reason_decimal(&reasons, "lat", lat, 7);
+			reason_decimal(&reasons, "lon", lon, 7);
 			reason_number(&reasons, "accuracy_m", "%g", accuracy);
 		}
 

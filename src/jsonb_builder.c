@@ -19,6 +19,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 
@@ -82,6 +84,31 @@ hrguard_jb_number(JsonbBuilder *b, const char *numeric_text)
 														CStringGetDatum(numeric_text),
 														ObjectIdGetDatum(InvalidOid),
 														Int32GetDatum(-1)));
+	push_value(b, &v);
+}
+
+/*
+ * A number with a fixed count of decimals (at most 9), made straight from
+ * the value scaled and rounded to an integer, as evidence entries round
+ * coordinates, without formatting a float as text and parsing it again.
+ */
+void
+hrguard_jb_decimal(JsonbBuilder *b, double value, int decimals)
+{
+	JsonbValue	v;
+	double		scaled = value;
+	int			i;
+
+	Assert(decimals >= 0 && decimals <= 9);
+	for (i = 0; i < decimals; i++)
+		scaled *= 10.0;
+	if (!isfinite(scaled) || fabs(scaled) >= 9.0e15)
+	{
+		hrguard_jb_number(b, psprintf("%.*f", decimals, value));
+		return;
+	}
+	v.type = jbvNumeric;
+	v.val.numeric = int64_div_fast_to_numeric((int64) llround(scaled), decimals);
 	push_value(b, &v);
 }
 

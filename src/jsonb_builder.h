@@ -25,6 +25,7 @@ extern void hrguard_jb_end_object(JsonbBuilder *b);
 extern void hrguard_jb_key(JsonbBuilder *b, const char *key);
 extern void hrguard_jb_string(JsonbBuilder *b, const char *value);
 extern void hrguard_jb_number(JsonbBuilder *b, const char *numeric_text);
+extern void hrguard_jb_decimal(JsonbBuilder *b, double value, int decimals);
 extern void hrguard_jb_int8(JsonbBuilder *b, int64 value);
 extern void hrguard_jb_bool(JsonbBuilder *b, bool value);
 extern void hrguard_jb_null(JsonbBuilder *b);
