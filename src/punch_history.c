@@ -59,7 +59,7 @@ struct PunchHistoryReader
 	Relation	by_device;		/* (employee_id, device_id) */
 	Relation	by_source;		/* (source, source_record_id), unique */
 	Snapshot	snapshot;		/* NULL: the statement's */
-	ResourceOwner snapshot_owner;
+	ResourceOwner resowner;		/* the statement's, which holds the snapshot */
 	TupleTableSlot *slot;
 	IndexScanDesc scans[SCAN_COUNT];	/* begun on first use */
 	MemoryContext owner;
@@ -98,7 +98,7 @@ close_reader(void *arg)
 		if (r->scans[i] != NULL)
 			index_endscan(r->scans[i]);
 	if (r->snapshot != NULL)
-		UnregisterSnapshotFromOwner(r->snapshot, r->snapshot_owner);
+		UnregisterSnapshotFromOwner(r->snapshot, r->resowner);
 	ExecDropSingleTupleTableSlot(r->slot);
 	index_close(r->by_time, AccessShareLock);
 	index_close(r->by_position, AccessShareLock);
@@ -119,6 +119,7 @@ hrguard_history_open(Oid punch_relid, MemoryContext owner)
 	Oid			nsp = get_rel_namespace(punch_relid);
 
 	r->owner = owner;
+	r->resowner = CurrentResourceOwner;
 	r->heap = table_open(punch_relid, AccessShareLock);
 	r->by_time = open_index("punch_employee_time_idx", nsp);
 	r->by_position = open_index("punch_employee_position_idx", nsp);
@@ -163,9 +164,8 @@ hrguard_history_refresh(PunchHistoryReader *r)
 		r->scans[i] = NULL;
 	}
 	if (r->snapshot != NULL)
-		UnregisterSnapshotFromOwner(r->snapshot, r->snapshot_owner);
-	r->snapshot_owner = CurrentResourceOwner;
-	r->snapshot = RegisterSnapshotOnOwner(GetLatestSnapshot(), r->snapshot_owner);
+		UnregisterSnapshotFromOwner(r->snapshot, r->resowner);
+	r->snapshot = RegisterSnapshotOnOwner(GetLatestSnapshot(), r->resowner);
 	MemoryContextSwitchTo(old);
 }
 
