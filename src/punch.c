@@ -630,9 +630,11 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		 * statement's snapshot (while this one waited for the head, say)
 		 * has left a head the snapshot does not see: then the history is
 		 * read under a newer snapshot, and that punch counts as the
-		 * previous one, a sighting of its device and position.
+		 * previous one, a sighting of its device and position.  (Under
+		 * REPEATABLE READ such a head cannot be locked: 40001.)
 		 */
-		if (hrguard_evidence_lock(employee_id, hrguard_history_snapshot(state->history)))
+		if (hrguard_evidence_lock(employee_id, hrguard_history_snapshot(state->history)) &&
+			!IsolationUsesXactSnapshot())
 			hrguard_history_refresh(state->history);
 	}
 	{
