@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * punch.h
- *	  The columns of hrguard.punch that the punch triggers read and write.
+ *	  The columns of hrguard.punch that the punch triggers read and write,
+ *	  and the evidence payload of a punch.
  *
  * IDENTIFICATION
  *	  src/punch.h
@@ -11,7 +12,9 @@
 #ifndef HRGUARD_PUNCH_H
 #define HRGUARD_PUNCH_H
 
+#include "access/htup.h"
 #include "access/tupdesc.h"
+#include "lib/stringinfo.h"
 
 typedef enum PunchColumn
 {
@@ -41,5 +44,9 @@ typedef enum PunchColumn
 } PunchColumn;
 
 extern void hrguard_punch_attnums(TupleDesc desc, int *attnum);
+
+/* punch_evidence.c */
+extern void hrguard_punch_payload(StringInfo out, HeapTuple tuple, TupleDesc desc,
+								  const int *attnum);
 
 #endif							/* HRGUARD_PUNCH_H */
