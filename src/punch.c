@@ -100,7 +100,6 @@ typedef struct PunchStatementState
 	HTAB	   *employees;
 	HTAB	   *sightings;
 	PunchHistoryReader *history;
-	Datum		empty_risk;		/* '{}' */
 } PunchStatementState;
 
 
@@ -134,6 +133,22 @@ hrguard_punch_attnums(TupleDesc desc, int *attnum)
 	}
 }
 
+/* '{}', made once per backend */
+static Datum
+empty_jsonb_object(void)
+{
+	static Datum empty = (Datum) 0;
+
+	if (empty == (Datum) 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		empty = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+		MemoryContextSwitchTo(old);
+	}
+	return empty;
+}
+
 static PunchStatementState *
 statement_state(FunctionCallInfo fcinfo, Relation relation)
 {
@@ -161,7 +176,6 @@ statement_state(FunctionCallInfo fcinfo, Relation relation)
 	state->sightings = hash_create("hrguard statement sightings", 32, &hctl,
 								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	state->history = hrguard_history_open(RelationGetRelid(relation), fcinfo->flinfo->fn_mcxt);
-	state->empty_risk = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = state;
 	return state;
@@ -641,7 +655,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	SET_COLUMN(PC_WATCHED_ZONE_ID,
 			   Int64GetDatum(v.watched >= 0 ? cache->zones[v.watched].zone_id : 0), v.watched < 0);
 	SET_COLUMN(PC_OFF_HOURS, BoolGetDatum(!v.work.open), false);
-	SET_COLUMN(PC_RISK, risk.len == 2 ? state->empty_risk :
+	SET_COLUMN(PC_RISK, risk.len == 2 ? empty_jsonb_object() :
 			   DirectFunctionCall1(jsonb_in, CStringGetDatum(risk.data)), false);
 	SET_COLUMN(PC_ALERT_KINDS,
 			   nkinds > 0 ? PointerGetDatum(construct_array(kinds, nkinds, TEXTOID, -1, false, TYPALIGN_INT)) : (Datum) 0,
