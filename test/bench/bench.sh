@@ -10,7 +10,7 @@
 # includes the commit; each timed statement and pgbench run starts right
 # after a CHECKPOINT.  Not a test: nothing here asserts.
 #
-#   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 PGBENCH_SECONDS=10 PGBENCH_RUNS=3 \
+#   ZONES=10000 PUNCHES=200000 EMPLOYEES=2000 RUNS=3 PGBENCH_SECONDS=10 PGBENCH_RUNS=5 \
 #   bash test/bench/bench.sh
 set -euo pipefail
 
@@ -20,7 +20,7 @@ EMPLOYEES=${EMPLOYEES:-2000}
 RUNS=${RUNS:-3}
 # (not SECONDS: bash counts the seconds since the shell started in it)
 SECONDS_PER_PGBENCH=${PGBENCH_SECONDS:-10}
-PGBENCH_RUNS=${PGBENCH_RUNS:-3}
+PGBENCH_RUNS=${PGBENCH_RUNS:-5}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
