@@ -137,6 +137,21 @@ SELECT punched_at, risk FROM hrguard.punch
  ORDER BY punched_at;
 ROLLBACK;
 
+-- an alert's reasons give the position to 7 decimals, rounded as the
+-- evidence entry rounds it, south and west of the equator too (rolled back)
+BEGIN;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon)
+VALUES ('P1', '2026-11-24 22:00', -33.86881234567, -151.20934765432);
+SELECT count(*) AS alerts_with_position,
+	   count(*) FILTER (WHERE (a.reasons ->> 'lat')::numeric = round(p.lat::numeric, 7)
+						AND (a.reasons ->> 'lon')::numeric = round(p.lon::numeric, 7)
+						AND a.reasons ->> 'lat' ~ '^-?[0-9]+\.[0-9]{7}$') AS rounded_to_7
+  FROM hrguard.alert a JOIN hrguard.punch p USING (punch_id)
+ WHERE a.reasons ? 'lat';
+SELECT reasons ->> 'lat' AS lat, reasons ->> 'lon' AS lon
+  FROM hrguard.alert a JOIN hrguard.punch p USING (punch_id) WHERE p.lat < 0 LIMIT 1;
+ROLLBACK;
+
 -- the views
 SELECT alert_id, employee_id, display_name, kind, severity, status
   FROM hrguard.open_alerts ORDER BY alert_id;
