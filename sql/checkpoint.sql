@@ -145,6 +145,9 @@ SELECT ok, tree_size = :size1 AS first,
 SELECT ok, tree_size = :size2 AS second,
 	   regexp_replace(reason, 'log entry [0-9]+', 'log entry N') AS reason
   FROM hrguard.verify_checkpoint(:'body2');
+-- and no package is made of it: every link checks, the log does not
+SELECT hrguard.export_evidence('K1', '-infinity', 'infinity', :'body2');
+\echo :LAST_ERROR_SQLSTATE
 -- put back as it was
 CREATE FUNCTION pg_temp.restore() RETURNS void LANGUAGE sql AS $$
 	DELETE FROM hrguard.evidence WHERE employee_id = 'K1';

@@ -92,6 +92,12 @@ DELETE FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 2;
 SELECT hrguard.export_evidence('X1', '2026-11-21', '2026-11-24');
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
+-- nor one whose entry no longer matches its link
+BEGIN;
+UPDATE hrguard.evidence SET canon = canon || '\x20'::bytea WHERE employee_id = 'X1' AND seq = 3;
+SELECT hrguard.export_evidence('X1', '2026-11-21', '2026-11-24');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
 SELECT count(*) = :entries_before AS nothing_recorded FROM hrguard.evidence WHERE employee_id = 'X1';
 -- only roles granted it may export

@@ -199,16 +199,25 @@ consistency_json(text *since, int64 size)
 	return consistency;
 }
 
-/* the entries first..last with their links, and the link before first */
+/*
+ * The entries first..last with their links, and the link before first;
+ * *last_link_out is the link of the last.  Every entry is checked against
+ * its link, as hrguard-verify will check it: a package that cannot verify
+ * is not made.
+ */
 static json_t *
-entries_json(const char *employee_id, int64 first, int64 last, json_t *package, json_t *manifest)
+entries_json(const char *employee_id, int64 first, int64 last, json_t *package, json_t *manifest,
+			 uint8 *last_link_out)
 {
 	Oid			types[3] = {TEXTOID, INT8OID, INT8OID};
 	Datum		args[3] = {CStringGetTextDatum(employee_id), Int64GetDatum(first - 1), Int64GetDatum(last)};
 	json_t	   *entries = json_array();
 	pg_cryptohash_ctx *all = pg_cryptohash_create(PG_SHA256);
+	pg_cryptohash_ctx *check = pg_cryptohash_create(PG_SHA256);
 	uint8		previous[HASH_LEN] = {0};
 	uint8		digest[HASH_LEN];
+	uint8		leaf[HASH_LEN];
+	uint8		link_made[HASH_LEN];
 	const uint8 *last_link = previous;
 	uint64		i;
 
@@ -245,6 +254,14 @@ entries_json(const char *employee_id, int64 first, int64 last, json_t *package, 
 					 errmsg("the chain of employee \"%s\" has a gap before seq %lld",
 							employee_id, (long long) seq),
 					 errhint("Run hrguard.verify_chain() on it.")));
+		hrguard_evidence_leaf(check, VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon), leaf);
+		hrguard_evidence_link(check, employee_id, seq, last_link, leaf, link_made);
+		if (memcmp(link_made, VARDATA_ANY(link), HASH_LEN) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("evidence entry %s/%lld does not match its link", employee_id, (long long) seq),
+					 errdetail("A package of it would not verify."),
+					 errhint("Run hrguard.verify_chain() on it.")));
 		entry = new_object();
 		must_add(entry, "seq", json_integer(seq));
 		must_add(entry, "canon", base64_json(VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon)));
@@ -263,6 +280,8 @@ entries_json(const char *employee_id, int64 first, int64 last, json_t *package, 
 	if (pg_cryptohash_final(all, digest, sizeof(digest)) < 0)
 		elog(ERROR, "could not compute SHA-256");
 	pg_cryptohash_free(all);
+	pg_cryptohash_free(check);
+	memcpy(last_link_out, last_link, HASH_LEN);
 
 	must_add(package, "previous_link", hash_json(previous));
 	must_add(manifest, "entries", json_integer(json_array_size(entries)));
@@ -302,6 +321,8 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	char	   *body;
 	uint8		leaf[HASH_LEN];
 	uint8		root[HASH_LEN];
+	uint8		last_link[HASH_LEN];
+	uint8		logged[HASH_LEN];
 	HrguardMerkleProof *proof;
 	pg_cryptohash_ctx *ctx;
 	StringInfoData payload;
@@ -367,8 +388,24 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	must_add(package, "exported", object);
 
 	object = new_object();
-	array = entries_json(employee_id, first, last, package, object);
+	array = entries_json(employee_id, first, last, package, object, last_link);
 	must_add(package, "entries", array);
+
+	/*
+	 * The last entry must be the one the log holds: after a chain is
+	 * rewritten consistently, every link checks, and only the log tells.
+	 */
+	ctx = pg_cryptohash_create(PG_SHA256);
+	hrguard_log_leaf(ctx, employee_id, last, last_link, logged);
+	pg_cryptohash_free(ctx);
+	if (memcmp(logged, leaf, HASH_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("evidence entry %s/%lld is not the one the evidence log holds", employee_id,
+						(long long) last),
+				 errdetail("The chain or the log was changed after the entry was logged (log entry %lld); a package of it would not verify.",
+						   (long long) index),
+				 errhint("Run hrguard.verify_checkpoint() with the checkpoint bodies kept outside the database.")));
 
 	{
 		json_t	   *checkpoint = new_object();

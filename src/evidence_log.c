@@ -54,9 +54,10 @@
 #define LOG_NODE_MIN_LEVEL 8
 #define LOG_NODE_MIN_LEAVES (INT64CONST(1) << LOG_NODE_MIN_LEVEL)
 
-static void
-logent_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
-			const uint8 *link, uint8 *leaf)
+/* The log's leaf of a chain entry: its employee, seq and link. */
+void
+hrguard_log_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
+				 const uint8 *link, uint8 *leaf)
 {
 	static const uint8 leaf_tag = 0x00;
 	const char *employee = hrguard_to_utf8(employee_id);
@@ -154,7 +155,7 @@ log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bool recompute, char **p
 			memset(leaf, 0, HASH_LEN);
 			continue;
 		}
-		logent_leaf(ctx, TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
+		hrguard_log_leaf(ctx, TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
 					DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull)),
 					(uint8 *) VARDATA_ANY(DatumGetByteaPP(link)), leaf);
 		if (*problem == NULL && memcmp(leaf, VARDATA_ANY(stored), HASH_LEN) != 0)
@@ -288,7 +289,7 @@ append_pending(pg_cryptohash_ctx *ctx, int64 size)
 		bytea	   *hash = palloc(VARHDRSZ + HASH_LEN);
 
 		SET_VARSIZE(hash, VARHDRSZ + HASH_LEN);
-		logent_leaf(ctx, employee_id, s, (uint8 *) VARDATA_ANY(link), (uint8 *) VARDATA(hash));
+		hrguard_log_leaf(ctx, employee_id, s, (uint8 *) VARDATA_ANY(link), (uint8 *) VARDATA(hash));
 		index[i] = Int64GetDatum(size + (int64) i);
 		employee[i] = CStringGetTextDatum(employee_id);
 		seq[i] = Int64GetDatum(s);
