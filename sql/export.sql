@@ -100,6 +100,32 @@ SELECT hrguard.export_evidence('X1', '2026-11-21', '2026-11-24');
 ROLLBACK;
 ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
 SELECT count(*) = :entries_before AS nothing_recorded FROM hrguard.evidence WHERE employee_id = 'X1';
+-- nor one proven consistent with an earlier checkpoint whose leaves the
+-- log no longer holds (the last leaf of that checkpoint, which no stored
+-- subtree head covers); consistency_proof warns of it
+ALTER TABLE hrguard.log_entry DISABLE TRIGGER log_entry_guard;
+SELECT (p -> 'checkpoint' ->> 'tree_size')::bigint - 1 AS changed_leaf FROM package \gset
+BEGIN;
+UPDATE hrguard.log_entry SET leaf_hash = sha256(leaf_hash) WHERE log_index = :changed_leaf;
+DO $$
+BEGIN
+	PERFORM hrguard.export_evidence('X1', '2026-11-21', '2026-11-24', NULL, p -> 'checkpoint' ->> 'body')
+	   FROM package;
+EXCEPTION WHEN data_corrupted THEN
+	RAISE WARNING '% (%)', regexp_replace(SQLERRM, '[0-9]+', 'N', 'g'), SQLSTATE;
+END
+$$;
+ROLLBACK;
+\set VERBOSITY sqlstate
+BEGIN;
+UPDATE hrguard.log_entry SET leaf_hash = sha256(leaf_hash) WHERE log_index = :changed_leaf;
+SELECT cardinality(hrguard.consistency_proof((p -> 'checkpoint' ->> 'tree_size')::bigint,
+											 (SELECT max(tree_size) FROM hrguard.log_checkpoint))) > 0 AS proof_given
+  FROM package;
+ROLLBACK;
+\set VERBOSITY terse
+ALTER TABLE hrguard.log_entry ENABLE ALWAYS TRIGGER log_entry_guard;
+SELECT count(*) = :entries_before AS nothing_recorded FROM hrguard.evidence WHERE employee_id = 'X1';
 -- only roles granted it may export
 CREATE ROLE hrguard_export_reader;
 GRANT USAGE ON SCHEMA hrguard TO hrguard_export_reader;

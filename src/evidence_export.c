@@ -188,14 +188,22 @@ consistency_json(text *since, int64 size)
 	char		old_root[HASH_LEN * 2 + 1];
 	json_t	   *consistency = new_object();
 	pg_cryptohash_ctx *ctx;
+	bool		held;
 
 	/* hrguard_merkle_consistency refuses one that is empty or not earlier */
 	known_checkpoint(since, &old_size, old_root);
 	must_add(consistency, "old_size", json_integer(old_size));
 	must_add(consistency, "old_root", json_string(old_root));
 	ctx = pg_cryptohash_create(PG_SHA256);
-	must_add(consistency, "proof", proof_json(hrguard_log_consistency(ctx, old_size, size)));
+	must_add(consistency, "proof", proof_json(hrguard_log_consistency(ctx, old_size, size, &held)));
 	pg_cryptohash_free(ctx);
+	if (!held)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the evidence log no longer gives the root of the earlier checkpoint (%lld entries)",
+						(long long) old_size),
+				 errdetail("A package proven consistent with it would not verify."),
+				 errhint("Run hrguard.verify_checkpoint() on it.")));
 	return consistency;
 }
 

@@ -54,6 +54,17 @@
 #define LOG_NODE_MIN_LEVEL 8
 #define LOG_NODE_MIN_LEAVES (INT64CONST(1) << LOG_NODE_MIN_LEVEL)
 
+/* The stored subtree heads led astray, the leaves did not. */
+static void
+warn_heads_disagree(int64 leaves)
+{
+	ereport(WARNING,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("the stored subtree heads of the evidence log disagree with its leaves"),
+			 errdetail("The proof was computed from the %lld leaves instead.", (long long) leaves),
+			 errhint("Someone changed hrguard.log_node; its rows are not evidence, but find out who.")));
+}
+
 /* The log's leaf of a chain entry: its employee, seq and link. */
 void
 hrguard_log_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
@@ -593,11 +604,7 @@ hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq
 
 		hrguard_merkle_root(ctx, leaves, tree_size, root);
 		if (memcmp(root, expected, HASH_LEN) == 0)
-			ereport(WARNING,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the stored subtree heads of the evidence log disagree with its leaves"),
-					 errdetail("The proof was computed from the %lld leaves instead.", (long long) tree_size),
-					 errhint("Someone changed hrguard.log_node; its rows are not evidence, but find out who.")));
+			warn_heads_disagree(tree_size);
 		proof = hrguard_merkle_inclusion(ctx, leaves, tree_size, *index);
 		pfree(leaves);
 	}
@@ -650,14 +657,60 @@ hrguard_inclusion_proof(PG_FUNCTION_ARGS)
  * The consistency proof between two sizes of the log.  SPI must be
  * connected, as the evidence owner.
  */
+/*
+ * Do these leaves, or the stored heads when leaves is NULL, give the roots
+ * of the checkpoints of old_size and new_size entries (where there is one)?
+ */
+static bool
+roots_hold(HrguardMerkleSource *src, const uint8 *leaves, int64 old_size, int64 new_size)
+{
+	int64		sizes[2] = {old_size, new_size};
+	int			i;
+
+	for (i = 0; i < 2; i++)
+	{
+		uint8		expected[HASH_LEN];
+		uint8		root[HASH_LEN];
+
+		if (sizes[i] == 0 || !checkpoint_root(sizes[i], expected))
+			continue;
+		if (leaves != NULL)
+			hrguard_merkle_root(src->ctx, leaves, sizes[i], root);
+		else
+			log_range_hash(src, 0, sizes[i], root);
+		if (memcmp(root, expected, HASH_LEN) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The consistency proof between two sizes of the log.  Against the
+ * checkpoints of those sizes, if there are: should the stored heads not
+ * give their roots, the proof is made from the leaves alone; *held tells
+ * whether the log still gives those roots at all (if not, the proof cannot
+ * show that the checkpoints are consistent).
+ */
 HrguardMerkleProof *
-hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size, int64 new_size)
+hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size, int64 new_size, bool *held)
 {
 	HrguardMerkleSource src;
+	HrguardMerkleProof *proof;
+	uint8	   *leaves;
 
 	checked_size(new_size, log_size(), "new size");
 	log_source(&src, ctx);
-	return hrguard_merkle_consistency_in(&src, new_size, old_size);
+	proof = hrguard_merkle_consistency_in(&src, new_size, old_size);
+	*held = true;
+	if (roots_hold(&src, NULL, old_size, new_size))
+		return proof;
+	leaves = log_leaves(ctx, 0, new_size, false, NULL);
+	*held = roots_hold(&src, leaves, old_size, new_size);
+	if (*held)
+		warn_heads_disagree(new_size);
+	proof = hrguard_merkle_consistency(ctx, leaves, new_size, old_size);
+	pfree(leaves);
+	return proof;
 }
 
 /* hrguard.consistency_proof(old_size, new_size) -> bytea[] */
@@ -672,13 +725,21 @@ hrguard_consistency_proof(PG_FUNCTION_ARGS)
 	HrguardMerkleProof *proof;
 	ArrayType  *result;
 	MemoryContext caller = CurrentMemoryContext;
+	bool		held;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
 	ctx = pg_cryptohash_create(PG_SHA256);
-	proof = hrguard_log_consistency(ctx, old_size, new_size);
+	proof = hrguard_log_consistency(ctx, old_size, new_size, &held);
 	pg_cryptohash_free(ctx);
+	if (!held)
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the evidence log no longer gives the root of its checkpoint of %lld or %lld entries",
+						(long long) old_size, (long long) new_size),
+				 errdetail("The proof is the log's as it is now; it does not lead to that checkpoint."),
+				 errhint("Run hrguard.verify_checkpoint() on it.")));
 	MemoryContextSwitchTo(caller);
 	result = hrguard_merkle_proof_array(proof);
 	hrguard_restore_user(&saved);

@@ -80,7 +80,7 @@ extern HrguardMerkleProof *hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const c
 												 int64 seq, int64 tree_size, int64 *index,
 												 uint8 *leaf, uint8 *root);
 extern HrguardMerkleProof *hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size,
-												   int64 new_size);
+												   int64 new_size, bool *held);
 
 extern bytea *hrguard_hash_bytea(const uint8 *hash);
 extern char *hrguard_hash_hex(const uint8 *hash);
