@@ -38,6 +38,7 @@
 #include <jansson.h>
 
 #include "evidence.h"
+#include "evidence_log.h"
 #include "hrguard.h"
 #include "merkle.h"
 

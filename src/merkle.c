@@ -9,7 +9,7 @@
  * power of two below n.  Proofs follow RFC 9162 section 2.1.3 and 2.1.4
  * literally (PATH and SUBPROOF), over a source of subtree heads: an array of
  * leaf hashes (every head recomputed, O(n) hashes per proof) or the stored
- * evidence log (evidence_log.c: heads of large subtrees looked up, O(log n)).
+ * evidence log (log_proofs.c: heads of large subtrees looked up, O(log n)).
  * Also the SQL functions over arrays of leaf hashes, with which anyone can
  * check a proof or a tree head.
  *

@@ -73,14 +73,6 @@ extern HrguardMerkleProof *hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, cons
 													int64 n, int64 index);
 extern HrguardMerkleProof *hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves,
 													  int64 n, int64 old_size);
-/* evidence_log.c: proofs over the evidence log (SPI connected, as owner) */
-extern void hrguard_log_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
-							 const uint8 *link, uint8 *leaf);
-extern HrguardMerkleProof *hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id,
-												 int64 seq, int64 tree_size, int64 *index,
-												 uint8 *leaf, uint8 *root);
-extern HrguardMerkleProof *hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size,
-												   int64 new_size, bool *held);
 
 extern bytea *hrguard_hash_bytea(const uint8 *hash);
 extern char *hrguard_hash_hex(const uint8 *hash);
