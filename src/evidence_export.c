@@ -210,13 +210,13 @@ consistency_json(text *since, int64 size)
 
 /*
  * The entries first..last with their links, and the link before first;
- * *last_link_out is the link of the last.  Every entry is checked against
- * its link, as hrguard-verify will check it: a package that cannot verify
- * is not made.
+ * *last_log_leaf is the log leaf the last one must have.  Every entry is
+ * checked against its link, as hrguard-verify will check it: a package
+ * that cannot verify is not made.
  */
 static json_t *
 entries_json(const char *employee_id, int64 first, int64 last, json_t *package, json_t *manifest,
-			 uint8 *last_link_out)
+			 uint8 *last_log_leaf)
 {
 	Oid			types[3] = {TEXTOID, INT8OID, INT8OID};
 	Datum		args[3] = {CStringGetTextDatum(employee_id), Int64GetDatum(first - 1), Int64GetDatum(last)};
@@ -289,8 +289,8 @@ entries_json(const char *employee_id, int64 first, int64 last, json_t *package, 
 	if (pg_cryptohash_final(all, digest, sizeof(digest)) < 0)
 		elog(ERROR, "could not compute SHA-256");
 	pg_cryptohash_free(all);
+	hrguard_log_leaf(check, employee_id, last, last_link, last_log_leaf);
 	pg_cryptohash_free(check);
-	memcpy(last_link_out, last_link, HASH_LEN);
 
 	must_add(package, "previous_link", hash_json(previous));
 	must_add(manifest, "entries", json_integer(json_array_size(entries)));
@@ -330,7 +330,6 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	char	   *body;
 	uint8		leaf[HASH_LEN];
 	uint8		root[HASH_LEN];
-	uint8		last_link[HASH_LEN];
 	uint8		logged[HASH_LEN];
 	HrguardMerkleProof *proof;
 	pg_cryptohash_ctx *ctx;
@@ -397,16 +396,13 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	must_add(package, "exported", object);
 
 	object = new_object();
-	array = entries_json(employee_id, first, last, package, object, last_link);
+	array = entries_json(employee_id, first, last, package, object, logged);
 	must_add(package, "entries", array);
 
 	/*
 	 * The last entry must be the one the log holds: after a chain is
 	 * rewritten consistently, every link checks, and only the log tells.
 	 */
-	ctx = pg_cryptohash_create(PG_SHA256);
-	hrguard_log_leaf(ctx, employee_id, last, last_link, logged);
-	pg_cryptohash_free(ctx);
 	if (memcmp(logged, leaf, HASH_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),

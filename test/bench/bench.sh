@@ -111,19 +111,30 @@ SELECT extract(epoch FROM clock_timestamp() - :'t0');
 EOF
 }
 
+# median of the numbers separated by blanks in $1
 median() {
-	sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+	echo "$1" | tr ' ' '\n' | grep . | sort -g |
+		awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+# run_interleaved RESULTS RUNS FUNCTION LABEL UNIT: FUNCTION VARIANT for
+# every variant, RUNS times, interleaved; each result is appended to the
+# associative array named RESULTS
+run_interleaved() {
+	local -n results=$1
+	local run v t
+	for run in $(seq 1 "$2"); do
+		for v in $variants; do
+			t=$("$3" "$v")
+			results[$v]+="$t "
+			echo "$4 run $run: $v $t $5"
+		done
+	done
 }
 
 variants="plain plain+evidence reference-geo reference-full hrguard-commit hrguard-relay"
 declare -A times
-for run in $(seq 1 "$RUNS"); do
-	for v in $variants; do
-		t=$(timed_insert "$v")
-		times[$v]+="$t "
-		echo "bulk run $run: $v $t s"
-	done
-done
+run_interleaved times "$RUNS" timed_insert bulk s
 
 alerts=$(run_psql -t -A -c "SELECT (SELECT count(*) FROM hrguard.alert) || ' hrguard alerts, ' || (SELECT count(*) FROM ref.alert) || ' reference alerts, ' || (SELECT count(*) FROM hrguard.evidence) || ' hrguard evidence entries'")
 echo "after the last run: $alerts"
@@ -133,7 +144,7 @@ echo
 echo "== bulk INSERT ... SELECT of $PUNCHES punches, $ZONES zones: median of $RUNS runs"
 printf '%-16s %10s %12s\n' variant seconds rows/s
 for v in $variants; do
-	m=$(echo "${times[$v]}" | tr ' ' '\n' | grep . | median)
+	m=$(median "${times[$v]}")
 	rate[$v]=$(awk -v n="$PUNCHES" -v t="$m" 'BEGIN {printf "%.0f", n / t}')
 	printf '%-16s %10.3f %12s\n' "$v" "$m" "${rate[$v]}"
 done
@@ -213,7 +224,7 @@ for entries in 10000 100000; do
 		t1=$(date +%s.%N)
 		vt+="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}') "
 	done
-	m=$(echo "$vt" | tr ' ' '\n' | grep . | median)
+	m=$(median "$vt")
 	awk -v n="$entries" -v t="$m" -v bytes="$(stat -c %s "$stage/package-$entries.json")" \
 		'BEGIN {printf "%d entries (%.1f MB): %.0f ms, %.0f entries/s\n", n, bytes / 1e6, t * 1000, n / t}'
 done
@@ -244,16 +255,10 @@ pgbench_variant() {
 				"-c hrguard.notify_mode=${1#hrguard-}" ;;
 	esac
 }
-for run in $(seq 1 "$PGBENCH_RUNS"); do
-	for v in $variants; do
-		t=$(pgbench_variant "$v")
-		tps_runs[$v]+="$t "
-		echo "pgbench run $run: $v $t tps"
-	done
-done
+run_interleaved tps_runs "$PGBENCH_RUNS" pgbench_variant pgbench tps
 declare -A tps
 for v in $variants; do
-	tps[$v]=$(echo "${tps_runs[$v]}" | tr ' ' '\n' | grep . | median)
+	tps[$v]=$(median "${tps_runs[$v]}")
 done
 printf '%-16s %10s\n' variant tps
 for v in $variants; do

@@ -56,6 +56,15 @@ sub punchers
 		  . q{FROM generate_series(:c, :c + 4) g WHERE g <= 10 ORDER BY 'P' || g;});
 }
 
+# chain heads that do not end where their chains do
+sub heads_off_chain_end
+{
+	return $node->safe_psql('postgres', q{
+		SELECT count(*) FROM hrguard.chain_head h
+		 WHERE h.seq <> (SELECT coalesce(max(seq), 0) FROM hrguard.evidence e
+						  WHERE e.employee_id = h.employee_id)});
+}
+
 sub all_verify
 {
 	return $node->safe_psql('postgres',
@@ -84,11 +93,7 @@ my $after = $node->safe_psql('postgres', 'SELECT count(*) FROM hrguard.evidence'
 cmp_ok($after, '>=', $during, 'every entry committed before the crash is there');
 cmp_ok($after, '>', $before, 'entries were appended during the test');
 like(all_verify(), qr/^0 bad of \d+ chains/, 'every chain verifies after crash recovery');
-is($node->safe_psql('postgres', q{
-		SELECT count(*) FROM hrguard.chain_head h
-		 WHERE h.seq <> (SELECT coalesce(max(seq), 0) FROM hrguard.evidence e
-						  WHERE e.employee_id = h.employee_id)}),
-	'0', 'every head ends where its chain does');
+is(heads_off_chain_end(), '0', 'every head ends where its chain does');
 is($node->safe_psql('postgres', q{SELECT hrguard.record_evidence('C1', 'note', '{"after": 1}', now()) > 0}),
 	't', 'appending works after recovery');
 
@@ -115,11 +120,7 @@ $node->start;
 like(punch_entries(), qr/^(\d+) punches, \1 with their entry, (\d+) alerts, \2 alert entries$/,
 	'after a crash during punches: every committed punch and alert has its entry');
 like(all_verify(), qr/^0 bad of \d+ chains/, 'and every chain verifies');
-is($node->safe_psql('postgres', q{
-		SELECT count(*) FROM hrguard.chain_head h
-		 WHERE h.seq <> (SELECT coalesce(max(seq), 0) FROM hrguard.evidence e
-						  WHERE e.employee_id = h.employee_id)}),
-	'0', 'every head still ends where its chain does');
+is(heads_off_chain_end(), '0', 'every head still ends where its chain does');
 
 $node->stop;
 done_testing();
