@@ -96,10 +96,16 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, vendor_flags) VALU
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, source, source_record_id) VALUES ('P2', '2026-11-23 10:00', 31.2, 121.4, 'dingtalk', 'dt-1');
 \echo :LAST_ERROR_SQLSTATE
--- 10 minutes ahead of the clock is the limit
+-- 10 minutes ahead of the clock is the limit; the employee works around
+-- the clock, so what the punch raises does not depend on the hour it runs
 BEGIN;
-INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('P2', pg_catalog.now() + interval '9 minutes');
-INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('P2', pg_catalog.now() + interval '11 minutes');
+INSERT INTO hrguard.schedule (name) VALUES ('around the clock');
+INSERT INTO hrguard.schedule_window (schedule_id, isodow, starts_at, ends_at)
+SELECT schedule_id, d, '00:00', '24:00' FROM hrguard.schedule, generate_series(1, 7) d;
+INSERT INTO hrguard.employee (employee_id, schedule_id) SELECT 'P-clock', schedule_id FROM hrguard.schedule;
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('P-clock', pg_catalog.now() + interval '9 minutes');
+SELECT verdict, off_hours, alert_kinds FROM hrguard.punch WHERE employee_id = 'P-clock';
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('P-clock', pg_catalog.now() + interval '11 minutes');
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 

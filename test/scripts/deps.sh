@@ -16,6 +16,7 @@ packages=(
 	libjansson-dev
 	libssl-dev
 	libipc-run-perl
+	faketime
 )
 
 missing=()

@@ -2,7 +2,9 @@
 # run-suites.sh -- run every hrguard test suite on throwaway clusters.
 #
 # Runs pg_regress (sql/, expected/), pg_isolation_regress (test/specs,
-# test/expected) and the TAP tests (test/t) against the installed extension.
+# test/expected) and the TAP tests (test/t) against the installed extension;
+# pg_regress and the isolation specs once more under each of two faked
+# clocks (libfaketime), so that no result depends on the time of day.
 # Each suite makes its own temporary cluster and removes it.  initdb refuses
 # to run as root, so as root the suites run as the postgres user; the inputs
 # are staged in a directory that user owns, because the checkout may sit
@@ -61,54 +63,75 @@ show_file() {
 	cat "$1"
 }
 
-# ---- pg_regress ----------------------------------------------------------
-echo "== regression tests"
-before=$failed
-as_runner "$pgxs_dir/src/test/regress/pg_regress" \
-	--bindir="$bindir" \
-	--inputdir="$stage" \
-	--outputdir="$stage/out/regress" \
-	--temp-instance="$stage/out/regress/tmp_check" \
-	--temp-config="$stage/test/temp.conf" \
-	--encoding=UTF8 --no-locale \
-	--dbname=contrib_regression \
-	--schedule="$stage/test/regress_schedule" \
-	>"$stage/out/regress.log" 2>&1
-rc=$?
-cat "$stage/out/regress.log"
-count_results "$stage/out/regress.log"
-if [ $rc -ne 0 ]; then
-	suite_failed regress $rc "$before"
-	show_file "$stage/out/regress/regression.diffs"
-	for f in "$stage"/out/regress/log/*.log; do show_file "$f"; done
-fi
+# ---- pg_regress and isolation --------------------------------------------
+# run_regress LABEL [FAKETIME_MOMENT]: the pg_regress suite; with a moment,
+# under libfaketime with the clock starting there (UTC)
+run_regress() {
+	local label=$1 out="$stage/out/$1" clock=()
+	[ $# -gt 1 ] && clock=(env TZ=UTC faketime "$2")
+	echo "== regression tests${2:+ (clock at $2 UTC)}"
+	local before=$failed rc
+	as_runner "${clock[@]}" "$pgxs_dir/src/test/regress/pg_regress" \
+		--bindir="$bindir" \
+		--inputdir="$stage" \
+		--outputdir="$out" \
+		--temp-instance="$out/tmp_check" \
+		--temp-config="$stage/test/temp.conf" \
+		--encoding=UTF8 --no-locale \
+		--dbname=contrib_regression \
+		--schedule="$stage/test/regress_schedule" \
+		>"$out.log" 2>&1
+	rc=$?
+	cat "$out.log"
+	count_results "$out.log"
+	if [ $rc -ne 0 ]; then
+		suite_failed "$label" $rc "$before"
+		show_file "$out/regression.diffs"
+		for f in "$out"/log/*.log; do show_file "$f"; done
+	fi
+}
 
-# ---- isolation -----------------------------------------------------------
-echo "== isolation tests"
-specs=()
-for f in "$stage"/test/specs/*.spec; do
-	[ -e "$f" ] && specs+=("$(basename "$f" .spec)")
+# run_isolation LABEL [FAKETIME_MOMENT]: the isolation specs, the same way
+run_isolation() {
+	local label=$1 out="$stage/out/$1" clock=() specs=() f
+	[ $# -gt 1 ] && clock=(env TZ=UTC faketime "$2")
+	echo "== isolation tests${2:+ (clock at $2 UTC)}"
+	for f in "$stage"/test/specs/*.spec; do
+		[ -e "$f" ] && specs+=("$(basename "$f" .spec)")
+	done
+	local before=$failed rc
+	as_runner "${clock[@]}" "$pgxs_dir/src/test/isolation/pg_isolation_regress" \
+		--bindir="$bindir" \
+		--inputdir="$stage/test" \
+		--outputdir="$out" \
+		--temp-instance="$out/tmp_check" \
+		--temp-config="$stage/test/temp.conf" \
+		--encoding=UTF8 --no-locale \
+		--dbname=isolation_regression \
+		--load-extension=postgis --load-extension=hrguard \
+		"${specs[@]}" \
+		>"$out.log" 2>&1
+	rc=$?
+	cat "$out.log"
+	count_results "$out.log"
+	if [ $rc -ne 0 ]; then
+		suite_failed "$label" $rc "$before"
+		show_file "$out/regression.diffs"
+		for f in "$out"/log/*.log; do show_file "$f"; done
+	fi
+}
+
+run_regress regress
+run_isolation isolation
+
+# No result may depend on the hour, the weekday or the year: both suites
+# again with the clock at a Wednesday afternoon and a Sunday night in
+# Shanghai, in 2027 (the TAP tests take this too, by hand: README, Testing).
+for moment in '2027-01-06 05:00:00' '2027-01-09 19:00:00'; do
+	tag=${moment//[^0-9]/}
+	run_regress "regress-$tag" "$moment"
+	run_isolation "isolation-$tag" "$moment"
 done
-before=$failed
-as_runner "$pgxs_dir/src/test/isolation/pg_isolation_regress" \
-	--bindir="$bindir" \
-	--inputdir="$stage/test" \
-	--outputdir="$stage/out/isolation" \
-	--temp-instance="$stage/out/isolation/tmp_check" \
-	--temp-config="$stage/test/temp.conf" \
-	--encoding=UTF8 --no-locale \
-	--dbname=isolation_regression \
-	--load-extension=postgis --load-extension=hrguard \
-	"${specs[@]}" \
-	>"$stage/out/isolation.log" 2>&1
-rc=$?
-cat "$stage/out/isolation.log"
-count_results "$stage/out/isolation.log"
-if [ $rc -ne 0 ]; then
-	suite_failed isolation $rc "$before"
-	show_file "$stage/out/isolation/regression.diffs"
-	for f in "$stage"/out/isolation/log/*.log; do show_file "$f"; done
-fi
 
 # ---- TAP -----------------------------------------------------------------
 echo "== TAP tests"

@@ -17,8 +17,12 @@ $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION hrguard CASCADE');
 $node->safe_psql('postgres',
 	q{INSERT INTO hrguard.employee (employee_id) SELECT 'C' || g FROM generate_series(1, 1000) g});
-$node->safe_psql('postgres',
-	q{INSERT INTO hrguard.employee (employee_id) SELECT 'P' || g FROM generate_series(1, 10) g});
+# P1..P10 have a schedule without windows: every punch of theirs is off
+# hours and raises an alert, whatever the hour the test runs at
+$node->safe_psql('postgres', q{
+	INSERT INTO hrguard.schedule (name) VALUES ('no working hours');
+	INSERT INTO hrguard.employee (employee_id, schedule_id)
+	SELECT 'P' || g, schedule_id FROM hrguard.schedule, generate_series(1, 10) g});
 
 # run pgbench with a script; returns its handle
 sub run_pgbench
@@ -43,8 +47,8 @@ sub appenders
 		"SELECT hrguard.record_evidence('C' || :c, 'note', jsonb_build_object('c', :c), now());");
 }
 
-# pgbench inserting punches of employees P1..P10 (no zones: every punch is
-# outside and raises an alert), one per statement or five, in employee order
+# pgbench inserting punches of employees P1..P10 (off hours: every punch
+# raises an alert), one per statement or five, in employee order
 sub punchers
 {
 	my ($seconds) = @_;

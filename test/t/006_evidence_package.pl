@@ -260,8 +260,9 @@ $node->safe_psql('latin', q{
 	SET client_min_messages = warning;
 	CREATE EXTENSION hrguard CASCADE;
 	INSERT INTO hrguard.employee (employee_id) VALUES ('Jos' || chr(233));
+	-- a Sunday night: off hours, so the punch raises an alert
 	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
-	VALUES ('Jos' || chr(233), now(), 31.2, 121.4, 'caf' || chr(233));
+	VALUES ('Jos' || chr(233), '2026-11-22 03:00+08', 31.2, 121.4, 'caf' || chr(233));
 	SELECT hrguard.record_evidence('Jos' || chr(233), 'note', jsonb_build_object('text', 'se' || chr(241) || 'al'), now());});
 is($node->safe_psql('latin', q{
 	SELECT string_agg((position('"e":"Jos\303\251"'::bytea IN canon) > 0)::text, ',' ORDER BY seq)
@@ -286,7 +287,7 @@ $node->safe_psql('ascii', q{
 my ($ascii_rc, $ascii_out, $ascii_err) = $node->psql('ascii', q{
 	\set VERBOSITY verbose
 	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
-	VALUES ('A1', now(), 31.2, 121.4, 'caf' || convert_from('\xe9', 'SQL_ASCII'))});
+	VALUES ('A1', '2026-11-22 03:00+08', 31.2, 121.4, 'caf' || convert_from('\xe9', 'SQL_ASCII'))});
 like($ascii_err, qr/22021: .*UTF-?8/, 'SQL_ASCII database: a device id that is not UTF-8 fails with 22021');
 is($node->safe_psql('ascii', q{SELECT (SELECT count(*) FROM hrguard.punch) || ' punches, '
 										|| (SELECT count(*) FROM hrguard.evidence) || ' entries'}),
