@@ -108,34 +108,30 @@ pending_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /*
- * The NOTIFY payload of an alert: ids and labels only, since every role
- * that can connect can LISTEN.
+ * The NOTIFY payload of an alert: its id and nothing else.  Any role that
+ * can connect can LISTEN (and NOTIFY: a payload may be forged), so the
+ * payload names no person and no kind; a listener reads the alert through
+ * the views it is granted, and a forged id leads to no row or to one that
+ * says what it says.
  */
 static void
-alert_payload(StringInfo payload, int64 alert_id, const char *employee_id,
-			  const char *kind, const char *severity)
+alert_payload(StringInfo payload, int64 alert_id)
 {
-	appendStringInfo(payload, "{\"alert_id\":" INT64_FORMAT ",\"employee_id\":", alert_id);
-	escape_json(payload, employee_id);
-	appendStringInfoString(payload, ",\"kind\":");
-	escape_json(payload, kind);
-	appendStringInfoString(payload, ",\"severity\":");
-	escape_json(payload, severity);
-	appendStringInfoChar(payload, '}');
+	appendStringInfo(payload, "{\"alert_id\":" INT64_FORMAT "}", alert_id);
 }
 
 static void
-notify_alert(int64 alert_id, const char *employee_id, const char *kind, const char *severity)
+notify_alert(int64 alert_id)
 {
 	StringInfoData payload;
 
 	initStringInfo(&payload);
-	alert_payload(&payload, alert_id, employee_id, kind, severity);
+	alert_payload(&payload, alert_id);
 	Async_Notify(HRGUARD_ALERT_CHANNEL, payload.data);
 	pfree(payload.data);
 }
 
-/* hrguard.alert_payload(alert_id, employee_id, kind, severity) */
+/* hrguard.alert_payload(alert_id) */
 PG_FUNCTION_INFO_V1(hrguard_alert_payload);
 Datum
 hrguard_alert_payload(PG_FUNCTION_ARGS)
@@ -143,8 +139,7 @@ hrguard_alert_payload(PG_FUNCTION_ARGS)
 	StringInfoData payload;
 
 	initStringInfo(&payload);
-	alert_payload(&payload, PG_GETARG_INT64(0), text_to_cstring(PG_GETARG_TEXT_PP(1)),
-				  text_to_cstring(PG_GETARG_TEXT_PP(2)), text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	alert_payload(&payload, PG_GETARG_INT64(0));
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(payload.data, payload.len));
 }
 
@@ -202,7 +197,7 @@ alert_evidence(int64 alert_id, const char *employee_id, const char *kind,
 	CanonWriter w;
 
 	if (hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT)
-		notify_alert(alert_id, employee_id, kind, severity);
+		notify_alert(alert_id);
 
 	initStringInfo(&payload);
 	hrguard_canon_writer_init(&w, &payload);
@@ -461,6 +456,13 @@ day_type(const HrguardWindowMatch *work)
 	return "ordinary day";
 }
 
+static const char *const punch_tables[] = {"punch", NULL};
+
+static const HrguardTriggerSpec raise_alerts_spec = {
+	"hrguard.punch_raise_alerts()", punch_tables, false, HRGUARD_TRIGGER_ROW, HRGUARD_ON_INSERT,
+	"an AFTER INSERT row trigger on hrguard.punch"
+};
+
 PG_FUNCTION_INFO_V1(hrguard_punch_raise_alerts);
 Datum
 hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
@@ -491,13 +493,7 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	char	   *local_time;
 	Datum		d;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hrguard_punch_raise_alerts must be an AFTER INSERT row trigger")));
+	(void) hrguard_trigger_guard(fcinfo, &raise_alerts_spec);
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;
@@ -641,22 +637,21 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
  * trigger collected, notify them (notify_mode commit), and feed the
  * competitor_pattern rule.
  */
+static const HrguardTriggerSpec flush_alerts_spec = {
+	"hrguard.punch_flush_alerts()", punch_tables, false, HRGUARD_TRIGGER_STATEMENT, HRGUARD_ON_INSERT,
+	"an AFTER INSERT statement trigger on hrguard.punch"
+};
+
 PG_FUNCTION_INFO_V1(hrguard_punch_flush_alerts);
 Datum
 hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	List	   *alerts = pending_alerts;
 	List	   *visits = pending_visits;
 	HrguardSavedUser saved;
 	ListCell   *lc;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hrguard_punch_flush_alerts must be an AFTER statement trigger")));
+	(void) hrguard_trigger_guard(fcinfo, &flush_alerts_spec);
 	if (alerts == NIL && visits == NIL && !hrguard_evidence_staged())
 		return PointerGetDatum(NULL);
 	forget_pending();

@@ -30,6 +30,7 @@
 #include "lib/stringinfo.h"
 
 #include "canon.h"
+#include "hrguard.h"
 
 #define CANON_MAX_DEPTH 32
 #define CANON_MAX_SAFE_INTEGER INT64CONST(9007199254740991)	/* 2^53 - 1 */
@@ -306,6 +307,8 @@ hrguard_canonical_json(PG_FUNCTION_ARGS)
 	StringInfoData out;
 	bytea	   *result;
 
+	hrguard_check_input_size("JSON text", VARSIZE_ANY_EXHDR(input),
+							 HRGUARD_MAX_CANON_BYTES, "bytes");
 	initStringInfo(&out);
 	hrguard_canonicalize(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input), &out);
 	result = palloc(VARHDRSZ + out.len);

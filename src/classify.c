@@ -247,9 +247,11 @@ hrguard_classify_point(PG_FUNCTION_ARGS)
 	bool		nulls[11];
 	int			z;
 
+	hrguard_require_select("hrguard.classify_point()", "employee");
+	hrguard_require_select("hrguard.classify_point()", "zone");
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
-	employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	employee_id = hrguard_checked_employee_id(PG_GETARG_DATUM(0), false);
 	at = PG_GETARG_TIMESTAMPTZ(1);
 	lat = PG_GETARG_FLOAT8(2);
 	lon = PG_GETARG_FLOAT8(3);
@@ -335,6 +337,7 @@ hrguard_zone_locate(PG_FUNCTION_ARGS)
 	HrguardZoneCache *cache;
 	int			z;
 
+	hrguard_require_select("hrguard.zone_locate()", "zone");
 	hrguard_check_lat_lon(lat, lon, "point");
 	hrguard_check_accuracy(accuracy);
 	cache = hrguard_zone_cache();
@@ -356,6 +359,7 @@ hrguard_zone_distance(PG_FUNCTION_ARGS)
 	double		lon = PG_GETARG_FLOAT8(2);
 	HrguardZoneCache *cache;
 
+	hrguard_require_select("hrguard.zone_distance()", "zone");
 	hrguard_check_lat_lon(lat, lon, "point");
 	cache = hrguard_zone_cache();
 	PG_RETURN_FLOAT8(hrguard_zone_signed_distance(cache, zone_or_error(cache, zone_id),

@@ -382,6 +382,16 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
  * are added and heads advanced only by hrguard_evidence_append; nothing is
  * ever updated otherwise, deleted or truncated.
  */
+static const char *const append_only_tables[] = {
+	"evidence", "chain_head", "day_close", "log_entry", "log_checkpoint", "log_node", NULL
+};
+static const HrguardTriggerSpec evidence_guard_spec = {
+	"hrguard.evidence_guard()", append_only_tables, true,
+	HRGUARD_TRIGGER_ROW | HRGUARD_TRIGGER_STATEMENT,
+	HRGUARD_ON_INSERT | HRGUARD_ON_UPDATE | HRGUARD_ON_DELETE | HRGUARD_ON_TRUNCATE,
+	"a BEFORE trigger on hrguard's append-only tables"
+};
+
 PG_FUNCTION_INFO_V1(hrguard_evidence_guard);
 Datum
 hrguard_evidence_guard(PG_FUNCTION_ARGS)
@@ -390,10 +400,7 @@ hrguard_evidence_guard(PG_FUNCTION_ARGS)
 	const char *table;
 	const char *op;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hrguard_evidence_guard must be a BEFORE trigger")));
+	(void) hrguard_trigger_guard(fcinfo, &evidence_guard_spec);
 
 	if (appending && !TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) &&
 		!TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
@@ -437,7 +444,12 @@ check_kind(const char *kind)
 	const char *p;
 	int			i;
 
-	if (kind[0] < 'a' || kind[0] > 'z' || strlen(kind) > 40)
+	if (strlen(kind) > 40)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("evidence kind is not valid"),
+				 errdetail("A kind is a lower-case word of letters, digits and underscores, at most 40 long, such as \"chat_log\".")));
+	if (kind[0] < 'a' || kind[0] > 'z')
 		goto bad;
 	for (p = kind; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
@@ -475,12 +487,14 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("employee_id, kind, payload and occurred_at are required")));
-	employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	employee_id = hrguard_checked_employee_id(PG_GETARG_DATUM(0), false);
 	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	payload = PG_GETARG_JSONB_P(2);
 	occurred_at = PG_GETARG_TIMESTAMPTZ(3);
 
 	check_kind(kind);
+	hrguard_check_input_size("evidence payload", VARSIZE(payload) - VARHDRSZ,
+							 HRGUARD_MAX_CANON_BYTES, "bytes");
 	if (!JB_ROOT_IS_OBJECT(payload))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -550,13 +564,13 @@ hrguard_close_day(PG_FUNCTION_ARGS)
 	/* employed that day, not closed yet, with the end of their local day */
 	if (SPI_execute_with_args(
 			"SELECT e.employee_id, e.timezone, "
-			"       (($1 OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE e.timezone) AS day_end, "
+			"       pg_catalog.timezone(e.timezone, ($1 OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp) AS day_end, "
 			"       (SELECT pg_catalog.count(*) FROM hrguard.evidence v "
 			"         WHERE v.employee_id OPERATOR(pg_catalog.=) e.employee_id "
 			"           AND v.kind OPERATOR(pg_catalog.<>) 'day_close' "
-			"           AND v.occurred_at OPERATOR(pg_catalog.>=) ($1::timestamp AT TIME ZONE e.timezone) "
+			"           AND v.occurred_at OPERATOR(pg_catalog.>=) pg_catalog.timezone(e.timezone, $1::pg_catalog.timestamp) "
 			"           AND v.occurred_at OPERATOR(pg_catalog.<) "
-			"               (($1 OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE e.timezone)) AS entries "
+			"               pg_catalog.timezone(e.timezone, ($1 OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp)) AS entries "
 			"  FROM hrguard.employee e "
 			" WHERE (e.hired_on IS NULL OR e.hired_on OPERATOR(pg_catalog.<=) $1) "
 			"   AND (e.left_on IS NULL OR e.left_on OPERATOR(pg_catalog.>=) $1) "

@@ -140,6 +140,8 @@ known_checkpoint(text *given, int64 *size, char *root_hex)
 	Datum		args[1] = {PointerGetDatum(given)};
 	char	   *body = text_to_cstring(given);
 
+	hrguard_check_input_size("checkpoint body", VARSIZE_ANY_EXHDR(given),
+							 HRGUARD_MAX_CHECKPOINT_BODY_BYTES, "bytes");
 	if (SPI_execute_with_args("SELECT FROM hrguard.log_checkpoint WHERE body OPERATOR(pg_catalog.=) $1",
 							  1, types, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up the checkpoint");
@@ -345,7 +347,7 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("employee_id, from_time and to_time are required"),
 				 errhint("Use '-infinity' and 'infinity' for an unbounded range.")));
-	employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	employee_id = hrguard_checked_employee_id(PG_GETARG_DATUM(0), false);
 	from = PG_GETARG_TIMESTAMPTZ(1);
 	to = PG_GETARG_TIMESTAMPTZ(2);
 	if (from >= to)

@@ -492,7 +492,7 @@ PG_FUNCTION_INFO_V1(hrguard_verify_checkpoint);
 Datum
 hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 {
-	char	   *body = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *body;
 	int64		size;
 	char		root_hex[HASH_LEN * 2 + 1];
 	char	   *problem = NULL;
@@ -505,6 +505,10 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 	bool		nulls[3] = {false, false, false};
 	MemoryContext caller = CurrentMemoryContext;
 
+	hrguard_require_select("hrguard.verify_checkpoint()", "log_entry");
+	hrguard_check_input_size("checkpoint body", VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0)),
+							 HRGUARD_MAX_CHECKPOINT_BODY_BYTES, "bytes");
+	body = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	hrguard_checkpoint_parse(body, &size, root_hex);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");

@@ -620,7 +620,8 @@ PG_FUNCTION_INFO_V1(hrguard_verify_chain);
 Datum
 hrguard_verify_chain(PG_FUNCTION_ARGS)
 {
-	verify(fcinfo, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	hrguard_require_select("hrguard.verify_chain()", "evidence");
+	verify(fcinfo, hrguard_checked_employee_id(PG_GETARG_DATUM(0), false));
 	return (Datum) 0;
 }
 
@@ -629,6 +630,7 @@ PG_FUNCTION_INFO_V1(hrguard_verify_all);
 Datum
 hrguard_verify_all(PG_FUNCTION_ARGS)
 {
+	hrguard_require_select("hrguard.verify_all()", "evidence");
 	verify(fcinfo, NULL);
 	return (Datum) 0;
 }

@@ -7,7 +7,10 @@
  * Settings are defined here and nowhere else, so that every module reads
  * them through the variables declared in hrguard.h, and the "hrguard"
  * prefix is reserved so that a mistyped setting name is an error rather
- * than a silently ignored placeholder.
+ * than a silently ignored placeholder.  The settings that decide what a
+ * punch raises, and whether it is notified, are superuser settings
+ * (PGC_SUSET): the role whose punches they judge cannot change them for
+ * itself, neither with SET nor with ALTER ROLE ... SET.
  *
  * IDENTIFICATION
  *	  src/hrguard.c
@@ -123,7 +126,7 @@ _PG_init(void)
 							   "neither the employee nor the zone names one.",
 							   &hrguard_default_timezone,
 							   "Asia/Shanghai",
-							   PGC_USERSET,
+							   PGC_SUSET,
 							   0,
 							   check_timezone_name, NULL, NULL);
 
@@ -133,36 +136,36 @@ _PG_init(void)
 							 "relay: hrguard.relay_alerts() or the relay worker notifies; "
 							 "off: no NOTIFY (alerts are rows only).",
 							 &hrguard_notify_mode, HRGUARD_NOTIFY_COMMIT, notify_mode_options,
-							 PGC_USERSET, 0, NULL, NULL, NULL);
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("hrguard.default_accuracy_m",
 							 hrguard_settings_list[2].description, NULL,
 							 &hrguard_default_accuracy_m, 0.0, 0.0, 10000.0,
-							 PGC_USERSET, 0, NULL, NULL, NULL);
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("hrguard.max_speed_kmh",
 							 hrguard_settings_list[3].description, NULL,
 							 &hrguard_max_speed_kmh, 150.0, 1.0, 100000.0,
-							 PGC_USERSET, 0, NULL, NULL, NULL);
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("hrguard.min_travel_m",
 							 hrguard_settings_list[4].description, NULL,
 							 &hrguard_min_travel_m, 2000.0, 0.0, 1000000.0,
-							 PGC_USERSET, 0, NULL, NULL, NULL);
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("hrguard.risk_lookback_days",
 							hrguard_settings_list[5].description, NULL,
 							&hrguard_risk_lookback_days, 90, 1, 3660,
-							PGC_USERSET, 0, NULL, NULL, NULL);
+							PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("hrguard.competitor_pattern_days",
 							hrguard_settings_list[6].description, NULL,
 							&hrguard_competitor_pattern_days, 3, 1, 366,
-							PGC_USERSET, 0, NULL, NULL, NULL);
+							PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("hrguard.competitor_pattern_window_days",
 							hrguard_settings_list[7].description, NULL,
 							&hrguard_competitor_pattern_window_days, 7, 1, 366,
-							PGC_USERSET, 0, NULL, NULL, NULL);
+							PGC_SUSET, 0, NULL, NULL, NULL);
 
 	DefineCustomIntVariable("hrguard.off_hours_grace_minutes",
 							hrguard_settings_list[8].description, NULL,
 							&hrguard_off_hours_grace_minutes, 30, 0, 720,
-							PGC_USERSET, 0, NULL, NULL, NULL);
+							PGC_SUSET, 0, NULL, NULL, NULL);
 
 	DefineCustomStringVariable("hrguard.relay_database",
 							   hrguard_settings_list[9].description,
@@ -256,27 +259,6 @@ hrguard_settings(PG_FUNCTION_ARGS)
 	}
 
 	return (Datum) 0;
-}
-
-/*
- * Run the following SPI work as the owner of hrguard's tables, so that an
- * application that may only insert punches needs no rights on alerts or
- * zones, and so that nothing it set up (search_path, temporary objects)
- * can reach into that work.
- */
-void
-hrguard_become_owner(Oid owner, HrguardSavedUser *saved)
-{
-	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
-	SetUserIdAndSecContext(owner, saved->sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-}
-
-void
-hrguard_restore_user(const HrguardSavedUser *saved)
-{
-	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }
 
 /*

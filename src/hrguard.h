@@ -18,7 +18,9 @@
 #error "HRGUARD_VERSION must be defined by the build"
 #endif
 
+#include "commands/trigger.h"
 #include "datatype/timestamp.h"
+#include "fmgr.h"
 
 #include "geo.h"
 
@@ -53,15 +55,55 @@ extern void hrguard_relay_register(void);
 #define HRGUARD_OFF_HOURS_GRACE_US \
 	((int64) hrguard_off_hours_grace_minutes * USECS_PER_MINUTE)
 
-/* hrguard.c: running internal work as the owner of hrguard's tables */
+/* running internal work as the owner of hrguard's tables (privilege.c) */
 typedef struct HrguardSavedUser
 {
 	Oid			userid;
 	int			sec_context;
+	int			guc_level;		/* of the sealed search_path */
 } HrguardSavedUser;
 
+/* the search_path of every span that runs as the owner */
+#define HRGUARD_SEALED_SEARCH_PATH "pg_catalog, pg_temp"
+
+/* privilege.c: owner spans, trigger guards, callers' rights, input bounds */
 extern void hrguard_become_owner(Oid owner, HrguardSavedUser *saved);
 extern void hrguard_restore_user(const HrguardSavedUser *saved);
+
+#define HRGUARD_TRIGGER_ROW			0x01
+#define HRGUARD_TRIGGER_STATEMENT	0x02
+#define HRGUARD_TRIGGER_EVENT(event) (1 << ((event) & TRIGGER_EVENT_OPMASK))
+#define HRGUARD_ON_INSERT			(1 << TRIGGER_EVENT_INSERT)
+#define HRGUARD_ON_DELETE			(1 << TRIGGER_EVENT_DELETE)
+#define HRGUARD_ON_UPDATE			(1 << TRIGGER_EVENT_UPDATE)
+#define HRGUARD_ON_TRUNCATE			(1 << TRIGGER_EVENT_TRUNCATE)
+
+/* where a trigger function of hrguard may fire */
+typedef struct HrguardTriggerSpec
+{
+	const char *function;		/* its SQL name, for messages */
+	const char *const *tables;	/* NULL-terminated, of hrguard's schema */
+	bool		before;			/* BEFORE, else AFTER */
+	int			levels;			/* HRGUARD_TRIGGER_ROW and/or _STATEMENT */
+	int			events;			/* HRGUARD_ON_* */
+	const char *expected;		/* "a BEFORE INSERT row trigger on ..." */
+} HrguardTriggerSpec;
+
+extern TriggerData *hrguard_trigger_guard(FunctionCallInfo fcinfo,
+										  const HrguardTriggerSpec *spec);
+extern void hrguard_require_select(const char *function, const char *table);
+extern void hrguard_check_input_size(const char *what, int64 size, int64 limit,
+									 const char *unit);
+extern char *hrguard_checked_employee_id(Datum id, bool isnull);
+
+/* as the CHECK constraint employee_id_length of hrguard.employee says */
+#define HRGUARD_MAX_EMPLOYEE_ID_BYTES 127
+/* JSON text to canonicalise, an evidence payload, data to hash as a leaf */
+#define HRGUARD_MAX_CANON_BYTES (1024 * 1024)
+/* leaf hashes handed to the merkle_* functions */
+#define HRGUARD_MAX_SQL_LEAVES (1024 * 1024)
+/* a checkpoint body handed to verify_checkpoint or export_evidence */
+#define HRGUARD_MAX_CHECKPOINT_BODY_BYTES 4096
 extern int	hrguard_jit_off(void);
 extern void hrguard_restore_settings(int level);
 extern Oid	hrguard_relation_owner(Oid relid);

@@ -201,7 +201,7 @@ PG_FUNCTION_INFO_V1(hrguard_inclusion_proof);
 Datum
 hrguard_inclusion_proof(PG_FUNCTION_ARGS)
 {
-	char	   *employee_id = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *employee_id;
 	HrguardSavedUser saved;
 	pg_cryptohash_ctx *ctx;
 	int64		index;
@@ -214,6 +214,8 @@ hrguard_inclusion_proof(PG_FUNCTION_ARGS)
 	MemoryContext caller = CurrentMemoryContext;
 	HeapTuple	result;
 
+	hrguard_require_select("hrguard.inclusion_proof()", "log_entry");
+	employee_id = hrguard_checked_employee_id(PG_GETARG_DATUM(0), false);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -305,6 +307,7 @@ hrguard_consistency_proof(PG_FUNCTION_ARGS)
 	MemoryContext caller = CurrentMemoryContext;
 	bool		held;
 
+	hrguard_require_select("hrguard.consistency_proof()", "log_entry");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);

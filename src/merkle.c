@@ -23,11 +23,13 @@
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 
 #include "evidence.h"
+#include "hrguard.h"
 #include "merkle.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
@@ -355,12 +357,16 @@ leaves_from_array(ArrayType *array, int64 *n)
 				i;
 	uint8	   *leaves;
 
+	hrguard_check_input_size("array of leaf hashes",
+							 ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)),
+							 HRGUARD_MAX_SQL_LEAVES, "elements");
 	deconstruct_array(array, BYTEAOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
 	leaves = palloc(HASH_LEN * Max(count, 1));
 	for (i = 0; i < count; i++)
 	{
 		bytea	   *b;
 
+		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -418,6 +424,8 @@ hrguard_merkle_leaf_hash_sql(PG_FUNCTION_ARGS)
 	bytea	   *data = PG_GETARG_BYTEA_PP(0);
 	uint8		hash[HASH_LEN];
 
+	hrguard_check_input_size("leaf data", VARSIZE_ANY_EXHDR(data),
+							 HRGUARD_MAX_CANON_BYTES, "bytes");
 	hrguard_evidence_leaf(NULL, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data), hash);
 	PG_RETURN_BYTEA_P(hrguard_hash_bytea(hash));
 }

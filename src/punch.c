@@ -359,6 +359,13 @@ punch_is_duplicate(PunchStatementState *state, HeapTuple tuple, TupleDesc desc,
 	return found || hrguard_history_source_taken(state->history, source_s, record_s);
 }
 
+static const char *const punch_tables[] = {"punch", NULL};
+
+static const HrguardTriggerSpec punch_classify_spec = {
+	"hrguard.punch_classify()", punch_tables, true, HRGUARD_TRIGGER_ROW, HRGUARD_ON_INSERT,
+	"a BEFORE INSERT row trigger on hrguard.punch"
+};
+
 PG_FUNCTION_INFO_V1(hrguard_punch_classify);
 Datum
 hrguard_punch_classify(PG_FUNCTION_ARGS)
@@ -405,13 +412,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	int			n = 0;
 	Datum		d;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hrguard_punch_classify must be a BEFORE INSERT row trigger")));
+	(void) hrguard_trigger_guard(fcinfo, &punch_classify_spec);
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;
@@ -419,8 +420,14 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	attnum = state->attnum;
 
 	/* who and when */
-	employee_id = TextDatumGetCString(heap_getattr(tuple, attnum[PC_EMPLOYEE_ID], desc, &isnull));
-	at = DatumGetTimestampTz(heap_getattr(tuple, attnum[PC_PUNCHED_AT], desc, &isnull));
+	d = heap_getattr(tuple, attnum[PC_EMPLOYEE_ID], desc, &isnull);
+	employee_id = hrguard_checked_employee_id(d, isnull);
+	d = heap_getattr(tuple, attnum[PC_PUNCHED_AT], desc, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("punched_at must not be null")));
+	at = DatumGetTimestampTz(d);
 	if (TIMESTAMP_NOT_FINITE(at))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),

@@ -183,6 +183,13 @@ column_changed(HeapTuple newtup, HeapTuple oldtup, TupleDesc desc, int attnum)
 	return !datumIsEqual(new_value, old_value, att->attbyval, att->attlen);
 }
 
+static const char *const zone_tables[] = {"zone", NULL};
+static const HrguardTriggerSpec zone_normalize_spec = {
+	"hrguard.zone_normalize()", zone_tables, true, HRGUARD_TRIGGER_ROW,
+	HRGUARD_ON_INSERT | HRGUARD_ON_UPDATE,
+	"a BEFORE INSERT OR UPDATE row trigger on hrguard.zone"
+};
+
 PG_FUNCTION_INFO_V1(hrguard_zone_normalize);
 Datum
 hrguard_zone_normalize(PG_FUNCTION_ARGS)
@@ -207,13 +214,7 @@ hrguard_zone_normalize(PG_FUNCTION_ARGS)
 	bool		no_center;
 	HrguardDatum datum;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hrguard_zone_normalize must be a BEFORE INSERT OR UPDATE row trigger")));
+	(void) hrguard_trigger_guard(fcinfo, &zone_normalize_spec);
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))

@@ -88,16 +88,22 @@ hrguard_zone_cache_invalidate(void)
  * hrguard.config_changed() -- statement trigger on the tables the cache
  * reads: tell every backend (after commit) that the cache is out of date.
  */
+static const char *const cached_tables[] = {
+	"zone", "zone_assignment", "schedule", "schedule_window", "calendar_day", "employee", NULL
+};
+static const HrguardTriggerSpec config_changed_spec = {
+	"hrguard.config_changed()", cached_tables, false, HRGUARD_TRIGGER_STATEMENT,
+	HRGUARD_ON_INSERT | HRGUARD_ON_UPDATE | HRGUARD_ON_DELETE | HRGUARD_ON_TRUNCATE,
+	"an AFTER statement trigger on the tables the zone cache reads"
+};
+
 PG_FUNCTION_INFO_V1(hrguard_config_changed);
 Datum
 hrguard_config_changed(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hrguard_config_changed must be an AFTER trigger")));
+	(void) hrguard_trigger_guard(fcinfo, &config_changed_spec);
 	CacheInvalidateRelcache(trigdata->tg_relation);
 	return PointerGetDatum(NULL);
 }
@@ -240,8 +246,8 @@ load_schedules(HrguardZoneCache *cache)
 	int			capacity = 0;
 
 	run_query(cache, "SELECT s.schedule_id, s.timezone, w.isodow, "
-			  "       pg_catalog.date_part('epoch', w.starts_at)::float8, "
-			  "       pg_catalog.date_part('epoch', w.ends_at)::float8 "
+			  "       pg_catalog.date_part('epoch', w.starts_at)::pg_catalog.float8, "
+			  "       pg_catalog.date_part('epoch', w.ends_at)::pg_catalog.float8 "
 			  "  FROM hrguard.schedule s "
 			  "  LEFT JOIN hrguard.schedule_window w "
 			  "    ON w.schedule_id OPERATOR(pg_catalog.=) s.schedule_id "
@@ -726,13 +732,15 @@ PG_FUNCTION_INFO_V1(hrguard_zone_cache_stats);
 Datum
 hrguard_zone_cache_stats(PG_FUNCTION_ARGS)
 {
-	HrguardZoneCache *cache = hrguard_zone_cache();
+	HrguardZoneCache *cache;
 	TupleDesc	tupdesc;
 	Datum		values[6];
 	bool		nulls[6] = {false, false, false, false, false, false};
 	int64		vertices = 0;
 	int			i;
 
+	hrguard_require_select("hrguard.zone_cache_stats()", "zone");
+	cache = hrguard_zone_cache();
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	for (i = 0; i < cache->nzones; i++)

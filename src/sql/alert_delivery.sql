@@ -1,11 +1,11 @@
 -- alert_delivery.sql -- the NOTIFY payload and the relay (alert.c).
 
-CREATE FUNCTION hrguard.alert_payload(alert_id bigint, employee_id text, kind text, severity text)
+CREATE FUNCTION hrguard.alert_payload(alert_id bigint)
 	RETURNS text
 	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'hrguard_alert_payload';
-COMMENT ON FUNCTION hrguard.alert_payload(bigint, text, text, text) IS
-	'the JSON payload of NOTIFY hrguard_alert for an alert (ids and labels only)';
+COMMENT ON FUNCTION hrguard.alert_payload(bigint) IS
+	'the JSON payload of NOTIFY hrguard_alert for an alert: {"alert_id": n}, nothing that names a person';
 
 CREATE TABLE hrguard.relay_state (
 	singleton		boolean PRIMARY KEY DEFAULT true,
@@ -41,7 +41,7 @@ BEGIN
 	SELECT * INTO state FROM hrguard.relay_state FOR UPDATE;
 
 	FOR a IN
-		SELECT al.alert_id, al.employee_id, al.kind, al.severity, al.xid
+		SELECT al.alert_id, al.xid
 		  FROM hrguard.alert al
 		 WHERE NOT al.notified
 		   AND (al.xid OPERATOR(pg_catalog.>) state.last_xid
@@ -52,7 +52,7 @@ BEGIN
 		 LIMIT max_alerts
 	LOOP
 		PERFORM pg_catalog.pg_notify('hrguard_alert',
-			hrguard.alert_payload(a.alert_id, a.employee_id, a.kind, a.severity));
+			hrguard.alert_payload(a.alert_id));
 		sent := sent OPERATOR(pg_catalog.+) 1;
 		state.last_xid := a.xid;
 		state.last_alert_id := a.alert_id;

@@ -38,6 +38,7 @@ CREATE FUNCTION hrguard.evidence_guard()
 	RETURNS trigger
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_evidence_guard';
+REVOKE ALL ON FUNCTION hrguard.evidence_guard() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.evidence_guard() IS
 	'evidence trigger: only hrguard''s own appends may write evidence and chain heads';
 
@@ -83,6 +84,7 @@ CREATE FUNCTION hrguard.verify_chain(employee_id text,
 	RETURNS SETOF record
 	LANGUAGE c STRICT
 	AS 'MODULE_PATHNAME', 'hrguard_verify_chain';
+REVOKE ALL ON FUNCTION hrguard.verify_chain(text) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.verify_chain(text) IS
 	'recomputes an employee''s chain: ok, entries, and the first bad seq with the reason';
 
@@ -92,6 +94,7 @@ CREATE FUNCTION hrguard.verify_all(
 	RETURNS SETOF record
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_verify_all';
+REVOKE ALL ON FUNCTION hrguard.verify_all() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.verify_all() IS
 	'verify_chain for every chain, one row each';
 

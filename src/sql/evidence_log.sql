@@ -62,6 +62,7 @@ CREATE FUNCTION hrguard.inclusion_proof(employee_id text, seq bigint, tree_size 
 		OUT log_index bigint, OUT leaf_hash bytea, OUT proof bytea[], OUT root bytea)
 	LANGUAGE c STRICT
 	AS 'MODULE_PATHNAME', 'hrguard_inclusion_proof';
+REVOKE ALL ON FUNCTION hrguard.inclusion_proof(text, bigint, bigint) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.inclusion_proof(text, bigint, bigint) IS
 	'RFC 9162 inclusion proof of an evidence entry in the log of tree_size entries, with that tree''s root';
 
@@ -69,6 +70,7 @@ CREATE FUNCTION hrguard.consistency_proof(old_size bigint, new_size bigint)
 	RETURNS bytea[]
 	LANGUAGE c STRICT
 	AS 'MODULE_PATHNAME', 'hrguard_consistency_proof';
+REVOKE ALL ON FUNCTION hrguard.consistency_proof(bigint, bigint) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.consistency_proof(bigint, bigint) IS
 	'RFC 9162 consistency proof between two sizes of the evidence log';
 
@@ -76,5 +78,6 @@ CREATE FUNCTION hrguard.verify_checkpoint(body text,
 		OUT ok boolean, OUT tree_size bigint, OUT reason text)
 	LANGUAGE c STRICT
 	AS 'MODULE_PATHNAME', 'hrguard_verify_checkpoint';
+REVOKE ALL ON FUNCTION hrguard.verify_checkpoint(text) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.verify_checkpoint(text) IS
 	'recomputes the log from the chains as they are now and compares it with a checkpoint body kept elsewhere';

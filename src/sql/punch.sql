@@ -129,6 +129,7 @@ CREATE FUNCTION hrguard.punch_classify()
 	RETURNS trigger
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_punch_classify';
+REVOKE ALL ON FUNCTION hrguard.punch_classify() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.punch_classify() IS
 	'punch trigger: validates, normalises to WGS-84, classifies and scores a punch';
 
@@ -136,6 +137,7 @@ CREATE FUNCTION hrguard.punch_raise_alerts()
 	RETURNS trigger
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_punch_raise_alerts';
+REVOKE ALL ON FUNCTION hrguard.punch_raise_alerts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.punch_raise_alerts() IS
 	'punch trigger: collects the alerts a punch deserves, with their reasons';
 
@@ -145,6 +147,13 @@ CREATE FUNCTION hrguard.punch_immutable()
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'hrguard.punch'::pg_catalog.regclass
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
+	   OR NOT TG_OP OPERATOR(pg_catalog.=) ANY (ARRAY['UPDATE']) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'trigger_protocol_violated',
+			MESSAGE = pg_catalog.format('%s fired where hrguard did not attach it', TG_NAME);
+	END IF;
 	RAISE EXCEPTION USING
 		ERRCODE = 'object_not_in_prerequisite_state',
 		MESSAGE = 'punches cannot be updated',
@@ -152,6 +161,7 @@ BEGIN
 		HINT = 'Record a corrected punch instead.';
 END
 $$;
+REVOKE ALL ON FUNCTION hrguard.punch_immutable() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.punch_immutable() IS
 	'punch trigger: refuses UPDATE';
 
@@ -172,6 +182,13 @@ CREATE FUNCTION hrguard.employee_keep_facts()
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'hrguard.employee'::pg_catalog.regclass
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
+	   OR NOT TG_OP OPERATOR(pg_catalog.=) ANY (ARRAY['UPDATE', 'DELETE']) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'trigger_protocol_violated',
+			MESSAGE = pg_catalog.format('%s fired where hrguard did not attach it', TG_NAME);
+	END IF;
 	IF (TG_OP OPERATOR(pg_catalog.=) 'DELETE'
 		OR NEW.employee_id OPERATOR(pg_catalog.<>) OLD.employee_id)
 	   AND EXISTS (SELECT FROM hrguard.punch p
@@ -188,6 +205,7 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+REVOKE ALL ON FUNCTION hrguard.employee_keep_facts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.employee_keep_facts() IS
 	'employee trigger: an employee with recorded punches cannot be deleted or renamed';
 
@@ -199,6 +217,7 @@ CREATE FUNCTION hrguard.punch_flush_alerts()
 	RETURNS trigger
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_punch_flush_alerts';
+REVOKE ALL ON FUNCTION hrguard.punch_flush_alerts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.punch_flush_alerts() IS
 	'punch statement trigger: writes the statement''s alerts and evidence entries';
 

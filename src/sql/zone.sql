@@ -69,6 +69,7 @@ CREATE FUNCTION hrguard.zone_normalize()
 	RETURNS trigger
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_zone_normalize';
+REVOKE ALL ON FUNCTION hrguard.zone_normalize() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.zone_normalize() IS
 	'zone trigger: validates a zone''s shape and converts it to WGS-84';
 
@@ -103,6 +104,13 @@ DECLARE
 	zone_tenant text;
 	employee_tenant text;
 BEGIN
+	IF TG_RELID OPERATOR(pg_catalog.<>) 'hrguard.zone_assignment'::pg_catalog.regclass
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
+	   OR NOT TG_OP OPERATOR(pg_catalog.=) ANY (ARRAY['INSERT', 'UPDATE']) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'trigger_protocol_violated',
+			MESSAGE = pg_catalog.format('%s fired where hrguard did not attach it', TG_NAME);
+	END IF;
 	SELECT z.kind, z.tenant_id INTO zone_kind, zone_tenant
 	  FROM hrguard.zone z WHERE z.zone_id OPERATOR(pg_catalog.=) NEW.zone_id;
 	IF zone_kind OPERATOR(pg_catalog.=) ANY (ARRAY['competitor', 'restricted']) THEN
@@ -125,6 +133,7 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+REVOKE ALL ON FUNCTION hrguard.zone_assignment_check() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.zone_assignment_check() IS
 	'zone_assignment trigger: only allowed zones of the employee''s own tenant can be assigned';
 

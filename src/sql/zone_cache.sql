@@ -5,6 +5,7 @@ CREATE FUNCTION hrguard.config_changed()
 	RETURNS trigger
 	LANGUAGE c
 	AS 'MODULE_PATHNAME', 'hrguard_config_changed';
+REVOKE ALL ON FUNCTION hrguard.config_changed() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.config_changed() IS
 	'statement trigger: after a committed change, every backend rebuilds its zone cache';
 
@@ -47,6 +48,7 @@ CREATE FUNCTION hrguard.classify_point(
 		OUT no_allowed_zone boolean)
 	LANGUAGE c STABLE
 	AS 'MODULE_PATHNAME', 'hrguard_classify_point';
+REVOKE ALL ON FUNCTION hrguard.classify_point(text, timestamptz, float8, float8, float8, text) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.classify_point(text, timestamptz, float8, float8, float8, text) IS
 	'what a punch by the employee at that moment and place would be, without recording it';
 
@@ -55,6 +57,7 @@ CREATE FUNCTION hrguard.zone_locate(zone_id bigint, lat float8, lon float8,
 	RETURNS text
 	LANGUAGE c STABLE STRICT
 	AS 'MODULE_PATHNAME', 'hrguard_zone_locate';
+REVOKE ALL ON FUNCTION hrguard.zone_locate(bigint, float8, float8, float8) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.zone_locate(bigint, float8, float8, float8) IS
 	'inside, outside or uncertain: a WGS-84 point with an accuracy against one zone''s shape (the boundary counts as inside)';
 
@@ -62,6 +65,7 @@ CREATE FUNCTION hrguard.zone_distance(zone_id bigint, lat float8, lon float8)
 	RETURNS float8
 	LANGUAGE c STABLE STRICT
 	AS 'MODULE_PATHNAME', 'hrguard_zone_distance';
+REVOKE ALL ON FUNCTION hrguard.zone_distance(bigint, float8, float8) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.zone_distance(bigint, float8, float8) IS
 	'metres from a WGS-84 point to a zone''s edge, positive inside';
 
@@ -74,5 +78,6 @@ CREATE FUNCTION hrguard.zone_cache_stats(
 		OUT memory_bytes bigint)
 	LANGUAGE c STABLE
 	AS 'MODULE_PATHNAME', 'hrguard_zone_cache_stats';
+REVOKE ALL ON FUNCTION hrguard.zone_cache_stats() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.zone_cache_stats() IS
 	'size of this session''s zone cache: zones, polygon vertices, grid, memory';
