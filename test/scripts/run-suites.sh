@@ -64,12 +64,28 @@ show_file() {
 }
 
 # ---- pg_regress and isolation --------------------------------------------
+# fake_clock MOMENT: the env command that runs a program under libfaketime
+# with the clock at MOMENT (UTC) and running on.  libfaketime is preloaded
+# with an offset from the real clock, not through the faketime wrapper, so
+# that this also works when make test itself runs under faketime.
+fake_clock() {
+	local lib real target
+	lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+	[ -n "$lib" ] || { echo "libfaketime is not installed (make deps)" >&2; return 1; }
+	real=$(env -u LD_PRELOAD -u FAKETIME date +%s)
+	target=$(env -u LD_PRELOAD -u FAKETIME TZ=UTC date -d "$1" +%s)
+	echo env -u FAKETIME_SHARED LD_PRELOAD="$lib" FAKETIME="$(printf '%+d' $((target - real)))" TZ=UTC
+}
+
 # run_regress LABEL [FAKETIME_MOMENT]: the pg_regress suite; with a moment,
 # under libfaketime with the clock starting there (UTC)
 run_regress() {
 	local label=$1 out="$stage/out/$1" clock=()
-	[ $# -gt 1 ] && clock=(env TZ=UTC faketime "$2")
 	echo "== regression tests${2:+ (clock at $2 UTC)}"
+	if [ $# -gt 1 ] && ! clock=($(fake_clock "$2")); then
+		suite_failed "$label" 1 "$failed"
+		return
+	fi
 	local before=$failed rc
 	as_runner "${clock[@]}" "$pgxs_dir/src/test/regress/pg_regress" \
 		--bindir="$bindir" \
@@ -94,8 +110,11 @@ run_regress() {
 # run_isolation LABEL [FAKETIME_MOMENT]: the isolation specs, the same way
 run_isolation() {
 	local label=$1 out="$stage/out/$1" clock=() specs=() f
-	[ $# -gt 1 ] && clock=(env TZ=UTC faketime "$2")
 	echo "== isolation tests${2:+ (clock at $2 UTC)}"
+	if [ $# -gt 1 ] && ! clock=($(fake_clock "$2")); then
+		suite_failed "$label" 1 "$failed"
+		return
+	fi
 	for f in "$stage"/test/specs/*.spec; do
 		[ -e "$f" ] && specs+=("$(basename "$f" .spec)")
 	done
