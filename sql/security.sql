@@ -319,6 +319,15 @@ INSERT INTO hrguard.punch (employee_id, punched_at) VALUES (pg_catalog.repeat('x
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO hrguard.punch (employee_id, punched_at) VALUES (NULL, '2026-11-23 10:00+08');
 \echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('S1', NULL);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, source, source_record_id) VALUES ('S1', '2026-11-23 10:00+08', NULL, 'r1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM hrguard.to_wgs84(31.2, 121.4, pg_catalog.repeat('x', 1000000));
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, wifi_bssid)
+VALUES ('S1', '2026-11-23 10:00+08', 31.2, 121.4, pg_catalog.repeat('z', 1000000));
+\echo :LAST_ERROR_SQLSTATE
 
 -- 6. Who may execute each function of the schema: PUBLIC (a role granted
 -- nothing, which also lacks USAGE on the schema), a role with USAGE only,

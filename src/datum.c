@@ -69,7 +69,7 @@ hrguard_datum_or_error(const char *name)
 	if (!hrguard_datum_from_name(name, &datum))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown datum \"%s\"", name),
+				 errmsg("unknown datum \"%s\"", hrguard_echo(name)),
 				 errdetail("Coordinates must name their datum: wgs84, gcj02 or bd09."),
 				 errhint("DingTalk and WeCom report gcj02; GPS devices report wgs84; Baidu maps use bd09.")));
 	return datum;

@@ -95,6 +95,7 @@ extern void hrguard_require_select(const char *function, const char *table);
 extern void hrguard_check_input_size(const char *what, int64 size, int64 limit,
 									 const char *unit);
 extern char *hrguard_checked_employee_id(Datum id, bool isnull);
+extern const char *hrguard_echo(const char *input);
 
 /* as the CHECK constraint employee_id_length of hrguard.employee says */
 #define HRGUARD_MAX_EMPLOYEE_ID_BYTES 127
@@ -102,6 +103,8 @@ extern char *hrguard_checked_employee_id(Datum id, bool isnull);
 #define HRGUARD_MAX_CANON_BYTES (1024 * 1024)
 /* leaf hashes handed to the merkle_* functions */
 #define HRGUARD_MAX_SQL_LEAVES (1024 * 1024)
+/* at most this many bytes of a caller's input are echoed in an error */
+#define HRGUARD_ECHO_MAX 64
 /* a checkpoint body handed to verify_checkpoint or export_evidence */
 #define HRGUARD_MAX_CHECKPOINT_BODY_BYTES 4096
 extern int	hrguard_jit_off(void);

@@ -21,6 +21,7 @@
 
 #include "catalog/namespace.h"
 #include "commands/trigger.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -178,4 +179,20 @@ hrguard_checked_employee_id(Datum id, bool isnull)
 	hrguard_check_input_size("employee id", VARSIZE_ANY_EXHDR(t),
 							 HRGUARD_MAX_EMPLOYEE_ID_BYTES, "bytes");
 	return text_to_cstring(t);
+}
+
+/*
+ * A caller's input as an error message may echo it: at most
+ * HRGUARD_ECHO_MAX bytes, cut at a character boundary, "..." when cut.
+ */
+const char *
+hrguard_echo(const char *input)
+{
+	int			len = strlen(input);
+	int			clipped;
+
+	if (len <= HRGUARD_ECHO_MAX)
+		return input;
+	clipped = pg_mbcliplen(input, len, HRGUARD_ECHO_MAX);
+	return psprintf("%.*s...", clipped, input);
 }

@@ -343,14 +343,16 @@ static bool
 punch_is_duplicate(PunchStatementState *state, HeapTuple tuple, TupleDesc desc,
 				   const int *attnum)
 {
-	bool		isnull;
-	Datum		source = heap_getattr(tuple, attnum[PC_SOURCE], desc, &isnull);
-	Datum		record = heap_getattr(tuple, attnum[PC_SOURCE_RECORD_ID], desc, &isnull);
+	bool		source_null;
+	bool		record_null;
+	Datum		source = heap_getattr(tuple, attnum[PC_SOURCE], desc, &source_null);
+	Datum		record = heap_getattr(tuple, attnum[PC_SOURCE_RECORD_ID], desc, &record_null);
 	char	   *source_s;
 	char	   *record_s;
 	bool		found;
 
-	if (isnull)
+	/* a NULL source fails the NOT NULL constraint; never a duplicate */
+	if (source_null || record_null)
 		return false;
 	source_s = TextDatumGetCString(source);
 	record_s = TextDatumGetCString(record);
@@ -462,7 +464,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		if (!hrguard_normalize_bssid(given, bssid))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("\"%s\" is not a Wi-Fi BSSID", given),
+					 errmsg("\"%s\" is not a Wi-Fi BSSID", hrguard_echo(given)),
 					 errhint("Write a BSSID as six hexadecimal pairs, like 3c:46:d8:0a:1b:2c.")));
 		has_bssid = true;
 	}

@@ -114,7 +114,7 @@ normalize_bssid_array(Datum array)
 		if (!hrguard_normalize_bssid(in, out))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("\"%s\" is not a Wi-Fi BSSID", in),
+					 errmsg("\"%s\" is not a Wi-Fi BSSID", hrguard_echo(in)),
 					 errhint("Write a BSSID as six hexadecimal pairs, like 3c:46:d8:0a:1b:2c.")));
 		elems[i] = CStringGetTextDatum(out);
 	}
