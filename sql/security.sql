@@ -329,7 +329,61 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, wifi_bssid)
 VALUES ('S1', '2026-11-23 10:00+08', 31.2, 121.4, pg_catalog.repeat('z', 1000000));
 \echo :LAST_ERROR_SQLSTATE
 
--- 6. Who may execute each function of the schema: PUBLIC (a role granted
+-- 6. What an application adds to hrguard.alert runs as the owner of
+-- hrguard's tables in the inserting session (as PostgreSQL runs a foreign
+-- key's cascade as the referencing table's owner).  A forwarding trigger
+-- written as the README says (search_path = pg_catalog, pg_temp, qualified
+-- names) is not diverted to the caller's temporary table of the same name;
+-- a constraint the application added fails the punch, and the error names
+-- the alert's values only to a role that may read alerts.
+CREATE TABLE public.alert_outbox (alert_id bigint, kind text);
+CREATE FUNCTION public.forward_alert() RETURNS trigger LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp AS
+$$BEGIN
+	INSERT INTO public.alert_outbox (alert_id, kind) VALUES (NEW.alert_id, NEW.kind);
+	RETURN NEW;
+END$$;
+CREATE TRIGGER alert_forward AFTER INSERT ON hrguard.alert
+	FOR EACH ROW EXECUTE FUNCTION public.forward_alert();
+ALTER TABLE hrguard.alert ADD CONSTRAINT alert_no_competitor
+	CHECK (kind OPERATOR(pg_catalog.<>) 'competitor_zone') NOT VALID;
+\c - regress_hrguard_app
+SET client_min_messages = warning;
+CREATE TEMP TABLE alert_outbox (alert_id bigint, kind text);
+CREATE FUNCTION evil.pwn_trigger() RETURNS trigger LANGUAGE plpgsql
+	AS $$BEGIN PERFORM evil.pwn(); RETURN NEW; END$$;
+CREATE TRIGGER pwn BEFORE INSERT ON pg_temp.alert_outbox
+	FOR EACH ROW EXECUTE FUNCTION evil.pwn_trigger();
+SET search_path = evil, public, pg_catalog;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('S2', '2026-11-24 23:00+08', 31.235, 121.505, 'phone-3');
+\set VERBOSITY default
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('S2', '2026-11-25 10:00+08', 31.22, 121.47, 'phone-3');
+\set VERBOSITY terse
+SELECT pg_catalog.count(*) AS rows_in_own_outbox FROM pg_temp.alert_outbox;
+RESET search_path;
+\c - :admin
+SET client_min_messages = warning;
+SELECT rolsuper AS app_became_superuser FROM pg_roles WHERE rolname = 'regress_hrguard_app';
+SELECT o.kind, a.employee_id FROM public.alert_outbox o JOIN hrguard.alert a USING (alert_id) ORDER BY o.alert_id;
+DO $$
+DECLARE
+	detail text;
+BEGIN
+	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+	VALUES ('S2', '2026-11-25 10:00+08', 31.22, 121.47, 'phone-3');
+EXCEPTION WHEN check_violation THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RAISE WARNING 'a role that may read alerts is shown the row: %',
+		detail LIKE 'Failing row contains (%competitor_zone%';
+END $$;
+DROP TRIGGER alert_forward ON hrguard.alert;
+ALTER TABLE hrguard.alert DROP CONSTRAINT alert_no_competitor;
+DROP FUNCTION public.forward_alert();
+DROP TABLE public.alert_outbox;
+
+-- 7. Who may execute each function of the schema: PUBLIC (a role granted
 -- nothing, which also lacks USAGE on the schema), a role with USAGE only,
 -- and the owner.  README, Security model, lists the same.
 REVOKE EXECUTE ON FUNCTION hrguard.verify_all(), hrguard.verify_chain(text),

@@ -35,6 +35,7 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "nodes/pg_list.h"
 #include "parser/parse_relation.h"
 #include "utils/array.h"
@@ -650,21 +651,38 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 	List	   *visits = pending_visits;
 	HrguardSavedUser saved;
 	ListCell   *lc;
+	MemoryContext caller = CurrentMemoryContext;
+	volatile bool may_read_alerts;
 
 	(void) hrguard_trigger_guard(fcinfo, &flush_alerts_spec);
 	if (alerts == NIL && visits == NIL && !hrguard_evidence_staged())
 		return PointerGetDatum(NULL);
 	forget_pending();
 
+	/*
+	 * What the owner writes here may break a constraint an application
+	 * added to hrguard.alert; the error then names the alert's values only
+	 * to a caller who may read alerts.
+	 */
+	may_read_alerts = alerts == NIL || hrguard_can_select(GetUserId(), "alert");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	hrguard_become_owner(hrguard_tables_owner(), &saved);
-	if (alerts != NIL)
-		insert_pending_alerts(alerts);
-	foreach(lc, visits)
-		note_competitor_visit(lfirst(lc));
-	hrguard_evidence_write_staged();
-	hrguard_restore_user(&saved);
+	PG_TRY();
+	{
+		hrguard_become_owner(hrguard_tables_owner(), &saved);
+		if (alerts != NIL)
+			insert_pending_alerts(alerts);
+		foreach(lc, visits)
+			note_competitor_visit(lfirst(lc));
+		hrguard_evidence_write_staged();
+		hrguard_restore_user(&saved);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(caller);
+		hrguard_rethrow_for(may_read_alerts);
+	}
+	PG_END_TRY();
 	SPI_finish();
 	return PointerGetDatum(NULL);
 }

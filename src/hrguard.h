@@ -91,7 +91,9 @@ typedef struct HrguardTriggerSpec
 
 extern TriggerData *hrguard_trigger_guard(FunctionCallInfo fcinfo,
 										  const HrguardTriggerSpec *spec);
+extern bool hrguard_can_select(Oid roleid, const char *table);
 extern void hrguard_require_select(const char *function, const char *table);
+extern void hrguard_rethrow_for(bool caller_may_read) pg_attribute_noreturn();
 extern void hrguard_check_input_size(const char *what, int64 size, int64 limit,
 									 const char *unit);
 extern char *hrguard_checked_employee_id(Datum id, bool isnull);

@@ -122,6 +122,18 @@ hrguard_trigger_guard(FunctionCallInfo fcinfo, const HrguardTriggerSpec *spec)
 	return trigdata;
 }
 
+/* May the role read hrguard's table? */
+bool
+hrguard_can_select(Oid roleid, const char *table)
+{
+	Oid			schema = get_namespace_oid("hrguard", false);
+	Oid			relid = get_relname_relid(table, schema);
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table hrguard.%s is missing", table);
+	return pg_class_aclcheck(relid, roleid, ACL_SELECT) == ACLCHECK_OK;
+}
+
 /*
  * Functions that reveal what hrguard's tables hold run as the owner, so
  * their caller's own rights are asked for explicitly: SELECT on the table
@@ -132,12 +144,7 @@ hrguard_trigger_guard(FunctionCallInfo fcinfo, const HrguardTriggerSpec *spec)
 void
 hrguard_require_select(const char *function, const char *table)
 {
-	Oid			schema = get_namespace_oid("hrguard", false);
-	Oid			relid = get_relname_relid(table, schema);
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "table hrguard.%s is missing", table);
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	if (!hrguard_can_select(GetUserId(), table))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for function %s", function),
@@ -195,4 +202,27 @@ hrguard_echo(const char *input)
 		return input;
 	clipped = pg_mbcliplen(input, len, HRGUARD_ECHO_MAX);
 	return psprintf("%.*s...", clipped, input);
+}
+
+/*
+ * Re-raise the error being handled (PG_CATCH, in the memory context the
+ * handler returned to).  An integrity constraint violation raised while
+ * hrguard wrote a table as the owner carries the row or key in its DETAIL
+ * ("Failing row contains ...", "Key (...)=(...)"), built with the owner's
+ * right to read it; a caller who may not read that table gets the error
+ * without that detail.
+ */
+void
+hrguard_rethrow_for(bool caller_may_read)
+{
+	ErrorData  *edata = CopyErrorData();
+
+	FlushErrorState();
+	if (!caller_may_read &&
+		ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION)
+	{
+		edata->detail = NULL;
+		edata->context = NULL;
+	}
+	ReThrowError(edata);
 }
