@@ -58,9 +58,12 @@ static SPIPlanPtr competitor_visit_plan = NULL;
 
 /*
  * Alerts and competitor visits of the running statement, collected by the
- * row trigger and written together by the statement trigger.  They
- * live in TopTransactionContext and are forgotten on (sub)transaction
- * abort, when the statement that collected them failed.
+ * row trigger and written together by the statement trigger.  They live in
+ * TopTransactionContext, each with the subtransaction that collected it:
+ * one that aborts takes back its own (the lists are in order, so those are
+ * at their ends), one that commits hands them to its parent.  Like staged
+ * evidence, they are written only while all of them belong to the running
+ * subtransaction; otherwise an enclosing statement writes them.
  */
 typedef struct PendingAlert
 {
@@ -71,6 +74,7 @@ typedef struct PendingAlert
 	Jsonb	   *reasons;
 	int64		punch_id;
 	int64		zone_id;		/* 0: none */
+	SubTransactionId subid;
 } PendingAlert;
 
 typedef struct PendingVisit
@@ -81,6 +85,7 @@ typedef struct PendingVisit
 	DateADT		day;
 	TimestampTz at;
 	int64		punch_id;
+	SubTransactionId subid;
 } PendingVisit;
 
 static List *pending_alerts = NIL;
@@ -97,15 +102,57 @@ forget_pending(void)
 static void
 pending_xact_callback(XactEvent event, void *arg)
 {
+	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT ||
+		 event == XACT_EVENT_PRE_PREPARE) &&
+		(pending_alerts != NIL || pending_visits != NIL))
+		elog(ERROR, "%d alerts of this transaction were not written",
+			 list_length(pending_alerts) + list_length(pending_visits));
 	forget_pending();			/* TopTransactionContext goes away too */
 }
+
+/* first position of a list's tail collected by subid or later */
+#define PENDING_TAIL(list, type, from, start) \
+	do { \
+		(start) = list_length(list); \
+		while ((start) > 0 && ((type *) list_nth((list), (start) - 1))->subid >= (from)) \
+			(start)--; \
+	} while (0)
 
 static void
 pending_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 						 SubTransactionId parentSubid, void *arg)
 {
+	int			start;
+	int			i;
+
 	if (event == SUBXACT_EVENT_ABORT_SUB)
-		forget_pending();
+	{
+		PENDING_TAIL(pending_alerts, PendingAlert, mySubid, start);
+		pending_alerts = list_truncate(pending_alerts, start);
+		PENDING_TAIL(pending_visits, PendingVisit, mySubid, start);
+		pending_visits = list_truncate(pending_visits, start);
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		PENDING_TAIL(pending_alerts, PendingAlert, mySubid, start);
+		for (i = start; i < list_length(pending_alerts); i++)
+			((PendingAlert *) list_nth(pending_alerts, i))->subid = parentSubid;
+		PENDING_TAIL(pending_visits, PendingVisit, mySubid, start);
+		for (i = start; i < list_length(pending_visits); i++)
+			((PendingVisit *) list_nth(pending_visits, i))->subid = parentSubid;
+	}
+}
+
+/* May the pending alerts and visits be written in this subtransaction? */
+static bool
+pending_flat(void)
+{
+	SubTransactionId subid = GetCurrentSubTransactionId();
+
+	return (pending_alerts == NIL ||
+			((PendingAlert *) linitial(pending_alerts))->subid == subid) &&
+		(pending_visits == NIL ||
+		 ((PendingVisit *) linitial(pending_visits))->subid == subid);
 }
 
 /*
@@ -165,6 +212,7 @@ add_pending_alert(const char *employee_id, const char *kind, const char *severit
 	memcpy(a->reasons, reasons, VARSIZE(reasons));
 	a->punch_id = punch_id;
 	a->zone_id = zone_id;
+	a->subid = GetCurrentSubTransactionId();
 	pending_alerts = lappend(pending_alerts, a);
 	MemoryContextSwitchTo(old);
 }
@@ -182,6 +230,7 @@ add_pending_visit(const char *employee_id, const HrguardZone *zone, DateADT day,
 	v->day = day;
 	v->at = at;
 	v->punch_id = punch_id;
+	v->subid = GetCurrentSubTransactionId();
 	pending_visits = lappend(pending_visits, v);
 	MemoryContextSwitchTo(old);
 }
@@ -655,7 +704,11 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 	volatile bool may_read_alerts;
 
 	(void) hrguard_trigger_guard(fcinfo, &flush_alerts_spec);
+	hrguard_punch_statement_end();
 	if (alerts == NIL && visits == NIL && !hrguard_evidence_staged())
+		return PointerGetDatum(NULL);
+	/* work an enclosing statement collected is written by that statement */
+	if (!pending_flat() || !hrguard_evidence_stage_writable())
 		return PointerGetDatum(NULL);
 	forget_pending();
 
@@ -674,7 +727,8 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 			insert_pending_alerts(alerts);
 		foreach(lc, visits)
 			note_competitor_visit(lfirst(lc));
-		hrguard_evidence_write_staged();
+		if (!hrguard_evidence_write_staged())
+			elog(ERROR, "the staged evidence could not be written");
 		hrguard_restore_user(&saved);
 	}
 	PG_CATCH();

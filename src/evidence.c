@@ -310,8 +310,12 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 	}
 
 	/* entries a punch statement numbered go first */
-	if (hrguard_evidence_staged())
-		hrguard_evidence_write_staged();
+	if (!hrguard_evidence_write_staged())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("evidence cannot be recorded while an enclosing punch statement's entries are not written"),
+				 errdetail("It was asked for inside a subtransaction (an exception block or a savepoint) of a statement that inserts punches."),
+				 errhint("Record it in a statement of its own.")));
 
 	/* the canonical bytes first: a bad payload must not take the lock */
 	initStringInfo(&canon);

@@ -46,7 +46,8 @@ extern bool hrguard_evidence_staged(void);
 extern bool hrguard_evidence_lock(const char *employee_id, Snapshot snapshot);
 extern int64 hrguard_evidence_stage(const char *employee_id, const char *kind,
 									TimestampTz occurred_at, const StringInfoData *canonical_payload);
-extern void hrguard_evidence_write_staged(void);
+extern bool hrguard_evidence_write_staged(void);
+extern bool hrguard_evidence_stage_writable(void);
 
 extern int64 hrguard_evidence_append(const char *employee_id, const char *kind,
 									 TimestampTz occurred_at, const char *payload_json);

@@ -16,6 +16,19 @@
  * here survives the statement: after a write, or an abort, the next
  * statement locks again and reads the heads from the table.
  *
+ * What is staged belongs to the subtransaction that staged it (a PL/pgSQL
+ * exception block, a savepoint, a function's block called by the
+ * statement): each entry, and each first change of a chain in a
+ * subtransaction (with the chain as it was), is logged with its
+ * subtransaction id, in order.  A subtransaction that aborts takes back
+ * exactly its own: its entries are dropped, its chains return to where
+ * they were, and chains it locked are forgotten (their lock went with it).
+ * One that commits hands its part to its parent.  Entries are written only
+ * while everything staged belongs to the running subtransaction, so that
+ * no write can vanish under entries an outer block still counts on; a
+ * nested statement that finds outer work staged leaves the writing to the
+ * outer statement.  Anything left unwritten at commit is an error.
+ *
  * IDENTIFICATION
  *	  src/evidence_stage.c
  *
@@ -24,6 +37,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "utils/resowner.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "nodes/pg_list.h"
@@ -35,7 +49,6 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
-#include "chain_head.h"
 #include "evidence.h"
 #include "hrguard.h"
 #include "row_writer.h"
@@ -47,9 +60,21 @@ typedef struct StagedChain
 	int64		seq;			/* last seq, staged entries included */
 	uint8		head[PG_SHA256_DIGEST_LENGTH];
 	bool		changed;
-	ItemPointerData tid;		/* valid: locked through chain_head.c, here */
+	bool		dead;			/* its lock went with an aborted subtransaction */
+	SubTransactionId touched_in;	/* last subtransaction that logged it */
 	TransactionId locked_xmin;	/* the writer of the head version locked */
 } StagedChain;
+
+/* a chain's first lock or change in a subtransaction, and how it was */
+typedef struct ChainTouch
+{
+	SubTransactionId subid;
+	StagedChain *chain;
+	bool		locked_here;
+	int64		seq;
+	bool		changed;
+	uint8		head[PG_SHA256_DIGEST_LENGTH];
+} ChainTouch;
 
 typedef struct StagedEntry
 {
@@ -60,16 +85,15 @@ typedef struct StagedEntry
 	bytea	   *canon;
 	uint8		leaf[HRGUARD_LEAF_PREFIX];
 	uint8		link[PG_SHA256_DIGEST_LENGTH];
+	SubTransactionId subid;		/* that staged it (or took it over) */
 } StagedEntry;
 
 static HTAB *staged_chains = NULL;
-static List *staged_entries = NIL;
+static List *staged_entries = NIL;	/* in order; subids never decrease */
+static List *chain_touches = NIL;	/* likewise */
 static MemoryContext stage_context = NULL;
 static MemoryContext batch_context = NULL;	/* staged_entries; reset when written */
-static HrguardRowWriter *stage_writer = NULL;
-static pg_cryptohash_ctx *stage_hasher = NULL;
-static HrguardHeads *stage_heads = NULL;	/* NULL: heads through SQL */
-static bool stage_heads_tried = false;
+static pg_cryptohash_ctx *stage_hasher = NULL;	/* of the top transaction */
 static bool stage_callbacks_registered = false;
 
 /* staged entries are written when this many are waiting */
@@ -89,6 +113,7 @@ static struct
 }			stage_att;
 
 static void write_entries(void);
+static bool stage_flat(void);
 
 static SPIPlanPtr lock_plan = NULL;
 static SPIPlanPtr create_plan = NULL;
@@ -99,35 +124,146 @@ static SPIPlanPtr update_many_plan = NULL;
 #define UPDATE_ONE_BY_ONE 8
 
 /*
- * After an abort, the memory (a child of TopTransactionContext) and what
- * the resource owner held (the writer's relations, the hasher) are gone.
+ * After the transaction, the memory (a child of TopTransactionContext) and
+ * what the resource owner held (the hasher) are gone.
  */
 static void
 forget_stage(void)
 {
 	staged_chains = NULL;
 	staged_entries = NIL;
+	chain_touches = NIL;
 	stage_context = NULL;
 	batch_context = NULL;
-	stage_writer = NULL;
 	stage_hasher = NULL;
-	stage_heads = NULL;
-	stage_heads_tried = false;
 }
 
 static void
 stage_xact_callback(XactEvent event, void *arg)
 {
-	forget_stage();
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (staged_entries != NIL)
+				elog(ERROR, "%d evidence entries of this transaction were not written",
+					 list_length(staged_entries));
+			if (stage_hasher != NULL)
+				pg_cryptohash_free(stage_hasher);
+			stage_hasher = NULL;
+			break;
+		default:
+			forget_stage();
+			break;
+	}
 }
 
+/* the position after the last item of a list (in order of subid) below subid */
+static int
+tail_start(List *items, SubTransactionId subid, bool touches)
+{
+	int			i = list_length(items);
+
+	while (i > 0)
+	{
+		SubTransactionId s = touches ? ((ChainTouch *) list_nth(items, i - 1))->subid :
+			((StagedEntry *) list_nth(items, i - 1))->subid;
+
+		if (s < subid)
+			break;
+		i--;
+	}
+	return i;
+}
+
+/*
+ * A subtransaction that aborts takes back what it staged: its entries, its
+ * changes of chains (undone newest first), and the chains it locked.  One
+ * that commits hands its part to its parent.
+ */
 static void
 stage_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					   SubTransactionId parentSubid, void *arg)
 {
-	/* a failed statement's entries, and its locks, are gone */
+	int			i;
+
+	if (stage_context == NULL)
+		return;
 	if (event == SUBXACT_EVENT_ABORT_SUB)
-		forget_stage();
+	{
+		staged_entries = list_truncate(staged_entries,
+									   tail_start(staged_entries, mySubid, false));
+		for (i = list_length(chain_touches) - 1; i >= tail_start(chain_touches, mySubid, true); i--)
+		{
+			ChainTouch *t = list_nth(chain_touches, i);
+
+			if (t->locked_here)
+				t->chain->dead = true;
+			else
+			{
+				t->chain->seq = t->seq;
+				t->chain->changed = t->changed;
+				memcpy(t->chain->head, t->head, PG_SHA256_DIGEST_LENGTH);
+			}
+			t->chain->touched_in = InvalidSubTransactionId;
+		}
+		chain_touches = list_truncate(chain_touches, tail_start(chain_touches, mySubid, true));
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (i = tail_start(staged_entries, mySubid, false); i < list_length(staged_entries); i++)
+			((StagedEntry *) list_nth(staged_entries, i))->subid = parentSubid;
+		for (i = tail_start(chain_touches, mySubid, true); i < list_length(chain_touches); i++)
+		{
+			ChainTouch *t = list_nth(chain_touches, i);
+
+			t->subid = parentSubid;
+			if (t->chain->touched_in == mySubid)
+				t->chain->touched_in = parentSubid;
+		}
+	}
+}
+
+/* Log a chain's first lock or change in the running subtransaction. */
+static void
+touch_chain(StagedChain *chain, bool locked_here)
+{
+	SubTransactionId subid = GetCurrentSubTransactionId();
+	MemoryContext old;
+	ChainTouch *t;
+
+	if (!locked_here && chain->touched_in == subid)
+		return;
+	old = MemoryContextSwitchTo(stage_context);
+	t = palloc(sizeof(ChainTouch));
+	t->subid = subid;
+	t->chain = chain;
+	t->locked_here = locked_here;
+	t->seq = chain->seq;
+	t->changed = chain->changed;
+	memcpy(t->head, chain->head, PG_SHA256_DIGEST_LENGTH);
+	chain_touches = lappend(chain_touches, t);
+	MemoryContextSwitchTo(old);
+	chain->touched_in = subid;
+}
+
+/*
+ * May the staged entries be written now?  Only while all of them belong
+ * to the running subtransaction: a write in a subtransaction that later
+ * aborts would take entries of an outer block with it.
+ */
+static bool
+stage_flat(void)
+{
+	return staged_entries == NIL ||
+		((StagedEntry *) linitial(staged_entries))->subid == GetCurrentSubTransactionId();
+}
+
+bool
+hrguard_evidence_stage_writable(void)
+{
+	return stage_flat();
 }
 
 static void
@@ -178,8 +314,10 @@ create_head(Datum *args)
 }
 
 /*
- * Lock an employee's chain head (creating it) and read where it stands:
- * directly (chain_head.c) when the head exists, else in SQL.
+ * Lock an employee's chain head (creating it) and read where it stands, in
+ * SQL: SELECT ... FOR UPDATE follows a head another transaction advanced
+ * (READ COMMITTED) or fails with 40001, and sees one this transaction
+ * advanced in a later command (a nested statement).
  */
 static void
 lock_chain(StagedChain *chain)
@@ -188,20 +326,6 @@ lock_chain(StagedChain *chain)
 	bool		isnull;
 	bytea	   *head;
 	HrguardSavedUser saved;
-
-	if (!stage_heads_tried)
-	{
-		MemoryContext old = MemoryContextSwitchTo(stage_context);
-
-		stage_heads = hrguard_heads_open();
-		stage_heads_tried = true;
-		MemoryContextSwitchTo(old);
-	}
-	ItemPointerSetInvalid(&chain->tid);
-	if (stage_heads != NULL &&
-		hrguard_head_lock(stage_heads, chain->employee_id, &chain->seq, chain->head, &chain->tid,
-						  &chain->locked_xmin))
-		return;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -249,19 +373,23 @@ staged_chain(const char *employee_id)
 
 	ensure_stage();
 	chain = hash_search(staged_chains, employee_id, HASH_ENTER, &found);
-	if (!found)
+	if (!found || chain->dead)
 	{
 		chain->changed = false;
+		chain->dead = false;
+		chain->touched_in = InvalidSubTransactionId;
 		PG_TRY();
 		{
 			lock_chain(chain);
 		}
 		PG_CATCH();
 		{
+			/* no touch refers to it: it was never locked, or died */
 			hash_search(staged_chains, employee_id, HASH_REMOVE, NULL);
 			PG_RE_THROW();
 		}
 		PG_END_TRY();
+		touch_chain(chain, true);
 	}
 	return chain;
 }
@@ -297,6 +425,7 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	uint8		leaf[PG_SHA256_DIGEST_LENGTH];
 	MemoryContext old;
 
+	touch_chain(chain, false);
 	old = MemoryContextSwitchTo(batch_context);
 	initStringInfo(&canon);
 	hrguard_evidence_canon_of(&canon, employee_id, kind, occurred_at,
@@ -307,11 +436,19 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	entry->seq = chain->seq + 1;
 	entry->kind = pstrdup(kind);
 	entry->occurred_at = occurred_at;
+	entry->subid = GetCurrentSubTransactionId();
 	entry->canon = palloc(VARHDRSZ + canon.len);
 	SET_VARSIZE(entry->canon, VARHDRSZ + canon.len);
 	memcpy(VARDATA(entry->canon), canon.data, canon.len);
 	if (stage_hasher == NULL)
+	{
+		/* kept across subtransactions: the top transaction's owner holds it */
+		ResourceOwner owner = CurrentResourceOwner;
+
+		CurrentResourceOwner = TopTransactionResourceOwner;
 		stage_hasher = pg_cryptohash_create(PG_SHA256);
+		CurrentResourceOwner = owner;
+	}
 	hrguard_evidence_leaf(stage_hasher, canon.data, canon.len, leaf);
 	memcpy(entry->leaf, leaf, HRGUARD_LEAF_PREFIX);
 	hrguard_evidence_link(stage_hasher, employee_id, entry->seq, chain->head, leaf, entry->link);
@@ -324,7 +461,7 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	chain->changed = true;
 
 	/* a large statement writes as it goes, so its memory stays bounded */
-	if (list_length(staged_entries) >= WRITE_EVERY_ENTRIES)
+	if (list_length(staged_entries) >= WRITE_EVERY_ENTRIES && stage_flat())
 		write_entries();		/* frees the entries */
 	return chain->seq;
 }
@@ -340,36 +477,33 @@ bytea_datum(const void *data, size_t len)
 }
 
 /*
- * Write the staged entries through the statement's row writer (opened on
- * first use, in the stage's memory) and forget them.
+ * Write the staged entries through a row writer opened for this write, and
+ * forget them.  Runs inside SPI as the owner of hrguard's tables, while
+ * stage_flat().
  */
 static void
 write_entries(void)
 {
 	Datum		recorded_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	MemoryContext old;
+	HrguardRowWriter writer;
 	ListCell   *lc;
 
 	if (staged_entries == NIL)
 		return;
-	old = MemoryContextSwitchTo(stage_context);
-	if (stage_writer == NULL)
-	{
-		stage_writer = palloc(sizeof(HrguardRowWriter));
-		hrguard_row_writer_open(stage_writer, "evidence");
-		stage_att.employee = attnameAttNum(stage_writer->rel, "employee_id", false) - 1;
-		stage_att.seq = attnameAttNum(stage_writer->rel, "seq", false) - 1;
-		stage_att.kind = attnameAttNum(stage_writer->rel, "kind", false) - 1;
-		stage_att.occurred = attnameAttNum(stage_writer->rel, "occurred_at", false) - 1;
-		stage_att.recorded = attnameAttNum(stage_writer->rel, "recorded_at", false) - 1;
-		stage_att.canon = attnameAttNum(stage_writer->rel, "canon", false) - 1;
-		stage_att.leaf = attnameAttNum(stage_writer->rel, "leaf", false) - 1;
-		stage_att.link = attnameAttNum(stage_writer->rel, "link", false) - 1;
-	}
+	Assert(stage_flat());
+	hrguard_row_writer_open(&writer, "evidence");
+	stage_att.employee = attnameAttNum(writer.rel, "employee_id", false) - 1;
+	stage_att.seq = attnameAttNum(writer.rel, "seq", false) - 1;
+	stage_att.kind = attnameAttNum(writer.rel, "kind", false) - 1;
+	stage_att.occurred = attnameAttNum(writer.rel, "occurred_at", false) - 1;
+	stage_att.recorded = attnameAttNum(writer.rel, "recorded_at", false) - 1;
+	stage_att.canon = attnameAttNum(writer.rel, "canon", false) - 1;
+	stage_att.leaf = attnameAttNum(writer.rel, "leaf", false) - 1;
+	stage_att.link = attnameAttNum(writer.rel, "link", false) - 1;
 	foreach(lc, staged_entries)
 	{
 		StagedEntry *e = lfirst(lc);
-		TupleTableSlot *slot = hrguard_row_writer_next(stage_writer);
+		TupleTableSlot *slot = hrguard_row_writer_next(&writer);
 		Datum	   *values = slot->tts_values;
 
 		memset(slot->tts_isnull, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
@@ -381,9 +515,9 @@ write_entries(void)
 		values[stage_att.canon] = PointerGetDatum(e->canon);
 		values[stage_att.leaf] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
 		values[stage_att.link] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
-		hrguard_row_writer_add(stage_writer);
+		hrguard_row_writer_add(&writer);
 	}
-	MemoryContextSwitchTo(old);
+	hrguard_row_writer_close(&writer);
 	staged_entries = NIL;
 	MemoryContextReset(batch_context);
 }
@@ -410,15 +544,10 @@ write_heads(void)
 			" WHERE h.employee_id OPERATOR(pg_catalog.=) u.e", 3, a3);
 	}
 
-	/* the heads locked directly are advanced directly; the rest in SQL */
 	hash_seq_init(&status, staged_chains);
 	while ((chain = hash_seq_search(&status)) != NULL)
 	{
-		if (!chain->changed)
-			continue;
-		if (ItemPointerIsValid(&chain->tid))
-			hrguard_head_advance(stage_heads, &chain->tid, chain->seq, chain->head);
-		else
+		if (chain->changed && !chain->dead)
 			n++;
 	}
 	if (n == 0)
@@ -430,7 +559,7 @@ write_heads(void)
 		{
 			Datum		args[3];
 
-			if (!chain->changed || ItemPointerIsValid(&chain->tid))
+			if (!chain->changed || chain->dead)
 				continue;
 			args[0] = CStringGetTextDatum(chain->employee_id);
 			args[1] = Int64GetDatum(chain->seq);
@@ -450,7 +579,7 @@ write_heads(void)
 		hash_seq_init(&status, staged_chains);
 		while ((chain = hash_seq_search(&status)) != NULL)
 		{
-			if (!chain->changed || ItemPointerIsValid(&chain->tid))
+			if (!chain->changed || chain->dead)
 				continue;
 			employee[i] = CStringGetTextDatum(chain->employee_id);
 			seq[i] = Int64GetDatum(chain->seq);
@@ -467,18 +596,19 @@ write_heads(void)
 }
 
 /*
- * Write the staged entries and advance their chain heads.  Runs inside
- * SPI as the owner of hrguard's tables.
+ * Write the staged entries and advance their chain heads, then forget the
+ * stage.  Runs inside SPI as the owner of hrguard's tables.  While work of
+ * an outer subtransaction is staged (a nested statement), nothing is
+ * written: that is left to the outer statement, and false returned.
  */
-void
+bool
 hrguard_evidence_write_staged(void)
 {
 	if (stage_context == NULL)
-		return;
+		return true;
+	if (!stage_flat())
+		return false;
 	write_entries();
-	if (stage_writer != NULL)
-		hrguard_row_writer_close(stage_writer);
-	stage_writer = NULL;
 	if (stage_hasher != NULL)
 		pg_cryptohash_free(stage_hasher);
 	stage_hasher = NULL;
@@ -492,8 +622,7 @@ hrguard_evidence_write_staged(void)
 		hrguard_evidence_writing(false);
 	}
 	PG_END_TRY();
-	if (stage_heads != NULL)
-		hrguard_heads_close(stage_heads);
 	MemoryContextDelete(stage_context);
 	forget_stage();
+	return true;
 }

@@ -176,6 +176,7 @@ statement_state(FunctionCallInfo fcinfo, Relation relation)
 	state->sightings = hash_create("hrguard statement sightings", 32, &hctl,
 								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	state->history = hrguard_history_open(RelationGetRelid(relation), fcinfo->flinfo->fn_mcxt);
+	hrguard_punch_statement_attach(state->history);
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = state;
 	return state;

@@ -45,6 +45,11 @@ typedef enum PunchColumn
 
 extern void hrguard_punch_attnums(TupleDesc desc, int *attnum);
 
+/* punch_statement.c */
+struct PunchHistoryReader;
+extern void hrguard_punch_statement_attach(struct PunchHistoryReader *reader);
+extern void hrguard_punch_statement_end(void);
+
 /* punch_evidence.c */
 extern void hrguard_punch_payload(StringInfo out, HeapTuple tuple, TupleDesc desc,
 								  const int *attnum);

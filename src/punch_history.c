@@ -67,6 +67,7 @@ struct PunchHistoryReader
 	AttrNumber	att_lat;
 	AttrNumber	att_lon;
 	AttrNumber	att_device;
+	bool		done;			/* closed, or released by an abort */
 	MemoryContextCallback cleanup;
 };
 
@@ -82,8 +83,8 @@ open_index(const char *name, Oid nsp)
 
 /*
  * Close what the statement opened.  When the statement failed, the
- * transaction's abort has already released all of it through the resource
- * owner, and nothing may be touched.
+ * (sub)transaction's abort has already released all of it through the
+ * resource owner, and nothing may be touched.
  */
 static void
 close_reader(void *arg)
@@ -91,8 +92,9 @@ close_reader(void *arg)
 	PunchHistoryReader *r = arg;
 	int			i;
 
-	if (!IsTransactionState())
+	if (r->done || !IsTransactionState())
 		return;
+	r->done = true;
 
 	for (i = 0; i < SCAN_COUNT; i++)
 		if (r->scans[i] != NULL)
@@ -109,7 +111,10 @@ close_reader(void *arg)
 
 /*
  * Open the punch table and its indexes for the rest of the statement; they
- * are closed when the memory context "owner" (the statement's) goes away.
+ * are closed by hrguard_history_close() at the end of the statement, under
+ * the resource owner that opened them, or failing that when the memory
+ * context "owner" goes away (for COPY, only after the portal's resource
+ * owner was released: too late).
  */
 PunchHistoryReader *
 hrguard_history_open(Oid punch_relid, MemoryContext owner)
@@ -463,4 +468,18 @@ hrguard_history_source_taken(PunchHistoryReader *r, const char *source,
 	scan = rescan(r, SCAN_SOURCE, keys, 2);
 	found = next(r, scan, ForwardScanDirection);
 	return found;
+}
+
+/* Close the reader at the end of its statement. */
+void
+hrguard_history_close(PunchHistoryReader *r)
+{
+	close_reader(r);
+}
+
+/* The reader's statement failed: its abort released everything. */
+void
+hrguard_history_released(PunchHistoryReader *r)
+{
+	r->done = true;
 }

@@ -40,6 +40,8 @@ typedef struct PunchLatest
 typedef struct PunchHistoryReader PunchHistoryReader;
 
 extern PunchHistoryReader *hrguard_history_open(Oid punch_relid, MemoryContext owner);
+extern void hrguard_history_close(PunchHistoryReader *reader);
+extern void hrguard_history_released(PunchHistoryReader *reader);
 extern Snapshot hrguard_history_snapshot(PunchHistoryReader *reader);
 extern void hrguard_history_refresh(PunchHistoryReader *reader);
 extern void hrguard_history_latest(PunchHistoryReader *reader, const char *employee_id,

@@ -224,3 +224,15 @@ COMMENT ON FUNCTION hrguard.punch_flush_alerts() IS
 CREATE TRIGGER punch_flush_alerts
 	AFTER INSERT ON hrguard.punch
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.punch_flush_alerts();
+
+CREATE FUNCTION hrguard.punch_begin_statement()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_punch_begin_statement';
+REVOKE ALL ON FUNCTION hrguard.punch_begin_statement() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.punch_begin_statement() IS
+	'punch statement trigger: marks where a punch statement begins, so that what its rows open is closed at its end';
+
+CREATE TRIGGER punch_begin_statement
+	BEFORE INSERT ON hrguard.punch
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.punch_begin_statement();
