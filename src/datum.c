@@ -53,11 +53,13 @@ hrguard_check_lat_lon(double lat, double lon, const char *what)
 void
 hrguard_check_accuracy(double accuracy_m)
 {
-	if (isnan(accuracy_m) || isinf(accuracy_m) || accuracy_m < 0.0)
+	if (isnan(accuracy_m) || isinf(accuracy_m) || accuracy_m < 0.0 ||
+		accuracy_m > HRGUARD_MAX_ACCURACY_M)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("accuracy %g m is not valid", accuracy_m),
-				 errdetail("Accuracy is the radius of the position's uncertainty: a finite number of metres, 0 or more.")));
+				 errdetail("Accuracy is the radius of the position's uncertainty: a number of metres from 0 to %.0f.",
+						   HRGUARD_MAX_ACCURACY_M)));
 }
 
 /* Parse a datum name or raise an error naming the accepted ones. */

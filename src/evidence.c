@@ -508,6 +508,7 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("occurred_at must be a finite time not in the future")));
+	hrguard_check_recordable_time(occurred_at, "occurred_at");
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -560,6 +561,11 @@ hrguard_close_day(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("the day to close must be a finite date")));
+	if (day < -109571 || day >= 73048)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
+				 errmsg("the day to close is outside the times hrguard records"),
+				 errdetail("Days from 1700-01-02 to 2199-12-30 can be closed.")));
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

@@ -17,6 +17,8 @@
 
 /* the largest circle radius a zone may have, in metres */
 #define HRGUARD_MAX_RADIUS_M	50000.0
+/* an accuracy radius above half the Earth's circumference means nothing */
+#define HRGUARD_MAX_ACCURACY_M	20000000.0
 
 typedef enum HrguardDatum
 {

@@ -444,6 +444,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 						   pstrdup(timestamptz_to_str(at)),
 						   pstrdup(timestamptz_to_str(GetCurrentStatementStartTimestamp()))),
 				 errhint("Check the device clock and the time zone of punched_at.")));
+	hrguard_check_recordable_time(at, "punched_at");
 
 	/* where, and how sure */
 	position = normalise_position(tuple, desc, attnum, &lat, &lon, &raw_lat, &raw_lon, &datum);

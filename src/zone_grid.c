@@ -229,13 +229,18 @@ hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 		cache->seen_stamp = 1;
 	}
 
-	hrguard_degree_margin(lat, fmax(margin_m, 0.0), &dlon, &dlat);
+	/* a margin wider than the world's span takes in every zone anyway */
+	hrguard_degree_margin(lat, fmin(fmax(margin_m, 0.0), HRGUARD_MAX_ACCURACY_M), &dlon, &dlat);
+	dlon = fmin(dlon, 360.0);
+	dlat = fmin(dlat, 180.0);
 	x0 = (int64) floor((lon - dlon) / cache->cell);
 	x1 = (int64) floor((lon + dlon) / cache->cell);
 	y0 = (int64) floor((lat - dlat) / cache->cell);
 	y1 = (int64) floor((lat + dlat) / cache->cell);
 
-	if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_LOOKUP)
+	/* each span alone first: their product could overflow */
+	if (x1 - x0 + 1 > MAX_CELLS_PER_LOOKUP || y1 - y0 + 1 > MAX_CELLS_PER_LOOKUP ||
+		(x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_LOOKUP)
 	{
 		for (i = 0; i < cache->nzones; i++)
 			add_candidate(cache, out, i);

@@ -1,0 +1,47 @@
+-- bad_input: inputs that once crashed, hung or failed with the wrong
+-- error; each is answered by a defined result or a specific SQLSTATE,
+-- quickly (statement_timeout would end a hang), with nothing written.
+\set VERBOSITY terse
+SET client_min_messages = warning;
+SET timezone = 'Asia/Shanghai';
+SET statement_timeout = '10s';
+INSERT INTO hrguard.employee (employee_id) VALUES ('BX1');
+SELECT count(*) AS punches_before FROM hrguard.punch WHERE employee_id = 'BX1';
+
+-- a huge accuracy radius: no walk over billions of grid cells
+SELECT verdict FROM hrguard.classify_point('BX1', '2026-11-23 10:00+08', 31.2, 121.4, 1e7, 'wgs84');
+SELECT verdict FROM hrguard.classify_point('BX1', '2026-11-23 10:00+08', 89.999, 179.999, 2e7, 'wgs84');
+SELECT verdict FROM hrguard.classify_point('BX1', '2026-11-23 10:00+08', 31.2, 121.4, 1e13, 'wgs84');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES ('BX1', '2026-11-23 10:00+08', 31.2, 121.4, 1e14);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES ('BX1', '2026-11-23 10:00+08', 31.2, 121.4, 1e308);
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.zone_locate(zone_id, 31.2, 121.4, 1e13) FROM hrguard.zone ORDER BY zone_id LIMIT 1;
+\echo :LAST_ERROR_SQLSTATE
+
+-- times outside what evidence records: a datetime error, not an integer one
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('BX1', '1683-01-01');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('BX1', '4713-01-01 BC');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('BX1', '-infinity');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('BX1', 'note', '{}', '1683-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.record_evidence('BX1', 'note', '{}', '4713-01-01 BC');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.close_day('1683-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.close_day('4713-01-01 BC');
+\echo :LAST_ERROR_SQLSTATE
+
+-- NULL in the columns the trigger reads first
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES (NULL, '2026-11-23 10:00+08');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, source, source_record_id) VALUES ('BX1', '2026-11-23 10:00+08', NULL, 'r1');
+\echo :LAST_ERROR_SQLSTATE
+
+SELECT count(*) AS punches_after FROM hrguard.punch WHERE employee_id = 'BX1';
+SELECT count(*) AS entries FROM hrguard.evidence WHERE employee_id = 'BX1';
+RESET statement_timeout;
