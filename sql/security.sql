@@ -164,8 +164,8 @@ CREATE TRIGGER punch_raise_alerts AFTER INSERT ON public.punch
 	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_raise_alerts();
 CREATE TRIGGER punch_flush_alerts AFTER INSERT ON public.punch
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.punch_flush_alerts();
-CREATE TRIGGER punch_immutable BEFORE UPDATE ON public.punch
-	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_immutable();
+CREATE TRIGGER punch_keep BEFORE UPDATE ON public.punch
+	FOR EACH ROW EXECUTE FUNCTION hrguard.fact_guard();
 CREATE TRIGGER evidence_guard BEFORE INSERT ON public.evidence
 	FOR EACH ROW EXECUTE FUNCTION hrguard.evidence_guard();
 CREATE TRIGGER zone_normalize BEFORE INSERT ON public.zone

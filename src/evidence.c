@@ -439,7 +439,7 @@ hrguard_evidence_owner(void)
 
 /* reserved for entries hrguard writes itself */
 static const char *const system_kinds[] = {
-	"punch", "alert", "day_close", "export", "checkpoint", "score", "case", "shred"
+	"punch", "alert", "alert_status", "day_close", "export", "checkpoint", "score", "case", "shred"
 };
 
 static void

@@ -141,30 +141,6 @@ REVOKE ALL ON FUNCTION hrguard.punch_raise_alerts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.punch_raise_alerts() IS
 	'punch trigger: collects the alerts a punch deserves, with their reasons';
 
-CREATE FUNCTION hrguard.punch_immutable()
-	RETURNS trigger
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'hrguard.punch'::pg_catalog.regclass
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR NOT TG_OP OPERATOR(pg_catalog.=) ANY (ARRAY['UPDATE']) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('%s fired where hrguard did not attach it', TG_NAME);
-	END IF;
-	RAISE EXCEPTION USING
-		ERRCODE = 'object_not_in_prerequisite_state',
-		MESSAGE = 'punches cannot be updated',
-		DETAIL = 'A punch is a recorded fact; its classification was made when it was recorded.',
-		HINT = 'Record a corrected punch instead.';
-END
-$$;
-REVOKE ALL ON FUNCTION hrguard.punch_immutable() FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.punch_immutable() IS
-	'punch trigger: refuses UPDATE';
-
 CREATE TRIGGER punch_classify
 	BEFORE INSERT ON hrguard.punch
 	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_classify();
@@ -172,9 +148,34 @@ CREATE TRIGGER punch_raise_alerts
 	AFTER INSERT ON hrguard.punch
 	FOR EACH ROW WHEN (NEW.alert_kinds IS NOT NULL)
 	EXECUTE FUNCTION hrguard.punch_raise_alerts();
-CREATE TRIGGER punch_immutable
-	BEFORE UPDATE ON hrguard.punch
-	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_immutable();
+
+-- Punches and alerts are facts (fact_guard.c): never deleted or truncated;
+-- a punch never updated, an alert only in its status and case_id, each
+-- change recorded as evidence.  ENABLE ALWAYS: also under
+-- session_replication_role = replica.
+CREATE FUNCTION hrguard.fact_guard()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_fact_guard';
+REVOKE ALL ON FUNCTION hrguard.fact_guard() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.fact_guard() IS
+	'punch and alert trigger: refuses DELETE, TRUNCATE and UPDATE, except an alert''s status and case_id, which it records as evidence';
+CREATE TRIGGER punch_keep
+	BEFORE UPDATE OR DELETE ON hrguard.punch
+	FOR EACH ROW EXECUTE FUNCTION hrguard.fact_guard();
+CREATE TRIGGER punch_keep_truncate
+	BEFORE TRUNCATE ON hrguard.punch
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.fact_guard();
+CREATE TRIGGER alert_keep
+	BEFORE UPDATE OR DELETE ON hrguard.alert
+	FOR EACH ROW EXECUTE FUNCTION hrguard.fact_guard();
+CREATE TRIGGER alert_keep_truncate
+	BEFORE TRUNCATE ON hrguard.alert
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.fact_guard();
+ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_keep;
+ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_keep_truncate;
+ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep;
+ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep_truncate;
 
 CREATE FUNCTION hrguard.employee_keep_facts()
 	RETURNS trigger

@@ -92,10 +92,14 @@ timed_insert() {
 		hrguard-commit|hrguard-relay)
 			truncate="ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard_truncate;
 				ALTER TABLE hrguard.chain_head DISABLE TRIGGER chain_head_guard_truncate;
+				ALTER TABLE hrguard.punch DISABLE TRIGGER punch_keep_truncate;
+				ALTER TABLE hrguard.alert DISABLE TRIGGER alert_keep_truncate;
 				TRUNCATE hrguard.punch, hrguard.alert, hrguard.competitor_visit_day,
 						 hrguard.competitor_episode, hrguard.evidence, hrguard.chain_head;
 				ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard_truncate;
-				ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard_truncate"
+				ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard_truncate;
+				ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_keep_truncate;
+				ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep_truncate"
 			statement="INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE"
 			settings="SET hrguard.notify_mode = '${1#hrguard-}';" ;;
 	esac
