@@ -537,6 +537,9 @@ hrguard_employee_must_exist(const char *employee_id)
 				 errmsg("unknown employee \"%s\"", employee_id)));
 }
 
+/* the first key of close_day()'s advisory locks ("hrcd") */
+#define CLOSE_DAY_LOCK_SPACE 0x68726364
+
 /*
  * hrguard.close_day(day) -- append to the chain of every employee employed
  * on that day an entry counting the day's entries (by the employee's local
@@ -566,6 +569,13 @@ hrguard_close_day(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("the day to close is outside the times hrguard records"),
 				 errdetail("Days from 1700-01-02 to 2199-12-30 can be closed.")));
+
+	/*
+	 * One close_day() per day at a time: a second one waits for the first
+	 * to end, and then (READ COMMITTED) finds its chains closed.
+	 */
+	DirectFunctionCall2(pg_advisory_xact_lock_int4,
+						Int32GetDatum(CLOSE_DAY_LOCK_SPACE), Int32GetDatum(day));
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
