@@ -42,6 +42,23 @@ INSERT INTO hrguard.punch (employee_id, punched_at) VALUES (NULL, '2026-11-23 10
 INSERT INTO hrguard.punch (employee_id, punched_at, source, source_record_id) VALUES ('BX1', '2026-11-23 10:00+08', NULL, 'r1');
 \echo :LAST_ERROR_SQLSTATE
 
+-- positions whose conversion leaves the WGS-84 range are refused, not stored
+INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs) VALUES ('BX1', '2026-11-23 10:00+08', -90, -180, 'bd09');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM hrguard.to_wgs84(-90, -180, 'bd09');
+\echo :LAST_ERROR_SQLSTATE
+-- a zero-area polygon is refused in every datum; an assigned zone does
+-- not become a competitor
+INSERT INTO hrguard.zone (name, kind, geom, source_crs)
+VALUES ('flat', 'office', ST_GeomFromText('POLYGON((121.50 31.23, 121.51 31.23, 121.52 31.23, 121.50 31.23))', 4326), 'bd09');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.zone (name, kind, center, radius_m) VALUES ('bx client', 'client', ST_SetSRID(ST_MakePoint(121.4, 31.2), 4326), 100);
+INSERT INTO hrguard.zone_assignment (zone_id, employee_id) SELECT zone_id, 'BX1' FROM hrguard.zone WHERE name = 'bx client';
+\set VERBOSITY sqlstate
+UPDATE hrguard.zone SET kind = 'competitor' WHERE name = 'bx client';
+\set VERBOSITY terse
+SELECT kind FROM hrguard.zone WHERE name = 'bx client';
+
 SELECT count(*) AS punches_after FROM hrguard.punch WHERE employee_id = 'BX1';
 SELECT count(*) AS entries FROM hrguard.evidence WHERE employee_id = 'BX1';
 RESET statement_timeout;

@@ -237,6 +237,14 @@ hrguard_to_wgs84(HrguardDatum datum, double lat, double lon,
 			hrguard_gcj02_to_wgs84(glat, glon, out_lat, out_lon);
 			break;
 	}
+
+	/* the offsets push points near a pole or the antimeridian past them */
+	if (!(*out_lat >= -90.0 && *out_lat <= 90.0 && *out_lon >= -180.0 && *out_lon <= 180.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("position (%g, %g) has no WGS-84 equivalent in range", lat, lon),
+				 errdetail("Converted to WGS-84 it becomes (%g, %g).", *out_lat, *out_lon),
+				 errhint("GCJ-02 and BD-09 positions lie in and around China; check the datum.")));
 }
 
 /* Great-circle distance on the mean sphere; for speeds between punches. */

@@ -272,6 +272,13 @@ hrguard_zone_normalize(PG_FUNCTION_ARGS)
 					 errmsg("zone geom must be a polygon or a multipolygon"),
 					 errhint("For a circle, set center and radius_m instead.")));
 		check_srid(srid, "geom");
+		reason = hrguard_geometry_invalid_reason(raw_geom);
+		if (reason != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("zone polygon is not valid"),
+					 errdetail("PostGIS reports, for the shape as entered: %s.", reason),
+					 errhint("A zone polygon must not cross itself; holes must lie inside their shell.")));
 		if (!isnull[ZC_RADIUS])
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

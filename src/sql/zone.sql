@@ -104,12 +104,27 @@ DECLARE
 	zone_tenant text;
 	employee_tenant text;
 BEGIN
-	IF TG_RELID OPERATOR(pg_catalog.<>) 'hrguard.zone_assignment'::pg_catalog.regclass
+	IF NOT TG_RELID OPERATOR(pg_catalog.=) ANY
+		   (ARRAY['hrguard.zone_assignment'::pg_catalog.regclass, 'hrguard.zone'::pg_catalog.regclass])
 	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
 	   OR NOT TG_OP OPERATOR(pg_catalog.=) ANY (ARRAY['INSERT', 'UPDATE']) THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'trigger_protocol_violated',
 			MESSAGE = pg_catalog.format('%s fired where hrguard did not attach it', TG_NAME);
+	END IF;
+	-- a zone that becomes a competitor or restricted one must have no assignment
+	IF TG_RELID OPERATOR(pg_catalog.=) 'hrguard.zone'::pg_catalog.regclass THEN
+		IF NEW.kind OPERATOR(pg_catalog.=) ANY (ARRAY['competitor', 'restricted'])
+		   AND EXISTS (SELECT FROM hrguard.zone_assignment a
+					   WHERE a.zone_id OPERATOR(pg_catalog.=) NEW.zone_id) THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'invalid_parameter_value',
+				MESSAGE = pg_catalog.format('zone %s is assigned and cannot become a %s zone',
+											NEW.zone_id, NEW.kind),
+				DETAIL = 'Competitor and restricted zones are watched for every employee of their tenant.',
+				HINT = 'Remove its rows from hrguard.zone_assignment first.';
+		END IF;
+		RETURN NEW;
 	END IF;
 	SELECT z.kind, z.tenant_id INTO zone_kind, zone_tenant
 	  FROM hrguard.zone z WHERE z.zone_id OPERATOR(pg_catalog.=) NEW.zone_id;
@@ -135,8 +150,11 @@ END
 $$;
 REVOKE ALL ON FUNCTION hrguard.zone_assignment_check() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.zone_assignment_check() IS
-	'zone_assignment trigger: only allowed zones of the employee''s own tenant can be assigned';
+	'zone_assignment and zone trigger: only allowed zones of the employee''s own tenant are assigned, and an assigned zone does not become a competitor or restricted one';
 
 CREATE TRIGGER zone_assignment_check
 	BEFORE INSERT OR UPDATE ON hrguard.zone_assignment
+	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_assignment_check();
+CREATE TRIGGER zone_kind_check
+	BEFORE UPDATE OF kind ON hrguard.zone
 	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_assignment_check();
