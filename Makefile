@@ -31,7 +31,8 @@ SQL_MODULES	= \
 	src/sql/evidence.sql \
 	src/sql/merkle.sql \
 	src/sql/evidence_log.sql \
-	src/sql/evidence_export.sql
+	src/sql/evidence_export.sql \
+	src/sql/verify_facts.sql
 
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)

@@ -48,3 +48,16 @@ SELECT count(*) AS punches, (SELECT count(*) FROM hrguard.alert WHERE employee_i
 -- an application may not write that kind itself
 SELECT hrguard.record_evidence('FX1', 'alert_status', '{}', '2026-11-22 04:00+08');
 \echo :LAST_ERROR_SQLSTATE
+
+-- completeness, over everything the earlier tests recorded: every punch and
+-- alert has an entry that says what its row says, and no entry claims a
+-- row that is not there
+SELECT * FROM hrguard.verify_facts();
+-- what a superuser who disables the guards does is named
+ALTER TABLE hrguard.punch DISABLE TRIGGER punch_keep;
+ALTER TABLE hrguard.alert DISABLE TRIGGER alert_keep;
+UPDATE hrguard.punch SET device_id = 'forged' WHERE employee_id = 'FX1';
+DELETE FROM hrguard.alert WHERE employee_id = 'FX1';
+ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_keep;
+ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep;
+SELECT fact, employee_id, seq, problem FROM hrguard.verify_facts();

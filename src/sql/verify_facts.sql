@@ -1,0 +1,89 @@
+-- verify_facts.sql -- completeness of the evidence: every punch and every
+-- alert has its entry, the entry says what the row says, and no entry
+-- claims a punch or an alert that is not there.  verify_all() checks that
+-- the chains are intact; this checks that they are complete.
+
+CREATE FUNCTION hrguard.verify_facts(
+		OUT fact text, OUT fact_id bigint, OUT employee_id text, OUT seq bigint,
+		OUT problem text)
+	RETURNS SETOF record
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+WITH punch_entry AS (
+	SELECT e.employee_id, e.seq, e.occurred_at,
+		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p' AS p
+	  FROM hrguard.evidence e
+	 WHERE e.kind OPERATOR(pg_catalog.=) 'punch'
+), alert_entry AS (
+	SELECT e.employee_id, e.seq,
+		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p' AS p
+	  FROM hrguard.evidence e
+	 WHERE e.kind OPERATOR(pg_catalog.=) 'alert'
+)
+SELECT 'punch', pu.punch_id, pu.employee_id, pu.evidence_seq, 'the punch has no evidence entry'
+  FROM hrguard.punch pu
+ WHERE NOT EXISTS (SELECT FROM punch_entry pe
+					WHERE pe.employee_id OPERATOR(pg_catalog.=) pu.employee_id
+					  AND pe.seq OPERATOR(pg_catalog.=) pu.evidence_seq)
+UNION ALL
+SELECT 'punch', pu.punch_id, pu.employee_id, pu.evidence_seq,
+	   'the evidence entry does not say what the punch says'
+  FROM hrguard.punch pu
+  JOIN punch_entry pe
+	ON pe.employee_id OPERATOR(pg_catalog.=) pu.employee_id
+   AND pe.seq OPERATOR(pg_catalog.=) pu.evidence_seq
+ WHERE (pe.p OPERATOR(pg_catalog.->>) 'punch_id')::pg_catalog.int8 IS DISTINCT FROM pu.punch_id
+	OR pe.occurred_at IS DISTINCT FROM pu.punched_at
+	OR (pe.p OPERATOR(pg_catalog.->>) 'device_id') IS DISTINCT FROM pu.device_id
+	OR (pe.p OPERATOR(pg_catalog.->>) 'source') IS DISTINCT FROM pu.source
+	OR (pe.p OPERATOR(pg_catalog.->>) 'source_record_id') IS DISTINCT FROM pu.source_record_id
+	OR (pe.p OPERATOR(pg_catalog.->>) 'check_type') IS DISTINCT FROM pu.check_type
+	OR (pe.p OPERATOR(pg_catalog.->>) 'verdict') IS DISTINCT FROM pu.verdict
+	OR (pe.p OPERATOR(pg_catalog.->>) 'zone_id')::pg_catalog.int8 IS DISTINCT FROM pu.zone_id
+	OR (pe.p OPERATOR(pg_catalog.->>) 'watched_zone_id')::pg_catalog.int8 IS DISTINCT FROM pu.watched_zone_id
+	OR (pe.p OPERATOR(pg_catalog.->>) 'off_hours')::pg_catalog.bool IS DISTINCT FROM pu.off_hours
+	OR ((pe.p OPERATOR(pg_catalog.->>) 'lat_e7') IS NULL) OPERATOR(pg_catalog.<>) (pu.lat IS NULL)
+	OR pg_catalog.abs(pu.lat OPERATOR(pg_catalog.*) 1e7::pg_catalog.float8
+					  OPERATOR(pg_catalog.-) (pe.p OPERATOR(pg_catalog.->>) 'lat_e7')::pg_catalog.float8)
+	   OPERATOR(pg_catalog.>) 0.51::pg_catalog.float8
+	OR pg_catalog.abs(pu.lon OPERATOR(pg_catalog.*) 1e7::pg_catalog.float8
+					  OPERATOR(pg_catalog.-) (pe.p OPERATOR(pg_catalog.->>) 'lon_e7')::pg_catalog.float8)
+	   OPERATOR(pg_catalog.>) 0.51::pg_catalog.float8
+UNION ALL
+SELECT 'punch', (pe.p OPERATOR(pg_catalog.->>) 'punch_id')::pg_catalog.int8, pe.employee_id, pe.seq,
+	   'the evidence entry is of a punch that is not stored'
+  FROM punch_entry pe
+ WHERE NOT EXISTS (SELECT FROM hrguard.punch pu
+					WHERE pu.employee_id OPERATOR(pg_catalog.=) pe.employee_id
+					  AND pu.evidence_seq OPERATOR(pg_catalog.=) pe.seq)
+UNION ALL
+SELECT 'alert', al.alert_id, al.employee_id, NULL, 'the alert has no evidence entry'
+  FROM hrguard.alert al
+ WHERE NOT EXISTS (SELECT FROM alert_entry ae
+					WHERE ae.employee_id OPERATOR(pg_catalog.=) al.employee_id
+					  AND (ae.p OPERATOR(pg_catalog.->>) 'alert_id')::pg_catalog.int8
+						  OPERATOR(pg_catalog.=) al.alert_id)
+UNION ALL
+SELECT 'alert', al.alert_id, al.employee_id, ae.seq,
+	   'the evidence entry does not say what the alert says'
+  FROM hrguard.alert al
+  JOIN alert_entry ae
+	ON ae.employee_id OPERATOR(pg_catalog.=) al.employee_id
+   AND (ae.p OPERATOR(pg_catalog.->>) 'alert_id')::pg_catalog.int8 OPERATOR(pg_catalog.=) al.alert_id
+ WHERE (ae.p OPERATOR(pg_catalog.->>) 'alert_kind') IS DISTINCT FROM al.kind
+	OR (ae.p OPERATOR(pg_catalog.->>) 'severity') IS DISTINCT FROM al.severity
+	OR (ae.p OPERATOR(pg_catalog.->>) 'punch_id')::pg_catalog.int8 IS DISTINCT FROM al.punch_id
+UNION ALL
+SELECT 'alert', (ae.p OPERATOR(pg_catalog.->>) 'alert_id')::pg_catalog.int8, ae.employee_id, ae.seq,
+	   'the evidence entry is of an alert that is not stored'
+  FROM alert_entry ae
+ WHERE NOT EXISTS (SELECT FROM hrguard.alert al
+					WHERE al.employee_id OPERATOR(pg_catalog.=) ae.employee_id
+					  AND al.alert_id OPERATOR(pg_catalog.=)
+						  (ae.p OPERATOR(pg_catalog.->>) 'alert_id')::pg_catalog.int8)
+ORDER BY 3, 4, 1, 2
+$$;
+REVOKE ALL ON FUNCTION hrguard.verify_facts() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.verify_facts() IS
+	'completeness: one row per punch or alert without its evidence entry, entry that does not say what its row says, or entry of a row that is not stored; none when complete';
