@@ -34,6 +34,12 @@ SQL_MODULES	= \
 	src/sql/evidence_export.sql \
 	src/sql/verify_facts.sql
 
+# PGXS's own `make installcheck` runs the regression suite, in the order of
+# test/regress_schedule, against the server PGHOST/PGPORT name (as a
+# superuser: the tests create roles and databases).
+REGRESS		= $(shell sed -n 's/^test: *//p' test/regress_schedule)
+REGRESS_OPTS	= --encoding=UTF8
+
 DATA_built	= $(EXTENSION)--$(EXTVERSION).sql
 DATA		= $(wildcard $(EXTENSION)--*--*.sql)
 
