@@ -586,9 +586,8 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	if (!isnull)
 		watched = hrguard_zone_index(cache, DatumGetInt64(d));
 
-	punched_at = pstrdup(timestamptz_to_str(at));
-	local_time = DatumGetCString(DirectFunctionCall1(timestamp_out,
-													 TimestampGetDatum(hrguard_match_local_timestamp(&work))));
+	punched_at = hrguard_utc_iso(at);
+	local_time = hrguard_local_iso(hrguard_match_local_timestamp(&work));
 
 	for (i = 0; i < nkinds; i++)
 	{

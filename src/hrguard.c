@@ -349,6 +349,29 @@ hrguard_utc_iso(TimestampTz t)
 }
 
 /*
+ * A local time (timestamp without time zone) as "YYYY-MM-DD HH:MM:SS",
+ * with ".ffffff" when there are microseconds: what alert reasons say,
+ * whatever the session's DateStyle.
+ */
+char *
+hrguard_local_iso(Timestamp t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_NOT_FINITE(t) || timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	if (fsec != 0)
+		return psprintf("%04d-%02d-%02d %02d:%02d:%02d.%06d",
+						tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+						(int) fsec);
+	return psprintf("%04d-%02d-%02d %02d:%02d:%02d",
+					tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/*
  * A string of the database's encoding as UTF-8, which is what hrguard
  * hashes and exports: the string itself in a UTF8 database.
  */

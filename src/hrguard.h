@@ -114,6 +114,7 @@ extern void hrguard_restore_settings(int level);
 extern Oid	hrguard_relation_owner(Oid relid);
 extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid *types);
 extern char *hrguard_utc_iso(TimestampTz t);
+extern char *hrguard_local_iso(Timestamp t);
 extern void hrguard_check_recordable_time(TimestampTz t, const char *what);
 extern const char *hrguard_to_utf8(const char *s);
 

@@ -593,7 +593,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 							 "\"previous_punch_at\":",
 							 metres, seconds,
 							 seconds > 0.0 ? psprintf("%.1f", metres / seconds * 3.6) : "null");
-			escape_json(&risk, timestamptz_to_str(h.previous_at));
+			escape_json(&risk, hrguard_utc_iso(h.previous_at));
 			appendStringInfo(&risk, ",\"max_speed_kmh\":%g}", hrguard_max_speed_kmh);
 		}
 	}
