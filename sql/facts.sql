@@ -49,6 +49,46 @@ SELECT count(*) AS punches, (SELECT count(*) FROM hrguard.alert WHERE employee_i
 SELECT hrguard.record_evidence('FX1', 'alert_status', '{}', '2026-11-22 04:00+08');
 \echo :LAST_ERROR_SQLSTATE
 
+-- a punch must be stored as hrguard classified it, or its statement fails:
+-- ON CONFLICT DO NOTHING on a key hrguard does not know, a later BEFORE
+-- trigger that drops or moves the row
+INSERT INTO hrguard.employee (employee_id) VALUES ('FX2'), ('FX3');
+CREATE UNIQUE INDEX fx_punch_unique ON hrguard.punch (employee_id, punched_at);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX2', '2026-12-01 10:00+08', 31.235, 121.475);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX2', '2026-12-01 10:00+08', 40, 100)
+ON CONFLICT DO NOTHING;
+\echo :LAST_ERROR_SQLSTATE
+DROP INDEX hrguard.fx_punch_unique;
+CREATE FUNCTION pg_temp.drop_row() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
+CREATE FUNCTION pg_temp.move_row() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.employee_id := 'FX3'; RETURN NEW; END$$;
+CREATE TRIGGER z_drop BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_row();
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('FX2', '2026-12-01 11:00+08');
+\echo :LAST_ERROR_SQLSTATE
+DROP TRIGGER z_drop ON hrguard.punch;
+CREATE TRIGGER z_move BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.move_row();
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('FX2', '2026-12-01 12:00+08');
+\echo :LAST_ERROR_SQLSTATE
+DROP TRIGGER z_move ON hrguard.punch;
+-- the same trigger sorting before hrguard's: the punch is classified as moved
+CREATE TRIGGER a_move BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.move_row();
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('FX2', '2026-12-01 12:00+08');
+DROP TRIGGER a_move ON hrguard.punch;
+-- under session_replication_role = replica a punch is still classified and
+-- recorded; recorded_at is the database's to say
+SET session_replication_role = replica;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, recorded_at)
+VALUES ('FX3', '2026-12-01 13:00+08', 31.9, 121.475, '2000-01-01');
+RESET session_replication_role;
+SELECT employee_id, evidence_seq, verdict, recorded_at > '2026-01-01' AND recorded_at <= now() AS recorded_by_database
+  FROM hrguard.punch WHERE employee_id IN ('FX2', 'FX3') ORDER BY punched_at;
+-- dropped columns in the tables hrguard writes directly
+ALTER TABLE hrguard.alert ADD COLUMN fx_note text;
+ALTER TABLE hrguard.alert DROP COLUMN fx_note;
+ALTER TABLE hrguard.evidence ADD COLUMN fx_note text;
+ALTER TABLE hrguard.evidence DROP COLUMN fx_note;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX2', '2026-12-01 23:00+08', 40, 121.475);
+SELECT kind FROM hrguard.alert WHERE employee_id = 'FX2' ORDER BY alert_id;
+
 -- completeness, over everything the earlier tests recorded: every punch and
 -- alert has an entry that says what its row says, and no entry claims a
 -- row that is not there

@@ -555,6 +555,11 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = attnum;
 	}
 
+	/* the row stored is the row classified, and its entry was numbered */
+	d = heap_getattr(tuple, attnum[PC_EVIDENCE_SEQ], desc, &isnull);
+	if (!isnull)
+		hrguard_punch_statement_confirm(tuple, desc);
+
 	d = heap_getattr(tuple, attnum[PC_ALERT_KINDS], desc, &isnull);
 	if (isnull)
 		return PointerGetDatum(NULL);

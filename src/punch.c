@@ -59,7 +59,7 @@ static const char *const punch_column_names[PC_COUNT] = {
 	"punch_id", "employee_id", "punched_at", "lat", "lon", "accuracy_m",
 	"raw_lat", "raw_lon", "raw_crs", "device_id", "wifi_bssid", "vendor_flags",
 	"verdict", "zone_id", "watched_zone_id", "off_hours", "risk", "alert_kinds",
-	"check_type", "source", "source_record_id", "evidence_seq"
+	"check_type", "source", "source_record_id", "evidence_seq", "recorded_at"
 };
 
 /* what the statement remembers of one employee */
@@ -673,6 +673,11 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 			   nkinds == 0);
 #undef SET_COLUMN
 
+	/* when the database received it: not the inserter's to say */
+	cols[n] = attnum[PC_RECORDED_AT];
+	values[n] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	nulls[n] = false;
+	n++;
 	if (has_bssid)
 	{
 		cols[n] = attnum[PC_WIFI_BSSID];
@@ -694,6 +699,8 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		hrguard_punch_payload(&payload, tuple, desc, attnum);
 		value = Int64GetDatum(hrguard_evidence_stage(employee_id, "punch", at, &payload));
 		tuple = heap_modify_tuple_by_cols(tuple, desc, 1, &col, &value, &null);
+		/* its AFTER ROW trigger checks that it is stored as it is now */
+		hrguard_punch_statement_expect(tuple, desc);
 	}
 	return PointerGetDatum(tuple);
 }

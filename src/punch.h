@@ -40,6 +40,7 @@ typedef enum PunchColumn
 	PC_SOURCE,
 	PC_SOURCE_RECORD_ID,
 	PC_EVIDENCE_SEQ,
+	PC_RECORDED_AT,
 	PC_COUNT
 } PunchColumn;
 
@@ -49,6 +50,8 @@ extern void hrguard_punch_attnums(TupleDesc desc, int *attnum);
 struct PunchHistoryReader;
 extern void hrguard_punch_statement_attach(struct PunchHistoryReader *reader);
 extern void hrguard_punch_statement_end(void);
+extern void hrguard_punch_statement_expect(HeapTuple tuple, TupleDesc desc);
+extern void hrguard_punch_statement_confirm(HeapTuple tuple, TupleDesc desc);
 
 /* punch_evidence.c */
 extern void hrguard_punch_payload(StringInfo out, HeapTuple tuple, TupleDesc desc,

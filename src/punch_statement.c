@@ -17,6 +17,16 @@
  * subtransaction that aborts drops its frames (its abort released what
  * they held), and one that commits hands them to its parent.
  *
+ * The frame also holds the promise every row made when its evidence entry
+ * was numbered: that it is stored as hrguard classified it.  The BEFORE
+ * row trigger records a fingerprint of the row it returns, the AFTER row
+ * trigger checks the stored row against it, and the AFTER statement
+ * trigger finds every promise kept.  A BEFORE trigger that fires after
+ * hrguard's (its name sorts later) and changes or drops the row, or an
+ * ON CONFLICT DO NOTHING on a key other than (source, source_record_id),
+ * would otherwise leave an entry that does not say what is stored: the
+ * statement fails instead.
+ *
  * IDENTIFICATION
  *	  src/punch_statement.c
  *
@@ -28,6 +38,10 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "nodes/pg_list.h"
+#include "access/htup_details.h"
+#include "common/hashfn.h"
+#include "utils/datum.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 
 #include "hrguard.h"
@@ -38,7 +52,15 @@ typedef struct StatementFrame
 {
 	SubTransactionId subid;
 	PunchHistoryReader *reader; /* NULL until the first row */
+	HTAB	   *expected;		/* fingerprint -> rows not yet confirmed */
+	int64		outstanding;	/* rows numbered, not confirmed stored */
 } StatementFrame;
+
+typedef struct ExpectedRow
+{
+	uint64		fingerprint;	/* hash key */
+	int64		count;
+} ExpectedRow;
 
 static List *frames = NIL;		/* in TopTransactionContext, innermost last */
 static bool callbacks_registered = false;
@@ -104,6 +126,8 @@ hrguard_punch_begin_statement(PG_FUNCTION_ARGS)
 	f = palloc(sizeof(StatementFrame));
 	f->subid = GetCurrentSubTransactionId();
 	f->reader = NULL;
+	f->expected = NULL;
+	f->outstanding = 0;
 	frames = lappend(frames, f);
 	MemoryContextSwitchTo(old);
 	return PointerGetDatum(NULL);
@@ -129,5 +153,88 @@ hrguard_punch_statement_end(void)
 	frames = list_delete_last(frames);
 	if (f->reader)
 		hrguard_history_close(f->reader);
+	if (f->expected)
+		hash_destroy(f->expected);
+	if (f->outstanding != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg_plural("%lld punch of this statement was not stored as hrguard classified it",
+							   "%lld punches of this statement were not stored as hrguard classified them",
+							   f->outstanding, (long long) f->outstanding),
+				 errdetail("Their evidence entries were numbered, but the rows were dropped after hrguard's trigger: by a BEFORE trigger that fires after hrguard.punch_classify, or by ON CONFLICT DO NOTHING on a key other than (source, source_record_id)."),
+				 errhint("Name such triggers to sort before \"punch_classify\", and deduplicate punches by (source, source_record_id).")));
 	pfree(f);
+}
+
+/* A fingerprint of a punch row: every column's value, as stored. */
+static uint64
+row_fingerprint(HeapTuple tuple, TupleDesc desc)
+{
+	uint64		h = 0;
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		bool		isnull;
+		Datum		d;
+
+		if (att->attisdropped)
+			continue;
+		d = heap_getattr(tuple, i + 1, desc, &isnull);
+		h = hash_combine64(h, isnull ? UINT64CONST(0x9e3779b97f4a7c15) :
+						   datum_image_hash(d, att->attbyval, att->attlen));
+	}
+	return h;
+}
+
+/* The BEFORE row trigger numbered this row's entry: expect it stored. */
+void
+hrguard_punch_statement_expect(HeapTuple tuple, TupleDesc desc)
+{
+	StatementFrame *f;
+	ExpectedRow *e;
+	uint64		fp;
+	bool		found;
+
+	if (frames == NIL)
+		return;
+	f = llast(frames);
+	if (f->expected == NULL)
+	{
+		HASHCTL		hctl;
+
+		hctl.keysize = sizeof(uint64);
+		hctl.entrysize = sizeof(ExpectedRow);
+		hctl.hcxt = TopTransactionContext;
+		f->expected = hash_create("hrguard expected punches", 64, &hctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	fp = row_fingerprint(tuple, desc);
+	e = hash_search(f->expected, &fp, HASH_ENTER, &found);
+	e->count = found ? e->count + 1 : 1;
+	f->outstanding++;
+}
+
+/* The AFTER row trigger: the stored row must be one the statement numbered. */
+void
+hrguard_punch_statement_confirm(HeapTuple tuple, TupleDesc desc)
+{
+	StatementFrame *f = frames != NIL ? llast(frames) : NULL;
+	ExpectedRow *e = NULL;
+	uint64		fp;
+
+	if (f == NULL)
+		return;
+	fp = row_fingerprint(tuple, desc);
+	if (f->expected)
+		e = hash_search(f->expected, &fp, HASH_FIND, NULL);
+	if (e == NULL || e->count == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("a punch was changed after hrguard classified it"),
+				 errdetail("Its evidence entry says what hrguard's trigger returned; a BEFORE trigger that fires after hrguard.punch_classify changed the row."),
+				 errhint("Name such triggers to sort before \"punch_classify\".")));
+	e->count--;
+	f->outstanding--;
 }

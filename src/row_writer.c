@@ -315,6 +315,13 @@ hrguard_row_writer_add(HrguardRowWriter *w)
 			slot->tts_values[index] = ExecEvalExprSwitchContext(w->default_expr[i], econtext,
 																&slot->tts_isnull[index]);
 	}
+	/* a dropped column is null, whatever the caller left there */
+	for (i = 0; i < slot->tts_tupleDescriptor->natts; i++)
+		if (TupleDescAttr(slot->tts_tupleDescriptor, i)->attisdropped)
+		{
+			slot->tts_values[i] = (Datum) 0;
+			slot->tts_isnull[i] = true;
+		}
 	ExecStoreVirtualTuple(slot);
 	if (w->checked && RelationGetDescr(w->rel)->constr != NULL)
 		ExecConstraints(w->rri, slot, w->estate);

@@ -144,10 +144,11 @@ COMMENT ON FUNCTION hrguard.punch_raise_alerts() IS
 CREATE TRIGGER punch_classify
 	BEFORE INSERT ON hrguard.punch
 	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_classify();
+ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_classify;
 CREATE TRIGGER punch_raise_alerts
 	AFTER INSERT ON hrguard.punch
-	FOR EACH ROW WHEN (NEW.alert_kinds IS NOT NULL)
-	EXECUTE FUNCTION hrguard.punch_raise_alerts();
+	FOR EACH ROW EXECUTE FUNCTION hrguard.punch_raise_alerts();
+ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_raise_alerts;
 
 -- Punches and alerts are facts (fact_guard.c): never deleted or truncated;
 -- a punch never updated, an alert only in its status and case_id, each
@@ -213,6 +214,7 @@ COMMENT ON FUNCTION hrguard.employee_keep_facts() IS
 CREATE TRIGGER employee_keep_facts
 	BEFORE UPDATE OF employee_id OR DELETE ON hrguard.employee
 	FOR EACH ROW EXECUTE FUNCTION hrguard.employee_keep_facts();
+ALTER TABLE hrguard.employee ENABLE ALWAYS TRIGGER employee_keep_facts;
 
 CREATE FUNCTION hrguard.punch_flush_alerts()
 	RETURNS trigger
@@ -225,6 +227,7 @@ COMMENT ON FUNCTION hrguard.punch_flush_alerts() IS
 CREATE TRIGGER punch_flush_alerts
 	AFTER INSERT ON hrguard.punch
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.punch_flush_alerts();
+ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_flush_alerts;
 
 CREATE FUNCTION hrguard.punch_begin_statement()
 	RETURNS trigger
@@ -237,3 +240,4 @@ COMMENT ON FUNCTION hrguard.punch_begin_statement() IS
 CREATE TRIGGER punch_begin_statement
 	BEFORE INSERT ON hrguard.punch
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.punch_begin_statement();
+ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_begin_statement;

@@ -76,6 +76,7 @@ COMMENT ON FUNCTION hrguard.zone_normalize() IS
 CREATE TRIGGER zone_normalize
 	BEFORE INSERT OR UPDATE ON hrguard.zone
 	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_normalize();
+ALTER TABLE hrguard.zone ENABLE ALWAYS TRIGGER zone_normalize;
 
 CREATE TABLE hrguard.zone_assignment (
 	assignment_id	bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -155,6 +156,8 @@ COMMENT ON FUNCTION hrguard.zone_assignment_check() IS
 CREATE TRIGGER zone_assignment_check
 	BEFORE INSERT OR UPDATE ON hrguard.zone_assignment
 	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_assignment_check();
+ALTER TABLE hrguard.zone_assignment ENABLE ALWAYS TRIGGER zone_assignment_check;
 CREATE TRIGGER zone_kind_check
 	BEFORE UPDATE OF kind ON hrguard.zone
 	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_assignment_check();
+ALTER TABLE hrguard.zone ENABLE ALWAYS TRIGGER zone_kind_check;

@@ -12,21 +12,27 @@ COMMENT ON FUNCTION hrguard.config_changed() IS
 CREATE TRIGGER zone_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hrguard.zone
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.config_changed();
+ALTER TABLE hrguard.zone ENABLE ALWAYS TRIGGER zone_config_changed;
 CREATE TRIGGER zone_assignment_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hrguard.zone_assignment
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.config_changed();
+ALTER TABLE hrguard.zone_assignment ENABLE ALWAYS TRIGGER zone_assignment_config_changed;
 CREATE TRIGGER schedule_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hrguard.schedule
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.config_changed();
+ALTER TABLE hrguard.schedule ENABLE ALWAYS TRIGGER schedule_config_changed;
 CREATE TRIGGER schedule_window_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hrguard.schedule_window
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.config_changed();
+ALTER TABLE hrguard.schedule_window ENABLE ALWAYS TRIGGER schedule_window_config_changed;
 CREATE TRIGGER calendar_day_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hrguard.calendar_day
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.config_changed();
+ALTER TABLE hrguard.calendar_day ENABLE ALWAYS TRIGGER calendar_day_config_changed;
 CREATE TRIGGER employee_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hrguard.employee
 	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.config_changed();
+ALTER TABLE hrguard.employee ENABLE ALWAYS TRIGGER employee_config_changed;
 
 CREATE FUNCTION hrguard.classify_point(
 		employee_id text,
