@@ -59,6 +59,16 @@ UPDATE hrguard.zone SET kind = 'competitor' WHERE name = 'bx client';
 \set VERBOSITY terse
 SELECT kind FROM hrguard.zone WHERE name = 'bx client';
 
+-- more of what hostile input found
+SELECT hrguard.canonical_json(repeat('[', 100000) || repeat(']', 100000));
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.export_evidence('BX1', '1600-01-01', '2030-01-01');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('BX1', '2026-11-30 03:00+08', 90.0000001, 121);
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.make_append_only('hrguard.punch');
+\echo :LAST_ERROR_SQLSTATE
+
 SELECT count(*) AS punches_after FROM hrguard.punch WHERE employee_id = 'BX1';
 SELECT count(*) AS entries FROM hrguard.evidence WHERE employee_id = 'BX1';
 RESET statement_timeout;

@@ -276,6 +276,12 @@ hrguard_canonicalize(const char *text, size_t len, StringInfo out)
 						 errmsg("canonical JSON must be valid UTF-8"),
 						 errdetail("%s at byte %d.", error.text, error.position)));
 				break;
+			case json_error_stack_overflow:
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("canonical JSON is nested too deep"),
+						 errdetail("Nesting is limited to %d levels.", CANON_MAX_DEPTH)));
+				break;
 			case json_error_numeric_overflow:
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),

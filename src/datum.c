@@ -39,13 +39,13 @@ hrguard_check_lat_lon(double lat, double lon, const char *what)
 	if (lat < -90.0 || lat > 90.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s latitude %g is out of range", what, lat),
+				 errmsg("%s latitude %.10g is out of range", what, lat),
 				 errdetail("Latitude must be between -90 and 90 degrees."),
 				 errhint("Check whether latitude and longitude were swapped.")));
 	if (lon < -180.0 || lon > 180.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s longitude %g is out of range", what, lon),
+				 errmsg("%s longitude %.10g is out of range", what, lon),
 				 errdetail("Longitude must be between -180 and 180 degrees.")));
 }
 

@@ -350,6 +350,10 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	employee_id = hrguard_checked_employee_id(PG_GETARG_DATUM(0), false);
 	from = PG_GETARG_TIMESTAMPTZ(1);
 	to = PG_GETARG_TIMESTAMPTZ(2);
+	if (!TIMESTAMP_NOT_FINITE(from))
+		hrguard_check_recordable_time(from, "from_time");
+	if (!TIMESTAMP_NOT_FINITE(to))
+		hrguard_check_recordable_time(to, "to_time");
 	if (from >= to)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -53,6 +53,15 @@ CREATE FUNCTION hrguard.make_append_only(tbl regclass)
 DECLARE
 	name text := (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl);
 BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+				   WHERE c.oid OPERATOR(pg_catalog.=) tbl
+					 AND c.relnamespace OPERATOR(pg_catalog.=) 'hrguard'::pg_catalog.regnamespace
+					 AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['evidence', 'chain_head', 'day_close',
+						 'log_entry', 'log_checkpoint', 'log_node']::pg_catalog.name[])) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('%s is not one of hrguard''s evidence tables', tbl);
+	END IF;
 	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %s '
 				   'FOR EACH ROW EXECUTE FUNCTION hrguard.evidence_guard()', name || '_guard', tbl);
 	EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s '
