@@ -115,6 +115,8 @@ $h = punchers(3);
 $h->finish;
 like(punch_entries(), qr/^([1-9]\d*) punches, \1 with their entry, ([1-9]\d*) alerts, \2 alert entries$/,
 	'eight clients inserting punches: every punch and alert has its entry');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM hrguard.verify_facts()'), '0',
+	'and verify_facts finds nothing missing or claimed');
 like(all_verify(), qr/^0 bad of \d+ chains/, 'and every chain verifies');
 $h = punchers(30);
 sleep 3;
@@ -123,6 +125,8 @@ $h->finish;
 $node->start;
 like(punch_entries(), qr/^(\d+) punches, \1 with their entry, (\d+) alerts, \2 alert entries$/,
 	'after a crash during punches: every committed punch and alert has its entry');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM hrguard.verify_facts()'), '0',
+	'and verify_facts finds every punch and alert with the entry that says what it says');
 like(all_verify(), qr/^0 bad of \d+ chains/, 'and every chain verifies');
 is(heads_off_chain_end(), '0', 'every head still ends where its chain does');
 
