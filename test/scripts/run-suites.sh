@@ -177,6 +177,22 @@ if [ $rc -ne 0 ]; then
 	for f in "$stage"/out/tap/tmp_check/log/*; do show_file "$f"; done
 fi
 
+# ---- server logs ---------------------------------------------------------
+# No suite may leave a crash, a reference leak or an internal error
+# (SQLSTATE XX000, which log_line_prefix shows) in a server log.
+echo "== server logs"
+logs=$(find "$stage/out" -path '*/log/*' -type f \( -name '*.log' -o -name 'postmaster*' \) 2>/dev/null)
+bad_lines=$(grep -hE 'terminated by signal|reference leak|leak: |still referenced| XX000 ' $logs /dev/null || true)
+if [ -n "$bad_lines" ]; then
+	echo "$bad_lines" | head -40
+	echo "server logs: FAILED"
+	failed=$((failed + 1))
+	suite_status=1
+else
+	echo "server logs: ok ($(echo "$logs" | grep -c .) logs, $(cat $logs /dev/null | grep -cE '\] [0-9A-Z]{5} .*ERROR:') errors with their SQLSTATE read)"
+	passed=$((passed + 1))
+fi
+
 if [ $suite_status -eq 0 ] && [ $failed -eq 0 ]; then
 	rm -rf "$stage"
 else
