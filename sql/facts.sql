@@ -89,6 +89,22 @@ ALTER TABLE hrguard.evidence DROP COLUMN fx_note;
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX2', '2026-12-01 23:00+08', 40, 121.475);
 SELECT kind FROM hrguard.alert WHERE employee_id = 'FX2' ORDER BY alert_id;
 
+-- what a superuser adds to hrguard.evidence is honoured: a trigger fires
+-- (entries then go through INSERT), a CHECK constraint refuses
+CREATE TABLE public.fx_evidence_seen (employee_id text, seq bigint, kind text);
+CREATE FUNCTION public.fx_see() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$BEGIN INSERT INTO public.fx_evidence_seen VALUES (NEW.employee_id, NEW.seq, NEW.kind); RETURN NEW; END$$;
+CREATE TRIGGER fx_seen AFTER INSERT ON hrguard.evidence FOR EACH ROW EXECUTE FUNCTION public.fx_see();
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX3', '2026-12-02 03:00+08', 31.2, 121.4);
+SELECT employee_id, seq, kind FROM public.fx_evidence_seen ORDER BY seq;
+DROP TRIGGER fx_seen ON hrguard.evidence;
+DROP FUNCTION public.fx_see();
+DROP TABLE public.fx_evidence_seen;
+ALTER TABLE hrguard.evidence ADD CONSTRAINT fx_no_alerts CHECK (kind <> 'alert') NOT VALID;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX3', '2026-12-02 04:00+08', 31.2, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE hrguard.evidence DROP CONSTRAINT fx_no_alerts;
+
 -- completeness, over everything the earlier tests recorded: every punch and
 -- alert has an entry that says what its row says, and no entry claims a
 -- row that is not there

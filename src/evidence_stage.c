@@ -37,6 +37,9 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
 #include "utils/resowner.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -99,7 +102,12 @@ static bool stage_callbacks_registered = false;
 /* staged entries are written when this many are waiting */
 #define WRITE_EVERY_ENTRIES 4096
 
-/* the evidence table's columns, 0-based, for the row writer */
+/* the evidence table's columns hrguard fills, in this order */
+static const char *const evidence_columns[] = {
+	"employee_id", "seq", "kind", "occurred_at", "recorded_at", "canon", "leaf", "link"
+};
+
+/* their positions, 0-based, for the row writer */
 static struct
 {
 	int			employee,
@@ -477,29 +485,95 @@ bytea_datum(const void *data, size_t len)
 }
 
 /*
- * Write the staged entries through a row writer opened for this write, and
- * forget them.  Runs inside SPI as the owner of hrguard's tables, while
- * stage_flat().
+ * May the entries go straight into the heap and indexes?  Only while
+ * hrguard.evidence is as hrguard made it, or changed in ways the writer
+ * honours (defaults, NOT NULL, CHECK, unique and exclusion indexes): no
+ * INSERT trigger but its guard (a superuser's own trigger, a foreign key),
+ * no forced row security, no stored generated column.
+ */
+static bool
+evidence_direct(Relation rel)
+{
+	TriggerDesc *trig = rel->trigdesc;
+	int			i;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION ||
+		(rel->rd_rel->relrowsecurity && rel->rd_rel->relforcerowsecurity) ||
+		(RelationGetDescr(rel)->constr && RelationGetDescr(rel)->constr->has_generated_stored))
+		return false;
+	for (i = 0; trig != NULL && i < trig->numtriggers; i++)
+	{
+		Trigger    *t = &trig->triggers[i];
+
+		if (TRIGGER_FOR_INSERT(t->tgtype) && t->tgenabled != TRIGGER_DISABLED &&
+			strcmp(t->tgname, "evidence_guard") != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The staged entries through INSERT: what the table has, fires. */
+static void
+write_entries_sql(Datum recorded_at)
+{
+	Oid			types[8] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+	BYTEAOID, BYTEAOID, BYTEAOID};
+	ListCell   *lc;
+
+	foreach(lc, staged_entries)
+	{
+		StagedEntry *e = lfirst(lc);
+		Datum		args[8];
+
+		args[0] = CStringGetTextDatum(e->employee_id);
+		args[1] = Int64GetDatum(e->seq);
+		args[2] = CStringGetTextDatum(e->kind);
+		args[3] = TimestampTzGetDatum(e->occurred_at);
+		args[4] = recorded_at;
+		args[5] = PointerGetDatum(e->canon);
+		args[6] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
+		args[7] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
+		hrguard_evidence_insert("INSERT INTO hrguard.evidence (employee_id, seq, kind, occurred_at, "
+								"recorded_at, canon, leaf, link) "
+								"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", 8, types, args);
+	}
+}
+
+/*
+ * Write the staged entries, and forget them: through a row writer opened
+ * for this write, or through INSERT when the table asks for what the
+ * writer does not do.  Runs inside SPI as the owner of hrguard's tables,
+ * while stage_flat().
  */
 static void
 write_entries(void)
 {
 	Datum		recorded_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	HrguardRowWriter writer;
+	int			index[lengthof(evidence_columns)];
 	ListCell   *lc;
 
 	if (staged_entries == NIL)
 		return;
 	Assert(stage_flat());
 	hrguard_row_writer_open(&writer, "evidence");
-	stage_att.employee = attnameAttNum(writer.rel, "employee_id", false) - 1;
-	stage_att.seq = attnameAttNum(writer.rel, "seq", false) - 1;
-	stage_att.kind = attnameAttNum(writer.rel, "kind", false) - 1;
-	stage_att.occurred = attnameAttNum(writer.rel, "occurred_at", false) - 1;
-	stage_att.recorded = attnameAttNum(writer.rel, "recorded_at", false) - 1;
-	stage_att.canon = attnameAttNum(writer.rel, "canon", false) - 1;
-	stage_att.leaf = attnameAttNum(writer.rel, "leaf", false) - 1;
-	stage_att.link = attnameAttNum(writer.rel, "link", false) - 1;
+	if (!evidence_direct(writer.rel))
+	{
+		hrguard_row_writer_close(&writer);
+		write_entries_sql(recorded_at);
+		staged_entries = NIL;
+		MemoryContextReset(batch_context);
+		return;
+	}
+	hrguard_row_writer_columns(&writer, evidence_columns, lengthof(evidence_columns), index);
+	stage_att.employee = index[0];
+	stage_att.seq = index[1];
+	stage_att.kind = index[2];
+	stage_att.occurred = index[3];
+	stage_att.recorded = index[4];
+	stage_att.canon = index[5];
+	stage_att.leaf = index[6];
+	stage_att.link = index[7];
 	foreach(lc, staged_entries)
 	{
 		StagedEntry *e = lfirst(lc);
