@@ -69,6 +69,15 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('BX1', '20
 SELECT hrguard.make_append_only('hrguard.punch');
 \echo :LAST_ERROR_SQLSTATE
 
+-- a punch's free-form columns are bounded
+INSERT INTO hrguard.punch (employee_id, punched_at, source) VALUES ('BX1', '2026-11-30 03:00+08', repeat('s', 1000000));
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, address) VALUES ('BX1', '2026-11-30 03:00+08', repeat('a', 1025));
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.punch (employee_id, punched_at, vendor_flags)
+VALUES ('BX1', '2026-11-30 03:00+08', jsonb_build_object('x', repeat('f', 70000)));
+\echo :LAST_ERROR_SQLSTATE
+
 SELECT count(*) AS punches_after FROM hrguard.punch WHERE employee_id = 'BX1';
 SELECT count(*) AS entries FROM hrguard.evidence WHERE employee_id = 'BX1';
 RESET statement_timeout;

@@ -32,6 +32,7 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -59,8 +60,41 @@ static const char *const punch_column_names[PC_COUNT] = {
 	"punch_id", "employee_id", "punched_at", "lat", "lon", "accuracy_m",
 	"raw_lat", "raw_lon", "raw_crs", "device_id", "wifi_bssid", "vendor_flags",
 	"verdict", "zone_id", "watched_zone_id", "off_hours", "risk", "alert_kinds",
-	"check_type", "source", "source_record_id", "evidence_seq", "recorded_at"
+	"check_type", "source", "source_record_id", "evidence_seq", "recorded_at", "address"
 };
+
+/* what a punch's free-form columns may hold, in bytes (54000 beyond) */
+#define PUNCH_TEXT_MAX_BYTES 1024
+#define PUNCH_FLAGS_MAX_BYTES 65536
+
+static void
+check_punch_sizes(HeapTuple tuple, TupleDesc desc, const int *attnum)
+{
+	static const struct
+	{
+		int			column;
+		const char *what;
+		int64		limit;
+	}			limits[] = {
+		{PC_SOURCE, "punch source", PUNCH_TEXT_MAX_BYTES},
+		{PC_SOURCE_RECORD_ID, "punch source_record_id", PUNCH_TEXT_MAX_BYTES},
+		{PC_DEVICE_ID, "punch device_id", PUNCH_TEXT_MAX_BYTES},
+		{PC_ADDRESS, "punch address", PUNCH_TEXT_MAX_BYTES},
+		{PC_VENDOR_FLAGS, "punch vendor_flags", PUNCH_FLAGS_MAX_BYTES},
+	};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(limits); i++)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, attnum[limits[i].column], desc, &isnull);
+
+		if (!isnull)
+			hrguard_check_input_size(limits[i].what,
+									 (int64) toast_raw_datum_size(d) - VARHDRSZ,
+									 limits[i].limit, "bytes");
+	}
+}
 
 /* what the statement remembers of one employee */
 typedef struct StatementEmployee
@@ -425,6 +459,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	/* who and when */
 	d = heap_getattr(tuple, attnum[PC_EMPLOYEE_ID], desc, &isnull);
 	employee_id = hrguard_checked_employee_id(d, isnull);
+	check_punch_sizes(tuple, desc, attnum);
 	d = heap_getattr(tuple, attnum[PC_PUNCHED_AT], desc, &isnull);
 	if (isnull)
 		ereport(ERROR,

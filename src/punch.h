@@ -41,6 +41,7 @@ typedef enum PunchColumn
 	PC_SOURCE_RECORD_ID,
 	PC_EVIDENCE_SEQ,
 	PC_RECORDED_AT,
+	PC_ADDRESS,
 	PC_COUNT
 } PunchColumn;
 
