@@ -105,6 +105,19 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX3', '20
 \echo :LAST_ERROR_SQLSTATE
 ALTER TABLE hrguard.evidence DROP CONSTRAINT fx_no_alerts;
 
+-- an exclusion constraint and a foreign key added to hrguard.alert apply
+-- to the alerts hrguard writes
+ALTER TABLE hrguard.alert ADD CONSTRAINT fx_one_per_kind
+	EXCLUDE USING btree (employee_id WITH =, kind WITH =) WHERE (employee_id = 'FX3');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX3', '2026-12-02 05:00+08', 31.2, 121.4);
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE hrguard.alert DROP CONSTRAINT fx_one_per_kind;
+ALTER TABLE hrguard.alert ADD CONSTRAINT fx_alert_employee
+	FOREIGN KEY (employee_id) REFERENCES hrguard.employee;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX3', '2026-12-02 06:00+08', 31.2, 121.4);
+SELECT count(*) AS fx3_alerts FROM hrguard.alert WHERE employee_id = 'FX3';
+ALTER TABLE hrguard.alert DROP CONSTRAINT fx_alert_employee;
+
 -- completeness, over everything the earlier tests recorded: every punch and
 -- alert has an entry that says what its row says, and no entry claims a
 -- row that is not there
