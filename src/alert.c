@@ -67,6 +67,7 @@ static SPIPlanPtr competitor_visit_plan = NULL;
  */
 typedef struct PendingAlert
 {
+	SubTransactionId subid;		/* first, for subxact_list.c */
 	char	   *employee_id;
 	char	   *kind;
 	const char *severity;
@@ -74,18 +75,17 @@ typedef struct PendingAlert
 	Jsonb	   *reasons;
 	int64		punch_id;
 	int64		zone_id;		/* 0: none */
-	SubTransactionId subid;
 } PendingAlert;
 
 typedef struct PendingVisit
 {
+	SubTransactionId subid;		/* first, for subxact_list.c */
 	char	   *employee_id;
 	int64		zone_id;
 	char	   *zone_name;
 	DateADT		day;
 	TimestampTz at;
 	int64		punch_id;
-	SubTransactionId subid;
 } PendingVisit;
 
 static List *pending_alerts = NIL;
@@ -110,36 +110,19 @@ pending_xact_callback(XactEvent event, void *arg)
 	forget_pending();			/* TopTransactionContext goes away too */
 }
 
-/* first position of a list's tail collected by subid or later */
-#define PENDING_TAIL(list, type, from, start) \
-	do { \
-		(start) = list_length(list); \
-		while ((start) > 0 && ((type *) list_nth((list), (start) - 1))->subid >= (from)) \
-			(start)--; \
-	} while (0)
-
 static void
 pending_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 						 SubTransactionId parentSubid, void *arg)
 {
-	int			start;
-	int			i;
-
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		PENDING_TAIL(pending_alerts, PendingAlert, mySubid, start);
-		pending_alerts = list_truncate(pending_alerts, start);
-		PENDING_TAIL(pending_visits, PendingVisit, mySubid, start);
-		pending_visits = list_truncate(pending_visits, start);
+		pending_alerts = hrguard_subxact_abort(pending_alerts, mySubid);
+		pending_visits = hrguard_subxact_abort(pending_visits, mySubid);
 	}
 	else if (event == SUBXACT_EVENT_COMMIT_SUB)
 	{
-		PENDING_TAIL(pending_alerts, PendingAlert, mySubid, start);
-		for (i = start; i < list_length(pending_alerts); i++)
-			((PendingAlert *) list_nth(pending_alerts, i))->subid = parentSubid;
-		PENDING_TAIL(pending_visits, PendingVisit, mySubid, start);
-		for (i = start; i < list_length(pending_visits); i++)
-			((PendingVisit *) list_nth(pending_visits, i))->subid = parentSubid;
+		hrguard_subxact_commit(pending_alerts, mySubid, parentSubid);
+		hrguard_subxact_commit(pending_visits, mySubid, parentSubid);
 	}
 }
 
@@ -147,12 +130,8 @@ pending_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 static bool
 pending_flat(void)
 {
-	SubTransactionId subid = GetCurrentSubTransactionId();
-
-	return (pending_alerts == NIL ||
-			((PendingAlert *) linitial(pending_alerts))->subid == subid) &&
-		(pending_visits == NIL ||
-		 ((PendingVisit *) linitial(pending_visits))->subid == subid);
+	return hrguard_subxact_all_current(pending_alerts) &&
+		hrguard_subxact_all_current(pending_visits);
 }
 
 /*

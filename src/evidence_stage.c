@@ -71,7 +71,7 @@ typedef struct StagedChain
 /* a chain's first lock or change in a subtransaction, and how it was */
 typedef struct ChainTouch
 {
-	SubTransactionId subid;
+	SubTransactionId subid;		/* first, for subxact_list.c */
 	StagedChain *chain;
 	bool		locked_here;
 	int64		seq;
@@ -81,6 +81,7 @@ typedef struct ChainTouch
 
 typedef struct StagedEntry
 {
+	SubTransactionId subid;		/* that staged it (or took it over); first */
 	char	   *employee_id;
 	int64		seq;
 	char	   *kind;
@@ -88,7 +89,6 @@ typedef struct StagedEntry
 	bytea	   *canon;
 	uint8		leaf[HRGUARD_LEAF_PREFIX];
 	uint8		link[PG_SHA256_DIGEST_LENGTH];
-	SubTransactionId subid;		/* that staged it (or took it over) */
 } StagedEntry;
 
 static HTAB *staged_chains = NULL;
@@ -103,22 +103,13 @@ static bool stage_callbacks_registered = false;
 #define WRITE_EVERY_ENTRIES 4096
 
 /* the evidence table's columns hrguard fills, in this order */
-static const char *const evidence_columns[] = {
+enum
+{
+	EC_EMPLOYEE, EC_SEQ, EC_KIND, EC_OCCURRED, EC_RECORDED, EC_CANON, EC_LEAF, EC_LINK, EC_COUNT
+};
+static const char *const evidence_columns[EC_COUNT] = {
 	"employee_id", "seq", "kind", "occurred_at", "recorded_at", "canon", "leaf", "link"
 };
-
-/* their positions, 0-based, for the row writer */
-static struct
-{
-	int			employee,
-				seq,
-				kind,
-				occurred,
-				recorded,
-				canon,
-				leaf,
-				link;
-}			stage_att;
 
 static void write_entries(void);
 static bool stage_flat(void);
@@ -167,24 +158,6 @@ stage_xact_callback(XactEvent event, void *arg)
 	}
 }
 
-/* the position after the last item of a list (in order of subid) below subid */
-static int
-tail_start(List *items, SubTransactionId subid, bool touches)
-{
-	int			i = list_length(items);
-
-	while (i > 0)
-	{
-		SubTransactionId s = touches ? ((ChainTouch *) list_nth(items, i - 1))->subid :
-			((StagedEntry *) list_nth(items, i - 1))->subid;
-
-		if (s < subid)
-			break;
-		i--;
-	}
-	return i;
-}
-
 /*
  * A subtransaction that aborts takes back what it staged: its entries, its
  * changes of chains (undone newest first), and the chains it locked.  One
@@ -200,9 +173,8 @@ stage_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		return;
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		staged_entries = list_truncate(staged_entries,
-									   tail_start(staged_entries, mySubid, false));
-		for (i = list_length(chain_touches) - 1; i >= tail_start(chain_touches, mySubid, true); i--)
+		staged_entries = hrguard_subxact_abort(staged_entries, mySubid);
+		for (i = list_length(chain_touches) - 1; i >= hrguard_subxact_tail(chain_touches, mySubid); i--)
 		{
 			ChainTouch *t = list_nth(chain_touches, i);
 
@@ -216,20 +188,19 @@ stage_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			}
 			t->chain->touched_in = InvalidSubTransactionId;
 		}
-		chain_touches = list_truncate(chain_touches, tail_start(chain_touches, mySubid, true));
+		chain_touches = hrguard_subxact_abort(chain_touches, mySubid);
 	}
 	else if (event == SUBXACT_EVENT_COMMIT_SUB)
 	{
-		for (i = tail_start(staged_entries, mySubid, false); i < list_length(staged_entries); i++)
-			((StagedEntry *) list_nth(staged_entries, i))->subid = parentSubid;
-		for (i = tail_start(chain_touches, mySubid, true); i < list_length(chain_touches); i++)
+		for (i = hrguard_subxact_tail(chain_touches, mySubid); i < list_length(chain_touches); i++)
 		{
 			ChainTouch *t = list_nth(chain_touches, i);
 
-			t->subid = parentSubid;
 			if (t->chain->touched_in == mySubid)
 				t->chain->touched_in = parentSubid;
 		}
+		hrguard_subxact_commit(staged_entries, mySubid, parentSubid);
+		hrguard_subxact_commit(chain_touches, mySubid, parentSubid);
 	}
 }
 
@@ -264,8 +235,7 @@ touch_chain(StagedChain *chain, bool locked_here)
 static bool
 stage_flat(void)
 {
-	return staged_entries == NIL ||
-		((StagedEntry *) linitial(staged_entries))->subid == GetCurrentSubTransactionId();
+	return hrguard_subxact_all_current(staged_entries);
 }
 
 bool
@@ -550,7 +520,7 @@ write_entries(void)
 {
 	Datum		recorded_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	HrguardRowWriter writer;
-	int			index[lengthof(evidence_columns)];
+	int			index[EC_COUNT];	/* the columns' positions, 0-based */
 	ListCell   *lc;
 
 	if (staged_entries == NIL)
@@ -565,15 +535,7 @@ write_entries(void)
 		MemoryContextReset(batch_context);
 		return;
 	}
-	hrguard_row_writer_columns(&writer, evidence_columns, lengthof(evidence_columns), index);
-	stage_att.employee = index[0];
-	stage_att.seq = index[1];
-	stage_att.kind = index[2];
-	stage_att.occurred = index[3];
-	stage_att.recorded = index[4];
-	stage_att.canon = index[5];
-	stage_att.leaf = index[6];
-	stage_att.link = index[7];
+	hrguard_row_writer_columns(&writer, evidence_columns, EC_COUNT, index);
 	foreach(lc, staged_entries)
 	{
 		StagedEntry *e = lfirst(lc);
@@ -581,14 +543,14 @@ write_entries(void)
 		Datum	   *values = slot->tts_values;
 
 		memset(slot->tts_isnull, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
-		values[stage_att.employee] = CStringGetTextDatum(e->employee_id);
-		values[stage_att.seq] = Int64GetDatum(e->seq);
-		values[stage_att.kind] = CStringGetTextDatum(e->kind);
-		values[stage_att.occurred] = TimestampTzGetDatum(e->occurred_at);
-		values[stage_att.recorded] = recorded_at;
-		values[stage_att.canon] = PointerGetDatum(e->canon);
-		values[stage_att.leaf] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
-		values[stage_att.link] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
+		values[index[EC_EMPLOYEE]] = CStringGetTextDatum(e->employee_id);
+		values[index[EC_SEQ]] = Int64GetDatum(e->seq);
+		values[index[EC_KIND]] = CStringGetTextDatum(e->kind);
+		values[index[EC_OCCURRED]] = TimestampTzGetDatum(e->occurred_at);
+		values[index[EC_RECORDED]] = recorded_at;
+		values[index[EC_CANON]] = PointerGetDatum(e->canon);
+		values[index[EC_LEAF]] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
+		values[index[EC_LINK]] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
 		hrguard_row_writer_add(&writer);
 	}
 	hrguard_row_writer_close(&writer);

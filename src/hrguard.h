@@ -21,6 +21,7 @@
 #include "commands/trigger.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
+#include "nodes/pg_list.h"
 
 #include "geo.h"
 
@@ -117,6 +118,16 @@ extern char *hrguard_utc_iso(TimestampTz t);
 extern char *hrguard_local_iso(Timestamp t);
 extern void hrguard_check_recordable_time(TimestampTz t, const char *what);
 extern const char *hrguard_to_utf8(const char *s);
+
+/*
+ * subxact_list.c: lists whose items begin with the SubTransactionId that
+ * made them, in order
+ */
+extern int	hrguard_subxact_tail(List *items, SubTransactionId from);
+extern List *hrguard_subxact_abort(List *items, SubTransactionId subid);
+extern void hrguard_subxact_commit(List *items, SubTransactionId subid,
+								   SubTransactionId parent);
+extern bool hrguard_subxact_all_current(List *items);
 
 /* datum.c */
 extern void hrguard_check_lat_lon(double lat, double lon, const char *what);

@@ -50,7 +50,7 @@
 
 typedef struct StatementFrame
 {
-	SubTransactionId subid;
+	SubTransactionId subid;		/* first, for subxact_list.c */
 	PunchHistoryReader *reader; /* NULL until the first row */
 	HTAB	   *expected;		/* fingerprint -> rows not yet confirmed */
 	int64		outstanding;	/* rows numbered, not confirmed stored */
@@ -79,26 +79,18 @@ frames_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		while (frames != NIL && ((StatementFrame *) llast(frames))->subid >= mySubid)
-		{
-			StatementFrame *f = llast(frames);
-
-			if (f->reader)
-				hrguard_history_released(f->reader);
-			frames = list_delete_last(frames);
-		}
-	}
-	else if (event == SUBXACT_EVENT_COMMIT_SUB)
-	{
-		for (i = list_length(frames) - 1; i >= 0; i--)
+		/* the abort released what the failed statements held */
+		for (i = hrguard_subxact_tail(frames, mySubid); i < list_length(frames); i++)
 		{
 			StatementFrame *f = list_nth(frames, i);
 
-			if (f->subid != mySubid)
-				break;
-			f->subid = parentSubid;
+			if (f->reader)
+				hrguard_history_released(f->reader);
 		}
+		frames = hrguard_subxact_abort(frames, mySubid);
 	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+		hrguard_subxact_commit(frames, mySubid, parentSubid);
 }
 
 static const char *const punch_tables[] = {"punch", NULL};

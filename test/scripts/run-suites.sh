@@ -77,25 +77,34 @@ fake_clock() {
 	echo env -u FAKETIME_SHARED LD_PRELOAD="$lib" FAKETIME="$(printf '%+d' $((target - real)))" TZ=UTC
 }
 
-# run_regress LABEL [FAKETIME_MOMENT]: the pg_regress suite; with a moment,
-# under libfaketime with the clock starting there (UTC)
-run_regress() {
-	local label=$1 out="$stage/out/$1" clock=()
-	echo "== regression tests${2:+ (clock at $2 UTC)}"
-	if [ $# -gt 1 ] && ! clock=($(fake_clock "$2")); then
+# run_suite KIND LABEL [FAKETIME_MOMENT]: the pg_regress suite (KIND
+# regress) or the isolation specs (KIND isolation) on a throwaway cluster;
+# with a moment, under libfaketime with the clock starting there (UTC)
+run_suite() {
+	local kind=$1 label=$2 out="$stage/out/$2" clock=() args=() f
+	echo "== $kind tests${3:+ (clock at $3 UTC)}"
+	if [ $# -gt 2 ] && ! clock=($(fake_clock "$3")); then
 		suite_failed "$label" 1 "$failed"
 		return
 	fi
+	if [ "$kind" = regress ]; then
+		args=("$pgxs_dir/src/test/regress/pg_regress" --inputdir="$stage"
+			  --dbname=contrib_regression --schedule="$stage/test/regress_schedule")
+	else
+		args=("$pgxs_dir/src/test/isolation/pg_isolation_regress" --inputdir="$stage/test"
+			  --dbname=isolation_regression --load-extension=postgis --load-extension=hrguard)
+		for f in "$stage"/test/specs/*.spec; do
+			[ -e "$f" ] && args+=("$(basename "$f" .spec)")
+		done
+	fi
 	local before=$failed rc
-	as_runner "${clock[@]}" "$pgxs_dir/src/test/regress/pg_regress" \
+	as_runner "${clock[@]}" "${args[0]}" \
 		--bindir="$bindir" \
-		--inputdir="$stage" \
 		--outputdir="$out" \
 		--temp-instance="$out/tmp_check" \
 		--temp-config="$stage/test/temp.conf" \
 		--encoding=UTF8 --no-locale \
-		--dbname=contrib_regression \
-		--schedule="$stage/test/regress_schedule" \
+		"${args[@]:1}" \
 		>"$out.log" 2>&1
 	rc=$?
 	cat "$out.log"
@@ -107,49 +116,16 @@ run_regress() {
 	fi
 }
 
-# run_isolation LABEL [FAKETIME_MOMENT]: the isolation specs, the same way
-run_isolation() {
-	local label=$1 out="$stage/out/$1" clock=() specs=() f
-	echo "== isolation tests${2:+ (clock at $2 UTC)}"
-	if [ $# -gt 1 ] && ! clock=($(fake_clock "$2")); then
-		suite_failed "$label" 1 "$failed"
-		return
-	fi
-	for f in "$stage"/test/specs/*.spec; do
-		[ -e "$f" ] && specs+=("$(basename "$f" .spec)")
-	done
-	local before=$failed rc
-	as_runner "${clock[@]}" "$pgxs_dir/src/test/isolation/pg_isolation_regress" \
-		--bindir="$bindir" \
-		--inputdir="$stage/test" \
-		--outputdir="$out" \
-		--temp-instance="$out/tmp_check" \
-		--temp-config="$stage/test/temp.conf" \
-		--encoding=UTF8 --no-locale \
-		--dbname=isolation_regression \
-		--load-extension=postgis --load-extension=hrguard \
-		"${specs[@]}" \
-		>"$out.log" 2>&1
-	rc=$?
-	cat "$out.log"
-	count_results "$out.log"
-	if [ $rc -ne 0 ]; then
-		suite_failed "$label" $rc "$before"
-		show_file "$out/regression.diffs"
-		for f in "$out"/log/*.log; do show_file "$f"; done
-	fi
-}
-
-run_regress regress
-run_isolation isolation
+run_suite regress regress
+run_suite isolation isolation
 
 # No result may depend on the hour, the weekday or the year: both suites
 # again with the clock at a Wednesday afternoon and a Sunday night in
 # Shanghai, in 2027 (the TAP tests take this too, by hand: README, Testing).
 for moment in '2027-01-06 05:00:00' '2027-01-09 19:00:00'; do
 	tag=${moment//[^0-9]/}
-	run_regress "regress-$tag" "$moment"
-	run_isolation "isolation-$tag" "$moment"
+	run_suite regress "regress-$tag" "$moment"
+	run_suite isolation "isolation-$tag" "$moment"
 done
 
 # ---- TAP -----------------------------------------------------------------
