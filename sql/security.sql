@@ -201,6 +201,19 @@ VALUES ('fake', 'office', ST_SetSRID(ST_MakePoint(121.4, 31.2), 4326), 100);
 \echo :LAST_ERROR_SQLSTATE
 UPDATE public.punch SET lat = 0;
 \echo :LAST_ERROR_SQLSTATE
+-- the PL/pgSQL trigger functions check where they fired as well
+CREATE TABLE public.employee (employee_id text);
+CREATE TABLE public.zone_assignment (zone_id bigint, employee_id text, team text);
+CREATE TRIGGER keep BEFORE DELETE ON public.employee
+	FOR EACH ROW EXECUTE FUNCTION hrguard.employee_keep_facts();
+CREATE TRIGGER check_assignment BEFORE INSERT ON public.zone_assignment
+	FOR EACH ROW EXECUTE FUNCTION hrguard.zone_assignment_check();
+INSERT INTO public.employee VALUES ('S1');
+DELETE FROM public.employee;
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO public.zone_assignment VALUES (1, 'S1', NULL);
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE public.employee, public.zone_assignment;
 SELECT pg_catalog.count(*) OPERATOR(pg_catalog.=) :entries_before AS no_entry_written,
 	   (SELECT pg_catalog.count(*) FROM hrguard.chain_head WHERE employee_id = 'S2' AND seq > 1) AS s2_heads_moved
   FROM hrguard.evidence;
