@@ -357,6 +357,10 @@ leaves_from_array(ArrayType *array, int64 *n)
 				i;
 	uint8	   *leaves;
 
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("leaf hashes must be a one-dimensional array")));
 	hrguard_check_input_size("array of leaf hashes",
 							 ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)),
 							 HRGUARD_MAX_SQL_LEAVES, "elements");
