@@ -72,10 +72,11 @@ SELECT employee_id, nextval('bench.evidence_seq'), 'punch', punched_at, now(), c
 EOF2
 }
 
-# timed_insert VARIANT: seconds for one INSERT ... SELECT of every punch,
-# after a warm-up insert of 2000 rows that is then removed
+# timed_insert VARIANT: seconds for one INSERT ... SELECT of every punch
+# (hrguard-copy: one COPY of the same rows from a CSV file), after a
+# warm-up insert of 2000 rows that is then removed
 timed_insert() {
-	local statement truncate settings=""
+	local statement warm truncate settings=""
 	case "$1" in
 		plain)
 			truncate="TRUNCATE bench.plain"
@@ -89,7 +90,7 @@ timed_insert() {
 		reference-full)
 			truncate="TRUNCATE ref.punch_full, ref.alert, ref.evidence, ref.chain_head"
 			statement="INSERT INTO ref.punch_full ($columns) SELECT $columns FROM SOURCE" ;;
-		hrguard-commit|hrguard-relay)
+		hrguard-commit|hrguard-relay|hrguard-copy)
 			truncate="ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard_truncate;
 				ALTER TABLE hrguard.chain_head DISABLE TRIGGER chain_head_guard_truncate;
 				ALTER TABLE hrguard.punch DISABLE TRIGGER punch_keep_truncate;
@@ -103,10 +104,15 @@ timed_insert() {
 			statement="INSERT INTO hrguard.punch ($columns) SELECT $columns FROM SOURCE"
 			settings="SET hrguard.notify_mode = '${1#hrguard-}';" ;;
 	esac
+	warm=${statement//SOURCE/(SELECT * FROM bench.punch WHERE g <= 2000) s}
+	if [ "$1" = hrguard-copy ]; then
+		settings="SET hrguard.notify_mode = 'commit';"
+		statement="COPY hrguard.punch ($columns) FROM '$stage/punches.csv' (FORMAT csv)"
+	fi
 	run_psql -t -A <<EOF
 $settings
 $truncate;
-${statement//SOURCE/(SELECT * FROM bench.punch WHERE g <= 2000) s};
+$warm;
 $truncate;
 CHECKPOINT;
 SELECT clock_timestamp() AS t0 \gset
@@ -136,7 +142,10 @@ run_interleaved() {
 	done
 }
 
-variants="plain plain+evidence reference-geo reference-full hrguard-commit hrguard-relay"
+# the punches as the CSV file COPY reads
+run_psql -c "COPY (SELECT $columns FROM bench.punch ORDER BY g) TO '$stage/punches.csv' (FORMAT csv)"
+
+variants="plain plain+evidence reference-geo reference-full hrguard-commit hrguard-relay hrguard-copy"
 declare -A times
 run_interleaved times "$RUNS" timed_insert bulk s
 
@@ -152,7 +161,7 @@ for v in $variants; do
 	rate[$v]=$(awk -v n="$PUNCHES" -v t="$m" 'BEGIN {printf "%.0f", n / t}')
 	printf '%-16s %10.3f %12s\n' "$v" "$m" "${rate[$v]}"
 done
-for v in hrguard-commit hrguard-relay; do
+for v in hrguard-commit hrguard-relay hrguard-copy; do
 	awk -v h="${rate[$v]}" -v g="${rate[reference-geo]}" -v f="${rate[reference-full]}" \
 		-v p="${rate[plain]}" -v pe="${rate[plain+evidence]}" -v name="$v" \
 		'BEGIN {printf "%s: %.2fx reference-geo, %.2fx reference-full; %.0f%% of plain, %.0f%% of plain+evidence\n",
@@ -167,6 +176,19 @@ SELECT clock_timestamp() AS t0 \gset
 SELECT sum(entries) AS n, bool_and(ok) AS ok FROM hrguard.verify_all() \gset
 SELECT :n || ' entries, all ok: ' || :'ok' || ', ' ||
 	   round(:n / extract(epoch FROM clock_timestamp() - :'t0')) || ' entries/s';
+EOF2
+done
+
+echo
+echo "== completeness: verify_facts() over every punch and alert, 3 runs"
+for i in 1 2 3; do
+	run_psql -t -A <<'EOF2'
+SELECT (SELECT count(*) FROM hrguard.punch) + (SELECT count(*) FROM hrguard.alert) AS n \gset
+SELECT clock_timestamp() AS t0 \gset
+SELECT count(*) AS problems FROM hrguard.verify_facts() \gset
+SELECT :n || ' punches and alerts, ' || :problems || ' problems, ' ||
+	   round(extract(epoch FROM clock_timestamp() - :'t0')::numeric, 3) || ' s, ' ||
+	   round(:n / extract(epoch FROM clock_timestamp() - :'t0')) || ' facts/s';
 EOF2
 done
 
@@ -259,6 +281,8 @@ pgbench_variant() {
 				"-c hrguard.notify_mode=${1#hrguard-}" ;;
 	esac
 }
+# (COPY is a bulk path: it has no single-row variant)
+variants=${variants% hrguard-copy}
 run_interleaved tps_runs "$PGBENCH_RUNS" pgbench_variant pgbench tps
 declare -A tps
 for v in $variants; do
