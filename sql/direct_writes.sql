@@ -110,5 +110,12 @@ SELECT (SELECT count(*) FROM hrguard.punch WHERE employee_id = 'DW1') AS punches
 	   (SELECT seq FROM hrguard.chain_head WHERE employee_id = 'DW1') AS head_seq;
 SELECT * FROM hrguard.verify_facts() WHERE employee_id = 'DW1';
 SELECT ok, entries FROM hrguard.verify_chain('DW1');
+
+-- a column hrguard needs, dropped from hrguard.punch: a clear error
+BEGIN;
+ALTER TABLE hrguard.punch DROP COLUMN wifi_bssid;
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('DW1', '2026-11-24 04:00+08');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 DROP TABLE dw_seen, dw_parent;
 DROP FUNCTION dw_note();

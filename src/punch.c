@@ -160,7 +160,10 @@ hrguard_punch_attnums(TupleDesc desc, int *attnum)
 		{
 			a = SPI_fnumber(desc, punch_column_names[c]);
 			if (a <= 0)
-				elog(ERROR, "punch table has no column \"%s\"", punch_column_names[c]);
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("column \"%s\" of hrguard.punch is missing", punch_column_names[c]),
+						 errhint("Reinstall the extension: hrguard needs every column it created.")));
 			known[c] = a;
 		}
 		attnum[c] = a;
