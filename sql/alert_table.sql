@@ -4,6 +4,7 @@
 -- and CHECK constraints; with an INSERT trigger they go through INSERT.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'Asia/Shanghai';
 SET datestyle = 'ISO, YMD';
 -- rows in the punch, alert and evidence tables, before and after a failure

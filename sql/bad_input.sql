@@ -3,6 +3,7 @@
 -- quickly (statement_timeout would end a hang), with nothing written.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'Asia/Shanghai';
 SET statement_timeout = '10s';
 INSERT INTO hrguard.employee (employee_id) VALUES ('BX1');
@@ -17,8 +18,11 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES ('BX1', '2026-11-23 10:00+08', 31.2, 121.4, 1e308);
 \echo :LAST_ERROR_SQLSTATE
-SELECT hrguard.zone_locate(zone_id, 31.2, 121.4, 1e13) FROM hrguard.zone ORDER BY zone_id LIMIT 1;
+-- (of a zone of this file's own, assigned to nobody)
+INSERT INTO hrguard.zone (name, kind, center, radius_m) VALUES ('bx site', 'office', ST_SetSRID(ST_MakePoint(121.4, 31.2), 4326), 100);
+SELECT hrguard.zone_locate(zone_id, 31.2, 121.4, 1e13) FROM hrguard.zone WHERE name = 'bx site';
 \echo :LAST_ERROR_SQLSTATE
+DELETE FROM hrguard.zone WHERE name = 'bx site';
 
 -- times outside what evidence records: a datetime error, not an integer one
 INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('BX1', '1683-01-01');

@@ -3,6 +3,8 @@
 -- implementation on the npm registry) on 600 random documents
 -- (test/scripts/gen-canon-vectors.mjs).
 \set VERBOSITY terse
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set vectors :abs_srcdir '/test/fixtures/canon_vectors.csv'
 

@@ -4,6 +4,7 @@
 -- but verify_checkpoint does.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'UTC';
 
 INSERT INTO hrguard.employee (employee_id) VALUES ('K1'), ('K2');
@@ -39,15 +40,19 @@ SELECT substring(:'body1' FROM 'size ([0-9]+)')::bigint AS size1,
 	   substring(:'body2' FROM 'size ([0-9]+)')::bigint AS size2 \gset
 SELECT :size2 - :size1 AS grew_by,
 	   substring(:'body2' FROM 'previous ([0-9a-f]+)') = encode(sha256(convert_to(:'body1', 'UTF8')), 'hex') AS names_previous;
-SELECT tree_size, body = CASE tree_size WHEN :size1 THEN :'body1' ELSE :'body2' END AS body_stored,
+-- (the sizes depend on what the log held before this file; they are shown
+-- by name: first, second)
+SELECT CASE tree_size WHEN :size1 THEN 'first' ELSE 'second' END AS checkpoint,
+	   body = CASE tree_size WHEN :size1 THEN :'body1' ELSE :'body2' END AS body_stored,
 	   encode(root, 'hex') = substring(body FROM 'root ([0-9a-f]+)') AS root_stored
   FROM hrguard.log_checkpoint WHERE tree_size IN (:size1, :size2) ORDER BY tree_size;
 
 -- roots and proofs agree with the pure Merkle functions over the stored leaves
 CREATE FUNCTION pg_temp.leaves(n bigint) RETURNS bytea[] LANGUAGE sql AS
 	$$ SELECT array_agg(leaf_hash ORDER BY log_index) FROM hrguard.log_entry WHERE log_index < n $$;
-SELECT c.tree_size, c.root = hrguard.merkle_root(pg_temp.leaves(c.tree_size)) AS root_ok
-  FROM hrguard.log_checkpoint c WHERE tree_size IN (:size1, :size2) ORDER BY 1;
+SELECT CASE c.tree_size WHEN :size1 THEN 'first' ELSE 'second' END AS checkpoint,
+	   c.root = hrguard.merkle_root(pg_temp.leaves(c.tree_size)) AS root_ok
+  FROM hrguard.log_checkpoint c WHERE tree_size IN (:size1, :size2) ORDER BY c.tree_size;
 SELECT p.log_index = l.log_index AS index_ok, p.leaf_hash = l.leaf_hash AS leaf_ok,
 	   p.proof = hrguard.merkle_inclusion_proof(pg_temp.leaves(:size2), l.log_index) AS proof_ok,
 	   p.root = hrguard.merkle_root(pg_temp.leaves(:size2)) AS root_ok
@@ -60,23 +65,34 @@ SELECT hrguard.consistency_proof(:size1, :size2)
 SELECT hrguard.consistency_proof(:size2, :size2) = '{}' AS same_size_empty;
 
 -- both checkpoints hold against the chains as they are
-SELECT * FROM hrguard.verify_checkpoint(:'body1') WHERE tree_size = :size1;
+SELECT ok, tree_size = :size1 AS first, reason FROM hrguard.verify_checkpoint(:'body1');
 SELECT ok, reason FROM hrguard.verify_checkpoint(:'body2');
 
 -- bad requests, each with its SQLSTATE
 SELECT hrguard.record_evidence('K2', 'note', '{"text": "not logged yet"}', '2026-11-23 11:00+08') AS seq;
 SELECT * FROM hrguard.inclusion_proof('K2', 3, :size2);
 \echo :LAST_ERROR_SQLSTATE
+-- (errors that name log sizes and positions, which depend on what the log
+-- held before this file, are compared with the message expected, not shown)
+\set VERBOSITY sqlstate
 SELECT * FROM hrguard.inclusion_proof('K1', 3, :size1);
 \echo :LAST_ERROR_SQLSTATE
+SELECT :'LAST_ERROR_MESSAGE' = format('evidence entry K1/3 is log entry %s, beyond a tree of %s',
+	(SELECT log_index FROM hrguard.log_entry WHERE employee_id = 'K1' AND seq = 3), :size1) AS message_ok;
+\set VERBOSITY terse
 SELECT * FROM hrguard.inclusion_proof('K1', 1, 0);
 \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY sqlstate
 SELECT * FROM hrguard.inclusion_proof('K1', 1, :size2 + 1);
 \echo :LAST_ERROR_SQLSTATE
+SELECT :'LAST_ERROR_MESSAGE' = format('tree size %s is not a size of the evidence log', :size2 + 1) AS message_ok;
 SELECT hrguard.consistency_proof(:size2, :size1);
 \echo :LAST_ERROR_SQLSTATE
+SELECT :'LAST_ERROR_MESSAGE' = format('no consistency proof from %s to %s leaves', :size2, :size1) AS message_ok;
 SELECT hrguard.consistency_proof(0, :size1);
 \echo :LAST_ERROR_SQLSTATE
+SELECT :'LAST_ERROR_MESSAGE' = format('no consistency proof from 0 to %s leaves', :size1) AS message_ok;
+\set VERBOSITY terse
 SELECT * FROM hrguard.verify_checkpoint('size 3\nroot 00');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM hrguard.verify_checkpoint(E'hrguard/v1/checkpoint\nsize 3x\nroot ' || repeat('0', 64) || E'\n');
@@ -84,7 +100,9 @@ SELECT * FROM hrguard.verify_checkpoint(E'hrguard/v1/checkpoint\nsize 3x\nroot '
 SELECT * FROM hrguard.verify_checkpoint(E'hrguard/v1/checkpoint\nsize 3\nroot ' || repeat('0', 65) || E'\n');
 \echo :LAST_ERROR_SQLSTATE
 -- a checkpoint from a longer log than this one, or with another root
-SELECT * FROM hrguard.verify_checkpoint(replace(:'body2', 'size ' || :size2, 'size ' || :size2 + 1000));
+SELECT ok, tree_size = :size2 + 1000 AS claimed_size,
+	   reason = format('the log has fewer than %s entries', :size2 + 1000) AS fewer_entries
+  FROM hrguard.verify_checkpoint(replace(:'body2', 'size ' || :size2, 'size ' || :size2 + 1000));
 SELECT ok, tree_size = :size2 AS same_size, reason
   FROM hrguard.verify_checkpoint(regexp_replace(:'body2', 'root [0-9a-f]{64}', 'root ' || repeat('ab', 32)));
 
@@ -152,7 +170,7 @@ SELECT hrguard.export_evidence('K1', '-infinity', 'infinity', :'body2');
 CREATE FUNCTION pg_temp.restore() RETURNS void LANGUAGE sql AS $$
 	DELETE FROM hrguard.evidence WHERE employee_id = 'K1';
 	INSERT INTO hrguard.evidence SELECT * FROM original;
-	UPDATE hrguard.chain_head h SET head = o.head FROM original_head o WHERE h.employee_id = o.employee_id;
+	UPDATE hrguard.chain_head h SET seq = o.seq, head = o.head FROM original_head o WHERE h.employee_id = o.employee_id;
 $$;
 SELECT pg_temp.restore();
 -- the last entry of a chain, logged, then deleted with the head moved back
@@ -163,9 +181,10 @@ SELECT 'cut short' AS chain, ok, entries, first_bad_seq, reason FROM hrguard.ver
 SELECT ok, regexp_replace(reason, 'log entry [0-9]+', 'log entry N') AS reason
   FROM hrguard.verify_checkpoint(:'body2');
 SELECT pg_temp.restore();
--- the checkpoints hold again
+-- the chain and the checkpoints hold again
 ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
 ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard;
+SELECT ok, entries, first_bad_seq, reason FROM hrguard.verify_chain('K1');
 SELECT ok, reason FROM hrguard.verify_checkpoint(:'body1');
 SELECT ok, reason FROM hrguard.verify_checkpoint(:'body2');
 
@@ -173,7 +192,8 @@ SELECT ok, reason FROM hrguard.verify_checkpoint(:'body2');
 ALTER TABLE hrguard.log_entry DISABLE TRIGGER log_entry_guard;
 BEGIN;
 DELETE FROM hrguard.log_entry WHERE log_index = (SELECT max(log_index) FROM hrguard.log_entry);
-SELECT ok, reason FROM hrguard.verify_checkpoint(:'body2');
+SELECT ok, reason = format('the log has fewer than %s entries', :size2) AS fewer_entries
+  FROM hrguard.verify_checkpoint(:'body2');
 ROLLBACK;
 ALTER TABLE hrguard.log_entry ENABLE ALWAYS TRIGGER log_entry_guard;
 SELECT ok FROM hrguard.verify_checkpoint(:'body2');
@@ -207,10 +227,14 @@ UPDATE hrguard.log_checkpoint SET frontier = decode(repeat('00', length(frontier
  WHERE tree_size = (SELECT max(tree_size) FROM hrguard.log_checkpoint);
 ALTER TABLE hrguard.log_checkpoint ENABLE ALWAYS TRIGGER log_checkpoint_guard;
 SELECT hrguard.record_evidence('F1', 'note', '{"after": "damage"}', now()) > 0 AS recorded;
+-- (the errors name the checkpoint by its size: compared, not shown)
+SELECT max(tree_size) AS last_size FROM hrguard.log_checkpoint \gset
+\set VERBOSITY sqlstate
 SAVEPOINT before_damaged;
 SELECT hrguard.checkpoint();
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK TO SAVEPOINT before_damaged;
+SELECT :'LAST_ERROR_MESSAGE' = format('the frontier of checkpoint %s does not give its root', :last_size) AS message_ok;
 ALTER TABLE hrguard.log_checkpoint DISABLE TRIGGER log_checkpoint_guard;
 UPDATE hrguard.log_checkpoint SET frontier = '\x00'
  WHERE tree_size = (SELECT max(tree_size) FROM hrguard.log_checkpoint);
@@ -219,4 +243,6 @@ SAVEPOINT before_damaged;
 SELECT hrguard.checkpoint();
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK TO SAVEPOINT before_damaged;
+SELECT :'LAST_ERROR_MESSAGE' = format('the frontier of checkpoint %s is damaged', :last_size) AS message_ok;
+\set VERBOSITY terse
 ROLLBACK;

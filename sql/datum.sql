@@ -2,6 +2,8 @@
 -- of the same algorithm (gcoord 1.0.7 from the npm registry; vectors made by
 -- test/scripts/gen-datum-vectors.mjs) and against fixed city vectors.
 \set VERBOSITY terse
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET extra_float_digits = 0;
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set vectors :abs_srcdir '/test/fixtures/datum_vectors.csv'

@@ -1,5 +1,7 @@
 -- employee: the registry table, its defaults and one line per bad value.
 \set VERBOSITY terse
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 
@@ -16,9 +18,10 @@ INSERT INTO hrguard.employee (employee_id) VALUES ('E003');
 RESET hrguard.default_timezone;
 INSERT INTO hrguard.employee (employee_id) VALUES ('E004');
 
+-- (the employees of this file: their ids all start with E)
 SELECT employee_id, tenant_id, display_name, team, role, work_mode, timezone,
 	   hired_on, left_on, dingtalk_userid, wecom_userid
-  FROM hrguard.employee ORDER BY employee_id;
+  FROM hrguard.employee WHERE employee_id LIKE 'E%' ORDER BY employee_id;
 
 -- bad values, one statement each, each followed by its SQLSTATE
 INSERT INTO hrguard.employee (employee_id) VALUES (NULL);
@@ -76,4 +79,4 @@ SHOW hrguard.default_timezone;
 -- an employee who leaves keeps the record
 UPDATE hrguard.employee SET left_on = '2026-06-30' WHERE employee_id = 'E002';
 SELECT employee_id, hired_on, left_on FROM hrguard.employee
- WHERE left_on IS NOT NULL ORDER BY employee_id;
+ WHERE left_on IS NOT NULL AND employee_id LIKE 'E%' ORDER BY employee_id;

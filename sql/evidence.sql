@@ -3,6 +3,7 @@
 -- named by verify_chain / verify_all.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 
@@ -37,7 +38,8 @@ SELECT h.seq = 4 AND h.head = e.link AS head_is_last_link
   FROM hrguard.chain_head h JOIN hrguard.evidence e USING (employee_id)
  WHERE h.employee_id = 'V1' AND e.seq = 4;
 
-SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.chain_status ORDER BY 1;
+SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.chain_status
+ WHERE employee_id LIKE 'V%' ORDER BY 1;
 
 -- append-only, also for a superuser, also as a replica; each with its SQLSTATE
 UPDATE hrguard.evidence SET kind = 'edited' WHERE employee_id = 'V1' AND seq = 1;
@@ -91,8 +93,9 @@ SELECT hrguard.record_evidence('V2', 'note', '{"text": "kept"}', '2026-11-23 11:
 -- tampering by a superuser who disables the guards: each detected, named
 ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
 ALTER TABLE hrguard.chain_head DISABLE TRIGGER chain_head_guard;
-CREATE TEMP TABLE original AS SELECT * FROM hrguard.evidence;
-CREATE TEMP TABLE original_head AS SELECT * FROM hrguard.chain_head;
+-- (this file's chains only: the database may hold other files' too)
+CREATE TEMP TABLE original AS SELECT * FROM hrguard.evidence WHERE employee_id LIKE 'V%';
+CREATE TEMP TABLE original_head AS SELECT * FROM hrguard.chain_head WHERE employee_id LIKE 'V%';
 -- each tamper checked by verify_chain (through the primary key) and by
 -- verify_all (one pass over the heap): the same verdict
 CREATE FUNCTION pg_temp.verify_both(tamper text)
@@ -104,9 +107,9 @@ LANGUAGE sql AS $$
 	  FROM hrguard.verify_all() a WHERE a.employee_id = 'V1'
 $$;
 CREATE FUNCTION pg_temp.restore() RETURNS void LANGUAGE sql AS $$
-	DELETE FROM hrguard.evidence;
+	DELETE FROM hrguard.evidence WHERE employee_id LIKE 'V%';
 	INSERT INTO hrguard.evidence SELECT * FROM original;
-	DELETE FROM hrguard.chain_head;
+	DELETE FROM hrguard.chain_head WHERE employee_id LIKE 'V%';
 	INSERT INTO hrguard.chain_head SELECT * FROM original_head;
 $$;
 
@@ -154,16 +157,23 @@ SELECT * FROM pg_temp.verify_both('moved in the heap');
 SELECT pg_temp.restore();
 -- a whole chain deleted, its head left
 DELETE FROM hrguard.evidence WHERE employee_id = 'V3';
-SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.verify_all() ORDER BY 1;
+SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.verify_all()
+ WHERE employee_id LIKE 'V%' ORDER BY 1;
 SELECT pg_temp.restore();
-SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.verify_all() ORDER BY 1;
+SELECT employee_id, ok, entries, first_bad_seq, reason FROM hrguard.verify_all()
+ WHERE employee_id LIKE 'V%' ORDER BY 1;
 
 ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
 ALTER TABLE hrguard.chain_head ENABLE ALWAYS TRIGGER chain_head_guard;
 
 -- closing a day: each chain gets an entry counting that local day's entries
+-- (every employee employed that day is closed, also other files' in the
+-- database: the count is compared with theirs, and this file's are shown)
 INSERT INTO hrguard.employee (employee_id, left_on) VALUES ('V9', '2026-11-01');
-SELECT hrguard.close_day('2026-11-22') AS chains_closed;
+SELECT count(*) AS employed FROM hrguard.employee e
+ WHERE (hired_on IS NULL OR hired_on <= '2026-11-22') AND (left_on IS NULL OR left_on >= '2026-11-22')
+   AND NOT EXISTS (SELECT FROM hrguard.day_close c WHERE c.employee_id = e.employee_id AND c.day = '2026-11-22') \gset
+SELECT hrguard.close_day('2026-11-22') = :employed AS every_employed_chain_closed;
 SELECT hrguard.close_day('2026-11-22') AS closed_again;
 SELECT employee_id, seq, kind, occurred_at,
 	   convert_from(canon, 'UTF8')::jsonb -> 'p' AS payload
@@ -171,7 +181,8 @@ SELECT employee_id, seq, kind, occurred_at,
 SELECT employee_id, day, seq FROM hrguard.day_close WHERE employee_id LIKE 'V%' ORDER BY employee_id;
 -- something recorded for a closed day afterwards shows up as late
 SELECT hrguard.record_evidence('V1', 'note', '{"text": "written after the day was closed"}', '2026-11-22 18:00+08') AS seq;
-SELECT employee_id, seq, kind, closed_day, close_seq FROM hrguard.late_evidence ORDER BY 1, 2;
+SELECT employee_id, seq, kind, closed_day, close_seq FROM hrguard.late_evidence
+ WHERE employee_id LIKE 'V%' ORDER BY 1, 2;
 -- the record of closed days is append-only too
 DELETE FROM hrguard.day_close WHERE employee_id = 'V1';
 \echo :LAST_ERROR_SQLSTATE
@@ -209,12 +220,18 @@ ALTER TABLE hrguard.evidence ENABLE ALWAYS TRIGGER evidence_guard;
 COMMIT;
 SELECT (SELECT ctid FROM hrguard.evidence WHERE employee_id = 'V7' AND seq = 1)
 	   > (SELECT max(ctid) FROM hrguard.evidence WHERE employee_id = 'V7' AND seq > 1) AS first_entry_last;
+-- (the count of chains in the messages is of every chain in the table:
+-- other files' chains are set aside for it, in a transaction rolled back)
+BEGIN;
+ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
+DELETE FROM hrguard.evidence WHERE employee_id NOT LIKE 'V%';
 SET client_min_messages = debug1;
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
 SET work_mem = '64kB';
 SELECT employee_id, ok, entries FROM hrguard.verify_all() WHERE employee_id IN ('V7', 'V8') ORDER BY 1;
 RESET work_mem;
 SET client_min_messages = warning;
+ROLLBACK;
 SELECT seq, convert_from(canon, 'UTF8')::jsonb #> '{p,i}' AS i,
 	   left(convert_from(canon, 'UTF8')::jsonb #>> '{p,text}', 20) AS text
   FROM hrguard.evidence WHERE employee_id = 'V7' AND seq >= 300 ORDER BY seq;

@@ -3,6 +3,7 @@
 -- case change, and each change is recorded in the employee's chain.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'Asia/Shanghai';
 INSERT INTO hrguard.employee (employee_id) VALUES ('FX1');
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX1', '2026-11-22 03:00+08', 31.2, 121.4);
@@ -118,11 +119,14 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('FX3', '20
 SELECT count(*) AS fx3_alerts FROM hrguard.alert WHERE employee_id = 'FX3';
 ALTER TABLE hrguard.alert DROP CONSTRAINT fx_alert_employee;
 
--- completeness, over everything the earlier tests recorded: every punch and
+-- completeness, over everything in the database (this file's rows, and
+-- those of the files run before it in the same database): every punch and
 -- alert has an entry that says what its row says, and no entry claims a
 -- row that is not there
 SELECT * FROM hrguard.verify_facts();
--- what a superuser who disables the guards does is named
+-- what a superuser who disables the guards does is named (rolled back, so
+-- that the database is left whole for whatever runs after)
+BEGIN;
 ALTER TABLE hrguard.punch DISABLE TRIGGER punch_keep;
 ALTER TABLE hrguard.alert DISABLE TRIGGER alert_keep;
 UPDATE hrguard.punch SET device_id = 'forged' WHERE employee_id = 'FX1';
@@ -130,3 +134,4 @@ DELETE FROM hrguard.alert WHERE employee_id = 'FX1';
 ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_keep;
 ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep;
 SELECT fact, employee_id, seq, problem FROM hrguard.verify_facts();
+ROLLBACK;

@@ -3,6 +3,9 @@
 -- the install nor later use may call them.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
+-- the database this file runs in, to come back to at the end
+SELECT current_database() AS regress_db \gset
 CREATE DATABASE regress_hrguard_hostile;
 \c regress_hrguard_hostile
 SET client_min_messages = warning;
@@ -67,7 +70,7 @@ RESET search_path;
 SELECT what, run_as FROM public.captured ORDER BY what;
 SELECT count(*) AS rows_in_lookalike FROM public.employee;
 
-\c contrib_regression
+\c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE regress_hrguard_hostile;
 DROP ROLE regress_hrguard_mallory;

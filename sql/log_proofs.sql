@@ -5,6 +5,7 @@
 -- trusted.  All in one transaction, rolled back.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'UTC';
 BEGIN;
 INSERT INTO hrguard.employee (employee_id) VALUES ('L1'), ('L2');
@@ -22,7 +23,7 @@ BEGIN
 END $$;
 SELECT pg_temp.grow('{100, 200, 300, 1, 400, 299}');
 SELECT max(log_index) + 1 AS size FROM hrguard.log_entry \gset
-SELECT :size > 1300 AS over_1300,
+SELECT :size >= 1300 AS at_least_1300,
 	   (SELECT tree_size FROM hrguard.log_checkpoint ORDER BY tree_size DESC LIMIT 1) = :size AS checkpointed;
 CREATE FUNCTION pg_temp.leaves(lo bigint, hi bigint) RETURNS bytea[] LANGUAGE sql AS
 	$$ SELECT array_agg(leaf_hash ORDER BY log_index) FROM hrguard.log_entry

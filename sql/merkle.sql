@@ -2,6 +2,8 @@
 -- the published Certificate Transparency test vectors (RFC 6962 leaves
 -- '', 00, 10, 2021, 3031, 40414243, 5051525354555657, 60..6f).
 \set VERBOSITY terse
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 CREATE TEMP TABLE ct AS
 SELECT ord, hrguard.merkle_leaf_hash(decode(h, 'hex')) AS leaf
   FROM unnest(ARRAY['', '00', '10', '2021', '3031', '40414243', '5051525354555657',

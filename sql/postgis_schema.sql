@@ -1,6 +1,9 @@
 -- postgis_schema: hrguard installs and works with PostGIS in a schema of
 -- its own, and with a search_path that names neither.
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
+-- the database this file runs in, to come back to at the end
+SELECT current_database() AS regress_db \gset
 CREATE DATABASE regress_hrguard_gis;
 \c regress_hrguard_gis
 SET client_min_messages = warning;
@@ -18,6 +21,6 @@ SET search_path = pg_catalog;
 INSERT INTO hrguard.employee (employee_id, team) VALUES ('G1', 'north');
 SELECT employee_id, team, timezone FROM hrguard.employee;
 RESET search_path;
-\c contrib_regression
+\c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE regress_hrguard_gis;

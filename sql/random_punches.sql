@@ -7,6 +7,7 @@
 -- failure replays: change the seed to explore.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'Asia/Shanghai';
 SELECT setseed(0.4242);
 

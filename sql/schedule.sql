@@ -2,6 +2,7 @@
 -- holidays and make-up working days, zone opening hours and validity.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 
@@ -109,7 +110,8 @@ INSERT INTO hrguard.calendar_day (day, is_workday) VALUES ('2026-10-01', true);
 INSERT INTO hrguard.employee (employee_id, schedule_id) VALUES ('S-bad', 999999);
 \echo :LAST_ERROR_SQLSTATE
 
-DELETE FROM hrguard.zone;
+-- remove what this file made (and only that: the database may hold others')
+DELETE FROM hrguard.zone WHERE name IN ('client A', 'site B');
 DELETE FROM hrguard.employee WHERE employee_id LIKE 'S-%';
-DELETE FROM hrguard.calendar_day;
-DELETE FROM hrguard.schedule;
+DELETE FROM hrguard.calendar_day WHERE day IN ('2026-10-01', '2026-10-10');
+DELETE FROM hrguard.schedule WHERE name IN ('day shift', 'night shift', 'client visits');

@@ -8,6 +8,9 @@
 -- oversized inputs.  Last, who may execute each function of the schema.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
+-- the database this file runs in, to come back to at the end
+SELECT current_database() AS regress_db \gset
 CREATE DATABASE regress_hrguard_security;
 \c regress_hrguard_security
 SET client_min_messages = warning;
@@ -413,7 +416,7 @@ SELECT p.oid::regprocedure AS function,
  WHERE p.pronamespace = 'hrguard'::regnamespace
  ORDER BY p.oid::regprocedure::text;
 
-\c contrib_regression
+\c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE regress_hrguard_security;
 DROP ROLE regress_hrguard_app, regress_hrguard_usage, regress_hrguard_nobody;

@@ -3,6 +3,7 @@
 -- IntervalStyle, TimeZone, extra_float_digits and search_path are.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 INSERT INTO hrguard.employee (employee_id) VALUES ('SS1'), ('SS2');
 CREATE SCHEMA ss_elsewhere;
 

@@ -1,4 +1,6 @@
 -- settings: the module's version and the hrguard.* settings it defines.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SELECT hrguard.version() ~ '^\d+\.\d+\.\d+$' AS version_is_semver;
 SELECT name, setting, description FROM hrguard.settings() ORDER BY name;
 SET hrguard.default_timezone = 'America/New_York';

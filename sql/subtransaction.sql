@@ -6,6 +6,7 @@
 -- nested in another punch statement.
 \set VERBOSITY terse
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'Asia/Shanghai';
 
 INSERT INTO hrguard.employee (employee_id) VALUES ('SX1'), ('SX2'), ('SX3');

@@ -3,6 +3,7 @@
 -- circle verdicts must equal ST_DWithin on geography (spheroid) except
 -- within 0.5 m of the rim.
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SELECT setseed(0.4242);
 
 -- 140 zones around Shanghai: concave stars, stars with holes, two-part

@@ -4,14 +4,22 @@
 # Runs pg_regress (sql/, expected/), pg_isolation_regress (test/specs,
 # test/expected) and the TAP tests (test/t) against the installed extension;
 # pg_regress and the isolation specs once more under each of two faked
-# clocks (libfaketime), so that no result depends on the time of day.
+# clocks (libfaketime), so that no result depends on the time of day; and
+# every pg_regress file once more by itself on a fresh database, so that no
+# file depends on what an earlier one left behind.
 # Each suite makes its own temporary cluster and removes it.  initdb refuses
 # to run as root, so as root the suites run as the postgres user; the inputs
 # are staged in a directory that user owns, because the checkout may sit
 # where it cannot enter.  Every suite runs even if an earlier one failed.
 # The last line is "N passed, M failed"; the exit status is non-zero on any
 # failure.
+#
+# Usage: run-suites.sh [SUITE...], SUITE one of regress, isolation, clock
+# (both again under the faked clocks), alone, tap; all of them by default.
 set -uo pipefail
+
+suites=${*:-regress isolation clock alone tap}
+wanted() { [[ " $suites " == *" $1 "* ]]; }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
@@ -116,41 +124,82 @@ run_suite() {
 	fi
 }
 
-run_suite regress regress
-run_suite isolation isolation
+wanted regress && run_suite regress regress
+wanted isolation && run_suite isolation isolation
 
 # No result may depend on the hour, the weekday or the year: both suites
 # again with the clock at a Wednesday afternoon and a Sunday night in
 # Shanghai, in 2027 (the TAP tests take this too, by hand: README, Testing).
-for moment in '2027-01-06 05:00:00' '2027-01-09 19:00:00'; do
-	tag=${moment//[^0-9]/}
-	run_suite regress "regress-$tag" "$moment"
-	run_suite isolation "isolation-$tag" "$moment"
-done
+if wanted clock; then
+	for moment in '2027-01-06 05:00:00' '2027-01-09 19:00:00'; do
+		tag=${moment//[^0-9]/}
+		run_suite regress "regress-$tag" "$moment"
+		run_suite isolation "isolation-$tag" "$moment"
+	done
+fi
+
+# ---- each pg_regress file alone -------------------------------------------
+# One throwaway cluster; pg_regress makes a fresh database for each file
+# (as PGXS's installcheck does for the whole list) and compares with the
+# same expected output as the scheduled run.
+run_alone() {
+	local out="$stage/out/alone" before=$failed rc=0 t port
+	echo "== pg_regress files, each alone on a fresh database"
+	as_runner mkdir -p "$out/log"
+	port=$((57000 + RANDOM % 2000))
+	if ! as_runner "$bindir/initdb" -D "$out/data" -U postgres --no-locale -E UTF8 \
+			>"$out/log/initdb.log" 2>&1; then
+		suite_failed alone 1 "$before"
+		show_file "$out/log/initdb.log"
+		return
+	fi
+	cat "$stage/test/temp.conf" >>"$out/data/postgresql.conf"
+	if ! as_runner "$bindir/pg_ctl" -D "$out/data" -w -l "$out/log/postmaster.log" \
+			-o "-p $port -k $out -c listen_addresses=''" start >/dev/null; then
+		suite_failed alone 1 "$before"
+		show_file "$out/log/postmaster.log"
+		return
+	fi
+	for t in $(sed -n 's/^test: *//p' "$stage/test/regress_schedule"); do
+		as_runner "$pgxs_dir/src/test/regress/pg_regress" \
+			--bindir="$bindir" --host="$out" --port="$port" --user=postgres \
+			--inputdir="$stage" --outputdir="$out/$t" --dbname="alone_$t" \
+			--encoding=UTF8 "$t" >"$out/$t.log" 2>&1 || rc=1
+		grep -E '\.\.\. ' "$out/$t.log"
+		count_results "$out/$t.log"
+		[ -s "$out/$t/regression.diffs" ] && show_file "$out/$t/regression.diffs"
+	done
+	as_runner "$bindir/pg_ctl" -D "$out/data" -m fast stop >/dev/null
+	rm -rf "$out/data"
+	[ $rc -eq 0 ] || suite_failed alone $rc "$before"
+}
+wanted alone && run_alone
 
 # ---- TAP -----------------------------------------------------------------
-echo "== TAP tests"
-before=$failed
-(
-	cd "$stage" &&
-	as_runner env \
-		TESTDIR="$stage/out/tap" \
-		PATH="$bindir:$PATH" \
-		PG_REGRESS="$pgxs_dir/src/test/regress/pg_regress" \
-		TEMP_CONFIG="$stage/test/temp.conf" \
-		HRGUARD_TEST_STAGE="$stage" \
-		prove -v -I "$pgxs_dir/src/test/perl" -I "$stage/test" test/t/*.pl
-) >"$stage/out/tap.log" 2>&1
-rc=$?
-grep -vE '^\s*(ok|not ok) [0-9]+' "$stage/out/tap.log" | grep -E '^(test/|Files=|Result:)' || true
-ok=$(grep -cE '^\s*ok [0-9]+' "$stage/out/tap.log")
-bad=$(grep -cE '^\s*not ok [0-9]+' "$stage/out/tap.log")
-passed=$((passed + ok))
-failed=$((failed + bad))
-if [ $rc -ne 0 ]; then
-	suite_failed tap $rc "$before"
-	cat "$stage/out/tap.log"
-	for f in "$stage"/out/tap/tmp_check/log/*; do show_file "$f"; done
+if wanted tap; then
+	echo "== TAP tests"
+	before=$failed
+	(
+		cd "$stage" &&
+		as_runner env \
+			TESTDIR="$stage/out/tap" \
+			PATH="$bindir:$PATH" \
+			PG_REGRESS="$pgxs_dir/src/test/regress/pg_regress" \
+			TEMP_CONFIG="$stage/test/temp.conf" \
+			HRGUARD_TEST_STAGE="$stage" \
+			prove -v -I "$pgxs_dir/src/test/perl" -I "$stage/test" test/t/*.pl
+	) >"$stage/out/tap.log" 2>&1
+	rc=$?
+	grep -vE '^\s*(ok|not ok) [0-9]+' "$stage/out/tap.log" | grep -E '^(test/|Files=|Result:)' || true
+	ok=$(grep -cE '^\s*ok [0-9]+' "$stage/out/tap.log")
+	bad=$(grep -cE '^\s*not ok [0-9]+' "$stage/out/tap.log")
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ $rc -ne 0 ]; then
+		suite_failed tap $rc "$before"
+		cat "$stage/out/tap.log"
+		for f in "$stage"/out/tap/tmp_check/log/*; do show_file "$f"; done
+	fi
 fi
 
 # ---- server logs ---------------------------------------------------------
