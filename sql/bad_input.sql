@@ -82,6 +82,49 @@ INSERT INTO hrguard.punch (employee_id, punched_at, vendor_flags)
 VALUES ('BX1', '2026-11-30 03:00+08', jsonb_build_object('x', repeat('f', 70000)));
 \echo :LAST_ERROR_SQLSTATE
 
+-- a zone without a datum: an error, not a crash
+INSERT INTO hrguard.zone (name, kind, center, radius_m, source_crs)
+VALUES ('bx no datum', 'client', ST_SetSRID(ST_MakePoint(121.4, 31.2), 4326), 10, NULL);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE hrguard.zone SET source_crs = NULL WHERE name = 'bx client';
+\echo :LAST_ERROR_SQLSTATE
+
+-- a column hrguard needs, renamed: a clear error where it is read
+BEGIN;
+ALTER TABLE hrguard.evidence RENAME COLUMN canon TO canon2;
+SELECT count(*) FROM hrguard.verify_all();
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+ALTER TABLE hrguard.evidence RENAME COLUMN link TO link2;
+SELECT ok FROM hrguard.verify_chain('BX1');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+ALTER TABLE hrguard.alert RENAME COLUMN kind TO kind2;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('BX1', '2026-11-30 03:10+08', 35, 121);
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+
+-- an application's trigger that drops hrguard's alerts fails the punch
+CREATE FUNCTION pg_temp.drop_alert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+BEGIN;
+CREATE TRIGGER bx_drop_alert BEFORE INSERT ON hrguard.alert FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_alert();
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('BX1', '2026-11-30 03:20+08', 35, 121);
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+
+-- employees are not truncated while punches are recorded
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('BX1', '2026-11-30 03:30+08', 31.2, 121.4);
+TRUNCATE hrguard.employee;
+\echo :LAST_ERROR_SQLSTATE
+TRUNCATE hrguard.employee CASCADE;
+\echo :LAST_ERROR_SQLSTATE
+
+-- a day that has not ended for an employee is not closed for them
+SELECT hrguard.close_day(current_date + 30) AS closed_ahead;
+SELECT count(*) AS closed_days_ahead FROM hrguard.day_close WHERE day = current_date + 30;
+
 SELECT count(*) AS punches_after FROM hrguard.punch WHERE employee_id = 'BX1';
 SELECT count(*) AS entries FROM hrguard.evidence WHERE employee_id = 'BX1';
 RESET statement_timeout;

@@ -316,9 +316,14 @@ insert_pending_alerts_spi(List *alerts)
 												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[7] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
 
-	if (SPI_execute_plan(insert_alerts_plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
-		SPI_processed != (uint64) n)
+	if (SPI_execute_plan(insert_alerts_plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not insert %d alerts", n);
+	if (SPI_processed != (uint64) n)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("%lld of %d alerts were not stored", (long long) (n - (int64) SPI_processed), n),
+				 errdetail("A BEFORE INSERT trigger on hrguard.alert dropped them; every alert hrguard raises must be stored."),
+				 errhint("Let such triggers return the row.")));
 	returned = SPI_tuptable;
 	nreturned = SPI_processed;
 	for (row = 0; row < nreturned; row++)
@@ -523,6 +528,9 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	Datum		d;
 
 	(void) hrguard_trigger_guard(fcinfo, &raise_alerts_spec);
+	/* a restored punch's alerts are restored with it */
+	if (HRGUARD_RESTORING(trigdata))
+		return PointerGetDatum(NULL);
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;

@@ -411,7 +411,7 @@ hrguard_evidence_guard(PG_FUNCTION_ARGS)
 		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 							   trigdata->tg_newtuple : trigdata->tg_trigtuple);
 	/* pg_restore writes the rows back as they were (a superuser setting) */
-	if (hrguard_restore_mode && TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	if (HRGUARD_RESTORING(trigdata))
 		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	table = RelationGetRelationName(trigdata->tg_relation);
@@ -581,7 +581,11 @@ hrguard_close_day(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
 
-	/* employed that day, not closed yet, with the end of their local day */
+	/*
+	 * employed that day, not closed yet, whose local day has ended (a day
+	 * still running, or in the future, is closed by a later call), with
+	 * the end of their local day
+	 */
 	if (SPI_execute_with_args(
 			"SELECT e.employee_id, e.timezone, "
 			"       pg_catalog.timezone(e.timezone, ($1 OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp) AS day_end, "
@@ -594,6 +598,8 @@ hrguard_close_day(PG_FUNCTION_ARGS)
 			"  FROM hrguard.employee e "
 			" WHERE (e.hired_on IS NULL OR e.hired_on OPERATOR(pg_catalog.<=) $1) "
 			"   AND (e.left_on IS NULL OR e.left_on OPERATOR(pg_catalog.>=) $1) "
+			"   AND pg_catalog.timezone(e.timezone, ($1 OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp) "
+			"       OPERATOR(pg_catalog.<=) pg_catalog.now() "
 			"   AND NOT EXISTS (SELECT FROM hrguard.day_close c "
 			"                    WHERE c.employee_id OPERATOR(pg_catalog.=) e.employee_id "
 			"                      AND c.day OPERATOR(pg_catalog.=) $1) "

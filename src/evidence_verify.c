@@ -544,6 +544,17 @@ compare_chains(const ListCell *a, const ListCell *b)
 				  ((ChainState *) lfirst(b))->employee_id);
 }
 
+/* the number of one of the evidence table's columns */
+static AttrNumber
+evidence_attnum(Relation heap, const char *column)
+{
+	AttrNumber	attnum = attnameAttNum(heap, column, false);
+
+	if (attnum == InvalidAttrNumber)
+		hrguard_missing_column("evidence", column);
+	return attnum;
+}
+
 /*
  * Verify one chain (through the primary key) or every chain (one pass over
  * the heap), without the executor: verification reads every entry, and
@@ -571,11 +582,11 @@ verify(FunctionCallInfo fcinfo, const char *only_employee)
 	memset(&es, 0, sizeof(es));
 	es.heap = table_open(get_relname_relid("evidence", get_namespace_oid("hrguard", false)),
 						 AccessShareLock);
-	es.employee = attnameAttNum(es.heap, "employee_id", false);
-	es.seq = attnameAttNum(es.heap, "seq", false);
-	es.canon = attnameAttNum(es.heap, "canon", false);
-	es.leaf = attnameAttNum(es.heap, "leaf", false);
-	es.link = attnameAttNum(es.heap, "link", false);
+	es.employee = evidence_attnum(es.heap, "employee_id");
+	es.seq = evidence_attnum(es.heap, "seq");
+	es.canon = evidence_attnum(es.heap, "canon");
+	es.leaf = evidence_attnum(es.heap, "leaf");
+	es.link = evidence_attnum(es.heap, "link");
 	es.slot = table_slot_create(es.heap, NULL);
 	es.hasher = pg_cryptohash_create(PG_SHA256);
 	es.per_entry = AllocSetContextCreate(CurrentMemoryContext, "hrguard verify entry",

@@ -297,6 +297,19 @@ hrguard_relation_owner(Oid relid)
 	return owner;
 }
 
+/*
+ * A column hrguard created was renamed or dropped from one of its tables:
+ * the owner's doing, and a clear error rather than a wrong row.
+ */
+void
+hrguard_missing_column(const char *table, const char *column)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("column \"%s\" of hrguard.%s is missing", column, table),
+			 errhint("hrguard needs every column it created, under its name: rename it back, or reinstall the extension.")));
+}
+
 /* A prepared SPI plan kept for the life of the backend. */
 SPIPlanPtr
 hrguard_prepare_kept(const char *query, int nargs, Oid *types)

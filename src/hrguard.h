@@ -46,6 +46,13 @@ extern int	hrguard_competitor_pattern_days;
 extern int	hrguard_competitor_pattern_window_days;
 extern int	hrguard_off_hours_grace_minutes;
 extern bool hrguard_restore_mode;
+
+/*
+ * pg_restore is writing rows back (hrguard.restore_mode, a superuser
+ * setting): an INSERT trigger passes the row through as it was dumped.
+ */
+#define HRGUARD_RESTORING(trigdata) \
+	(hrguard_restore_mode && TRIGGER_FIRED_BY_INSERT((trigdata)->tg_event))
 extern char *hrguard_relay_database;
 extern int	hrguard_relay_interval_ms;
 extern int	hrguard_checkpoint_interval_s;
@@ -113,6 +120,7 @@ extern const char *hrguard_echo(const char *input);
 extern int	hrguard_jit_off(void);
 extern void hrguard_restore_settings(int level);
 extern Oid	hrguard_relation_owner(Oid relid);
+extern void hrguard_missing_column(const char *table, const char *column) pg_attribute_noreturn();
 extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid *types);
 extern char *hrguard_utc_iso(TimestampTz t);
 extern char *hrguard_local_iso(Timestamp t);

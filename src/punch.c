@@ -160,10 +160,7 @@ hrguard_punch_attnums(TupleDesc desc, int *attnum)
 		{
 			a = SPI_fnumber(desc, punch_column_names[c]);
 			if (a <= 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("column \"%s\" of hrguard.punch is missing", punch_column_names[c]),
-						 errhint("Reinstall the extension: hrguard needs every column it created.")));
+				hrguard_missing_column("punch", punch_column_names[c]);
 			known[c] = a;
 		}
 		attnum[c] = a;
@@ -453,6 +450,9 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	Datum		d;
 
 	(void) hrguard_trigger_guard(fcinfo, &punch_classify_spec);
+	/* a restored punch was classified when it was first stored */
+	if (HRGUARD_RESTORING(trigdata))
+		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;

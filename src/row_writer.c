@@ -48,6 +48,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+#include "hrguard.h"
 #include "row_writer.h"
 
 void
@@ -199,8 +200,7 @@ hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns, int 
 		AttrNumber	attnum = attnameAttNum(w->rel, columns[i], false);
 
 		if (attnum == InvalidAttrNumber)
-			elog(ERROR, "column %s of table %s is missing", columns[i],
-				 RelationGetRelationName(w->rel));
+			hrguard_missing_column(RelationGetRelationName(w->rel), columns[i]);
 		indexes[i] = attnum - 1;
 		given[attnum - 1] = true;
 	}

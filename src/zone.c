@@ -215,6 +215,9 @@ hrguard_zone_normalize(PG_FUNCTION_ARGS)
 	HrguardDatum datum;
 
 	(void) hrguard_trigger_guard(fcinfo, &zone_normalize_spec);
+	/* a restored zone was normalized when it was first stored */
+	if (HRGUARD_RESTORING(trigdata))
+		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
@@ -229,7 +232,7 @@ hrguard_zone_normalize(PG_FUNCTION_ARGS)
 	{
 		attnum[c] = SPI_fnumber(desc, zone_column_names[c]);
 		if (attnum[c] <= 0)
-			elog(ERROR, "zone table has no column \"%s\"", zone_column_names[c]);
+			hrguard_missing_column("zone", zone_column_names[c]);
 		values[c] = heap_getattr(newtup, attnum[c], desc, &isnull[c]);
 		repl[c] = false;
 	}
@@ -257,6 +260,11 @@ hrguard_zone_normalize(PG_FUNCTION_ARGS)
 				 errdetail("A zone is either a polygon (geom) or a circle (center and radius_m)."),
 				 errhint("Set exactly one of geom and center.")));
 
+	if (isnull[ZC_SOURCE_CRS])
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("source_crs of a zone must not be null"),
+				 errhint("Give the datum the zone was drawn in: wgs84, gcj02 or bd09.")));
 	datum = hrguard_datum_or_error(TextDatumGetCString(values[ZC_SOURCE_CRS]));
 
 	if (!no_geom)

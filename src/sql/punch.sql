@@ -185,11 +185,21 @@ CREATE FUNCTION hrguard.employee_keep_facts()
 	AS $$
 BEGIN
 	IF TG_RELID OPERATOR(pg_catalog.<>) 'hrguard.employee'::pg_catalog.regclass
-	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR NOT TG_OP OPERATOR(pg_catalog.=) ANY (ARRAY['UPDATE', 'DELETE']) THEN
+	   OR TG_WHEN OPERATOR(pg_catalog.<>) 'BEFORE'
+	   OR NOT (TG_LEVEL OPERATOR(pg_catalog.=) 'ROW' AND TG_OP OPERATOR(pg_catalog.=) ANY (ARRAY['UPDATE', 'DELETE'])
+			   OR TG_LEVEL OPERATOR(pg_catalog.=) 'STATEMENT' AND TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE') THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'trigger_protocol_violated',
 			MESSAGE = pg_catalog.format('%s fired where hrguard did not attach it', TG_NAME);
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN
+		IF EXISTS (SELECT FROM hrguard.punch) THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'foreign_key_violation',
+				MESSAGE = 'hrguard.employee cannot be truncated while punches are recorded',
+				HINT = 'Delete the employees without punches instead; set left_on for those who left.';
+		END IF;
+		RETURN NULL;
 	END IF;
 	IF (TG_OP OPERATOR(pg_catalog.=) 'DELETE'
 		OR NEW.employee_id OPERATOR(pg_catalog.<>) OLD.employee_id)
@@ -209,12 +219,16 @@ END
 $$;
 REVOKE ALL ON FUNCTION hrguard.employee_keep_facts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.employee_keep_facts() IS
-	'employee trigger: an employee with recorded punches cannot be deleted or renamed';
+	'employee trigger: an employee with recorded punches cannot be deleted or renamed, and the table cannot be truncated while punches exist';
 
 CREATE TRIGGER employee_keep_facts
 	BEFORE UPDATE OF employee_id OR DELETE ON hrguard.employee
 	FOR EACH ROW EXECUTE FUNCTION hrguard.employee_keep_facts();
 ALTER TABLE hrguard.employee ENABLE ALWAYS TRIGGER employee_keep_facts;
+CREATE TRIGGER employee_keep_facts_truncate
+	BEFORE TRUNCATE ON hrguard.employee
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.employee_keep_facts();
+ALTER TABLE hrguard.employee ENABLE ALWAYS TRIGGER employee_keep_facts_truncate;
 
 CREATE FUNCTION hrguard.punch_flush_alerts()
 	RETURNS trigger
