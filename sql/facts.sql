@@ -33,7 +33,23 @@ DELETE FROM hrguard.alert WHERE employee_id = 'FX1';
 \echo :LAST_ERROR_SQLSTATE
 TRUNCATE hrguard.punch;
 \echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.alert (employee_id, kind, severity) VALUES ('FX1', 'off_hours', 'watch');
+\echo :LAST_ERROR_SQLSTATE
 RESET session_replication_role;
+
+-- alerts are raised by punches only, each with its entry: not by INSERT
+-- or COPY, superusers included; pg_restore writes them back
+INSERT INTO hrguard.alert (employee_id, kind, severity) VALUES ('FX1', 'competitor_pattern', 'priority');
+\echo :LAST_ERROR_SQLSTATE
+COPY hrguard.alert (employee_id, kind, severity) FROM stdin;
+FX1	off_hours	watch
+\.
+\echo :LAST_ERROR_SQLSTATE
+BEGIN;
+SET LOCAL hrguard.restore_mode = on;
+INSERT INTO hrguard.alert (employee_id, kind, severity) VALUES ('FX1', 'off_hours', 'watch');
+SELECT count(*) AS restored_alerts FROM hrguard.alert WHERE employee_id = 'FX1' AND punch_id IS NULL;
+ROLLBACK;
 
 -- status and case change, and leave an entry each; no change, no entry
 SELECT count(*) AS entries_before FROM hrguard.evidence WHERE employee_id = 'FX1';

@@ -99,6 +99,18 @@ forget_pending(void)
 	pending_visits = NIL;
 }
 
+/*
+ * True while a punch statement writes its alerts: the guard on
+ * hrguard.alert admits these INSERTs and no others.
+ */
+static bool raising_alerts = false;
+
+bool
+hrguard_raising_alerts(void)
+{
+	return raising_alerts;
+}
+
 static void
 pending_xact_callback(XactEvent event, void *arg)
 {
@@ -368,7 +380,7 @@ insert_pending_alerts(List *alerts)
 	ListCell   *lc;
 
 	hrguard_row_writer_open(&writer, "alert");
-	if (!hrguard_row_writer_insert_equivalent(&writer))
+	if (!hrguard_row_writer_insert_equivalent(&writer, "alert_keep_insert"))
 	{
 		hrguard_row_writer_close(&writer);
 		insert_pending_alerts_spi(alerts);
@@ -714,16 +726,19 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 	PG_TRY();
 	{
 		hrguard_become_owner(hrguard_tables_owner(), &saved);
+		raising_alerts = true;
 		if (alerts != NIL)
 			insert_pending_alerts(alerts);
 		foreach(lc, visits)
 			note_competitor_visit(lfirst(lc));
+		raising_alerts = false;
 		if (!hrguard_evidence_write_staged())
 			elog(ERROR, "the staged evidence could not be written");
 		hrguard_restore_user(&saved);
 	}
 	PG_CATCH();
 	{
+		raising_alerts = false;
 		MemoryContextSwitchTo(caller);
 		hrguard_rethrow_for(may_read_alerts);
 	}

@@ -454,34 +454,6 @@ bytea_datum(const void *data, size_t len)
 	return PointerGetDatum(b);
 }
 
-/*
- * May the entries go straight into the heap and indexes?  Only while
- * hrguard.evidence is as hrguard made it, or changed in ways the writer
- * honours (defaults, NOT NULL, CHECK, unique and exclusion indexes): no
- * INSERT trigger but its guard (a superuser's own trigger, a foreign key),
- * no forced row security, no stored generated column.
- */
-static bool
-evidence_direct(Relation rel)
-{
-	TriggerDesc *trig = rel->trigdesc;
-	int			i;
-
-	if (rel->rd_rel->relkind != RELKIND_RELATION ||
-		(rel->rd_rel->relrowsecurity && rel->rd_rel->relforcerowsecurity) ||
-		(RelationGetDescr(rel)->constr && RelationGetDescr(rel)->constr->has_generated_stored))
-		return false;
-	for (i = 0; trig != NULL && i < trig->numtriggers; i++)
-	{
-		Trigger    *t = &trig->triggers[i];
-
-		if (TRIGGER_FOR_INSERT(t->tgtype) && t->tgenabled != TRIGGER_DISABLED &&
-			strcmp(t->tgname, "evidence_guard") != 0)
-			return false;
-	}
-	return true;
-}
-
 /* The staged entries through INSERT: what the table has, fires. */
 static void
 write_entries_sql(Datum recorded_at)
@@ -527,7 +499,7 @@ write_entries(void)
 		return;
 	Assert(stage_flat());
 	hrguard_row_writer_open(&writer, "evidence");
-	if (!evidence_direct(writer.rel))
+	if (!hrguard_row_writer_insert_equivalent(&writer, "evidence_guard"))
 	{
 		hrguard_row_writer_close(&writer);
 		write_entries_sql(recorded_at);

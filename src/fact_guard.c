@@ -38,8 +38,8 @@ static const char *const fact_tables[] = {"punch", "alert", NULL};
 static const HrguardTriggerSpec fact_guard_spec = {
 	"hrguard.fact_guard()", fact_tables, true,
 	HRGUARD_TRIGGER_ROW | HRGUARD_TRIGGER_STATEMENT,
-	HRGUARD_ON_UPDATE | HRGUARD_ON_DELETE | HRGUARD_ON_TRUNCATE,
-	"a BEFORE UPDATE, DELETE or TRUNCATE trigger on hrguard.punch or hrguard.alert"
+	HRGUARD_ON_INSERT | HRGUARD_ON_UPDATE | HRGUARD_ON_DELETE | HRGUARD_ON_TRUNCATE,
+	"a BEFORE INSERT (alerts), UPDATE, DELETE or TRUNCATE trigger on hrguard.punch or hrguard.alert"
 };
 
 /* a column of a tuple as text for JSON, or NULL */
@@ -109,7 +109,8 @@ record_alert_change(HeapTuple old, HeapTuple new, TupleDesc desc)
 
 /*
  * hrguard.fact_guard() -- BEFORE UPDATE OR DELETE row and BEFORE TRUNCATE
- * statement trigger on hrguard.punch and hrguard.alert.
+ * statement trigger on hrguard.punch and hrguard.alert, and BEFORE INSERT
+ * row trigger on hrguard.alert.
  */
 PG_FUNCTION_INFO_V1(hrguard_fact_guard);
 Datum
@@ -123,6 +124,22 @@ hrguard_fact_guard(PG_FUNCTION_ARGS)
 	HeapTuple	old = trigdata->tg_trigtuple;
 	HeapTuple	new = trigdata->tg_newtuple;
 	int			i;
+
+	/* alerts are raised by punches, each with its evidence entry */
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		if (!is_alert)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("hrguard.fact_guard() guards inserts of alerts only")));
+		if (hrguard_raising_alerts() || HRGUARD_RESTORING(trigdata))
+			return PointerGetDatum(old);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("alerts are raised by hrguard only"),
+				 errdetail("An alert is written with its entry in the employee's evidence chain by the punch that raises it."),
+				 errhint("To restore a dump, set hrguard.restore_mode.")));
+	}
 
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) || TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		ereport(ERROR,

@@ -46,6 +46,7 @@ extern int	hrguard_competitor_pattern_days;
 extern int	hrguard_competitor_pattern_window_days;
 extern int	hrguard_off_hours_grace_minutes;
 extern bool hrguard_restore_mode;
+extern bool hrguard_raising_alerts(void);
 
 /*
  * pg_restore is writing rows back (hrguard.restore_mode, a superuser

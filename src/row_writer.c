@@ -10,10 +10,10 @@
  * to table_multi_insert() (one WAL record per heap page) and then into
  * every index, as COPY does.  Unique indexes are checked as by INSERT.
  * Triggers are not fired, which is why this is only for hrguard's own
- * tables: the evidence table, whose only INSERT trigger is the guard that
- * lets hrguard's own appends through, and others while
- * hrguard_row_writer_insert_equivalent() says that they have no INSERT
- * triggers, no forced row security and no stored generated columns.  A writer told which columns its caller fills
+ * tables, while hrguard_row_writer_insert_equivalent() says that they have
+ * no INSERT trigger but the guard that lets hrguard's own writes through,
+ * no forced row security and no stored generated columns.  A writer told
+ * which columns its caller fills
  * (hrguard_row_writer_columns) gives the others their defaults, identity
  * columns included, and checks each row against the table's NOT NULL and
  * CHECK constraints, as INSERT does.  No bulk-insert buffer ring is used:
@@ -38,6 +38,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_trigger.h"
 #include "executor/executor.h"
 #include "optimizer/optimizer.h"
 #include "nodes/readfuncs.h"
@@ -228,16 +229,18 @@ hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns, int 
 }
 
 /*
- * Whether writing rows here is what an INSERT would do: no INSERT
- * triggers, no row security forced on the owner, no stored generated
- * columns.  Otherwise the caller must INSERT.
+ * Whether writing rows here is what an INSERT would do: no INSERT trigger
+ * but the table's own guard (own_guard, which admits hrguard's writes; a
+ * foreign key is an INSERT trigger too), no row security forced on the
+ * owner, no stored generated columns.  Otherwise the caller must INSERT.
  */
 bool
-hrguard_row_writer_insert_equivalent(HrguardRowWriter *w)
+hrguard_row_writer_insert_equivalent(HrguardRowWriter *w, const char *own_guard)
 {
 	Relation	rel = w->rel;
 	TriggerDesc *trig = rel->trigdesc;
 	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	int			i;
 
 	if (rel->rd_rel->relkind != RELKIND_RELATION)
 		return false;
@@ -245,11 +248,14 @@ hrguard_row_writer_insert_equivalent(HrguardRowWriter *w)
 		return false;
 	if (constr != NULL && constr->has_generated_stored)
 		return false;
-	if (trig != NULL &&
-		(trig->trig_insert_before_row || trig->trig_insert_after_row ||
-		 trig->trig_insert_instead_row || trig->trig_insert_before_statement ||
-		 trig->trig_insert_after_statement || trig->trig_insert_new_table))
-		return false;
+	for (i = 0; trig != NULL && i < trig->numtriggers; i++)
+	{
+		Trigger    *t = &trig->triggers[i];
+
+		if (TRIGGER_FOR_INSERT(t->tgtype) && t->tgenabled != TRIGGER_DISABLED &&
+			strcmp(t->tgname, own_guard) != 0)
+			return false;
+	}
 	return true;
 }
 

@@ -38,7 +38,7 @@ typedef struct HrguardRowWriter
 extern void hrguard_row_writer_open(HrguardRowWriter *w, const char *table);
 extern void hrguard_row_writer_columns(HrguardRowWriter *w, const char *const *columns,
 									   int ncolumns, int *indexes);
-extern bool hrguard_row_writer_insert_equivalent(HrguardRowWriter *w);
+extern bool hrguard_row_writer_insert_equivalent(HrguardRowWriter *w, const char *own_guard);
 extern TupleTableSlot *hrguard_row_writer_next(HrguardRowWriter *w);
 extern void hrguard_row_writer_add(HrguardRowWriter *w);
 extern void hrguard_row_writer_close(HrguardRowWriter *w);

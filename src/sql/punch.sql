@@ -177,6 +177,9 @@ ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_keep;
 ALTER TABLE hrguard.punch ENABLE ALWAYS TRIGGER punch_keep_truncate;
 ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep;
 ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep_truncate;
+CREATE TRIGGER alert_keep_insert BEFORE INSERT ON hrguard.alert
+	FOR EACH ROW EXECUTE FUNCTION hrguard.fact_guard();
+ALTER TABLE hrguard.alert ENABLE ALWAYS TRIGGER alert_keep_insert;
 
 CREATE FUNCTION hrguard.employee_keep_facts()
 	RETURNS trigger
