@@ -183,6 +183,11 @@ SELECT employee_id, day, seq FROM hrguard.day_close WHERE employee_id LIKE 'V%' 
 SELECT hrguard.record_evidence('V1', 'note', '{"text": "written after the day was closed"}', '2026-11-22 18:00+08') AS seq;
 SELECT employee_id, seq, kind, closed_day, close_seq FROM hrguard.late_evidence
  WHERE employee_id LIKE 'V%' ORDER BY 1, 2;
+-- days closed out of order: a day's closing entry, dated at the start of
+-- the next day, is not late for that day
+SELECT hrguard.close_day('2026-11-24') > 0 AS closed_24th, hrguard.close_day('2026-11-23') > 0 AS closed_23rd;
+SELECT employee_id, seq, kind, closed_day, close_seq FROM hrguard.late_evidence
+ WHERE employee_id LIKE 'V%' ORDER BY 1, 2;
 -- the record of closed days is append-only too
 DELETE FROM hrguard.day_close WHERE employee_id = 'V1';
 \echo :LAST_ERROR_SQLSTATE

@@ -145,6 +145,8 @@ SELECT v.employee_id, v.seq, v.kind, v.occurred_at, v.recorded_at,
   JOIN hrguard.day_close c
 	ON c.employee_id OPERATOR(pg_catalog.=) v.employee_id
    AND c.day OPERATOR(pg_catalog.=) (v.occurred_at AT TIME ZONE e.timezone)::date
- WHERE v.seq OPERATOR(pg_catalog.>) c.seq;
+ WHERE v.seq OPERATOR(pg_catalog.>) c.seq
+   -- a day's closing entry is dated at its end, the next day's start
+   AND v.kind OPERATOR(pg_catalog.<>) 'day_close';
 COMMENT ON VIEW hrguard.late_evidence IS
-	'entries recorded after the day they belong to was closed';
+	'entries recorded after the day they belong to was closed (closing entries of other days aside)';
