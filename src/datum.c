@@ -57,7 +57,7 @@ hrguard_check_accuracy(double accuracy_m)
 		accuracy_m > HRGUARD_MAX_ACCURACY_M)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("accuracy %g m is not valid", accuracy_m),
+				 errmsg("accuracy %.10g m is not valid", accuracy_m),
 				 errdetail("Accuracy is the radius of the position's uncertainty: a number of metres from 0 to %.0f.",
 						   HRGUARD_MAX_ACCURACY_M)));
 }
