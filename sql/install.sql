@@ -35,6 +35,11 @@ CREATE EXTENSION hrguard;
 SELECT unnest(extconfig)::regclass::text AS dumped_table
   FROM pg_extension WHERE extname = 'hrguard'
  ORDER BY 1;
+-- none is left out: every table and sequence of the schema is dumped
+SELECT c.oid::regclass AS not_dumped
+  FROM pg_class c
+ WHERE c.relnamespace = 'hrguard'::regnamespace AND c.relkind IN ('r', 'p', 'S')
+   AND c.oid <> ALL ((SELECT extconfig FROM pg_extension WHERE extname = 'hrguard')::oid[]);
 
 -- every table and view of the schema is closed to PUBLIC
 SELECT c.relname AS open_to_public

@@ -12,12 +12,17 @@ CREATE TABLE hrguard.relay_state (
 	last_xid		xid8 NOT NULL DEFAULT '0',
 	last_alert_id	bigint NOT NULL DEFAULT 0,
 	relayed_at		timestamptz,
+	system_identifier bigint,
+	era_first_alert_id bigint NOT NULL DEFAULT 0,
+	seen_alert_id	bigint NOT NULL DEFAULT 0,
 	CONSTRAINT relay_state_single_row CHECK (singleton)
 );
-INSERT INTO hrguard.relay_state DEFAULT VALUES;
+-- the row is made by the first relay_alerts(), so that a restore brings
+-- back the dumped one
+SELECT pg_catalog.pg_extension_config_dump('hrguard.relay_state', '');
 REVOKE ALL ON hrguard.relay_state FROM PUBLIC;
 COMMENT ON TABLE hrguard.relay_state IS
-	'how far hrguard.relay_alerts() has notified: (transaction, alert) of the last alert sent';
+	'how far hrguard.relay_alerts() has notified: (transaction, alert) of the last alert sent, among alerts from era_first_alert_id on, in the cluster system_identifier names; seen_alert_id is the highest alert id the last relay saw';
 
 CREATE FUNCTION hrguard.relay_alerts(max_alerts integer DEFAULT 10000)
 	RETURNS integer
@@ -27,6 +32,7 @@ CREATE FUNCTION hrguard.relay_alerts(max_alerts integer DEFAULT 10000)
 	AS $$
 DECLARE
 	horizon xid8;
+	cluster bigint;
 	state hrguard.relay_state;
 	a record;
 	sent integer := 0;
@@ -36,32 +42,71 @@ BEGIN
 			ERRCODE = 'invalid_parameter_value',
 			MESSAGE = 'max_alerts must be at least 1';
 	END IF;
+	cluster := (pg_catalog.pg_control_system()).system_identifier;
 	-- every transaction older than this has committed or aborted
 	horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+	INSERT INTO hrguard.relay_state DEFAULT VALUES ON CONFLICT DO NOTHING;
 	SELECT * INTO state FROM hrguard.relay_state FOR UPDATE;
 
-	FOR a IN
-		SELECT al.alert_id, al.xid
-		  FROM hrguard.alert al
-		 WHERE NOT al.notified
-		   AND (al.xid OPERATOR(pg_catalog.>) state.last_xid
-				OR (al.xid OPERATOR(pg_catalog.=) state.last_xid
-					AND al.alert_id OPERATOR(pg_catalog.>) state.last_alert_id))
-		   AND al.xid OPERATOR(pg_catalog.<) horizon
-		 ORDER BY al.xid, al.alert_id
-		 LIMIT max_alerts
-	LOOP
-		PERFORM pg_catalog.pg_notify('hrguard_alert',
-			hrguard.alert_payload(a.alert_id));
-		sent := sent OPERATOR(pg_catalog.+) 1;
-		state.last_xid := a.xid;
-		state.last_alert_id := a.alert_id;
-	END LOOP;
+	IF state.system_identifier IS DISTINCT FROM cluster THEN
+		/*
+		 * The first relay here, or the first since the database was
+		 * restored from another cluster, whose transaction ids mean nothing
+		 * in this one.  Once every transaction inserting alerts has ended,
+		 * notify each alert the position does not cover: those above the
+		 * highest id the last relay saw (never seen, so never sent) and the
+		 * others after the position.  Later alerts, from the next id on,
+		 * are relayed by this cluster's transaction ids.
+		 */
+		LOCK TABLE hrguard.alert IN SHARE ROW EXCLUSIVE MODE;
+		FOR a IN
+			SELECT al.alert_id
+			  FROM hrguard.alert al
+			 WHERE NOT al.notified
+			   AND al.alert_id OPERATOR(pg_catalog.>=) state.era_first_alert_id
+			   AND (al.alert_id OPERATOR(pg_catalog.>) state.seen_alert_id
+					OR al.xid OPERATOR(pg_catalog.>) state.last_xid
+					OR (al.xid OPERATOR(pg_catalog.=) state.last_xid
+						AND al.alert_id OPERATOR(pg_catalog.>) state.last_alert_id))
+			 ORDER BY al.xid, al.alert_id
+		LOOP
+			PERFORM pg_catalog.pg_notify('hrguard_alert', hrguard.alert_payload(a.alert_id));
+			sent := sent OPERATOR(pg_catalog.+) 1;
+		END LOOP;
+		state.era_first_alert_id := COALESCE(
+			(SELECT pg_catalog.max(al.alert_id) FROM hrguard.alert al), 0) OPERATOR(pg_catalog.+) 1;
+		state.last_xid := '0';
+		state.last_alert_id := 0;
+		state.system_identifier := cluster;
+	ELSE
+		FOR a IN
+			SELECT al.alert_id, al.xid
+			  FROM hrguard.alert al
+			 WHERE NOT al.notified
+			   AND al.alert_id OPERATOR(pg_catalog.>=) state.era_first_alert_id
+			   AND (al.xid OPERATOR(pg_catalog.>) state.last_xid
+					OR (al.xid OPERATOR(pg_catalog.=) state.last_xid
+						AND al.alert_id OPERATOR(pg_catalog.>) state.last_alert_id))
+			   AND al.xid OPERATOR(pg_catalog.<) horizon
+			 ORDER BY al.xid, al.alert_id
+			 LIMIT max_alerts
+		LOOP
+			PERFORM pg_catalog.pg_notify('hrguard_alert',
+				hrguard.alert_payload(a.alert_id));
+			sent := sent OPERATOR(pg_catalog.+) 1;
+			state.last_xid := a.xid;
+			state.last_alert_id := a.alert_id;
+		END LOOP;
+	END IF;
 
 	UPDATE hrguard.relay_state
 	   SET last_xid = state.last_xid,
 		   last_alert_id = state.last_alert_id,
-		   relayed_at = pg_catalog.now();
+		   relayed_at = pg_catalog.now(),
+		   system_identifier = state.system_identifier,
+		   era_first_alert_id = state.era_first_alert_id,
+		   seen_alert_id = GREATEST(state.seen_alert_id,
+			   (SELECT pg_catalog.max(al.alert_id) FROM hrguard.alert al));
 	RETURN sent;
 END
 $$;

@@ -33,6 +33,8 @@ CREATE INDEX competitor_episode_lookup_idx
 	ON hrguard.competitor_episode (employee_id, zone_id, last_day);
 REVOKE ALL ON hrguard.competitor_episode FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.competitor_episode', '');
+-- and its identity, so that ids continue after a restore
+SELECT pg_catalog.pg_extension_config_dump('hrguard.competitor_episode_episode_id_seq', '');
 COMMENT ON TABLE hrguard.competitor_episode IS
 	'runs of competitor visits that raised one competitor_pattern alert each';
 

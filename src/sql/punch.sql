@@ -40,6 +40,8 @@ CREATE INDEX alert_employee_idx ON hrguard.alert (employee_id, raised_at);
 CREATE INDEX alert_relay_idx ON hrguard.alert (xid, alert_id) WHERE NOT notified;
 REVOKE ALL ON hrguard.alert FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.alert', '');
+-- and its identity, so that ids continue after a restore
+SELECT pg_catalog.pg_extension_config_dump('hrguard.alert_alert_id_seq', '');
 COMMENT ON TABLE hrguard.alert IS
 	'alerts raised by hrguard; rows first, NOTIFY hrguard_alert only a delivery hint';
 COMMENT ON COLUMN hrguard.alert.reasons IS
@@ -97,6 +99,8 @@ CREATE INDEX punch_employee_device_idx ON hrguard.punch (employee_id, device_id)
 	WHERE device_id IS NOT NULL;
 REVOKE ALL ON hrguard.punch FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.punch', '');
+-- and its identity, so that ids continue after a restore
+SELECT pg_catalog.pg_extension_config_dump('hrguard.punch_punch_id_seq', '');
 
 COMMENT ON TABLE hrguard.punch IS
 	'attendance punches (clock-in, clock-out, visits), classified on insert';

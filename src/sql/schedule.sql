@@ -22,6 +22,8 @@ CREATE TABLE hrguard.schedule (
 );
 REVOKE ALL ON hrguard.schedule FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.schedule', '');
+-- and its identity, so that ids continue after a restore
+SELECT pg_catalog.pg_extension_config_dump('hrguard.schedule_schedule_id_seq', '');
 COMMENT ON TABLE hrguard.schedule IS
 	'named sets of weekly working windows (employees'' hours, zones'' opening hours)';
 COMMENT ON COLUMN hrguard.schedule.timezone IS

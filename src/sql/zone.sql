@@ -41,6 +41,8 @@ CREATE INDEX zone_center_idx ON hrguard.zone USING gist (center);
 CREATE INDEX zone_tenant_kind_idx ON hrguard.zone (tenant_id, kind);
 REVOKE ALL ON hrguard.zone FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.zone', '');
+-- and its identity, so that ids continue after a restore
+SELECT pg_catalog.pg_extension_config_dump('hrguard.zone_zone_id_seq', '');
 
 COMMENT ON TABLE hrguard.zone IS
 	'geofences: offices, client and project sites, competitor and restricted addresses';
@@ -92,6 +94,8 @@ CREATE TABLE hrguard.zone_assignment (
 CREATE INDEX zone_assignment_employee_idx ON hrguard.zone_assignment (employee_id);
 REVOKE ALL ON hrguard.zone_assignment FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.zone_assignment', '');
+-- and its identity, so that ids continue after a restore
+SELECT pg_catalog.pg_extension_config_dump('hrguard.zone_assignment_assignment_id_seq', '');
 COMMENT ON TABLE hrguard.zone_assignment IS
 	'which allowed zones (office, client, project) apply to whom: one employee, one team, or (both NULL) every employee of the zone''s tenant';
 

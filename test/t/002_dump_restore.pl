@@ -1,65 +1,180 @@
-# 002_dump_restore.pl -- pg_dump keeps the rows of hrguard's user-data tables
-# (they are registered with pg_extension_config_dump), and pg_restore into a
-# new database gives them back under a freshly created extension.
+# 002_dump_restore.pl -- a database using hrguard survives pg_dump and
+# pg_restore, run as the README's Backup and restore section says: the
+# demo's data set (zones of every kind in three datums, a holiday
+# calendar, a week of punches inside and outside, competitor visits) plus
+# impossible travel, off-hours punches, record_evidence, close_day,
+# checkpoints, relayed and pending alerts and a database setting, dumped in
+# custom format and restored with pg_restore --create into another
+# cluster, and in plain format and restored with psql into a third.  Every
+# table and sequence comes back byte for byte, nothing is classified or
+# recorded again, and the restored database carries on: chains, the log
+# and the checkpoints taken before the dump verify, new punches get the
+# next ids and seqs and raise alerts, the relay sends exactly the alerts
+# that were pending and the new ones, new checkpoints extend the log, and
+# an export verifies offline against a checkpoint archived before the dump.
 use strict;
 use warnings;
+use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('dump');
-$node->init;
-$node->start;
+my $source = PostgreSQL::Test::Cluster->new('source');
+$source->init;
+$source->start;
+my $dir = PostgreSQL::Test::Utils::tempdir;
+sub write_file { my ($path, $text) = @_; open my $f, '>', $path or die; print $f $text; close $f; }
 
-$node->safe_psql('postgres', 'CREATE DATABASE source');
-$node->safe_psql('source', 'CREATE EXTENSION hrguard CASCADE');
-$node->safe_psql('source', q{
-	INSERT INTO hrguard.employee (employee_id, display_name, work_mode, timezone, dingtalk_userid)
-	VALUES ('E1', 'Li Wei', 'field', 'Asia/Shanghai', 'dt-1'),
-		   ('E2', 'Zhao Min', 'remote', 'Asia/Urumqi', NULL)});
+$source->safe_psql('postgres', 'CREATE DATABASE hr');
+$source->safe_psql('hr', 'CREATE EXTENSION hrguard CASCADE');
+$source->safe_psql('postgres', q{ALTER DATABASE hr SET hrguard.notify_mode = 'relay'});
+$source->safe_psql('postgres', q{ALTER DATABASE hr SET timezone = 'Asia/Shanghai'});
+my $stage = $ENV{HRGUARD_TEST_STAGE} // '.';
+$source->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $source->connstr('hr'),
+		'-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads');
+$source->safe_psql('hr', q{
+	-- Beijing a minute after the office, a Sunday night, a new phone
+	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, device_id) VALUES
+		('S002', '2026-11-23 10:00+08', 31.2390, 121.5045, 10, 'ln-phone'),
+		('S002', '2026-11-23 10:01+08', 39.9042, 116.4074, 10, 'ln-phone'),
+		('S003', '2026-11-22 03:00+08', 31.2290, 121.4480, 10, 'wq-phone'),
+		('S003', '2026-11-24 09:30+08', 31.2290, 121.4480, 10, 'other-phone');
+	SELECT hrguard.record_evidence('S001', 'chat_log', '{"app": "WeChat", "sha256": "ab12"}', '2026-11-21 20:00+08');
+	SELECT hrguard.close_day('2026-11-16');
+	SELECT hrguard.relay_alerts();
+});
+# a body ends in a newline, which psql's output loses
+sub checkpoint { my ($node) = @_; return ($node->safe_psql('hr', 'SELECT hrguard.checkpoint()') =~ s/\s+$//r) . "\n"; }
+my $early = checkpoint($source);
+# alerts raised after the relay ran are pending at the dump
+$source->safe_psql('hr', q{
+	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+		('S004', '2026-11-29 02:00+08', 30.5000, 114.3000, 10),
+		('S004', '2026-11-29 02:30+08', 31.2290, 121.4480, 10)});
+my $late = checkpoint($source);
+write_file("$dir/early.txt", $early);
+write_file("$dir/late.txt", $late);
+my $pending = $source->safe_psql('hr', q{
+	SELECT string_agg(a.alert_id::text, ',' ORDER BY a.alert_id) FROM hrguard.alert a, hrguard.relay_state s
+	 WHERE a.alert_id >= s.era_first_alert_id AND (a.xid, a.alert_id) > (s.last_xid, s.last_alert_id)});
+like($pending, qr/^\d+(,\d+)+$/, 'alerts are pending at the dump');
+like($source->safe_psql('hr', q{SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM hrguard.alert}),
+	qr/competitor_pattern,competitor_zone,impossible_travel,off_hours,outside_zone,spoof_suspected/,
+	'the alerts cover every kind a punch raises');
 
-$node->safe_psql('source', q{
-	SELECT hrguard.record_evidence('E1', 'chat_log', '{"sha256": "ab", "app": "WeChat"}', now());
-	SELECT hrguard.record_evidence('E1', 'note', '{"text": "second"}', now());
-	SELECT hrguard.record_evidence('E2', 'note', '{"text": "other"}', now())});
+$source->command_ok([ 'pg_dump', '-Fc', '-f', "$dir/hr.dump", '-d', $source->connstr('hr') ],
+	'pg_dump, custom format');
+$source->command_ok([ 'pg_dump', '--create', '-f', "$dir/hr.sql", '-d', $source->connstr('hr') ],
+	'pg_dump, plain format');
 
-my $checkpoint = $node->safe_psql('source', q{SELECT hrguard.checkpoint()});
-
-my $dump = $PostgreSQL::Test::Utils::tmp_check . '/source.dump';
-$node->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('source') ],
-	'pg_dump of a database using hrguard');
-
-$node->safe_psql('postgres', 'CREATE DATABASE target');
+# what the source holds, table by table and sequence by sequence
+my @relations = split /\n/, $source->safe_psql('hr', q{
+	SELECT c.relkind::text || ' ' || c.relname FROM pg_class c
+	 WHERE c.relnamespace = 'hrguard'::regnamespace AND c.relkind IN ('r', 'S') ORDER BY c.relname});
+sub contents
 {
-	# evidence tables are append-only; the restore says it is one
-	local $ENV{PGOPTIONS} = '-c hrguard.restore_mode=on';
-	$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('target'), $dump ],
-		'pg_restore into a new database');
+	my ($node) = @_;
+	my %c;
+	for my $r (@relations)
+	{
+		my ($kind, $name) = split / /, $r;
+		$c{$name} = $node->safe_psql('hr', $kind eq 'S'
+			? qq{SELECT last_value || ' ' || is_called FROM hrguard.$name}
+			: qq{SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))
+				   FROM hrguard.$name t});
+	}
+	return \%c;
+}
+my $dumped = contents($source);
+my $max = $source->safe_psql('hr', q{
+	SELECT (SELECT max(punch_id) FROM hrguard.punch) || ' ' || (SELECT max(alert_id) FROM hrguard.alert)
+		   || ' ' || (SELECT seq FROM hrguard.chain_head WHERE employee_id = 'S002')});
+my ($max_punch, $max_alert, $s002_seq) = split / /, $max;
+
+sub restored_database_works
+{
+	my ($node, $how) = @_;
+
+	is_deeply(contents($node), $dumped,
+		"$how: every table and sequence of hrguard as dumped, nothing classified or recorded again");
+	is($node->safe_psql('hr', q{SHOW hrguard.notify_mode}), 'relay', "$how: the database's settings are kept");
+	is($node->safe_psql('hr', q{SELECT count(*) FILTER (WHERE NOT ok) || '/' || count(*) FROM hrguard.verify_all()}),
+		'0/' . $node->safe_psql('hr', 'SELECT count(*) FROM hrguard.chain_head'), "$how: every chain verifies");
+	is($node->safe_psql('hr', 'SELECT count(*) FROM hrguard.verify_facts()'), '0',
+		"$how: every punch and alert has its entry");
+	is($node->safe_psql('hr', q{SELECT ok || '/' || tree_size FROM hrguard.verify_checkpoint(:'body')},
+			extra_params => [ '-v', "body=$early" ]),
+		'true/' . ($early =~ /^size (\d+)$/m)[0], "$how: the earlier checkpoint verifies");
+	is($node->safe_psql('hr', q{SELECT ok FROM hrguard.verify_checkpoint(:'body')},
+			extra_params => [ '-v', "body=$late" ]), 't', "$how: the checkpoint taken at the dump verifies");
+
+	# a new punch: the zone cache knows the restored zones, ids and seqs go on
+	is($node->safe_psql('hr', q{
+		INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, accuracy_m)
+		VALUES ('S002', '2026-11-30 10:00+08', 31.2390, 121.5045, 'gcj02', 10),
+			   ('S002', '2026-11-30 10:05+08', 39.9, 116.4, 'gcj02', 10)
+		RETURNING punch_id || ' ' || verdict || ' ' || evidence_seq}),
+		sprintf("%d inside %d\n%d outside %d", $max_punch + 1, $s002_seq + 1, $max_punch + 2, $s002_seq + 2),
+		"$how: new punches are classified against the restored zones, with the next ids and seqs");
+	my $new_alerts = $node->safe_psql('hr', qq{
+		SELECT string_agg(alert_id::text, ',' ORDER BY alert_id) FROM hrguard.alert WHERE alert_id > $max_alert});
+	like($new_alerts, qr/^\d+(,\d+)*$/, "$how: and raise alerts");
+	is((split /,/, $new_alerts)[0], $max_alert + 1, "$how: with the next alert ids");
+
+	my ($rc, $out, $err) = $node->psql('hr', 'LISTEN hrguard_alert; SELECT hrguard.relay_alerts();');
+	my @sent = sort { $a <=> $b } ($out =~ /"alert_id":(\d+)/g);
+	is(join(',', @sent), "$pending,$new_alerts",
+		"$how: the relay sends the alerts pending at the dump and the new ones, once");
+	($rc, $out, $err) = $node->psql('hr', 'LISTEN hrguard_alert; SELECT hrguard.relay_alerts();');
+	is(scalar(() = $out =~ /"alert_id"/g), 0, "$how: and nothing twice");
+
+	my $next = checkpoint($node);
+	my ($size) = $next =~ /^size (\d+)$/m;
+	is($size, $node->safe_psql('hr', 'SELECT count(*) FROM hrguard.evidence'),
+		"$how: a new checkpoint extends the same log");
+	is($node->safe_psql('hr', q{SELECT ok FROM hrguard.verify_checkpoint(:'body')},
+			extra_params => [ '-v', "body=$early" ]), 't', "$how: the earlier checkpoint still verifies");
+
+	my $package = $node->safe_psql('hr',
+		q{SELECT hrguard.export_evidence('S001', '-infinity', 'infinity', $$} . $late . q{$$)});
+	write_file("$dir/package.json", $package);
+	my ($stdout, $stderr);
+	IPC::Run::run([ 'hrguard-verify', '--checkpoint', "$dir/late.txt", "$dir/package.json" ],
+		'>', \$stdout, '2>', \$stderr);
+	is($? >> 8, 0, "$how: an export verifies offline against the checkpoint archived before the dump")
+	  or diag($stdout . $stderr);
+	return;
 }
 
-my $rows = q{SELECT string_agg(employee_id || '/' || display_name || '/' || work_mode || '/' || timezone,
-							   ',' ORDER BY employee_id) FROM hrguard.employee};
-is($node->safe_psql('target', $rows), $node->safe_psql('source', $rows),
-	'employees restored');
-is($node->safe_psql('target', q{SELECT extversion FROM pg_extension WHERE extname = 'hrguard'}),
-	$node->safe_psql('source', q{SELECT extversion FROM pg_extension WHERE extname = 'hrguard'}),
-	'extension restored at the same version');
+# custom format into another cluster, as the README says
+my $other = PostgreSQL::Test::Cluster->new('other');
+$other->init;
+$other->start;
+{
+	local $ENV{PGOPTIONS} = '-c hrguard.restore_mode=on';
+	$other->command_ok([ 'pg_restore', '--exit-on-error', '--create', '-d', $other->connstr('postgres'),
+			"$dir/hr.dump" ], 'pg_restore --create of the custom dump into another cluster');
+}
+restored_database_works($other, 'custom');
 
-my $evidence = q{SELECT string_agg(employee_id || '/' || seq || '/' || encode(canon, 'hex') || encode(link, 'hex'),
-							   ',' ORDER BY employee_id, seq) FROM hrguard.evidence};
-is($node->safe_psql('target', $evidence), $node->safe_psql('source', $evidence),
-	'evidence restored byte for byte');
-is($node->safe_psql('target', q{SELECT count(*) FILTER (WHERE ok) || '/' || count(*) FROM hrguard.verify_all()}),
-	'2/2', 'every restored chain verifies');
-is($node->safe_psql('target', q{SELECT ok || '/' || tree_size FROM hrguard.verify_checkpoint(:'body')},
-		extra_params => [ '-v', "body=$checkpoint" ]),
-	'true/3', 'the checkpoint taken before the dump holds after the restore');
-is($node->safe_psql('target', q{SELECT hrguard.record_evidence('E1', 'note', '{"text": "third"}', now())}),
-	'3', 'the restored chain continues');
-like($node->safe_psql('target', q{SELECT hrguard.checkpoint()}),
-	qr/^size 4$/m, 'the restored log continues');
-my ($rc, $out, $err) = $node->psql('target', q{DELETE FROM hrguard.evidence});
+# plain format into a third cluster
+my $third = PostgreSQL::Test::Cluster->new('third');
+$third->init;
+$third->start;
+{
+	local $ENV{PGOPTIONS} = '-c hrguard.restore_mode=on';
+	$third->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $third->connstr('postgres'),
+			'-f', "$dir/hr.sql" ], 'psql -f of the plain dump into a third cluster');
+}
+restored_database_works($third, 'plain');
+
+# outside restore mode the facts stay append-only
+my ($rc, $out, $err) = $third->psql('hr', q{DELETE FROM hrguard.evidence});
 like($err, qr/append-only/, 'outside restore mode the evidence stays append-only');
+($rc, $out, $err) = $third->psql('hr', q{INSERT INTO hrguard.alert (employee_id, kind, severity) VALUES ('S001', 'off_hours', 'watch')});
+like($err, qr/raised by hrguard only/, 'and alerts are raised by punches only');
 
-$node->stop;
+$source->stop;
+$other->stop;
+$third->stop;
 done_testing();
