@@ -541,7 +541,7 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 
 	(void) hrguard_trigger_guard(fcinfo, &raise_alerts_spec);
 	/* a restored punch's alerts are restored with it */
-	if (HRGUARD_RESTORING(trigdata))
+	if (hrguard_row_passes_through(trigdata))
 		return PointerGetDatum(NULL);
 
 	desc = RelationGetDescr(trigdata->tg_relation);

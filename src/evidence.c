@@ -410,9 +410,10 @@ hrguard_evidence_guard(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 							   trigdata->tg_newtuple : trigdata->tg_trigtuple);
-	/* pg_restore writes the rows back as they were (a superuser setting) */
-	if (HRGUARD_RESTORING(trigdata))
-		return PointerGetDatum(trigdata->tg_trigtuple);
+	/* pg_restore and logical replication write rows as they were */
+	if (hrguard_row_passes_through(trigdata))
+		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+							   trigdata->tg_newtuple : trigdata->tg_trigtuple);
 
 	table = RelationGetRelationName(trigdata->tg_relation);
 	op = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? "INSERT" :

@@ -125,6 +125,10 @@ hrguard_fact_guard(PG_FUNCTION_ARGS)
 	HeapTuple	new = trigdata->tg_newtuple;
 	int			i;
 
+	/* a replicated alert's change was recorded where it was made */
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && hrguard_row_passes_through(trigdata))
+		return PointerGetDatum(new);
+
 	/* alerts are raised by punches, each with its evidence entry */
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
@@ -132,7 +136,7 @@ hrguard_fact_guard(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 					 errmsg("hrguard.fact_guard() guards inserts of alerts only")));
-		if (hrguard_raising_alerts() || HRGUARD_RESTORING(trigdata))
+		if (hrguard_raising_alerts() || hrguard_row_passes_through(trigdata))
 			return PointerGetDatum(old);
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

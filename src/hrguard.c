@@ -26,6 +26,7 @@
 #include "mb/pg_wchar.h"
 #include "funcapi.h"
 #include "pgtime.h"
+#include "replication/logicalworker.h"
 #include "utils/builtins.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
@@ -308,6 +309,22 @@ hrguard_missing_column(const char *table, const char *column)
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" of hrguard.%s is missing", column, table),
 			 errhint("hrguard needs every column it created, under its name: rename it back, or reinstall the extension.")));
+}
+
+/*
+ * A row that comes as it was stored elsewhere, which hrguard's triggers
+ * let in unchanged: an INSERT by pg_restore (hrguard.restore_mode, a
+ * superuser setting), or an INSERT or UPDATE applied by logical
+ * replication (the publisher classified, recorded and guarded it).
+ */
+bool
+hrguard_row_passes_through(TriggerData *trigdata)
+{
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		return hrguard_restore_mode || IsLogicalWorker();
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		return IsLogicalWorker();
+	return false;
 }
 
 /* A prepared SPI plan kept for the life of the backend. */

@@ -48,12 +48,7 @@ extern int	hrguard_off_hours_grace_minutes;
 extern bool hrguard_restore_mode;
 extern bool hrguard_raising_alerts(void);
 
-/*
- * pg_restore is writing rows back (hrguard.restore_mode, a superuser
- * setting): an INSERT trigger passes the row through as it was dumped.
- */
-#define HRGUARD_RESTORING(trigdata) \
-	(hrguard_restore_mode && TRIGGER_FIRED_BY_INSERT((trigdata)->tg_event))
+extern bool hrguard_row_passes_through(TriggerData *trigdata);
 extern char *hrguard_relay_database;
 extern int	hrguard_relay_interval_ms;
 extern int	hrguard_checkpoint_interval_s;

@@ -451,7 +451,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 
 	(void) hrguard_trigger_guard(fcinfo, &punch_classify_spec);
 	/* a restored punch was classified when it was first stored */
-	if (HRGUARD_RESTORING(trigdata))
+	if (hrguard_row_passes_through(trigdata))
 		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	desc = RelationGetDescr(trigdata->tg_relation);

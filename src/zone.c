@@ -215,9 +215,10 @@ hrguard_zone_normalize(PG_FUNCTION_ARGS)
 	HrguardDatum datum;
 
 	(void) hrguard_trigger_guard(fcinfo, &zone_normalize_spec);
-	/* a restored zone was normalized when it was first stored */
-	if (HRGUARD_RESTORING(trigdata))
-		return PointerGetDatum(trigdata->tg_trigtuple);
+	/* a restored or replicated zone was normalized where it was first stored */
+	if (hrguard_row_passes_through(trigdata))
+		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+							   trigdata->tg_newtuple : trigdata->tg_trigtuple);
 
 	desc = RelationGetDescr(trigdata->tg_relation);
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
