@@ -39,12 +39,22 @@ $source->safe_psql('hr', q{
 		('S002', '2026-11-23 10:01+08', 39.9042, 116.4074, 10, 'ln-phone'),
 		('S003', '2026-11-22 03:00+08', 31.2290, 121.4480, 10, 'wq-phone'),
 		('S003', '2026-11-24 09:30+08', 31.2290, 121.4480, 10, 'other-phone');
+	-- and a month of ordinary punches, a few thousand
+	INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, accuracy_m, device_id)
+	SELECT e, timestamptz '2026-10-12 08:00+08' + g * interval '17 minutes',
+		   31.2390 + (g % 7) * 0.0003, 121.5045 + (g % 5) * 0.0004, 'gcj02', 20, e || '-phone'
+	  FROM unnest(ARRAY['M001', 'S004']) e, generate_series(1, 1500) g
+	 ORDER BY 1, 2;
 	SELECT hrguard.record_evidence('S001', 'chat_log', '{"app": "WeChat", "sha256": "ab12"}', '2026-11-21 20:00+08');
 	SELECT hrguard.close_day('2026-11-16');
 	SELECT hrguard.relay_alerts();
 });
 # a body ends in a newline, which psql's output loses
-sub checkpoint { my ($node) = @_; return ($node->safe_psql('hr', 'SELECT hrguard.checkpoint()') =~ s/\s+$//r) . "\n"; }
+sub checkpoint
+{
+	my ($node, $db) = @_;
+	return ($node->safe_psql($db // 'hr', 'SELECT hrguard.checkpoint()') =~ s/\s+$//r) . "\n";
+}
 my $early = checkpoint($source);
 # alerts raised after the relay ran are pending at the dump
 $source->safe_psql('hr', q{
@@ -73,14 +83,15 @@ my @relations = split /\n/, $source->safe_psql('hr', q{
 	 WHERE c.relnamespace = 'hrguard'::regnamespace AND c.relkind IN ('r', 'S') ORDER BY c.relname});
 sub contents
 {
-	my ($node) = @_;
+	my ($node, $db) = @_;
+	$db //= 'hr';
 	my %c;
 	for my $r (@relations)
 	{
 		my ($kind, $name) = split / /, $r;
-		$c{$name} = $node->safe_psql('hr', $kind eq 'S'
+		$c{$name} = $node->safe_psql($db, $kind eq 'S'
 			? qq{SELECT last_value || ' ' || is_called FROM hrguard.$name}
-			: qq{SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))
+			: qq{SET timezone = 'UTC'; SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))
 				   FROM hrguard.$name t});
 	}
 	return \%c;
@@ -93,49 +104,50 @@ my ($max_punch, $max_alert, $s002_seq) = split / /, $max;
 
 sub restored_database_works
 {
-	my ($node, $how) = @_;
+	my ($node, $how, $db) = @_;
+	$db //= 'hr';
 
-	is_deeply(contents($node), $dumped,
+	is_deeply(contents($node, $db), $dumped,
 		"$how: every table and sequence of hrguard as dumped, nothing classified or recorded again");
-	is($node->safe_psql('hr', q{SHOW hrguard.notify_mode}), 'relay', "$how: the database's settings are kept");
-	is($node->safe_psql('hr', q{SELECT count(*) FILTER (WHERE NOT ok) || '/' || count(*) FROM hrguard.verify_all()}),
-		'0/' . $node->safe_psql('hr', 'SELECT count(*) FROM hrguard.chain_head'), "$how: every chain verifies");
-	is($node->safe_psql('hr', 'SELECT count(*) FROM hrguard.verify_facts()'), '0',
+	is($node->safe_psql($db, q{SHOW hrguard.notify_mode}), 'relay', "$how: the database's settings are kept");
+	is($node->safe_psql($db, q{SELECT count(*) FILTER (WHERE NOT ok) || '/' || count(*) FROM hrguard.verify_all()}),
+		'0/' . $node->safe_psql($db, 'SELECT count(*) FROM hrguard.chain_head'), "$how: every chain verifies");
+	is($node->safe_psql($db, 'SELECT count(*) FROM hrguard.verify_facts()'), '0',
 		"$how: every punch and alert has its entry");
-	is($node->safe_psql('hr', q{SELECT ok || '/' || tree_size FROM hrguard.verify_checkpoint(:'body')},
+	is($node->safe_psql($db, q{SELECT ok || '/' || tree_size FROM hrguard.verify_checkpoint(:'body')},
 			extra_params => [ '-v', "body=$early" ]),
 		'true/' . ($early =~ /^size (\d+)$/m)[0], "$how: the earlier checkpoint verifies");
-	is($node->safe_psql('hr', q{SELECT ok FROM hrguard.verify_checkpoint(:'body')},
+	is($node->safe_psql($db, q{SELECT ok FROM hrguard.verify_checkpoint(:'body')},
 			extra_params => [ '-v', "body=$late" ]), 't', "$how: the checkpoint taken at the dump verifies");
 
 	# a new punch: the zone cache knows the restored zones, ids and seqs go on
-	is($node->safe_psql('hr', q{
+	is($node->safe_psql($db, q{
 		INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, accuracy_m)
 		VALUES ('S002', '2026-11-30 10:00+08', 31.2390, 121.5045, 'gcj02', 10),
 			   ('S002', '2026-11-30 10:05+08', 39.9, 116.4, 'gcj02', 10)
 		RETURNING punch_id || ' ' || verdict || ' ' || evidence_seq}),
 		sprintf("%d inside %d\n%d outside %d", $max_punch + 1, $s002_seq + 1, $max_punch + 2, $s002_seq + 2),
 		"$how: new punches are classified against the restored zones, with the next ids and seqs");
-	my $new_alerts = $node->safe_psql('hr', qq{
+	my $new_alerts = $node->safe_psql($db, qq{
 		SELECT string_agg(alert_id::text, ',' ORDER BY alert_id) FROM hrguard.alert WHERE alert_id > $max_alert});
 	like($new_alerts, qr/^\d+(,\d+)*$/, "$how: and raise alerts");
 	is((split /,/, $new_alerts)[0], $max_alert + 1, "$how: with the next alert ids");
 
-	my ($rc, $out, $err) = $node->psql('hr', 'LISTEN hrguard_alert; SELECT hrguard.relay_alerts();');
+	my ($rc, $out, $err) = $node->psql($db, 'LISTEN hrguard_alert; SELECT hrguard.relay_alerts();');
 	my @sent = sort { $a <=> $b } ($out =~ /"alert_id":(\d+)/g);
 	is(join(',', @sent), "$pending,$new_alerts",
 		"$how: the relay sends the alerts pending at the dump and the new ones, once");
-	($rc, $out, $err) = $node->psql('hr', 'LISTEN hrguard_alert; SELECT hrguard.relay_alerts();');
+	($rc, $out, $err) = $node->psql($db, 'LISTEN hrguard_alert; SELECT hrguard.relay_alerts();');
 	is(scalar(() = $out =~ /"alert_id"/g), 0, "$how: and nothing twice");
 
-	my $next = checkpoint($node);
+	my $next = checkpoint($node, $db);
 	my ($size) = $next =~ /^size (\d+)$/m;
-	is($size, $node->safe_psql('hr', 'SELECT count(*) FROM hrguard.evidence'),
+	is($size, $node->safe_psql($db, 'SELECT count(*) FROM hrguard.evidence'),
 		"$how: a new checkpoint extends the same log");
-	is($node->safe_psql('hr', q{SELECT ok FROM hrguard.verify_checkpoint(:'body')},
+	is($node->safe_psql($db, q{SELECT ok FROM hrguard.verify_checkpoint(:'body')},
 			extra_params => [ '-v', "body=$early" ]), 't', "$how: the earlier checkpoint still verifies");
 
-	my $package = $node->safe_psql('hr',
+	my $package = $node->safe_psql($db,
 		q{SELECT hrguard.export_evidence('S001', '-infinity', 'infinity', $$} . $late . q{$$)});
 	write_file("$dir/package.json", $package);
 	my ($stdout, $stderr);
@@ -145,6 +157,18 @@ sub restored_database_works
 	  or diag($stdout . $stderr);
 	return;
 }
+
+# custom format into a new database of the same cluster, as the README
+# says for a restore without --create (the relay goes on by this cluster's
+# transaction ids); settings made with ALTER DATABASE are made again
+$source->safe_psql('postgres', 'CREATE DATABASE hr_copy');
+$source->safe_psql('postgres', q{ALTER DATABASE hr_copy SET hrguard.notify_mode = 'relay'});
+{
+	local $ENV{PGOPTIONS} = '-c hrguard.restore_mode=on';
+	$source->command_ok([ 'pg_restore', '--exit-on-error', '-d', $source->connstr('hr_copy'), "$dir/hr.dump" ],
+		'pg_restore of the custom dump into a new database of the same cluster');
+}
+restored_database_works($source, 'same cluster', 'hr_copy');
 
 # custom format into another cluster, as the README says
 my $other = PostgreSQL::Test::Cluster->new('other');

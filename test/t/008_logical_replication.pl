@@ -44,7 +44,7 @@ sub same_rows
 	my @different;
 	for my $t (@names)
 	{
-		my $q = qq{SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM $t t};
+		my $q = qq{SET timezone = 'UTC'; SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM $t t};
 		push @different, $t if $publisher->safe_psql('postgres', $q) ne $subscriber->safe_psql('postgres', $q);
 	}
 	is(join(', ', @different), '', "$what: every replicated table holds the publisher's rows");
