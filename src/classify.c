@@ -59,10 +59,14 @@ hrguard_zone_kind_name(HrguardZoneKind kind)
 	return names[kind];
 }
 
-/* Is the zone there at that moment: validity range and own schedule? */
+/*
+ * Is the zone there at that moment: validity range and own schedule?  A
+ * zone's schedule is read in its own time zone, or else in
+ * hrguard.default_timezone, whoever punches: the same site at the same
+ * instant is open or closed for everyone.
+ */
 static bool
-zone_active(HrguardZoneCache *cache, const HrguardZone *zone,
-			const HrguardEmployee *employee, TimestampTz at)
+zone_active(HrguardZoneCache *cache, const HrguardZone *zone, TimestampTz at)
 {
 	HrguardWindowMatch match;
 
@@ -70,7 +74,7 @@ zone_active(HrguardZoneCache *cache, const HrguardZone *zone,
 		return false;
 	if (zone->schedule == NULL)
 		return true;
-	hrguard_schedule_match(zone->schedule, employee->tz, &cache->calendar,
+	hrguard_schedule_match(zone->schedule, hrguard_default_tz(), &cache->calendar,
 						   zone->tenant, at, 0, &match);
 	return match.open;
 }
@@ -109,7 +113,7 @@ hrguard_classify(HrguardZoneCache *cache, const HrguardEmployee *employee,
 			continue;
 		if (watched && v->watched_where == HRGUARD_INSIDE)
 			continue;
-		if (!zone_active(cache, zone, employee, at))
+		if (!zone_active(cache, zone, at))
 			continue;
 
 		where = hrguard_shape_locate(&zone->shape, lon, lat, accuracy_m, NULL);
@@ -182,7 +186,7 @@ hrguard_nearest_allowed_zone(HrguardZoneCache *cache, const HrguardEmployee *emp
 				-hrguard_shape_distance_lower_bound(&cache->zones[z].shape, lon, lat) <= best_d)
 				continue;
 			if (!hrguard_zone_allowed_for(cache, z, employee) ||
-				!zone_active(cache, &cache->zones[z], employee, at))
+				!zone_active(cache, &cache->zones[z], at))
 				continue;
 			d = hrguard_zone_signed_distance(cache, z, lat, lon);
 			if (d > best_d)

@@ -118,6 +118,31 @@ check_timezone_name(char **newval, void **extra, GucSource source)
 	return true;
 }
 
+/*
+ * The time zone hrguard.default_timezone names, for zone schedules that
+ * name none: looked up again only when the setting changes.
+ */
+pg_tz *
+hrguard_default_tz(void)
+{
+	static char name[TZ_STRLEN_MAX + 1];
+	static pg_tz *tz = NULL;
+
+	if (tz == NULL || strcmp(name, hrguard_default_timezone) != 0)
+	{
+		pg_tz	   *found = pg_tzset(hrguard_default_timezone);
+
+		if (found == NULL)		/* the check hook lets none such in */
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("hrguard.default_timezone \"%s\" is not a known time zone",
+							hrguard_default_timezone)));
+		strlcpy(name, hrguard_default_timezone, sizeof(name));
+		tz = found;
+	}
+	return tz;
+}
+
 void
 _PG_init(void)
 {

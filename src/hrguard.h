@@ -37,6 +37,7 @@ typedef enum HrguardNotifyMode
 
 /* settings (hrguard.*), defined in hrguard.c */
 extern char *hrguard_default_timezone;
+extern struct pg_tz *hrguard_default_tz(void);
 extern int	hrguard_notify_mode;
 extern double hrguard_default_accuracy_m;
 extern double hrguard_max_speed_kmh;

@@ -27,7 +27,7 @@ SELECT pg_catalog.pg_extension_config_dump('hrguard.schedule_schedule_id_seq', '
 COMMENT ON TABLE hrguard.schedule IS
 	'named sets of weekly working windows (employees'' hours, zones'' opening hours)';
 COMMENT ON COLUMN hrguard.schedule.timezone IS
-	'time zone of the windows; NULL: the employee''s time zone';
+	'time zone of the windows; NULL: the employee''s time zone for an employee''s schedule, hrguard.default_timezone for a zone''s';
 
 CREATE TABLE hrguard.schedule_window (
 	schedule_id		bigint NOT NULL REFERENCES hrguard.schedule ON DELETE CASCADE,
