@@ -32,3 +32,25 @@ SET hrguard.default_timezone = 'Asia/Urumqi';
 SELECT (hrguard.classify_point('DR-SH', '2026-11-10 14:30+08', 31.23, 121.47, 10, 'wgs84')).verdict AS at_1230_urumqi,
 	   (hrguard.classify_point('DR-SH', '2026-11-10 16:30+08', 31.23, 121.47, 10, 'wgs84')).verdict AS at_1430_urumqi;
 RESET hrguard.default_timezone;
+
+-- impossible travel is measured from the latest punch with a position: a
+-- punch without one in between (or two) does not hide a jump, in one
+-- statement or across statements
+INSERT INTO hrguard.employee (employee_id) VALUES ('DR-T1'), ('DR-T2'), ('DR-T3');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+	('DR-T1', '2026-11-11 10:00+08', 31.23, 121.47, 10);
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('DR-T1', '2026-11-11 10:02+08');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+	('DR-T1', '2026-11-11 10:05+08', 31.50, 121.47, 10);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+	('DR-T2', '2026-11-11 10:00+08', 31.23, 121.47, 10),
+	('DR-T2', '2026-11-11 10:02+08', NULL, NULL, NULL),
+	('DR-T2', '2026-11-11 10:05+08', 31.50, 121.47, 10);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+	('DR-T3', '2026-11-11 10:00+08', 31.23, 121.47, 10);
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('DR-T3', '2026-11-11 10:01+08'), ('DR-T3', '2026-11-11 10:02+08');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+	('DR-T3', '2026-11-11 10:05+08', 31.50, 121.47, 10);
+SELECT employee_id, punched_at, risk -> 'impossible_travel' ->> 'previous_punch_at' AS travelled_from,
+	   coalesce('impossible_travel' = ANY (alert_kinds), false) AS flagged
+  FROM hrguard.punch WHERE employee_id LIKE 'DR-T%' ORDER BY 1, 2;

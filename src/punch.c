@@ -107,6 +107,10 @@ typedef struct StatementEmployee
 	double		previous_lon;
 	bool		latest_known;	/* "latest" has been read */
 	PunchLatest latest;			/* the latest punch in the table */
+	bool		has_located;	/* the latest of the statement's with a position */
+	TimestampTz located_at;
+	double		located_lat;
+	double		located_lon;
 } StatementEmployee;
 
 /* what a statement remembers having seen */
@@ -534,6 +538,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	{
 		se->has_previous = false;
 		se->latest_known = false;
+		se->has_located = false;
 
 		/*
 		 * The employee's chain head is locked before the history is read.
@@ -583,6 +588,37 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 			h.previous_located = se->previous_located;
 			h.previous_lat = se->previous_lat;
 			h.previous_lon = se->previous_lon;
+		}
+
+		/*
+		 * Travel is measured from the latest punch with a position: when the
+		 * one just before has none, look further back, within the lookback
+		 * (this statement's rows first, then the table's after them).
+		 */
+		if (located && h.has_previous && !h.previous_located)
+		{
+			bool		statement_located = se->has_located && se->located_at <= at &&
+				se->located_at >= at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
+			TimestampTz found_at;
+			double		found_lat,
+						found_lon;
+
+			if (hrguard_history_located_before(state->history, employee_id, at,
+											   statement_located ? se->located_at : DT_NOBEGIN,
+											   &found_at, &found_lat, &found_lon))
+			{
+				h.previous_at = found_at;
+				h.previous_located = true;
+				h.previous_lat = found_lat;
+				h.previous_lon = found_lon;
+			}
+			else if (statement_located)
+			{
+				h.previous_at = se->located_at;
+				h.previous_located = true;
+				h.previous_lat = se->located_lat;
+				h.previous_lon = se->located_lon;
+			}
 		}
 	}
 	/* so is its raw position, with the day it was seen on */
@@ -681,6 +717,13 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 		se->previous_located = located;
 		se->previous_lat = lat;
 		se->previous_lon = lon;
+	}
+	if (located && (!se->has_located || at >= se->located_at))
+	{
+		se->has_located = true;
+		se->located_at = at;
+		se->located_lat = lat;
+		se->located_lon = lon;
 	}
 
 	/* write the row */

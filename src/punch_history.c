@@ -28,6 +28,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "parser/parse_relation.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -452,6 +453,39 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since);
 	if (known_device)
 		h->device_known = true;
+}
+
+/*
+ * The employee's latest punch with a position at or before "at", later
+ * than "after" and within the risk lookback: what impossible travel is
+ * measured from when the punch just before has no position (a punch
+ * without one must not hide a jump).
+ */
+bool
+hrguard_history_located_before(PunchHistoryReader *r, const char *employee_id,
+							   TimestampTz at, TimestampTz after,
+							   TimestampTz *found_at, double *lat, double *lon)
+{
+	ScanKeyData keys[3];
+	IndexScanDesc scan;
+	TimestampTz since = at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
+
+	key_text(&keys[0], r->by_time, 1, CStringGetTextDatum(employee_id));
+	ScanKeyInit(&keys[1], 2, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE,
+				TimestampTzGetDatum(at));
+	ScanKeyInit(&keys[2], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
+				TimestampTzGetDatum(Max(after, since)));
+	scan = rescan(r, SCAN_TIME_3, keys, 3);
+	while (next(r, scan, BackwardScanDirection))
+	{
+		bool		located;
+
+		CHECK_FOR_INTERRUPTS();
+		slot_punch(r, found_at, &located, lat, lon);
+		if (located)
+			return true;
+	}
+	return false;
 }
 
 /* Is there already a punch with this source record? */

@@ -54,6 +54,9 @@ extern void hrguard_history_read(PunchHistoryReader *reader, const char *employe
 								 const char *device_id, bool known_device,
 								 PunchHistory *history);
 
+extern bool hrguard_history_located_before(PunchHistoryReader *reader, const char *employee_id,
+										   TimestampTz at, TimestampTz after,
+										   TimestampTz *found_at, double *lat, double *lon);
 extern bool hrguard_history_source_taken(PunchHistoryReader *reader, const char *source,
 										 const char *source_record_id);
 
