@@ -54,3 +54,61 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
 SELECT employee_id, punched_at, risk -> 'impossible_travel' ->> 'previous_punch_at' AS travelled_from,
 	   coalesce('impossible_travel' = ANY (alert_kinds), false) AS flagged
   FROM hrguard.punch WHERE employee_id LIKE 'DR-T%' ORDER BY 1, 2;
+
+-- The rules below run in a tenant of their own, so that its calendar and
+-- competitor zones touch no other employee.
+INSERT INTO hrguard.employee (employee_id, tenant_id, team)
+VALUES ('DR-C1', 'dr', 'dr field'), ('DR-C2', 'dr', 'dr field'), ('DR-C3', 'dr', 'dr field');
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m, organisation, valid) VALUES
+	('dr', 'dr rival north', 'competitor', ST_SetSRID(ST_MakePoint(121.40, 31.30), 4326), 120, 'Rival Co', NULL),
+	('dr', 'dr rival south', 'competitor', ST_SetSRID(ST_MakePoint(121.40, 31.10), 4326), 120, 'Rival Co', NULL),
+	('dr', 'dr lone shop', 'competitor', ST_SetSRID(ST_MakePoint(121.60, 31.30), 4326), 120, NULL, NULL),
+	('dr', 'dr other rival', 'competitor', ST_SetSRID(ST_MakePoint(121.60, 31.10), 4326), 120, 'Other Co', NULL),
+	('dr', 'dr closed rival', 'competitor', ST_SetSRID(ST_MakePoint(121.50, 31.50), 4326), 120, NULL,
+	 tstzrange(NULL, '2026-11-01 00:00+08'));
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m, schedule_id)
+SELECT 'dr', 'dr client', 'client', ST_SetSRID(ST_MakePoint(121.50, 31.20), 4326), 200, schedule_id
+  FROM hrguard.schedule WHERE name = 'dr client hours';
+INSERT INTO hrguard.zone_assignment (zone_id, team)
+SELECT zone_id, 'dr field' FROM hrguard.zone WHERE tenant_id = 'dr' AND kind = 'client';
+-- Tuesday 2026-12-08 is a holiday of the tenant; Saturday 2026-12-12 works like a Tuesday
+INSERT INTO hrguard.calendar_day (tenant_id, day, is_workday, works_like)
+VALUES ('dr', '2026-12-08', false, NULL), ('dr', '2026-12-12', true, 2);
+
+-- the competitor pattern counts days per organisation: three days split
+-- between two zones of Rival Co make a pattern; a zone without an
+-- organisation counts alone, and another organisation's zone is another
+-- rival.  A pattern within a window of an episode of the same rival
+-- extends it (no second alert); one more than a window after starts a new
+-- episode.
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+	('DR-C1', '2026-11-02 10:00+08', 31.30, 121.40, 10),
+	('DR-C1', '2026-11-03 10:00+08', 31.10, 121.40, 10),
+	('DR-C1', '2026-11-04 10:00+08', 31.30, 121.40, 10),
+	('DR-C1', '2026-11-06 10:00+08', 31.10, 121.40, 10),
+	('DR-C1', '2026-11-20 10:00+08', 31.10, 121.40, 10),
+	('DR-C1', '2026-11-23 10:00+08', 31.30, 121.40, 10),
+	('DR-C1', '2026-11-24 10:00+08', 31.30, 121.40, 10),
+	('DR-C2', '2026-11-02 10:00+08', 31.30, 121.60, 10),
+	('DR-C2', '2026-11-03 10:00+08', 31.10, 121.60, 10),
+	('DR-C2', '2026-11-04 10:00+08', 31.30, 121.60, 10);
+SELECT employee_id, occurred_at, reasons ->> 'organisation' AS organisation, reasons -> 'days' AS days,
+	   jsonb_array_length(reasons -> 'zones') AS zones
+  FROM hrguard.alert WHERE employee_id LIKE 'DR-C%' AND kind = 'competitor_pattern' ORDER BY 1, 2;
+SELECT employee_id, count(*) AS competitor_zone_alerts
+  FROM hrguard.alert WHERE employee_id LIKE 'DR-C%' AND kind = 'competitor_zone' GROUP BY 1 ORDER BY 1;
+
+-- a competitor zone is watched while it is in force; a punch only
+-- possibly inside one (93 m outside a 120 m circle, 120 m accuracy) sets
+-- watched_zone_id but raises no competitor_zone alert
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m) VALUES
+	('DR-C3', '2026-11-02 10:00+08', 31.50, 121.50, 10),
+	('DR-C3', '2026-11-02 11:00+08', 31.30 + (120 + 93) / 111195.0, 121.40, 120);
+SELECT punched_at, watched_zone_id IS NOT NULL AS watched, alert_kinds
+  FROM hrguard.punch WHERE employee_id = 'DR-C3' ORDER BY punched_at;
+
+-- a zone's schedule follows the tenant calendar: closed on a holiday,
+-- open on a make-up day that works like a Tuesday
+SELECT t, (hrguard.classify_point('DR-C3', t, 31.20, 121.50, 10, 'wgs84')).verdict
+  FROM unnest(ARRAY['2026-12-01 14:30+08', '2026-12-08 14:30+08', '2026-12-12 14:30+08']::timestamptz[]) t
+ ORDER BY 1;

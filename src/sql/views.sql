@@ -10,7 +10,7 @@ COMMENT ON VIEW hrguard.open_alerts IS
 	'alerts not dismissed, with the employee''s name and team';
 
 CREATE VIEW hrguard.competitor_visits WITH (security_invoker = true) AS
-SELECT v.employee_id, v.zone_id, z.name AS zone_name,
+SELECT v.employee_id, v.zone_id, z.name AS zone_name, z.organisation,
 	   pg_catalog.to_char(v.day, 'IYYY-"W"IW') AS iso_week,
 	   pg_catalog.count(*) AS days,
 	   pg_catalog.sum(v.punches) AS punches,
@@ -19,7 +19,7 @@ SELECT v.employee_id, v.zone_id, z.name AS zone_name,
 	   pg_catalog.max(v.last_at) AS last_at
   FROM hrguard.competitor_visit_day v
   LEFT JOIN hrguard.zone z ON z.zone_id OPERATOR(pg_catalog.=) v.zone_id
- GROUP BY v.employee_id, v.zone_id, z.name, pg_catalog.to_char(v.day, 'IYYY-"W"IW');
+ GROUP BY v.employee_id, v.zone_id, z.name, z.organisation, pg_catalog.to_char(v.day, 'IYYY-"W"IW');
 COMMENT ON VIEW hrguard.competitor_visits IS
 	'per employee, competitor zone and ISO week: days and punches inside it during working hours';
 

@@ -21,10 +21,13 @@ CREATE TABLE hrguard.zone (
 	valid			tstzrange,
 	bssids			text[],
 	address			text,
+	organisation	text,
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 
 	CONSTRAINT zone_name_not_blank
 		CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
+	CONSTRAINT zone_organisation_not_blank
+		CHECK (pg_catalog.btrim(organisation) OPERATOR(pg_catalog.<>) ''),
 	CONSTRAINT zone_kind_valid
 		CHECK (kind OPERATOR(pg_catalog.=) ANY
 			   (ARRAY['office', 'client', 'project', 'competitor', 'restricted']::pg_catalog.text[])),
@@ -64,6 +67,8 @@ COMMENT ON COLUMN hrguard.zone.schedule_id IS
 	'windows in which the zone is allowed (local time); NULL: whenever the employee works';
 COMMENT ON COLUMN hrguard.zone.valid IS
 	'time range in which the zone exists; NULL: always';
+COMMENT ON COLUMN hrguard.zone.organisation IS
+	'the organisation a competitor zone belongs to: the competitor pattern counts the days in all its zones together; NULL: the zone counts alone';
 COMMENT ON COLUMN hrguard.zone.bssids IS
 	'Wi-Fi access points (BSSIDs, aa:bb:cc:dd:ee:ff) expected in the zone; NULL: not checked';
 
