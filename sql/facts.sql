@@ -49,7 +49,22 @@ BEGIN;
 SET LOCAL hrguard.restore_mode = on;
 INSERT INTO hrguard.alert (employee_id, kind, severity) VALUES ('FX1', 'off_hours', 'watch');
 SELECT count(*) AS restored_alerts FROM hrguard.alert WHERE employee_id = 'FX1' AND punch_id IS NULL;
+-- a restore that went wrong (a punch whose employee never came) shows
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, raw_lat, raw_lon, raw_crs, verdict, evidence_seq)
+VALUES ('FX-GONE', '2026-11-22 03:00+08', 31.2, 121.4, 31.2, 121.4, 'wgs84', 'inside', 1);
+SELECT fact, employee_id, problem FROM hrguard.verify_facts() WHERE employee_id = 'FX-GONE' ORDER BY problem;
 ROLLBACK;
+-- restore_mode is in effect for superusers only, however it was set
+CREATE ROLE regress_fx_writer;
+BEGIN;
+GRANT USAGE ON SCHEMA hrguard TO regress_fx_writer;
+GRANT INSERT ON hrguard.alert TO regress_fx_writer;
+SET LOCAL hrguard.restore_mode = on;
+SET LOCAL ROLE regress_fx_writer;
+INSERT INTO hrguard.alert (employee_id, kind, severity) VALUES ('FX1', 'off_hours', 'watch');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+DROP ROLE regress_fx_writer;
 
 -- status and case change, and leave an entry each; no change, no entry
 SELECT count(*) AS entries_before FROM hrguard.evidence WHERE employee_id = 'FX1';

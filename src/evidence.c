@@ -23,8 +23,11 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/pg_subscription_rel.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/cryptohash.h"
@@ -34,8 +37,11 @@
 #include "mb/pg_wchar.h"
 #include "port/pg_bswap.h"
 #include "catalog/namespace.h"
+#include "replication/logicalworker.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/fmgroids.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -280,6 +286,7 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 	bool		isnull;
 	bytea	   *head;
 
+	hrguard_refuse_on_subscriber();
 	if (lock_head_plan == NULL)
 	{
 		Oid			t1[1] = {TEXTOID};
@@ -425,6 +432,42 @@ hrguard_evidence_guard(PG_FUNCTION_ARGS)
 			 errdetail("Evidence is added only through hrguard.record_evidence() and hrguard's own triggers."),
 			 errhint("Record a correcting entry instead of changing one; to restore a dump, set hrguard.restore_mode.")));
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * Refuse to append evidence in a database into which a subscription
+ * replicates hrguard.evidence: entries numbered here would take the seqs
+ * of the publisher's next ones, fork the chains, and stop the
+ * subscription.  Checked once per transaction; logical replication's own
+ * workers pass.
+ */
+void
+hrguard_refuse_on_subscriber(void)
+{
+	static LocalTransactionId checked_in = InvalidLocalTransactionId;
+	Oid			evidence;
+	Relation	catalog;
+	ScanKeyData key;
+	SysScanDesc scan;
+	bool		subscribed;
+
+	if (IsLogicalWorker() || checked_in == MyProc->lxid)
+		return;
+	evidence = get_relname_relid("evidence", get_namespace_oid("hrguard", false));
+	catalog = table_open(SubscriptionRelRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_subscription_rel_srrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(evidence));
+	scan = systable_beginscan(catalog, SubscriptionRelSrrelidSrsubidIndexId, true, NULL, 1, &key);
+	subscribed = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	if (subscribed)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("hrguard's evidence in this database is written by logical replication"),
+				 errdetail("A subscription replicates hrguard.evidence into this database; an entry appended here would fork the publisher's chains and stop the subscription."),
+				 errhint("Punch, record evidence, change alerts, close days, export and take checkpoints on the publisher.")));
+	checked_in = MyProc->lxid;
 }
 
 /* The role that owns hrguard's evidence tables. */

@@ -21,6 +21,7 @@
 #define HRGUARD_LEAF_PREFIX 16
 
 extern Oid	hrguard_evidence_owner(void);
+extern void hrguard_refuse_on_subscriber(void);
 extern int64 hrguard_unix_micros(TimestampTz t);
 extern void hrguard_sha256_parts(pg_cryptohash_ctx *ctx, const void *const *parts,
 								 const size_t *lens, int nparts,

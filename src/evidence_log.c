@@ -331,6 +331,7 @@ hrguard_checkpoint_take(void)
 	text	   *result;
 	int			settings;
 
+	hrguard_refuse_on_subscriber();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);

@@ -350,9 +350,11 @@ staged_chain(const char *employee_id)
 	bool		found;
 
 	ensure_stage();
-	chain = hash_search(staged_chains, employee_id, HASH_ENTER, &found);
+	chain = hash_search(staged_chains, employee_id, HASH_FIND, &found);
 	if (!found || chain->dead)
 	{
+		hrguard_refuse_on_subscriber();
+		chain = hash_search(staged_chains, employee_id, HASH_ENTER, &found);
 		chain->changed = false;
 		chain->dead = false;
 		chain->touched_in = InvalidSubTransactionId;

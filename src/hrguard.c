@@ -339,14 +339,15 @@ hrguard_missing_column(const char *table, const char *column)
 /*
  * A row that comes as it was stored elsewhere, which hrguard's triggers
  * let in unchanged: an INSERT by pg_restore (hrguard.restore_mode, a
- * superuser setting), or an INSERT or UPDATE applied by logical
- * replication (the publisher classified, recorded and guarded it).
+ * superuser setting, in effect for superusers only, even when ALTER
+ * DATABASE or ALTER ROLE set it), or an INSERT or UPDATE applied by
+ * logical replication (the publisher classified, recorded and guarded it).
  */
 bool
 hrguard_row_passes_through(TriggerData *trigdata)
 {
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		return hrguard_restore_mode || IsLogicalWorker();
+		return (hrguard_restore_mode && superuser()) || IsLogicalWorker();
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		return IsLogicalWorker();
 	return false;

@@ -296,7 +296,7 @@ normalise_position(HeapTuple tuple, TupleDesc desc, const int *attnum,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a punch gives its position either as lat/lon or as raw_lat/raw_lon"),
-				 errhint("Use lat/lon for WGS-84, or raw_lat/raw_lon with raw_crs for other datums.")));
+				 errhint("Use lat/lon for WGS-84, or raw_lat/raw_lon with raw_crs for other datums; a dump of hrguard.punch holds both and is restored with hrguard.restore_mode on (README, Backup and restore).")));
 	if (!lat_null)
 	{
 		if (!crs_null && *datum != HRGUARD_DATUM_WGS84)

@@ -58,6 +58,16 @@ SELECT 'punch', (pe.p OPERATOR(pg_catalog.->>) 'punch_id')::pg_catalog.int8, pe.
 					WHERE pu.employee_id OPERATOR(pg_catalog.=) pe.employee_id
 					  AND pu.evidence_seq OPERATOR(pg_catalog.=) pe.seq)
 UNION ALL
+SELECT 'punch', pu.punch_id, pu.employee_id, pu.evidence_seq, 'the punch''s employee is not registered'
+  FROM hrguard.punch pu
+ WHERE NOT EXISTS (SELECT FROM hrguard.employee em
+					WHERE em.employee_id OPERATOR(pg_catalog.=) pu.employee_id)
+UNION ALL
+SELECT 'alert', al.alert_id, al.employee_id, NULL, 'the alert''s employee is not registered'
+  FROM hrguard.alert al
+ WHERE NOT EXISTS (SELECT FROM hrguard.employee em
+					WHERE em.employee_id OPERATOR(pg_catalog.=) al.employee_id)
+UNION ALL
 SELECT 'alert', al.alert_id, al.employee_id, NULL, 'the alert has no evidence entry'
   FROM hrguard.alert al
  WHERE NOT EXISTS (SELECT FROM alert_entry ae
@@ -86,4 +96,4 @@ ORDER BY 3, 4, 1, 2
 $$;
 REVOKE ALL ON FUNCTION hrguard.verify_facts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.verify_facts() IS
-	'completeness: one row per punch or alert without its evidence entry, entry that does not say what its row says, or entry of a row that is not stored; none when complete';
+	'completeness: one row per punch or alert without its evidence entry or of an employee not registered, entry that does not say what its row says, or entry of a row that is not stored; none when complete';

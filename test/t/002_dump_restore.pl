@@ -158,6 +158,16 @@ sub restored_database_works
 	return;
 }
 
+# without restore_mode the restore fails, and says what it needs
+$source->safe_psql('postgres', 'CREATE DATABASE hr_without');
+{
+	my ($stdout, $stderr);
+	IPC::Run::run([ 'pg_restore', '--exit-on-error', '-d', $source->connstr('hr_without'), "$dir/hr.dump" ],
+		'>', \$stdout, '2>', \$stderr);
+	isnt($? >> 8, 0, 'without hrguard.restore_mode the restore fails');
+	like($stderr, qr/restore_mode/, 'and its error names the setting');
+}
+
 # custom format into a new database of the same cluster, as the README
 # says for a restore without --create (the relay goes on by this cluster's
 # transaction ids); settings made with ALTER DATABASE are made again

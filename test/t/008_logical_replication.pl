@@ -79,6 +79,26 @@ is($subscriber->safe_psql('postgres', q{SELECT ok FROM hrguard.verify_checkpoint
 is($subscriber->safe_psql('postgres', q{SELECT count(*) FROM hrguard.alert WHERE status = 'acknowledged'}), '1',
 	'the status change arrived, without a second entry for it');
 
+# the subscriber is read-only for evidence: what would append to the
+# replicated chains is refused, and replication goes on
+for my $case (
+	[ 'a punch', q{INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('S002', '2026-11-25 10:00+08', 31.2, 121.4)} ],
+	[ 'record_evidence', q{SELECT hrguard.record_evidence('S002', 'note', '{"x": 1}', '2026-11-25 10:00+08')} ],
+	[ 'an alert status change', q{UPDATE hrguard.alert SET status = 'dismissed' WHERE alert_id = (SELECT max(alert_id) FROM hrguard.alert)} ],
+	[ 'close_day', q{SELECT hrguard.close_day('2026-11-17')} ],
+	[ 'export_evidence', q{SELECT hrguard.export_evidence('S001')} ],
+	[ 'a checkpoint', q{SELECT hrguard.checkpoint()} ])
+{
+	my ($what, $sql) = @$case;
+	my ($rc, $out, $err) = $subscriber->psql('postgres', $sql);
+	like($err, qr/written by logical replication/, "on the subscriber, $what is refused");
+}
+$publisher->safe_psql('postgres', q{
+	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m)
+	VALUES ('S002', '2026-11-26 10:00+08', 31.2, 121.4, 10)});
+$publisher->wait_for_catchup('hr');
+same_rows('after the refused writes');
+
 # on the subscriber itself the facts stay guarded
 my ($rc, $out, $err) = $subscriber->psql('postgres', q{DELETE FROM hrguard.evidence});
 like($err, qr/append-only/, 'on the subscriber the evidence stays append-only');
