@@ -112,3 +112,10 @@ SELECT punched_at, watched_zone_id IS NOT NULL AS watched, alert_kinds
 SELECT t, (hrguard.classify_point('DR-C3', t, 31.20, 121.50, 10, 'wgs84')).verdict
   FROM unnest(ARRAY['2026-12-01 14:30+08', '2026-12-08 14:30+08', '2026-12-12 14:30+08']::timestamptz[]) t
  ORDER BY 1;
+
+-- the grace period widens an employee's window at both ends, half-open:
+-- 09:00-18:00 counts as [08:30:00, 18:30:00)
+SELECT t, (hrguard.classify_point('DR-SH', t, 31.23, 121.47, 10, 'wgs84')).off_hours
+  FROM unnest(ARRAY['2026-11-10 08:29:59+08', '2026-11-10 08:30:00+08',
+					'2026-11-10 18:29:59+08', '2026-11-10 18:30:00+08']::timestamptz[]) t
+ ORDER BY 1;
