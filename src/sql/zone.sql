@@ -22,6 +22,7 @@ CREATE TABLE hrguard.zone (
 	bssids			text[],
 	address			text,
 	organisation	text,
+	customer_id		text COLLATE pg_catalog."C",
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 
 	CONSTRAINT zone_name_not_blank
@@ -69,6 +70,8 @@ COMMENT ON COLUMN hrguard.zone.valid IS
 	'time range in which the zone exists; NULL: always';
 COMMENT ON COLUMN hrguard.zone.organisation IS
 	'the organisation a competitor zone belongs to: the competitor pattern counts the days in all its zones together; NULL: the zone counts alone';
+COMMENT ON COLUMN hrguard.zone.customer_id IS
+	'the customer a client zone is the site of: a visit punch inside it counts as a visit to that customer';
 COMMENT ON COLUMN hrguard.zone.bssids IS
 	'Wi-Fi access points (BSSIDs, aa:bb:cc:dd:ee:ff) expected in the zone; NULL: not checked';
 

@@ -1,0 +1,287 @@
+/*-------------------------------------------------------------------------
+ *
+ * sales_facts.c
+ *	  The facts scoring reads -- customers, visits, sales, daily reports
+ *	  and approved leave -- recorded as punches are: each stored row gets
+ *	  an entry in an evidence chain, numbered by its AFTER row trigger and
+ *	  written with the statement's others at its end, and no row is
+ *	  changed, deleted or truncated afterwards.
+ *
+ * A row's entry goes to the chain of its employee (a customer's to that of
+ * the employee who created it, or to "tenant:<tenant_id>" when none did),
+ * dated by the row's own time; its payload is the row, every column by
+ * name in canonical JSON, with times in RFC 3339 UTC and dates as
+ * YYYY-MM-DD, so that the bytes do not depend on the session's settings.
+ *
+ * IDENTIFICATION
+ *	  src/sales_facts.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "canon.h"
+#include "evidence.h"
+#include "hrguard.h"
+
+static const char *const fact_tables[] = {
+	"customer", "visit", "sale", "daily_report", "leave", NULL
+};
+
+/* for each table: the column naming its chain, and the time of its entry */
+typedef struct FactTable
+{
+	const char *table;
+	const char *chain_column;
+	const char *time_column;
+} FactTable;
+
+static const FactTable fact_table_info[] = {
+	{"customer", "created_by", "created_at"},
+	{"visit", "employee_id", "started_at"},
+	{"sale", "employee_id", "closed_at"},
+	{"daily_report", "employee_id", "submitted_at"},
+	{"leave", "employee_id", "starts_at"},
+};
+
+static const FactTable *
+fact_table(Relation rel)
+{
+	const char *name = RelationGetRelationName(rel);
+	size_t		i;
+
+	for (i = 0; i < lengthof(fact_table_info); i++)
+		if (strcmp(fact_table_info[i].table, name) == 0)
+			return &fact_table_info[i];
+	/* hrguard_trigger_guard admitted the table: it is one of these */
+	elog(ERROR, "hrguard.%s is not a table of sales facts", name);
+	pg_unreachable();
+}
+
+static Datum
+column(HeapTuple tuple, Relation rel, const char *name, bool *isnull)
+{
+	int			attnum = SPI_fnumber(RelationGetDescr(rel), name);
+
+	if (attnum <= 0)
+		hrguard_missing_column(RelationGetRelationName(rel), name);
+	return heap_getattr(tuple, attnum, RelationGetDescr(rel), isnull);
+}
+
+/* one column's value, as canonical JSON that no session setting changes */
+static void
+payload_value(CanonWriter *w, Oid type, Datum value)
+{
+	switch (type)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+			{
+				text	   *t = DatumGetTextPP(value);
+
+				hrguard_canon_string(w, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				break;
+			}
+		case INT2OID:
+			hrguard_canon_int(w, DatumGetInt16(value));
+			break;
+		case INT4OID:
+			hrguard_canon_int(w, DatumGetInt32(value));
+			break;
+		case INT8OID:
+			hrguard_canon_int(w, DatumGetInt64(value));
+			break;
+		case BOOLOID:
+			hrguard_canon_bool(w, DatumGetBool(value));
+			break;
+		case TIMESTAMPTZOID:
+			hrguard_canon_cstring(w, hrguard_utc_iso(DatumGetTimestampTz(value)));
+			break;
+		case DATEOID:
+			{
+				DateADT		d = DatumGetDateADT(value);
+				int			y,
+							m,
+							dd;
+
+				if (DATE_NOT_FINITE(d))
+					hrguard_canon_cstring(w, DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
+				else
+				{
+					j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
+					hrguard_canon_cstring(w, psprintf("%04d-%02d-%02d", y, m, dd));
+				}
+				break;
+			}
+		case JSONBOID:
+			{
+				char	   *json = JsonbToCString(NULL, &DatumGetJsonbP(value)->root,
+												  VARSIZE(DatumGetJsonbP(value)));
+				StringInfoData canonical;
+
+				initStringInfo(&canonical);
+				hrguard_canonicalize(json, strlen(json), &canonical);
+				hrguard_canon_raw(w, canonical.data, canonical.len);
+				break;
+			}
+		default:
+			{
+				/* numeric, and whatever type an application adds: its text */
+				Oid			output;
+				bool		varlena;
+				char	   *text;
+
+				getTypeOutputInfo(type, &output, &varlena);
+				text = OidOutputFunctionCall(output, value);
+				hrguard_canon_cstring(w, text);
+				break;
+			}
+	}
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(NameStr((*(Form_pg_attribute const *) a)->attname),
+				  NameStr((*(Form_pg_attribute const *) b)->attname));
+}
+
+/* the row as a canonical JSON object, keys in byte order */
+static void
+row_payload(StringInfo out, HeapTuple tuple, TupleDesc desc)
+{
+	Form_pg_attribute *atts = palloc(sizeof(Form_pg_attribute) * desc->natts);
+	int			n = 0;
+	int			i;
+	CanonWriter w;
+
+	for (i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			atts[n++] = TupleDescAttr(desc, i);
+	qsort(atts, n, sizeof(Form_pg_attribute), compare_names);
+
+	hrguard_canon_writer_init(&w, out);
+	hrguard_canon_object_begin(&w);
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		value = heap_getattr(tuple, atts[i]->attnum, desc, &isnull);
+
+		hrguard_canon_key(&w, NameStr(atts[i]->attname));
+		if (isnull)
+			hrguard_canon_null(&w);
+		else
+			payload_value(&w, atts[i]->atttypid, value);
+	}
+	hrguard_canon_object_end(&w);
+	pfree(atts);
+}
+
+/* ---- AFTER INSERT row: number the stored row's entry ------------------- */
+
+static const HrguardTriggerSpec record_spec = {
+	"hrguard.fact_record()", fact_tables, false, HRGUARD_TRIGGER_ROW, HRGUARD_ON_INSERT,
+	"an AFTER INSERT row trigger on hrguard's sales facts"
+};
+
+PG_FUNCTION_INFO_V1(hrguard_fact_record);
+Datum
+hrguard_fact_record(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = hrguard_trigger_guard(fcinfo, &record_spec);
+	Relation	rel = trigdata->tg_relation;
+	HeapTuple	tuple = trigdata->tg_trigtuple;
+	const FactTable *info = fact_table(rel);
+	bool		isnull;
+	Datum		chain;
+	Datum		at;
+	char	   *chain_id;
+	StringInfoData payload;
+
+	/* a restored or replicated row has its entry already */
+	if (hrguard_row_passes_through(trigdata))
+		return PointerGetDatum(NULL);
+
+	chain = column(tuple, rel, info->chain_column, &isnull);
+	if (isnull)
+		chain_id = psprintf("tenant:%s",
+							TextDatumGetCString(column(tuple, rel, "tenant_id", &isnull)));
+	else
+		chain_id = TextDatumGetCString(chain);
+	chain_id = hrguard_checked_employee_id(CStringGetTextDatum(chain_id), false);
+	at = column(tuple, rel, info->time_column, &isnull);
+
+	initStringInfo(&payload);
+	row_payload(&payload, tuple, RelationGetDescr(rel));
+	(void) hrguard_evidence_stage(chain_id, info->table, DatumGetTimestampTz(at), &payload);
+	return PointerGetDatum(NULL);
+}
+
+/* ---- AFTER INSERT statement: write the statement's entries ------------- */
+
+static const HrguardTriggerSpec flush_spec = {
+	"hrguard.fact_record_flush()", fact_tables, false, HRGUARD_TRIGGER_STATEMENT, HRGUARD_ON_INSERT,
+	"an AFTER INSERT statement trigger on hrguard's sales facts"
+};
+
+PG_FUNCTION_INFO_V1(hrguard_fact_record_flush);
+Datum
+hrguard_fact_record_flush(PG_FUNCTION_ARGS)
+{
+	HrguardSavedUser saved;
+
+	(void) hrguard_trigger_guard(fcinfo, &flush_spec);
+	/* an enclosing statement's entries are written by that statement */
+	if (!hrguard_evidence_staged() || !hrguard_evidence_stage_writable())
+		return PointerGetDatum(NULL);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	if (!hrguard_evidence_write_staged())
+		elog(ERROR, "the staged evidence could not be written");
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/* ---- BEFORE UPDATE, DELETE, TRUNCATE: recorded facts stay -------------- */
+
+static const HrguardTriggerSpec keep_spec = {
+	"hrguard.fact_keep()", fact_tables, true, HRGUARD_TRIGGER_ROW | HRGUARD_TRIGGER_STATEMENT,
+	HRGUARD_ON_UPDATE | HRGUARD_ON_DELETE | HRGUARD_ON_TRUNCATE,
+	"a BEFORE UPDATE, DELETE or TRUNCATE trigger on hrguard's sales facts"
+};
+
+PG_FUNCTION_INFO_V1(hrguard_fact_keep);
+Datum
+hrguard_fact_keep(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = hrguard_trigger_guard(fcinfo, &keep_spec);
+	const char *table = RelationGetRelationName(trigdata->tg_relation);
+	TriggerEvent event = trigdata->tg_event;
+
+	if (hrguard_row_passes_through(trigdata))
+		return PointerGetDatum(trigdata->tg_newtuple);
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("rows of hrguard.%s cannot be %s", table,
+					TRIGGER_FIRED_BY_UPDATE(event) ? "updated" :
+					TRIGGER_FIRED_BY_DELETE(event) ? "deleted" : "truncated"),
+			 errdetail("Each is a recorded fact, with its entry in an evidence chain."),
+			 errhint("Record a correcting row instead.")));
+	return PointerGetDatum(NULL);
+}
