@@ -32,8 +32,8 @@ SQL_MODULES	= \
 	src/sql/merkle.sql \
 	src/sql/evidence_log.sql \
 	src/sql/evidence_export.sql \
-	src/sql/verify_facts.sql \
-	src/sql/sales.sql
+	src/sql/sales.sql \
+	src/sql/verify_facts.sql
 
 # PGXS's own `make installcheck` runs the regression suite, in the order of
 # test/regress_schedule, against the server PGHOST/PGPORT name (as a

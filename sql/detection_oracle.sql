@@ -1,6 +1,6 @@
 -- detection_oracle: an independent oracle of hrguard's detection rules.
 --
--- Seeded data (two tenants of this file's own, 46 employees, 7 employee
+-- Seeded data (two tenants of this file's own, 47 employees, 7 employee
 -- schedules, 4 zone schedules, a tenant calendar with holidays and make-up
 -- days, 26 zones of every shape, kind and datum, about 4,000 punches) go
 -- through hrguard's trigger; then every punch and every competitor_pattern
@@ -113,7 +113,8 @@ SELECT 'OR-D' || to_char(i, 'FM00'), 'OR-T2', 'OR-D', CASE WHEN i >= 7 THEN 'Asi
 	   CASE WHEN i % 2 = 1 THEN 'OR2 std' END
   FROM generate_series(1, 8) i
 UNION ALL
-VALUES ('OR-E01', 'OR-T2', NULL, 'Asia/Shanghai', NULL), ('OR-E02', 'OR-T2', NULL, 'Asia/Shanghai', 'OR2 std');
+VALUES ('OR-E01', 'OR-T2', NULL, 'Asia/Shanghai', NULL), ('OR-E02', 'OR-T2', NULL, 'Asia/Shanghai', 'OR2 std'),
+	   ('OR-P01', 'OR-T1', NULL, 'Asia/Shanghai', NULL);
 INSERT INTO hrguard.employee (employee_id, tenant_id, team, timezone, schedule_id, role)
 SELECT e.emp, e.tenant, e.team, e.tz, s.schedule_id, 'sales'
   FROM or_emp e LEFT JOIN hrguard.schedule s ON s.tenant_id = e.tenant AND s.name = e.skey ORDER BY 1;
@@ -385,6 +386,38 @@ SELECT 0, e, t, 'pair', ST_Project(ST_SetSRID(ST_MakePoint(121.43, 31.19), 4326)
 	   generate_series(0, 1) k
  ORDER BY e, k;
 
+-- OR-P01 visits Rival A on chosen days (default schedule, Shanghai): a
+-- pattern; one that starts exactly W days after the episode's last day
+-- (grows it); one after the holidays with a make-up Saturday; days 7
+-- apart that are not in one window, then one that completes a later
+-- window; a second zone the same day; a zone not yet in force; a
+-- holiday; the grace period's ends; and a day that arrives late and
+-- completes a pattern by itself
+INSERT INTO or_gen (i, emp, punched_at, cat, zname, pt, acc, mode, late)
+SELECT 0, 'OR-P01', v.t, 'script', v.z, coalesce(ST_PointOnSurface(z.g), z.c), 10, v.m, v.late
+  FROM (VALUES ('2026-09-01 10:00+08'::timestamptz, 'OR rival A north', 'direct', false),
+			   ('2026-09-03 10:00+08', 'OR rival A south', 'gcj02', false),
+			   ('2026-09-03 15:00+08', 'OR rival A north', 'bd09', false),
+			   ('2026-09-07 08:30:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-09-14 18:29:59+08', 'OR rival A south', 'direct', false),
+			   ('2026-09-15 18:30:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-09-16 10:00+08', 'OR rival A north', 'gcj02', false),
+			   ('2026-09-18 10:00+08', 'OR rival A south', 'direct', false),
+			   ('2026-09-25 10:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-10-08 10:00+08', 'OR rival A east', 'bd09', false),
+			   ('2026-10-08 15:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-10-09 10:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-10-10 10:00+08', 'OR rival A east', 'bd09', false),
+			   ('2026-10-19 10:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-10-26 10:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-10-22 10:00+08', 'OR rival A south', 'direct', false),
+			   ('2026-10-27 10:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-11-16 10:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-11-20 10:00+08', 'OR rival A north', 'direct', false),
+			   ('2026-11-18 10:00+08', 'OR rival A north', 'direct', true)) v(t, z, m, late)
+  JOIN or_z z ON z.name = v.z
+ ORDER BY v.t;
+
 -- punches that arrive late: inserted last, with times weeks back
 INSERT INTO or_gen (i, emp, punched_at, cat, pt, acc, mode, late)
 SELECT x.i, e.emp,
@@ -430,6 +463,12 @@ DELETE FROM or_gen a USING or_gen b
 
 -- as the punch is given to hrguard: WGS-84 lat/lon, or raw in a datum
 ALTER TABLE or_gen ADD in_lat float8, ADD in_lon float8, ADD raw_lat float8, ADD raw_lon float8, ADD raw_crs text;
+-- "(0, 0)": given as such, lat/lon or raw in WGS-84 or GCJ-02 (where both
+-- are (0, 0) in WGS-84).  excluded: raw (0, 0) in BD-09, which is not
+-- (0, 0) in WGS-84, and raw BD-09 coordinates that are (0, 0) in WGS-84
+-- (the README does not say whether "at (0, 0)" is read before or after the
+-- datum conversion); such punches are not generated.
+UPDATE or_gen SET mode = 'gcj02' WHERE cat = 'zero' AND mode = 'bd09';
 UPDATE or_gen SET in_lat = ST_Y(pt), in_lon = ST_X(pt) WHERE pt IS NOT NULL AND mode = 'direct';
 UPDATE or_gen SET raw_lat = ST_Y(pt), raw_lon = ST_X(pt), raw_crs = 'wgs84' WHERE pt IS NOT NULL AND mode = 'wgs84';
 UPDATE or_gen g SET (raw_lat, raw_lon, raw_crs) = (SELECT c.lat, c.lon, 'gcj02' FROM hrguard.wgs84_to_gcj02(ST_Y(g.pt), ST_X(g.pt)) c)

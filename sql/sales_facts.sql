@@ -125,3 +125,13 @@ INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_
 SELECT employee_id, customer_id, started_at, source, visit_id
   FROM hrguard.customer_visits WHERE employee_id IN ('SF1', 'SF2') ORDER BY started_at;
 SELECT employee_id, ok FROM hrguard.verify_all() WHERE employee_id IN ('SF1', 'SF2') ORDER BY 1;
+
+-- completeness covers these facts: a row without its entry, or an entry
+-- without its row, is named
+SELECT count(*) AS problems FROM hrguard.verify_facts() WHERE employee_id IN ('SF1', 'SF2') OR employee_id LIKE 'tenant:%';
+BEGIN;
+ALTER TABLE hrguard.sale DISABLE TRIGGER sale_record;
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sf-silent', 'SF1', 'sf-c1', '2026-11-13 10:00+08', 1);
+ALTER TABLE hrguard.sale ENABLE ALWAYS TRIGGER sale_record;
+SELECT fact, employee_id, problem FROM hrguard.verify_facts() WHERE employee_id = 'SF1';
+ROLLBACK;

@@ -10,7 +10,25 @@ CREATE FUNCTION hrguard.verify_facts(
 	LANGUAGE sql STABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-WITH punch_entry AS (
+WITH sales_fact AS (
+	SELECT 'customer' AS fact,
+		   COALESCE(c.created_by, 'tenant:' OPERATOR(pg_catalog.||) c.tenant_id) AS chain,
+		   c.customer_id AS key
+	  FROM hrguard.customer c
+	UNION ALL SELECT 'visit', v.employee_id, v.visit_id FROM hrguard.visit v
+	UNION ALL SELECT 'sale', s.employee_id, s.sale_id FROM hrguard.sale s
+	UNION ALL SELECT 'daily_report', d.employee_id, pg_catalog.to_char(d.report_date, 'YYYY-MM-DD')
+	  FROM hrguard.daily_report d
+	UNION ALL SELECT 'leave', l.employee_id, l.leave_id FROM hrguard.leave l
+), sales_entry AS (
+	SELECT e.kind AS fact, e.employee_id AS chain, e.seq,
+		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p'
+		   OPERATOR(pg_catalog.->>) CASE e.kind WHEN 'customer' THEN 'customer_id' WHEN 'visit' THEN 'visit_id'
+										WHEN 'sale' THEN 'sale_id' WHEN 'daily_report' THEN 'report_date'
+										ELSE 'leave_id' END AS key
+	  FROM hrguard.evidence e
+	 WHERE e.kind OPERATOR(pg_catalog.=) ANY (ARRAY['customer', 'visit', 'sale', 'daily_report', 'leave'])
+), punch_entry AS (
 	SELECT e.employee_id, e.seq, e.occurred_at,
 		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p' AS p
 	  FROM hrguard.evidence e
@@ -92,8 +110,24 @@ SELECT 'alert', (ae.p OPERATOR(pg_catalog.->>) 'alert_id')::pg_catalog.int8, ae.
 					WHERE al.employee_id OPERATOR(pg_catalog.=) ae.employee_id
 					  AND al.alert_id OPERATOR(pg_catalog.=)
 						  (ae.p OPERATOR(pg_catalog.->>) 'alert_id')::pg_catalog.int8)
+UNION ALL
+SELECT f.fact, NULL, f.chain, NULL,
+	   pg_catalog.format('the %s %s has no evidence entry', f.fact, f.key)
+  FROM sales_fact f
+ WHERE NOT EXISTS (SELECT FROM sales_entry se
+					WHERE se.fact OPERATOR(pg_catalog.=) f.fact
+					  AND se.chain OPERATOR(pg_catalog.=) f.chain
+					  AND se.key OPERATOR(pg_catalog.=) f.key)
+UNION ALL
+SELECT se.fact, NULL, se.chain, se.seq,
+	   pg_catalog.format('the evidence entry is of a %s that is not stored: %s', se.fact, se.key)
+  FROM sales_entry se
+ WHERE NOT EXISTS (SELECT FROM sales_fact f
+					WHERE f.fact OPERATOR(pg_catalog.=) se.fact
+					  AND f.chain OPERATOR(pg_catalog.=) se.chain
+					  AND f.key OPERATOR(pg_catalog.=) se.key)
 ORDER BY 3, 4, 1, 2
 $$;
 REVOKE ALL ON FUNCTION hrguard.verify_facts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.verify_facts() IS
-	'completeness: one row per punch or alert without its evidence entry or of an employee not registered, entry that does not say what its row says, or entry of a row that is not stored; none when complete';
+	'completeness: one row per punch or alert without its evidence entry or of an employee not registered, entry that does not say what its row says, or entry of a row that is not stored, and per customer, visit, sale, daily report or leave without its entry or entry without its row; none when complete';
