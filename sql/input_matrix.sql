@@ -82,6 +82,10 @@ INSERT INTO value_case VALUES
 	('text[]', 1, 'null', 'NULL::text[]'),
 	('text[]', 2, 'empty', $$'{}'::text[]$$),
 	('text[]', 3, 'null-item', $$'{NULL}'::text[]$$),
+	('tstzmultirange', 1, 'null', 'NULL::tstzmultirange'),
+	('tstzmultirange', 2, 'empty', $$'{}'::tstzmultirange$$),
+	('tstzmultirange', 3, 'infinite', $$'{[-infinity, infinity)}'::tstzmultirange$$),
+	('tstzmultirange', 4, 'unbounded', $$'{(,)}'::tstzmultirange$$),
 	('regclass', 1, 'null', 'NULL::regclass'),
 	('regclass', 2, '0', '0::regclass'),
 	('regclass', 3, 'catalog', $$'pg_class'::regclass$$);
@@ -117,6 +121,9 @@ INSERT INTO fn_base VALUES
 	('hrguard.inclusion_proof(text, bigint, bigint)', ARRAY[$$'MX2'$$, '1', :'tree']),
 	('hrguard.consistency_proof(bigint, bigint)', ARRAY['1', :'tree']),
 	('hrguard.verify_checkpoint(text)', ARRAY[quote_literal(:'ck')]),
+	('hrguard.work_windows(text, date, date)', ARRAY[$$'MX1'$$, $$'2026-11-01'$$, $$'2026-11-07'$$]),
+	('hrguard.verified_hours(text, date, date)', ARRAY[$$'MX1'$$, $$'2026-11-01'$$, $$'2026-11-07'$$]),
+	('hrguard.range_hours(tstzmultirange)', ARRAY[$$'{[2026-11-01 09:00+08, 2026-11-01 18:00+08)}'::tstzmultirange$$]),
 	('hrguard.export_evidence(text, timestamptz, timestamptz, text, text)',
 	 ARRAY[$$'MX2'$$, $$'2026-11-01'$$, $$'2026-12-01'$$, 'NULL::text', 'NULL::text']);
 
