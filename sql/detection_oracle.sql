@@ -1,8 +1,9 @@
 -- detection_oracle: an independent oracle of hrguard's detection rules.
 --
--- Seeded data (two tenants of this file's own, 47 employees, 7 employee
--- schedules, 4 zone schedules, a tenant calendar with holidays and make-up
--- days, 26 zones of every shape, kind and datum, about 4,000 punches) go
+-- Seeded data (two tenants of this file's own, 47 employees in Shanghai
+-- and Urumqi time, 7 employee schedules and the default, 5 zone
+-- schedules, calendars with holidays and make-up days, 26 zones of every
+-- shape, kind and datum, about 4,700 punches in 2026-09..2026-11) go
 -- through hrguard's trigger; then every punch and every competitor_pattern
 -- alert is recomputed here in plain SQL and PostGIS from the README alone
 -- (Concepts: employees, tenants, schedules; zones and datums; verdicts;
@@ -299,7 +300,8 @@ SELECT s.i, s.emp,
 	   CASE WHEN s.r[13] < 0.35 THEN 'direct' WHEN s.r[13] < 0.5 THEN 'wgs84' WHEN s.r[13] < 0.8 THEN 'gcj02' ELSE 'bd09' END
   FROM (SELECT x.i, x.emp, x.day, r.r
 		  FROM (SELECT row_number() OVER (ORDER BY e.emp, d, k) AS i, e.emp, d::date AS day
-				  FROM or_emp e, generate_series(date '2026-09-01', '2026-11-30', '1 day') d, generate_series(1, 3) k) x
+				  FROM or_emp e, generate_series(date '2026-09-01', '2026-11-30', '1 day') d, generate_series(1, 3) k
+				 WHERE e.emp <> 'OR-P01') x
 		  JOIN or_rnd r USING (i)
 		 WHERE r.r[1] < 0.31) s
   JOIN or_emp e USING (emp)
@@ -418,6 +420,43 @@ SELECT 0, 'OR-P01', v.t, 'script', v.z, coalesce(ST_PointOnSurface(z.g), z.c), 1
   JOIN or_z z ON z.name = v.z
  ORDER BY v.t;
 
+-- chosen instants at the edges of working hours and opening hours (no
+-- position: working hours only; at a zone's centre: its opening hours):
+-- a night window into a holiday and out of one, a Sunday make-up day for a
+-- night shift, 24:00 and 00:00 ends plus grace, a make-up day like
+-- Wednesday or Friday for a weekend schedule and one on its own weekday,
+-- a Saturday holiday, Urumqi grace, the second tenant's calendar; a zone
+-- open 14:00-16:00 Urumqi time, one open 20:00-02:00 Shanghai time (the
+-- default zone) in Urumqi, under holidays and make-up days
+INSERT INTO or_gen (i, emp, punched_at, cat, zname, pt, acc, mode)
+SELECT 0, v.e, v.t, 'edge_time', v.z, z.c, 10, 'direct'
+  FROM (VALUES
+		('OR-B05', '2026-10-01 02:00:00+08'::timestamptz, NULL), ('OR-B05', '2026-10-01 23:00:00+08', NULL),
+		('OR-B05', '2026-10-08 02:00:00+08', NULL), ('OR-B05', '2026-09-28 03:00:00+08', NULL),
+		('OR-B05', '2026-09-27 21:30:00+08', NULL), ('OR-B05', '2026-09-26 21:30:00+08', NULL),
+		('OR-A12', '2026-11-04 00:29:59+08', NULL), ('OR-A12', '2026-11-04 00:30:00+08', NULL),
+		('OR-B13', '2026-11-12 00:29:59+08', NULL), ('OR-B13', '2026-11-12 00:30:00+08', NULL),
+		('OR-B13', '2026-11-14 10:30:00+08', NULL), ('OR-B13', '2026-11-14 11:30:00+08', NULL),
+		('OR-B13', '2026-10-10 15:00:00+08', NULL), ('OR-B13', '2026-09-27 15:00:00+08', NULL),
+		('OR-A02', '2026-09-27 08:30:00+08', NULL), ('OR-A02', '2026-09-27 08:29:59+08', NULL),
+		('OR-A10', '2026-10-24 10:00:00+08', NULL), ('OR-A10', '2026-10-17 10:00:00+08', NULL),
+		('OR-A10', '2026-10-17 12:15:00+08', NULL), ('OR-A10', '2026-10-17 18:00:00+08', NULL),
+		('OR-C01', '2026-11-03 10:30:00+08', NULL), ('OR-C01', '2026-11-03 10:29:59+08', NULL),
+		('OR-C01', '2026-11-03 20:29:59+08', NULL), ('OR-C01', '2026-11-03 20:30:00+08', NULL),
+		('OR-D02', '2026-11-11 10:00:00+08', NULL), ('OR-D02', '2026-11-07 10:00:00+08', NULL),
+		('OR-D01', '2026-11-07 08:00:00+08', NULL), ('OR-D01', '2026-11-07 07:59:59+08', NULL),
+		('OR-A01', '2026-11-03 16:00:00+08', 'OR client Delta'), ('OR-A01', '2026-11-03 15:59:59+08', 'OR client Delta'),
+		('OR-A01', '2026-11-03 18:00:00+08', 'OR client Delta'), ('OR-A01', '2026-11-03 17:59:59+08', 'OR client Delta'),
+		('OR-A01', '2026-10-02 17:00:00+08', 'OR client Delta'), ('OR-A01', '2026-11-14 17:00:00+08', 'OR client Delta'),
+		('OR-A01', '2026-10-24 17:00:00+08', 'OR client Delta'), ('OR-A01', '2026-10-17 17:00:00+08', 'OR client Delta'),
+		('OR-C03', '2026-11-05 01:59:59+08', 'OR client Zeta'), ('OR-C03', '2026-11-05 02:00:00+08', 'OR client Zeta'),
+		('OR-C03', '2026-11-05 19:59:59+08', 'OR client Zeta'), ('OR-C03', '2026-11-05 20:00:00+08', 'OR client Zeta'),
+		('OR-C03', '2026-10-03 21:00:00+08', 'OR client Zeta'), ('OR-C03', '2026-10-04 01:00:00+08', 'OR client Zeta'),
+		('OR-C03', '2026-10-08 01:00:00+08', 'OR client Zeta'), ('OR-C03', '2026-10-08 20:30:00+08', 'OR client Zeta'))
+	   v(e, t, z)
+  LEFT JOIN or_z z ON z.name = v.z
+ ORDER BY v.e, v.t;
+
 -- punches that arrive late: inserted last, with times weeks back
 INSERT INTO or_gen (i, emp, punched_at, cat, pt, acc, mode, late)
 SELECT x.i, e.emp,
@@ -529,7 +568,8 @@ CREATE FUNCTION pg_temp.or_day_dow(tenant text, skey text, day date) RETURNS int
 $$;
 -- every window of every local date, as an interval of time: a window
 -- whose end is not after its start ends the next day, 24:00 at midnight;
--- a window belongs to the date it starts on
+-- a window belongs to the date it starts on (a night window from the eve
+-- of a holiday runs into it; the holiday's own is dropped)
 CREATE TEMP TABLE or_days AS SELECT d::date AS day FROM generate_series(date '2026-08-29', '2026-12-02', '1 day') d;
 -- working hours: the employee's schedule (or the default) in the time zone
 -- they are read in, widened by the grace period on both sides
@@ -557,11 +597,21 @@ SELECT z.zone_id, tstzrange((d.day + w.s) AT TIME ZONE t.tz,
 CREATE INDEX ON or_zopen (zone_id);
 ANALYZE or_zopen;
 
+-- the edges of each polygon zone, one segment each: the distance to a
+-- polygon's edge is the least distance on the spheroid to one of its
+-- segments (PostGIS's distance to a whole ring on geography picks the
+-- segment on the sphere, which can be a nearly as near one, up to 0.5 %
+-- off)
+CREATE TEMP TABLE or_zseg AS
+SELECT z.zone_id, d.geom::geography AS seg FROM or_z z, ST_DumpSegments(z.b) d WHERE NOT z.is_circle;
+CREATE INDEX ON or_zseg (zone_id);
+ANALYZE or_zseg;
+
 -- each punch with a position against each zone of its tenant within
 -- 0.08 degrees (farther is more than 5 km and more than any accuracy):
 -- in force (validity range and schedule), allowed for this employee or
 -- watched, covered (ST_Covers; for a circle ST_DWithin on the spheroid)
--- and the distance to the edge on the spheroid
+-- and the distance to the edge on the spheroid (ST_Distance on geography)
 CREATE TEMP TABLE or_pz AS
 SELECT p.punch_id, z.zone_id, z.kind, z.is_circle, z.watched, z.radius, p.acc,
 	   z.allowed_kind AND EXISTS (SELECT 1 FROM or_allowed a WHERE a.emp = p.emp AND a.zone_id = z.zone_id) AS allowed,
@@ -569,7 +619,7 @@ SELECT p.punch_id, z.zone_id, z.kind, z.is_circle, z.watched, z.radius, p.acc,
 	   AND (z.skey IS NULL OR EXISTS (SELECT 1 FROM or_zopen o WHERE o.zone_id = z.zone_id AND o.r @> p.punched_at)) AS in_force,
 	   CASE WHEN z.is_circle THEN ST_DWithin(z.c::geography, p.pt::geography, z.radius) ELSE ST_Covers(z.g, p.pt) END AS covers,
 	   CASE WHEN z.is_circle THEN abs(ST_Distance(z.c::geography, p.pt::geography) - z.radius)
-			ELSE ST_Distance(z.b::geography, p.pt::geography) END AS edge_m
+			ELSE (SELECT min(ST_Distance(s.seg, p.pt::geography)) FROM or_zseg s WHERE s.zone_id = z.zone_id) END AS edge_m
   FROM or_p p JOIN or_z z ON z.tenant = p.tenant AND ST_DWithin(z.bbox, p.pt, 0.08)
  WHERE p.has_pos;
 -- inside: covered and at least the accuracy from the edge; outside: not
@@ -781,42 +831,113 @@ SELECT x.employee_id AS emp, CASE WHEN z.org IS NOT NULL THEN 'org:' || z.org EL
   FROM hrguard.competitor_episode x JOIN or_emp e ON e.emp = x.employee_id
   LEFT JOIN or_z z ON z.zone_id = x.zone_id LEFT JOIN hrguard.alert a ON a.alert_id = x.alert_id;
 
-SELECT c.what, c.compared, c.excluded, c.disagreements FROM (
-	SELECT 1 AS ord, 'verdict' AS what,
-		   count(*) FILTER (WHERE NOT verdict_near) AS compared, count(*) FILTER (WHERE verdict_near) AS excluded,
-		   count(*) FILTER (WHERE NOT verdict_near AND verdict IS DISTINCT FROM h_verdict) AS disagreements FROM or_cmp
-	UNION ALL
-	SELECT 2, 'off_hours', count(*), 0, count(*) FILTER (WHERE off_hours IS DISTINCT FROM h_off_hours) FROM or_cmp
-	UNION ALL
-	SELECT 3, 'zone_id', count(*) FILTER (WHERE NOT zone_open), count(*) FILTER (WHERE zone_open),
-		   count(*) FILTER (WHERE NOT zone_open AND zone_id IS DISTINCT FROM h_zone_id) FROM or_cmp
-	UNION ALL
-	SELECT 4, 'watched_zone_id', count(*) FILTER (WHERE NOT watched_open), count(*) FILTER (WHERE watched_open),
-		   count(*) FILTER (WHERE NOT watched_open AND watched_zone_id IS DISTINCT FROM h_watched_zone_id) FROM or_cmp
-	UNION ALL
-	SELECT 5, 'alert_kinds', count(*), count(*) FILTER (WHERE cardinality(kinds_open) > 0),
-		   count(*) FILTER (WHERE cardinality(d_kinds) > 0) FROM or_cmp
-	UNION ALL
-	SELECT 6, 'alert rows (kind, severity)', count(*) FILTER (WHERE NOT alerts_open), count(*) FILTER (WHERE alerts_open),
-		   count(*) FILTER (WHERE NOT alerts_open AND alerts IS DISTINCT FROM h_alerts) FROM or_cmp
-	UNION ALL
-	SELECT 7, 'competitor_pattern alerts',
-		   (SELECT count(*) FROM or_pattern o WHERE (o.emp, o.rival) NOT IN (SELECT emp, rival FROM or_rival_open)),
-		   (SELECT count(*) FROM or_pattern o WHERE (o.emp, o.rival) IN (SELECT emp, rival FROM or_rival_open)),
-		   (SELECT count(*) FROM (SELECT emp, rival, org, punch_id, days, 'priority' FROM or_pattern
-								  EXCEPT ALL SELECT emp, rival, org, punch_id, days, severity FROM or_h_pattern
-								  UNION ALL
-								  (SELECT emp, rival, org, punch_id, days, severity FROM or_h_pattern
-								   EXCEPT ALL SELECT emp, rival, org, punch_id, days, 'priority' FROM or_pattern)) d
-			 WHERE (d.emp, d.rival) NOT IN (SELECT emp, rival FROM or_rival_open))
-	UNION ALL
-	SELECT 8, 'competitor episodes',
-		   (SELECT count(*) FROM or_episode o WHERE (o.emp, o.rival) NOT IN (SELECT emp, rival FROM or_rival_open)),
-		   (SELECT count(*) FROM or_episode o WHERE (o.emp, o.rival) IN (SELECT emp, rival FROM or_rival_open)),
-		   (SELECT count(*) FROM (SELECT emp, rival, first_day, last_day, punch_id FROM or_episode
-								  EXCEPT ALL SELECT emp, rival, first_day, last_day, punch_id FROM or_h_episode
-								  UNION ALL
-								  (SELECT emp, rival, first_day, last_day, punch_id FROM or_h_episode
-								   EXCEPT ALL SELECT emp, rival, first_day, last_day, punch_id FROM or_episode)) d
-			 WHERE (d.emp, d.rival) NOT IN (SELECT emp, rival FROM or_rival_open))
-) c ORDER BY c.ord;
+CREATE TEMP TABLE or_result AS
+SELECT 1 AS ord, 'verdict' AS what,
+	   count(*) FILTER (WHERE NOT verdict_near) AS compared, count(*) FILTER (WHERE verdict_near) AS excluded,
+	   count(*) FILTER (WHERE NOT verdict_near AND verdict IS DISTINCT FROM h_verdict) AS disagreements FROM or_cmp
+UNION ALL
+SELECT 2, 'off_hours', count(*), 0, count(*) FILTER (WHERE off_hours IS DISTINCT FROM h_off_hours) FROM or_cmp
+UNION ALL
+SELECT 3, 'zone_id', count(*) FILTER (WHERE NOT zone_open), count(*) FILTER (WHERE zone_open),
+	   count(*) FILTER (WHERE NOT zone_open AND zone_id IS DISTINCT FROM h_zone_id) FROM or_cmp
+UNION ALL
+SELECT 4, 'watched_zone_id', count(*) FILTER (WHERE NOT watched_open), count(*) FILTER (WHERE watched_open),
+	   count(*) FILTER (WHERE NOT watched_open AND watched_zone_id IS DISTINCT FROM h_watched_zone_id) FROM or_cmp
+UNION ALL
+SELECT 5, 'alert_kinds', count(*), count(*) FILTER (WHERE cardinality(kinds_open) > 0),
+	   count(*) FILTER (WHERE cardinality(d_kinds) > 0) FROM or_cmp
+UNION ALL
+SELECT 6, 'alert rows (kind, severity)', count(*) FILTER (WHERE NOT alerts_open), count(*) FILTER (WHERE alerts_open),
+	   count(*) FILTER (WHERE NOT alerts_open AND alerts IS DISTINCT FROM h_alerts) FROM or_cmp
+UNION ALL
+SELECT 7, 'competitor_pattern alerts',
+	   (SELECT count(*) FROM or_pattern o WHERE (o.emp, o.rival) NOT IN (SELECT emp, rival FROM or_rival_open)),
+	   (SELECT count(*) FROM or_pattern o WHERE (o.emp, o.rival) IN (SELECT emp, rival FROM or_rival_open)),
+	   (SELECT count(*) FROM (SELECT emp, rival, org, punch_id, days, 'priority' FROM or_pattern
+							  EXCEPT ALL SELECT emp, rival, org, punch_id, days, severity FROM or_h_pattern
+							  UNION ALL
+							  (SELECT emp, rival, org, punch_id, days, severity FROM or_h_pattern
+							   EXCEPT ALL SELECT emp, rival, org, punch_id, days, 'priority' FROM or_pattern)) d
+		 WHERE (d.emp, d.rival) NOT IN (SELECT emp, rival FROM or_rival_open))
+UNION ALL
+SELECT 8, 'competitor episodes',
+	   (SELECT count(*) FROM or_episode o WHERE (o.emp, o.rival) NOT IN (SELECT emp, rival FROM or_rival_open)),
+	   (SELECT count(*) FROM or_episode o WHERE (o.emp, o.rival) IN (SELECT emp, rival FROM or_rival_open)),
+	   (SELECT count(*) FROM (SELECT emp, rival, first_day, last_day, punch_id FROM or_episode
+							  EXCEPT ALL SELECT emp, rival, first_day, last_day, punch_id FROM or_h_episode
+							  UNION ALL
+							  (SELECT emp, rival, first_day, last_day, punch_id FROM or_h_episode
+							   EXCEPT ALL SELECT emp, rival, first_day, last_day, punch_id FROM or_episode)) d
+		 WHERE (d.emp, d.rival) NOT IN (SELECT emp, rival FROM or_rival_open));
+
+-- what was compared
+SELECT (SELECT count(*) FROM or_emp) AS employees, (SELECT count(*) FROM or_z) AS zones,
+	   (SELECT count(*) FROM or_cmp) AS punches,
+	   (SELECT count(*) FROM hrguard.alert a JOIN or_emp e ON e.emp = a.employee_id) AS alerts,
+	   (SELECT count(*) FROM or_gen) = (SELECT count(*) FROM or_cmp) AS every_punch_stored;
+-- hrguard's WGS-84 zones are the oracle's (every vertex through to_wgs84)
+SELECT count(*) AS zones_compared,
+	   count(*) FILTER (WHERE NOT CASE WHEN o.is_circle THEN ST_Equals(o.c, z.center) ELSE ST_Equals(o.g, z.geom) END)
+		 AS shapes_differing
+  FROM or_z o JOIN hrguard.zone z USING (zone_id);
+-- the comparison: punches (or alerts, episodes) compared, excluded as
+-- open cases (see "excluded:" above), and disagreements
+SELECT what, compared, excluded, disagreements FROM or_result ORDER BY ord;
+-- the disagreements, by this file's punch number (gid): zone_id disagrees
+-- for punches with an uncertain verdict (see below); anything else listed
+-- here is new
+SELECT c.gid, c.emp, c.punched_at, d.what, d.oracle, d.hrguard
+  FROM or_cmp c CROSS JOIN LATERAL (VALUES
+	('verdict', c.verdict, c.h_verdict, NOT c.verdict_near),
+	('off_hours', c.off_hours::text, c.h_off_hours::text, true),
+	('zone_id', (SELECT name FROM or_z WHERE zone_id = c.zone_id), (SELECT name FROM or_z WHERE zone_id = c.h_zone_id),
+	 NOT c.zone_open),
+	('watched_zone_id', (SELECT name FROM or_z WHERE zone_id = c.watched_zone_id),
+	 (SELECT name FROM or_z WHERE zone_id = c.h_watched_zone_id), NOT c.watched_open),
+	('alert_kinds', c.kinds::text, c.h_kinds::text, cardinality(c.d_kinds) > 0),
+	('alerts', c.alerts::text, c.h_alerts::text, NOT c.alerts_open)) d(what, oracle, hrguard, compared)
+ WHERE d.compared AND d.oracle IS DISTINCT FROM d.hrguard AND NOT (d.what = 'zone_id' AND c.verdict = 'uncertain')
+ ORDER BY c.gid, d.what;
+-- Known disagreement (reported): for a punch whose verdict is uncertain,
+-- hrguard's zone_id is not the allowed zone the punch is in, nor the
+-- nearest one; e.g. a punch 29 m inside a 40 m circle (accuracy 150) gets
+-- the office 123 m away.  Counted, with the first few cases:
+SELECT count(*) AS uncertain_zone_id_disagreements,
+	   count(*) FILTER (WHERE cardinality(covering) = 1) AS punch_inside_the_oracles_zone
+  FROM or_cmp WHERE NOT zone_open AND zone_id IS DISTINCT FROM h_zone_id AND verdict = 'uncertain';
+SELECT c.gid, c.acc, o.name AS oracle_zone, round(xo.edge_m::numeric, 1) AS oracle_zone_edge_m, xo.covers AS in_oracle_zone,
+	   h.name AS hrguard_zone, round(xh.edge_m::numeric, 1) AS hrguard_zone_edge_m, xh.covers AS in_hrguard_zone
+  FROM (SELECT c.*, p.acc FROM or_cmp c JOIN or_p p USING (punch_id)) c
+  JOIN or_z o ON o.zone_id = c.zone_id JOIN or_z h ON h.zone_id = c.h_zone_id
+  JOIN or_pz xo ON xo.punch_id = c.punch_id AND xo.zone_id = c.zone_id
+  JOIN or_pz xh ON xh.punch_id = c.punch_id AND xh.zone_id = c.h_zone_id
+ WHERE NOT c.zone_open AND c.zone_id IS DISTINCT FROM c.h_zone_id AND c.verdict = 'uncertain'
+ ORDER BY c.gid LIMIT 4;
+
+-- the data exercises each rule
+SELECT what, n FROM (VALUES
+	(1, 'verdict inside', (SELECT count(*) FROM or_cmp WHERE h_verdict = 'inside')),
+	(2, 'verdict outside', (SELECT count(*) FROM or_cmp WHERE h_verdict = 'outside')),
+	(3, 'verdict uncertain', (SELECT count(*) FROM or_cmp WHERE h_verdict = 'uncertain')),
+	(4, 'no position (none or (0, 0))', (SELECT count(*) FROM or_cmp WHERE NOT has_pos)),
+	(5, 'given in GCJ-02 / BD-09', (SELECT count(*) FROM or_gen WHERE raw_crs IN ('gcj02', 'bd09'))),
+	(6, 'inside a zone''s shape out of force', (SELECT count(DISTINCT punch_id) FROM or_pz WHERE covers AND NOT in_force)),
+	(7, 'within 300 m of the edge of a polygon with a hole or a multipolygon',
+	 (SELECT count(DISTINCT x.punch_id) FROM or_pz x JOIN or_z z USING (zone_id)
+	   WHERE x.edge_m < 300 AND (ST_NumGeometries(z.g) > 1 OR ST_NRings(z.g) > ST_NumGeometries(z.g)))),
+	(8, 'off hours', (SELECT count(*) FROM or_cmp WHERE h_off_hours)),
+	(9, 'at a working window''s start - grace (working)',
+	 (SELECT count(*) FROM or_p p WHERE EXISTS (SELECT 1 FROM or_work w WHERE w.emp = p.emp AND lower(w.r) = p.punched_at))),
+	(10, 'at a working window''s end + grace (off hours)',
+	 (SELECT count(*) FROM or_p p WHERE EXISTS (SELECT 1 FROM or_work w WHERE w.emp = p.emp AND upper(w.r) = p.punched_at))),
+	(11, 'on a holiday or a make-up day of the tenant',
+	 (SELECT count(*) FROM or_p p JOIN or_cal c ON c.tenant = p.tenant AND c.day = (p.punched_at AT TIME ZONE p.work_tz)::date)),
+	(12, 'impossible travel', (SELECT count(*) FROM or_cmp WHERE 'impossible_travel' = ANY (h_kinds))),
+	(13, 'outside_zone alerts', (SELECT count(*) FROM or_cmp WHERE 'outside_zone' = ANY (h_kinds))),
+	(14, 'watched zone set', (SELECT count(*) FROM or_cmp WHERE h_watched_zone_id IS NOT NULL)),
+	(15, 'competitor_zone alerts', (SELECT count(*) FROM or_cmp WHERE 'competitor_zone' = ANY (h_kinds))),
+	(16, 'competitor days marked', (SELECT count(*) FROM or_mark)),
+	(17, 'competitor_pattern alerts', (SELECT count(*) FROM or_h_pattern)),
+	(18, 'episodes grown past their alert''s days',
+	 (SELECT count(*) FROM or_episode e JOIN or_pattern p USING (punch_id) WHERE e.last_day > p.days[cardinality(p.days)]))
+) v(ord, what, n) ORDER BY ord;

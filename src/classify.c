@@ -85,6 +85,7 @@ hrguard_classify(HrguardZoneCache *cache, const HrguardEmployee *employee,
 				 HrguardVerdict *v)
 {
 	bool		any_uncertain = false;
+	double		uncertain_depth = 0.0;
 	int			i;
 
 	v->verdict = HRGUARD_OUTSIDE;
@@ -131,10 +132,18 @@ hrguard_classify(HrguardZoneCache *cache, const HrguardEmployee *employee,
 			v->verdict = HRGUARD_INSIDE;
 			v->zone = z;
 		}
-		else if (where == HRGUARD_UNCERTAIN && !any_uncertain)
+		else if (where == HRGUARD_UNCERTAIN)
 		{
+			/* of the zones it may be in, the one it is deepest in */
+			double		d;
+
+			(void) hrguard_shape_locate(&zone->shape, lon, lat, 0.0, &d);
+			if (!any_uncertain || d > uncertain_depth)
+			{
+				v->zone = z;
+				uncertain_depth = d;
+			}
 			any_uncertain = true;
-			v->zone = z;
 		}
 	}
 	if (v->verdict != HRGUARD_INSIDE && any_uncertain)
