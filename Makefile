@@ -34,6 +34,7 @@ SQL_MODULES	= \
 	src/sql/evidence_export.sql \
 	src/sql/sales.sql \
 	src/sql/verified_hours.sql \
+	src/sql/robust_stats.sql \
 	src/sql/verify_facts.sql
 
 # PGXS's own `make installcheck` runs the regression suite, in the order of
