@@ -135,6 +135,7 @@ INSERT INTO fn_base VALUES
 	('hrguard.robust_scale(float8[], float8)', ARRAY[$$'{3, 1, 2}'::float8[]$$, '0.5']),
 	('hrguard.modified_z(float8, float8[], float8)', ARRAY['10', $$'{3, 1, 2}'::float8[]$$, '0.5']),
 	('hrguard.binomial_tail(integer, integer, float8)', ARRAY['3', '10', '0.1']),
+	('hrguard.mismatch(float8, float8, float8, float8, float8, float8)', ARRAY['150', '112', '100', '160', '1', '1']),
 	('hrguard.wilson_lower(integer, integer, float8)', ARRAY['8', '10', '2.326']),
 	('hrguard.export_evidence(text, timestamptz, timestamptz, text, text)',
 	 ARRAY[$$'MX2'$$, $$'2026-11-01'$$, $$'2026-12-01'$$, 'NULL::text', 'NULL::text']);

@@ -83,3 +83,15 @@ SELECT hrguard.wilson_lower(1, 2, 0);
 \echo :LAST_ERROR_SQLSTATE
 SELECT hrguard.binomial_tail(1, 2147483647, 0.5);
 \echo :LAST_ERROR_SQLSTATE
+
+-- the mismatch of sales against hours: +50 % sales and -30 % hours give
+-- D = ln(1.5 / 0.7) = 0.762 without smoothing; smoothing keeps zeros finite
+SELECT round(hrguard.mismatch(150000, 112, 100000, 160)::numeric, 4) AS d,
+	   round(ln(1.5 / 0.7)::numeric, 4) AS expected,
+	   hrguard.mismatch(100, 0, 100, 160) AS zero_hours_unsmoothed,
+	   round(hrguard.mismatch(100, 0, 100, 160, 10, 11)::numeric, 4) AS zero_hours_smoothed,
+	   hrguard.mismatch(0, 0, 0, 0, 1, 1) AS nothing_changed;
+SELECT hrguard.mismatch(-1, 1, 1, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.mismatch('NaN', 1, 1, 1);
+\echo :LAST_ERROR_SQLSTATE

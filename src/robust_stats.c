@@ -143,6 +143,27 @@ hrguard_wilson_lower(int k, int n, double z)
 		(1.0 + z2 / n);
 }
 
+/*
+ * The mismatch of sales against hours: D = ln((s + c_s) / (B_s + c_s)) -
+ * ln((h + c_h) / (B_h + c_h)), the log of this period's productivity over
+ * the baseline's.  The smoothing constants keep a zero from making it
+ * infinite; false when a ratio's denominator or numerator is 0.
+ */
+bool
+hrguard_mismatch(double sales, double hours, double baseline_sales, double baseline_hours,
+				 double c_sales, double c_hours, double *d)
+{
+	double		num_s = sales + c_sales,
+				den_s = baseline_sales + c_sales,
+				num_h = hours + c_hours,
+				den_h = baseline_hours + c_hours;
+
+	if (num_s <= 0.0 || den_s <= 0.0 || num_h <= 0.0 || den_h <= 0.0)
+		return false;
+	*d = log(num_s / den_s) - log(num_h / den_h);
+	return true;
+}
+
 /* ---- SQL ------------------------------------------------------------------ */
 
 /* a result that left the range of float8 (huge inputs) is an error */
@@ -307,4 +328,25 @@ hrguard_sql_wilson_lower(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("z must be above 0 and at most 40")));
 	return finite_result(hrguard_wilson_lower(k, n, z));
+}
+
+PG_FUNCTION_INFO_V1(hrguard_sql_mismatch);
+Datum
+hrguard_sql_mismatch(PG_FUNCTION_ARGS)
+{
+	double		in[6];
+	int			i;
+	double		d;
+
+	for (i = 0; i < 6; i++)
+	{
+		in[i] = PG_GETARG_FLOAT8(i);
+		if (isnan(in[i]) || isinf(in[i]) || in[i] < 0.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sales, hours, their baselines and the smoothing constants must be finite and 0 or more")));
+	}
+	if (!hrguard_mismatch(in[0], in[1], in[2], in[3], in[4], in[5], &d))
+		PG_RETURN_NULL();		/* a zero with no smoothing: undefined */
+	return finite_result(d);
 }

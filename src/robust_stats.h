@@ -35,5 +35,7 @@ extern double hrguard_robust_scale(const HrguardRobustSummary *s, double absolut
 								   bool *floored);
 extern double hrguard_binomial_upper_tail(int k, int n, double p);
 extern double hrguard_wilson_lower(int k, int n, double z);
+extern bool hrguard_mismatch(double sales, double hours, double baseline_sales,
+							 double baseline_hours, double c_sales, double c_hours, double *d);
 
 #endif							/* HRGUARD_ROBUST_STATS_H */

@@ -42,3 +42,11 @@ CREATE FUNCTION hrguard.wilson_lower(k integer, n integer, z float8 DEFAULT 2.32
 	AS 'MODULE_PATHNAME', 'hrguard_sql_wilson_lower';
 COMMENT ON FUNCTION hrguard.wilson_lower(integer, integer, float8) IS
 	'the lower bound of the Wilson score interval for k successes in n trials (z = 2.326: 99 %, one-sided)';
+
+CREATE FUNCTION hrguard.mismatch(sales float8, hours float8, baseline_sales float8,
+		baseline_hours float8, c_sales float8 DEFAULT 0, c_hours float8 DEFAULT 0)
+	RETURNS float8
+	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'hrguard_sql_mismatch';
+COMMENT ON FUNCTION hrguard.mismatch(float8, float8, float8, float8, float8, float8) IS
+	'D = ln((sales + c_sales) / (baseline_sales + c_sales)) - ln((hours + c_hours) / (baseline_hours + c_hours)); NULL when a ratio has a zero';
