@@ -135,3 +135,37 @@ INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) 
 ALTER TABLE hrguard.sale ENABLE ALWAYS TRIGGER sale_record;
 SELECT fact, employee_id, problem FROM hrguard.verify_facts() WHERE employee_id = 'SF1';
 ROLLBACK;
+
+-- more bad input: report dates and approval times outside 1700-2200, an
+-- infinite amount, white-space ids, an employee id that names a tenant's
+-- chain, a competitor organisation too long for its index, a customer on
+-- a zone that is not a client site
+INSERT INTO hrguard.daily_report (employee_id, report_date, submitted_at, hours) VALUES ('SF1', '-infinity', '2026-11-04 20:00+08', 8);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.daily_report (employee_id, report_date, submitted_at, hours) VALUES ('SF1', '1699-12-31', '2026-11-04 20:00+08', 8);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.leave (leave_id, employee_id, starts_at, ends_at, approved_at) VALUES ('sf-bad10', 'SF1', '2026-11-09', '2026-11-10', '1000-01-01');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.leave (leave_id, employee_id, starts_at, ends_at, approved_at) VALUES ('sf-bad11', 'SF1', '2026-11-09', '2026-11-10', 'infinity');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sf-bad12', 'SF1', 'sf-c1', '2026-11-07 10:00+08', 'Infinity');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.customer (customer_id, name, created_at) VALUES (E'\t', 'Tab', '2026-11-01');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.employee (employee_id) VALUES ('tenant:default');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.zone (name, kind, center, radius_m, organisation)
+VALUES ('sf rival', 'competitor', ST_SetSRID(ST_MakePoint(121.6, 31.25), 4326), 100, repeat('x', 201));
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.zone (name, kind, center, radius_m, customer_id)
+VALUES ('sf office', 'office', ST_SetSRID(ST_MakePoint(121.6, 31.25), 4326), 100, 'sf-c1');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO hrguard.customer (customer_id, name, created_at) VALUES ('sf-big', repeat('n', 1048576), '2026-11-01');
+\echo :LAST_ERROR_SQLSTATE
+-- any JSON in a report's visits: decimals, non-ASCII keys, JSON null
+INSERT INTO hrguard.daily_report (employee_id, report_date, submitted_at, hours, visits) VALUES
+	('SF1', '2026-11-05', '2026-11-05 20:00+08', 7.5, '[{"customer": "sf-c1", "hours": 1.5, "备注": "面谈"}]'),
+	('SF1', '2026-11-06', '2026-11-06 20:00+08', 7, 'null');
+SELECT convert_from(canon, 'UTF8')::jsonb -> 'p' -> 'visits' AS visits
+  FROM hrguard.evidence WHERE employee_id = 'SF1' AND kind = 'daily_report' ORDER BY seq;
+SELECT count(*) AS problems FROM hrguard.verify_facts() WHERE employee_id IN ('SF1', 'SF2') OR employee_id LIKE 'tenant:%';

@@ -10,8 +10,9 @@
  * A row's entry goes to the chain of its employee (a customer's to that of
  * the employee who created it, or to "tenant:<tenant_id>" when none did),
  * dated by the row's own time; its payload is the row, every column by
- * name in canonical JSON, with times in RFC 3339 UTC and dates as
- * YYYY-MM-DD, so that the bytes do not depend on the session's settings.
+ * name in canonical JSON, with times in RFC 3339 UTC, dates as YYYY-MM-DD
+ * and jsonb as its text in a string, so that the bytes do not depend on
+ * the session's settings; at most 1 MiB of it.
  *
  * IDENTIFICATION
  *	  src/sales_facts.c
@@ -129,13 +130,10 @@ payload_value(CanonWriter *w, Oid type, Datum value)
 			}
 		case JSONBOID:
 			{
-				char	   *json = JsonbToCString(NULL, &DatumGetJsonbP(value)->root,
-												  VARSIZE(DatumGetJsonbP(value)));
-				StringInfoData canonical;
+				/* as jsonb's own text, a string: any JSON, the same bytes */
+				Jsonb	   *jb = DatumGetJsonbP(value);
 
-				initStringInfo(&canonical);
-				hrguard_canonicalize(json, strlen(json), &canonical);
-				hrguard_canon_raw(w, canonical.data, canonical.len);
+				hrguard_canon_cstring(w, JsonbToCString(NULL, &jb->root, VARSIZE(jb)));
 				break;
 			}
 		default:
@@ -227,6 +225,7 @@ hrguard_fact_record(PG_FUNCTION_ARGS)
 
 	initStringInfo(&payload);
 	row_payload(&payload, tuple, RelationGetDescr(rel));
+	hrguard_check_input_size("evidence payload", payload.len, HRGUARD_MAX_CANON_BYTES, "bytes");
 	(void) hrguard_evidence_stage(chain_id, info->table, DatumGetTimestampTz(at), &payload);
 	return PointerGetDatum(NULL);
 }

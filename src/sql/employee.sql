@@ -24,6 +24,9 @@ CREATE TABLE hrguard.employee (
 		CHECK (pg_catalog.btrim(employee_id) OPERATOR(pg_catalog.<>) ''),
 	CONSTRAINT employee_id_length
 		CHECK (pg_catalog.octet_length(employee_id) OPERATOR(pg_catalog.<) 128),
+	-- "tenant:<id>" names the evidence chain of a tenant's customers
+	CONSTRAINT employee_id_not_a_tenant_chain
+		CHECK (employee_id OPERATOR(pg_catalog.!~~) 'tenant:%'),
 	CONSTRAINT employee_tenant_id_not_blank
 		CHECK (pg_catalog.btrim(tenant_id) OPERATOR(pg_catalog.<>) ''),
 	CONSTRAINT employee_work_mode_valid

@@ -9,9 +9,11 @@ CREATE TABLE hrguard.customer (
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	created_by		text COLLATE pg_catalog."C" REFERENCES hrguard.employee,
 	CONSTRAINT customer_id_not_blank
-		CHECK (pg_catalog.btrim(customer_id) OPERATOR(pg_catalog.<>) ''),
+		CHECK (customer_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
+	CONSTRAINT customer_tenant_not_blank
+		CHECK (tenant_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT customer_name_not_blank
-		CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
+		CHECK (name OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT customer_time_recordable
 		CHECK (created_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND created_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00')
 );
@@ -28,7 +30,7 @@ CREATE TABLE hrguard.visit (
 	ended_at		timestamptz NOT NULL,
 	punch_id		bigint,
 	CONSTRAINT visit_id_not_blank
-		CHECK (pg_catalog.btrim(visit_id) OPERATOR(pg_catalog.<>) ''),
+		CHECK (visit_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT visit_ends_after_start
 		CHECK (ended_at OPERATOR(pg_catalog.>=) started_at),
 	CONSTRAINT visit_times_recordable
@@ -48,9 +50,10 @@ CREATE TABLE hrguard.sale (
 	amount			numeric NOT NULL,
 	visit_id		text COLLATE pg_catalog."C" REFERENCES hrguard.visit,
 	CONSTRAINT sale_id_not_blank
-		CHECK (pg_catalog.btrim(sale_id) OPERATOR(pg_catalog.<>) ''),
+		CHECK (sale_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT sale_amount_not_negative
-		CHECK (amount OPERATOR(pg_catalog.>=) 0 AND amount OPERATOR(pg_catalog.<>) 'NaN'::pg_catalog.numeric),
+		CHECK (amount OPERATOR(pg_catalog.>=) 0 AND amount OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.numeric
+			   AND amount OPERATOR(pg_catalog.<>) 'NaN'::pg_catalog.numeric),
 	CONSTRAINT sale_time_recordable
 		CHECK (closed_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND closed_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00')
 );
@@ -70,7 +73,8 @@ CREATE TABLE hrguard.daily_report (
 	CONSTRAINT daily_report_hours_valid
 		CHECK (hours OPERATOR(pg_catalog.>=) 0 AND hours OPERATOR(pg_catalog.<=) 24),
 	CONSTRAINT daily_report_time_recordable
-		CHECK (submitted_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND submitted_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00')
+		CHECK (submitted_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND submitted_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00'
+			   AND report_date OPERATOR(pg_catalog.>=) '1700-01-01' AND report_date OPERATOR(pg_catalog.<) '2200-01-01')
 );
 REVOKE ALL ON hrguard.daily_report FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.daily_report', '');
@@ -85,11 +89,12 @@ CREATE TABLE hrguard.leave (
 	kind			text NOT NULL DEFAULT 'annual',
 	approved_at		timestamptz NOT NULL,
 	CONSTRAINT leave_id_not_blank
-		CHECK (pg_catalog.btrim(leave_id) OPERATOR(pg_catalog.<>) ''),
+		CHECK (leave_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT leave_ends_after_start
 		CHECK (ends_at OPERATOR(pg_catalog.>) starts_at),
 	CONSTRAINT leave_times_recordable
-		CHECK (starts_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND starts_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00' AND ends_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND ends_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00')
+		CHECK (starts_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND starts_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00' AND ends_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND ends_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00'
+			   AND approved_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND approved_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00')
 );
 CREATE INDEX leave_employee_time_idx ON hrguard.leave (employee_id, starts_at);
 REVOKE ALL ON hrguard.leave FROM PUBLIC;

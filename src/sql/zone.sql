@@ -27,8 +27,14 @@ CREATE TABLE hrguard.zone (
 
 	CONSTRAINT zone_name_not_blank
 		CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
-	CONSTRAINT zone_organisation_not_blank
-		CHECK (pg_catalog.btrim(organisation) OPERATOR(pg_catalog.<>) ''),
+	CONSTRAINT zone_organisation_valid
+		CHECK (organisation OPERATOR(pg_catalog.~) '[^[:space:]]'
+			   AND pg_catalog.octet_length(organisation) OPERATOR(pg_catalog.<=) 200),
+	CONSTRAINT zone_customer_valid
+		CHECK (customer_id IS NULL
+			   OR customer_id OPERATOR(pg_catalog.~) '[^[:space:]]'
+			   AND pg_catalog.octet_length(customer_id) OPERATOR(pg_catalog.<=) 1024
+			   AND kind OPERATOR(pg_catalog.=) 'client'),
 	CONSTRAINT zone_kind_valid
 		CHECK (kind OPERATOR(pg_catalog.=) ANY
 			   (ARRAY['office', 'client', 'project', 'competitor', 'restricted']::pg_catalog.text[])),
