@@ -210,29 +210,39 @@ array_values(ArrayType *array, int *n)
 	return values;
 }
 
+/* median, MAD and mean absolute deviation of an array; false when empty */
+static bool
+array_summary(ArrayType *array, HrguardRobustSummary *s)
+{
+	int			n;
+	double	   *values = array_values(array, &n);
+
+	if (n == 0)
+		return false;
+	hrguard_robust_summary(values, n, s);
+	pfree(values);
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(hrguard_sql_median);
 Datum
 hrguard_sql_median(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *values = array_values(PG_GETARG_ARRAYTYPE_P(0), &n);
+	HrguardRobustSummary s;
 
-	if (n == 0)
+	if (!array_summary(PG_GETARG_ARRAYTYPE_P(0), &s))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(hrguard_median(values, n));
+	PG_RETURN_FLOAT8(s.median);
 }
 
 PG_FUNCTION_INFO_V1(hrguard_sql_mad);
 Datum
 hrguard_sql_mad(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *values = array_values(PG_GETARG_ARRAYTYPE_P(0), &n);
 	HrguardRobustSummary s;
 
-	if (n == 0)
+	if (!array_summary(PG_GETARG_ARRAYTYPE_P(0), &s))
 		PG_RETURN_NULL();
-	hrguard_robust_summary(values, n, &s);
 	PG_RETURN_FLOAT8(s.mad);
 }
 
@@ -250,15 +260,13 @@ PG_FUNCTION_INFO_V1(hrguard_sql_robust_scale);
 Datum
 hrguard_sql_robust_scale(PG_FUNCTION_ARGS)
 {
-	int			n;
-	double	   *values = array_values(PG_GETARG_ARRAYTYPE_P(0), &n);
-	double		absolute_floor = checked_floor(PG_GETARG_FLOAT8(1));
 	HrguardRobustSummary s;
+	bool		has_values = array_summary(PG_GETARG_ARRAYTYPE_P(0), &s);
+	double		absolute_floor = checked_floor(PG_GETARG_FLOAT8(1));
 	bool		floored;
 
-	if (n == 0)
+	if (!has_values)
 		PG_RETURN_NULL();
-	hrguard_robust_summary(values, n, &s);
 	return finite_result(hrguard_robust_scale(&s, absolute_floor, &floored));
 }
 
@@ -267,10 +275,9 @@ Datum
 hrguard_sql_modified_z(PG_FUNCTION_ARGS)
 {
 	double		x = PG_GETARG_FLOAT8(0);
-	int			n;
-	double	   *values = array_values(PG_GETARG_ARRAYTYPE_P(1), &n);
-	double		absolute_floor = checked_floor(PG_GETARG_FLOAT8(2));
 	HrguardRobustSummary s;
+	bool		has_values = array_summary(PG_GETARG_ARRAYTYPE_P(1), &s);
+	double		absolute_floor = checked_floor(PG_GETARG_FLOAT8(2));
 	double		scale;
 	bool		floored;
 
@@ -278,9 +285,8 @@ hrguard_sql_modified_z(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the value scored must be a finite number")));
-	if (n == 0)
+	if (!has_values)
 		PG_RETURN_NULL();
-	hrguard_robust_summary(values, n, &s);
 	scale = hrguard_robust_scale(&s, absolute_floor, &floored);
 	if (scale == 0.0)
 		PG_RETURN_NULL();		/* all alike and no floor: no scale to measure by */

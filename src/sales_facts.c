@@ -73,16 +73,6 @@ fact_table(Relation rel)
 	pg_unreachable();
 }
 
-static Datum
-column(HeapTuple tuple, Relation rel, const char *name, bool *isnull)
-{
-	int			attnum = SPI_fnumber(RelationGetDescr(rel), name);
-
-	if (attnum <= 0)
-		hrguard_missing_column(RelationGetRelationName(rel), name);
-	return heap_getattr(tuple, attnum, RelationGetDescr(rel), isnull);
-}
-
 /* one column's value, as canonical JSON that no session setting changes */
 static void
 payload_value(CanonWriter *w, Oid type, Datum value)
@@ -151,6 +141,22 @@ payload_value(CanonWriter *w, Oid type, Datum value)
 	}
 }
 
+/*
+ * What a row's entry is made of, worked out once per trigger call site
+ * (the table cannot change under a running statement): the table, the
+ * columns naming its chain, its time and its tenant, and the live columns
+ * in byte order of their names, the payload's key order.
+ */
+typedef struct FactShape
+{
+	const FactTable *info;
+	int			chain_att;
+	int			time_att;
+	int			tenant_att;		/* 0: none */
+	int			ncolumns;
+	Form_pg_attribute columns[FLEXIBLE_ARRAY_MEMBER];
+} FactShape;
+
 static int
 compare_names(const void *a, const void *b)
 {
@@ -158,35 +164,62 @@ compare_names(const void *a, const void *b)
 				  NameStr((*(Form_pg_attribute const *) b)->attname));
 }
 
-/* the row as a canonical JSON object, keys in byte order */
-static void
-row_payload(StringInfo out, HeapTuple tuple, TupleDesc desc)
+static int
+column_number(Relation rel, const char *name)
 {
-	Form_pg_attribute *atts = palloc(sizeof(Form_pg_attribute) * desc->natts);
-	int			n = 0;
-	int			i;
-	CanonWriter w;
+	int			attnum = SPI_fnumber(RelationGetDescr(rel), name);
 
+	if (attnum <= 0)
+		hrguard_missing_column(RelationGetRelationName(rel), name);
+	return attnum;
+}
+
+static const FactShape *
+fact_shape(FunctionCallInfo fcinfo, Relation rel)
+{
+	FactShape  *shape = fcinfo->flinfo->fn_extra;
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+
+	if (shape != NULL)
+		return shape;
+	shape = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+								   offsetof(FactShape, columns) +
+								   sizeof(Form_pg_attribute) * desc->natts);
+	shape->info = fact_table(rel);
+	shape->chain_att = column_number(rel, shape->info->chain_column);
+	shape->time_att = column_number(rel, shape->info->time_column);
+	shape->tenant_att = SPI_fnumber(desc, "tenant_id") > 0 ? SPI_fnumber(desc, "tenant_id") : 0;
 	for (i = 0; i < desc->natts; i++)
 		if (!TupleDescAttr(desc, i)->attisdropped)
-			atts[n++] = TupleDescAttr(desc, i);
-	qsort(atts, n, sizeof(Form_pg_attribute), compare_names);
+			shape->columns[shape->ncolumns++] = TupleDescAttr(desc, i);
+	qsort(shape->columns, shape->ncolumns, sizeof(Form_pg_attribute), compare_names);
+	fcinfo->flinfo->fn_extra = shape;
+	return shape;
+}
+
+/* the row as a canonical JSON object, keys in byte order */
+static void
+row_payload(StringInfo out, HeapTuple tuple, TupleDesc desc, const FactShape *shape)
+{
+	CanonWriter w;
+	int			i;
 
 	hrguard_canon_writer_init(&w, out);
 	hrguard_canon_object_begin(&w);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < shape->ncolumns; i++)
 	{
+		Form_pg_attribute att = shape->columns[i];
 		bool		isnull;
-		Datum		value = heap_getattr(tuple, atts[i]->attnum, desc, &isnull);
+		Datum		value = heap_getattr(tuple, att->attnum, desc, &isnull);
 
-		hrguard_canon_key(&w, NameStr(atts[i]->attname));
+		hrguard_canon_key(&w, NameStr(att->attname));
 		if (isnull)
 			hrguard_canon_null(&w);
 		else
-			payload_value(&w, atts[i]->atttypid, value);
+			payload_value(&w, att->atttypid, value);
 	}
 	hrguard_canon_object_end(&w);
-	pfree(atts);
 }
 
 /* ---- AFTER INSERT row: number the stored row's entry ------------------- */
@@ -202,8 +235,9 @@ hrguard_fact_record(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = hrguard_trigger_guard(fcinfo, &record_spec);
 	Relation	rel = trigdata->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
 	HeapTuple	tuple = trigdata->tg_trigtuple;
-	const FactTable *info = fact_table(rel);
+	const FactShape *shape;
 	bool		isnull;
 	Datum		chain;
 	Datum		at;
@@ -213,20 +247,34 @@ hrguard_fact_record(PG_FUNCTION_ARGS)
 	/* a restored or replicated row has its entry already */
 	if (hrguard_row_passes_through(trigdata))
 		return PointerGetDatum(NULL);
+	shape = fact_shape(fcinfo, rel);
 
-	chain = column(tuple, rel, info->chain_column, &isnull);
+	chain = heap_getattr(tuple, shape->chain_att, desc, &isnull);
 	if (isnull)
-		chain_id = psprintf("tenant:%s",
-							TextDatumGetCString(column(tuple, rel, "tenant_id", &isnull)));
+	{
+		Datum		tenant = shape->tenant_att > 0 ?
+			heap_getattr(tuple, shape->tenant_att, desc, &isnull) : (Datum) 0;
+
+		/* nobody named: the tenant's chain */
+		if (shape->tenant_att <= 0)
+			hrguard_missing_column(RelationGetRelationName(rel), "tenant_id");
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("a row of hrguard.%s names neither its %s nor its tenant",
+							shape->info->table, shape->info->chain_column)));
+		chain_id = psprintf("tenant:%s", TextDatumGetCString(tenant));
+	}
 	else
 		chain_id = TextDatumGetCString(chain);
 	chain_id = hrguard_checked_employee_id(CStringGetTextDatum(chain_id), false);
-	at = column(tuple, rel, info->time_column, &isnull);
+	at = heap_getattr(tuple, shape->time_att, desc, &isnull);
 
 	initStringInfo(&payload);
-	row_payload(&payload, tuple, RelationGetDescr(rel));
+	row_payload(&payload, tuple, desc, shape);
 	hrguard_check_input_size("evidence payload", payload.len, HRGUARD_MAX_CANON_BYTES, "bytes");
-	(void) hrguard_evidence_stage(chain_id, info->table, DatumGetTimestampTz(at), &payload);
+	(void) hrguard_evidence_stage(chain_id, shape->info->table, DatumGetTimestampTz(at), &payload);
+	pfree(payload.data);
 	return PointerGetDatum(NULL);
 }
 
