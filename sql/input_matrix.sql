@@ -137,6 +137,9 @@ INSERT INTO fn_base VALUES
 	('hrguard.binomial_tail(integer, integer, float8)', ARRAY['3', '10', '0.1']),
 	('hrguard.mismatch(float8, float8, float8, float8, float8, float8)', ARRAY['150', '112', '100', '160', '1', '1']),
 	('hrguard.wilson_lower(integer, integer, float8)', ARRAY['8', '10', '2.326']),
+	('hrguard.score_period(date, date, text)', ARRAY[$$'2026-06-01'$$, $$'2026-06-30'$$, $$'mx'$$]),
+	('hrguard.score_evaluate(jsonb)', ARRAY[$$'{}'$$]),
+	('hrguard.explain(bigint)', ARRAY[:'alert']),
 	('hrguard.export_evidence(text, timestamptz, timestamptz, text, text)',
 	 ARRAY[$$'MX2'$$, $$'2026-11-01'$$, $$'2026-12-01'$$, 'NULL::text', 'NULL::text']);
 

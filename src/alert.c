@@ -228,11 +228,13 @@ add_pending_visit(const char *employee_id, const HrguardZone *zone, DateADT day,
 
 /*
  * An alert raised: notify it (notify_mode commit) and number its evidence
- * entry in the employee's chain.
+ * entry in the employee's chain.  The entry names what raised it: a punch
+ * ("punch_id") or a score ("score_id"); either key sorts before "severity".
  */
 static void
 alert_evidence(int64 alert_id, const char *employee_id, const char *kind,
-			   const char *severity, TimestampTz occurred_at, int64 punch_id, int64 zone_id)
+			   const char *severity, TimestampTz occurred_at, const char *source_key,
+			   int64 source_id, int64 zone_id)
 {
 	StringInfoData payload;
 	CanonWriter w;
@@ -247,8 +249,8 @@ alert_evidence(int64 alert_id, const char *employee_id, const char *kind,
 	hrguard_canon_int(&w, alert_id);
 	hrguard_canon_key(&w, "alert_kind");
 	hrguard_canon_cstring(&w, kind);
-	hrguard_canon_key(&w, "punch_id");
-	hrguard_canon_int(&w, punch_id);
+	hrguard_canon_key(&w, source_key);
+	hrguard_canon_int(&w, source_id);
 	hrguard_canon_key(&w, "severity");
 	hrguard_canon_cstring(&w, severity);
 	if (zone_id != 0)
@@ -351,7 +353,7 @@ insert_pending_alerts_spi(List *alerts)
 					   TextDatumGetCString(SPI_getbinval(tuple, desc, 3, &isnull)),
 					   TextDatumGetCString(SPI_getbinval(tuple, desc, 4, &isnull)),
 					   DatumGetTimestampTz(SPI_getbinval(tuple, desc, 5, &isnull)),
-					   DatumGetInt64(SPI_getbinval(tuple, desc, 6, &isnull)),
+					   "punch_id", DatumGetInt64(SPI_getbinval(tuple, desc, 6, &isnull)),
 					   no_zone ? 0 : DatumGetInt64(zone_id));
 	}
 }
@@ -410,7 +412,7 @@ insert_pending_alerts(List *alerts)
 
 		/* the identity default was given when the row was added */
 		alert_evidence(DatumGetInt64(slot->tts_values[id_index]), a->employee_id, a->kind,
-					   a->severity, a->at, a->punch_id, a->zone_id);
+					   a->severity, a->at, "punch_id", a->punch_id, a->zone_id);
 	}
 	hrguard_row_writer_close(&writer);
 }
@@ -445,7 +447,7 @@ note_competitor_visit(const PendingVisit *v)
 	alert = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull)
 		alert_evidence(DatumGetInt64(alert), v->employee_id, "competitor_pattern", "priority",
-					   v->at, v->punch_id, v->zone_id);
+					   v->at, "punch_id", v->punch_id, v->zone_id);
 }
 
 static bool
@@ -745,4 +747,55 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 	PG_END_TRY();
 	SPI_finish();
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * An alert raised by scoring (score_period.c): its row, written while the
+ * guard on hrguard.alert admits hrguard's own alerts; NOTIFY per
+ * notify_mode; and its evidence entry, staged in the employee's chain.
+ * Runs in SPI, as the owner of the tables.
+ */
+int64
+hrguard_alert_raise_scored(const char *employee_id, const char *kind, const char *severity,
+						   TimestampTz at, Datum reasons, int64 score_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Datum		args[6];
+	bool		isnull;
+	int64		alert_id;
+
+	if (plan == NULL)
+	{
+		Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, JSONBOID, BOOLOID};
+
+		plan = hrguard_prepare_kept(
+			"INSERT INTO hrguard.alert (employee_id, kind, severity, occurred_at, reasons, notified) "
+			"VALUES ($1, $2, $3, $4, $5, $6) RETURNING alert_id", 6, types);
+	}
+	args[0] = CStringGetTextDatum(employee_id);
+	args[1] = CStringGetTextDatum(kind);
+	args[2] = CStringGetTextDatum(severity);
+	args[3] = TimestampTzGetDatum(at);
+	args[4] = reasons;
+	args[5] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+	raising_alerts = true;
+	PG_TRY();
+	{
+		if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
+			elog(ERROR, "could not insert a scoring alert");
+	}
+	PG_FINALLY();
+	{
+		raising_alerts = false;
+	}
+	PG_END_TRY();
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("a scoring alert was not stored"),
+				 errdetail("A BEFORE INSERT trigger on hrguard.alert dropped it; every alert hrguard raises must be stored."),
+				 errhint("Let such triggers return the row.")));
+	alert_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	alert_evidence(alert_id, employee_id, kind, severity, at, "score_id", score_id, 0);
+	return alert_id;
 }

@@ -54,6 +54,9 @@ CREATE TABLE hrguard.sale (
 	CONSTRAINT sale_amount_not_negative
 		CHECK (amount OPERATOR(pg_catalog.>=) 0 AND amount OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.numeric
 			   AND amount OPERATOR(pg_catalog.<>) 'NaN'::pg_catalog.numeric),
+	-- scoring sums amounts in double precision: 15 significant digits
+	CONSTRAINT sale_amount_recordable
+		CHECK (amount OPERATOR(pg_catalog.<) 1e15),
 	CONSTRAINT sale_time_recordable
 		CHECK (closed_at OPERATOR(pg_catalog.>=) '1700-01-01 00:00+00' AND closed_at OPERATOR(pg_catalog.<) '2200-01-01 00:00+00')
 );

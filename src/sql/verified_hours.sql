@@ -40,7 +40,7 @@ CREATE FUNCTION hrguard.work_windows(employee_id text, from_day date, to_day dat
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 WITH e AS (
-	SELECT em.tenant_id, em.schedule_id,
+	SELECT em.tenant_id, em.schedule_id, em.hired_on, em.left_on,
 		   COALESCE(s.timezone, em.timezone, hrguard.default_timezone()) AS tz
 	  FROM hrguard.employee em
 	  LEFT JOIN hrguard.schedule s ON s.schedule_id OPERATOR(pg_catalog.=) em.schedule_id

@@ -22,25 +22,3 @@ SELECT v.employee_id, v.zone_id, z.name AS zone_name, z.organisation,
  GROUP BY v.employee_id, v.zone_id, z.name, z.organisation, pg_catalog.to_char(v.day, 'IYYY-"W"IW');
 COMMENT ON VIEW hrguard.competitor_visits IS
 	'per employee, competitor zone and ISO week: days and punches inside it during working hours';
-
-CREATE VIEW hrguard.employee_risk WITH (security_invoker = true) AS
-SELECT e.employee_id, e.display_name, e.team,
-	   pg_catalog.count(a.alert_id) AS alerts,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.severity OPERATOR(pg_catalog.=) 'priority') AS priority,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.severity OPERATOR(pg_catalog.=) 'alert') AS alert,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.severity OPERATOR(pg_catalog.=) 'watch') AS watch,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.kind OPERATOR(pg_catalog.=) 'outside_zone') AS outside_zone,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.kind OPERATOR(pg_catalog.=) 'competitor_zone') AS competitor_zone,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.kind OPERATOR(pg_catalog.=) 'competitor_pattern') AS competitor_pattern,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.kind OPERATOR(pg_catalog.=) 'off_hours') AS off_hours,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.kind OPERATOR(pg_catalog.=) 'impossible_travel') AS impossible_travel,
-	   pg_catalog.count(a.alert_id) FILTER (WHERE a.kind OPERATOR(pg_catalog.=) 'spoof_suspected') AS spoof_suspected,
-	   pg_catalog.max(a.occurred_at) AS last_alert_at
-  FROM hrguard.employee e
-  LEFT JOIN hrguard.alert a
-	ON a.employee_id OPERATOR(pg_catalog.=) e.employee_id
-   AND a.status OPERATOR(pg_catalog.<>) 'dismissed'
-   AND a.raised_at OPERATOR(pg_catalog.>=) (pg_catalog.now() OPERATOR(pg_catalog.-) '30 days'::interval)
- GROUP BY e.employee_id, e.display_name, e.team;
-COMMENT ON VIEW hrguard.employee_risk IS
-	'per employee: alerts of the last 30 days that were not dismissed, by severity and kind';

@@ -1,0 +1,226 @@
+-- score: score_period() over twelve steady sellers and one whose June shows
+-- +50 % sales, -30 % verified hours, customers created by themself just
+-- before each deal and deals with no visit; robustness cases beside them;
+-- idempotence; explain() reproducing the stored score; bad input.
+\set VERBOSITY terse
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
+SET timezone = 'Asia/Shanghai';
+
+-- tenant sc: team "sc east" of sellers; tenant sc2: a team of three
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on)
+SELECT pg_catalog.format('SC%s', lpad(i::text, 2, '0')), 'sc', 'sc east', 'sales', '2025-06-01'
+  FROM generate_series(1, 13) i;
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on) VALUES
+	('SC-ZERO-HOURS', 'sc', 'sc east', 'sales', '2025-06-01'),
+	('SC-ZERO-SALES', 'sc', 'sc east', 'sales', '2025-06-01'),
+	('SC-ON-LEAVE', 'sc', 'sc east', 'sales', '2025-06-01'),
+	('SC-BIG-DEAL', 'sc', 'sc east', 'sales', '2025-06-01'),
+	('SC-NEW-MAY', 'sc', 'sc east', 'sales', '2026-05-01'),
+	('SC-NEW-JUNE', 'sc', 'sc east', 'sales', '2026-06-15'),
+	('SC2-A', 'sc2', 'sc west', 'sales', '2025-06-01'),
+	('SC2-B', 'sc2', 'sc west', 'sales', '2025-06-01'),
+	('SC2-C', 'sc2', 'sc west', 'sales', '2025-06-01');
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m) VALUES
+	('sc', 'sc office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300),
+	('sc2', 'sc2 office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
+INSERT INTO hrguard.zone_assignment (zone_id, team)
+SELECT zone_id, CASE tenant_id WHEN 'sc' THEN 'sc east' ELSE 'sc west' END
+  FROM hrguard.zone WHERE tenant_id IN ('sc', 'sc2');
+
+-- working days from December to June, per employee employed that day
+CREATE TEMP TABLE sc_day AS
+SELECT e.employee_id, d::date AS day,
+	   row_number() OVER (PARTITION BY e.employee_id ORDER BY d) AS n,
+	   pg_catalog.date_trunc('month', d)::date AS month
+  FROM hrguard.employee e,
+	   generate_series('2025-12-01'::timestamp, '2026-06-30', '1 day') d
+ WHERE e.tenant_id IN ('sc', 'sc2')
+   AND extract(isodow FROM d) < 6
+   AND d::date >= e.hired_on;
+
+-- punches: 09:00 to 18:00; SC13 leaves at 15:18 in June (-30 %);
+-- SC-ZERO-HOURS has no punch in June; SC-ON-LEAVE is away all June
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type)
+SELECT employee_id, t, 31.23 + (n % 97) * 1e-5, 121.47 + (n % 89) * 1e-5, 10, kind
+  FROM (SELECT employee_id, n, (day + '09:00'::time)::timestamptz AS t, 'on_duty' AS kind
+		  FROM sc_day
+		UNION ALL
+		SELECT employee_id, n,
+			   (day + CASE WHEN employee_id = 'SC13' AND day >= '2026-06-01' THEN '15:18'::time
+						   ELSE '18:00'::time END)::timestamptz, 'off_duty'
+		  FROM sc_day) p
+ WHERE NOT (employee_id IN ('SC-ZERO-HOURS', 'SC-ON-LEAVE') AND t >= '2026-06-01')
+ ORDER BY t, employee_id;
+INSERT INTO hrguard.leave (leave_id, employee_id, starts_at, ends_at, approved_at)
+VALUES ('sc-leave-june', 'SC-ON-LEAVE', '2026-06-01 00:00+08', '2026-07-01 00:00+08', '2026-05-20 10:00+08');
+
+-- five deals a month, each with a customer of the master visited the day
+-- before; amounts vary a little by seller and month
+CREATE TEMP TABLE sc_deal AS
+SELECT employee_id, month, k,
+	   (SELECT max(day) FROM sc_day s
+		 WHERE s.employee_id = m.employee_id AND s.month = m.month AND s.n % 4 = k % 4
+		   AND s.day < m.month + 28) AS day,
+	   20000 + ((hashtext(employee_id) & 255) + extract(month FROM month)::int * 13) % 400 AS amount
+  FROM (SELECT DISTINCT employee_id, month FROM sc_day) m, generate_series(1, 5) k;
+DELETE FROM sc_deal WHERE day IS NULL;
+UPDATE sc_deal SET amount = 30000 WHERE employee_id = 'SC13' AND month = '2026-06-01';
+DELETE FROM sc_deal WHERE employee_id = 'SC-ZERO-SALES' AND month = '2026-06-01';
+DELETE FROM sc_deal WHERE employee_id = 'SC-BIG-DEAL' AND month = '2026-06-01' AND k > 1;
+UPDATE sc_deal SET amount = 1000000 WHERE employee_id = 'SC-BIG-DEAL' AND month = '2026-06-01';
+DELETE FROM sc_deal WHERE employee_id = 'SC-ON-LEAVE' AND month = '2026-06-01';
+
+INSERT INTO hrguard.customer (customer_id, tenant_id, name, created_at, created_by)
+SELECT pg_catalog.format('cust-%s-%s-%s', employee_id, month, k), 'sc', 'Customer', '2025-06-01 00:00+08', NULL
+  FROM sc_deal WHERE NOT (employee_id = 'SC13' AND month = '2026-06-01');
+-- SC13's June customers: created by SC13 two days before each deal
+INSERT INTO hrguard.customer (customer_id, tenant_id, name, created_at, created_by)
+SELECT pg_catalog.format('cust-%s-%s-%s', employee_id, month, k), 'sc', 'New customer',
+	   (day - 2 + '10:00'::time)::timestamptz, employee_id
+  FROM sc_deal WHERE employee_id = 'SC13' AND month = '2026-06-01';
+-- visits the day before each deal, 10:00-11:00; two of SC13's June deals have none
+INSERT INTO hrguard.visit (visit_id, employee_id, customer_id, started_at, ended_at)
+SELECT pg_catalog.format('visit-%s-%s-%s', employee_id, month, k), employee_id,
+	   pg_catalog.format('cust-%s-%s-%s', employee_id, month, k),
+	   (day - 1 + '10:00'::time)::timestamptz, (day - 1 + '11:00'::time)::timestamptz
+  FROM sc_deal WHERE NOT (employee_id = 'SC13' AND month = '2026-06-01' AND k <= 2);
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount)
+SELECT pg_catalog.format('sale-%s-%s-%s', employee_id, month, k), employee_id,
+	   pg_catalog.format('cust-%s-%s-%s', employee_id, month, k),
+	   (day + '16:00'::time)::timestamptz, amount
+  FROM sc_deal;
+-- a daily report every working day, in the evening
+INSERT INTO hrguard.daily_report (employee_id, report_date, submitted_at, hours)
+SELECT employee_id, day, (day + '19:00'::time)::timestamptz, 8 FROM sc_day;
+
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc2');
+
+-- every signal of every employee
+SELECT employee_id, band,
+	   signals #>> '{hours_mismatch,status}' AS mismatch,
+	   signals #>> '{hours_mismatch,level}' AS m_level,
+	   round((signals #>> '{hours_mismatch,strength}')::numeric, 1) AS m_z,
+	   signals #>> '{customer_source,level}' AS customer,
+	   signals #>> '{unlinked_sale,level}' AS unlinked,
+	   signals #>> '{report_gap,level}' AS report,
+	   round(total_points, 1) AS points
+  FROM hrguard.score WHERE tenant_id IN ('sc', 'sc2') ORDER BY employee_id;
+
+-- the one: all three kinds; nobody else any
+SELECT employee_id, kind, severity FROM hrguard.alert
+ WHERE employee_id LIKE 'SC%' ORDER BY employee_id, kind;
+
+-- the numbers behind SC13's mismatch: +50 % sales, -30 % hours
+SELECT round((inputs #>> '{hours_mismatch,sales}')::numeric) AS sales,
+	   round((inputs #>> '{hours_mismatch,hours}')::numeric, 1) AS hours,
+	   round((inputs #>> '{hours_mismatch,days}')::numeric, 1) AS days,
+	   round(exp((signals #>> '{hours_mismatch,delta_sales}')::numeric), 2) AS sales_ratio,
+	   round(exp((signals #>> '{hours_mismatch,delta_hours}')::numeric), 3) AS hours_ratio,
+	   inputs #>> '{hours_mismatch,peer_group}' AS peer_group,
+	   inputs #>> '{hours_mismatch,peers}' AS peers,
+	   round((signals #>> '{hours_mismatch,counterfactual_hours}')::numeric, 1) AS would_not_fire_from_hours,
+	   inputs #> '{customer_source,sales}' AS unknown_customer_sales,
+	   inputs #> '{unlinked_sale,sales}' AS unlinked_sales
+  FROM hrguard.score WHERE employee_id = 'SC13';
+
+-- verified hours agree with hrguard.verified_hours() for every employee
+SELECT s.employee_id
+  FROM hrguard.score s
+ WHERE s.tenant_id IN ('sc', 'sc2')
+   AND round((s.inputs #>> '{hours_mismatch,hours}')::numeric, 3) <>
+	   (SELECT round(sum(v.verified_hours), 3) FROM hrguard.verified_hours(s.employee_id, '2026-06-01', '2026-06-30') v);
+
+-- robustness: each a defined result, none an alert
+SELECT employee_id, signals #>> '{hours_mismatch,status}' AS status,
+	   signals #>> '{hours_mismatch,gates_pass}' AS gates_pass,
+	   round((inputs #>> '{hours_mismatch,days}')::numeric, 1) AS days,
+	   jsonb_array_length(inputs #> '{hours_mismatch,baseline}') AS baseline_periods,
+	   signals #>> '{customer_source,status}' AS customer_status,
+	   band
+  FROM hrguard.score
+ WHERE employee_id IN ('SC-ZERO-HOURS', 'SC-ZERO-SALES', 'SC-ON-LEAVE', 'SC-BIG-DEAL',
+					   'SC-NEW-MAY', 'SC-NEW-JUNE', 'SC2-A')
+ ORDER BY employee_id;
+
+-- each stored score is an entry of the employee's chain, and the chains verify
+SELECT count(*) AS score_entries FROM hrguard.evidence v
+  JOIN hrguard.score s ON s.employee_id = v.employee_id AND s.evidence_seq = v.seq
+ WHERE v.kind = 'score' AND s.tenant_id IN ('sc', 'sc2');
+SELECT count(*) FILTER (WHERE ok) AS chains_ok, count(*) FILTER (WHERE NOT ok) AS chains_bad
+  FROM hrguard.verify_all() WHERE employee_id LIKE 'SC%';
+
+-- idempotent: a second run stores nothing and raises nothing
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+-- a new deal of SC05 changes SC05's score, and its team's (the pooled
+-- rates count one more deal); no new alert
+INSERT INTO hrguard.customer (customer_id, tenant_id, name, created_at) VALUES ('cust-sc05-extra', 'sc', 'Extra', '2025-06-01 00:00+08');
+INSERT INTO hrguard.visit (visit_id, employee_id, customer_id, started_at, ended_at)
+VALUES ('visit-sc05-extra', 'SC05', 'cust-sc05-extra', '2026-06-25 10:00+08', '2026-06-25 11:00+08');
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount)
+VALUES ('sale-sc05-extra', 'SC05', 'cust-sc05-extra', '2026-06-26 16:00+08', 100);
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+SELECT employee_id, revision FROM hrguard.score WHERE revision > 1 AND tenant_id IN ('sc', 'sc2') ORDER BY employee_id;
+SELECT count(*) AS sc13_alerts FROM hrguard.alert WHERE employee_id = 'SC13';
+
+-- explain: reproduces the stored score from its inputs, and says why
+SELECT e->>'kind' AS kind, e->>'reproduced' AS reproduced, e->'counterfactual' AS counterfactual,
+	   jsonb_array_length(e #> '{evidence,facts}') > 0 AS cites_evidence
+  FROM hrguard.alert a, hrguard.explain(a.alert_id) e
+ WHERE a.employee_id = 'SC13' ORDER BY 1;
+SELECT e->>'sentence_en' AS en, e->>'sentence_zh' AS zh
+  FROM hrguard.alert a, hrguard.explain(a.alert_id) e
+ WHERE a.employee_id = 'SC13' ORDER BY a.kind;
+-- score_evaluate gives every stored score's signals again
+SELECT count(*) AS not_reproduced FROM hrguard.score
+ WHERE tenant_id IN ('sc', 'sc2') AND hrguard.score_evaluate(inputs) <> signals;
+-- and a changed input changes them
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{hours_mismatch,hours}', '200'))
+	   #>> '{hours_mismatch,level}' AS with_200_hours
+  FROM hrguard.score WHERE employee_id = 'SC13';
+
+-- the views
+SELECT employee_id, status, level, round(modified_z, 1) AS z, peer_group, peers,
+	   round(counterfactual_hours, 1) AS counterfactual_hours
+  FROM hrguard.mismatch_scores WHERE employee_id IN ('SC01', 'SC13') ORDER BY 1;
+SELECT employee_id, band, round(time_points) AS time, round(customer_points) AS customer,
+	   round(visit_points) AS visit, round(total_points, 1) AS total
+  FROM hrguard.employee_risk WHERE employee_id IN ('SC01', 'SC13') ORDER BY 1;
+SELECT employee_id, sale_id, amount FROM hrguard.commission_review
+ WHERE employee_id LIKE 'SC%' ORDER BY sale_id;
+
+-- bad input
+SELECT hrguard.score_period('2026-06-30', '2026-06-01');
+SELECT hrguard.score_period('-infinity', '2026-06-01');
+SELECT hrguard.score_period('2020-01-01', '2026-06-01');
+-- a period not over yet (the message names today)
+DO $$
+BEGIN
+	PERFORM hrguard.score_period(current_date - 3, current_date + 3);
+EXCEPTION WHEN OTHERS THEN
+	RAISE WARNING 'refused: %', SQLSTATE;
+END
+$$;
+SELECT hrguard.score_period('1700-01-01', '1700-01-31');
+SELECT hrguard.score_period(NULL, '2026-06-01');
+-- a tenant without employees: nothing to score
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'no such tenant');
+SELECT hrguard.explain(-1);
+SELECT hrguard.score_evaluate('{}');
+SELECT hrguard.score_evaluate('[1]');
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{customer_source,k}', '99')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{report_gap,missed}', '"01x"')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{algorithm}', '"other/1"')) FROM hrguard.score WHERE employee_id = 'SC13';
+-- nothing was written by the failures
+SELECT count(*) AS scores FROM hrguard.score WHERE tenant_id IN ('sc', 'sc2');
+
+-- only who may: score_period is not granted to PUBLIC
+CREATE ROLE score_nobody;
+GRANT USAGE ON SCHEMA hrguard TO score_nobody;
+SET ROLE score_nobody;
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+SELECT hrguard.explain(1);
+RESET ROLE;
+REVOKE USAGE ON SCHEMA hrguard FROM score_nobody;
+DROP ROLE score_nobody;

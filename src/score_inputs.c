@@ -1,0 +1,852 @@
+/*-------------------------------------------------------------------------
+ *
+ * score_inputs.c
+ *	  What a scoring run reads: every employee employed in the period, with
+ *	  their working days, sales and verified hours of the period and of the
+ *	  six before it, their deals' customers and visits, and their daily
+ *	  reports.
+ *
+ * The facts are read in one pass: one query per table, each ordered by
+ * employee and time and read through a cursor in batches, merged by
+ * employee as the employees are read (so memory holds one employee's facts
+ * at a time, whatever the number of employees).  Verified hours are
+ * computed as hrguard.verified_hours() computes them: on-duty to off-duty
+ * punch pairs whose on-duty punch is not outside the zones, CRM visits and
+ * visit punches inside a client zone (15 minutes either side), their union
+ * clipped to each day's working windows (schedule and tenant calendar, in
+ * the schedule's or the employee's time zone), minus approved leave; days
+ * outside the employment count for nothing.
+ *
+ * IDENTIFICATION
+ *	  src/score_inputs.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "hrguard.h"
+#include "schedule.h"
+#include "score.h"
+#include "zone_cache.h"
+
+#define STREAM_BATCH 10000
+#define VISIT_PUNCH_MARGIN_US ((int64) 15 * USECS_PER_MINUTE)
+#define PAIR_MAX_US ((int64) 24 * USECS_PER_HOUR)
+
+/* ---- the period and the ones before it ------------------------------------ */
+
+static DateADT
+add_months(DateADT day, int months)
+{
+	int			y,
+				m,
+				d;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	m += months;
+	while (m < 1)
+	{
+		m += 12;
+		y--;
+	}
+	while (m > 12)
+	{
+		m -= 12;
+		y++;
+	}
+	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+}
+
+static bool
+first_of_month(DateADT day)
+{
+	int			y,
+				m,
+				d;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	return d == 1;
+}
+
+/*
+ * The blocks of a period: the period itself, and the six periods before
+ * it, of as many months when the period is whole months, otherwise of as
+ * many days.
+ */
+void
+hrguard_score_span(DateADT from, DateADT to, ScoreSpan *span)
+{
+	int			b;
+
+	span->from = from;
+	span->to = to;
+	span->months = first_of_month(from) && first_of_month(to + 1);
+	for (b = 0; b < SCORE_BLOCKS; b++)
+	{
+		if (span->months)
+		{
+			int			y1,
+						m1,
+						d1,
+						y2,
+						m2,
+						d2,
+						n;
+
+			j2date(from + POSTGRES_EPOCH_JDATE, &y1, &m1, &d1);
+			j2date(to + 1 + POSTGRES_EPOCH_JDATE, &y2, &m2, &d2);
+			n = (y2 - y1) * 12 + (m2 - m1);
+			span->block_from[b] = add_months(from, -n * b);
+			span->block_to[b] = add_months(from, -n * (b - 1)) - 1;
+		}
+		else
+		{
+			int			n = to - from + 1;
+
+			span->block_from[b] = from - n * b;
+			span->block_to[b] = to - n * b;
+		}
+	}
+	span->history_from = from - SCORE_REPORT_HISTORY_DAYS;
+	span->first_day = Min(span->block_from[SCORE_BLOCKS - 1], span->history_from);
+}
+
+static int
+block_of(const ScoreSpan *span, DateADT day)
+{
+	int			b;
+
+	for (b = 0; b < SCORE_BLOCKS; b++)
+		if (day >= span->block_from[b] && day <= span->block_to[b])
+			return b;
+	return -1;
+}
+
+/* ---- facts read in employee order ------------------------------------------ */
+
+typedef struct Stream
+{
+	Portal		portal;
+	SPITupleTable *batch;
+	uint64		pos;
+	uint64		n;
+	bool		done;
+} Stream;
+
+static void
+stream_open(Stream *s, const char *query, int nargs, Oid *types, Datum *args, const char *nulls)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
+
+	if (plan == NULL)
+		elog(ERROR, "could not prepare a scoring query: %s", SPI_result_code_string(SPI_result));
+	s->portal = SPI_cursor_open(NULL, plan, args, nulls, true);
+	s->batch = NULL;
+	s->pos = s->n = 0;
+	s->done = false;
+}
+
+/* the next row of the stream, any employee's; NULL at the end */
+static HeapTuple
+stream_peek(Stream *s)
+{
+	if (s->pos < s->n)
+		return s->batch->vals[s->pos];
+	if (s->done)
+		return NULL;
+	if (s->batch != NULL)
+		SPI_freetuptable(s->batch);
+	SPI_cursor_fetch(s->portal, true, STREAM_BATCH);
+	s->batch = SPI_tuptable;
+	s->n = SPI_processed;
+	s->pos = 0;
+	if (s->n == 0)
+	{
+		s->done = true;
+		SPI_cursor_close(s->portal);
+		return NULL;
+	}
+	return s->batch->vals[0];
+}
+
+/*
+ * The stream's next row of this employee, or NULL when it has no more;
+ * rows of employees that come before it (not scored) are passed over.
+ * The row is valid until the next call.
+ */
+static HeapTuple
+stream_next_of(Stream *s, const char *employee_id)
+{
+	HeapTuple	tuple;
+
+	while ((tuple = stream_peek(s)) != NULL)
+	{
+		bool		isnull;
+		Datum		id = SPI_getbinval(tuple, s->batch->tupdesc, 1, &isnull);
+		text	   *t = DatumGetTextPP(id);
+		int			len = VARSIZE_ANY_EXHDR(t);
+		int			c = strncmp(VARDATA_ANY(t), employee_id, len);
+
+		if (c == 0 && employee_id[len] != '\0')
+			c = -1;
+		if (c > 0)
+			return NULL;
+		s->pos++;
+		if (c == 0)
+			return tuple;
+	}
+	return NULL;
+}
+
+static Datum
+column(Stream *s, HeapTuple tuple, int col, bool *isnull)
+{
+	return SPI_getbinval(tuple, s->batch->tupdesc, col, isnull);
+}
+
+/* ---- time intervals --------------------------------------------------------- */
+
+typedef struct Span
+{
+	TimestampTz lo;
+	TimestampTz hi;
+} Span;
+
+typedef struct Spans
+{
+	int			n;
+	int			cap;
+	Span	   *v;
+} Spans;
+
+static void
+spans_add(Spans *s, TimestampTz lo, TimestampTz hi)
+{
+	if (hi <= lo)
+		return;
+	if (s->n == s->cap)
+	{
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = s->v ? repalloc(s->v, sizeof(Span) * s->cap) : palloc(sizeof(Span) * s->cap);
+	}
+	s->v[s->n].lo = lo;
+	s->v[s->n].hi = hi;
+	s->n++;
+}
+
+static int
+compare_spans(const void *a, const void *b)
+{
+	const Span *x = a;
+	const Span *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+/* sort and merge into disjoint spans, in order */
+static void
+spans_union(Spans *s)
+{
+	int			i,
+				out = 0;
+
+	if (s->n == 0)
+		return;
+	qsort(s->v, s->n, sizeof(Span), compare_spans);
+	for (i = 1; i < s->n; i++)
+	{
+		if (s->v[i].lo <= s->v[out].hi)
+			s->v[out].hi = Max(s->v[out].hi, s->v[i].hi);
+		else
+			s->v[++out] = s->v[i];
+	}
+	s->n = out + 1;
+}
+
+/* first span of a disjoint sorted set that ends after t */
+static int
+spans_from(const Spans *s, TimestampTz t)
+{
+	int			lo = 0,
+				hi = s->n;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (s->v[mid].hi <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* the part of [lo, hi) that a disjoint sorted set covers, into out */
+static void
+spans_clip(const Spans *s, TimestampTz lo, TimestampTz hi, Spans *out)
+{
+	int			i;
+
+	for (i = spans_from(s, lo); i < s->n && s->v[i].lo < hi; i++)
+		spans_add(out, Max(lo, s->v[i].lo), Min(hi, s->v[i].hi));
+}
+
+static int64
+spans_length(const Spans *s)
+{
+	int64		total = 0;
+	int			i;
+
+	for (i = 0; i < s->n; i++)
+		total += s->v[i].hi - s->v[i].lo;
+	return total;
+}
+
+/* the length of a disjoint sorted set that another one covers */
+static int64
+spans_overlap(const Spans *a, const Spans *b)
+{
+	int64		total = 0;
+	int			i;
+
+	for (i = 0; i < a->n; i++)
+	{
+		int			j;
+
+		for (j = spans_from(b, a->v[i].lo); j < b->n && b->v[j].lo < a->v[i].hi; j++)
+			total += Min(a->v[i].hi, b->v[j].hi) - Max(a->v[i].lo, b->v[j].lo);
+	}
+	return total;
+}
+
+/* ---- local time ---------------------------------------------------------------- */
+
+/* the moment a local date and time of day (which may pass 24:00) is in tz */
+static TimestampTz
+local_moment(pg_tz *tz, DateADT day, int64 time_us)
+{
+	Timestamp	local = (Timestamp) day * USECS_PER_DAY + time_us;
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			offset;
+	TimestampTz result;
+
+	if (timestamp2tm(local, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	offset = DetermineTimeZoneOffset(&tm, tz);
+	if (tm2timestamp(&tm, fsec, &offset, &result) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return result;
+}
+
+static DateADT
+local_day(pg_tz *tz, TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			offset;
+
+	if (timestamp2tm(t, &offset, &tm, &fsec, NULL, tz) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+}
+
+/* ---- one employee -------------------------------------------------------------- */
+
+typedef struct Visit
+{
+	char	   *customer_id;
+	TimestampTz at;
+	bool		long_enough;
+} Visit;
+
+typedef struct Report
+{
+	DateADT		day;
+	bool		late;
+	double		hours;
+} Report;
+
+typedef struct Streams
+{
+	Stream		punches;
+	Stream		visits;
+	Stream		leave;
+	Stream		sales;
+	Stream		reports;
+} Streams;
+
+static int
+compare_visits(const void *a, const void *b)
+{
+	const Visit *x = a;
+	const Visit *y = b;
+	int			c = strcmp(x->customer_id, y->customer_id);
+
+	if (c != 0)
+		return c;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Is there a visit to the customer from 30 days before to 3 days after? */
+static bool
+deal_linked(const Visit *visits, int n, const char *customer_id, TimestampTz closed_at)
+{
+	TimestampTz from = closed_at - (int64) SCORE_LINK_BEFORE_DAYS * USECS_PER_DAY;
+	TimestampTz to = closed_at + (int64) SCORE_LINK_AFTER_DAYS * USECS_PER_DAY;
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(visits[mid].customer_id, customer_id);
+
+		if (c < 0 || (c == 0 && visits[mid].at < from))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(visits[lo].customer_id, customer_id) == 0 && visits[lo].at <= to; lo++)
+		if (visits[lo].long_enough)
+			return true;
+	return false;
+}
+
+/* on-duty to off-duty pairs, as hrguard.verified_hours() pairs them */
+typedef struct Punch
+{
+	TimestampTz at;
+	bool		on_duty;
+	bool		counts;			/* on duty, not outside */
+} Punch;
+
+static void
+pair_punches(const Punch *p, int n, Spans *evidence)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		int			j;
+		int			off = -1;
+
+		if (!p[i].on_duty || !p[i].counts)
+			continue;
+		/* the first off-duty punch later than it, within 24 hours */
+		for (j = i + 1; j < n && p[j].at < p[i].at + PAIR_MAX_US; j++)
+			if (!p[j].on_duty && p[j].at > p[i].at)
+			{
+				off = j;
+				break;
+			}
+		if (off < 0)
+			continue;
+		/* unless an on-duty punch comes between */
+		for (j = i + 1; j < off; j++)
+			if (p[j].on_duty && p[j].at > p[i].at && p[j].at < p[off].at)
+				break;
+		if (j == off)
+			spans_add(evidence, p[i].at, p[off].at);
+	}
+}
+
+/*
+ * Read one employee's facts from the streams and compute their inputs;
+ * works in the current (scratch) context, keeps what the inputs point to
+ * in "keep".
+ */
+static void
+gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
+				HrguardZoneCache *cache, int64 schedule_id, DateADT hired_on, DateADT left_on)
+{
+	const HrguardSchedule *schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id)
+		: hrguard_default_schedule();
+	pg_tz	   *tz = schedule->tz ? schedule->tz : hrguard_timezone_or_error(e->timezone, "an employee");
+	int			tenant = hrguard_tenant_index(cache, e->tenant_id);
+	ScoreTimeInputs *t = &e->in.time;
+	double		days[SCORE_BLOCKS] = {0};
+	double		sales[SCORE_BLOCKS] = {0};
+	double		hours[SCORE_BLOCKS] = {0};
+	Spans		evidence = {0};
+	Spans		away = {0};
+	Spans		windows = {0};
+	Spans		worked = {0};
+	Punch	   *punches = NULL;
+	int			npunches = 0,
+				punch_cap = 0;
+	Visit	   *visits = NULL;
+	int			nvisits = 0,
+				visit_cap = 0;
+	Report	   *reports = NULL;
+	int			nreports = 0,
+				report_cap = 0,
+				r = 0;
+	StringInfoData missed;
+	HeapTuple	tuple;
+	DateADT		day;
+	int			b;
+	bool		isnull;
+
+	/* punches, visits and leave: the evidence of time */
+	while ((tuple = stream_next_of(&st->punches, e->employee_id)) != NULL)
+	{
+		if (npunches == punch_cap)
+		{
+			punch_cap = punch_cap ? punch_cap * 2 : 256;
+			punches = punches ? repalloc(punches, sizeof(Punch) * punch_cap) : palloc(sizeof(Punch) * punch_cap);
+		}
+		punches[npunches].at = DatumGetTimestampTz(column(&st->punches, tuple, 2, &isnull));
+		punches[npunches].on_duty = DatumGetBool(column(&st->punches, tuple, 3, &isnull));
+		punches[npunches].counts = DatumGetBool(column(&st->punches, tuple, 4, &isnull));
+		npunches++;
+	}
+	pair_punches(punches, npunches, &evidence);
+
+	while ((tuple = stream_next_of(&st->visits, e->employee_id)) != NULL)
+	{
+		TimestampTz started = DatumGetTimestampTz(column(&st->visits, tuple, 3, &isnull));
+		TimestampTz ended = DatumGetTimestampTz(column(&st->visits, tuple, 4, &isnull));
+		bool		crm = DatumGetBool(column(&st->visits, tuple, 5, &isnull));
+
+		if (crm)
+			spans_add(&evidence, started, ended);
+		else
+			spans_add(&evidence, started - VISIT_PUNCH_MARGIN_US, started + VISIT_PUNCH_MARGIN_US);
+		if (nvisits == visit_cap)
+		{
+			visit_cap = visit_cap ? visit_cap * 2 : 64;
+			visits = visits ? repalloc(visits, sizeof(Visit) * visit_cap) : palloc(sizeof(Visit) * visit_cap);
+		}
+		visits[nvisits].customer_id = TextDatumGetCString(column(&st->visits, tuple, 2, &isnull));
+		visits[nvisits].at = started;
+		visits[nvisits].long_enough = !crm ||
+			ended - started >= (int64) SCORE_LINK_MIN_MINUTES * USECS_PER_MINUTE;
+		nvisits++;
+	}
+	if (nvisits > 0)
+		qsort(visits, nvisits, sizeof(Visit), compare_visits);
+	spans_union(&evidence);
+
+	while ((tuple = stream_next_of(&st->leave, e->employee_id)) != NULL)
+		spans_add(&away, DatumGetTimestampTz(column(&st->leave, tuple, 2, &isnull)),
+				  DatumGetTimestampTz(column(&st->leave, tuple, 3, &isnull)));
+	spans_union(&away);
+
+	while ((tuple = stream_next_of(&st->reports, e->employee_id)) != NULL)
+	{
+		if (nreports == report_cap)
+		{
+			report_cap = report_cap ? report_cap * 2 : 128;
+			reports = reports ? repalloc(reports, sizeof(Report) * report_cap) : palloc(sizeof(Report) * report_cap);
+		}
+		reports[nreports].day = DatumGetDateADT(column(&st->reports, tuple, 2, &isnull));
+		reports[nreports].hours = DatumGetFloat8(column(&st->reports, tuple, 3, &isnull));
+		reports[nreports].late = DatumGetBool(column(&st->reports, tuple, 4, &isnull));
+		nreports++;
+	}
+
+	/* day by day: working windows, leave, verified hours, reports */
+	{
+		MemoryContext old = MemoryContextSwitchTo(keep);
+
+		initStringInfo(&missed);
+		MemoryContextSwitchTo(old);
+	}
+	for (day = span->first_day; day <= span->to; day++)
+	{
+		int			weekday;
+		int			i;
+		int64		scheduled,
+					leave_us,
+					verified;
+		bool		reported = false,
+					late = false;
+
+		CHECK_FOR_INTERRUPTS();
+		while (r < nreports && reports[r].day < day)
+			r++;
+		if (r < nreports && reports[r].day == day)
+		{
+			reported = true;
+			late = reports[r].late;
+			if (day >= span->from)
+				t->declared_hours += reports[r].hours;
+		}
+		if ((hired_on != DATEVAL_NOBEGIN && day < hired_on) ||
+			(left_on != DATEVAL_NOEND && day > left_on))
+			continue;
+		weekday = hrguard_day_weekday(schedule, &cache->calendar, tenant, day);
+		if (weekday < 0)
+			continue;
+		windows.n = 0;
+		for (i = 0; i < schedule->nwindows; i++)
+			if (schedule->windows[i].isodow == weekday)
+				spans_add(&windows, local_moment(tz, day, schedule->windows[i].start_us),
+						  local_moment(tz, day, schedule->windows[i].end_us));
+		spans_union(&windows);
+		scheduled = spans_length(&windows);
+		if (scheduled <= 0)
+			continue;
+		leave_us = spans_overlap(&windows, &away);
+		worked.n = 0;
+		for (i = 0; i < windows.n; i++)
+			spans_clip(&evidence, windows.v[i].lo, windows.v[i].hi, &worked);
+		verified = spans_length(&worked) - spans_overlap(&worked, &away);
+
+		b = block_of(span, day);
+		if (b >= 0)
+		{
+			days[b] += 1.0 - (double) leave_us / scheduled;
+			hours[b] += (double) verified / USECS_PER_HOUR;
+		}
+		/* a working day not wholly on leave wants a report */
+		if (leave_us < scheduled)
+		{
+			bool		miss = !reported || late;
+
+			if (day >= span->from)
+			{
+				MemoryContext old = MemoryContextSwitchTo(keep);
+
+				appendStringInfoChar(&missed, miss ? '1' : '0');
+				MemoryContextSwitchTo(old);
+			}
+			else if (day >= span->history_from)
+			{
+				e->in.report.history_days++;
+				e->in.report.history_misses += miss ? 1 : 0;
+			}
+		}
+	}
+	e->in.report.missed = missed.data;
+	e->in.report.ndays = missed.len;
+
+	/* deals */
+	while ((tuple = stream_next_of(&st->sales, e->employee_id)) != NULL)
+	{
+		TimestampTz closed = DatumGetTimestampTz(column(&st->sales, tuple, 4, &isnull));
+		double		amount = DatumGetFloat8(column(&st->sales, tuple, 5, &isnull));
+		char	   *sale_id;
+		char	   *customer_id;
+		bool		unknown;
+		bool		no_customer_row;
+		Datum		created_at;
+		Datum		created_by;
+		bool		no_creator;
+		MemoryContext old;
+
+		b = block_of(span, local_day(tz, closed));
+		if (b < 0)
+			continue;
+		sales[b] += amount;
+		if (b != 0)
+			continue;
+		t->deals++;
+		t->top_deal = Max(t->top_deal, amount);
+		old = MemoryContextSwitchTo(keep);
+		sale_id = TextDatumGetCString(column(&st->sales, tuple, 2, &isnull));
+		MemoryContextSwitchTo(old);
+		customer_id = TextDatumGetCString(column(&st->sales, tuple, 3, &isnull));
+		created_at = column(&st->sales, tuple, 6, &no_customer_row);
+		created_by = column(&st->sales, tuple, 7, &no_creator);
+
+		/*
+		 * From nowhere: not in the master when the deal closed, or created
+		 * by the seller in the days just before it.
+		 */
+		unknown = no_customer_row || DatumGetTimestampTz(created_at) > closed ||
+			(!no_creator && strcmp(TextDatumGetCString(created_by), e->employee_id) == 0 &&
+			 closed - DatumGetTimestampTz(created_at) <= (int64) SCORE_SELF_CREATED_DAYS * USECS_PER_DAY);
+		old = MemoryContextSwitchTo(keep);
+		e->in.customer.n++;
+		if (unknown)
+		{
+			e->in.customer.k++;
+			e->in.customer.flagged = lappend(e->in.customer.flagged, sale_id);
+		}
+		e->in.visit.n++;
+		if (!deal_linked(visits, nvisits, customer_id, closed))
+		{
+			e->in.visit.k++;
+			e->in.visit.flagged = lappend(e->in.visit.flagged, sale_id);
+		}
+		MemoryContextSwitchTo(old);
+	}
+
+	t->days = days[0];
+	t->sales = sales[0];
+	t->hours = hours[0];
+	t->nbase = 0;
+	for (b = 1; b < SCORE_BLOCKS; b++)
+		if (days[b] >= SCORE_MIN_DAYS)
+		{
+			t->base_days[t->nbase] = days[b];
+			t->base_sales[t->nbase] = sales[b];
+			t->base_hours[t->nbase] = hours[b];
+			t->nbase++;
+		}
+}
+
+/* ---- every employee ---------------------------------------------------------- */
+
+static char *
+text_or_null(Stream *s, HeapTuple tuple, int col)
+{
+	bool		isnull;
+	Datum		d = column(s, tuple, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * The inputs of every employee employed in the period (peer statistics
+ * aside), in employee_id order.  Runs in SPI, as the owner of the tables.
+ */
+ScoreEmployee *
+hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemployees)
+{
+	HrguardZoneCache *cache = hrguard_zone_cache();
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring employee",
+												  ALLOCSET_DEFAULT_SIZES);
+	Oid			date_types[2] = {DATEOID, DATEOID};
+	Oid			time_types[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Oid			employee_types[3] = {DATEOID, DATEOID, TEXTOID};
+	Datum		employee_args[3] = {DateADTGetDatum(span->from), DateADTGetDatum(span->to),
+	tenant_id ? CStringGetTextDatum(tenant_id) : (Datum) 0};
+	char		employee_nulls[3] = {' ', ' ', tenant_id ? ' ' : 'n'};
+	Datum		days[2] = {DateADTGetDatum(span->first_day), DateADTGetDatum(span->to)};
+	Datum		times[2];
+	Datum		visit_times[2];
+	Stream		employees;
+	Streams		st;
+	ScoreEmployee *out = NULL;
+	int			n = 0,
+				cap = 0;
+	HeapTuple	tuple;
+	TimestampTz last_notice = GetCurrentTimestamp();
+
+	/* a day either side: time zones */
+	times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2) * USECS_PER_DAY);
+	times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3) * USECS_PER_DAY);
+	/* and the visits a deal may be linked to */
+	visit_times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2 - SCORE_LINK_BEFORE_DAYS) * USECS_PER_DAY);
+	visit_times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3 + SCORE_LINK_AFTER_DAYS) * USECS_PER_DAY);
+
+	stream_open(&employees,
+				"SELECT employee_id, tenant_id, team, role, timezone, schedule_id, hired_on, left_on "
+				"  FROM hrguard.employee "
+				" WHERE (hired_on IS NULL OR hired_on OPERATOR(pg_catalog.<=) $2) "
+				"   AND (left_on IS NULL OR left_on OPERATOR(pg_catalog.>=) $1) "
+				"   AND ($3::pg_catalog.text IS NULL OR tenant_id OPERATOR(pg_catalog.=) $3) "
+				" ORDER BY employee_id COLLATE pg_catalog.\"C\"",
+				3, employee_types, employee_args, employee_nulls);
+	stream_open(&st.punches,
+				"SELECT employee_id, punched_at, check_type OPERATOR(pg_catalog.=) 'on_duty', "
+				"       check_type OPERATOR(pg_catalog.=) 'on_duty' "
+				"       AND verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) "
+				"  FROM hrguard.punch "
+				" WHERE check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
+				"   AND punched_at OPERATOR(pg_catalog.>=) $1 AND punched_at OPERATOR(pg_catalog.<) $2 "
+				" ORDER BY employee_id COLLATE pg_catalog.\"C\", punched_at",
+				2, time_types, times, NULL);
+	stream_open(&st.visits,
+				"SELECT employee_id, customer_id, started_at, ended_at, source OPERATOR(pg_catalog.=) 'crm' "
+				"  FROM hrguard.customer_visits "
+				" WHERE started_at OPERATOR(pg_catalog.>=) $1 AND started_at OPERATOR(pg_catalog.<) $2 "
+				" ORDER BY employee_id COLLATE pg_catalog.\"C\", started_at",
+				2, time_types, visit_times, NULL);
+	stream_open(&st.leave,
+				"SELECT employee_id, starts_at, ends_at FROM hrguard.leave "
+				" WHERE starts_at OPERATOR(pg_catalog.<) $2 AND ends_at OPERATOR(pg_catalog.>) $1 "
+				" ORDER BY employee_id COLLATE pg_catalog.\"C\", starts_at",
+				2, time_types, times, NULL);
+	stream_open(&st.sales,
+				"SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, s.amount::pg_catalog.float8, "
+				"       c.created_at, c.created_by "
+				"  FROM hrguard.sale s "
+				"  LEFT JOIN hrguard.customer c ON c.customer_id OPERATOR(pg_catalog.=) s.customer_id "
+				" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
+				" ORDER BY s.employee_id COLLATE pg_catalog.\"C\", s.closed_at, s.sale_id",
+				2, time_types, times, NULL);
+	stream_open(&st.reports,
+				"SELECT r.employee_id, r.report_date, r.hours::pg_catalog.float8, "
+				"       v.recorded_at IS NOT NULL AND r.submitted_at OPERATOR(pg_catalog.>) v.recorded_at "
+				"  FROM hrguard.daily_report r "
+				"  LEFT JOIN hrguard.day_close c "
+				"    ON c.employee_id OPERATOR(pg_catalog.=) r.employee_id AND c.day OPERATOR(pg_catalog.=) r.report_date "
+				"  LEFT JOIN hrguard.evidence v "
+				"    ON v.employee_id OPERATOR(pg_catalog.=) c.employee_id AND v.seq OPERATOR(pg_catalog.=) c.seq "
+				" WHERE r.report_date OPERATOR(pg_catalog.>=) $1 AND r.report_date OPERATOR(pg_catalog.<=) $2 "
+				" ORDER BY r.employee_id COLLATE pg_catalog.\"C\", r.report_date",
+				2, date_types, days, NULL);
+
+	while ((tuple = stream_peek(&employees)) != NULL)
+	{
+		ScoreEmployee *e;
+		bool		isnull;
+		Datum		d;
+		int64		schedule_id;
+		DateADT		hired_on,
+					left_on;
+		MemoryContext old;
+
+		employees.pos++;
+		if (n == cap)
+		{
+			cap = cap ? cap * 2 : 1024;
+			out = out ? repalloc_huge(out, sizeof(ScoreEmployee) * cap)
+				: MemoryContextAllocHuge(caller, sizeof(ScoreEmployee) * cap);
+		}
+		e = &out[n];
+		memset(e, 0, sizeof(ScoreEmployee));
+		old = MemoryContextSwitchTo(caller);
+		e->employee_id = text_or_null(&employees, tuple, 1);
+		e->tenant_id = text_or_null(&employees, tuple, 2);
+		e->team = text_or_null(&employees, tuple, 3);
+		e->role = text_or_null(&employees, tuple, 4);
+		e->timezone = text_or_null(&employees, tuple, 5);
+		d = column(&employees, tuple, 6, &isnull);
+		schedule_id = isnull ? 0 : DatumGetInt64(d);
+		d = column(&employees, tuple, 7, &isnull);
+		hired_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(d);
+		d = column(&employees, tuple, 8, &isnull);
+		left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(d);
+
+		/* what is kept (flagged sale ids, missed days) in the caller's context */
+		MemoryContextReset(scratch);
+		MemoryContextSwitchTo(scratch);
+		gather_employee(e, span, &st, caller, cache, schedule_id, hired_on, left_on);
+		MemoryContextSwitchTo(old);
+		n++;
+
+		if (TimestampDifferenceExceeds(last_notice, GetCurrentTimestamp(), 5000))
+		{
+			ereport(NOTICE,
+					(errmsg("hrguard.score_period: read the facts of %d employees", n)));
+			last_notice = GetCurrentTimestamp();
+		}
+	}
+	MemoryContextDelete(scratch);
+	*nemployees = n;
+	return out;
+}

@@ -1,0 +1,755 @@
+/*-------------------------------------------------------------------------
+ *
+ * score_period.c
+ *	  hrguard.score_period(from, to): scores every employee employed in a
+ *	  period against their own earlier periods and their peers, stores the
+ *	  scores (hrguard.score), records each in the employee's evidence
+ *	  chain, and raises alerts as punches do.
+ *
+ * The run reads every employee's facts (score_inputs.c), then works out
+ * the peer groups: same tenant, team and role, or, with fewer than 8 peers
+ * there, same tenant and role; with fewer than 8 there too, the employee
+ * has "insufficient peers" and no peer-based score.  Peer statistics leave
+ * the employee out (exactly, for groups up to 200; larger groups use the
+ * whole group, a bias of at most 1/n).  Each employee's score is then a
+ * pure function of their inputs (score_signals.c).
+ *
+ * Idempotent: a score whose inputs (hashed, with the parameters) did not
+ * change is left alone, with no new entry and no new alert; a changed one
+ * is updated, recorded again, and raises alerts only for signals that have
+ * none of its band or higher for the period yet (a dismissed alert counts:
+ * a rerun does not raise it again).  Runs for the same period wait for
+ * each other.
+ *
+ * IDENTIFICATION
+ *	  src/score_period.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "canon.h"
+#include "evidence.h"
+#include "hrguard.h"
+#include "score.h"
+#include "zone_cache.h"
+
+/* advisory lock space of score_period (close_day uses its own) */
+#define SCORE_LOCK_SPACE 0x68727363	/* "hrsc" */
+
+/* the longest period scored at once */
+#define SCORE_MAX_PERIOD_DAYS 366
+
+/* ---- peer groups ------------------------------------------------------------ */
+
+typedef struct PeerGroup
+{
+	const char *label;			/* "team_role" or "role" */
+	int			n;				/* members of the set, in employee order */
+	int		   *members;
+	bool		summarised;		/* whole-group summary, for large groups */
+	HrguardRobustSummary whole;
+} PeerGroup;
+
+static ScoreEmployee *sort_base;
+
+static int
+text_cmp_nulls_last(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+static int
+compare_team_role(const void *x, const void *y)
+{
+	const ScoreEmployee *a = &sort_base[*(const int *) x];
+	const ScoreEmployee *b = &sort_base[*(const int *) y];
+	int			c = strcmp(a->tenant_id, b->tenant_id);
+
+	if (c == 0)
+		c = text_cmp_nulls_last(a->team, b->team);
+	if (c == 0)
+		c = text_cmp_nulls_last(a->role, b->role);
+	if (c == 0)
+		c = *(const int *) x - *(const int *) y;
+	return c;
+}
+
+static int
+compare_role(const void *x, const void *y)
+{
+	const ScoreEmployee *a = &sort_base[*(const int *) x];
+	const ScoreEmployee *b = &sort_base[*(const int *) y];
+	int			c = strcmp(a->tenant_id, b->tenant_id);
+
+	if (c == 0)
+		c = text_cmp_nulls_last(a->role, b->role);
+	if (c == 0)
+		c = *(const int *) x - *(const int *) y;
+	return c;
+}
+
+static bool
+same_key(const ScoreEmployee *a, const ScoreEmployee *b, bool by_team)
+{
+	if (strcmp(a->tenant_id, b->tenant_id) != 0 || text_cmp_nulls_last(a->role, b->role) != 0)
+		return false;
+	return !by_team || text_cmp_nulls_last(a->team, b->team) == 0;
+}
+
+/*
+ * For every employee, the group of members of a set it is compared with:
+ * its team and role when that gives 8 peers (the employee not counted),
+ * else its role; NULL when neither does.  Employees without a role (or,
+ * for the first level, a team) have no group at that level.
+ */
+static void
+choose_groups(ScoreEmployee *es, int n, const bool *in_set, PeerGroup **chosen)
+{
+	int		   *order = palloc(sizeof(int) * Max(n, 1));
+	int			level;
+
+	memset(chosen, 0, sizeof(PeerGroup *) * n);
+	for (level = 0; level < 2; level++)
+	{
+		bool		by_team = (level == 0);
+		int			i,
+					start;
+
+		for (i = 0; i < n; i++)
+			order[i] = i;
+		sort_base = es;
+		qsort(order, n, sizeof(int), by_team ? compare_team_role : compare_role);
+		for (start = 0; start < n;)
+		{
+			ScoreEmployee *first = &es[order[start]];
+			int			end = start + 1;
+			PeerGroup  *g;
+
+			while (end < n && same_key(first, &es[order[end]], by_team))
+				end++;
+			if (first->role == NULL || (by_team && first->team == NULL))
+			{
+				start = end;
+				continue;
+			}
+			g = palloc0(sizeof(PeerGroup));
+			g->label = by_team ? "team_role" : "role";
+			g->members = palloc(sizeof(int) * (end - start));
+			for (i = start; i < end; i++)
+				if (in_set[order[i]])
+					g->members[g->n++] = order[i];
+			for (i = start; i < end; i++)
+			{
+				int			e = order[i];
+				int			peers = g->n - (in_set[e] ? 1 : 0);
+
+				if (chosen[e] == NULL && peers >= SCORE_MIN_PEERS)
+					chosen[e] = g;
+			}
+			start = end;
+		}
+	}
+	pfree(order);
+}
+
+static void
+peers_of(const PeerGroup *g, bool self_in_set, ScorePeers *peers)
+{
+	peers->group = g ? g->label : NULL;
+	peers->n = g ? g->n - (self_in_set ? 1 : 0) : 0;
+}
+
+/* the summary of a value over the group, the employee left out */
+static void
+summary_without(PeerGroup *g, int self, const double *values, HrguardRobustSummary *s)
+{
+	double	   *work;
+	int			i,
+				k = 0;
+
+	if (g->n > SCORE_EXACT_LOO_MAX)
+	{
+		if (!g->summarised)
+		{
+			work = palloc(sizeof(double) * g->n);
+			for (i = 0; i < g->n; i++)
+				work[i] = values[g->members[i]];
+			hrguard_robust_summary(work, g->n, &g->whole);
+			g->summarised = true;
+			pfree(work);
+		}
+		*s = g->whole;
+		return;
+	}
+	work = palloc(sizeof(double) * g->n);
+	for (i = 0; i < g->n; i++)
+		if (g->members[i] != self)
+			work[k++] = values[g->members[i]];
+	hrguard_robust_summary(work, k, s);
+	pfree(work);
+}
+
+/* pooled counts over the group, the employee left out */
+static void
+pooled_without(const PeerGroup *g, int self, const double *a, const double *b,
+			   double *sum_a, double *sum_b)
+{
+	int			i;
+
+	*sum_a = *sum_b = 0.0;
+	for (i = 0; i < g->n; i++)
+		if (g->members[i] != self)
+		{
+			*sum_a += a[g->members[i]];
+			*sum_b += b[g->members[i]];
+		}
+}
+
+/* pooled rates: the group sums are kept, each employee takes away its own */
+static void
+pooled_rates(ScoreEmployee *es, int n, ScoreRateInputs *(*rate) (ScoreEmployee *))
+{
+	bool	   *in_set = palloc(sizeof(bool) * n);
+	PeerGroup **chosen = palloc(sizeof(PeerGroup *) * n);
+	double	   *k = palloc(sizeof(double) * n);
+	double	   *m = palloc(sizeof(double) * n);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		ScoreRateInputs *r = rate(&es[i]);
+
+		in_set[i] = r->n > 0;
+		k[i] = r->k;
+		m[i] = r->n;
+	}
+	choose_groups(es, n, in_set, chosen);
+	for (i = 0; i < n; i++)
+	{
+		ScoreRateInputs *r = rate(&es[i]);
+
+		CHECK_FOR_INTERRUPTS();
+		peers_of(chosen[i], in_set[i], &r->peers);
+		if (chosen[i])
+			pooled_without(chosen[i], i, k, m, &r->peer_k, &r->peer_n);
+	}
+}
+
+static ScoreRateInputs *
+customer_rate(ScoreEmployee *e)
+{
+	return &e->in.customer;
+}
+
+static ScoreRateInputs *
+visit_rate(ScoreEmployee *e)
+{
+	return &e->in.visit;
+}
+
+/* every peer statistic of every employee's inputs */
+static void
+compute_peers(ScoreEmployee *es, int n)
+{
+	bool	   *in_set = palloc(sizeof(bool) * Max(n, 1));
+	PeerGroup **chosen = palloc(sizeof(PeerGroup *) * Max(n, 1));
+	double	   *values = palloc(sizeof(double) * Max(n, 1));
+	double	   *misses = palloc(sizeof(double) * Max(n, 1));
+	int			i;
+
+	/* the sales smoothing constant: a share of the peers' median sales */
+	for (i = 0; i < n; i++)
+	{
+		ScoreTimeInputs *t = &es[i].in.time;
+
+		es[i].has_rate = t->days > 0;
+		es[i].rate_sales = t->days > 0 ? t->sales / t->days : 0.0;
+		in_set[i] = es[i].has_rate;
+		values[i] = es[i].rate_sales;
+	}
+	choose_groups(es, n, in_set, chosen);
+	for (i = 0; i < n; i++)
+	{
+		HrguardRobustSummary s;
+
+		CHECK_FOR_INTERRUPTS();
+		if (chosen[i] != NULL)
+		{
+			summary_without(chosen[i], i, values, &s);
+			es[i].in.time.c_sales = SCORE_C_SALES_SHARE * s.median;
+		}
+		else
+			es[i].in.time.c_sales = SCORE_C_SALES_SHARE * es[i].rate_sales;
+	}
+
+	/* the mismatch D, and its peers */
+	for (i = 0; i < n; i++)
+	{
+		es[i].has_d = hrguard_score_time_d(&es[i].in.time, &es[i].d);
+		in_set[i] = es[i].has_d;
+		values[i] = es[i].d;
+	}
+	choose_groups(es, n, in_set, chosen);
+	for (i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		peers_of(chosen[i], in_set[i], &es[i].in.time.peers);
+		if (chosen[i] != NULL)
+			summary_without(chosen[i], i, values, &es[i].in.time.peer_d);
+	}
+
+	pooled_rates(es, n, customer_rate);
+	pooled_rates(es, n, visit_rate);
+
+	/* report misses of the 90 days before */
+	for (i = 0; i < n; i++)
+	{
+		in_set[i] = es[i].in.report.history_days > 0;
+		values[i] = es[i].in.report.history_days;
+		misses[i] = es[i].in.report.history_misses;
+	}
+	choose_groups(es, n, in_set, chosen);
+	for (i = 0; i < n; i++)
+	{
+		ScoreReportInputs *r = &es[i].in.report;
+
+		peers_of(chosen[i], in_set[i], &r->peers);
+		if (chosen[i] != NULL)
+			pooled_without(chosen[i], i, misses, values, &r->peer_misses, &r->peer_days);
+	}
+}
+
+/* ---- what is stored already ----------------------------------------------- */
+
+typedef struct StoredScore
+{
+	char		employee_id[NAMEDATALEN * 2];	/* hash key */
+	char		input_hash[PG_SHA256_DIGEST_STRING_LENGTH];
+} StoredScore;
+
+typedef struct RaisedAlert
+{
+	char		key[NAMEDATALEN * 3];	/* employee_id, 0x1f, kind */
+	int			rank;			/* highest severity raised */
+} RaisedAlert;
+
+static HTAB *
+string_table(const char *name, Size keysize, Size entrysize)
+{
+	HASHCTL		hctl;
+
+	hctl.keysize = keysize;
+	hctl.entrysize = entrysize;
+	hctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, 1024, &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+}
+
+static void
+alert_key(char *key, const char *employee_id, const char *kind)
+{
+	snprintf(key, NAMEDATALEN * 3, "%s\x1f%s", employee_id, kind);
+}
+
+static HTAB *
+stored_scores(Datum *period)
+{
+	Oid			types[2] = {DATEOID, DATEOID};
+	HTAB	   *table = string_table("hrguard stored scores", NAMEDATALEN * 2, sizeof(StoredScore));
+	uint64		i;
+
+	if (SPI_execute_with_args("SELECT employee_id, input_hash FROM hrguard.score "
+							  " WHERE period_from OPERATOR(pg_catalog.=) $1 "
+							  "   AND period_to OPERATOR(pg_catalog.=) $2",
+							  2, types, period, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the stored scores");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		char	   *id = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		Datum		hash = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		StoredScore *s;
+
+		if (strlen(id) >= NAMEDATALEN * 2)
+			continue;
+		s = hash_search(table, id, HASH_ENTER, NULL);
+		strlcpy(s->input_hash, isnull ? "" : TextDatumGetCString(hash), sizeof(s->input_hash));
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return table;
+}
+
+static HTAB *
+raised_alerts(const char *period_from, const char *period_to)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		period[2] = {CStringGetTextDatum(period_from), CStringGetTextDatum(period_to)};
+	HTAB	   *table = string_table("hrguard scoring alerts", NAMEDATALEN * 3, sizeof(RaisedAlert));
+	uint64		i;
+
+	if (SPI_execute_with_args(
+			"SELECT employee_id, kind, severity FROM hrguard.alert "
+			" WHERE kind OPERATOR(pg_catalog.=) ANY "
+			"       (ARRAY['hours_mismatch', 'customer_source', 'unlinked_sale', 'report_gap']) "
+			"   AND reasons OPERATOR(pg_catalog.->>) 'period_from' OPERATOR(pg_catalog.=) $1 "
+			"   AND reasons OPERATOR(pg_catalog.->>) 'period_to' OPERATOR(pg_catalog.=) $2",
+			2, types, period, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the scoring alerts");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *id = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
+		char	   *kind = TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull));
+		int			rank = hrguard_score_band_rank(TextDatumGetCString(SPI_getbinval(tuple, desc, 3, &isnull)));
+		char		key[NAMEDATALEN * 3];
+		RaisedAlert *a;
+		bool		found;
+
+		if (strlen(id) >= NAMEDATALEN * 2)
+			continue;
+		alert_key(key, id, kind);
+		a = hash_search(table, key, HASH_ENTER, &found);
+		a->rank = found ? Max(a->rank, rank) : rank;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return table;
+}
+
+/* ---- storing one score ------------------------------------------------------ */
+
+typedef struct RunState
+{
+	Datum		period[2];
+	char	   *period_from;	/* YYYY-MM-DD */
+	char	   *period_to;
+	TimestampTz now;
+	HTAB	   *stored;
+	HTAB	   *alerts;
+	SPIPlanPtr	upsert;
+	int64		changed;
+	int64		raised;
+} RunState;
+
+static void
+sha256_hex(const char *data, size_t len, char *hex)
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+
+	if (pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, (const uint8 *) data, len) < 0 ||
+		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	hex[hex_encode((const char *) digest, sizeof(digest), hex)] = '\0';
+}
+
+static Datum
+numeric_of(double x)
+{
+	return DirectFunctionCall1(float8_numeric, Float8GetDatum(x));
+}
+
+static Datum
+rounded(double x)
+{
+	return DirectFunctionCall2(numeric_round, numeric_of(x), Int32GetDatum(2));
+}
+
+/* points as the score's columns hold them, two decimals */
+static char *
+points_text(double x)
+{
+	return DatumGetCString(DirectFunctionCall1(numeric_out, rounded(x)));
+}
+
+/* the evidence payload of a score: what it concluded, and from what */
+static void
+score_payload(StringInfo out, const RunState *run, const ScoreResult *r, const char *input_hash)
+{
+	StringInfoData text;
+	int			i;
+
+	initStringInfo(&text);
+	appendStringInfo(&text,
+					 "{\"score\":{\"algorithm\":\"%s\",\"period_from\":\"%s\",\"period_to\":\"%s\","
+					 "\"input_sha256\":\"%s\",\"band\":\"%s\",\"total_points\":\"%s\",\"points\":{"
+					 "\"time\":\"%s\",\"customer\":\"%s\",\"visit\":\"%s\",\"reporting\":\"%s\",\"location\":\"%s\"},"
+					 "\"levels\":{",
+					 HRGUARD_SCORE_ALGORITHM, run->period_from, run->period_to, input_hash,
+					 r->band, points_text(r->total),
+					 points_text(r->family_points[SCORE_FAMILY_TIME]),
+					 points_text(r->family_points[SCORE_FAMILY_CUSTOMER]),
+					 points_text(r->family_points[SCORE_FAMILY_VISIT]),
+					 points_text(r->family_points[SCORE_FAMILY_REPORTING]),
+					 points_text(r->family_points[SCORE_FAMILY_LOCATION]));
+	for (i = 0; i < SCORE_SIGNALS; i++)
+		appendStringInfo(&text, "%s\"%s\":\"%s\"", i ? "," : "", hrguard_score_signal_kinds[i],
+						 hrguard_score_level_name(hrguard_score_signal(r, i)->level));
+	appendStringInfoString(&text, "}}}");
+	hrguard_canonicalize(text.data, text.len, out);
+	pfree(text.data);
+}
+
+static void
+store_score(RunState *run, const ScoreSpan *span, ScoreEmployee *e)
+{
+	StringInfoData inputs_text;
+	StringInfoData inputs;
+	StringInfoData signals;
+	StringInfoData payload;
+	char		input_hash[PG_SHA256_DIGEST_STRING_LENGTH];
+	StoredScore *stored;
+	int64		seq;
+	int64		score_id;
+	Datum		args[16];
+	bool		isnull;
+	int			band_rank;
+	int			i;
+
+	initStringInfo(&inputs_text);
+	hrguard_score_inputs_json(&inputs_text, &e->in, span);
+	initStringInfo(&inputs);
+	hrguard_canonicalize(inputs_text.data, inputs_text.len, &inputs);
+	sha256_hex(inputs.data, inputs.len, input_hash);
+
+	stored = hash_search(run->stored, e->employee_id, HASH_FIND, NULL);
+	if (stored != NULL && strcmp(stored->input_hash, input_hash) == 0)
+		return;
+
+	initStringInfo(&signals);
+	hrguard_score_result_json(&signals, &e->result);
+	initStringInfo(&payload);
+	score_payload(&payload, run, &e->result, input_hash);
+	seq = hrguard_evidence_stage(e->employee_id, "score", run->now, &payload);
+
+	args[0] = CStringGetTextDatum(e->employee_id);
+	args[1] = CStringGetTextDatum(e->tenant_id);
+	args[2] = run->period[0];
+	args[3] = run->period[1];
+	args[4] = CStringGetTextDatum(HRGUARD_SCORE_ALGORITHM);
+	args[5] = CStringGetTextDatum(e->result.band);
+	args[6] = rounded(e->result.total);
+	args[7] = rounded(e->result.family_points[SCORE_FAMILY_TIME]);
+	args[8] = rounded(e->result.family_points[SCORE_FAMILY_CUSTOMER]);
+	args[9] = rounded(e->result.family_points[SCORE_FAMILY_VISIT]);
+	args[10] = rounded(e->result.family_points[SCORE_FAMILY_REPORTING]);
+	args[11] = rounded(e->result.family_points[SCORE_FAMILY_LOCATION]);
+	args[12] = DirectFunctionCall1(jsonb_in, CStringGetDatum(signals.data));
+	args[13] = DirectFunctionCall1(jsonb_in, CStringGetDatum(inputs.data));
+	args[14] = CStringGetTextDatum(input_hash);
+	args[15] = Int64GetDatum(seq);
+	if (SPI_execute_plan(run->upsert, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
+		SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("the score of employee \"%s\" was not stored", e->employee_id),
+				 errdetail("A trigger on hrguard.score dropped it; every score hrguard computes must be stored.")));
+	score_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	run->changed++;
+
+	/* alerts: the signals that fire, in the employee's band, if new */
+	band_rank = hrguard_score_band_rank(e->result.band);
+	if (band_rank <= 0)
+		return;
+	for (i = 0; i < SCORE_SIGNALS; i++)
+	{
+		const ScoreSignal *s = hrguard_score_signal(&e->result, i);
+		char		key[NAMEDATALEN * 3];
+		RaisedAlert *raised;
+		bool		found;
+		StringInfoData reasons;
+		StringInfoData signal;
+
+		if (s->level == SCORE_LEVEL_NONE)
+			continue;
+		alert_key(key, e->employee_id, hrguard_score_signal_kinds[i]);
+		raised = hash_search(run->alerts, key, HASH_ENTER, &found);
+		if (found && raised->rank >= band_rank)
+			continue;
+		raised->rank = band_rank;
+
+		initStringInfo(&signal);
+		hrguard_score_signal_json(&signal, &e->result, i);
+		initStringInfo(&reasons);
+		appendStringInfo(&reasons,
+						 "{\"score_id\":" INT64_FORMAT ",\"period_from\":\"%s\",\"period_to\":\"%s\","
+						 "\"algorithm\":\"%s\",\"input_sha256\":\"%s\",\"band\":\"%s\","
+						 "\"total_points\":%s,\"signal\":%s}",
+						 score_id, run->period_from, run->period_to, HRGUARD_SCORE_ALGORITHM,
+						 input_hash, e->result.band, points_text(e->result.total), signal.data);
+		hrguard_alert_raise_scored(e->employee_id, hrguard_score_signal_kinds[i], e->result.band, run->now,
+								   DirectFunctionCall1(jsonb_in, CStringGetDatum(reasons.data)),
+								   score_id);
+		run->raised++;
+	}
+}
+
+/* ---- hrguard.score_period(from, to) -------------------------------------------- */
+
+
+static void
+check_period(DateADT from, DateADT to)
+{
+	DateADT		today;
+
+	if (DATE_NOT_FINITE(from) || DATE_NOT_FINITE(to))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("the period to score must have finite dates")));
+	if (to < from)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the period to score ends (%s) before it starts (%s)",
+						hrguard_score_date_text(to), hrguard_score_date_text(from))));
+	if (to - from + 1 > SCORE_MAX_PERIOD_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a period of %d days is too long to score", to - from + 1),
+				 errdetail("Periods of up to %d days are scored; a month is the usual one.",
+						   SCORE_MAX_PERIOD_DAYS)));
+	/* the six earlier periods and the report history stay in range */
+	if (from < -109571 + 7 * SCORE_MAX_PERIOD_DAYS || to >= 73048)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
+				 errmsg("the period to score is outside the times hrguard records"),
+				 errdetail("Periods from 1707 to 2199 can be scored.")));
+	{
+		struct pg_tm tm;
+		fsec_t		fsec;
+		int			offset;
+
+		if (timestamp2tm(GetCurrentTransactionStartTimestamp(), &offset, &tm, &fsec, NULL,
+						 hrguard_default_tz()) != 0)
+			elog(ERROR, "the current time is out of range");
+		today = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+	}
+	if (to >= today)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the period to score has not ended: it ends on %s", hrguard_score_date_text(to)),
+				 errdetail("Only periods whose last day is before today (%s in hrguard.default_timezone) are scored.", hrguard_score_date_text(today))));
+}
+
+PG_FUNCTION_INFO_V1(hrguard_score_period);
+Datum
+hrguard_score_period(PG_FUNCTION_ARGS)
+{
+	DateADT		from;
+	DateADT		to;
+	char	   *tenant_id = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	ScoreSpan	span;
+	RunState	run;
+	HrguardSavedUser saved;
+	ScoreEmployee *es;
+	int			n,
+				i;
+	TupleDesc	desc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	TimestampTz last_notice;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the period to score needs a first and a last day")));
+	from = PG_GETARG_DATEADT(0);
+	to = PG_GETARG_DATEADT(1);
+	check_period(from, to);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (hrguard_evidence_staged() && !hrguard_evidence_stage_writable())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("hrguard.score_period() cannot run inside a statement that records evidence"),
+				 errhint("Call it in a statement of its own.")));
+
+	/* one run per period at a time; the second then finds the first's scores */
+	DirectFunctionCall2(pg_advisory_xact_lock_int4,
+						Int32GetDatum(SCORE_LOCK_SPACE), Int32GetDatum(from));
+
+	hrguard_score_span(from, to, &span);
+	memset(&run, 0, sizeof(run));
+	run.period[0] = DateADTGetDatum(from);
+	run.period[1] = DateADTGetDatum(to);
+	run.period_from = hrguard_score_date_text(from);
+	run.period_to = hrguard_score_date_text(to);
+	run.now = GetCurrentTransactionStartTimestamp();
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	(void) hrguard_zone_cache();
+	hrguard_become_owner(hrguard_tables_owner(), &saved);
+
+	es = hrguard_score_gather(&span, tenant_id, &n);
+	compute_peers(es, n);
+	for (i = 0; i < n; i++)
+		hrguard_score_evaluate(&es[i].in, &es[i].result);
+
+	run.stored = stored_scores(run.period);  /* of every tenant: keyed by employee */
+	run.alerts = raised_alerts(run.period_from, run.period_to);
+	{
+		Oid			types[16] = {TEXTOID, TEXTOID, DATEOID, DATEOID, TEXTOID, TEXTOID,
+			NUMERICOID, NUMERICOID, NUMERICOID, NUMERICOID, NUMERICOID, NUMERICOID,
+		JSONBOID, JSONBOID, TEXTOID, INT8OID};
+
+		run.upsert = SPI_prepare(
+			"INSERT INTO hrguard.score AS s (employee_id, tenant_id, period_from, period_to, algorithm, "
+			"       band, total_points, time_points, customer_points, visit_points, reporting_points, "
+			"       location_points, signals, inputs, input_hash, evidence_seq) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+			"ON CONFLICT (employee_id, period_from, period_to) DO UPDATE SET "
+			"       tenant_id = excluded.tenant_id, algorithm = excluded.algorithm, band = excluded.band, "
+			"       total_points = excluded.total_points, time_points = excluded.time_points, "
+			"       customer_points = excluded.customer_points, visit_points = excluded.visit_points, "
+			"       reporting_points = excluded.reporting_points, location_points = excluded.location_points, "
+			"       signals = excluded.signals, inputs = excluded.inputs, input_hash = excluded.input_hash, "
+			"       evidence_seq = excluded.evidence_seq, computed_at = pg_catalog.now(), "
+			"       revision = s.revision OPERATOR(pg_catalog.+) 1 "
+			"RETURNING score_id", 16, types);
+		if (run.upsert == NULL)
+			elog(ERROR, "could not prepare the score upsert: %s", SPI_result_code_string(SPI_result));
+	}
+
+	last_notice = GetCurrentTimestamp();
+	for (i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		store_score(&run, &span, &es[i]);
+		if (TimestampDifferenceExceeds(last_notice, GetCurrentTimestamp(), 5000))
+		{
+			ereport(NOTICE,
+					(errmsg("hrguard.score_period: scored %d of %d employees", i + 1, n)));
+			last_notice = GetCurrentTimestamp();
+		}
+	}
+	if (!hrguard_evidence_write_staged())
+		elog(ERROR, "the staged evidence could not be written");
+	hrguard_restore_user(&saved);
+	SPI_finish();
+
+	values[0] = Int64GetDatum(n);
+	values[1] = Int64GetDatum(run.changed);
+	values[2] = Int64GetDatum(run.raised);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
