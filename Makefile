@@ -119,8 +119,10 @@ demo-stop:
 	bash test/demo/demo.sh stop
 
 # Measures hrguard against a plain INSERT and the PL/pgSQL + PostGIS
-# reference; prints figures only (see README, Performance).
+# reference, and score_period() against a plain-SQL score; prints figures
+# only (see README, Performance).
 bench: deps
 	$(MAKE)
 	$(MAKE) install
 	bash test/bench/bench.sh
+	bash test/bench/score_bench.sh

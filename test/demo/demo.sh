@@ -93,6 +93,7 @@ start() {
 	psql_demo -d "$dbname" -c "SET client_min_messages = warning" \
 		-c "CREATE EXTENSION hrguard CASCADE"
 	psql_demo -d "$dbname" -f "$top/test/demo/scenario.sql"
+	psql_demo -d "$dbname" -P pager=off -f "$top/test/demo/scoring.sql"
 	psql_demo -d "$dbname" -P pager=off -f "$top/test/demo/report.sql"
 
 	cat <<EOF

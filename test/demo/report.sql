@@ -43,3 +43,31 @@ SELECT employee_id, display_name, alerts, priority, alert, watch,
 
 \echo '== the competitor_pattern alert in full'
 SELECT jsonb_pretty(reasons) AS reasons FROM hrguard.alert WHERE kind = 'competitor_pattern';
+
+\echo '== scoring, October 2026: sales against verified hours (hrguard.mismatch_scores)'
+SELECT employee_id, display_name, status, level, round(modified_z, 1) AS modified_z,
+	   round(sales) AS sales, round(verified_hours, 1) AS verified_hours,
+	   round(working_days, 1) AS working_days, peer_group, peers,
+	   round(counterfactual_hours, 1) AS would_not_fire_from_hours
+  FROM hrguard.mismatch_scores
+ WHERE period_from = '2026-10-01' AND employee_id IN ('S001', 'S002', 'S005')
+ ORDER BY employee_id;
+
+\echo '== scoring alerts, with hrguard.explain(alert_id)'
+SELECT a.alert_id, a.kind, a.severity, e->>'reproduced' AS reproduced,
+	   (e->'counterfactual') - 'rule'::text AS counterfactual
+  FROM hrguard.alert a, hrguard.explain(a.alert_id) e
+ WHERE a.reasons ? 'score_id' ORDER BY a.alert_id;
+\x on
+SELECT a.kind, e->>'sentence_en' AS english, e->>'sentence_zh' AS chinese
+  FROM hrguard.alert a, hrguard.explain(a.alert_id) e
+ WHERE a.reasons ? 'score_id' ORDER BY a.alert_id;
+\x off
+
+\echo '== deals to review before commission is paid (hrguard.commission_review)'
+SELECT employee_id, sale_id, customer_id, closed_at, amount FROM hrguard.commission_review ORDER BY sale_id;
+
+\echo '== points per signal family and band of the latest period scored (hrguard.employee_risk)'
+SELECT employee_id, display_name, scored_from, time_points, customer_points, visit_points,
+	   reporting_points, total_points, band
+  FROM hrguard.employee_risk WHERE employee_id IN ('S001', 'S002', 'S005') ORDER BY employee_id;

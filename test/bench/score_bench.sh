@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# score_bench.sh -- hrguard.score_period() against the plain-SQL hours
+# mismatch score (score_reference.sql: window functions, range_agg,
+# percentile_cont) on the same facts, in one run, on a throwaway cluster.
+#
+# For each size (employees, in teams of 20, thirteen months of punches,
+# deals, customers and visits: score_setup.sql), September 2026 is scored
+# SCORE_RUNS times by each, interleaved; medians are reported and their
+# ratio.  score_period() does more than the reference (all four signals,
+# the scores stored with their inputs' hash, an evidence entry each); its
+# stored scores are deleted before each run so that it recomputes them.
+# The reference's modified z of every employee is compared with
+# score_period()'s.  Not a test: nothing here asserts.
+#
+#   SCORE_SIZES="2500 10000" SCORE_RUNS=3 bash test/bench/score_bench.sh
+set -euo pipefail
+
+SCORE_SIZES=${SCORE_SIZES:-2500 10000}
+SCORE_RUNS=${SCORE_RUNS:-3}
+
+. "$(dirname "$0")/cluster.sh"
+as_runner "$bindir/psql" -X -q -h "$stage" -p "$port" -d postgres -c "CREATE DATABASE bench" >/dev/null
+run_psql -c "SET client_min_messages = warning" -c "CREATE EXTENSION hrguard CASCADE" -c "CREATE SCHEMA bench"
+
+for size in $SCORE_SIZES; do
+	t0=$(date +%s.%N)
+	run_psql -v tenant="t$size" -v employees="$size" -f score_setup.sql
+	rows=$(run_psql -t -A -c "SELECT (SELECT count(*) FROM hrguard.punch p JOIN hrguard.employee e USING (employee_id) WHERE e.tenant_id = 't$size')
+		|| ' punches, ' || (SELECT count(*) FROM hrguard.sale s JOIN hrguard.employee e USING (employee_id) WHERE e.tenant_id = 't$size') || ' deals'")
+	echo "== setup t$size: $size employees, $rows, $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}') s"
+done
+
+# seconds of one scoring by VARIANT (hrguard, reference) of tenant t$1
+timed_score() {
+	local statement
+	case "$2" in
+		hrguard)
+			statement="DELETE FROM hrguard.score WHERE tenant_id = 't$1';
+CHECKPOINT;
+SELECT clock_timestamp() AS t0 \\gset
+SELECT employees FROM hrguard.score_period('2026-09-01', '2026-09-30', 't$1') \\gset" ;;
+		reference)
+			statement="CHECKPOINT;
+SELECT clock_timestamp() AS t0 \\gset
+\\set tenant t$1
+\\i score_reference.sql" ;;
+	esac
+	run_psql -t -A <<EOF
+SET client_min_messages = warning;
+$statement
+SELECT extract(epoch FROM clock_timestamp() - :'t0');
+EOF
+}
+
+declare -A times
+for run in $(seq 1 "$SCORE_RUNS"); do
+	for size in $SCORE_SIZES; do
+		for v in reference hrguard; do
+			t=$(timed_score "$size" "$v" | tail -n 1)
+			times[$size/$v]+="$t "
+			echo "score run $run: $size employees, $v $t s"
+		done
+	done
+done
+
+echo
+echo "== scoring September 2026 (12 months of history): median of $SCORE_RUNS runs"
+printf '%-10s %14s %14s %8s %16s\n' employees 'reference s' 'hrguard s' ratio 'employees/s'
+for size in $SCORE_SIZES; do
+	r=$(median "${times[$size/reference]}")
+	h=$(median "${times[$size/hrguard]}")
+	awk -v n="$size" -v r="$r" -v h="$h" 'BEGIN {printf "%-10d %14.3f %14.3f %7.1fx %16.0f\n", n, r, h, r / h, n / h}'
+done
+set -- $SCORE_SIZES
+if [ $# -ge 2 ]; then
+	awk -v n1="$1" -v n2="$2" -v h1="$(median "${times[$1/hrguard]}")" -v h2="$(median "${times[$2/hrguard]}")" \
+		'BEGIN {printf "hrguard: %.2fx the employees, %.2fx the time (n log n would be %.2fx)\n",
+				n2 / n1, h2 / h1, n2 * log(n2) / (n1 * log(n1))}'
+fi
+
+echo
+echo "== the same numbers: the reference's modified z against score_period()'s (last size)"
+run_psql -t -A <<EOF
+SELECT count(*) || ' employees compared, max |z difference| '
+	   || coalesce(to_char(max(abs(r.z - (s.signals #>> '{hours_mismatch,strength}')::float8)), '9.99EEEE'), 'none')
+	   || ', max |D difference| '
+	   || coalesce(to_char(max(abs(r.d - (s.signals #>> '{hours_mismatch,d}')::float8)), '9.99EEEE'), 'none')
+	   || ', ' || count(*) FILTER (WHERE s.signals #>> '{hours_mismatch,level}' <> 'none') || ' at watch or alert'
+  FROM bench.reference_mismatch r
+  JOIN hrguard.score s ON s.employee_id = r.employee_id AND s.period_from = '2026-09-01';
+EOF
+
+echo
+echo "== machine"
+echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
