@@ -35,9 +35,9 @@ SQL_MODULES	= \
 	src/sql/sales.sql \
 	src/sql/verified_hours.sql \
 	src/sql/robust_stats.sql \
-	src/sql/verify_facts.sql \
 	src/sql/score.sql \
-	src/sql/explain.sql
+	src/sql/explain.sql \
+	src/sql/verify_facts.sql
 
 # PGXS's own `make installcheck` runs the regression suite, in the order of
 # test/regress_schedule, against the server PGHOST/PGPORT name (as a

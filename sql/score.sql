@@ -94,8 +94,13 @@ SELECT pg_catalog.format('sale-%s-%s-%s', employee_id, month, k), employee_id,
 INSERT INTO hrguard.daily_report (employee_id, report_date, submitted_at, hours)
 SELECT employee_id, day, (day + '19:00'::time)::timestamptz, 8 FROM sc_day;
 
+-- alerts go the way punch alerts go: in relay mode, notified by the relay
+SET hrguard.notify_mode = 'relay';
 SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+RESET hrguard.notify_mode;
 SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc2');
+SELECT count(*) FILTER (WHERE NOT notified) AS waiting_for_the_relay FROM hrguard.alert WHERE employee_id = 'SC13';
+SELECT hrguard.relay_alerts(100000) >= 3 AS relayed;
 
 -- every signal of every employee
 SELECT employee_id, band,
@@ -165,7 +170,8 @@ SELECT employee_id, revision FROM hrguard.score WHERE revision > 1 AND tenant_id
 SELECT count(*) AS sc13_alerts FROM hrguard.alert WHERE employee_id = 'SC13';
 
 -- explain: reproduces the stored score from its inputs, and says why
-SELECT e->>'kind' AS kind, e->>'reproduced' AS reproduced, e->'counterfactual' AS counterfactual,
+SELECT e->>'kind' AS kind, e->>'reproduced' AS reproduced, e->>'recorded' AS recorded,
+	   e->'counterfactual' AS counterfactual,
 	   jsonb_array_length(e #> '{evidence,facts}') > 0 AS cites_evidence
   FROM hrguard.alert a, hrguard.explain(a.alert_id) e
  WHERE a.employee_id = 'SC13' ORDER BY 1;
@@ -190,6 +196,66 @@ SELECT employee_id, band, round(time_points) AS time, round(customer_points) AS 
 SELECT employee_id, sale_id, amount FROM hrguard.commission_review
  WHERE employee_id LIKE 'SC%' ORDER BY sale_id;
 
+-- scores are written by score_period only: not by hand, not removed
+UPDATE hrguard.score SET band = 'none' WHERE employee_id = 'SC13';
+DELETE FROM hrguard.score WHERE employee_id = 'SC13';
+TRUNCATE hrguard.score;
+INSERT INTO hrguard.score (employee_id, tenant_id, period_from, period_to, algorithm, band, total_points,
+	time_points, customer_points, visit_points, reporting_points, location_points, signals, inputs,
+	input_hash, evidence_seq)
+VALUES ('SC01', 'sc', '2026-05-01', '2026-05-31', 'x', 'none', 0, 0, 0, 0, 0, 0, '{}', '{}', 'x', 1);
+-- a trigger of the application that changes a score as it is stored fails the run
+CREATE FUNCTION pg_temp.lower_band() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN NEW.band := 'none'; RETURN NEW; END $$;
+CREATE TRIGGER zz_lower_band BEFORE INSERT OR UPDATE ON hrguard.score
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.lower_band();
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount)
+VALUES ('sale-sc13-late', 'SC13', 'cust-SC13-2026-06-01-1', '2026-06-29 16:00+08', 10);
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+DROP TRIGGER zz_lower_band ON hrguard.score;
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+SELECT band, revision FROM hrguard.score WHERE employee_id = 'SC13';
+-- a score changed behind the guard's back is found by verify_facts and explain
+ALTER TABLE hrguard.score DISABLE TRIGGER score_guard;
+UPDATE hrguard.score SET band = 'none', total_points = 0 WHERE employee_id = 'SC13';
+ALTER TABLE hrguard.score ENABLE ALWAYS TRIGGER score_guard;
+SELECT fact, employee_id, problem FROM hrguard.verify_facts() WHERE fact = 'score';
+SELECT e->>'kind' AS kind, e->>'reproduced' AS reproduced, e->>'recorded' AS recorded
+  FROM hrguard.alert a, hrguard.explain(a.alert_id) e
+ WHERE a.employee_id = 'SC13' AND a.kind = 'hours_mismatch';
+-- the next run puts it right: its inputs are the same, but it is not what they give
+ALTER TABLE hrguard.score DISABLE TRIGGER score_guard;
+UPDATE hrguard.score SET input_hash = 'forged' WHERE employee_id = 'SC13';
+ALTER TABLE hrguard.score ENABLE ALWAYS TRIGGER score_guard;
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+SELECT count(*) AS score_problems FROM hrguard.verify_facts() WHERE fact = 'score';
+
+-- a customer in another tenant's master is not in the seller's
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on) VALUES
+	('SC3-A', 'sc3', 'sc3 team', 'sales', '2025-01-01');
+INSERT INTO hrguard.customer (customer_id, tenant_id, name, created_at) VALUES ('sc3-foreign', 'sc', 'Of tenant sc', '2025-01-01 00:00+08');
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES
+	('sc3-sale-1', 'SC3-A', 'sc3-foreign', '2026-06-10 16:00+08', 100),
+	('sc3-sale-2', 'SC3-A', 'nowhere', '2026-06-11 16:00+08', 100);
+-- hired on 16 June, with punches from the 1st: only the days employed count;
+-- no report ever and no peers: no report baseline, no alert
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on) VALUES
+	('SC3-NEW', 'sc3', 'sc3 team', 'sales', '2026-06-16');
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m) VALUES
+	('sc3', 'sc3 office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
+INSERT INTO hrguard.zone_assignment (zone_id, team) SELECT zone_id, 'sc3 team' FROM hrguard.zone WHERE tenant_id = 'sc3';
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type)
+SELECT 'SC3-NEW', d + t, 31.23 + extract(day FROM d) * 1e-5, 121.47, 10, k
+  FROM generate_series('2026-06-01'::timestamp, '2026-06-30', '1 day') d,
+	   (VALUES (time '09:00', 'on_duty'), (time '17:00', 'off_duty')) v(t, k)
+ WHERE extract(isodow FROM d) < 6 ORDER BY 1, 2;
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc3');
+SELECT employee_id, inputs #>> '{customer_source,k}' AS unknown_customers, inputs #>> '{customer_source,n}' AS deals,
+	   signals #>> '{report_gap,status}' AS report_gap, band,
+	   round((inputs #>> '{hours_mismatch,hours}')::numeric, 3) AS hours,
+	   (SELECT round(sum(v.verified_hours), 3) FROM hrguard.verified_hours(employee_id, '2026-06-01', '2026-06-30') v) AS verified_hours
+  FROM hrguard.score WHERE tenant_id = 'sc3' ORDER BY employee_id;
+
 -- bad input
 SELECT hrguard.score_period('2026-06-30', '2026-06-01');
 SELECT hrguard.score_period('-infinity', '2026-06-01');
@@ -203,6 +269,8 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 SELECT hrguard.score_period('1700-01-01', '1700-01-31');
+SELECT hrguard.score_period('1699-12-01', '1699-12-31');
+SELECT hrguard.score_period('2199-12-29', '2199-12-31');
 SELECT hrguard.score_period(NULL, '2026-06-01');
 -- a tenant without employees: nothing to score
 SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'no such tenant');
@@ -212,8 +280,16 @@ SELECT hrguard.score_evaluate('[1]');
 SELECT hrguard.score_evaluate(jsonb_set(inputs, '{customer_source,k}', '99')) FROM hrguard.score WHERE employee_id = 'SC13';
 SELECT hrguard.score_evaluate(jsonb_set(inputs, '{report_gap,missed}', '"01x"')) FROM hrguard.score WHERE employee_id = 'SC13';
 SELECT hrguard.score_evaluate(jsonb_set(inputs, '{algorithm}', '"other/1"')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{params,alert}', '"100"')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(inputs - 'params') FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{hours_mismatch,peer_mad}', '"-1"')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{hours_mismatch,hours}', '"1e400"')) FROM hrguard.score WHERE employee_id = 'SC13';
+-- a blank customer or kind of leave
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sc-blank', 'SC01', ' ', '2026-06-10 16:00+08', 1);
+INSERT INTO hrguard.visit (visit_id, employee_id, customer_id, started_at, ended_at) VALUES ('sc-blank', 'SC01', '', '2026-06-10 10:00+08', '2026-06-10 11:00+08');
+INSERT INTO hrguard.leave (leave_id, employee_id, starts_at, ends_at, approved_at, kind) VALUES ('sc-blank', 'SC01', '2026-06-10', '2026-06-11', '2026-06-01', E'\t');
 -- nothing was written by the failures
-SELECT count(*) AS scores FROM hrguard.score WHERE tenant_id IN ('sc', 'sc2');
+SELECT count(*) AS scores FROM hrguard.score WHERE tenant_id IN ('sc', 'sc2', 'sc3');
 
 -- only who may: score_period is not granted to PUBLIC
 CREATE ROLE score_nobody;

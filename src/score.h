@@ -63,6 +63,8 @@
 
 /* report gaps: Bernoulli CUSUM */
 #define SCORE_REPORT_HISTORY_DAYS	90
+/* without peers, the own history needs this many working days */
+#define SCORE_REPORT_MIN_HISTORY_DAYS 20
 #define SCORE_REPORT_SHRINK_DAYS	20.0
 #define SCORE_REPORT_P0_FLOOR		0.01
 #define SCORE_REPORT_P1_MAX			0.9
@@ -209,6 +211,9 @@ typedef struct ScoreEmployee
 	double		d;
 	ScoreResult result;
 } ScoreEmployee;
+
+/* score_period.c: true while score_period() writes hrguard.score */
+extern bool hrguard_score_writing(void);
 
 /* score_inputs.c */
 extern void hrguard_score_span(DateADT from, DateADT to, ScoreSpan *span);

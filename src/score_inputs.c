@@ -784,7 +784,9 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 				"SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, s.amount::pg_catalog.float8, "
 				"       c.created_at, c.created_by "
 				"  FROM hrguard.sale s "
+				"  JOIN hrguard.employee e ON e.employee_id OPERATOR(pg_catalog.=) s.employee_id "
 				"  LEFT JOIN hrguard.customer c ON c.customer_id OPERATOR(pg_catalog.=) s.customer_id "
+				"   AND c.tenant_id OPERATOR(pg_catalog.=) e.tenant_id "
 				" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
 				" ORDER BY s.employee_id COLLATE pg_catalog.\"C\", s.closed_at, s.sale_id",
 				2, time_types, times, NULL);

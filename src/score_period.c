@@ -436,6 +436,15 @@ raised_alerts(const char *period_from, const char *period_to)
 
 /* ---- storing one score ------------------------------------------------------ */
 
+/* true while the run writes hrguard.score: its guard admits these writes */
+static bool writing_scores = false;
+
+bool
+hrguard_score_writing(void)
+{
+	return writing_scores;
+}
+
 typedef struct RunState
 {
 	Datum		period[2];
@@ -558,13 +567,39 @@ store_score(RunState *run, const ScoreSpan *span, ScoreEmployee *e)
 	args[13] = DirectFunctionCall1(jsonb_in, CStringGetDatum(inputs.data));
 	args[14] = CStringGetTextDatum(input_hash);
 	args[15] = Int64GetDatum(seq);
-	if (SPI_execute_plan(run->upsert, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
-		SPI_processed != 1)
+	writing_scores = true;
+	PG_TRY();
+	{
+		if (SPI_execute_plan(run->upsert, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
+			elog(ERROR, "could not store a score");
+	}
+	PG_FINALLY();
+	{
+		writing_scores = false;
+	}
+	PG_END_TRY();
+	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("the score of employee \"%s\" was not stored", e->employee_id),
 				 errdetail("A trigger on hrguard.score dropped it; every score hrguard computes must be stored.")));
 	score_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	/* as computed: a trigger that changed it would part the row from its entry */
+	{
+		Datum		stored_band = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		Datum		stored_hash = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+		Datum		stored_seq = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+		Datum		stored_total = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull);
+
+		if (strcmp(TextDatumGetCString(stored_band), e->result.band) != 0 ||
+			strcmp(TextDatumGetCString(stored_hash), input_hash) != 0 ||
+			DatumGetInt64(stored_seq) != seq ||
+			!DatumGetBool(DirectFunctionCall2(numeric_eq, stored_total, args[6])))
+			ereport(ERROR,
+					(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+					 errmsg("the score of employee \"%s\" was changed as it was stored", e->employee_id),
+					 errdetail("A trigger on hrguard.score changed its band, total, input hash or evidence entry; a stored score must say what its evidence entry says.")));
+	}
 	SPI_freetuptable(SPI_tuptable);
 	run->changed++;
 
@@ -628,12 +663,13 @@ check_period(DateADT from, DateADT to)
 				 errmsg("a period of %d days is too long to score", to - from + 1),
 				 errdetail("Periods of up to %d days are scored; a month is the usual one.",
 						   SCORE_MAX_PERIOD_DAYS)));
-	/* the six earlier periods and the report history stay in range */
-	if (from < -109571 + 7 * SCORE_MAX_PERIOD_DAYS || to >= 73048)
+	/* before the date arithmetic below: a span of at most a year, 1700-2199 */
+	if (from < date2j(1700, 1, 1) - POSTGRES_EPOCH_JDATE ||
+		to > date2j(2199, 12, 28) - POSTGRES_EPOCH_JDATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("the period to score is outside the times hrguard records"),
-				 errdetail("Periods from 1707 to 2199 can be scored.")));
+				 errdetail("Facts are recorded from 1700 to 2199; a period scored ends by 2199-12-28.")));
 	{
 		struct pg_tm tm;
 		fsec_t		fsec;
@@ -668,6 +704,7 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 	TimestampTz last_notice;
+	MemoryContext per_score;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -689,6 +726,12 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 						Int32GetDatum(SCORE_LOCK_SPACE), Int32GetDatum(from));
 
 	hrguard_score_span(from, to, &span);
+	if (span.first_day < date2j(1700, 1, 3) - POSTGRES_EPOCH_JDATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
+				 errmsg("the period to score is outside the times hrguard records"),
+				 errdetail("Its six earlier periods and report history reach back to %s; facts are recorded from 1700.",
+						   hrguard_score_date_text(span.first_day))));
 	memset(&run, 0, sizeof(run));
 	run.period[0] = DateADTGetDatum(from);
 	run.period[1] = DateADTGetDatum(to);
@@ -726,16 +769,22 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 			"       signals = excluded.signals, inputs = excluded.inputs, input_hash = excluded.input_hash, "
 			"       evidence_seq = excluded.evidence_seq, computed_at = pg_catalog.now(), "
 			"       revision = s.revision OPERATOR(pg_catalog.+) 1 "
-			"RETURNING score_id", 16, types);
+			"RETURNING score_id, band, input_hash, evidence_seq, total_points", 16, types);
 		if (run.upsert == NULL)
 			elog(ERROR, "could not prepare the score upsert: %s", SPI_result_code_string(SPI_result));
 	}
 
 	last_notice = GetCurrentTimestamp();
+	per_score = AllocSetContextCreate(CurrentMemoryContext, "hrguard score", ALLOCSET_DEFAULT_SIZES);
 	for (i = 0; i < n; i++)
 	{
+		MemoryContext old;
+
 		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(per_score);
+		old = MemoryContextSwitchTo(per_score);
 		store_score(&run, &span, &es[i]);
+		MemoryContextSwitchTo(old);
 		if (TimestampDifferenceExceeds(last_notice, GetCurrentTimestamp(), 5000))
 		{
 			ereport(NOTICE,

@@ -309,13 +309,21 @@ evaluate_report(const ScoreReportInputs *in, ScoreSignal *s)
 		signal_init(s, "no_working_days");
 		return;
 	}
-	signal_init(s, "scored");
+	/*
+	 * The rate expected: the peers', or without peers the employee's own
+	 * over enough days; with neither there is nothing to compare with (an
+	 * employee who just joined a team without peers)
+	 */
 	if (in->peers.group != NULL && in->peer_days > 0)
 		peer_rate = in->peer_misses / in->peer_days;
-	else if (in->history_days > 0)
+	else if (in->history_days >= SCORE_REPORT_MIN_HISTORY_DAYS)
 		peer_rate = (double) in->history_misses / in->history_days;
 	else
-		peer_rate = SCORE_REPORT_P0_FLOOR;
+	{
+		signal_init(s, "no_baseline");
+		return;
+	}
+	signal_init(s, "scored");
 	s->p0 = (in->history_misses + SCORE_REPORT_SHRINK_DAYS * peer_rate) /
 		(in->history_days + SCORE_REPORT_SHRINK_DAYS);
 	s->p0 = Max(s->p0, SCORE_REPORT_P0_FLOOR);
@@ -834,6 +842,20 @@ inputs_from_json(json_t *root, ScoreInputs *in)
 	memset(in, 0, sizeof(ScoreInputs));
 	if (strcmp(json_string_value(member(root, "algorithm", is_string)), HRGUARD_SCORE_ALGORITHM) != 0)
 		bad_inputs("algorithm");
+	/* the parameters recorded are those the algorithm computes with */
+	{
+		StringInfoData text;
+		json_t	   *expected;
+		bool		same;
+
+		initStringInfo(&text);
+		params_json(&text);
+		expected = json_loads(text.data, 0, NULL);
+		same = expected != NULL && json_equal(expected, member(root, "params", is_object));
+		json_decref(expected);
+		if (!same)
+			bad_inputs("params (they are not those of " HRGUARD_SCORE_ALGORITHM ")");
+	}
 	in->time.days = number(t, "days");
 	in->time.sales = number(t, "sales");
 	in->time.hours = number(t, "hours");
@@ -860,6 +882,8 @@ inputs_from_json(json_t *root, ScoreInputs *in)
 	in->time.peer_d.median = number(t, "peer_median");
 	in->time.peer_d.mad = number(t, "peer_mad");
 	in->time.peer_d.mean_ad = number(t, "peer_mean_ad");
+	if (in->time.peer_d.mad < 0 || in->time.peer_d.mean_ad < 0)
+		bad_inputs("peer_mad");
 
 	rate_from(root, "customer_source", &in->customer);
 	rate_from(root, "unlinked_sale", &in->visit);

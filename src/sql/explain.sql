@@ -5,7 +5,8 @@
 -- For an alert of scoring: the inputs, the own baseline, the peers'
 -- median and spread, the threshold, the points, the evidence entries the
 -- score rests on, whether the stored score is reproduced from its inputs
--- (hrguard.score_evaluate) and their hash, and the counterfactual.  For an
+-- (hrguard.score_evaluate) and their hash, whether its evidence entry says
+-- what the row says, and the counterfactual.  For an
 -- alert of a punch: its reasons, as recorded.
 
 -- a change in percent, signed
@@ -60,6 +61,7 @@ DECLARE
 	period text;
 	period_zh text;
 	at_utc text;
+	recorded boolean;
 BEGIN
 	SELECT * INTO a FROM hrguard.alert al WHERE al.alert_id OPERATOR(pg_catalog.=) $1;
 	IF NOT FOUND THEN
@@ -96,6 +98,18 @@ BEGIN
 	reproduced := recomputed OPERATOR(pg_catalog.=) s.signals;
 	hash_ok := pg_catalog.encode(pg_catalog.sha256(hrguard.canonical_json(s.inputs::text)), 'hex')
 			   OPERATOR(pg_catalog.=) s.input_hash;
+	-- and the score's evidence entry says what the row says
+	SELECT (p #>> '{score,input_sha256}') IS NOT DISTINCT FROM s.input_hash
+		   AND (p #>> '{score,band}') IS NOT DISTINCT FROM s.band
+		   AND (p #>> '{score,total_points}')::numeric IS NOT DISTINCT FROM s.total_points
+		   AND (p #>> '{score,period_from}') IS NOT DISTINCT FROM pg_catalog.to_char(s.period_from, 'YYYY-MM-DD')
+		   AND (p #>> '{score,period_to}') IS NOT DISTINCT FROM pg_catalog.to_char(s.period_to, 'YYYY-MM-DD')
+	  INTO recorded
+	  FROM (SELECT pg_catalog.convert_from(v.canon, 'UTF8')::jsonb OPERATOR(pg_catalog.->) 'p' AS p
+			  FROM hrguard.evidence v
+			 WHERE v.employee_id OPERATOR(pg_catalog.=) s.employee_id
+			   AND v.seq OPERATOR(pg_catalog.=) s.evidence_seq
+			   AND v.kind OPERATOR(pg_catalog.=) 'score') e;
 
 	-- the evidence entries the score rests on: the employee's facts of the
 	-- days read, and the score's own entry
@@ -221,6 +235,7 @@ BEGIN
 												  'alert', s.inputs #> '{params,alert}'),
 		'counterfactual', counterfactual,
 		'reproduced', reproduced AND hash_ok,
+		'recorded', COALESCE(recorded, false),
 		'score_changed_since_alert', (s.signals OPERATOR(pg_catalog.->) kind) OPERATOR(pg_catalog.<>) sig,
 		'evidence', pg_catalog.jsonb_build_object('chain', s.employee_id, 'score_seq', s.evidence_seq,
 												 'facts', COALESCE(facts, '[]')),

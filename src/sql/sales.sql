@@ -31,6 +31,8 @@ CREATE TABLE hrguard.visit (
 	punch_id		bigint,
 	CONSTRAINT visit_id_not_blank
 		CHECK (visit_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
+	CONSTRAINT visit_customer_not_blank
+		CHECK (customer_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT visit_ends_after_start
 		CHECK (ended_at OPERATOR(pg_catalog.>=) started_at),
 	CONSTRAINT visit_times_recordable
@@ -51,6 +53,8 @@ CREATE TABLE hrguard.sale (
 	visit_id		text COLLATE pg_catalog."C" REFERENCES hrguard.visit,
 	CONSTRAINT sale_id_not_blank
 		CHECK (sale_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
+	CONSTRAINT sale_customer_not_blank
+		CHECK (customer_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT sale_amount_not_negative
 		CHECK (amount OPERATOR(pg_catalog.>=) 0 AND amount OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.numeric
 			   AND amount OPERATOR(pg_catalog.<>) 'NaN'::pg_catalog.numeric),
@@ -93,6 +97,8 @@ CREATE TABLE hrguard.leave (
 	approved_at		timestamptz NOT NULL,
 	CONSTRAINT leave_id_not_blank
 		CHECK (leave_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
+	CONSTRAINT leave_kind_not_blank
+		CHECK (kind OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT leave_ends_after_start
 		CHECK (ends_at OPERATOR(pg_catalog.>) starts_at),
 	CONSTRAINT leave_times_recordable

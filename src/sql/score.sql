@@ -41,6 +41,20 @@ COMMENT ON COLUMN hrguard.score.input_hash IS
 COMMENT ON COLUMN hrguard.score.evidence_seq IS
 	'the entry of the employee''s evidence chain that records this score';
 
+-- written by score_period() only (score_guard.c)
+CREATE FUNCTION hrguard.score_guard()
+	RETURNS trigger
+	LANGUAGE c
+	AS 'MODULE_PATHNAME', 'hrguard_score_guard';
+REVOKE ALL ON FUNCTION hrguard.score_guard() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.score_guard() IS
+	'score trigger: scores are written by hrguard.score_period() only, never deleted or truncated';
+CREATE TRIGGER score_guard BEFORE INSERT OR UPDATE OR DELETE ON hrguard.score
+	FOR EACH ROW EXECUTE FUNCTION hrguard.score_guard();
+CREATE TRIGGER score_guard_truncate BEFORE TRUNCATE ON hrguard.score
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.score_guard();
+ALTER TABLE hrguard.score ENABLE ALWAYS TRIGGER score_guard, ENABLE ALWAYS TRIGGER score_guard_truncate;
+
 CREATE FUNCTION hrguard.score_period(from_day date, to_day date, tenant_id text DEFAULT NULL,
 		OUT employees bigint, OUT scores_stored bigint, OUT alerts_raised bigint)
 	RETURNS record

@@ -3,11 +3,11 @@
 --
 -- Working windows come from the employee's schedule (or the default,
 -- Monday to Friday 09:00-18:00) under the tenant calendar, in the
--- schedule's time zone or the employee's.  Evidence intervals are on-duty
--- to off-duty punch pairs whose on-duty punch is not outside the allowed
--- zones, CRM visits, and visit punches inside a client zone (15 minutes
--- either side).  Their union, clipped to the day's windows, minus approved
--- leave, is the verified time.
+-- schedule's time zone or the employee's, on the days of the employment.
+-- Evidence intervals are on-duty to off-duty punch pairs whose on-duty
+-- punch is not outside the allowed zones, CRM visits, and visit punches
+-- inside a client zone (15 minutes either side).  Their union, clipped to
+-- the day's windows, minus approved leave, is the verified time.
 
 -- a span of days asked for: finite, and at most ten years
 CREATE FUNCTION hrguard.checked_day_span(from_day date, to_day date)
@@ -81,6 +81,9 @@ SELECT wd.day,
   FROM weekday wd
   JOIN weekly w ON w.isodow OPERATOR(pg_catalog.=) wd.isodow
  CROSS JOIN e
+ -- days outside the employment have no working windows
+ WHERE (e.hired_on IS NULL OR wd.day OPERATOR(pg_catalog.>=) e.hired_on)
+   AND (e.left_on IS NULL OR wd.day OPERATOR(pg_catalog.<=) e.left_on)
  ORDER BY 1, 2
 $$;
 REVOKE ALL ON FUNCTION hrguard.work_windows(text, date, date) FROM PUBLIC;

@@ -33,6 +33,11 @@ WITH sales_fact AS (
 		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p' AS p
 	  FROM hrguard.evidence e
 	 WHERE e.kind OPERATOR(pg_catalog.=) 'punch'
+), score_entry AS (
+	SELECT e.employee_id, e.seq,
+		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.#>) '{p,score}' AS p
+	  FROM hrguard.evidence e
+	 WHERE e.kind OPERATOR(pg_catalog.=) 'score'
 ), alert_entry AS (
 	SELECT e.employee_id, e.seq,
 		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p' AS p
@@ -126,8 +131,28 @@ SELECT se.fact, NULL, se.chain, se.seq,
 					WHERE f.fact OPERATOR(pg_catalog.=) se.fact
 					  AND f.chain OPERATOR(pg_catalog.=) se.chain
 					  AND f.key OPERATOR(pg_catalog.=) se.key)
+UNION ALL
+SELECT 'score', sc.score_id, sc.employee_id, sc.evidence_seq,
+	   CASE WHEN se.seq IS NULL THEN 'the score has no evidence entry'
+			ELSE 'the evidence entry does not say what the score says' END
+  FROM hrguard.score sc
+  LEFT JOIN score_entry se
+	ON se.employee_id OPERATOR(pg_catalog.=) sc.employee_id
+   AND se.seq OPERATOR(pg_catalog.=) sc.evidence_seq
+ WHERE se.seq IS NULL
+	OR (se.p OPERATOR(pg_catalog.->>) 'input_sha256') IS DISTINCT FROM sc.input_hash
+	OR (se.p OPERATOR(pg_catalog.->>) 'algorithm') IS DISTINCT FROM sc.algorithm
+	OR (se.p OPERATOR(pg_catalog.->>) 'band') IS DISTINCT FROM sc.band
+	OR (se.p OPERATOR(pg_catalog.->>) 'period_from') IS DISTINCT FROM pg_catalog.to_char(sc.period_from, 'YYYY-MM-DD')
+	OR (se.p OPERATOR(pg_catalog.->>) 'period_to') IS DISTINCT FROM pg_catalog.to_char(sc.period_to, 'YYYY-MM-DD')
+	OR (se.p OPERATOR(pg_catalog.->>) 'total_points')::pg_catalog.numeric IS DISTINCT FROM sc.total_points
+	OR (se.p OPERATOR(pg_catalog.#>>) '{points,time}')::pg_catalog.numeric IS DISTINCT FROM sc.time_points
+	OR (se.p OPERATOR(pg_catalog.#>>) '{points,customer}')::pg_catalog.numeric IS DISTINCT FROM sc.customer_points
+	OR (se.p OPERATOR(pg_catalog.#>>) '{points,visit}')::pg_catalog.numeric IS DISTINCT FROM sc.visit_points
+	OR (se.p OPERATOR(pg_catalog.#>>) '{points,reporting}')::pg_catalog.numeric IS DISTINCT FROM sc.reporting_points
+	OR (se.p OPERATOR(pg_catalog.#>>) '{points,location}')::pg_catalog.numeric IS DISTINCT FROM sc.location_points
 ORDER BY 3, 4, 1, 2
 $$;
 REVOKE ALL ON FUNCTION hrguard.verify_facts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.verify_facts() IS
-	'completeness: one row per punch or alert without its evidence entry or of an employee not registered, entry that does not say what its row says, or entry of a row that is not stored, and per customer, visit, sale, daily report or leave without its entry or entry without its row; none when complete';
+	'completeness: one row per punch or alert without its evidence entry or of an employee not registered, entry that does not say what its row says, or entry of a row that is not stored, per customer, visit, sale, daily report or leave without its entry or entry without its row, and per score without its entry or whose entry does not say what it says; none when complete';
