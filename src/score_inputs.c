@@ -39,6 +39,11 @@
 #include "zone_cache.h"
 
 #define STREAM_BATCH 10000
+
+/* joins a table alias's rows to their employee, of the tenant scored ($3) or any */
+#define OF_TENANT(alias) \
+	" JOIN hrguard.employee te ON te.employee_id OPERATOR(pg_catalog.=) " alias ".employee_id " \
+	"  AND ($3::pg_catalog.text IS NULL OR te.tenant_id OPERATOR(pg_catalog.=) $3) "
 #define VISIT_PUNCH_MARGIN_US ((int64) 15 * USECS_PER_MINUTE)
 #define PAIR_MAX_US ((int64) 24 * USECS_PER_HOUR)
 
@@ -728,15 +733,14 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring employee",
 												  ALLOCSET_DEFAULT_SIZES);
-	Oid			date_types[2] = {DATEOID, DATEOID};
-	Oid			time_types[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Oid			employee_types[3] = {DATEOID, DATEOID, TEXTOID};
-	Datum		employee_args[3] = {DateADTGetDatum(span->from), DateADTGetDatum(span->to),
-	tenant_id ? CStringGetTextDatum(tenant_id) : (Datum) 0};
-	char		employee_nulls[3] = {' ', ' ', tenant_id ? ' ' : 'n'};
-	Datum		days[2] = {DateADTGetDatum(span->first_day), DateADTGetDatum(span->to)};
-	Datum		times[2];
-	Datum		visit_times[2];
+	Oid			date_types[3] = {DATEOID, DATEOID, TEXTOID};
+	Oid			time_types[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID};
+	char		tenant_nulls[3] = {' ', ' ', tenant_id ? ' ' : 'n'};
+	Datum		tenant = tenant_id ? CStringGetTextDatum(tenant_id) : (Datum) 0;
+	Datum		period[3] = {DateADTGetDatum(span->from), DateADTGetDatum(span->to), tenant};
+	Datum		days[3] = {DateADTGetDatum(span->first_day), DateADTGetDatum(span->to), tenant};
+	Datum		times[3];
+	Datum		visit_times[3];
 	Stream		employees;
 	Streams		st;
 	ScoreEmployee *out = NULL;
@@ -748,9 +752,11 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 	/* a day either side: time zones */
 	times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2) * USECS_PER_DAY);
 	times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3) * USECS_PER_DAY);
+	times[2] = tenant;
 	/* and the visits a deal may be linked to */
 	visit_times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2 - SCORE_LINK_BEFORE_DAYS) * USECS_PER_DAY);
 	visit_times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3 + SCORE_LINK_AFTER_DAYS) * USECS_PER_DAY);
+	visit_times[2] = tenant;
 
 	stream_open(&employees,
 				"SELECT employee_id, tenant_id, team, role, timezone, schedule_id, hired_on, left_on "
@@ -759,48 +765,48 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 				"   AND (left_on IS NULL OR left_on OPERATOR(pg_catalog.>=) $1) "
 				"   AND ($3::pg_catalog.text IS NULL OR tenant_id OPERATOR(pg_catalog.=) $3) "
 				" ORDER BY employee_id COLLATE pg_catalog.\"C\"",
-				3, employee_types, employee_args, employee_nulls);
+				3, date_types, period, tenant_nulls);
 	stream_open(&st.punches,
-				"SELECT employee_id, punched_at, check_type OPERATOR(pg_catalog.=) 'on_duty', "
-				"       check_type OPERATOR(pg_catalog.=) 'on_duty' "
-				"       AND verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) "
-				"  FROM hrguard.punch "
-				" WHERE check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
-				"   AND punched_at OPERATOR(pg_catalog.>=) $1 AND punched_at OPERATOR(pg_catalog.<) $2 "
-				" ORDER BY employee_id COLLATE pg_catalog.\"C\", punched_at",
-				2, time_types, times, NULL);
+				"SELECT p.employee_id, p.punched_at, p.check_type OPERATOR(pg_catalog.=) 'on_duty', "
+				"       p.check_type OPERATOR(pg_catalog.=) 'on_duty' "
+				"       AND p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) "
+				"  FROM hrguard.punch p " OF_TENANT("p")
+				" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
+				"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
+				" ORDER BY p.employee_id COLLATE pg_catalog.\"C\", p.punched_at",
+				3, time_types, times, tenant_nulls);
 	stream_open(&st.visits,
-				"SELECT employee_id, customer_id, started_at, ended_at, source OPERATOR(pg_catalog.=) 'crm' "
-				"  FROM hrguard.customer_visits "
-				" WHERE started_at OPERATOR(pg_catalog.>=) $1 AND started_at OPERATOR(pg_catalog.<) $2 "
-				" ORDER BY employee_id COLLATE pg_catalog.\"C\", started_at",
-				2, time_types, visit_times, NULL);
+				"SELECT v.employee_id, v.customer_id, v.started_at, v.ended_at, v.source OPERATOR(pg_catalog.=) 'crm' "
+				"  FROM hrguard.customer_visits v " OF_TENANT("v")
+				" WHERE v.started_at OPERATOR(pg_catalog.>=) $1 AND v.started_at OPERATOR(pg_catalog.<) $2 "
+				" ORDER BY v.employee_id COLLATE pg_catalog.\"C\", v.started_at",
+				3, time_types, visit_times, tenant_nulls);
 	stream_open(&st.leave,
-				"SELECT employee_id, starts_at, ends_at FROM hrguard.leave "
-				" WHERE starts_at OPERATOR(pg_catalog.<) $2 AND ends_at OPERATOR(pg_catalog.>) $1 "
-				" ORDER BY employee_id COLLATE pg_catalog.\"C\", starts_at",
-				2, time_types, times, NULL);
+				"SELECT l.employee_id, l.starts_at, l.ends_at FROM hrguard.leave l " OF_TENANT("l")
+				" WHERE l.starts_at OPERATOR(pg_catalog.<) $2 AND l.ends_at OPERATOR(pg_catalog.>) $1 "
+				" ORDER BY l.employee_id COLLATE pg_catalog.\"C\", l.starts_at",
+				3, time_types, times, tenant_nulls);
+	/* a customer is in the master of the seller's tenant, or not */
 	stream_open(&st.sales,
 				"SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, s.amount::pg_catalog.float8, "
 				"       c.created_at, c.created_by "
-				"  FROM hrguard.sale s "
-				"  JOIN hrguard.employee e ON e.employee_id OPERATOR(pg_catalog.=) s.employee_id "
+				"  FROM hrguard.sale s " OF_TENANT("s")
 				"  LEFT JOIN hrguard.customer c ON c.customer_id OPERATOR(pg_catalog.=) s.customer_id "
-				"   AND c.tenant_id OPERATOR(pg_catalog.=) e.tenant_id "
+				"   AND c.tenant_id OPERATOR(pg_catalog.=) te.tenant_id "
 				" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
 				" ORDER BY s.employee_id COLLATE pg_catalog.\"C\", s.closed_at, s.sale_id",
-				2, time_types, times, NULL);
+				3, time_types, times, tenant_nulls);
 	stream_open(&st.reports,
 				"SELECT r.employee_id, r.report_date, r.hours::pg_catalog.float8, "
 				"       v.recorded_at IS NOT NULL AND r.submitted_at OPERATOR(pg_catalog.>) v.recorded_at "
-				"  FROM hrguard.daily_report r "
+				"  FROM hrguard.daily_report r " OF_TENANT("r")
 				"  LEFT JOIN hrguard.day_close c "
 				"    ON c.employee_id OPERATOR(pg_catalog.=) r.employee_id AND c.day OPERATOR(pg_catalog.=) r.report_date "
 				"  LEFT JOIN hrguard.evidence v "
 				"    ON v.employee_id OPERATOR(pg_catalog.=) c.employee_id AND v.seq OPERATOR(pg_catalog.=) c.seq "
 				" WHERE r.report_date OPERATOR(pg_catalog.>=) $1 AND r.report_date OPERATOR(pg_catalog.<=) $2 "
 				" ORDER BY r.employee_id COLLATE pg_catalog.\"C\", r.report_date",
-				2, date_types, days, NULL);
+				3, date_types, days, tenant_nulls);
 
 	while ((tuple = stream_peek(&employees)) != NULL)
 	{

@@ -97,6 +97,9 @@ CREATE INDEX punch_employee_time_idx ON hrguard.punch (employee_id, punched_at);
 CREATE INDEX punch_employee_position_idx ON hrguard.punch (employee_id, raw_lat, raw_lon);
 CREATE INDEX punch_employee_device_idx ON hrguard.punch (employee_id, device_id)
 	WHERE device_id IS NOT NULL;
+-- visit punches by time: the visits scoring reads (hrguard.customer_visits)
+CREATE INDEX punch_visit_time_idx ON hrguard.punch (punched_at)
+	WHERE check_type OPERATOR(pg_catalog.=) 'visit';
 REVOKE ALL ON hrguard.punch FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.punch', '');
 -- and its identity, so that ids continue after a restore
