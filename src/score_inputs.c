@@ -28,6 +28,7 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgtime.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
@@ -36,6 +37,7 @@
 #include "hrguard.h"
 #include "schedule.h"
 #include "score.h"
+#include "score_hours.h"
 #include "zone_cache.h"
 
 #define STREAM_BATCH 10000
@@ -45,7 +47,6 @@
 	" JOIN hrguard.employee te ON te.employee_id OPERATOR(pg_catalog.=) " alias ".employee_id " \
 	"  AND ($3::pg_catalog.text IS NULL OR te.tenant_id OPERATOR(pg_catalog.=) $3) "
 #define VISIT_PUNCH_MARGIN_US ((int64) 15 * USECS_PER_MINUTE)
-#define PAIR_MAX_US ((int64) 24 * USECS_PER_HOUR)
 
 /* ---- the period and the ones before it ------------------------------------ */
 
@@ -218,147 +219,7 @@ column(Stream *s, HeapTuple tuple, int col, bool *isnull)
 	return SPI_getbinval(tuple, s->batch->tupdesc, col, isnull);
 }
 
-/* ---- time intervals --------------------------------------------------------- */
-
-typedef struct Span
-{
-	TimestampTz lo;
-	TimestampTz hi;
-} Span;
-
-typedef struct Spans
-{
-	int			n;
-	int			cap;
-	Span	   *v;
-} Spans;
-
-static void
-spans_add(Spans *s, TimestampTz lo, TimestampTz hi)
-{
-	if (hi <= lo)
-		return;
-	if (s->n == s->cap)
-	{
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = s->v ? repalloc(s->v, sizeof(Span) * s->cap) : palloc(sizeof(Span) * s->cap);
-	}
-	s->v[s->n].lo = lo;
-	s->v[s->n].hi = hi;
-	s->n++;
-}
-
-static int
-compare_spans(const void *a, const void *b)
-{
-	const Span *x = a;
-	const Span *y = b;
-
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return (x->hi > y->hi) - (x->hi < y->hi);
-}
-
-/* sort and merge into disjoint spans, in order */
-static void
-spans_union(Spans *s)
-{
-	int			i,
-				out = 0;
-
-	if (s->n == 0)
-		return;
-	qsort(s->v, s->n, sizeof(Span), compare_spans);
-	for (i = 1; i < s->n; i++)
-	{
-		if (s->v[i].lo <= s->v[out].hi)
-			s->v[out].hi = Max(s->v[out].hi, s->v[i].hi);
-		else
-			s->v[++out] = s->v[i];
-	}
-	s->n = out + 1;
-}
-
-/* first span of a disjoint sorted set that ends after t */
-static int
-spans_from(const Spans *s, TimestampTz t)
-{
-	int			lo = 0,
-				hi = s->n;
-
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (s->v[mid].hi <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* the part of [lo, hi) that a disjoint sorted set covers, into out */
-static void
-spans_clip(const Spans *s, TimestampTz lo, TimestampTz hi, Spans *out)
-{
-	int			i;
-
-	for (i = spans_from(s, lo); i < s->n && s->v[i].lo < hi; i++)
-		spans_add(out, Max(lo, s->v[i].lo), Min(hi, s->v[i].hi));
-}
-
-static int64
-spans_length(const Spans *s)
-{
-	int64		total = 0;
-	int			i;
-
-	for (i = 0; i < s->n; i++)
-		total += s->v[i].hi - s->v[i].lo;
-	return total;
-}
-
-/* the length of a disjoint sorted set that another one covers */
-static int64
-spans_overlap(const Spans *a, const Spans *b)
-{
-	int64		total = 0;
-	int			i;
-
-	for (i = 0; i < a->n; i++)
-	{
-		int			j;
-
-		for (j = spans_from(b, a->v[i].lo); j < b->n && b->v[j].lo < a->v[i].hi; j++)
-			total += Min(a->v[i].hi, b->v[j].hi) - Max(a->v[i].lo, b->v[j].lo);
-	}
-	return total;
-}
-
 /* ---- local time ---------------------------------------------------------------- */
-
-/* the moment a local date and time of day (which may pass 24:00) is in tz */
-static TimestampTz
-local_moment(pg_tz *tz, DateADT day, int64 time_us)
-{
-	Timestamp	local = (Timestamp) day * USECS_PER_DAY + time_us;
-	struct pg_tm tm;
-	fsec_t		fsec;
-	int			offset;
-	TimestampTz result;
-
-	if (timestamp2tm(local, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	offset = DetermineTimeZoneOffset(&tm, tz);
-	if (tm2timestamp(&tm, fsec, &offset, &result) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	return result;
-}
 
 static DateADT
 local_day(pg_tz *tz, TimestampTz t)
@@ -436,44 +297,6 @@ deal_linked(const Visit *visits, int n, const char *customer_id, TimestampTz clo
 	return false;
 }
 
-/* on-duty to off-duty pairs, as hrguard.verified_hours() pairs them */
-typedef struct Punch
-{
-	TimestampTz at;
-	bool		on_duty;
-	bool		counts;			/* on duty, not outside */
-} Punch;
-
-static void
-pair_punches(const Punch *p, int n, Spans *evidence)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		int			j;
-		int			off = -1;
-
-		if (!p[i].on_duty || !p[i].counts)
-			continue;
-		/* the first off-duty punch later than it, within 24 hours */
-		for (j = i + 1; j < n && p[j].at < p[i].at + PAIR_MAX_US; j++)
-			if (!p[j].on_duty && p[j].at > p[i].at)
-			{
-				off = j;
-				break;
-			}
-		if (off < 0)
-			continue;
-		/* unless an on-duty punch comes between */
-		for (j = i + 1; j < off; j++)
-			if (p[j].on_duty && p[j].at > p[i].at && p[j].at < p[off].at)
-				break;
-		if (j == off)
-			spans_add(evidence, p[i].at, p[off].at);
-	}
-}
-
 /*
  * Read one employee's facts from the streams and compute their inputs;
  * works in the current (scratch) context, keeps what the inputs point to
@@ -481,23 +304,21 @@ pair_punches(const Punch *p, int n, Spans *evidence)
  */
 static void
 gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
-				HrguardZoneCache *cache, int64 schedule_id, DateADT hired_on, DateADT left_on)
+				HrguardZoneCache *cache, ScoreWindowCache *windows,
+				int64 schedule_id, DateADT hired_on, DateADT left_on)
 {
 	const HrguardSchedule *schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id)
 		: hrguard_default_schedule();
 	pg_tz	   *tz = schedule->tz ? schedule->tz : hrguard_timezone_or_error(e->timezone, "an employee");
-	int			tenant = hrguard_tenant_index(cache, e->tenant_id);
+	const ScoreDayWindows *day_windows =
+		hrguard_score_day_windows(windows, schedule, tz, &cache->calendar,
+								  hrguard_tenant_index(cache, e->tenant_id));
 	ScoreTimeInputs *t = &e->in.time;
 	double		days[SCORE_BLOCKS] = {0};
 	double		sales[SCORE_BLOCKS] = {0};
 	double		hours[SCORE_BLOCKS] = {0};
-	Spans		evidence = {0};
-	Spans		away = {0};
-	Spans		windows = {0};
-	Spans		worked = {0};
-	Punch	   *punches = NULL;
-	int			npunches = 0,
-				punch_cap = 0;
+	ScoreRanges evidence = {0};
+	ScoreRanges away = {0};
 	Visit	   *visits = NULL;
 	int			nvisits = 0,
 				visit_cap = 0;
@@ -512,19 +333,34 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 	bool		isnull;
 
 	/* punches, visits and leave: the evidence of time */
-	while ((tuple = stream_next_of(&st->punches, e->employee_id)) != NULL)
+	tuple = stream_next_of(&st->punches, e->employee_id);
+	if (tuple != NULL)
 	{
-		if (npunches == punch_cap)
+		ArrayType  *times = DatumGetArrayTypeP(column(&st->punches, tuple, 2, &isnull));
+		ArrayType  *kinds = DatumGetArrayTypeP(column(&st->punches, tuple, 3, &isnull));
+		Datum	   *at;
+		Datum	   *kind;
+		bool	   *at_null;
+		bool	   *kind_null;
+		int			n,
+					nkinds;
+		ScorePunch *punches;
+		int			i;
+
+		deconstruct_array(times, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &at, &at_null, &n);
+		deconstruct_array(kinds, INT2OID, sizeof(int16), true, TYPALIGN_SHORT,
+						  &kind, &kind_null, &nkinds);
+		if (nkinds != n)
+			elog(ERROR, "the punches of employee \"%s\" were not read whole", e->employee_id);
+		punches = palloc(sizeof(ScorePunch) * Max(n, 1));
+		for (i = 0; i < n; i++)
 		{
-			punch_cap = punch_cap ? punch_cap * 2 : 256;
-			punches = punches ? repalloc(punches, sizeof(Punch) * punch_cap) : palloc(sizeof(Punch) * punch_cap);
+			punches[i].at = DatumGetTimestampTz(at[i]);
+			punches[i].kind = DatumGetInt16(kind[i]);
 		}
-		punches[npunches].at = DatumGetTimestampTz(column(&st->punches, tuple, 2, &isnull));
-		punches[npunches].on_duty = DatumGetBool(column(&st->punches, tuple, 3, &isnull));
-		punches[npunches].counts = DatumGetBool(column(&st->punches, tuple, 4, &isnull));
-		npunches++;
+		hrguard_score_pair_punches(punches, n, &evidence);
 	}
-	pair_punches(punches, npunches, &evidence);
 
 	while ((tuple = stream_next_of(&st->visits, e->employee_id)) != NULL)
 	{
@@ -533,9 +369,9 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 		bool		crm = DatumGetBool(column(&st->visits, tuple, 5, &isnull));
 
 		if (crm)
-			spans_add(&evidence, started, ended);
+			hrguard_ranges_add(&evidence, started, ended);
 		else
-			spans_add(&evidence, started - VISIT_PUNCH_MARGIN_US, started + VISIT_PUNCH_MARGIN_US);
+			hrguard_ranges_add(&evidence, started - VISIT_PUNCH_MARGIN_US, started + VISIT_PUNCH_MARGIN_US);
 		if (nvisits == visit_cap)
 		{
 			visit_cap = visit_cap ? visit_cap * 2 : 64;
@@ -549,12 +385,12 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 	}
 	if (nvisits > 0)
 		qsort(visits, nvisits, sizeof(Visit), compare_visits);
-	spans_union(&evidence);
+	hrguard_ranges_union(&evidence);
 
 	while ((tuple = stream_next_of(&st->leave, e->employee_id)) != NULL)
-		spans_add(&away, DatumGetTimestampTz(column(&st->leave, tuple, 2, &isnull)),
+		hrguard_ranges_add(&away, DatumGetTimestampTz(column(&st->leave, tuple, 2, &isnull)),
 				  DatumGetTimestampTz(column(&st->leave, tuple, 3, &isnull)));
-	spans_union(&away);
+	hrguard_ranges_union(&away);
 
 	while ((tuple = stream_next_of(&st->reports, e->employee_id)) != NULL)
 	{
@@ -578,8 +414,6 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 	}
 	for (day = span->first_day; day <= span->to; day++)
 	{
-		int			weekday;
-		int			i;
 		int64		scheduled,
 					leave_us,
 					verified;
@@ -599,23 +433,9 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 		if ((hired_on != DATEVAL_NOBEGIN && day < hired_on) ||
 			(left_on != DATEVAL_NOEND && day > left_on))
 			continue;
-		weekday = hrguard_day_weekday(schedule, &cache->calendar, tenant, day);
-		if (weekday < 0)
-			continue;
-		windows.n = 0;
-		for (i = 0; i < schedule->nwindows; i++)
-			if (schedule->windows[i].isodow == weekday)
-				spans_add(&windows, local_moment(tz, day, schedule->windows[i].start_us),
-						  local_moment(tz, day, schedule->windows[i].end_us));
-		spans_union(&windows);
-		scheduled = spans_length(&windows);
+		hrguard_score_day(day_windows, day, &evidence, &away, &scheduled, &leave_us, &verified);
 		if (scheduled <= 0)
 			continue;
-		leave_us = spans_overlap(&windows, &away);
-		worked.n = 0;
-		for (i = 0; i < windows.n; i++)
-			spans_clip(&evidence, windows.v[i].lo, windows.v[i].hi, &worked);
-		verified = spans_length(&worked) - spans_overlap(&worked, &away);
 
 		b = block_of(span, day);
 		if (b >= 0)
@@ -748,6 +568,7 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 				cap = 0;
 	HeapTuple	tuple;
 	TimestampTz last_notice = GetCurrentTimestamp();
+	ScoreWindowCache windows = {CurrentMemoryContext, span->first_day, span->to, NULL};
 
 	/* a day either side: time zones */
 	times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2) * USECS_PER_DAY);
@@ -766,14 +587,17 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 				"   AND ($3::pg_catalog.text IS NULL OR tenant_id OPERATOR(pg_catalog.=) $3) "
 				" ORDER BY employee_id COLLATE pg_catalog.\"C\"",
 				3, date_types, period, tenant_nulls);
+	/* each employee's punches as two arrays: no sort of every punch */
 	stream_open(&st.punches,
-				"SELECT p.employee_id, p.punched_at, p.check_type OPERATOR(pg_catalog.=) 'on_duty', "
-				"       p.check_type OPERATOR(pg_catalog.=) 'on_duty' "
-				"       AND p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) "
+				"SELECT p.employee_id, pg_catalog.array_agg(p.punched_at), "
+				"       pg_catalog.array_agg(CASE WHEN p.check_type OPERATOR(pg_catalog.=) 'off_duty' THEN 0 "
+				"                                 WHEN p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) THEN 2 "
+				"                                 ELSE 1 END::pg_catalog.int2) "
 				"  FROM hrguard.punch p " OF_TENANT("p")
 				" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
 				"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
-				" ORDER BY p.employee_id COLLATE pg_catalog.\"C\", p.punched_at",
+				" GROUP BY p.employee_id "
+				" ORDER BY p.employee_id COLLATE pg_catalog.\"C\"",
 				3, time_types, times, tenant_nulls);
 	stream_open(&st.visits,
 				"SELECT v.employee_id, v.customer_id, v.started_at, v.ended_at, v.source OPERATOR(pg_catalog.=) 'crm' "
@@ -843,7 +667,7 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 		/* what is kept (flagged sale ids, missed days) in the caller's context */
 		MemoryContextReset(scratch);
 		MemoryContextSwitchTo(scratch);
-		gather_employee(e, span, &st, caller, cache, schedule_id, hired_on, left_on);
+		gather_employee(e, span, &st, caller, cache, &windows, schedule_id, hired_on, left_on);
 		MemoryContextSwitchTo(old);
 		n++;
 

@@ -6,9 +6,12 @@
 # For each size (employees, in teams of 20, thirteen months of punches,
 # deals, customers and visits: score_setup.sql), September 2026 is scored
 # SCORE_RUNS times by each, interleaved; medians are reported and their
-# ratio.  score_period() does more than the reference (all four signals,
+# ratio.  The reference runs as PostgreSQL plans it (parallel workers on a
+# multi-core machine) and once more with max_parallel_workers_per_gather
+# = 0 (one core, as score_period, whose cursors cannot use workers).  score_period() does more than the reference (all four signals,
 # the scores stored with their inputs' hash, an evidence entry each); its
-# stored scores are deleted before each run so that it recomputes them.
+# stored scores are deleted before each run (the guard disabled for that,
+# as a superuser can) so that it recomputes and stores them.
 # The reference's modified z of every employee is compared with
 # score_period()'s.  Not a test: nothing here asserts.
 #
@@ -35,12 +38,15 @@ timed_score() {
 	local statement
 	case "$2" in
 		hrguard)
-			statement="DELETE FROM hrguard.score WHERE tenant_id = 't$1';
+			statement="ALTER TABLE hrguard.score DISABLE TRIGGER score_guard;
+DELETE FROM hrguard.score WHERE tenant_id = 't$1';
+ALTER TABLE hrguard.score ENABLE ALWAYS TRIGGER score_guard;
 CHECKPOINT;
 SELECT clock_timestamp() AS t0 \\gset
 SELECT employees FROM hrguard.score_period('2026-09-01', '2026-09-30', 't$1') \\gset" ;;
-		reference)
+		reference|reference-serial)
 			statement="CHECKPOINT;
+$([ "$2" = reference-serial ] && echo 'SET max_parallel_workers_per_gather = 0;')
 SELECT clock_timestamp() AS t0 \\gset
 \\set tenant t$1
 \\i score_reference.sql" ;;
@@ -55,7 +61,7 @@ EOF
 declare -A times
 for run in $(seq 1 "$SCORE_RUNS"); do
 	for size in $SCORE_SIZES; do
-		for v in reference hrguard; do
+		for v in reference reference-serial hrguard; do
 			t=$(timed_score "$size" "$v" | tail -n 1)
 			times[$size/$v]+="$t "
 			echo "score run $run: $size employees, $v $t s"
@@ -65,11 +71,13 @@ done
 
 echo
 echo "== scoring September 2026 (12 months of history): median of $SCORE_RUNS runs"
-printf '%-10s %14s %14s %8s %16s\n' employees 'reference s' 'hrguard s' ratio 'employees/s'
+printf '%-10s %12s %12s %12s %10s %10s %12s\n' employees 'reference s' 'ref-serial s' 'hrguard s' ratio ratio-ser 'employees/s'
 for size in $SCORE_SIZES; do
 	r=$(median "${times[$size/reference]}")
+	rs=$(median "${times[$size/reference-serial]}")
 	h=$(median "${times[$size/hrguard]}")
-	awk -v n="$size" -v r="$r" -v h="$h" 'BEGIN {printf "%-10d %14.3f %14.3f %7.1fx %16.0f\n", n, r, h, r / h, n / h}'
+	awk -v n="$size" -v r="$r" -v rs="$rs" -v h="$h" \
+		'BEGIN {printf "%-10d %12.3f %12.3f %12.3f %9.1fx %9.1fx %12.0f\n", n, r, rs, h, r / h, rs / h, n / h}'
 done
 set -- $SCORE_SIZES
 if [ $# -ge 2 ]; then

@@ -39,7 +39,8 @@ WITH block AS (
 ), day_union AS (
 	SELECT x.employee_id, x.b, extract(epoch FROM sum(upper(u) - lower(u))) / 3600 AS hours
 	  FROM (SELECT e.employee_id, w.b, w.day, range_agg(e.r * w.window_) AS worked
-			  FROM evidence e JOIN workday w ON e.r && w.window_
+			  FROM evidence e
+			  JOIN workday w ON w.day = (lower(e.r) AT TIME ZONE 'Asia/Shanghai')::date AND e.r && w.window_
 			 GROUP BY e.employee_id, w.b, w.day) x,
 		   LATERAL unnest(x.worked) u
 	 GROUP BY x.employee_id, x.b
@@ -64,28 +65,35 @@ WITH block AS (
 		   percentile_cont(0.5) WITHIN GROUP (ORDER BY hours / days) FILTER (WHERE b > 0 AND days >= 10) AS bh,
 		   count(*) FILTER (WHERE b > 0 AND days >= 10) AS nbase
 	  FROM per_block GROUP BY employee_id
+), peer AS (
+	-- each employee with the other members of the team and role
+	SELECT a.employee_id, b.employee_id AS peer_id
+	  FROM emp a JOIN emp b ON b.team = a.team AND b.role = a.role AND b.employee_id <> a.employee_id
 ), peer_sales AS (
-	-- the smoothing constant: a tenth of the team's median sales per day, the employee left out
-	SELECT o.employee_id, 0.1 * (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY p.s)
-								   FROM own p JOIN emp pe USING (employee_id)
-								  WHERE pe.team = e.team AND pe.role = e.role
-									AND p.employee_id <> o.employee_id) AS cs
-	  FROM own o JOIN emp e USING (employee_id)
+	-- the smoothing constant: a tenth of the peers' median sales per day
+	SELECT p.employee_id, 0.1 * percentile_cont(0.5) WITHIN GROUP (ORDER BY o.s) AS cs
+	  FROM peer p JOIN own o ON o.employee_id = p.peer_id
+	 GROUP BY p.employee_id
 ), d AS (
-	SELECT o.employee_id, e.team, e.role,
+	SELECT o.employee_id,
 		   ln((o.s + c.cs) / (o.bs + c.cs)) - ln((o.h + 0.5) / (o.bh + 0.5)) AS d
-	  FROM own o JOIN peer_sales c USING (employee_id) JOIN emp e USING (employee_id)
+	  FROM own o JOIN peer_sales c USING (employee_id)
 	 WHERE o.nbase >= 3
+), peer_median AS (
+	-- the peers' median of D, the employee left out
+	SELECT p.employee_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY x.d) AS med
+	  FROM peer p JOIN d x ON x.employee_id = p.peer_id
+	 GROUP BY p.employee_id
 ), loo AS (
-	-- the peers' median and MAD of D, the employee left out
-	SELECT x.employee_id, x.d, m.med,
-		   (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p.d - m.med))
-			  FROM d p WHERE p.team = x.team AND p.role = x.role AND p.employee_id <> x.employee_id) AS mad,
-		   (SELECT avg(abs(p.d - m.med))
-			  FROM d p WHERE p.team = x.team AND p.role = x.role AND p.employee_id <> x.employee_id) AS mean_ad
-	  FROM d x,
-		   LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY p.d) AS med
-					  FROM d p WHERE p.team = x.team AND p.role = x.role AND p.employee_id <> x.employee_id) m
+	-- and their median and mean absolute deviation from it
+	SELECT i.employee_id, i.d, m.med,
+		   percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(x.d - m.med)) AS mad,
+		   avg(abs(x.d - m.med)) AS mean_ad
+	  FROM d i
+	  JOIN peer_median m USING (employee_id)
+	  JOIN peer p ON p.employee_id = i.employee_id
+	  JOIN d x ON x.employee_id = p.peer_id
+	 GROUP BY i.employee_id, i.d, m.med
 )
 SELECT employee_id, d,
 	   (d - med) / greatest(CASE WHEN mad = 0 THEN 1.2533 * mean_ad ELSE 1.4826 * mad END,

@@ -32,6 +32,8 @@ $source->safe_psql('postgres', q{ALTER DATABASE hr SET timezone = 'Asia/Shanghai
 my $stage = $ENV{HRGUARD_TEST_STAGE} // '.';
 $source->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $source->connstr('hr'),
 		'-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads');
+$source->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $source->connstr('hr'),
+		'-f', "$stage/test/demo/scoring.sql" ], 'the demo scoring data set loads and is scored');
 $source->safe_psql('hr', q{
 	-- Beijing a minute after the office, a Sunday night, a new phone
 	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, device_id) VALUES
@@ -47,6 +49,7 @@ $source->safe_psql('hr', q{
 	 ORDER BY 1, 2;
 	SELECT hrguard.record_evidence('S001', 'chat_log', '{"app": "WeChat", "sha256": "ab12"}', '2026-11-21 20:00+08');
 	SELECT hrguard.close_day('2026-11-16');
+	SELECT hrguard.score_period('2026-10-01', '2026-10-31');
 	SELECT hrguard.relay_alerts();
 });
 # a body ends in a newline, which psql's output loses
@@ -69,7 +72,7 @@ my $pending = $source->safe_psql('hr', q{
 	 WHERE a.alert_id >= s.era_first_alert_id AND (a.xid, a.alert_id) > (s.last_xid, s.last_alert_id)});
 like($pending, qr/^\d+(,\d+)+$/, 'alerts are pending at the dump');
 like($source->safe_psql('hr', q{SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM hrguard.alert}),
-	qr/competitor_pattern,competitor_zone,impossible_travel,off_hours,outside_zone,spoof_suspected/,
+	qr/competitor_pattern,competitor_zone,.*impossible_travel,off_hours,outside_zone,spoof_suspected/,
 	'the alerts cover every kind a punch raises');
 
 $source->command_ok([ 'pg_dump', '-Fc', '-f', "$dir/hr.dump", '-d', $source->connstr('hr') ],
@@ -155,6 +158,15 @@ sub restored_database_works
 		'>', \$stdout, '2>', \$stderr);
 	is($? >> 8, 0, "$how: an export verifies offline against the checkpoint archived before the dump")
 	  or diag($stdout . $stderr);
+
+	# scores: the same inputs give the same hashes after the restore
+	is($node->safe_psql($db, q{SELECT scores_stored || ' ' || alerts_raised
+								 FROM hrguard.score_period('2026-10-01', '2026-10-31')}), '0 0',
+		"$how: scoring the restored period again changes nothing");
+	is($node->safe_psql($db, q{SELECT count(*) FILTER (WHERE (e->>'reproduced')::boolean AND (e->>'recorded')::boolean)
+								 || '/' || count(*)
+								 FROM hrguard.alert a, hrguard.explain(a.alert_id) e WHERE a.reasons ? 'score_id'}), '3/3',
+		"$how: every scoring alert is explained, reproduced and recorded");
 	return;
 }
 
