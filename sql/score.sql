@@ -181,6 +181,14 @@ SELECT e->>'sentence_en' AS en, e->>'sentence_zh' AS zh
 -- score_evaluate gives every stored score's signals again
 SELECT count(*) AS not_reproduced FROM hrguard.score
  WHERE tenant_id IN ('sc', 'sc2') AND hrguard.score_evaluate(inputs) <> signals;
+-- a rate signal fires at watch level only as strong as a watch z: k = 2 of
+-- 50 against a pooled 0.3 % has a tail just under 0.01 but z = 2.33
+SELECT s->>'level' AS level, s->>'points' AS points, round((s->>'tail')::numeric, 5) AS tail,
+	   round((s->>'strength')::numeric, 3) AS z
+  FROM (SELECT hrguard.score_evaluate(jsonb_set(jsonb_set(jsonb_set(jsonb_set(inputs,
+			'{customer_source,k}', '2'), '{customer_source,n}', '50'),
+			'{customer_source,peer_k}', '0'), '{customer_source,peer_n}', '166')) -> 'customer_source' AS s
+		  FROM hrguard.score WHERE employee_id = 'SC13') x;
 -- and a changed input changes them
 SELECT hrguard.score_evaluate(jsonb_set(inputs, '{hours_mismatch,hours}', '200'))
 	   #>> '{hours_mismatch,level}' AS with_200_hours
@@ -213,6 +221,22 @@ INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount)
 VALUES ('sale-sc13-late', 'SC13', 'cust-SC13-2026-06-01-1', '2026-06-29 16:00+08', 10);
 SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
 DROP TRIGGER zz_lower_band ON hrguard.score;
+-- nor may an AFTER trigger write scores or alerts of its own while the run does
+CREATE FUNCTION pg_temp.raise_band() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN UPDATE hrguard.score SET band = 'priority' WHERE score_id = NEW.score_id; RETURN NULL; END $$;
+CREATE TRIGGER zz_raise_band AFTER INSERT OR UPDATE ON hrguard.score
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.raise_band();
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+DROP TRIGGER zz_raise_band ON hrguard.score;
+CREATE FUNCTION pg_temp.more_alerts() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN INSERT INTO hrguard.alert (employee_id, kind, severity) VALUES (NEW.employee_id, NEW.kind, 'priority'); RETURN NULL; END $$;
+CREATE TRIGGER zz_more_alerts AFTER INSERT ON hrguard.alert
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.more_alerts();
+-- (a punch far from every zone raises an alert: the trigger's alert is refused)
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type)
+VALUES ('SC01', '2026-07-01 10:00+08', 30.00, 120.00, 10, 'other');
+DROP TRIGGER zz_more_alerts ON hrguard.alert;
+SELECT count(*) AS sc01_july_punches FROM hrguard.punch WHERE employee_id = 'SC01' AND punched_at >= '2026-07-01';
 SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
 SELECT band, revision FROM hrguard.score WHERE employee_id = 'SC13';
 -- a score changed behind the guard's back is found by verify_facts and explain

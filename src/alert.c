@@ -40,6 +40,7 @@
 #include "parser/parse_relation.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -104,11 +105,32 @@ forget_pending(void)
  * hrguard.alert admits these INSERTs and no others.
  */
 static bool raising_alerts = false;
+static int	raising_depth = 0;
+
+/*
+ * The trigger nesting depth, as pg_trigger_depth() gives it.  hrguard's own
+ * INSERT fires the alert table's row triggers one level below the code
+ * that issued it; a statement that one of those triggers runs (an
+ * application's AFTER trigger writing alerts of its own) is deeper still,
+ * and is not admitted.
+ */
+int
+hrguard_trigger_depth(void)
+{
+	return DatumGetInt32(OidFunctionCall0(F_PG_TRIGGER_DEPTH));
+}
+
+static void
+start_raising(void)
+{
+	raising_depth = hrguard_trigger_depth();
+	raising_alerts = true;
+}
 
 bool
 hrguard_raising_alerts(void)
 {
-	return raising_alerts;
+	return raising_alerts && hrguard_trigger_depth() == raising_depth + 1;
 }
 
 static void
@@ -728,7 +750,7 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 	PG_TRY();
 	{
 		hrguard_become_owner(hrguard_tables_owner(), &saved);
-		raising_alerts = true;
+		start_raising();
 		if (alerts != NIL)
 			insert_pending_alerts(alerts);
 		foreach(lc, visits)
@@ -778,7 +800,7 @@ hrguard_alert_raise_scored(const char *employee_id, const char *kind, const char
 	args[3] = TimestampTzGetDatum(at);
 	args[4] = reasons;
 	args[5] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
-	raising_alerts = true;
+	start_raising();
 	PG_TRY();
 	{
 		if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)

@@ -48,6 +48,7 @@ extern int	hrguard_competitor_pattern_window_days;
 extern int	hrguard_off_hours_grace_minutes;
 extern bool hrguard_restore_mode;
 extern bool hrguard_raising_alerts(void);
+extern int	hrguard_trigger_depth(void);
 extern int64 hrguard_alert_raise_scored(const char *employee_id, const char *kind,
 										const char *severity, TimestampTz at,
 										Datum reasons, int64 score_id);

@@ -436,13 +436,18 @@ raised_alerts(const char *period_from, const char *period_to)
 
 /* ---- storing one score ------------------------------------------------------ */
 
-/* true while the run writes hrguard.score: its guard admits these writes */
+/*
+ * True while the run writes hrguard.score, for the row triggers of its own
+ * statement only: its guard admits these writes and not those of a
+ * statement that an application's trigger on hrguard.score runs.
+ */
 static bool writing_scores = false;
+static int	writing_depth = 0;
 
 bool
 hrguard_score_writing(void)
 {
-	return writing_scores;
+	return writing_scores && hrguard_trigger_depth() == writing_depth + 1;
 }
 
 typedef struct RunState
@@ -567,6 +572,7 @@ store_score(RunState *run, const ScoreSpan *span, ScoreEmployee *e)
 	args[13] = DirectFunctionCall1(jsonb_in, CStringGetDatum(inputs.data));
 	args[14] = CStringGetTextDatum(input_hash);
 	args[15] = Int64GetDatum(seq);
+	writing_depth = hrguard_trigger_depth();
 	writing_scores = true;
 	PG_TRY();
 	{

@@ -254,7 +254,8 @@ rate_level(int k, int n, double p0, double *tail, double *wilson)
 	if (k >= SCORE_RATE_MIN_K && *tail < SCORE_RATE_ALERT_P &&
 		*wilson > Max(2.0 * p0, p0 + SCORE_RATE_MARGIN))
 		return SCORE_LEVEL_ALERT;
-	if (k > 0 && *tail < SCORE_RATE_WATCH_P)
+	/* watch: unlikely, and as strong as a watch-level z (so never 0 points) */
+	if (k > 0 && *tail < SCORE_RATE_WATCH_P && upper_tail_z(*tail) >= SCORE_WATCH)
 		return SCORE_LEVEL_WATCH;
 	return SCORE_LEVEL_NONE;
 }

@@ -9,7 +9,7 @@
 -- what the row says, and the counterfactual.  For an
 -- alert of a punch: its reasons, as recorded.
 
--- a change in percent, signed
+-- a change in percent, signed, from the log of a ratio
 CREATE FUNCTION hrguard.explain_change(log_ratio numeric)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE
@@ -146,10 +146,10 @@ BEGIN
 			hrguard.explain_number((sig->>'baseline_sales')::numeric OPERATOR(pg_catalog.*) days, 0),
 			hrguard.explain_number(days, 1),
 			pg_catalog.jsonb_array_length(inp->'baseline'),
-			pg_catalog.btrim(hrguard.explain_change((sig->>'delta_sales')::numeric)),
+			hrguard.explain_change(pg_catalog.ln(NULLIF((sig->>'rate_sales')::numeric, 0) OPERATOR(pg_catalog./) NULLIF((sig->>'baseline_sales')::numeric, 0))),
 			hrguard.explain_number((inp->>'hours')::numeric, 1),
 			hrguard.explain_number((sig->>'baseline_hours')::numeric OPERATOR(pg_catalog.*) days, 1),
-			pg_catalog.btrim(hrguard.explain_change((sig->>'delta_hours')::numeric)),
+			hrguard.explain_change(pg_catalog.ln(NULLIF((sig->>'rate_hours')::numeric, 0) OPERATOR(pg_catalog./) NULLIF((sig->>'baseline_hours')::numeric, 0))),
 			hrguard.explain_number(pg_catalog.exp((sig->>'d')::numeric), 2),
 			hrguard.explain_number(pg_catalog.exp((inp->>'peer_median')::numeric), 2),
 			inp->>'peers', inp->>'peer_group',
@@ -164,10 +164,10 @@ BEGIN
 			pg_catalog.jsonb_array_length(inp->'baseline'),
 			hrguard.explain_number(days, 1),
 			hrguard.explain_number((sig->>'baseline_sales')::numeric OPERATOR(pg_catalog.*) days, 0),
-			pg_catalog.btrim(hrguard.explain_change((sig->>'delta_sales')::numeric)),
+			hrguard.explain_change(pg_catalog.ln(NULLIF((sig->>'rate_sales')::numeric, 0) OPERATOR(pg_catalog./) NULLIF((sig->>'baseline_sales')::numeric, 0))),
 			hrguard.explain_number((inp->>'hours')::numeric, 1),
 			hrguard.explain_number((sig->>'baseline_hours')::numeric OPERATOR(pg_catalog.*) days, 1),
-			pg_catalog.btrim(hrguard.explain_change((sig->>'delta_hours')::numeric)),
+			hrguard.explain_change(pg_catalog.ln(NULLIF((sig->>'rate_hours')::numeric, 0) OPERATOR(pg_catalog./) NULLIF((sig->>'baseline_hours')::numeric, 0))),
 			hrguard.explain_number(pg_catalog.exp((sig->>'d')::numeric), 2),
 			hrguard.explain_number(pg_catalog.exp((inp->>'peer_median')::numeric), 2),
 			inp->>'peers',
@@ -184,7 +184,7 @@ BEGIN
 			'rule', 'with at most this many such deals (all else equal) the signal would not reach its level');
 		en := pg_catalog.format(
 			'In %s, %s of %s deals (%s%%) %s, against a pooled rate of %s%% for %s peers (%s); '
-			'binomial tail P = %s, Wilson lower bound %s%% (z = %s). It would not fire with at most %s such deals.',
+			'binomial tail P = %s, Wilson lower bound %s%% (z = %s). It would not fire with at most %s such %s.',
 			period, k, n,
 			hrguard.explain_number(100 OPERATOR(pg_catalog.*) k OPERATOR(pg_catalog./) n, 1),
 			CASE WHEN kind OPERATOR(pg_catalog.=) 'customer_source'
@@ -195,7 +195,8 @@ BEGIN
 			pg_catalog.btrim(pg_catalog.to_char((sig->>'tail')::float8, '9.99EEEE')),
 			hrguard.explain_number(100 OPERATOR(pg_catalog.*) (sig->>'wilson_lower')::numeric, 1),
 			s.inputs #>> '{params,wilson_z}',
-			sig->>'counterfactual_k');
+			sig->>'counterfactual_k',
+			CASE WHEN sig->>'counterfactual_k' OPERATOR(pg_catalog.=) '1' THEN 'deal' ELSE 'deals' END);
 		zh := pg_catalog.format(
 			'%s共%s笔成交中有%s笔（%s%%）%s，同组%s人合并比例为%s%%；二项分布尾概率P=%s，Wilson下界%s%%（z=%s）。若此类成交不超过%s笔则不触发。',
 			period_zh, n, k,
