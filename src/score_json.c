@@ -1,0 +1,557 @@
+/*-------------------------------------------------------------------------
+ *
+ * score_json.c
+ *	  A score's inputs and results as JSON: the inputs written for hashing
+ *	  (canonicalised by the caller), the results as hrguard.score keeps
+ *	  them, and hrguard.score_evaluate(), which reads a score's inputs back
+ *	  and recomputes its signals (score_signals.c).
+ *
+ * IDENTIFICATION
+ *	  src/score_json.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "fmgr.h"
+/* builtins.h declares SQL functions named like jansson's json_object() */
+#define json_object pg_sql_json_object
+#define json_typeof pg_sql_json_typeof
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#undef json_object
+#undef json_typeof
+
+#include <jansson.h>
+
+#include "hrguard.h"
+#include "score.h"
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void
+json_number(StringInfo out, double x)
+{
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (isnan(x) || isinf(x))
+	{
+		appendStringInfoString(out, "null");
+		return;
+	}
+	if (x == 0.0)
+		x = 0.0;				/* no -0 */
+	double_to_shortest_decimal_buf(x, buf);
+	appendStringInfoString(out, buf);
+}
+
+static void
+json_key(StringInfo out, bool *first, const char *key)
+{
+	if (!*first)
+		appendStringInfoChar(out, ',');
+	*first = false;
+	escape_json(out, key);
+	appendStringInfoChar(out, ':');
+}
+
+static void
+json_key_number(StringInfo out, bool *first, const char *key, double x)
+{
+	json_key(out, first, key);
+	json_number(out, x);
+}
+
+/*
+ * A decimal of the inputs: a string holding the shortest decimal that reads
+ * back as the same double (canonical JSON, which the input hash is taken
+ * over, has integers only).
+ */
+static void
+json_key_decimal(StringInfo out, bool *first, const char *key, double x)
+{
+	json_key(out, first, key);
+	appendStringInfoChar(out, '"');
+	json_number(out, x);
+	appendStringInfoChar(out, '"');
+}
+
+static void
+json_key_count(StringInfo out, bool *first, const char *key, double x)
+{
+	json_key(out, first, key);
+	appendStringInfo(out, "%.0f", x);
+}
+
+static void
+json_key_string(StringInfo out, bool *first, const char *key, const char *value)
+{
+	json_key(out, first, key);
+	if (value == NULL)
+		appendStringInfoString(out, "null");
+	else
+		escape_json(out, value);
+}
+
+static void
+json_peers(StringInfo out, bool *first, const ScorePeers *peers)
+{
+	json_key_string(out, first, "peer_group", peers->group);
+	json_key_count(out, first, "peers", peers->n);
+}
+
+static void
+rate_inputs_json(StringInfo out, const char *key, const ScoreRateInputs *in, bool *outer)
+{
+	bool		first = true;
+	ListCell   *lc;
+
+	json_key(out, outer, key);
+	appendStringInfoChar(out, '{');
+	json_key_count(out, &first, "k", in->k);
+	json_key_count(out, &first, "n", in->n);
+	json_key_count(out, &first, "peer_k", in->peer_k);
+	json_key_count(out, &first, "peer_n", in->peer_n);
+	json_peers(out, &first, &in->peers);
+	json_key(out, &first, "sales");
+	appendStringInfoChar(out, '[');
+	foreach(lc, in->flagged)
+	{
+		if (lc != list_head(in->flagged))
+			appendStringInfoChar(out, ',');
+		escape_json(out, lfirst(lc));
+	}
+	appendStringInfoString(out, "]}");
+}
+
+/* a date as YYYY-MM-DD, whatever the session's DateStyle */
+char *
+hrguard_score_date_text(DateADT d)
+{
+	int			y,
+				m,
+				day;
+
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+	return psprintf("%04d-%02d-%02d", y, m, day);
+}
+
+/* the parameters every score is computed with */
+static void
+params_json(StringInfo out)
+{
+	bool		first = true;
+
+	appendStringInfoChar(out, '{');
+	json_key_decimal(out, &first, "baseline_periods", SCORE_BASELINE_BLOCKS);
+	json_key_decimal(out, &first, "min_baseline_periods", SCORE_MIN_BASELINE_BLOCKS);
+	json_key_decimal(out, &first, "min_days", SCORE_MIN_DAYS);
+	json_key_decimal(out, &first, "min_peers", SCORE_MIN_PEERS);
+	json_key_decimal(out, &first, "c_hours_per_day", SCORE_C_HOURS_PER_DAY);
+	json_key_decimal(out, &first, "c_sales_share", SCORE_C_SALES_SHARE);
+	json_key_decimal(out, &first, "gate_sales_up", SCORE_GATE_SALES_UP);
+	json_key_decimal(out, &first, "gate_hours_down", SCORE_GATE_HOURS_DOWN);
+	json_key_decimal(out, &first, "gate_min_deals", SCORE_GATE_MIN_DEALS);
+	json_key_decimal(out, &first, "d_scale_floor", SCORE_D_FLOOR);
+	json_key_decimal(out, &first, "watch", SCORE_WATCH);
+	json_key_decimal(out, &first, "alert", SCORE_ALERT);
+	json_key_decimal(out, &first, "self_created_days", SCORE_SELF_CREATED_DAYS);
+	json_key_decimal(out, &first, "link_before_days", SCORE_LINK_BEFORE_DAYS);
+	json_key_decimal(out, &first, "link_after_days", SCORE_LINK_AFTER_DAYS);
+	json_key_decimal(out, &first, "link_min_minutes", SCORE_LINK_MIN_MINUTES);
+	json_key_decimal(out, &first, "wilson_z", SCORE_WILSON_Z);
+	json_key_decimal(out, &first, "rate_min_k", SCORE_RATE_MIN_K);
+	json_key_decimal(out, &first, "rate_alert_p", SCORE_RATE_ALERT_P);
+	json_key_decimal(out, &first, "rate_watch_p", SCORE_RATE_WATCH_P);
+	json_key_decimal(out, &first, "rate_margin", SCORE_RATE_MARGIN);
+	json_key_decimal(out, &first, "report_history_days", SCORE_REPORT_HISTORY_DAYS);
+	json_key_decimal(out, &first, "report_shrink_days", SCORE_REPORT_SHRINK_DAYS);
+	json_key_decimal(out, &first, "report_p0_floor", SCORE_REPORT_P0_FLOOR);
+	json_key_decimal(out, &first, "report_cusum_h", SCORE_REPORT_H);
+	appendStringInfoChar(out, '}');
+}
+
+/* the inputs as JSON (not canonical: the caller canonicalises) */
+void
+hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in, const ScoreSpan *span)
+{
+	const ScoreTimeInputs *t = &in->time;
+	const ScoreReportInputs *r = &in->report;
+	bool		outer = true;
+	bool		first;
+	int			i;
+
+	appendStringInfoChar(out, '{');
+	json_key_string(out, &outer, "algorithm", HRGUARD_SCORE_ALGORITHM);
+	json_key(out, &outer, "params");
+	params_json(out);
+	if (span != NULL)
+	{
+		json_key(out, &outer, "period");
+		first = true;
+		appendStringInfoChar(out, '{');
+		json_key_string(out, &first, "from", hrguard_score_date_text(span->from));
+		json_key_string(out, &first, "to", hrguard_score_date_text(span->to));
+		json_key_string(out, &first, "first_day", hrguard_score_date_text(span->first_day));
+		json_key_string(out, &first, "baseline_from", hrguard_score_date_text(span->block_from[SCORE_BLOCKS - 1]));
+		json_key(out, &first, "months");
+		appendStringInfoString(out, span->months ? "true" : "false");
+		appendStringInfoChar(out, '}');
+	}
+
+	json_key(out, &outer, "hours_mismatch");
+	first = true;
+	appendStringInfoChar(out, '{');
+	json_key_decimal(out, &first, "days", t->days);
+	json_key_decimal(out, &first, "sales", t->sales);
+	json_key_decimal(out, &first, "hours", t->hours);
+	json_key_decimal(out, &first, "declared_hours", t->declared_hours);
+	json_key_count(out, &first, "deals", t->deals);
+	json_key_decimal(out, &first, "top_deal", t->top_deal);
+	json_key_decimal(out, &first, "c_sales", t->c_sales);
+	json_key(out, &first, "baseline");
+	appendStringInfoChar(out, '[');
+	for (i = 0; i < t->nbase; i++)
+	{
+		bool		b = true;
+
+		if (i > 0)
+			appendStringInfoChar(out, ',');
+		appendStringInfoChar(out, '{');
+		json_key_decimal(out, &b, "days", t->base_days[i]);
+		json_key_decimal(out, &b, "sales", t->base_sales[i]);
+		json_key_decimal(out, &b, "hours", t->base_hours[i]);
+		appendStringInfoChar(out, '}');
+	}
+	appendStringInfoChar(out, ']');
+	json_peers(out, &first, &t->peers);
+	json_key_decimal(out, &first, "peer_median", t->peer_d.median);
+	json_key_decimal(out, &first, "peer_mad", t->peer_d.mad);
+	json_key_decimal(out, &first, "peer_mean_ad", t->peer_d.mean_ad);
+	appendStringInfoChar(out, '}');
+
+	rate_inputs_json(out, "customer_source", &in->customer, &outer);
+	rate_inputs_json(out, "unlinked_sale", &in->visit, &outer);
+
+	json_key(out, &outer, "report_gap");
+	first = true;
+	appendStringInfoChar(out, '{');
+	json_key_count(out, &first, "history_days", r->history_days);
+	json_key_count(out, &first, "history_misses", r->history_misses);
+	json_key_count(out, &first, "peer_days", r->peer_days);
+	json_key_count(out, &first, "peer_misses", r->peer_misses);
+	json_peers(out, &first, &r->peers);
+	json_key(out, &first, "missed");
+	appendStringInfoChar(out, '"');
+	appendBinaryStringInfo(out, r->missed ? r->missed : "", r->ndays);
+	appendStringInfoString(out, "\"}}");
+}
+
+static void
+signal_json(StringInfo out, const ScoreSignal *s, int kind)
+{
+	bool		first = true;
+
+	appendStringInfoChar(out, '{');
+	json_key_string(out, &first, "status", s->status);
+	json_key_string(out, &first, "level", hrguard_score_level_name(s->level));
+	json_key_number(out, &first, "points", s->points);
+	json_key(out, &first, "strength");
+	if (s->has_strength)
+		json_number(out, s->strength);
+	else
+		appendStringInfoString(out, "null");
+	if (kind == 0 && strcmp(s->status, "no_working_days") != 0 &&
+		strcmp(s->status, "no_baseline") != 0)
+	{
+		json_key_number(out, &first, "rate_sales", s->rate_sales);
+		json_key_number(out, &first, "rate_hours", s->rate_hours);
+		json_key_number(out, &first, "baseline_sales", s->baseline_sales);
+		json_key_number(out, &first, "baseline_hours", s->baseline_hours);
+		if (strcmp(s->status, "no_sales") != 0)
+		{
+			json_key_number(out, &first, "d", s->d);
+			json_key_number(out, &first, "delta_sales", s->delta_sales);
+			json_key_number(out, &first, "delta_hours", s->delta_hours);
+			json_key(out, &first, "gates_pass");
+			appendStringInfoString(out, s->gates_pass ? "true" : "false");
+		}
+		if (s->has_strength)
+		{
+			json_key_number(out, &first, "scale", s->scale);
+			json_key(out, &first, "scale_floored");
+			appendStringInfoString(out, s->floored ? "true" : "false");
+		}
+		if (s->counterfactual_hours >= 0.0)
+			json_key_number(out, &first, "counterfactual_hours", s->counterfactual_hours);
+	}
+	if (kind == 1 && s->has_strength)
+	{
+		json_key_number(out, &first, "p0", s->p0);
+		json_key_number(out, &first, "tail", s->tail);
+		json_key_number(out, &first, "wilson_lower", s->wilson);
+		if (s->counterfactual_k >= 0)
+			json_key_number(out, &first, "counterfactual_k", s->counterfactual_k);
+	}
+	if (kind == 2 && s->has_strength)
+	{
+		json_key_number(out, &first, "p0", s->p0);
+		json_key_number(out, &first, "p1", s->p1);
+		json_key_number(out, &first, "cusum", s->cusum);
+		json_key_number(out, &first, "cusum_h", s->cusum_h);
+	}
+	appendStringInfoChar(out, '}');
+}
+
+void
+hrguard_score_result_json(StringInfo out, const ScoreResult *r)
+{
+	bool		outer = true;
+	bool		first = true;
+	int			i;
+
+	appendStringInfoChar(out, '{');
+	json_key_string(out, &outer, "band", r->band);
+	json_key_number(out, &outer, "total_points", r->total);
+	json_key(out, &outer, "family_points");
+	appendStringInfoChar(out, '{');
+	json_key_number(out, &first, "time", r->family_points[SCORE_FAMILY_TIME]);
+	json_key_number(out, &first, "customer", r->family_points[SCORE_FAMILY_CUSTOMER]);
+	json_key_number(out, &first, "visit", r->family_points[SCORE_FAMILY_VISIT]);
+	json_key_number(out, &first, "reporting", r->family_points[SCORE_FAMILY_REPORTING]);
+	json_key_number(out, &first, "location", r->family_points[SCORE_FAMILY_LOCATION]);
+	appendStringInfoChar(out, '}');
+	for (i = 0; i < SCORE_SIGNALS; i++)
+	{
+		json_key(out, &outer, hrguard_score_signal_kinds[i]);
+		hrguard_score_signal_json(out, r, i);
+	}
+	appendStringInfoChar(out, '}');
+}
+
+/* one signal's result as a JSON object */
+void
+hrguard_score_signal_json(StringInfo out, const ScoreResult *r, int i)
+{
+	signal_json(out, hrguard_score_signal(r, i), i == 0 ? 0 : i == 3 ? 2 : 1);
+}
+
+/* ---- hrguard.score_evaluate(inputs jsonb) ----------------------------------- */
+
+static void
+bad_inputs(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("the score inputs are not valid: %s", what),
+			 errhint("Pass the inputs column of a row of hrguard.score.")));
+}
+
+static json_t *
+member(json_t *object, const char *key, bool (*is) (const json_t *))
+{
+	json_t	   *v = json_is_object(object) ? json_object_get(object, key) : NULL;
+
+	if (v == NULL || !is(v))
+		bad_inputs(key);
+	return v;
+}
+
+static bool
+is_number(const json_t *v)
+{
+	return json_is_number(v);
+}
+
+static bool
+is_object(const json_t *v)
+{
+	return json_is_object(v);
+}
+
+static bool
+is_array(const json_t *v)
+{
+	return json_is_array(v);
+}
+
+static bool
+is_string(const json_t *v)
+{
+	return json_is_string(v);
+}
+
+/* a number of the inputs: a JSON number, or a decimal in a string */
+static double
+number(json_t *object, const char *key)
+{
+	json_t	   *v = json_is_object(object) ? json_object_get(object, key) : NULL;
+	double		x;
+
+	if (v != NULL && json_is_string(v))
+	{
+		const char *text = json_string_value(v);
+		char	   *end;
+
+		errno = 0;
+		x = strtod(text, &end);
+		if (end == text || *end != '\0' || errno != 0)
+			bad_inputs(key);
+	}
+	else
+		x = json_number_value(member(object, key, is_number));
+	if (!isfinite(x))
+		bad_inputs(key);
+	return x;
+}
+
+static int
+count(json_t *object, const char *key)
+{
+	double		x = number(object, key);
+
+	if (x < 0 || x > INT_MAX || x != floor(x))
+		bad_inputs(key);
+	return (int) x;
+}
+
+static void
+peers_from(json_t *object, ScorePeers *peers)
+{
+	json_t	   *group = json_object_get(object, "peer_group");
+
+	peers->n = count(object, "peers");
+	if (group == NULL || json_is_null(group))
+		peers->group = NULL;
+	else if (json_is_string(group))
+		peers->group = pstrdup(json_string_value(group));
+	else
+		bad_inputs("peer_group");
+}
+
+static void
+rate_from(json_t *root, const char *key, ScoreRateInputs *in)
+{
+	json_t	   *o = member(root, key, is_object);
+
+	in->k = count(o, "k");
+	in->n = count(o, "n");
+	if (in->k > in->n)
+		bad_inputs("k");
+	in->peer_k = number(o, "peer_k");
+	in->peer_n = number(o, "peer_n");
+	if (in->peer_k < 0 || in->peer_n < in->peer_k)
+		bad_inputs("peer_k");
+	peers_from(o, &in->peers);
+	in->flagged = NIL;
+}
+
+static void
+inputs_from_json(json_t *root, ScoreInputs *in)
+{
+	json_t	   *t = member(root, "hours_mismatch", is_object);
+	json_t	   *base = member(t, "baseline", is_array);
+	json_t	   *r = member(root, "report_gap", is_object);
+	const char *missed;
+	size_t		i;
+
+	memset(in, 0, sizeof(ScoreInputs));
+	if (strcmp(json_string_value(member(root, "algorithm", is_string)), HRGUARD_SCORE_ALGORITHM) != 0)
+		bad_inputs("algorithm");
+	/* the parameters recorded are those the algorithm computes with */
+	{
+		StringInfoData text;
+		json_t	   *expected;
+		bool		same;
+
+		initStringInfo(&text);
+		params_json(&text);
+		expected = json_loads(text.data, 0, NULL);
+		same = expected != NULL && json_equal(expected, member(root, "params", is_object));
+		json_decref(expected);
+		if (!same)
+			bad_inputs("params (they are not those of " HRGUARD_SCORE_ALGORITHM ")");
+	}
+	in->time.days = number(t, "days");
+	in->time.sales = number(t, "sales");
+	in->time.hours = number(t, "hours");
+	in->time.declared_hours = number(t, "declared_hours");
+	in->time.deals = count(t, "deals");
+	in->time.top_deal = number(t, "top_deal");
+	in->time.c_sales = number(t, "c_sales");
+	if (in->time.days < 0 || in->time.sales < 0 || in->time.hours < 0 || in->time.c_sales < 0)
+		bad_inputs("hours_mismatch");
+	if (json_array_size(base) > SCORE_BASELINE_BLOCKS)
+		bad_inputs("baseline");
+	for (i = 0; i < json_array_size(base); i++)
+	{
+		json_t	   *b = json_array_get(base, i);
+
+		in->time.base_days[i] = number(b, "days");
+		in->time.base_sales[i] = number(b, "sales");
+		in->time.base_hours[i] = number(b, "hours");
+		if (in->time.base_days[i] <= 0 || in->time.base_sales[i] < 0 || in->time.base_hours[i] < 0)
+			bad_inputs("baseline");
+	}
+	in->time.nbase = (int) json_array_size(base);
+	peers_from(t, &in->time.peers);
+	in->time.peer_d.median = number(t, "peer_median");
+	in->time.peer_d.mad = number(t, "peer_mad");
+	in->time.peer_d.mean_ad = number(t, "peer_mean_ad");
+	if (in->time.peer_d.mad < 0 || in->time.peer_d.mean_ad < 0)
+		bad_inputs("peer_mad");
+
+	rate_from(root, "customer_source", &in->customer);
+	rate_from(root, "unlinked_sale", &in->visit);
+
+	in->report.history_days = count(r, "history_days");
+	in->report.history_misses = count(r, "history_misses");
+	in->report.peer_days = number(r, "peer_days");
+	in->report.peer_misses = number(r, "peer_misses");
+	if (in->report.history_misses > in->report.history_days ||
+		in->report.peer_misses < 0 || in->report.peer_days < in->report.peer_misses)
+		bad_inputs("report_gap");
+	peers_from(r, &in->report.peers);
+	missed = json_string_value(member(r, "missed", is_string));
+	if (strspn(missed, "01") != strlen(missed))
+		bad_inputs("missed");
+	in->report.missed = pstrdup(missed);
+	in->report.ndays = (int) strlen(missed);
+}
+
+PG_FUNCTION_INFO_V1(hrguard_score_evaluate_sql);
+Datum
+hrguard_score_evaluate_sql(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *inputs = PG_GETARG_JSONB_P(0);
+	char	   *text = JsonbToCString(NULL, &inputs->root, VARSIZE(inputs));
+	json_error_t error;
+	json_t	   *root;
+	ScoreInputs in;
+	ScoreResult result;
+	StringInfoData out;
+
+	hrguard_check_input_size("score inputs", strlen(text), HRGUARD_MAX_CANON_BYTES, "bytes");
+	root = json_loads(text, JSON_DECODE_ANY, &error);
+	if (root == NULL)
+		bad_inputs(error.text);
+	PG_TRY();
+	{
+		inputs_from_json(root, &in);
+	}
+	PG_FINALLY();
+	{
+		json_decref(root);
+	}
+	PG_END_TRY();
+
+	hrguard_score_evaluate(&in, &result);
+	initStringInfo(&out);
+	hrguard_score_result_json(&out, &result);
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+}
