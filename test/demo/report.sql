@@ -30,7 +30,9 @@ SELECT e.display_name, p.verdict, count(*) AS punches,
 \echo '== open alerts'
 SELECT alert_id, display_name, kind, severity, occurred_at,
 	   coalesce(reasons #>> '{zone,name}', reasons #>> '{nearest_zone,name}', reasons->>'rule',
-				reasons #>> '{risk}', reasons->>'day') AS why
+				reasons #>> '{risk}', reasons->>'day',
+				'score of ' || (reasons->>'period_from') || ' to ' || (reasons->>'period_to')
+				|| ', ' || (reasons->>'total_points') || ' points') AS why
   FROM hrguard.open_alerts ORDER BY alert_id;
 
 \echo '== competitor visits per ISO week'
