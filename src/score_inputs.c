@@ -253,7 +253,6 @@ typedef struct Report
 
 typedef struct Streams
 {
-	Stream		punches;
 	Stream		visits;
 	Stream		leave;
 	Stream		sales;
@@ -305,7 +304,8 @@ deal_linked(const Visit *visits, int n, const char *customer_id, TimestampTz clo
 static void
 gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
 				HrguardZoneCache *cache, ScoreWindowCache *windows,
-				int64 schedule_id, DateADT hired_on, DateADT left_on)
+				int64 schedule_id, DateADT hired_on, DateADT left_on,
+				ScorePunch *punches, int npunches)
 {
 	const HrguardSchedule *schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id)
 		: hrguard_default_schedule();
@@ -333,34 +333,7 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 	bool		isnull;
 
 	/* punches, visits and leave: the evidence of time */
-	tuple = stream_next_of(&st->punches, e->employee_id);
-	if (tuple != NULL)
-	{
-		ArrayType  *times = DatumGetArrayTypeP(column(&st->punches, tuple, 2, &isnull));
-		ArrayType  *kinds = DatumGetArrayTypeP(column(&st->punches, tuple, 3, &isnull));
-		Datum	   *at;
-		Datum	   *kind;
-		bool	   *at_null;
-		bool	   *kind_null;
-		int			n,
-					nkinds;
-		ScorePunch *punches;
-		int			i;
-
-		deconstruct_array(times, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
-						  TYPALIGN_DOUBLE, &at, &at_null, &n);
-		deconstruct_array(kinds, INT2OID, sizeof(int16), true, TYPALIGN_SHORT,
-						  &kind, &kind_null, &nkinds);
-		if (nkinds != n)
-			elog(ERROR, "the punches of employee \"%s\" were not read whole", e->employee_id);
-		punches = palloc(sizeof(ScorePunch) * Max(n, 1));
-		for (i = 0; i < n; i++)
-		{
-			punches[i].at = DatumGetTimestampTz(at[i]);
-			punches[i].kind = DatumGetInt16(kind[i]);
-		}
-		hrguard_score_pair_punches(punches, n, &evidence);
-	}
+	hrguard_score_pair_punches(punches, npunches, &evidence);
 
 	while ((tuple = stream_next_of(&st->visits, e->employee_id)) != NULL)
 	{
@@ -531,6 +504,116 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 		}
 }
 
+/* ---- punches, bucketed by employee ------------------------------------------- */
+
+/* the employees whose punches one pass reads, at most */
+#define SCORE_PUNCH_CHUNK 20000
+
+typedef struct EmployeeRow
+{
+	int64		schedule_id;
+	DateADT		hired_on;
+	DateADT		left_on;
+} EmployeeRow;
+
+typedef struct PunchBucket
+{
+	ScorePunch *v;
+	int			n;
+	int			cap;
+} PunchBucket;
+
+typedef struct EmployeeSlot
+{
+	char		employee_id[NAMEDATALEN * 2];	/* hash key */
+	int			index;
+} EmployeeSlot;
+
+/*
+ * The on-duty and off-duty punches of employees first .. end - 1 (in
+ * employee_id order) in the span, each employee's in a bucket, in no
+ * order: read in one pass, unsorted, so that no sort of every punch is
+ * needed (pairing sorts each employee's few hundred).
+ */
+static PunchBucket *
+read_punches(ScoreEmployee *es, int first, int end, const ScoreSpan *span, Datum *times,
+			 const char *tenant_nulls, MemoryContext context)
+{
+	MemoryContext old = MemoryContextSwitchTo(context);
+	PunchBucket *buckets = palloc0(sizeof(PunchBucket) * Max(end - first, 1));
+	Oid			types[5] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[5];
+	char		nulls[5];
+	HASHCTL		hctl;
+	HTAB	   *slots;
+	Stream		punches;
+	HeapTuple	tuple;
+	int			i;
+
+	hctl.keysize = NAMEDATALEN * 2;
+	hctl.entrysize = sizeof(EmployeeSlot);
+	hctl.hcxt = context;
+	slots = hash_create("hrguard scoring employees", Max(end - first, 16), &hctl,
+						HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	for (i = first; i < end; i++)
+	{
+		EmployeeSlot *slot;
+
+		if (strlen(es[i].employee_id) >= NAMEDATALEN * 2)
+			continue;
+		slot = hash_search(slots, es[i].employee_id, HASH_ENTER, NULL);
+		slot->index = i - first;
+	}
+
+	memcpy(args, times, sizeof(Datum) * 3);
+	memcpy(nulls, tenant_nulls, 3);
+	args[3] = CStringGetTextDatum(es[first].employee_id);
+	args[4] = CStringGetTextDatum(es[end - 1].employee_id);
+	nulls[3] = nulls[4] = ' ';
+	MemoryContextSwitchTo(old);
+	stream_open(&punches,
+				"SELECT p.employee_id, p.punched_at, "
+				"       CASE WHEN p.check_type OPERATOR(pg_catalog.=) 'off_duty' THEN 0 "
+				"            WHEN p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) THEN 2 "
+				"            ELSE 1 END "
+				"  FROM hrguard.punch p " OF_TENANT("p")
+				" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
+				"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
+				"   AND p.employee_id OPERATOR(pg_catalog.>=) $4 COLLATE pg_catalog.\"C\" "
+				"   AND p.employee_id OPERATOR(pg_catalog.<=) $5 COLLATE pg_catalog.\"C\"",
+				5, types, args, nulls);
+	while ((tuple = stream_peek(&punches)) != NULL)
+	{
+		bool		isnull;
+		text	   *id = DatumGetTextPP(column(&punches, tuple, 1, &isnull));
+		char		key[NAMEDATALEN * 2];
+		int			len = VARSIZE_ANY_EXHDR(id);
+		EmployeeSlot *slot;
+		PunchBucket *b;
+
+		punches.pos++;
+		if (len >= NAMEDATALEN * 2)
+			continue;
+		memcpy(key, VARDATA_ANY(id), len);
+		key[len] = '\0';
+		slot = hash_search(slots, key, HASH_FIND, NULL);
+		if (slot == NULL)
+			continue;			/* not employed in the period */
+		b = &buckets[slot->index];
+		if (b->n == b->cap)
+		{
+			b->cap = b->cap ? b->cap * 2 : 512;
+			b->v = b->v ? repalloc_huge(b->v, sizeof(ScorePunch) * b->cap)
+				: MemoryContextAllocHuge(context, sizeof(ScorePunch) * b->cap);
+		}
+		b->v[b->n].at = DatumGetTimestampTz(column(&punches, tuple, 2, &isnull));
+		b->v[b->n].kind = DatumGetInt32(column(&punches, tuple, 3, &isnull));
+		b->n++;
+		CHECK_FOR_INTERRUPTS();
+	}
+	return buckets;
+}
+
 /* ---- every employee ---------------------------------------------------------- */
 
 static char *
@@ -564,9 +647,13 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 	Stream		employees;
 	Streams		st;
 	ScoreEmployee *out = NULL;
+	EmployeeRow *rows = NULL;
 	int			n = 0,
-				cap = 0;
+				cap = 0,
+				first;
 	HeapTuple	tuple;
+	MemoryContext punch_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring punches",
+														ALLOCSET_DEFAULT_SIZES);
 	TimestampTz last_notice = GetCurrentTimestamp();
 	ScoreWindowCache windows = {CurrentMemoryContext, span->first_day, span->to, NULL};
 
@@ -587,18 +674,42 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 				"   AND ($3::pg_catalog.text IS NULL OR tenant_id OPERATOR(pg_catalog.=) $3) "
 				" ORDER BY employee_id COLLATE pg_catalog.\"C\"",
 				3, date_types, period, tenant_nulls);
-	/* each employee's punches as two arrays: no sort of every punch */
-	stream_open(&st.punches,
-				"SELECT p.employee_id, pg_catalog.array_agg(p.punched_at), "
-				"       pg_catalog.array_agg(CASE WHEN p.check_type OPERATOR(pg_catalog.=) 'off_duty' THEN 0 "
-				"                                 WHEN p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) THEN 2 "
-				"                                 ELSE 1 END::pg_catalog.int2) "
-				"  FROM hrguard.punch p " OF_TENANT("p")
-				" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
-				"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
-				" GROUP BY p.employee_id "
-				" ORDER BY p.employee_id COLLATE pg_catalog.\"C\"",
-				3, time_types, times, tenant_nulls);
+	while ((tuple = stream_peek(&employees)) != NULL)
+	{
+		ScoreEmployee *e;
+		EmployeeRow *row;
+		bool		isnull;
+		Datum		d;
+		MemoryContext old;
+
+		employees.pos++;
+		if (n == cap)
+		{
+			cap = cap ? cap * 2 : 1024;
+			out = out ? repalloc_huge(out, sizeof(ScoreEmployee) * cap)
+				: MemoryContextAllocHuge(caller, sizeof(ScoreEmployee) * cap);
+			rows = rows ? repalloc_huge(rows, sizeof(EmployeeRow) * cap)
+				: MemoryContextAllocHuge(caller, sizeof(EmployeeRow) * cap);
+		}
+		e = &out[n];
+		row = &rows[n];
+		memset(e, 0, sizeof(ScoreEmployee));
+		old = MemoryContextSwitchTo(caller);
+		e->employee_id = text_or_null(&employees, tuple, 1);
+		e->tenant_id = text_or_null(&employees, tuple, 2);
+		e->team = text_or_null(&employees, tuple, 3);
+		e->role = text_or_null(&employees, tuple, 4);
+		e->timezone = text_or_null(&employees, tuple, 5);
+		MemoryContextSwitchTo(old);
+		d = column(&employees, tuple, 6, &isnull);
+		row->schedule_id = isnull ? 0 : DatumGetInt64(d);
+		d = column(&employees, tuple, 7, &isnull);
+		row->hired_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(d);
+		d = column(&employees, tuple, 8, &isnull);
+		row->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(d);
+		n++;
+	}
+
 	stream_open(&st.visits,
 				"SELECT v.employee_id, v.customer_id, v.started_at, v.ended_at, v.source OPERATOR(pg_catalog.=) 'crm' "
 				"  FROM hrguard.customer_visits v " OF_TENANT("v")
@@ -632,52 +743,36 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 				" ORDER BY r.employee_id COLLATE pg_catalog.\"C\", r.report_date",
 				3, date_types, days, tenant_nulls);
 
-	while ((tuple = stream_peek(&employees)) != NULL)
+	/* the employees in chunks: their punches, then each employee's facts */
+	for (first = 0; first < n; first += SCORE_PUNCH_CHUNK)
 	{
-		ScoreEmployee *e;
-		bool		isnull;
-		Datum		d;
-		int64		schedule_id;
-		DateADT		hired_on,
-					left_on;
-		MemoryContext old;
+		int			end = Min(n, first + SCORE_PUNCH_CHUNK);
+		PunchBucket *buckets;
+		int			i;
 
-		employees.pos++;
-		if (n == cap)
+		MemoryContextReset(punch_context);
+		buckets = read_punches(out, first, end, span, times, tenant_nulls, punch_context);
+		for (i = first; i < end; i++)
 		{
-			cap = cap ? cap * 2 : 1024;
-			out = out ? repalloc_huge(out, sizeof(ScoreEmployee) * cap)
-				: MemoryContextAllocHuge(caller, sizeof(ScoreEmployee) * cap);
-		}
-		e = &out[n];
-		memset(e, 0, sizeof(ScoreEmployee));
-		old = MemoryContextSwitchTo(caller);
-		e->employee_id = text_or_null(&employees, tuple, 1);
-		e->tenant_id = text_or_null(&employees, tuple, 2);
-		e->team = text_or_null(&employees, tuple, 3);
-		e->role = text_or_null(&employees, tuple, 4);
-		e->timezone = text_or_null(&employees, tuple, 5);
-		d = column(&employees, tuple, 6, &isnull);
-		schedule_id = isnull ? 0 : DatumGetInt64(d);
-		d = column(&employees, tuple, 7, &isnull);
-		hired_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(d);
-		d = column(&employees, tuple, 8, &isnull);
-		left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(d);
+			MemoryContext old = CurrentMemoryContext;
 
-		/* what is kept (flagged sale ids, missed days) in the caller's context */
-		MemoryContextReset(scratch);
-		MemoryContextSwitchTo(scratch);
-		gather_employee(e, span, &st, caller, cache, &windows, schedule_id, hired_on, left_on);
-		MemoryContextSwitchTo(old);
-		n++;
+			/* what is kept (flagged sale ids, missed days) in the caller's context */
+			MemoryContextReset(scratch);
+			MemoryContextSwitchTo(scratch);
+			gather_employee(&out[i], span, &st, caller, cache, &windows, rows[i].schedule_id,
+							rows[i].hired_on, rows[i].left_on,
+							buckets[i - first].v, buckets[i - first].n);
+			MemoryContextSwitchTo(old);
 
-		if (TimestampDifferenceExceeds(last_notice, GetCurrentTimestamp(), 5000))
-		{
-			ereport(NOTICE,
-					(errmsg("hrguard.score_period: read the facts of %d employees", n)));
-			last_notice = GetCurrentTimestamp();
+			if (TimestampDifferenceExceeds(last_notice, GetCurrentTimestamp(), 5000))
+			{
+				ereport(NOTICE,
+						(errmsg("hrguard.score_period: read the facts of %d of %d employees", i + 1, n)));
+				last_notice = GetCurrentTimestamp();
+			}
 		}
 	}
+	MemoryContextDelete(punch_context);
 	MemoryContextDelete(scratch);
 	*nemployees = n;
 	return out;
