@@ -40,7 +40,6 @@
 #include "parser/parse_relation.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -107,19 +106,13 @@ forget_pending(void)
 static bool raising_alerts = false;
 static int	raising_depth = 0;
 
+
 /*
- * The trigger nesting depth, as pg_trigger_depth() gives it.  hrguard's own
- * INSERT fires the alert table's row triggers one level below the code
- * that issued it; a statement that one of those triggers runs (an
+ * hrguard's own INSERT fires the alert table's row triggers one level below
+ * the code that issued it; a statement that one of those triggers runs (an
  * application's AFTER trigger writing alerts of its own) is deeper still,
  * and is not admitted.
  */
-int
-hrguard_trigger_depth(void)
-{
-	return DatumGetInt32(OidFunctionCall0(F_PG_TRIGGER_DEPTH));
-}
-
 static void
 start_raising(void)
 {

@@ -124,6 +124,7 @@ extern Oid	hrguard_relation_owner(Oid relid);
 extern void hrguard_missing_column(const char *table, const char *column) pg_attribute_noreturn();
 extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid *types);
 extern char *hrguard_utc_iso(TimestampTz t);
+extern char *hrguard_iso_date(int32 day);
 extern char *hrguard_local_iso(Timestamp t);
 extern void hrguard_check_recordable_time(TimestampTz t, const char *what);
 extern const char *hrguard_to_utf8(const char *s);

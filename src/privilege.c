@@ -25,6 +25,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -225,4 +226,11 @@ hrguard_rethrow_for(bool caller_may_read)
 		edata->context = NULL;
 	}
 	ReThrowError(edata);
+}
+
+/* the trigger nesting depth, as pg_trigger_depth() gives it */
+int
+hrguard_trigger_depth(void)
+{
+	return DatumGetInt32(OidFunctionCall0(F_PG_TRIGGER_DEPTH));
 }

@@ -105,17 +105,11 @@ payload_value(CanonWriter *w, Oid type, Datum value)
 		case DATEOID:
 			{
 				DateADT		d = DatumGetDateADT(value);
-				int			y,
-							m,
-							dd;
 
 				if (DATE_NOT_FINITE(d))
 					hrguard_canon_cstring(w, DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
 				else
-				{
-					j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
-					hrguard_canon_cstring(w, psprintf("%04d-%02d-%02d", y, m, dd));
-				}
+					hrguard_canon_cstring(w, hrguard_iso_date(d));
 				break;
 			}
 		case JSONBOID:

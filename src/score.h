@@ -205,10 +205,6 @@ typedef struct ScoreEmployee
 	char	   *role;
 	char	   *timezone;
 	ScoreInputs in;
-	bool		has_rate;		/* sales per working day in the period */
-	double		rate_sales;
-	bool		has_d;			/* the mismatch D, for the peers */
-	double		d;
 	ScoreResult result;
 } ScoreEmployee;
 
@@ -233,6 +229,5 @@ extern void hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in,
 									  const ScoreSpan *span);
 extern void hrguard_score_result_json(StringInfo out, const ScoreResult *r);
 extern void hrguard_score_signal_json(StringInfo out, const ScoreResult *r, int i);
-extern char *hrguard_score_date_text(DateADT d);
 
 #endif							/* HRGUARD_SCORE_H */

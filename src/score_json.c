@@ -129,17 +129,6 @@ rate_inputs_json(StringInfo out, const char *key, const ScoreRateInputs *in, boo
 	appendStringInfoString(out, "]}");
 }
 
-/* a date as YYYY-MM-DD, whatever the session's DateStyle */
-char *
-hrguard_score_date_text(DateADT d)
-{
-	int			y,
-				m,
-				day;
-
-	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
-	return psprintf("%04d-%02d-%02d", y, m, day);
-}
 
 /* the parameters every score is computed with */
 static void
@@ -195,10 +184,10 @@ hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in, const ScoreSpan
 		json_key(out, &outer, "period");
 		first = true;
 		appendStringInfoChar(out, '{');
-		json_key_string(out, &first, "from", hrguard_score_date_text(span->from));
-		json_key_string(out, &first, "to", hrguard_score_date_text(span->to));
-		json_key_string(out, &first, "first_day", hrguard_score_date_text(span->first_day));
-		json_key_string(out, &first, "baseline_from", hrguard_score_date_text(span->block_from[SCORE_BLOCKS - 1]));
+		json_key_string(out, &first, "from", hrguard_iso_date(span->from));
+		json_key_string(out, &first, "to", hrguard_iso_date(span->to));
+		json_key_string(out, &first, "first_day", hrguard_iso_date(span->first_day));
+		json_key_string(out, &first, "baseline_from", hrguard_iso_date(span->block_from[SCORE_BLOCKS - 1]));
 		json_key(out, &first, "months");
 		appendStringInfoString(out, span->months ? "true" : "false");
 		appendStringInfoChar(out, '}');

@@ -280,10 +280,8 @@ compute_peers(ScoreEmployee *es, int n)
 	{
 		ScoreTimeInputs *t = &es[i].in.time;
 
-		es[i].has_rate = t->days > 0;
-		es[i].rate_sales = t->days > 0 ? t->sales / t->days : 0.0;
-		in_set[i] = es[i].has_rate;
-		values[i] = es[i].rate_sales;
+		in_set[i] = t->days > 0;
+		values[i] = t->days > 0 ? t->sales / t->days : 0.0;
 	}
 	choose_groups(es, n, in_set, chosen);
 	for (i = 0; i < n; i++)
@@ -297,15 +295,14 @@ compute_peers(ScoreEmployee *es, int n)
 			es[i].in.time.c_sales = SCORE_C_SALES_SHARE * s.median;
 		}
 		else
-			es[i].in.time.c_sales = SCORE_C_SALES_SHARE * es[i].rate_sales;
+			es[i].in.time.c_sales = SCORE_C_SALES_SHARE * values[i];
 	}
 
 	/* the mismatch D, and its peers */
 	for (i = 0; i < n; i++)
 	{
-		es[i].has_d = hrguard_score_time_d(&es[i].in.time, &es[i].d);
-		in_set[i] = es[i].has_d;
-		values[i] = es[i].d;
+		values[i] = 0.0;
+		in_set[i] = hrguard_score_time_d(&es[i].in.time, &values[i]);
 	}
 	choose_groups(es, n, in_set, chosen);
 	for (i = 0; i < n; i++)
@@ -466,14 +463,10 @@ typedef struct RunState
 static void
 sha256_hex(const char *data, size_t len, char *hex)
 {
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	const void *parts[1] = {data};
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
 
-	if (pg_cryptohash_init(ctx) < 0 ||
-		pg_cryptohash_update(ctx, (const uint8 *) data, len) < 0 ||
-		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
-		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
-	pg_cryptohash_free(ctx);
+	hrguard_sha256_parts(NULL, parts, &len, 1, digest);
 	hex[hex_encode((const char *) digest, sizeof(digest), hex)] = '\0';
 }
 
@@ -662,7 +655,7 @@ check_period(DateADT from, DateADT to)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the period to score ends (%s) before it starts (%s)",
-						hrguard_score_date_text(to), hrguard_score_date_text(from))));
+						hrguard_iso_date(to), hrguard_iso_date(from))));
 	if (to - from + 1 > SCORE_MAX_PERIOD_DAYS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -689,8 +682,8 @@ check_period(DateADT from, DateADT to)
 	if (to >= today)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the period to score has not ended: it ends on %s", hrguard_score_date_text(to)),
-				 errdetail("Only periods whose last day is before today (%s in hrguard.default_timezone) are scored.", hrguard_score_date_text(today))));
+				 errmsg("the period to score has not ended: it ends on %s", hrguard_iso_date(to)),
+				 errdetail("Only periods whose last day is before today (%s in hrguard.default_timezone) are scored.", hrguard_iso_date(today))));
 }
 
 PG_FUNCTION_INFO_V1(hrguard_score_period);
@@ -737,12 +730,12 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("the period to score is outside the times hrguard records"),
 				 errdetail("Its six earlier periods and report history reach back to %s; facts are recorded from 1700.",
-						   hrguard_score_date_text(span.first_day))));
+						   hrguard_iso_date(span.first_day))));
 	memset(&run, 0, sizeof(run));
 	run.period[0] = DateADTGetDatum(from);
 	run.period[1] = DateADTGetDatum(to);
-	run.period_from = hrguard_score_date_text(from);
-	run.period_to = hrguard_score_date_text(to);
+	run.period_from = hrguard_iso_date(from);
+	run.period_to = hrguard_iso_date(to);
 	run.now = GetCurrentTransactionStartTimestamp();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
