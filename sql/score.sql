@@ -324,3 +324,43 @@ SELECT hrguard.explain(1);
 RESET ROLE;
 REVOKE USAGE ON SCHEMA hrguard FROM score_nobody;
 DROP ROLE score_nobody;
+
+-- every refusal above, with its SQLSTATE
+CREATE FUNCTION pg_temp.sqlstate_of(statement text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE statement;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+SELECT s AS statement, pg_temp.sqlstate_of(s) AS sqlstate FROM unnest(ARRAY[
+	$$UPDATE hrguard.score SET band = 'none' WHERE employee_id = 'SC13'$$,
+	$$DELETE FROM hrguard.score WHERE employee_id = 'SC13'$$,
+	$$TRUNCATE hrguard.score$$,
+	$$SELECT hrguard.score_period('2026-06-30', '2026-06-01')$$,
+	$$SELECT hrguard.score_period('-infinity', '2026-06-01')$$,
+	$$SELECT hrguard.score_period('2020-01-01', '2026-06-01')$$,
+	$$SELECT hrguard.score_period(current_date - 3, current_date + 3)$$,
+	$$SELECT hrguard.score_period('1700-01-01', '1700-01-31')$$,
+	$$SELECT hrguard.score_period(NULL, '2026-06-01')$$,
+	$$SELECT hrguard.explain(-1)$$,
+	$$SELECT hrguard.score_evaluate('{}')$$,
+	$$SELECT hrguard.score_evaluate(jsonb_set(inputs, '{params,alert}', '"100"')) FROM hrguard.score WHERE employee_id = 'SC13'$$,
+	$$INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sc-blank', 'SC01', ' ', '2026-06-10 16:00+08', 1)$$,
+	$$INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sc-huge', 'SC01', 'c', '2026-06-10 16:00+08', 1e15)$$,
+	$$INSERT INTO hrguard.leave (leave_id, employee_id, starts_at, ends_at, approved_at, kind) VALUES ('sc-blank', 'SC01', '2026-06-10', '2026-06-11', '2026-06-01', ' ')$$
+]) s;
+-- an application's BEFORE trigger changing a score, and an AFTER trigger adding one
+CREATE TRIGGER zz_lower_band BEFORE INSERT OR UPDATE ON hrguard.score
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.lower_band();
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount)
+VALUES ('sale-sc13-last', 'SC13', 'cust-SC13-2026-06-01-3', '2026-06-29 18:00+08', 10);
+SELECT pg_temp.sqlstate_of($$SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc')$$) AS before_trigger;
+DROP TRIGGER zz_lower_band ON hrguard.score;
+CREATE TRIGGER zz_raise_band AFTER INSERT OR UPDATE ON hrguard.score
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.raise_band();
+SELECT pg_temp.sqlstate_of($$SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc')$$) AS after_trigger;
+DROP TRIGGER zz_raise_band ON hrguard.score;
+-- and nothing of the failed runs stayed: the next run stores the new deal's scores once
+SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc')).scores_stored > 0 AS stored;
+SELECT count(*) AS score_problems FROM hrguard.verify_facts() WHERE fact = 'score';
