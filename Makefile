@@ -25,6 +25,7 @@ SQL_MODULES	= \
 	src/sql/zone_cache.sql \
 	src/sql/punch.sql \
 	src/sql/competitor.sql \
+	src/sql/ingest.sql \
 	src/sql/alert_delivery.sql \
 	src/sql/views.sql \
 	src/sql/canon.sql \

@@ -139,6 +139,8 @@ INSERT INTO fn_base VALUES
 	('hrguard.wilson_lower(integer, integer, float8)', ARRAY['8', '10', '2.326']),
 	('hrguard.score_period(date, date, text)', ARRAY[$$'2026-06-01'$$, $$'2026-06-30'$$, $$'mx'$$]),
 	('hrguard.score_evaluate(jsonb)', ARRAY[$$'{}'$$]),
+	('hrguard.ingest_dingtalk(text)', ARRAY[$$'{"errcode": 0, "recordresult": []}'$$]),
+	('hrguard.ingest_wecom(text)', ARRAY[$$'{"errcode": 0, "checkindata": []}'$$]),
 	('hrguard.explain(bigint)', ARRAY[:'alert']),
 	('hrguard.export_evidence(text, timestamptz, timestamptz, text, text)',
 	 ARRAY[$$'MX2'$$, $$'2026-11-01'$$, $$'2026-12-01'$$, 'NULL::text', 'NULL::text']);

@@ -56,6 +56,24 @@ hrguard_canon_init(void)
 	json_set_alloc_funcs(canon_malloc, canon_free);
 }
 
+/*
+ * A new, empty jansson object.  Not json_object(): the postgres executable
+ * exports a SQL function of that name, which the dynamic linker binds
+ * instead of jansson's; jansson's parser makes objects through its own
+ * internal call.
+ */
+json_t *
+hrguard_json_new_object(void)
+{
+	json_t	   *object = json_loads("{}", 0, NULL);
+
+	if (object == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory building a JSON object")));
+	return object;
+}
+
 /* a string, escaped as RFC 8785 does; runs that need no escape are copied whole */
 void
 hrguard_canon_append_string(StringInfo out, const char *s, size_t len)

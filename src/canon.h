@@ -13,7 +13,10 @@
 
 #include "lib/stringinfo.h"
 
+struct json_t;
+
 extern void hrguard_canon_init(void);
+extern struct json_t *hrguard_json_new_object(void);
 extern void hrguard_canonicalize(const char *text, size_t len, StringInfo out);
 extern void hrguard_canon_append_string(StringInfo out, const char *s, size_t len);
 

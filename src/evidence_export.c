@@ -37,6 +37,7 @@
 
 #include <jansson.h>
 
+#include "canon.h"
 #include "evidence.h"
 #include "evidence_log.h"
 #include "hrguard.h"
@@ -44,23 +45,6 @@
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 #define PACKAGE_FORMAT "hrguard-evidence-package/1"
-
-/*
- * A new JSON object.  Not json_object(): the postgres executable exports a
- * SQL function of that name, which the dynamic linker would bind instead of
- * jansson's; jansson's parser makes objects through its own internal call.
- */
-static json_t *
-new_object(void)
-{
-	json_t	   *object = json_loads("{}", 0, NULL);
-
-	if (object == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("could not build the evidence package")));
-	return object;
-}
 
 /* a 32-byte hash as a JSON string of hex digits */
 static json_t *
@@ -189,7 +173,7 @@ consistency_json(text *since, int64 size)
 {
 	int64		old_size;
 	char		old_root[HASH_LEN * 2 + 1];
-	json_t	   *consistency = new_object();
+	json_t	   *consistency = hrguard_json_new_object();
 	pg_cryptohash_ctx *ctx;
 	bool		held;
 
@@ -273,7 +257,7 @@ entries_json(const char *employee_id, int64 first, int64 last, json_t *package, 
 					 errmsg("evidence entry %s/%lld does not match its link", employee_id, (long long) seq),
 					 errdetail("A package of it would not verify."),
 					 errhint("Run hrguard.verify_chain() on it.")));
-		entry = new_object();
+		entry = hrguard_json_new_object();
 		must_add(entry, "seq", json_integer(seq));
 		must_add(entry, "canon", base64_json(VARDATA_ANY(canon), VARSIZE_ANY_EXHDR(canon)));
 		must_add(entry, "link", hash_json((uint8 *) VARDATA_ANY(link)));
@@ -387,21 +371,21 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 					 ",\"tree_size\":" INT64_FORMAT "}", first, last, size);
 	export_seq = hrguard_evidence_append(employee_id, "export", now, payload.data);
 
-	package = new_object();
+	package = hrguard_json_new_object();
 	must_add(package, "format", json_string(PACKAGE_FORMAT));
 	must_add(package, "employee_id", json_string(hrguard_to_utf8(employee_id)));
-	object = new_object();
+	object = hrguard_json_new_object();
 	must_add(object, "from", range_end_json(from));
 	must_add(object, "to", range_end_json(to));
 	must_add(package, "range", object);
-	object = new_object();
+	object = hrguard_json_new_object();
 	must_add(object, "by", json_string(hrguard_to_utf8(exporter)));
 	must_add(object, "session_user", json_string(hrguard_to_utf8(session)));
 	must_add(object, "at", json_string(hrguard_utc_iso(now)));
 	must_add(object, "export_seq", json_integer(export_seq));
 	must_add(package, "exported", object);
 
-	object = new_object();
+	object = hrguard_json_new_object();
 	array = entries_json(employee_id, first, last, package, object, logged);
 	must_add(package, "entries", array);
 
@@ -419,8 +403,8 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 				 errhint("Run hrguard.verify_checkpoint() with the checkpoint bodies kept outside the database.")));
 
 	{
-		json_t	   *checkpoint = new_object();
-		json_t	   *inclusion = new_object();
+		json_t	   *checkpoint = hrguard_json_new_object();
+		json_t	   *inclusion = hrguard_json_new_object();
 
 		must_add(checkpoint, "body", json_string(body));
 		must_add(checkpoint, "tree_size", json_integer(size));

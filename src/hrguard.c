@@ -373,14 +373,20 @@ hrguard_prepare_kept(const char *query, int nargs, Oid *types)
  * 1685 to 2255); hrguard takes 1700-01-01 to 2200-01-01 UTC, and says so
  * (22008) for anything else, infinity included.
  */
-void
-hrguard_check_recordable_time(TimestampTz t, const char *what)
+bool
+hrguard_recordable_time(TimestampTz t)
 {
 	/* 1700-01-01 and 2200-01-01 00:00 UTC, in PostgreSQL's microseconds */
 	const TimestampTz earliest = -INT64CONST(9467020800) * USECS_PER_SEC;
 	const TimestampTz latest = INT64CONST(6311433600) * USECS_PER_SEC;
 
-	if (TIMESTAMP_NOT_FINITE(t) || t < earliest || t >= latest)
+	return !TIMESTAMP_NOT_FINITE(t) && t >= earliest && t < latest;
+}
+
+void
+hrguard_check_recordable_time(TimestampTz t, const char *what)
+{
+	if (!hrguard_recordable_time(t))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("%s is outside the times hrguard records", what),

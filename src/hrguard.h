@@ -126,6 +126,7 @@ extern struct _SPI_plan *hrguard_prepare_kept(const char *query, int nargs, Oid 
 extern char *hrguard_utc_iso(TimestampTz t);
 extern char *hrguard_iso_date(int32 day);
 extern char *hrguard_local_iso(Timestamp t);
+extern bool hrguard_recordable_time(TimestampTz t);
 extern void hrguard_check_recordable_time(TimestampTz t, const char *what);
 extern const char *hrguard_to_utf8(const char *s);
 

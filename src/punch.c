@@ -53,19 +53,12 @@
 #include "punch.h"
 #include "punch_history.h"
 
-/* how far in the future a punch may claim to be */
-#define FUTURE_TOLERANCE_US (INT64CONST(10) * USECS_PER_MINUTE)
-
 static const char *const punch_column_names[PC_COUNT] = {
 	"punch_id", "employee_id", "punched_at", "lat", "lon", "accuracy_m",
 	"raw_lat", "raw_lon", "raw_crs", "device_id", "wifi_bssid", "vendor_flags",
 	"verdict", "zone_id", "watched_zone_id", "off_hours", "risk", "alert_kinds",
 	"check_type", "source", "source_record_id", "evidence_seq", "recorded_at", "address"
 };
-
-/* what a punch's free-form columns may hold, in bytes (54000 beyond) */
-#define PUNCH_TEXT_MAX_BYTES 1024
-#define PUNCH_FLAGS_MAX_BYTES 65536
 
 static void
 check_punch_sizes(HeapTuple tuple, TupleDesc desc, const int *attnum)
@@ -201,7 +194,7 @@ statement_state(FunctionCallInfo fcinfo, Relation relation)
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	state = palloc0(sizeof(PunchStatementState));
 	hrguard_punch_attnums(desc, state->attnum);
-	state->latest_allowed = GetCurrentStatementStartTimestamp() + FUTURE_TOLERANCE_US;
+	state->latest_allowed = GetCurrentStatementStartTimestamp() + PUNCH_FUTURE_TOLERANCE_US;
 
 	hctl.keysize = sizeof(((StatementEmployee *) NULL)->employee_id);
 	hctl.entrysize = sizeof(StatementEmployee);

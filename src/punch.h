@@ -16,6 +16,13 @@
 #include "access/tupdesc.h"
 #include "lib/stringinfo.h"
 
+/* how far in the future a punch may claim to be */
+#define PUNCH_FUTURE_TOLERANCE_US (INT64CONST(10) * USECS_PER_MINUTE)
+
+/* what a punch's free-form columns may hold, in bytes (54000 beyond) */
+#define PUNCH_TEXT_MAX_BYTES 1024
+#define PUNCH_FLAGS_MAX_BYTES 65536
+
 typedef enum PunchColumn
 {
 	PC_PUNCH_ID,

@@ -1,0 +1,407 @@
+/*-------------------------------------------------------------------------
+ *
+ * ingest_batch.c
+ *	  The records of one vendor payload, in batches: vendor user ids mapped
+ *	  to employees, the punches inserted into hrguard.punch by one
+ *	  INSERT ... SELECT per batch (so every punch goes through the punch
+ *	  trigger, its checks, alerts and evidence, as the caller's own INSERT
+ *	  would), and the records that cannot be punches kept in
+ *	  hrguard.ingest_reject with their reason and their text.
+ *
+ * Ingestion runs as its caller: the caller's privileges on hrguard.punch,
+ * hrguard.employee and hrguard.ingest_reject decide, as they would for
+ * the caller's own statements.
+ *
+ * A record already stored (same source and source_record_id) is a
+ * duplicate: it is not inserted again, neither by this payload nor by a
+ * concurrent one (ON CONFLICT DO NOTHING on the unique index).  A rejected
+ * record is kept once per text and reason.
+ *
+ * IDENTIFICATION
+ *	  src/ingest_batch.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "hrguard.h"
+#include "ingest.h"
+
+/* records inserted by one statement */
+#define INGEST_BATCH 1000
+/* the longest vendor user id looked up */
+#define INGEST_USERID_MAX 256
+
+typedef struct IngestUser
+{
+	char		userid[INGEST_USERID_MAX];
+	char	   *employee_id;	/* NULL: no employee has this user id */
+} IngestUser;
+
+struct IngestBatch
+{
+	const char *function;
+	IngestVendor vendor;
+	MemoryContext call_context;
+	MemoryContext record_context;	/* the batch's records; reset after each batch */
+	HTAB	   *users;
+	SPIPlanPtr	user_plan;
+	SPIPlanPtr	punch_plan;
+	SPIPlanPtr	reject_plan;
+	int			n;
+	IngestPunch punches[INGEST_BATCH];
+	IngestSpan	raws[INGEST_BATCH];
+	int64		received;
+	int64		inserted;
+	int64		duplicates;
+	int64		rejected;
+};
+
+static const char *const vendor_source[] = {"dingtalk", "wecom"};
+static const char *const vendor_name[] = {"DingTalk", "WeCom"};
+static const char *const reason_name[] = {
+	NULL, "unknown_user", "missed_punch", "invalid_record"
+};
+
+/* Vendor payloads are UTF-8 with Chinese text: a UTF8 database stores them as sent. */
+void
+hrguard_ingest_require_utf8(const char *function)
+{
+	if (GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s needs a database in UTF8 encoding", function),
+				 errdetail("This database's encoding is %s.", GetDatabaseEncodingName())));
+}
+
+static SPIPlanPtr
+prepare(const char *query, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
+
+	if (plan == NULL)
+		elog(ERROR, "could not prepare an ingestion statement: %s",
+			 SPI_result_code_string(SPI_result));
+	return plan;
+}
+
+IngestBatch *
+hrguard_ingest_begin(const char *function, IngestVendor vendor)
+{
+	IngestBatch *b = palloc0(sizeof(IngestBatch));
+	HASHCTL		hctl;
+	char		query[512];
+	Oid			user_types[1] = {TEXTARRAYOID};
+	Oid			punch_types[12] = {TEXTOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID,
+		FLOAT8ARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Oid			reject_types[6] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTARRAYOID, TEXTARRAYOID};
+
+	b->function = function;
+	b->vendor = vendor;
+	b->call_context = CurrentMemoryContext;
+	b->record_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard ingestion batch",
+											  ALLOCSET_DEFAULT_SIZES);
+	hctl.keysize = INGEST_USERID_MAX;
+	hctl.entrysize = sizeof(IngestUser);
+	hctl.hcxt = CurrentMemoryContext;
+	b->users = hash_create("hrguard ingestion users", 256, &hctl,
+						   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	snprintf(query, sizeof(query),
+			 "SELECT e.%s, e.employee_id FROM hrguard.employee e "
+			 " WHERE e.%s OPERATOR(pg_catalog.=) ANY ($1)",
+			 vendor == INGEST_DINGTALK ? "dingtalk_userid" : "wecom_userid",
+			 vendor == INGEST_DINGTALK ? "dingtalk_userid" : "wecom_userid");
+	b->user_plan = prepare(query, 1, user_types);
+	b->punch_plan = prepare(
+							"INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, "
+							"       accuracy_m, check_type, source, source_record_id, device_id, wifi_bssid, "
+							"       address, vendor_flags) "
+							"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, "
+							"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags::pg_catalog.jsonb "
+							"  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
+							"       pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), "
+							"       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), "
+							"       pg_catalog.unnest($11), pg_catalog.unnest($12)) "
+							"       WITH ORDINALITY AS r(e, t, la, lo, acc, ct, id, dev, bssid, addr, flags, n) "
+							" WHERE NOT EXISTS (SELECT FROM hrguard.punch d "
+							"                    WHERE d.source OPERATOR(pg_catalog.=) $1 "
+							"                      AND d.source_record_id OPERATOR(pg_catalog.=) r.id) "
+							" ORDER BY r.n "
+							"ON CONFLICT (source, source_record_id) WHERE source_record_id IS NOT NULL "
+							"DO NOTHING",
+							12, punch_types);
+	b->reject_plan = prepare(
+							 "INSERT INTO hrguard.ingest_reject (source, vendor_userid, source_record_id, "
+							 "       reason, detail, raw_record, raw_sha256) "
+							 "SELECT $1, r.u, r.id, r.reason, r.detail, r.raw, "
+							 "       pg_catalog.sha256(pg_catalog.convert_to(r.raw, 'UTF8')) "
+							 "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
+							 "       pg_catalog.unnest($5), pg_catalog.unnest($6)) "
+							 "       WITH ORDINALITY AS r(u, id, reason, detail, raw, n) "
+							 " ORDER BY r.n "
+							 "ON CONFLICT DO NOTHING",
+							 6, reject_types);
+	MemoryContextSwitchTo(b->record_context);
+	return b;
+}
+
+/* ---- arrays of the batch's columns ---------------------------------------------- */
+
+typedef struct Column
+{
+	Oid			type;
+	Datum	   *values;
+	bool	   *nulls;
+} Column;
+
+static void
+column_init(Column *c, Oid type, int n)
+{
+	c->type = type;
+	c->values = palloc0(sizeof(Datum) * Max(n, 1));
+	c->nulls = palloc0(sizeof(bool) * Max(n, 1));
+}
+
+static void
+column_text(Column *c, int i, const char *s)
+{
+	c->nulls[i] = s == NULL;
+	if (s != NULL)
+		c->values[i] = CStringGetTextDatum(s);
+}
+
+static void
+column_float8(Column *c, int i, bool present, double x)
+{
+	c->nulls[i] = !present;
+	c->values[i] = Float8GetDatum(x);
+}
+
+static Datum
+column_array(Column *c, int n)
+{
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	bool		text = c->type == TEXTOID;
+
+	return PointerGetDatum(construct_md_array(c->values, c->nulls, 1, dims, lbs, c->type,
+											  text ? -1 : 8, text ? false : FLOAT8PASSBYVAL,
+											  text ? TYPALIGN_INT : TYPALIGN_DOUBLE));
+}
+
+/* ---- the batch --------------------------------------------------------------------- */
+
+/* Look up, in one query, the employees of user ids not seen before. */
+static void
+map_users(IngestBatch *b)
+{
+	Column		ids;
+	int			nids = 0;
+	int			i;
+	Datum		arg;
+	uint64		r;
+
+	column_init(&ids, TEXTOID, b->n);
+	for (i = 0; i < b->n; i++)
+	{
+		IngestPunch *p = &b->punches[i];
+		bool		found;
+		IngestUser *u;
+
+		if (p->reason != INGEST_OK)
+			continue;
+		if (strlen(p->vendor_userid) >= INGEST_USERID_MAX)
+		{
+			hrguard_ingest_reject(p, INGEST_UNKNOWN_USER, "the user id is longer than %d bytes",
+								  INGEST_USERID_MAX - 1);
+			continue;
+		}
+		u = hash_search(b->users, p->vendor_userid, HASH_ENTER, &found);
+		if (!found)
+		{
+			u->employee_id = NULL;
+			column_text(&ids, nids++, p->vendor_userid);
+		}
+	}
+	if (nids == 0)
+		return;
+	arg = column_array(&ids, nids);
+	if (SPI_execute_plan(b->user_plan, &arg, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the employees of vendor user ids");
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[r];
+		char	   *userid = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
+		IngestUser *u = hash_search(b->users, userid, HASH_FIND, NULL);
+
+		if (u != NULL)
+			u->employee_id = MemoryContextStrdup(b->call_context,
+												 SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2));
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Run an insert plan on (source, the n rows of the columns); rows inserted. */
+static uint64
+insert_columns(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n)
+{
+	Datum		args[12];
+	int			i;
+
+	Assert(ncols < (int) lengthof(args));
+	args[0] = CStringGetTextDatum(vendor_source[b->vendor]);
+	for (i = 0; i < ncols; i++)
+		args[i + 1] = column_array(&cols[i], n);
+	if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not write the records of a vendor payload");
+	return SPI_processed;
+}
+
+static void
+insert_punches(IngestBatch *b)
+{
+	Column		cols[11];
+	static const Oid types[11] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	int			n = 0;
+	int			i;
+	uint64		inserted;
+
+	for (i = 0; i < 11; i++)
+		column_init(&cols[i], types[i], b->n);
+	for (i = 0; i < b->n; i++)
+	{
+		IngestPunch *p = &b->punches[i];
+		IngestUser *u;
+
+		if (p->reason != INGEST_OK)
+			continue;
+		u = hash_search(b->users, p->vendor_userid, HASH_FIND, NULL);
+		if (u == NULL || u->employee_id == NULL)
+		{
+			hrguard_ingest_reject(p, INGEST_UNKNOWN_USER, "no employee has the %s user id \"%s\"",
+								  vendor_name[b->vendor], hrguard_echo(p->vendor_userid));
+			continue;
+		}
+		column_text(&cols[0], n, u->employee_id);
+		cols[1].values[n] = TimestampTzGetDatum(p->punched_at);
+		column_float8(&cols[2], n, p->located, p->raw_lat);
+		column_float8(&cols[3], n, p->located, p->raw_lon);
+		column_float8(&cols[4], n, p->has_accuracy, p->accuracy_m);
+		column_text(&cols[5], n, p->check_type);
+		column_text(&cols[6], n, p->record_id);
+		column_text(&cols[7], n, p->device_id);
+		column_text(&cols[8], n, p->wifi_bssid);
+		column_text(&cols[9], n, p->address);
+		column_text(&cols[10], n, p->vendor_flags);
+		n++;
+	}
+	if (n == 0)
+		return;
+	inserted = insert_columns(b, b->punch_plan, cols, lengthof(cols), n);
+	b->inserted += inserted;
+	b->duplicates += n - inserted;
+}
+
+static void
+insert_rejects(IngestBatch *b)
+{
+	Column		cols[5];
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < 5; i++)
+		column_init(&cols[i], TEXTOID, b->n);
+	for (i = 0; i < b->n; i++)
+	{
+		IngestPunch *p = &b->punches[i];
+
+		if (p->reason == INGEST_OK)
+			continue;
+		column_text(&cols[0], n, p->vendor_userid);
+		column_text(&cols[1], n, p->record_id);
+		column_text(&cols[2], n, reason_name[p->reason]);
+		column_text(&cols[3], n, p->detail);
+		cols[4].values[n] = PointerGetDatum(cstring_to_text_with_len(b->raws[i].start,
+																	 b->raws[i].len));
+		n++;
+	}
+	if (n == 0)
+		return;
+	insert_columns(b, b->reject_plan, cols, lengthof(cols), n);
+	b->rejected += n;
+}
+
+static void
+flush(IngestBatch *b)
+{
+	if (b->n == 0)
+		return;
+	map_users(b);
+	insert_punches(b);
+	insert_rejects(b);
+	b->n = 0;
+	MemoryContextReset(b->record_context);
+	MemoryContextSwitchTo(b->record_context);
+}
+
+/*
+ * Add a record read into *punch (in the batch's record context, where the
+ * caller reads records); raw is its text in the payload.
+ */
+void
+hrguard_ingest_add(IngestBatch *b, IngestPunch *punch, IngestSpan raw)
+{
+	CHECK_FOR_INTERRUPTS();
+	b->received++;
+	if (punch->reason == INGEST_OK && punch->vendor_userid == NULL)
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "the user id is missing");
+	b->punches[b->n] = *punch;
+	b->raws[b->n] = raw;
+	if (++b->n == INGEST_BATCH)
+		flush(b);
+}
+
+/* Write what is left; the summary row (received, inserted, duplicates, rejected). */
+Datum
+hrguard_ingest_finish(IngestBatch *b, FunctionCallInfo fcinfo)
+{
+	TupleDesc	desc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	flush(b);
+	SPI_finish();
+	MemoryContextSwitchTo(b->call_context);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s must return a row", b->function);
+	desc = BlessTupleDesc(desc);
+	values[0] = Int64GetDatum(b->received);
+	values[1] = Int64GetDatum(b->inserted);
+	values[2] = Int64GetDatum(b->duplicates);
+	values[3] = Int64GetDatum(b->rejected);
+	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+}
+
+/* The context records are read in (the batch's). */
+MemoryContext
+hrguard_ingest_record_context(IngestBatch *b)
+{
+	return b->record_context;
+}

@@ -1,0 +1,367 @@
+/*-------------------------------------------------------------------------
+ *
+ * ingest_json.c
+ *	  Reading the fields of one vendor record into the columns of a punch,
+ *	  with the types the vendors are seen to send: integers that may come
+ *	  as strings, coordinates as numbers or strings, times in milliseconds
+ *	  or seconds.  A field that cannot be read makes the record rejected
+ *	  (kept in hrguard.ingest_reject with the reason), never the payload.
+ *
+ * Integers are read from jansson's json_int_t (64 bits) or from their
+ * digits, never through a double, so ids beyond 2^53 stay exact.
+ *
+ * IDENTIFICATION
+ *	  src/ingest_json.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/xact.h"
+#include "utils/timestamp.h"
+
+#include <jansson.h>
+
+#include "canon.h"
+#include "hrguard.h"
+#include "ingest.h"
+#include "punch.h"
+
+/* what a punch's vendor_flags may take as text (its jsonb stays under the column's bound) */
+#define INGEST_FLAGS_MAX_TEXT (PUNCH_FLAGS_MAX_BYTES / 2)
+
+/* Mark the record rejected, with a detail; the first reason stays. */
+void
+hrguard_ingest_reject(IngestPunch *punch, IngestReason reason, const char *fmt,...)
+{
+	StringInfoData buf;
+
+	if (punch->reason != INGEST_OK)
+		return;
+	initStringInfo(&buf);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&buf, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&buf, needed);
+	}
+	punch->reason = reason;
+	punch->detail = buf.data;
+}
+
+/*
+ * The record as a JSON object, or NULL with the record rejected when it is
+ * JSON hrguard cannot take (a key twice, an integer beyond 64 bits, not an
+ * object).  Text that is not JSON is an error for the whole payload.
+ */
+json_t *
+hrguard_ingest_parse_record(const char *function, IngestSpan record, IngestPunch *punch)
+{
+	json_error_t error;
+	json_t	   *root;
+
+	memset(punch, 0, sizeof(*punch));
+	punch->reason = INGEST_OK;
+	root = json_loadb(record.start, record.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
+	if (root == NULL)
+	{
+		switch (json_error_code(&error))
+		{
+			case json_error_duplicate_key:
+			case json_error_numeric_overflow:
+			case json_error_wrong_type:
+				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s", error.text);
+				return NULL;
+			default:
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("%s: a record of the payload is not JSON: %s", function,
+								error.text),
+						 errdetail("Nothing from this payload was stored.")));
+		}
+	}
+	if (!json_is_object(root))
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "the record is not a JSON object");
+		return NULL;
+	}
+	return root;
+}
+
+/* an integer written as digits, exactly, or false */
+static bool
+parse_int64_digits(const char *s, int64 *out)
+{
+	const char *p = s;
+	bool		negative = false;
+	uint64		v = 0;
+
+	if (*p == '-')
+	{
+		negative = true;
+		p++;
+	}
+	if (*p == '\0')
+		return false;
+	for (; *p; p++)
+	{
+		if (*p < '0' || *p > '9')
+			return false;
+		if (v > (PG_UINT64_MAX - (*p - '0')) / 10)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (negative ? v > (uint64) PG_INT64_MAX + 1 : v > (uint64) PG_INT64_MAX)
+		return false;
+	*out = negative ? (int64) (0 - v) : (int64) v;
+	return true;
+}
+
+/*
+ * An integer field: a JSON integer, a string of digits, or a real number
+ * with no fraction below 2^53 (exact in a double).  *present is false when
+ * the key is absent or null, which is an error only when required.
+ */
+bool
+hrguard_ingest_int64(json_t *record, const char *key, bool required, int64 *out,
+					 bool *present, IngestPunch *punch)
+{
+	json_t	   *v = json_object_get(record, key);
+
+	*present = v != NULL && !json_is_null(v);
+	if (!*present)
+	{
+		if (required)
+			hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is missing", key);
+		return !required;
+	}
+	if (json_is_integer(v))
+	{
+		*out = (int64) json_integer_value(v);
+		return true;
+	}
+	if (json_is_string(v) && parse_int64_digits(json_string_value(v), out))
+		return true;
+	if (json_is_real(v))
+	{
+		double		d = json_real_value(v);
+
+		if (d == floor(d) && fabs(d) < 9007199254740992.0)
+		{
+			*out = (int64) d;
+			return true;
+		}
+	}
+	hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not an integer", key);
+	return false;
+}
+
+/* A number field: a JSON number or a string holding one; finite. */
+bool
+hrguard_ingest_double(json_t *record, const char *key, double *out, bool *present,
+					  IngestPunch *punch)
+{
+	json_t	   *v = json_object_get(record, key);
+
+	*present = v != NULL && !json_is_null(v);
+	if (!*present)
+		return true;
+	if (json_is_number(v))
+		*out = json_number_value(v);
+	else if (json_is_string(v))
+	{
+		const char *s = json_string_value(v);
+		char	   *end;
+
+		errno = 0;
+		*out = strtod(s, &end);
+		if (end == s || *end != '\0' || errno != 0)
+		{
+			hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not a number", key);
+			return false;
+		}
+	}
+	else
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not a number", key);
+		return false;
+	}
+	if (isnan(*out) || isinf(*out))
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not a finite number", key);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A text field, or NULL when absent, null or empty.  An integer is taken
+ * as its digits; anything else rejects the record.  Text longer than a
+ * punch's text columns hold rejects the record too.
+ */
+char *
+hrguard_ingest_string(json_t *record, const char *key, IngestPunch *punch)
+{
+	json_t	   *v = json_object_get(record, key);
+	char	   *s;
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (json_is_integer(v))
+		return psprintf(INT64_FORMAT, (int64) json_integer_value(v));
+	if (!json_is_string(v))
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not text", key);
+		return NULL;
+	}
+	if (json_string_length(v) > PUNCH_TEXT_MAX_BYTES)
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is longer than %d bytes",
+							  key, PUNCH_TEXT_MAX_BYTES);
+		return NULL;
+	}
+	if (json_string_length(v) == 0)
+		return NULL;
+	s = pnstrdup(json_string_value(v), json_string_length(v));
+	if (strlen(s) != json_string_length(v))
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s holds a NUL character", key);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * A time field, in units of unit_us microseconds since 1970 (1000 for
+ * DingTalk's milliseconds, 1000000 for WeCom's seconds).  The record is
+ * rejected for a time hrguard does not record (before 1700, from 2200) or
+ * one more than the punch trigger's tolerance in the future.
+ */
+bool
+hrguard_ingest_time_ms(json_t *record, const char *key, int64 unit_us, TimestampTz *out,
+					   IngestPunch *punch)
+{
+	const int64 unix_to_pg = (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) *
+		SECS_PER_DAY * USECS_PER_SEC;
+	int64		v;
+	bool		present;
+
+	if (!hrguard_ingest_int64(record, key, true, &v, &present, punch))
+		return false;
+	if (v > PG_INT64_MAX / unit_us / 2 || v < PG_INT64_MIN / unit_us / 2 ||
+		!hrguard_recordable_time(v * unit_us - unix_to_pg))
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+							  "%s is outside the times hrguard records (1700 to 2200)", key);
+		return false;
+	}
+	*out = v * unit_us - unix_to_pg;
+	if (*out > GetCurrentStatementStartTimestamp() + PUNCH_FUTURE_TOLERANCE_US)
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+							  "%s is more than 10 minutes in the future", key);
+		return false;
+	}
+	return true;
+}
+
+/* A GCJ-02 position for the punch, or the record rejected. */
+bool
+hrguard_ingest_position(double lat, double lon, IngestPunch *punch)
+{
+	if (lat < -90.0 || lat > 90.0 || lon < -180.0 || lon > 180.0)
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+							  "the position %.10g, %.10g is not on Earth", lat, lon);
+		return false;
+	}
+	punch->located = true;
+	punch->raw_lat = lat;
+	punch->raw_lon = lon;
+	return true;
+}
+
+/* The Wi-Fi BSSID, normalised; a value that is none stays only in vendor_flags. */
+void
+hrguard_ingest_bssid(json_t *record, const char *key, IngestPunch *punch)
+{
+	json_t	   *v = json_object_get(record, key);
+	char		bssid[18];
+
+	if (json_is_string(v) && json_string_length(v) < 64 &&
+		hrguard_normalize_bssid(json_string_value(v), bssid))
+		punch->wifi_bssid = pstrdup(bssid);
+}
+
+/*
+ * vendor_flags: {"vendor": ..., and each of keys[] the record has, as the
+ * vendor sent it}, plus the members of extra (hrguard's reading of them).
+ */
+void
+hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys, int nkeys,
+					 json_t *extra, IngestPunch *punch)
+{
+	json_t	   *flags = hrguard_json_new_object();
+	int			i;
+	char	   *text;
+
+	json_object_set_new(flags, "vendor", json_string(vendor));
+	for (i = 0; i < nkeys; i++)
+	{
+		json_t	   *v = json_object_get(record, keys[i]);
+
+		if (v != NULL && !json_is_null(v))
+			json_object_set(flags, keys[i], v);
+	}
+	if (extra != NULL)
+		json_object_update(flags, extra);
+	text = json_dumps(flags, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(flags);
+	if (text == NULL || strlen(text) > INGEST_FLAGS_MAX_TEXT)
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+							  "the vendor's fields take more than %d bytes", INGEST_FLAGS_MAX_TEXT);
+		return;
+	}
+	punch->vendor_flags = text;
+}
+
+/*
+ * Ingest every record of the payload's records array (member) with the
+ * vendor's reader; the summary row.
+ */
+Datum
+hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor vendor,
+				   const char *payload, const char *member, IngestSpan records,
+				   IngestReader reader)
+{
+	IngestBatch *batch;
+	IngestArray it;
+	IngestSpan	raw;
+
+	hrguard_ingest_array_open(&it, function, payload, member, records);
+	batch = hrguard_ingest_begin(function, vendor);
+	while (hrguard_ingest_array_next(&it, &raw))
+	{
+		MemoryContext old = MemoryContextSwitchTo(hrguard_ingest_record_context(batch));
+		IngestPunch punch;
+		json_t	   *record = hrguard_ingest_parse_record(function, raw, &punch);
+
+		if (record != NULL)
+		{
+			reader(record, &punch);
+			json_decref(record);
+		}
+		hrguard_ingest_add(batch, &punch, raw);
+		MemoryContextSwitchTo(old);
+	}
+	return hrguard_ingest_finish(batch, fcinfo);
+}

@@ -1,0 +1,344 @@
+/*-------------------------------------------------------------------------
+ *
+ * ingest_scan.c
+ *	  Reading a vendor payload without holding all of it as a tree: the
+ *	  top-level members are located in one pass over the text, and the
+ *	  records of the records array are handed out one at a time, each then
+ *	  parsed by jansson on its own.  A 100 MB payload thus needs the text
+ *	  and one record's tree, not several copies of itself.
+ *
+ * The pass over the text checks the structure (strings, brackets, commas,
+ * colons, what follows the payload); jansson checks each record and each
+ * member read in full.  Any error is raised before a record after it is
+ * read, and the caller's statement takes back what earlier records wrote,
+ * so a payload that is not JSON stores nothing.
+ *
+ * IDENTIFICATION
+ *	  src/ingest_scan.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <jansson.h>
+
+#include "hrguard.h"
+#include "ingest.h"
+
+/* deepest nesting a payload may have */
+#define INGEST_MAX_DEPTH 64
+
+typedef struct Scanner
+{
+	const char *function;
+	const char *base;
+	const char *end;
+} Scanner;
+
+static void
+not_json(const Scanner *s, const char *at, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("%s: the payload is not JSON: %s at byte %lld",
+					s->function, what, (long long) (at - s->base)),
+			 errdetail("Nothing from this payload was stored.")));
+}
+
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* past the string that starts at p (on its quote) */
+static const char *
+scan_string(const Scanner *s, const char *p)
+{
+	const char *start = p;
+
+	for (p++; p < s->end; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c == '"')
+			return p + 1;
+		if (c == '\\')
+		{
+			p++;
+			if (p >= s->end)
+				break;
+		}
+		else if (c < 0x20)
+			not_json(s, p, "a control character in a string");
+	}
+	not_json(s, start, "a string that does not end");
+	return NULL;				/* not reached */
+}
+
+/* past the number, true, false or null that starts at p */
+static const char *
+scan_scalar(const Scanner *s, const char *p)
+{
+	static const char *const words[] = {"true", "false", "null"};
+	const char *start = p;
+	int			i;
+
+	for (i = 0; i < (int) lengthof(words); i++)
+	{
+		size_t		n = strlen(words[i]);
+
+		if ((size_t) (s->end - p) >= n && memcmp(p, words[i], n) == 0)
+			return p + n;
+	}
+	if (*p == '-' || (*p >= '0' && *p <= '9'))
+	{
+		p++;
+		while (p < s->end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' ||
+							  *p == 'E' || *p == '+' || *p == '-'))
+			p++;
+		return p;
+	}
+	not_json(s, start, "an unexpected character");
+	return NULL;				/* not reached */
+}
+
+/*
+ * Past the value that starts at p.  Containers are followed by their
+ * brackets and strings only; their content is checked by jansson when it
+ * is read.
+ */
+static const char *
+scan_value(const Scanner *s, const char *p)
+{
+	char		open[INGEST_MAX_DEPTH];
+	int			depth = 0;
+
+	p = skip_ws(p, s->end);
+	if (p >= s->end)
+		not_json(s, p, "a value is missing");
+	if (*p == '"')
+		return scan_string(s, p);
+	if (*p != '{' && *p != '[')
+		return scan_scalar(s, p);
+	while (p < s->end)
+	{
+		char		c = *p;
+
+		if (c == '"')
+		{
+			p = scan_string(s, p);
+			continue;
+		}
+		if (c == '{' || c == '[')
+		{
+			if (depth == INGEST_MAX_DEPTH)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("%s: the payload nests deeper than %d levels",
+								s->function, INGEST_MAX_DEPTH)));
+			open[depth++] = c;
+		}
+		else if (c == '}' || c == ']')
+		{
+			if (depth == 0 || open[depth - 1] != (c == '}' ? '{' : '['))
+				not_json(s, p, "a bracket that does not match");
+			if (--depth == 0)
+				return p + 1;
+		}
+		p++;
+	}
+	not_json(s, p, "an object or array that does not end");
+	return NULL;				/* not reached */
+}
+
+/* the key starting at p, decoded (escapes included) */
+static char *
+scan_key(const Scanner *s, const char *p, const char **after)
+{
+	const char *q;
+	json_t	   *key;
+	json_error_t error;
+	char	   *out;
+
+	if (p >= s->end || *p != '"')
+		not_json(s, p, "an object key is missing");
+	q = scan_string(s, p);
+	*after = q;
+	if (memchr(p, '\\', q - p) == NULL)
+		return pnstrdup(p + 1, q - p - 2);
+	key = json_loadb(p, q - p, JSON_DECODE_ANY, &error);
+	if (key == NULL)
+		not_json(s, p, error.text);
+	out = pstrdup(json_string_value(key));
+	json_decref(key);
+	return out;
+}
+
+/*
+ * Locate the payload's top-level members named in members[].  The payload
+ * must be one JSON object; a member named twice is an error.
+ */
+void
+hrguard_ingest_members(const char *function, const char *payload, size_t len,
+					   IngestMember *members, int nmembers)
+{
+	Scanner		s = {function, payload, payload + len};
+	const char *p = skip_ws(payload, s.end);
+	int			i;
+
+	for (i = 0; i < nmembers; i++)
+		members[i].found = false;
+	if (p >= s.end)
+		not_json(&s, p, "the payload is empty");
+	if (*p != '{')
+	{
+		scan_value(&s, p);		/* JSON of another kind, or not JSON at all */
+		ereport(ERROR,
+				(errcode(ERRCODE_SQL_JSON_OBJECT_NOT_FOUND),
+				 errmsg("%s: the payload is not a JSON object", function),
+				 errdetail("Nothing from this payload was stored.")));
+	}
+	/* the object is followed to its end first: a broken payload stores nothing */
+	{
+		const char *after = skip_ws(scan_value(&s, p), s.end);
+
+		if (after != s.end)
+			not_json(&s, after, "text after the payload");
+	}
+
+	p = skip_ws(p + 1, s.end);
+	if (*p == '}')
+		return;
+	for (;;)
+	{
+		const char *after;
+		char	   *key = scan_key(&s, p, &after);
+		const char *value;
+
+		p = skip_ws(after, s.end);
+		if (p >= s.end || *p != ':')
+			not_json(&s, p, "a colon is missing after an object key");
+		value = skip_ws(p + 1, s.end);
+		p = scan_value(&s, value);
+		for (i = 0; i < nmembers; i++)
+		{
+			if (strcmp(members[i].name, key) != 0)
+				continue;
+			if (members[i].found)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_JSON_OBJECT_KEY_VALUE),
+						 errmsg("%s: the payload has the member \"%s\" twice",
+								function, key),
+						 errdetail("Nothing from this payload was stored.")));
+			members[i].found = true;
+			members[i].value.start = value;
+			members[i].value.len = p - value;
+		}
+		pfree(key);
+		p = skip_ws(p, s.end);
+		if (p < s.end && *p == ',')
+		{
+			p = skip_ws(p + 1, s.end);
+			continue;
+		}
+		if (p < s.end && *p == '}')
+			return;
+		not_json(&s, p, "a comma or closing brace is missing");
+	}
+}
+
+/* Start handing out the elements of the member's value, which must be an array. */
+void
+hrguard_ingest_array_open(IngestArray *it, const char *function, const char *payload,
+						  const char *member, IngestSpan array)
+{
+	if (array.len == 0 || array.start[0] != '[')
+		ereport(ERROR,
+				(errcode(ERRCODE_SQL_JSON_ARRAY_NOT_FOUND),
+				 errmsg("%s: the payload's \"%s\" is not an array", function, member),
+				 errdetail("Nothing from this payload was stored.")));
+	it->function = function;
+	it->base = payload;
+	it->pos = array.start + 1;
+	it->end = array.start + array.len - 1;	/* the closing bracket */
+	it->index = 0;
+}
+
+/* The next element, or false after the last. */
+bool
+hrguard_ingest_array_next(IngestArray *it, IngestSpan *element)
+{
+	Scanner		s = {it->function, it->base, it->end};
+	const char *p = skip_ws(it->pos, it->end);
+	const char *after;
+
+	if (p >= it->end)
+		return false;
+	after = scan_value(&s, p);
+	element->start = p;
+	element->len = after - p;
+	after = skip_ws(after, it->end);
+	if (after < it->end)
+	{
+		if (*after != ',')
+			not_json(&s, after, "a comma is missing between array elements");
+		after++;
+		if (skip_ws(after, it->end) >= it->end)
+			not_json(&s, after, "a value is missing after a comma");
+	}
+	it->pos = after;
+	it->index++;
+	return true;
+}
+
+/* A member's value parsed whole (small members: errcode, errmsg, EventType). */
+json_t *
+hrguard_ingest_parse_value(const char *function, const char *member, IngestSpan value)
+{
+	json_error_t error;
+	json_t	   *v = json_loadb(value.start, value.len,
+							   JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &error);
+
+	if (v == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("%s: the payload's \"%s\" is not JSON: %s", function, member, error.text),
+				 errdetail("Nothing from this payload was stored.")));
+	return v;
+}
+
+/*
+ * A vendor response carries errcode (0 for success) and errmsg: anything
+ * else than 0 is the vendor's refusal, not data.
+ */
+void
+hrguard_ingest_check_errcode(const char *function, const char *vendor,
+							 IngestMember *code_member, IngestMember *message_member)
+{
+	json_t	   *code;
+	json_t	   *message = NULL;
+
+	if (!code_member->found)
+		return;
+	code = hrguard_ingest_parse_value(function, "errcode", code_member->value);
+	if (!json_is_integer(code))
+		ereport(ERROR,
+				(errcode(ERRCODE_NON_NUMERIC_SQL_JSON_ITEM),
+				 errmsg("%s: the payload's errcode is not an integer", function),
+				 errdetail("Nothing from this payload was stored.")));
+	if (json_integer_value(code) == 0)
+		return;
+	if (message_member->found)
+		message = hrguard_ingest_parse_value(function, "errmsg", message_member->value);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s: %s answered with errcode %lld, not attendance records",
+					function, vendor, (long long) json_integer_value(code)),
+			 message && json_is_string(message) ?
+			 errdetail("errmsg: \"%s\". Nothing from this payload was stored.",
+					   hrguard_echo(json_string_value(message))) :
+			 errdetail("Nothing from this payload was stored.")));
+}
