@@ -141,6 +141,8 @@ INSERT INTO fn_base VALUES
 	('hrguard.score_evaluate(jsonb)', ARRAY[$$'{}'$$]),
 	('hrguard.ingest_dingtalk(text)', ARRAY[$$'{"errcode": 0, "recordresult": []}'$$]),
 	('hrguard.ingest_wecom(text)', ARRAY[$$'{"errcode": 0, "checkindata": []}'$$]),
+	('hrguard.import_wecom_checkin_option(text, text)', ARRAY[$$'{"errcode": 0, "group": []}'$$, $$'mx'$$]),
+	('hrguard.import_dingtalk_positions(text, text, text)', ARRAY[$$'{"errcode": 0, "result": {"position_list": []}}'$$, $$'g'$$, $$'mx'$$]),
 	('hrguard.explain(bigint)', ARRAY[:'alert']),
 	('hrguard.export_evidence(text, timestamptz, timestamptz, text, text)',
 	 ARRAY[$$'MX2'$$, $$'2026-11-01'$$, $$'2026-12-01'$$, 'NULL::text', 'NULL::text']);

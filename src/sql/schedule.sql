@@ -12,9 +12,11 @@ CREATE TABLE hrguard.schedule (
 	tenant_id		text NOT NULL DEFAULT 'default',
 	name			text NOT NULL,
 	timezone		text,
+	vendor_ref		text COLLATE pg_catalog."C",
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 
 	CONSTRAINT schedule_name_unique UNIQUE (tenant_id, name),
+	CONSTRAINT schedule_vendor_ref_unique UNIQUE (tenant_id, vendor_ref),
 	CONSTRAINT schedule_name_not_blank
 		CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
 	CONSTRAINT schedule_timezone_valid
@@ -26,6 +28,8 @@ SELECT pg_catalog.pg_extension_config_dump('hrguard.schedule', '');
 SELECT pg_catalog.pg_extension_config_dump('hrguard.schedule_schedule_id_seq', '');
 COMMENT ON TABLE hrguard.schedule IS
 	'named sets of weekly working windows (employees'' hours, zones'' opening hours)';
+COMMENT ON COLUMN hrguard.schedule.vendor_ref IS
+	'the vendor attendance rule this schedule was imported from (import_wecom_checkin_option); unique per tenant';
 COMMENT ON COLUMN hrguard.schedule.timezone IS
 	'time zone of the windows; NULL: the employee''s time zone for an employee''s schedule, hrguard.default_timezone for a zone''s';
 

@@ -23,6 +23,7 @@ CREATE TABLE hrguard.zone (
 	address			text,
 	organisation	text,
 	customer_id		text COLLATE pg_catalog."C",
+	vendor_ref		text COLLATE pg_catalog."C",
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 
 	CONSTRAINT zone_name_not_blank
@@ -46,6 +47,8 @@ CREATE TABLE hrguard.zone (
 	CONSTRAINT zone_circle_has_radius
 		CHECK ((center IS NULL) OPERATOR(pg_catalog.=) (radius_m IS NULL))
 );
+CREATE UNIQUE INDEX zone_vendor_ref_idx ON hrguard.zone (tenant_id, vendor_ref)
+	WHERE vendor_ref IS NOT NULL;
 CREATE INDEX zone_geom_idx ON hrguard.zone USING gist (geom);
 CREATE INDEX zone_center_idx ON hrguard.zone USING gist (center);
 CREATE INDEX zone_tenant_kind_idx ON hrguard.zone (tenant_id, kind);
@@ -76,6 +79,8 @@ COMMENT ON COLUMN hrguard.zone.valid IS
 	'time range in which the zone exists; NULL: always';
 COMMENT ON COLUMN hrguard.zone.organisation IS
 	'the organisation a competitor zone belongs to: the competitor pattern counts the days in all its zones together; NULL: the zone counts alone';
+COMMENT ON COLUMN hrguard.zone.vendor_ref IS
+	'the attendance point this zone was imported from (import_wecom_checkin_option, import_dingtalk_positions); unique per tenant';
 COMMENT ON COLUMN hrguard.zone.customer_id IS
 	'the customer a client zone is the site of: a visit punch inside it counts as a visit to that customer';
 COMMENT ON COLUMN hrguard.zone.bssids IS
