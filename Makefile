@@ -27,6 +27,7 @@ SQL_MODULES	= \
 	src/sql/competitor.sql \
 	src/sql/ingest.sql \
 	src/sql/vendor_fences.sql \
+	src/sql/punch_source.sql \
 	src/sql/alert_delivery.sql \
 	src/sql/views.sql \
 	src/sql/canon.sql \

@@ -98,6 +98,7 @@ INSERT INTO value_case VALUES
 
 -- every function of the schema that is not internal, with arguments that
 -- work; each argument is replaced in turn by every value of its type
+CREATE TEMP TABLE mx_clock (who text, at timestamptz);
 CREATE TEMP TABLE fn_base (fn regprocedure, args text[]);
 INSERT INTO fn_base VALUES
 	('hrguard.is_timezone(text)', ARRAY[$$'Asia/Shanghai'$$]),
@@ -141,6 +142,8 @@ INSERT INTO fn_base VALUES
 	('hrguard.score_evaluate(jsonb)', ARRAY[$$'{}'$$]),
 	('hrguard.ingest_dingtalk(text)', ARRAY[$$'{"errcode": 0, "recordresult": []}'$$]),
 	('hrguard.ingest_wecom(text)', ARRAY[$$'{"errcode": 0, "checkindata": []}'$$]),
+	('hrguard.attach_punch_source(regclass, jsonb)', ARRAY[$$'mx_clock'::regclass$$, $$'{"employee_id": "who", "punched_at": "at"}'$$]),
+	('hrguard.detach_punch_source(regclass)', ARRAY[$$'mx_clock'::regclass$$]),
 	('hrguard.import_wecom_checkin_option(text, text)', ARRAY[$$'{"errcode": 0, "group": []}'$$, $$'mx'$$]),
 	('hrguard.import_dingtalk_positions(text, text, text)', ARRAY[$$'{"errcode": 0, "result": {"position_list": []}}'$$, $$'g'$$, $$'mx'$$]),
 	('hrguard.explain(bigint)', ARRAY[:'alert']),

@@ -14,16 +14,16 @@ CREATE TABLE hrguard.ingest_reject (
 	rejected_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT ingest_reject_reason_valid
 		CHECK (reason OPERATOR(pg_catalog.=) ANY
-			   ('{unknown_user,missed_punch,invalid_record}'::pg_catalog.text[])),
+			   ('{unknown_user,missed_punch,invalid_record,punch_refused}'::pg_catalog.text[])),
 	CONSTRAINT ingest_reject_once UNIQUE (source, raw_sha256, reason)
 );
 REVOKE ALL ON hrguard.ingest_reject FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.ingest_reject', '');
 SELECT pg_catalog.pg_extension_config_dump('hrguard.ingest_reject_reject_id_seq', '');
 COMMENT ON TABLE hrguard.ingest_reject IS
-	'vendor records that were not ingested as punches, with the reason and the record as received; one row per record text and reason';
+	'vendor records and rows of attached tables that did not become punches, with the reason and the record as received; one row per record text and reason';
 COMMENT ON COLUMN hrguard.ingest_reject.reason IS
-	'unknown_user (no employee has the vendor user id), missed_punch (the vendor''s note of a punch not made), invalid_record (a field hrguard cannot read; see detail)';
+	'unknown_user (no employee has the vendor user id), missed_punch (the vendor''s note of a punch not made), invalid_record (a field hrguard cannot read; see detail), punch_refused (a row of an attached table the punch trigger refused; see detail)';
 COMMENT ON COLUMN hrguard.ingest_reject.raw_record IS
 	'the record exactly as it appeared in the payload';
 
