@@ -95,6 +95,17 @@ install: install-verify
 install-verify: $(VERIFY)
 	$(INSTALL_PROGRAM) $(VERIFY) '$(DESTDIR)$(bindir)/$(VERIFY)'
 
+# hrguard_listen, the LISTEN client the tests and the demo use (libpq only;
+# not installed).
+LISTENER	= test/listener/hrguard_listen
+EXTRA_CLEAN	+= $(LISTENER)
+
+all: $(LISTENER)
+
+$(LISTENER): $(LISTENER).c
+	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) -I$(shell $(PG_CONFIG) --includedir) -o $@ $< \
+		-L$(shell $(PG_CONFIG) --libdir) -lpq
+
 $(DATA_built): $(SQL_MODULES) $(EXTENSION).control
 	cat $(SQL_MODULES) > $@
 

@@ -15,6 +15,7 @@ packages=(
 	postgresql-15-postgis-3
 	libjansson-dev
 	libssl-dev
+	libpq-dev
 	libipc-run-perl
 	faketime
 )
