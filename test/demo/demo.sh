@@ -92,8 +92,34 @@ start() {
 		-c "CREATE DATABASE $dbname"
 	psql_demo -d "$dbname" -c "SET client_min_messages = warning" \
 		-c "CREATE EXTENSION hrguard CASCADE"
-	psql_demo -d "$dbname" -f "$top/test/demo/scenario.sql"
+
+	# the listener an HR application would run: it prints each alert once,
+	# as notified (test/listener/hrguard_listen)
+	local listen_log="$state/listener.log" listener
+	: >"$listen_log"
+	"$top/test/listener/hrguard_listen" \
+		"host=127.0.0.1 port=$(cat "$state/port") user=$runner dbname=$dbname application_name=demo_listener" \
+		>"$listen_log" 2>"$state/listener.err" &
+	listener=$!
+	for _ in $(seq 1 50); do
+		grep -q listening "$state/listener.err" 2>/dev/null && break
+		sleep 0.1
+	done
+
+	psql_demo -d "$dbname" -P pager=off \
+		-v dingtalk="$(cat "$top/test/demo/dingtalk_listrecord.json")" \
+		-v wecom="$(cat "$top/test/demo/wecom_checkindata.json")" \
+		-f "$top/test/demo/scenario.sql"
 	psql_demo -d "$dbname" -P pager=off -f "$top/test/demo/scoring.sql"
+
+	sleep 1
+	kill "$listener" 2>/dev/null || true
+	wait "$listener" 2>/dev/null || true
+	echo
+	echo "== the listener received $(wc -l <"$listen_log") alerts, each once; the first ten:"
+	head -n 10 "$listen_log"
+	echo
+
 	psql_demo -d "$dbname" -P pager=off -f "$top/test/demo/report.sql"
 
 	cat <<EOF

@@ -3,8 +3,9 @@
 -- Loaded by "make demo" into a fresh database right after
 -- CREATE EXTENSION hrguard CASCADE.  Zhang Wei punches in at the office
 -- every morning of one week and then, from 09:00 to 11:00, at the address
--- of a competitor; the others visit clients.  This psql session LISTENs on
--- hrguard_alert, so the notifications it receives are printed as they come.
+-- of a competitor; the others visit clients.  The punches arrive as the
+-- vendors' own responses; a listener (test/listener/hrguard_listen) started
+-- by demo.sh prints the alerts as they are notified.
 
 SET timezone = 'Asia/Shanghai';
 
@@ -44,50 +45,27 @@ INSERT INTO hrguard.calendar_day (day, is_workday, name)
 SELECT d::date, false, 'National Day' FROM generate_series(date '2026-10-01', '2026-10-07', '1 day') d;
 INSERT INTO hrguard.calendar_day (day, is_workday, name) VALUES ('2026-10-10', true, 'make-up working day');
 
-LISTEN hrguard_alert;
-
--- Monday 2026-11-16 to Friday 2026-11-20.  Positions come from DingTalk in
--- GCJ-02 with a few metres of jitter, as real fixes have.
+-- Monday 2026-11-16 to Friday 2026-11-20, as the vendors report them.
+-- The DingTalk team (Zhang Wei, Li Na, Wang Qiang) comes in one
+-- attendance/listRecord response (test/demo/dingtalk_listrecord.json),
+-- Chen Jing's WeCom group in one checkin/getcheckindata response
+-- (test/demo/wecom_checkindata.json); demo.sh passes them as :'dingtalk'
+-- and :'wecom'.  Positions are GCJ-02 with a few metres of jitter, as real
+-- fixes have.
 -- Zhang Wei: office at 08:55, at the competitor's address (which Baidu gave
 -- in BD-09; DingTalk reports it in GCJ-02) at 09:05 and 10:50, back in the
--- office at 11:30
-INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, accuracy_m,
-						   check_type, source, source_record_id, device_id, wifi_bssid)
-SELECT 'S001', d + t.at,
-	   coalesce(t.lat, rival.lat) + (hashint4((k * 10 + t.n)::int) % 40) * 1e-6,
-	   coalesce(t.lon, rival.lon) + (hashint4((k * 10 + t.n + 5)::int) % 40) * 1e-6,
-	   'gcj02', 15, t.check_type, 'dingtalk',
-	   'dt-S001-' || to_char(d, 'YYYYMMDD') || '-' || t.n, 'zw-iphone', t.bssid
-  FROM generate_series(timestamptz '2026-11-16 00:00+08', '2026-11-20 00:00+08', '1 day') WITH ORDINALITY AS days(d, k),
-	   hrguard.bd09_to_gcj02(31.2420, 121.4800) AS rival,
-	   (VALUES (1, interval '08:55', 31.2390, 121.5045, 'on_duty', '3c:46:d8:0a:1b:01'),
-			   (2, interval '09:05', NULL, NULL, 'visit', NULL),
-			   (3, interval '10:50', NULL, NULL, 'visit', NULL),
-			   (4, interval '11:30', 31.2391, 121.5046, 'other', '3c:46:d8:0a:1b:02')) AS t(n, at, lat, lon, check_type, bssid)
- ORDER BY d, t.at;
-
--- the others: office, then a client visit
-INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, accuracy_m,
-						   check_type, source, source_record_id, device_id)
-SELECT e, d + t.at,
-	   t.lat + (hashint4((k * 100 + t.n * 10 + ascii(right(e, 1)))::int) % 40) * 1e-6,
-	   t.lon + (hashint4((k * 100 + t.n * 10 + ascii(right(e, 1)) + 3)::int) % 40) * 1e-6,
-	   'gcj02', 20, t.check_type, 'dingtalk',
-	   'dt-' || e || '-' || to_char(d, 'YYYYMMDD') || '-' || t.n, e || '-phone'
-  FROM unnest(ARRAY['S002', 'S003', 'S004']) e,
-	   generate_series(timestamptz '2026-11-16 00:00+08', '2026-11-20 00:00+08', '1 day') WITH ORDINALITY AS days(d, k),
-	   (VALUES (1, interval '08:50', 31.2392, 121.5048, 'on_duty'),
-			   (2, interval '10:15', 31.1881, 121.4371, 'visit'),
-			   (3, interval '17:55', 31.2389, 121.5047, 'off_duty')) AS t(n, at, lat, lon, check_type)
- ORDER BY d, e, t.at;
-
--- Li Na's phone reports a position 60 km away five minutes after the
--- office; Wang Qiang punches on Sunday night from a phone never seen before,
--- replaying the exact coordinates of an earlier punch
-INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, device_id, source)
-VALUES ('S002', '2026-11-18 08:55+08', 31.75, 121.10, 'gcj02', 'S002-phone', 'dingtalk');
-INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, device_id, source)
-SELECT 'S003', '2026-11-22 23:40+08', raw_lat, raw_lon, raw_crs, 'unknown-android', 'wecom'
-  FROM hrguard.punch WHERE employee_id = 'S003' ORDER BY punched_at LIMIT 1;
-
-UNLISTEN hrguard_alert;
+-- office at 11:30.  The others: office, a client visit, office.  Li Na's
+-- phone reports a position 60 km away five minutes after the office; Wang
+-- Qiang punches on Sunday night from a phone never seen before, replaying
+-- the exact coordinates of an earlier punch.  The payloads also carry a
+-- contractor nobody registered and the vendors' notes of two missed
+-- clock-outs: those are kept in hrguard.ingest_reject, not dropped.
+\echo '== ingesting the DingTalk team''s attendance/listRecord response'
+SELECT * FROM hrguard.ingest_dingtalk(:'dingtalk');
+\echo '== ingesting the WeCom group''s checkin/getcheckindata response'
+SELECT * FROM hrguard.ingest_wecom(:'wecom');
+\echo '== the same responses again (a poller''s overlapping window): nothing new'
+SELECT * FROM hrguard.ingest_dingtalk(:'dingtalk');
+SELECT * FROM hrguard.ingest_wecom(:'wecom');
+\echo '== records kept aside'
+SELECT source, vendor_userid, reason, detail FROM hrguard.ingest_reject ORDER BY reject_id;

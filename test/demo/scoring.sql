@@ -9,8 +9,8 @@
 -- 50 % while he leaves the office at 15:18 (30 % fewer verified hours);
 -- three of his customers are not in the master at all, two he created
 -- himself the day before the deal, and two deals had no visit.  Then
--- hrguard.score_period() scores October; this session LISTENs, so the
--- alerts' notifications are printed as they come.
+-- hrguard.score_period() scores October; the demo's listener prints the
+-- alerts as they are notified.
 
 SET timezone = 'Asia/Shanghai';
 
@@ -78,7 +78,5 @@ INSERT INTO hrguard.daily_report (employee_id, report_date, submitted_at, hours)
 SELECT employee_id, day, (day + time '19:30')::timestamptz, 8 FROM demo_day;
 
 \echo
-\echo '== scoring October 2026 (hrguard.score_period); notifications as they arrive'
-LISTEN hrguard_alert;
+\echo '== scoring October 2026 (hrguard.score_period)'
 SELECT * FROM hrguard.score_period('2026-10-01', '2026-10-31');
-UNLISTEN hrguard_alert;
