@@ -238,8 +238,31 @@ SELECT * FROM hrguard.ingest_wecom($j${"errcode": 0, "checkindata": [
   {"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1492800000, "exception_type": ["地点异常"]},
   {"userid": "nobody", "checkin_type": "上班打卡", "checkin_time": 1492800000}
 ]}$j$);
-SELECT source, vendor_userid, source_record_id, reason, detail, raw_record
+-- values of the wrong type, JSON hrguard does not take (a NUL character,
+-- a lone surrogate), numbers written otherwise than JSON writes them, a
+-- key over a punch column's bound: those records rejected, the good one of
+-- each payload ingested
+SELECT * FROM hrguard.ingest_dingtalk($j${"errcode": 0, "recordresult": [
+  {"id": 7101, "userId": "manager4220", "userCheckTime": 1599615000000, "userMacAddr": true},
+  {"id": 7102, "userId": "manager4220", "userCheckTime": 1599615000000, "checkType": 5},
+  {"id": 7103, "userId": "manager4220", "userCheckTime": 1599615000000, "userAddress": "a\u0000b"},
+  {"id": 7104, "userId": "manager4220", "userCheckTime": 1599615000000, "userAddress": "\ud800"},
+  {"id": 7105, "userId": "manager4220", "userCheckTime": 1599615000000, "userLatitude": "0x1p3", "userLongitude": "120"},
+  {"id": 7106, "userId": "manager4220", "userCheckTime": 1599615000000, "userLatitude": " 30.2", "userLongitude": "120"},
+  {"id": 7107, "userId": "manager4220", "userCheckTime": 1599615000000, "userLatitude": "3e-400", "userLongitude": "120"},
+  {"id": 7108, "userId": "manager4220", "checkType": "OffDuty", "userCheckTime": 1599645000000, "userLatitude": "30.2e0", "userLongitude": "120.1"}
+]}$j$);
+SELECT * FROM hrguard.ingest_wecom(format($j${"errcode": 0, "checkindata": [
+  {"userid": "paul", "checkin_type": 1, "checkin_time": 1492900000, "groupid": 1, "timeline_id": 1},
+  {"userid": "paul", "checkin_type": 2, "checkin_time": 1492900000, "groupid": 1, "timeline_id": 1},
+  {"userid": "paul", "checkin_type": "%s", "checkin_time": 1492900000},
+  {"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1492900000, "wifimac": ["3c:46:d8:0c:7a:70"]},
+  {"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1492900000, "groupid": 1, "timeline_id": 1, "wifimac": "未连接"}
+]}$j$, repeat('班', 500)));
+SELECT source, vendor_userid, source_record_id, reason, detail, left(raw_record, 120) AS raw_record
   FROM hrguard.ingest_reject ORDER BY reject_id;
+SELECT source_record_id, raw_lat, raw_lon, wifi_bssid, vendor_flags->>'wifimac' AS wifimac
+  FROM hrguard.punch WHERE source_record_id IN ('7108', '["paul",1492900000,"上班打卡",1,1]');
 
 -- the same payloads again: nothing new, neither punches nor rejects
 SELECT count(*) AS punches FROM hrguard.punch WHERE employee_id LIKE 'IG%';
@@ -293,6 +316,8 @@ SELECT pg_temp.refusal(format('SELECT hrguard.%s(%L)', fn, payload)) AS refusal
 	('ingest_dingtalk', '{"EventType": "attendance_check_record"}'),
 	('ingest_dingtalk', '{"errcode": 0, "recordresult": [' || repeat('[', 100) || repeat(']', 100) || ']}'),
 	('ingest_dingtalk', '{"errcode": 0, "recordresult": ["unterminated]}'),
+	('ingest_dingtalk', '{"EventType": "attendance_check_record", "DataList": [], "errcode": 0, "recordresult": []}'),
+	('ingest_dingtalk', '{"errcode": 40001, "errmsg": "bad \u0000 token", "recordresult": []}'),
 	('ingest_wecom', '{"errcode": 42001, "errmsg": "access_token expired"}'),
 	('ingest_wecom', '{"errcode": 0, "checkindata": [1, 2,]}'),
 	('ingest_wecom', '{"errcode": 0, "checkindata": "none"}'),
@@ -329,7 +354,7 @@ SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindat
 RESET ROLE;
 GRANT SELECT (employee_id, wecom_userid) ON hrguard.employee TO ig_app;
 GRANT SELECT (source, source_record_id), INSERT ON hrguard.punch TO ig_app;
-GRANT INSERT ON hrguard.ingest_reject TO ig_app;
+GRANT INSERT, SELECT (source, raw_sha256, reason, raw_record) ON hrguard.ingest_reject TO ig_app;
 SET ROLE ig_app;
 SELECT * FROM hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1493000000}, {"userid": "nobody", "checkin_type": "上班打卡", "checkin_time": 1493000000}]}');
 SELECT * FROM hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1493000000}, {"userid": "nobody", "checkin_type": "上班打卡", "checkin_time": 1493000000}]}');
@@ -338,6 +363,16 @@ REVOKE ALL ON hrguard.employee, hrguard.punch, hrguard.ingest_reject FROM ig_app
 REVOKE ALL ON FUNCTION hrguard.ingest_wecom(text) FROM ig_app;
 REVOKE ALL ON SCHEMA hrguard FROM ig_app;
 DROP ROLE ig_app;
+
+-- a DBA's trigger that drops rows does not pass them off as duplicates:
+-- the ingestion fails (09000) and stores nothing
+CREATE FUNCTION pg_temp.drop_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER a_drop BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_row();
+SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1493100000}]}')$$) AS refusal;
+DROP TRIGGER a_drop ON hrguard.punch;
+CREATE TRIGGER a_drop BEFORE INSERT ON hrguard.ingest_reject FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_row();
+SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "nobody-else", "checkin_type": "上班打卡", "checkin_time": 1493100000}]}')$$) AS refusal;
+DROP TRIGGER a_drop ON hrguard.ingest_reject;
 
 -- every ingested punch has its evidence entry, as any punch
 SELECT count(*) AS punches,

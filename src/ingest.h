@@ -107,6 +107,8 @@ extern bool hrguard_ingest_time_ms(struct json_t *record, const char *key, int64
 								   TimestampTz *out, IngestPunch *punch);
 extern bool hrguard_ingest_position(double lat, double lon, IngestPunch *punch);
 extern void hrguard_ingest_bssid(struct json_t *record, const char *key, IngestPunch *punch);
+extern const char *hrguard_ingest_enum(struct json_t *record, const char *key,
+									   IngestPunch *punch);
 extern void hrguard_ingest_flags(struct json_t *record, const char *vendor,
 								 const char *const *keys, int nkeys,
 								 struct json_t *extra, IngestPunch *punch);
@@ -117,6 +119,17 @@ extern void hrguard_ingest_reject(IngestPunch *punch, IngestReason reason,
 
 typedef struct IngestBatch IngestBatch;
 
+/* the longest vendor user id looked up */
+#define INGEST_USERID_MAX 256
+
+/* a vendor user id and its employee */
+typedef struct IngestUser
+{
+	char		userid[INGEST_USERID_MAX];
+	bool		looked_up;
+	char	   *employee_id;	/* NULL: no employee has this user id */
+} IngestUser;
+
 typedef enum IngestVendor
 {
 	INGEST_DINGTALK,
@@ -125,6 +138,8 @@ typedef enum IngestVendor
 
 extern IngestBatch *hrguard_ingest_begin(const char *function, IngestVendor vendor);
 extern MemoryContext hrguard_ingest_record_context(IngestBatch *batch);
+extern IngestUser *hrguard_ingest_note_user(IngestBatch *batch, const char *userid);
+extern void hrguard_ingest_map_users(IngestBatch *batch);
 extern void hrguard_ingest_add(IngestBatch *batch, IngestPunch *punch, IngestSpan raw);
 extern Datum hrguard_ingest_finish(IngestBatch *batch, FunctionCallInfo fcinfo);
 extern void hrguard_ingest_require_utf8(const char *function);

@@ -40,14 +40,6 @@
 
 /* records inserted by one statement */
 #define INGEST_BATCH 1000
-/* the longest vendor user id looked up */
-#define INGEST_USERID_MAX 256
-
-typedef struct IngestUser
-{
-	char		userid[INGEST_USERID_MAX];
-	char	   *employee_id;	/* NULL: no employee has this user id */
-} IngestUser;
 
 struct IngestBatch
 {
@@ -58,7 +50,9 @@ struct IngestBatch
 	HTAB	   *users;
 	SPIPlanPtr	user_plan;
 	SPIPlanPtr	punch_plan;
+	SPIPlanPtr	punch_check_plan;
 	SPIPlanPtr	reject_plan;
+	SPIPlanPtr	reject_check_plan;
 	int			n;
 	IngestPunch punches[INGEST_BATCH];
 	IngestSpan	raws[INGEST_BATCH];
@@ -108,6 +102,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 	Oid			reject_types[6] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 	TEXTARRAYOID, TEXTARRAYOID};
+	Oid			check_types[3] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
 
 	b->function = function;
 	b->vendor = vendor;
@@ -157,6 +152,26 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 							 " ORDER BY r.n "
 							 "ON CONFLICT DO NOTHING",
 							 6, reject_types);
+	/*
+	 * After each batch: every record is stored (inserted now or before).  A
+	 * trigger of the DBA's that drops a row must not pass for a duplicate.
+	 */
+	b->punch_check_plan = prepare(
+								  "SELECT pg_catalog.count(*) FROM pg_catalog.unnest($2) AS x(id) "
+								  " WHERE NOT EXISTS (SELECT FROM hrguard.punch p "
+								  "                    WHERE p.source OPERATOR(pg_catalog.=) $1 "
+								  "                      AND p.source_record_id OPERATOR(pg_catalog.=) x.id)",
+								  2, check_types);
+	b->reject_check_plan = prepare(
+								   "SELECT pg_catalog.count(*) "
+								   "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3)) AS x(raw, reason) "
+								   " WHERE NOT EXISTS (SELECT FROM hrguard.ingest_reject j "
+								   "                    WHERE j.source OPERATOR(pg_catalog.=) $1 "
+								   "                      AND j.raw_sha256 OPERATOR(pg_catalog.=) "
+								   "                          pg_catalog.sha256(pg_catalog.convert_to(x.raw, 'UTF8')) "
+								   "                      AND j.reason OPERATOR(pg_catalog.=) x.reason "
+								   "                      AND j.raw_record OPERATOR(pg_catalog.=) x.raw)",
+								   3, check_types);
 	MemoryContextSwitchTo(b->record_context);
 	return b;
 }
@@ -207,54 +222,111 @@ column_array(Column *c, int n)
 
 /* ---- the batch --------------------------------------------------------------------- */
 
-/* Look up, in one query, the employees of user ids not seen before. */
+/* The entry of a vendor user id, made (not yet looked up) when new. */
+IngestUser *
+hrguard_ingest_note_user(IngestBatch *b, const char *userid)
+{
+	bool		found;
+	IngestUser *u;
+
+	if (strlen(userid) >= INGEST_USERID_MAX)
+		return NULL;
+	u = hash_search(b->users, userid, HASH_ENTER, &found);
+	if (!found)
+	{
+		u->looked_up = false;
+		u->employee_id = NULL;
+	}
+	return u;
+}
+
+/* Look up the employees of the user ids not looked up yet, 1,000 per query. */
+void
+hrguard_ingest_map_users(IngestBatch *b)
+{
+	HASH_SEQ_STATUS seq;
+	IngestUser *u;
+	Column		ids;
+	int			nids = 0;
+	MemoryContext old = MemoryContextSwitchTo(b->record_context);
+
+	column_init(&ids, TEXTOID, INGEST_BATCH);
+	hash_seq_init(&seq, b->users);
+	for (;;)
+	{
+		u = hash_seq_search(&seq);
+		if (u != NULL && !u->looked_up)
+		{
+			u->looked_up = true;
+			column_text(&ids, nids++, u->userid);
+		}
+		if (nids > 0 && (u == NULL || nids == INGEST_BATCH))
+		{
+			Datum		arg = column_array(&ids, nids);
+			uint64		r;
+
+			if (SPI_execute_plan(b->user_plan, &arg, NULL, true, 0) != SPI_OK_SELECT)
+				elog(ERROR, "could not look up the employees of vendor user ids");
+			for (r = 0; r < SPI_processed; r++)
+			{
+				HeapTuple	tuple = SPI_tuptable->vals[r];
+				IngestUser *found = hash_search(b->users,
+												SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1),
+												HASH_FIND, NULL);
+
+				if (found != NULL)
+					found->employee_id =
+						MemoryContextStrdup(b->call_context,
+											SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2));
+			}
+			SPI_freetuptable(SPI_tuptable);
+			nids = 0;
+		}
+		if (u == NULL)
+			break;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Note the user ids of the batch's records and look up the new ones. */
 static void
 map_users(IngestBatch *b)
 {
-	Column		ids;
-	int			nids = 0;
 	int			i;
-	Datum		arg;
-	uint64		r;
 
-	column_init(&ids, TEXTOID, b->n);
 	for (i = 0; i < b->n; i++)
 	{
 		IngestPunch *p = &b->punches[i];
-		bool		found;
-		IngestUser *u;
 
-		if (p->reason != INGEST_OK)
-			continue;
-		if (strlen(p->vendor_userid) >= INGEST_USERID_MAX)
-		{
+		if (p->reason == INGEST_OK && hrguard_ingest_note_user(b, p->vendor_userid) == NULL)
 			hrguard_ingest_reject(p, INGEST_UNKNOWN_USER, "the user id is longer than %d bytes",
 								  INGEST_USERID_MAX - 1);
-			continue;
-		}
-		u = hash_search(b->users, p->vendor_userid, HASH_ENTER, &found);
-		if (!found)
-		{
-			u->employee_id = NULL;
-			column_text(&ids, nids++, p->vendor_userid);
-		}
 	}
-	if (nids == 0)
-		return;
-	arg = column_array(&ids, nids);
-	if (SPI_execute_plan(b->user_plan, &arg, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not look up the employees of vendor user ids");
-	for (r = 0; r < SPI_processed; r++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[r];
-		char	   *userid = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
-		IngestUser *u = hash_search(b->users, userid, HASH_FIND, NULL);
+	hrguard_ingest_map_users(b);
+}
 
-		if (u != NULL)
-			u->employee_id = MemoryContextStrdup(b->call_context,
-												 SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2));
-	}
-	SPI_freetuptable(SPI_tuptable);
+/* Fail unless every record a check plan is given is stored. */
+static void
+check_stored(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n, const char *table)
+{
+	Datum		args[3];
+	bool		isnull;
+	int64		missing;
+	int			i;
+
+	args[0] = CStringGetTextDatum(vendor_source[b->vendor]);
+	for (i = 0; i < ncols; i++)
+		args[i + 1] = column_array(&cols[i], n);
+	if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not check the records of a vendor payload");
+	missing = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (missing > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("%s: %lld records of the payload are not stored in %s as they were sent",
+						b->function, (long long) missing, table),
+				 errdetail("A trigger on %s dropped or changed them. Nothing from this payload was stored.",
+						   table)));
 }
 
 /* Run an insert plan on (source, the n rows of the columns); rows inserted. */
@@ -315,6 +387,7 @@ insert_punches(IngestBatch *b)
 	if (n == 0)
 		return;
 	inserted = insert_columns(b, b->punch_plan, cols, lengthof(cols), n);
+	check_stored(b, b->punch_check_plan, &cols[6], 1, n, "hrguard.punch");
 	b->inserted += inserted;
 	b->duplicates += n - inserted;
 }
@@ -345,6 +418,11 @@ insert_rejects(IngestBatch *b)
 	if (n == 0)
 		return;
 	insert_columns(b, b->reject_plan, cols, lengthof(cols), n);
+	{
+		Column		checked[2] = {cols[4], cols[2]};
+
+		check_stored(b, b->reject_check_plan, checked, 2, n, "hrguard.ingest_reject");
+	}
 	b->rejected += n;
 }
 

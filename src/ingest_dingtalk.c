@@ -60,14 +60,6 @@ static const struct
 	{"ATM", "device"}, {"BEACON", "device"}, {"DING_ATM", "device"},
 };
 
-static const char *
-string_of(json_t *record, const char *key)
-{
-	json_t	   *v = json_object_get(record, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* both coordinates or neither; a pair is GCJ-02 */
 static void
 read_position(json_t *record, const char *lat_key, const char *lon_key, IngestPunch *p)
@@ -91,10 +83,10 @@ read_position(json_t *record, const char *lat_key, const char *lon_key, IngestPu
 static void
 read_record(json_t *record, IngestPunch *p)
 {
-	const char *check_type = string_of(record, "checkType");
-	const char *source_type = string_of(record, "sourceType");
-	const char *time_result = string_of(record, "timeResult");
-	const char *location_result = string_of(record, "locationResult");
+	const char *check_type = hrguard_ingest_enum(record, "checkType", p);
+	const char *source_type = hrguard_ingest_enum(record, "sourceType", p);
+	const char *time_result = hrguard_ingest_enum(record, "timeResult", p);
+	const char *location_result = hrguard_ingest_enum(record, "locationResult", p);
 	json_t	   *extra = hrguard_json_new_object();
 	int64		id;
 	bool		present;
@@ -165,6 +157,12 @@ hrguard_ingest_dingtalk(PG_FUNCTION_ARGS)
 	hrguard_ingest_require_utf8(FUNCTION);
 	hrguard_ingest_members(FUNCTION, VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload),
 						   m, lengthof(m));
+	if (m[3].found && m[2].found)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the payload is both an event (EventType) and a response (recordresult)",
+						FUNCTION),
+				 errdetail("Nothing from this payload was stored.")));
 	if (m[3].found)
 	{
 		json_t	   *type = hrguard_ingest_parse_value(FUNCTION, "EventType", m[3].value);

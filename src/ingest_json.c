@@ -20,6 +20,8 @@
 #include <math.h>
 
 #include "access/xact.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include <jansson.h>
@@ -73,18 +75,28 @@ hrguard_ingest_parse_record(const char *function, IngestSpan record, IngestPunch
 	root = json_loadb(record.start, record.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
 	if (root == NULL)
 	{
+		/* JSON that hrguard does not take: the record is rejected, not the payload */
 		switch (json_error_code(&error))
 		{
 			case json_error_duplicate_key:
 			case json_error_numeric_overflow:
 			case json_error_wrong_type:
-				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s", error.text);
+			case json_error_null_character:
+			case json_error_null_byte_in_key:
+				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s", hrguard_echo(error.text));
 				return NULL;
 			default:
+				/* a lone UTF-16 surrogate, written as an escape, is JSON too */
+				if (strncmp(error.text, "invalid Unicode", 15) == 0)
+				{
+					hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s",
+										  hrguard_echo(error.text));
+					return NULL;
+				}
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 						 errmsg("%s: a record of the payload is not JSON: %s", function,
-								error.text),
+								hrguard_echo(error.text)),
 						 errdetail("Nothing from this payload was stored.")));
 		}
 	}
@@ -164,6 +176,39 @@ hrguard_ingest_int64(json_t *record, const char *key, bool required, int64 *out,
 	return false;
 }
 
+/* a number written as JSON writes numbers: -?digits[.digits][e[+-]digits] */
+static bool
+decimal_number(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.')
+	{
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E')
+	{
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
 /* A number field: a JSON number or a string holding one; finite. */
 bool
 hrguard_ingest_double(json_t *record, const char *key, double *out, bool *present,
@@ -181,11 +226,16 @@ hrguard_ingest_double(json_t *record, const char *key, double *out, bool *presen
 		const char *s = json_string_value(v);
 		char	   *end;
 
-		errno = 0;
-		*out = strtod(s, &end);
-		if (end == s || *end != '\0' || errno != 0)
+		if (!decimal_number(s))
 		{
 			hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not a number", key);
+			return false;
+		}
+		errno = 0;
+		*out = strtod(s, &end);
+		if (errno != 0)
+		{
+			hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is out of range", key);
 			return false;
 		}
 	}
@@ -289,16 +339,39 @@ hrguard_ingest_position(double lat, double lon, IngestPunch *punch)
 	return true;
 }
 
-/* The Wi-Fi BSSID, normalised; a value that is none stays only in vendor_flags. */
+/*
+ * The Wi-Fi BSSID, normalised.  Text that is no BSSID (vendors send "" or
+ * a note when the phone saw none) stays only in vendor_flags; a value that
+ * is not text rejects the record.
+ */
 void
 hrguard_ingest_bssid(json_t *record, const char *key, IngestPunch *punch)
 {
 	json_t	   *v = json_object_get(record, key);
 	char		bssid[18];
 
-	if (json_is_string(v) && json_string_length(v) < 64 &&
-		hrguard_normalize_bssid(json_string_value(v), bssid))
+	if (v == NULL || json_is_null(v))
+		return;
+	if (!json_is_string(v))
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not text", key);
+	else if (json_string_length(v) < 64 && hrguard_normalize_bssid(json_string_value(v), bssid))
 		punch->wifi_bssid = pstrdup(bssid);
+}
+
+/* A vendor verdict or enumeration: text as sent, or NULL; anything else rejects the record. */
+const char *
+hrguard_ingest_enum(json_t *record, const char *key, IngestPunch *punch)
+{
+	json_t	   *v = json_object_get(record, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v))
+	{
+		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not text", key);
+		return NULL;
+	}
+	return json_string_value(v);
 }
 
 /*
@@ -334,9 +407,60 @@ hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys
 	punch->vendor_flags = text;
 }
 
+/* a record's place in the order punches are inserted */
+typedef struct IngestKey
+{
+	IngestSpan	raw;
+	IngestUser *user;			/* NULL: the record is no punch */
+	TimestampTz at;
+	int64		index;
+} IngestKey;
+
+/*
+ * By employee (as PostgreSQL orders employee ids, COLLATE "C"), then time,
+ * then payload order; records that are no punch last, in payload order.
+ * Every ingestion thus reaches the employees' evidence chains in the same
+ * order, and two concurrent ones cannot deadlock on them.
+ */
+static int
+compare_keys(const void *a, const void *b)
+{
+	const IngestKey *x = a;
+	const IngestKey *y = b;
+	const char *ex = x->user ? x->user->employee_id : NULL;
+	const char *ey = y->user ? y->user->employee_id : NULL;
+	int			c;
+
+	if ((ex == NULL) != (ey == NULL))
+		return ex == NULL ? 1 : -1;
+	if (ex != NULL)
+	{
+		if ((c = strcmp(ex, ey)) != 0)
+			return c;
+		if (x->at != y->at)
+			return x->at < y->at ? -1 : 1;
+	}
+	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
+}
+
+/* Parse and read one record into *punch (in the current memory context). */
+static void
+read_one(const char *function, IngestSpan raw, IngestReader reader, IngestPunch *punch)
+{
+	json_t	   *record = hrguard_ingest_parse_record(function, raw, punch);
+
+	if (record != NULL)
+	{
+		reader(record, punch);
+		json_decref(record);
+	}
+}
+
 /*
  * Ingest every record of the payload's records array (member) with the
- * vendor's reader; the summary row.
+ * vendor's reader; the summary row.  The records are read twice: first
+ * for their employee and time (kept, with where the record is, in a few
+ * dozen bytes each), then, in the order of compare_keys, into punches.
  */
 Datum
 hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor vendor,
@@ -346,21 +470,49 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 	IngestBatch *batch;
 	IngestArray it;
 	IngestSpan	raw;
+	IngestKey  *keys;
+	int64		nkeys = 0;
+	int64		cap = 1024;
+	int64		i;
+	MemoryContext scratch;
 
 	hrguard_ingest_array_open(&it, function, payload, member, records);
 	batch = hrguard_ingest_begin(function, vendor);
+	keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(IngestKey) * cap);
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "hrguard ingestion record",
+									ALLOCSET_DEFAULT_SIZES);
 	while (hrguard_ingest_array_next(&it, &raw))
+	{
+		MemoryContext old = MemoryContextSwitchTo(scratch);
+		IngestPunch punch;
+
+		CHECK_FOR_INTERRUPTS();
+		read_one(function, raw, reader, &punch);
+		MemoryContextSwitchTo(old);
+		if (nkeys == cap)
+		{
+			cap *= 2;
+			keys = repalloc_huge(keys, sizeof(IngestKey) * cap);
+		}
+		keys[nkeys].raw = raw;
+		keys[nkeys].user = punch.reason == INGEST_OK && punch.vendor_userid != NULL ?
+			hrguard_ingest_note_user(batch, punch.vendor_userid) : NULL;
+		keys[nkeys].at = punch.punched_at;
+		keys[nkeys].index = nkeys;
+		nkeys++;
+		MemoryContextReset(scratch);
+	}
+	MemoryContextDelete(scratch);
+	hrguard_ingest_map_users(batch);
+	qsort(keys, nkeys, sizeof(IngestKey), compare_keys);
+
+	for (i = 0; i < nkeys; i++)
 	{
 		MemoryContext old = MemoryContextSwitchTo(hrguard_ingest_record_context(batch));
 		IngestPunch punch;
-		json_t	   *record = hrguard_ingest_parse_record(function, raw, &punch);
 
-		if (record != NULL)
-		{
-			reader(record, &punch);
-			json_decref(record);
-		}
-		hrguard_ingest_add(batch, &punch, raw);
+		read_one(function, keys[i].raw, reader, &punch);
+		hrguard_ingest_add(batch, &punch, keys[i].raw);
 		MemoryContextSwitchTo(old);
 	}
 	return hrguard_ingest_finish(batch, fcinfo);

@@ -171,7 +171,7 @@ scan_key(const Scanner *s, const char *p, const char **after)
 		return pnstrdup(p + 1, q - p - 2);
 	key = json_loadb(p, q - p, JSON_DECODE_ANY, &error);
 	if (key == NULL)
-		not_json(s, p, error.text);
+		not_json(s, p, hrguard_echo(error.text));
 	out = pstrdup(json_string_value(key));
 	json_decref(key);
 	return out;
@@ -300,12 +300,13 @@ hrguard_ingest_parse_value(const char *function, const char *member, IngestSpan 
 {
 	json_error_t error;
 	json_t	   *v = json_loadb(value.start, value.len,
-							   JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &error);
+							   JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &error);
 
 	if (v == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("%s: the payload's \"%s\" is not JSON: %s", function, member, error.text),
+				 errmsg("%s: the payload's \"%s\" is not JSON: %s", function, member,
+						hrguard_echo(error.text)),
 				 errdetail("Nothing from this payload was stored.")));
 	return v;
 }

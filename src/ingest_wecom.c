@@ -27,6 +27,7 @@
 #include "canon.h"
 #include "hrguard.h"
 #include "ingest.h"
+#include "punch.h"
 
 #define FUNCTION "hrguard.ingest_wecom"
 #define FULLWIDTH_SEMICOLON "\xef\xbc\x9b"	/* '；' in UTF-8 */
@@ -96,7 +97,7 @@ composite_key(json_t *record, const char *userid, int64 at, IngestPunch *p)
 
 	json_array_append_new(key, json_string(userid));
 	json_array_append_new(key, json_integer(at));
-	json_array_append_new(key, json_is_string(type) ? json_incref(type) : json_null());
+	json_array_append_new(key, type != NULL && !json_is_null(type) ? json_incref(type) : json_null());
 	for (i = 0; i < 2; i++)
 	{
 		int64		v;
@@ -108,13 +109,19 @@ composite_key(json_t *record, const char *userid, int64 at, IngestPunch *p)
 	}
 	text = json_dumps(key, JSON_COMPACT);
 	json_decref(key);
+	if (text != NULL && strlen(text) > PUNCH_TEXT_MAX_BYTES)
+	{
+		hrguard_ingest_reject(p, INGEST_INVALID_RECORD, "the record's key is longer than %d bytes",
+							  PUNCH_TEXT_MAX_BYTES);
+		return NULL;
+	}
 	return text;
 }
 
 static void
 read_record(json_t *record, IngestPunch *p)
 {
-	json_t	   *type = json_object_get(record, "checkin_type");
+	const char *type = hrguard_ingest_enum(record, "checkin_type", p);
 	json_t	   *exception = json_object_get(record, "exception_type");
 	json_t	   *extra = hrguard_json_new_object();
 	int64		at,
@@ -149,8 +156,8 @@ read_record(json_t *record, IngestPunch *p)
 	hrguard_ingest_bssid(record, "wifimac", p);
 
 	p->check_type = "other";
-	for (i = 0; json_is_string(type) && i < (int) lengthof(check_types); i++)
-		if (strcmp(json_string_value(type), check_types[i].checkin_type) == 0)
+	for (i = 0; type != NULL && i < (int) lengthof(check_types); i++)
+		if (strcmp(type, check_types[i].checkin_type) == 0)
 			p->check_type = check_types[i].check_type;
 	if (exception != NULL && !json_is_null(exception))
 	{
