@@ -475,12 +475,13 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 	int64		cap = 1024;
 	int64		i;
 	MemoryContext scratch;
+	MemoryContext call = CurrentMemoryContext;
 
 	hrguard_ingest_array_open(&it, function, payload, member, records);
+	/* the keys live through every batch (the batch's own context does not) */
+	keys = MemoryContextAllocHuge(call, sizeof(IngestKey) * cap);
+	scratch = AllocSetContextCreate(call, "hrguard ingestion record", ALLOCSET_DEFAULT_SIZES);
 	batch = hrguard_ingest_begin(function, vendor);
-	keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(IngestKey) * cap);
-	scratch = AllocSetContextCreate(CurrentMemoryContext, "hrguard ingestion record",
-									ALLOCSET_DEFAULT_SIZES);
 	while (hrguard_ingest_array_next(&it, &raw))
 	{
 		MemoryContext old = MemoryContextSwitchTo(scratch);
