@@ -16,6 +16,7 @@
 
 #include "datatype/timestamp.h"
 #include "fmgr.h"
+#include "utils/jsonb.h"
 #include "utils/palloc.h"
 
 /* jansson's json_t, without jansson's header (it clashes with builtins.h) */
@@ -89,7 +90,7 @@ typedef struct IngestPunch
 	char	   *device_id;
 	char	   *wifi_bssid;		/* normalised, or NULL */
 	char	   *address;
-	char	   *vendor_flags;	/* a JSON object, as text */
+	Jsonb	   *vendor_flags;	/* the vendor's fields, an object */
 } IngestPunch;
 
 /* the record's JSON: a parsed object, or why it could not be */
@@ -112,6 +113,7 @@ extern const char *hrguard_ingest_enum(struct json_t *record, const char *key,
 extern void hrguard_ingest_flags(struct json_t *record, const char *vendor,
 								 const char *const *keys, int nkeys,
 								 struct json_t *extra, IngestPunch *punch);
+extern void hrguard_ingest_copy_punch(IngestPunch *dst, const IngestPunch *src);
 extern void hrguard_ingest_reject(IngestPunch *punch, IngestReason reason,
 								  const char *fmt,...) pg_attribute_printf(3, 4);
 

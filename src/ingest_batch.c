@@ -39,7 +39,7 @@
 #include "ingest.h"
 
 /* records inserted by one statement */
-#define INGEST_BATCH 1000
+#define INGEST_BATCH 10000
 
 struct IngestBatch
 {
@@ -99,7 +99,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 	Oid			user_types[1] = {TEXTARRAYOID};
 	Oid			punch_types[12] = {TEXTOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID,
 		FLOAT8ARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-	TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID};
 	Oid			reject_types[6] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 	TEXTARRAYOID, TEXTARRAYOID};
 	Oid			check_types[3] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
@@ -128,7 +128,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 							"       accuracy_m, check_type, source, source_record_id, device_id, wifi_bssid, "
 							"       address, vendor_flags) "
 							"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, "
-							"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags::pg_catalog.jsonb "
+							"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags "
 							"  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
 							"       pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), "
 							"       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), "
@@ -139,7 +139,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 							"                      AND d.source_record_id OPERATOR(pg_catalog.=) r.id) "
 							" ORDER BY r.n "
 							"ON CONFLICT (source, source_record_id) WHERE source_record_id IS NOT NULL "
-							"DO NOTHING",
+							"DO NOTHING RETURNING source_record_id",
 							12, punch_types);
 	b->reject_plan = prepare(
 							 "INSERT INTO hrguard.ingest_reject (source, vendor_userid, source_record_id, "
@@ -213,11 +213,12 @@ column_array(Column *c, int n)
 {
 	int			dims[1] = {n};
 	int			lbs[1] = {1};
-	bool		text = c->type == TEXTOID;
+	/* text and jsonb are varlena, int-aligned; the others float8-like */
+	bool		varlena = c->type == TEXTOID || c->type == JSONBOID;
 
 	return PointerGetDatum(construct_md_array(c->values, c->nulls, 1, dims, lbs, c->type,
-											  text ? -1 : 8, text ? false : FLOAT8PASSBYVAL,
-											  text ? TYPALIGN_INT : TYPALIGN_DOUBLE));
+											  varlena ? -1 : 8, varlena ? false : FLOAT8PASSBYVAL,
+											  varlena ? TYPALIGN_INT : TYPALIGN_DOUBLE));
 }
 
 /* ---- the batch --------------------------------------------------------------------- */
@@ -335,14 +336,52 @@ insert_columns(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n)
 {
 	Datum		args[12];
 	int			i;
+	int			rc;
 
 	Assert(ncols < (int) lengthof(args));
 	args[0] = CStringGetTextDatum(vendor_source[b->vendor]);
 	for (i = 0; i < ncols; i++)
 		args[i + 1] = column_array(&cols[i], n);
-	if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_INSERT)
+	rc = SPI_execute_plan(plan, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT && rc != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not write the records of a vendor payload");
 	return SPI_processed;
+}
+
+static int
+compare_cstrings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * The records the insert did not return were not inserted: each must be
+ * stored already (a duplicate), or a trigger dropped or changed it.
+ */
+static void
+check_not_returned(IngestBatch *b, Column *ids, int n)
+{
+	uint64		nreturned = SPI_processed;
+	char	  **returned = palloc(sizeof(char *) * Max(nreturned, 1));
+	Column		missing;
+	int			nmissing = 0;
+	uint64		r;
+	int			i;
+
+	for (r = 0; r < nreturned; r++)
+		returned[r] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
+	SPI_freetuptable(SPI_tuptable);
+	qsort(returned, nreturned, sizeof(char *), compare_cstrings);
+	column_init(&missing, TEXTOID, n);
+	for (i = 0; i < n; i++)
+	{
+		char	   *id = TextDatumGetCString(ids->values[i]);
+
+		if (bsearch(&id, returned, nreturned, sizeof(char *), compare_cstrings) == NULL)
+			column_text(&missing, nmissing++, id);
+	}
+	if (nmissing > 0)
+		check_stored(b, b->punch_check_plan, &missing, 1, nmissing, "hrguard.punch");
 }
 
 static void
@@ -350,7 +389,7 @@ insert_punches(IngestBatch *b)
 {
 	Column		cols[11];
 	static const Oid types[11] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
 	int			n = 0;
 	int			i;
 	uint64		inserted;
@@ -381,16 +420,18 @@ insert_punches(IngestBatch *b)
 		column_text(&cols[7], n, p->device_id);
 		column_text(&cols[8], n, p->wifi_bssid);
 		column_text(&cols[9], n, p->address);
-		column_text(&cols[10], n, p->vendor_flags);
+		cols[10].nulls[n] = p->vendor_flags == NULL;
+		cols[10].values[n] = PointerGetDatum(p->vendor_flags);
 		n++;
 	}
 	if (n == 0)
 		return;
 	inserted = insert_columns(b, b->punch_plan, cols, lengthof(cols), n);
-	check_stored(b, b->punch_check_plan, &cols[6], 1, n, "hrguard.punch");
+	check_not_returned(b, &cols[6], n);
 	b->inserted += inserted;
 	b->duplicates += n - inserted;
 }
+
 
 static void
 insert_rejects(IngestBatch *b)

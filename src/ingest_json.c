@@ -21,7 +21,15 @@
 
 #include "access/xact.h"
 #include "miscadmin.h"
+/* fmgrprotos.h declares SQL functions named like jansson's json_object() */
+#define json_object pg_sql_json_object
+#define json_typeof pg_sql_json_typeof
+#include "utils/fmgrprotos.h"
+#undef json_object
+#undef json_typeof
+#include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 #include <jansson.h>
@@ -31,8 +39,6 @@
 #include "ingest.h"
 #include "punch.h"
 
-/* what a punch's vendor_flags may take as text (its jsonb stays under the column's bound) */
-#define INGEST_FLAGS_MAX_TEXT (PUNCH_FLAGS_MAX_BYTES / 2)
 
 /* Mark the record rejected, with a detail; the first reason stays. */
 void
@@ -374,17 +380,82 @@ hrguard_ingest_enum(json_t *record, const char *key, IngestPunch *punch)
 	return json_string_value(v);
 }
 
+/* Push a jansson value into a jsonb being built, as a value (or an array element). */
+static void
+push_json(JsonbParseState **state, json_t *v, JsonbIteratorToken token)
+{
+	JsonbValue	jv;
+
+	switch (json_typeof(v))
+	{
+		case JSON_OBJECT:
+			{
+				const char *key;
+				json_t	   *member;
+
+				pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+				json_object_foreach(v, key, member)
+				{
+					jv.type = jbvString;
+					jv.val.string.val = (char *) key;
+					jv.val.string.len = strlen(key);
+					pushJsonbValue(state, WJB_KEY, &jv);
+					push_json(state, member, WJB_VALUE);
+				}
+				pushJsonbValue(state, WJB_END_OBJECT, NULL);
+				return;
+			}
+		case JSON_ARRAY:
+			{
+				size_t		i;
+				json_t	   *element;
+
+				pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+				json_array_foreach(v, i, element)
+					push_json(state, element, WJB_ELEM);
+				pushJsonbValue(state, WJB_END_ARRAY, NULL);
+				return;
+			}
+		case JSON_STRING:
+			jv.type = jbvString;
+			jv.val.string.val = (char *) json_string_value(v);
+			jv.val.string.len = json_string_length(v);
+			break;
+		case JSON_INTEGER:
+			jv.type = jbvNumeric;
+			jv.val.numeric = int64_to_numeric(json_integer_value(v));
+			break;
+		case JSON_REAL:
+			jv.type = jbvNumeric;
+			jv.val.numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+																 Float8GetDatum(json_real_value(v))));
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+			jv.type = jbvBool;
+			jv.val.boolean = json_is_true(v);
+			break;
+		case JSON_NULL:
+			jv.type = jbvNull;
+			break;
+	}
+	pushJsonbValue(state, token, &jv);
+}
+
 /*
  * vendor_flags: {"vendor": ..., and each of keys[] the record has, as the
- * vendor sent it}, plus the members of extra (hrguard's reading of them).
+ * vendor sent it}, plus the members of extra (hrguard's reading of them),
+ * built as jsonb directly.
  */
 void
 hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys, int nkeys,
 					 json_t *extra, IngestPunch *punch)
 {
 	json_t	   *flags = hrguard_json_new_object();
+	JsonbParseState *state = NULL;
+	JsonbValue *result;
+	Jsonb	   *jsonb;
 	int			i;
-	char	   *text;
 
 	json_object_set_new(flags, "vendor", json_string(vendor));
 	for (i = 0; i < nkeys; i++)
@@ -396,15 +467,55 @@ hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys
 	}
 	if (extra != NULL)
 		json_object_update(flags, extra);
-	text = json_dumps(flags, JSON_COMPACT | JSON_SORT_KEYS);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	{
+		const char *key;
+		json_t	   *member;
+		JsonbValue	jv;
+
+		json_object_foreach(flags, key, member)
+		{
+			jv.type = jbvString;
+			jv.val.string.val = (char *) key;
+			jv.val.string.len = strlen(key);
+			pushJsonbValue(&state, WJB_KEY, &jv);
+			push_json(&state, member, WJB_VALUE);
+		}
+	}
+	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	jsonb = JsonbValueToJsonb(result);
 	json_decref(flags);
-	if (text == NULL || strlen(text) > INGEST_FLAGS_MAX_TEXT)
+	if (VARSIZE(jsonb) - VARHDRSZ > PUNCH_FLAGS_MAX_BYTES)
 	{
 		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
-							  "the vendor's fields take more than %d bytes", INGEST_FLAGS_MAX_TEXT);
+							  "the vendor's fields take more than %d bytes", PUNCH_FLAGS_MAX_BYTES);
 		return;
 	}
-	punch->vendor_flags = text;
+	punch->vendor_flags = jsonb;
+}
+
+static char *
+copy_string(const char *s)
+{
+	return s ? pstrdup(s) : NULL;
+}
+
+/* Copy a punch read in a short-lived context into the current one. */
+void
+hrguard_ingest_copy_punch(IngestPunch *dst, const IngestPunch *src)
+{
+	*dst = *src;
+	dst->detail = copy_string(src->detail);
+	dst->vendor_userid = copy_string(src->vendor_userid);
+	dst->record_id = copy_string(src->record_id);
+	dst->device_id = copy_string(src->device_id);
+	dst->wifi_bssid = copy_string(src->wifi_bssid);
+	dst->address = copy_string(src->address);
+	if (src->vendor_flags != NULL)
+	{
+		dst->vendor_flags = palloc(VARSIZE(src->vendor_flags));
+		memcpy(dst->vendor_flags, src->vendor_flags, VARSIZE(src->vendor_flags));
+	}
 }
 
 /* a record's place in the order punches are inserted */
@@ -412,8 +523,8 @@ typedef struct IngestKey
 {
 	IngestSpan	raw;
 	IngestUser *user;			/* NULL: the record is no punch */
-	TimestampTz at;
 	int64		index;
+	IngestPunch punch;			/* the record, read */
 } IngestKey;
 
 /*
@@ -437,30 +548,30 @@ compare_keys(const void *a, const void *b)
 	{
 		if ((c = strcmp(ex, ey)) != 0)
 			return c;
-		if (x->at != y->at)
-			return x->at < y->at ? -1 : 1;
+		if (x->punch.punched_at != y->punch.punched_at)
+			return x->punch.punched_at < y->punch.punched_at ? -1 : 1;
 	}
 	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
 }
 
-/* Parse and read one record into *punch (in the current memory context). */
+/*
+ * Parse and read one record into *punch, in the current memory context
+ * (reset by the caller: the tree is not freed node by node).
+ */
 static void
 read_one(const char *function, IngestSpan raw, IngestReader reader, IngestPunch *punch)
 {
 	json_t	   *record = hrguard_ingest_parse_record(function, raw, punch);
 
 	if (record != NULL)
-	{
 		reader(record, punch);
-		json_decref(record);
-	}
 }
 
 /*
  * Ingest every record of the payload's records array (member) with the
- * vendor's reader; the summary row.  The records are read twice: first
- * for their employee and time (kept, with where the record is, in a few
- * dozen bytes each), then, in the order of compare_keys, into punches.
+ * vendor's reader; the summary row.  Each record is parsed on its own and
+ * read into the columns of its punch (kept; the tree is not), then the
+ * punches are inserted in the order of compare_keys.
  */
 Datum
 hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor vendor,
@@ -496,9 +607,11 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 			keys = repalloc_huge(keys, sizeof(IngestKey) * cap);
 		}
 		keys[nkeys].raw = raw;
+		old = MemoryContextSwitchTo(call);
+		hrguard_ingest_copy_punch(&keys[nkeys].punch, &punch);
+		MemoryContextSwitchTo(old);
 		keys[nkeys].user = punch.reason == INGEST_OK && punch.vendor_userid != NULL ?
 			hrguard_ingest_note_user(batch, punch.vendor_userid) : NULL;
-		keys[nkeys].at = punch.punched_at;
 		keys[nkeys].index = nkeys;
 		nkeys++;
 		MemoryContextReset(scratch);
@@ -508,13 +621,6 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 	qsort(keys, nkeys, sizeof(IngestKey), compare_keys);
 
 	for (i = 0; i < nkeys; i++)
-	{
-		MemoryContext old = MemoryContextSwitchTo(hrguard_ingest_record_context(batch));
-		IngestPunch punch;
-
-		read_one(function, keys[i].raw, reader, &punch);
-		hrguard_ingest_add(batch, &punch, keys[i].raw);
-		MemoryContextSwitchTo(old);
-	}
+		hrguard_ingest_add(batch, &keys[i].punch, keys[i].raw);
 	return hrguard_ingest_finish(batch, fcinfo);
 }
