@@ -133,10 +133,12 @@ demo-stop:
 	bash test/demo/demo.sh stop
 
 # Measures hrguard against a plain INSERT and the PL/pgSQL + PostGIS
-# reference, and score_period() against a plain-SQL score; prints figures
-# only (see README, Performance).
+# reference, score_period() against a plain-SQL score, and vendor
+# ingestion against INSERT ... SELECT and COPY; prints figures only (see
+# README, Performance).
 bench: deps
 	$(MAKE)
 	$(MAKE) install
 	bash test/bench/bench.sh
 	bash test/bench/score_bench.sh
+	bash test/bench/ingest_bench.sh

@@ -451,29 +451,39 @@ void
 hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys, int nkeys,
 					 json_t *extra, IngestPunch *punch)
 {
-	json_t	   *flags = hrguard_json_new_object();
 	JsonbParseState *state = NULL;
+	JsonbValue	jv;
 	JsonbValue *result;
 	Jsonb	   *jsonb;
 	int			i;
 
-	json_object_set_new(flags, "vendor", json_string(vendor));
+	/* keys in any order: jsonb sorts them (and keeps the last of a key given twice) */
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	jv.type = jbvString;
+	jv.val.string.val = "vendor";
+	jv.val.string.len = strlen("vendor");
+	pushJsonbValue(&state, WJB_KEY, &jv);
+	jv.val.string.val = (char *) vendor;
+	jv.val.string.len = strlen(vendor);
+	pushJsonbValue(&state, WJB_VALUE, &jv);
 	for (i = 0; i < nkeys; i++)
 	{
 		json_t	   *v = json_object_get(record, keys[i]);
 
-		if (v != NULL && !json_is_null(v))
-			json_object_set(flags, keys[i], v);
+		if (v == NULL || json_is_null(v))
+			continue;
+		jv.type = jbvString;
+		jv.val.string.val = (char *) keys[i];
+		jv.val.string.len = strlen(keys[i]);
+		pushJsonbValue(&state, WJB_KEY, &jv);
+		push_json(&state, v, WJB_VALUE);
 	}
 	if (extra != NULL)
-		json_object_update(flags, extra);
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	{
 		const char *key;
 		json_t	   *member;
-		JsonbValue	jv;
 
-		json_object_foreach(flags, key, member)
+		json_object_foreach(extra, key, member)
 		{
 			jv.type = jbvString;
 			jv.val.string.val = (char *) key;
@@ -484,7 +494,6 @@ hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys
 	}
 	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	jsonb = JsonbValueToJsonb(result);
-	json_decref(flags);
 	if (VARSIZE(jsonb) - VARHDRSZ > PUNCH_FLAGS_MAX_BYTES)
 	{
 		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
