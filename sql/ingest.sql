@@ -398,6 +398,32 @@ CREATE TRIGGER a_drop BEFORE INSERT ON hrguard.ingest_reject FOR EACH ROW EXECUT
 SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "nobody-else", "checkin_type": "上班打卡", "checkin_time": 1493100000}]}')$$) AS refusal;
 DROP TRIGGER a_drop ON hrguard.ingest_reject;
 
+-- no memory kept from call to call: 300 more calls (malformed payloads,
+-- a rejected record, each undone) leave the backend's memory contexts as
+-- they were after the first 100
+CREATE PROCEDURE pg_temp.ig_calls(n int) LANGUAGE plpgsql AS $$
+DECLARE
+	p text;
+BEGIN
+	FOR i IN 1 .. n LOOP
+		FOREACH p IN ARRAY ARRAY['junk', '{"errcode": 0, "recordresult": [{"id": 1}',
+			'{"errcode": 0, "recordresult": [{"id": 1, "userId": "ig-nobody", "userCheckTime": 1599615000000}]}'] LOOP
+			BEGIN
+				PERFORM hrguard.ingest_dingtalk(p);
+				RAISE EXCEPTION 'undo';
+			EXCEPTION WHEN OTHERS THEN
+				NULL;
+			END;
+		END LOOP;
+		COMMIT;
+	END LOOP;
+END $$;
+CALL pg_temp.ig_calls(100);
+SELECT sum(total_bytes) AS after_100 FROM pg_backend_memory_contexts \gset
+CALL pg_temp.ig_calls(300);
+SELECT sum(total_bytes) AS after_400 FROM pg_backend_memory_contexts \gset
+SELECT abs(:after_400 - :after_100) < 65536 AS memory_kept_flat;
+
 -- every ingested punch has its evidence entry, as any punch
 SELECT count(*) AS punches,
 	   count(*) FILTER (WHERE e.seq IS NOT NULL) AS with_entry
