@@ -40,7 +40,8 @@ SQL_MODULES	= \
 	src/sql/robust_stats.sql \
 	src/sql/score.sql \
 	src/sql/explain.sql \
-	src/sql/verify_facts.sql
+	src/sql/verify_facts.sql \
+	src/sql/drop_guard.sql
 
 # PGXS's own `make installcheck` runs the regression suite, in the order of
 # test/regress_schedule, against the server PGHOST/PGPORT name (as a

@@ -212,6 +212,11 @@ _PG_init(void)
 							&hrguard_checkpoint_interval_s, 0, 0, 31 * 24 * 3600,
 							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 
+	DefineCustomBoolVariable("hrguard.allow_drop_evidence",
+							 "Lets DROP EXTENSION hrguard (or what it needs, cascading) delete the evidence it holds.",
+							 "Off: dropping hrguard while evidence exists is refused (superuser setting).",
+							 &hrguard_allow_drop_evidence, false, PGC_SUSET, 0,
+							 NULL, NULL, NULL);
 	DefineCustomBoolVariable("hrguard.restore_mode",
 							 hrguard_settings_list[12].description,
 							 "Rows restored this way are checked by hrguard.verify_all() like any other.",

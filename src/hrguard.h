@@ -47,6 +47,7 @@ extern int	hrguard_competitor_pattern_days;
 extern int	hrguard_competitor_pattern_window_days;
 extern int	hrguard_off_hours_grace_minutes;
 extern bool hrguard_restore_mode;
+extern bool hrguard_allow_drop_evidence;	/* defined in drop_guard.c */
 extern bool hrguard_raising_alerts(void);
 extern int	hrguard_trigger_depth(void);
 extern int64 hrguard_alert_raise_scored(const char *employee_id, const char *kind,
