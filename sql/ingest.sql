@@ -245,6 +245,7 @@ SELECT * FROM hrguard.ingest_wecom($j${"errcode": 0, "checkindata": [
 SELECT * FROM hrguard.ingest_dingtalk($j${"errcode": 0, "recordresult": [
   {"id": 7101, "userId": "manager4220", "userCheckTime": 1599615000000, "userMacAddr": true},
   {"id": 7102, "userId": "manager4220", "userCheckTime": 1599615000000, "checkType": 5},
+  {"id": 7109, "userId": "manager4220", "userCheckTime": 1599615000000, "isLegal": true},
   {"id": 7103, "userId": "manager4220", "userCheckTime": 1599615000000, "userAddress": "a\u0000b"},
   {"id": 7104, "userId": "manager4220", "userCheckTime": 1599615000000, "userAddress": "\ud800"},
   {"id": 7105, "userId": "manager4220", "userCheckTime": 1599615000000, "userLatitude": "0x1p3", "userLongitude": "120"},

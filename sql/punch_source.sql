@@ -108,6 +108,46 @@ REVOKE ALL ON ps_app.clock FROM ps_clerk;
 REVOKE ALL ON SCHEMA ps_app FROM ps_clerk;
 DROP ROLE ps_clerk;
 
+-- no row goes by unseen: a DBA's trigger that drops the punch fails the
+-- application's insert (09000), or is recorded with on_error record;
+-- under session_replication_role = replica the trigger still fires
+CREATE TABLE ps_app.gate (who text, at timestamptz);
+SELECT hrguard.attach_punch_source('ps_app.gate', '{"employee_id": "who", "punched_at": "at"}');
+CREATE FUNCTION pg_temp.drop_punch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER a_drop BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_punch();
+INSERT INTO ps_app.gate VALUES ('PS1', '2026-12-02 12:00+08');
+SELECT hrguard.detach_punch_source('ps_app.gate');
+SELECT hrguard.attach_punch_source('ps_app.gate', '{"employee_id": "who", "punched_at": "at", "on_error": "record"}');
+INSERT INTO ps_app.gate VALUES ('PS1', '2026-12-02 12:01+08');
+DROP TRIGGER a_drop ON hrguard.punch;
+SELECT reason, detail FROM hrguard.ingest_reject WHERE source = 'table:ps_app.gate';
+SET session_replication_role = replica;
+INSERT INTO ps_app.gate VALUES ('PS1', '2026-12-02 12:02+08');
+RESET session_replication_role;
+SELECT count(*) AS gate_rows, (SELECT count(*) FROM hrguard.punch WHERE source = 'table:ps_app.gate') AS gate_punches
+  FROM ps_app.gate;
+-- the table changed after attaching: a renamed mapped column fails every
+-- insert, naming the column; a value that no longer converts is recorded
+ALTER TABLE ps_app.gate RENAME COLUMN who TO staff;
+INSERT INTO ps_app.gate VALUES ('PS1', '2026-12-02 12:03+08');
+ALTER TABLE ps_app.gate RENAME COLUMN staff TO who;
+ALTER TABLE ps_app.gate ALTER COLUMN at TYPE text;
+INSERT INTO ps_app.gate VALUES ('PS1', 'garbage');
+SELECT reason, detail FROM hrguard.ingest_reject WHERE source = 'table:ps_app.gate' ORDER BY reject_id;
+SELECT hrguard.detach_punch_source('ps_app.gate');
+-- inheritance children would go unseen; a partition is detached through
+-- its partitioned table
+CREATE TABLE ps_app.parent (who text, at timestamptz);
+CREATE TABLE ps_app.child () INHERITS (ps_app.parent);
+SELECT hrguard.attach_punch_source('ps_app.parent', '{"employee_id": "who", "punched_at": "at"}');
+CREATE TABLE ps_app.parted (who text, at timestamptz) PARTITION BY RANGE (at);
+CREATE TABLE ps_app.parted_2026 PARTITION OF ps_app.parted FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+SELECT hrguard.attach_punch_source('ps_app.parted', '{"employee_id": "who", "punched_at": "at"}');
+INSERT INTO ps_app.parted VALUES ('PS1', '2026-12-02 12:04+08');
+SELECT source FROM hrguard.punch WHERE source LIKE 'table:ps_app.parted%';
+SELECT hrguard.detach_punch_source('ps_app.parted_2026');
+SELECT hrguard.detach_punch_source('ps_app.parted');
+
 -- bad mappings, refused at attach time, naming what is wrong
 CREATE FUNCTION pg_temp.refusal(statement text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

@@ -72,6 +72,25 @@ SELECT object, action FROM hrguard.import_wecom_checkin_option($j${"errcode":0,"
 SELECT w.isodow, w.starts_at, w.ends_at FROM hrguard.schedule_window w JOIN hrguard.schedule s USING (schedule_id)
  WHERE s.vendor_ref = 'wecom:group:70' ORDER BY 1;
 
+-- what the hostile test found: another tenant's employee is skipped, not
+-- changed; a number written otherwise is the same point; a renamed group
+-- renames its schedule; a whole day from midnight is a window to 24:00
+INSERT INTO hrguard.employee (employee_id, tenant_id, wecom_userid) VALUES ('VF-OTHER', 'vf-other', 'vf-other-user');
+SELECT object, vendor_ref, action, note FROM hrguard.import_wecom_checkin_option($j${"errcode":0,"group":[{"groupid":72,"groupname":"g72",
+ "checkindate":[{"workdays":[1],"checkintime":[{"work_sec":0,"off_work_sec":86400}]}],
+ "loc_infos":[{"lat":30547030,"lng":104062890,"distance":200}],
+ "range":{"userid":["vf-other-user"]}}]}$j$, 'vf');
+SELECT e.employee_id, e.schedule_id IS NULL AS no_schedule,
+	   (SELECT count(*) FROM hrguard.zone_assignment a WHERE a.employee_id = e.employee_id) AS assignments
+  FROM hrguard.employee e WHERE e.employee_id = 'VF-OTHER';
+SELECT object, vendor_ref, action FROM hrguard.import_wecom_checkin_option($j${"errcode":0,"group":[{"groupid":72.0,"groupname":"g72 renamed",
+ "checkindate":[{"workdays":[1],"checkintime":[{"work_sec":0,"off_work_sec":86400}]}],
+ "loc_infos":[{"lat":30547030.0,"lng":"104062890","distance":200}]}]}$j$, 'vf');
+SELECT s.name, w.isodow, w.starts_at, w.ends_at FROM hrguard.schedule s JOIN hrguard.schedule_window w USING (schedule_id)
+ WHERE s.vendor_ref = 'wecom:group:72';
+SELECT count(*) AS zones_of_group_72 FROM hrguard.zone WHERE vendor_ref LIKE 'wecom:group:72:%';
+INSERT INTO hrguard.schedule (tenant_id, name) VALUES ('vf', 'WeCom 73: taken');
+
 -- DingTalk: attendance/group/positions/query; string coordinates, offset
 -- in metres; both wrappings of the result; again: unchanged
 SELECT object, vendor_ref, action FROM hrguard.import_dingtalk_positions($j${"errcode":0,"errmsg":"ok","success":true,
@@ -115,6 +134,17 @@ SELECT pg_temp.refusal(s) AS refusal FROM unnest(ARRAY[
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "loc_infos": [{"lat": 30547030, "lng": 104062890, "distance": 100000}]}]}', 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "wifimac_infos": [{"wifimac": "not a mac"}], "loc_infos": [{"lat": 30547030, "lng": 104062890, "distance": 100}]}]}', 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": []}', NULL)$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 73, "groupname": "taken", "checkindate": [{"workdays": [1], "checkintime": [{"work_sec": 0, "off_work_sec": 60}]}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 74, "checkindate": [{"workdays": [1], "checkintime": [{"work_sec": 32400, "off_work_sec": 43200}, {"work_sec": 32400, "off_work_sec": 50400}]}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 74, "checkindate": [{"workdays": 1, "checkintime": []}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 74, "checkindate": [{"workdays": [1], "checkintime": {"work_sec": 0}}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 74, "checkindate": [{"workdays": [1], "checkintime": [{"work_sec": 3600.5, "off_work_sec": 7200}]}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 74, "checkindate": [{"workdays": [1], "checkintime": [{"work_sec": 32400, "off_work_sec": 118800}]}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 1.5}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": -1}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 75, "loc_infos": [{"lat": 0, "lng": 0, "distance": 100}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 75, "loc_infos": [{"lat": 30.54703, "lng": 104.06289, "distance": 100}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option(format('{"errcode": 0, "group": [{"groupid": 75, "groupname": "%s"}]}', repeat('x', 2000)), 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option(NULL, 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": [{"latitude": "north", "longitude": "120", "offset": 100}]}}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {}}', 'g', 'vf')$$,

@@ -41,6 +41,11 @@ static const char *const record_flags[] = {
 	"baseAccuracy", "baseSsid", "baseMacAddr", "userSsid", "userMacAddr", "deviceSN"
 };
 
+/* fields of a listRecord record that are text when present */
+static const char *const text_verdicts[] = {
+	"isLegal", "locationMethod", "invalidRecordType", "invalidRecordMsg", "outsideRemark"
+};
+
 /* the fields of a push event's item kept in vendor_flags */
 static const char *const event_flags[] = {
 	"bizId", "corpId", "groupId", "locationMethod", "checkByUser", "deviceName", "deviceSN",
@@ -116,6 +121,9 @@ read_record(json_t *record, IngestPunch *p)
 	for (i = 0; source_type != NULL && i < (int) lengthof(made_by); i++)
 		if (strcmp(source_type, made_by[i].source_type) == 0)
 			json_object_set_new(extra, "made_by", json_string(made_by[i].made_by));
+	/* the vendor's other verdicts and notes are text too */
+	for (i = 0; i < (int) lengthof(text_verdicts); i++)
+		hrguard_ingest_enum(record, text_verdicts[i], p);
 	hrguard_ingest_flags(record, "dingtalk", record_flags, lengthof(record_flags), extra, p);
 	json_decref(extra);
 
@@ -142,6 +150,7 @@ read_event_item(json_t *record, IngestPunch *p)
 	p->device_id = hrguard_ingest_string(record, "deviceSN", p);
 	p->address = hrguard_ingest_string(record, "address", p);
 	p->check_type = "other";
+	hrguard_ingest_enum(record, "locationMethod", p);
 	hrguard_ingest_flags(record, "dingtalk", event_flags, lengthof(event_flags), NULL, p);
 }
 

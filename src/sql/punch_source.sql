@@ -12,16 +12,11 @@ CREATE FUNCTION hrguard.punch_source_insert()
 	RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
-	-- coordinates pass through their text form: every digit
-	SET extra_float_digits = 3
 	AS $$
 DECLARE
 	m jsonb;
 	r jsonb;
-	at timestamptz;
-	lat float8;
-	lon float8;
-	datum text;
+	k text;
 	source_name text;
 BEGIN
 	IF TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
@@ -34,6 +29,58 @@ BEGIN
 	m := TG_ARGV[0]::pg_catalog.jsonb;
 	r := pg_catalog.to_jsonb(NEW);
 	source_name := pg_catalog.format('table:%s.%s', TG_TABLE_SCHEMA, TG_TABLE_NAME);
+	-- the table changed since it was attached: every row would be wrong
+	FOR k IN SELECT e.value FROM pg_catalog.jsonb_each_text(m) e
+			  WHERE NOT e.key OPERATOR(pg_catalog.=) ANY
+						(ARRAY['fixed_datum', 'time_zone', 'on_error', 'check_type_values'])
+	LOOP
+		IF NOT r OPERATOR(pg_catalog.?) k THEN
+			RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+				MESSAGE = pg_catalog.format('column "%s" of %s.%s, named by its punch source mapping, no longer exists',
+											k, TG_TABLE_SCHEMA, TG_TABLE_NAME),
+				HINT = 'Detach the table and attach it again with a mapping of its columns as they are.';
+		END IF;
+	END LOOP;
+	IF m OPERATOR(pg_catalog.->>) 'on_error' OPERATOR(pg_catalog.=) 'record' THEN
+		BEGIN
+			PERFORM hrguard.punch_source_write(m, r, source_name);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO hrguard.ingest_reject (source, vendor_userid, source_record_id, reason, detail,
+											   raw_record, raw_sha256)
+			VALUES (source_name, r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'employee_id'),
+					r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'source_record_id'),
+					'punch_refused', SQLSTATE OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) SQLERRM,
+					r::pg_catalog.text,
+					pg_catalog.sha256(pg_catalog.convert_to(r::pg_catalog.text, 'UTF8')))
+			ON CONFLICT DO NOTHING;
+		END;
+	ELSE
+		PERFORM hrguard.punch_source_write(m, r, source_name);
+	END IF;
+	RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION hrguard.punch_source_insert() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.punch_source_insert() IS
+	'trigger of a table attached by hrguard.attach_punch_source: each inserted row becomes a punch';
+
+-- The punch of one attached row (r: the row as JSON), inserted as the
+-- inserting role; a row that does not arrive in hrguard.punch (a trigger
+-- of the DBA's dropped it) is an error, never a silent loss.
+CREATE FUNCTION hrguard.punch_source_write(m jsonb, r jsonb, source_name text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	-- coordinates pass through their text form: every digit
+	SET extra_float_digits = 3
+	AS $$
+DECLARE
+	at timestamptz;
+	lat float8;
+	lon float8;
+	datum text;
+	stored bigint;
+BEGIN
 	IF m OPERATOR(pg_catalog.?) 'time_zone' THEN
 		at := pg_catalog.timezone(m OPERATOR(pg_catalog.->>) 'time_zone',
 			(r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'punched_at'))::pg_catalog.timestamp);
@@ -49,60 +96,37 @@ BEGIN
 							  r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'datum'));
 		END IF;
 	END IF;
-	IF m OPERATOR(pg_catalog.->>) 'on_error' OPERATOR(pg_catalog.=) 'record' THEN
-		BEGIN
-			PERFORM hrguard.punch_source_write(m, r, source_name, at, lat, lon, datum);
-		EXCEPTION WHEN OTHERS THEN
-			INSERT INTO hrguard.ingest_reject (source, vendor_userid, source_record_id, reason, detail,
-											   raw_record, raw_sha256)
-			VALUES (source_name, r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'employee_id'),
-					r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'source_record_id'),
-					'punch_refused', SQLSTATE OPERATOR(pg_catalog.||) ': ' OPERATOR(pg_catalog.||) SQLERRM,
-					r::pg_catalog.text,
-					pg_catalog.sha256(pg_catalog.convert_to(r::pg_catalog.text, 'UTF8')))
-			ON CONFLICT DO NOTHING;
-		END;
-	ELSE
-		PERFORM hrguard.punch_source_write(m, r, source_name, at, lat, lon, datum);
+	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, raw_lat, raw_lon, raw_crs, accuracy_m,
+							   check_type, source, source_record_id, device_id, wifi_bssid, address)
+	VALUES (r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'employee_id'),
+			at,
+			CASE WHEN datum OPERATOR(pg_catalog.=) 'wgs84' THEN lat END,
+			CASE WHEN datum OPERATOR(pg_catalog.=) 'wgs84' THEN lon END,
+			CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' OR (datum IS NULL AND lat IS NOT NULL) THEN lat END,
+			CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' OR (datum IS NULL AND lon IS NOT NULL) THEN lon END,
+			CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' THEN datum END,
+			(r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'accuracy_m'))::pg_catalog.float8,
+			coalesce(m OPERATOR(pg_catalog.#>>)
+						 ARRAY['check_type_values', r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type')],
+					 r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type'),
+					 'other'),
+			source_name,
+			r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'source_record_id'),
+			r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'device_id'),
+			r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'wifi_bssid'),
+			r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'address'));
+	GET DIAGNOSTICS stored = ROW_COUNT;
+	IF stored OPERATOR(pg_catalog.<>) 1 THEN
+		RAISE EXCEPTION USING ERRCODE = 'triggered_action_exception',
+			MESSAGE = pg_catalog.format('the punch of a row of %s was not stored', pg_catalog.substr(source_name, 7)),
+			DETAIL = 'A trigger on hrguard.punch dropped it.';
 	END IF;
-	RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION hrguard.punch_source_insert() FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.punch_source_insert() IS
-	'trigger of a table attached by hrguard.attach_punch_source: each inserted row becomes a punch';
-
--- the punch of one attached row (the mapped columns of r, as JSON)
-CREATE FUNCTION hrguard.punch_source_write(m jsonb, r jsonb, source_name text, at timestamptz,
-		lat float8, lon float8, datum text)
-	RETURNS void
-	LANGUAGE sql
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, raw_lat, raw_lon, raw_crs, accuracy_m,
-						   check_type, source, source_record_id, device_id, wifi_bssid, address)
-VALUES (r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'employee_id'),
-		at,
-		CASE WHEN datum OPERATOR(pg_catalog.=) 'wgs84' THEN lat END,
-		CASE WHEN datum OPERATOR(pg_catalog.=) 'wgs84' THEN lon END,
-		CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' OR (datum IS NULL AND lat IS NOT NULL) THEN lat END,
-		CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' OR (datum IS NULL AND lon IS NOT NULL) THEN lon END,
-		CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' THEN datum END,
-		(r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'accuracy_m'))::pg_catalog.float8,
-		coalesce(m OPERATOR(pg_catalog.#>>)
-					 ARRAY['check_type_values', r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type')],
-				 r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type'),
-				 'other'),
-		source_name,
-		r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'source_record_id'),
-		r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'device_id'),
-		r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'wifi_bssid'),
-		r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'address'))
-$$;
-REVOKE ALL ON FUNCTION hrguard.punch_source_write(jsonb, jsonb, text, timestamptz, float8, float8, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION hrguard.punch_source_write(jsonb, jsonb, text) FROM PUBLIC;
 -- the trigger runs it as the inserting role, who may not hold EXECUTE
-GRANT EXECUTE ON FUNCTION hrguard.punch_source_write(jsonb, jsonb, text, timestamptz, float8, float8, text) TO PUBLIC;
-COMMENT ON FUNCTION hrguard.punch_source_write(jsonb, jsonb, text, timestamptz, float8, float8, text) IS
+GRANT EXECUTE ON FUNCTION hrguard.punch_source_write(jsonb, jsonb, text) TO PUBLIC;
+COMMENT ON FUNCTION hrguard.punch_source_write(jsonb, jsonb, text) IS
 	'internal: the punch of one row of an attached table, inserted as the inserting role';
 
 -- the columns a mapping may name, and the kinds of type each takes
@@ -179,6 +203,12 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
 			MESSAGE = pg_catalog.format('%s cannot be a punch source', source_table),
 			DETAIL = 'A punch source is an application''s own table (ordinary or partitioned), outside hrguard''s schema and the catalogs.';
+	END IF;
+	IF rel.relkind OPERATOR(pg_catalog.=) 'r' AND EXISTS (
+		SELECT FROM pg_catalog.pg_inherits i WHERE i.inhparent OPERATOR(pg_catalog.=) source_table) THEN
+		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+			MESSAGE = pg_catalog.format('%s has inheritance children, whose inserts its trigger would not see', source_table),
+			HINT = 'Attach each table rows are inserted into (a partitioned table passes its trigger to its partitions).';
 	END IF;
 	IF pg_catalog.jsonb_typeof(mapping) OPERATOR(pg_catalog.<>) 'object' THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -273,6 +303,8 @@ BEGIN
 	EXECUTE pg_catalog.format(
 		'CREATE TRIGGER hrguard_punch_source AFTER INSERT ON %s FOR EACH ROW '
 		'EXECUTE FUNCTION hrguard.punch_source_insert(%L)', source_table, mapping::pg_catalog.text);
+	-- also under session_replication_role = replica: no row goes by unseen
+	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER hrguard_punch_source', source_table);
 	RETURN mapping;
 END
 $$;
@@ -291,6 +323,14 @@ BEGIN
 					 AND t.tgname OPERATOR(pg_catalog.=) 'hrguard_punch_source') THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
 			MESSAGE = pg_catalog.format('%s is not a punch source', source_table);
+	END IF;
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t
+			   WHERE t.tgrelid OPERATOR(pg_catalog.=) source_table
+				 AND t.tgname OPERATOR(pg_catalog.=) 'hrguard_punch_source'
+				 AND t.tgparentid OPERATOR(pg_catalog.<>) 0) THEN
+		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+			MESSAGE = pg_catalog.format('%s is a partition of an attached table', source_table),
+			HINT = 'Detach the partitioned table.';
 	END IF;
 	EXECUTE pg_catalog.format('DROP TRIGGER hrguard_punch_source ON %s', source_table);
 	RETURN true;

@@ -61,12 +61,13 @@ CREATE FUNCTION hrguard.vendor_number(item jsonb, key text, function_name text)
 DECLARE
 	v jsonb := item OPERATOR(pg_catalog.->) key;
 BEGIN
+	-- as a value, whatever way it is written (30547030.0 is 30547030)
 	IF pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'number' THEN
-		RETURN v::pg_catalog.numeric;
+		RETURN pg_catalog.trim_scale(v::pg_catalog.numeric);
 	END IF;
 	IF pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'string'
 	   AND (v OPERATOR(pg_catalog.#>>) '{}') OPERATOR(pg_catalog.~) '^-?[0-9]+(\.[0-9]+)?$' THEN
-		RETURN (v OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.numeric;
+		RETURN pg_catalog.trim_scale((v OPERATOR(pg_catalog.#>>) '{}')::pg_catalog.numeric);
 	END IF;
 	RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 		MESSAGE = pg_catalog.format('%s: "%s" is %s, not a number', function_name, key,
@@ -78,6 +79,50 @@ $$;
 GRANT EXECUTE ON FUNCTION hrguard.vendor_number(jsonb, text, text) TO PUBLIC;
 COMMENT ON FUNCTION hrguard.vendor_number(jsonb, text, text) IS
 	'internal: a number field of a vendor object';
+
+-- a whole number of a vendor object, at least 0, or an error naming it
+CREATE FUNCTION hrguard.vendor_integer(item jsonb, key text, function_name text)
+	RETURNS numeric
+	LANGUAGE plpgsql
+	IMMUTABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v numeric := hrguard.vendor_number(item, key, function_name);
+BEGIN
+	IF v OPERATOR(pg_catalog.<>) pg_catalog.trunc(v) OR v OPERATOR(pg_catalog.<) 0 THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('%s: "%s" is %s, not a whole number of at least 0',
+										function_name, key, pg_catalog.left(v::pg_catalog.text, 64)),
+			DETAIL = 'Nothing was imported.';
+	END IF;
+	RETURN v;
+END
+$$;
+-- the imports run as their caller, who runs this too: it only reads its arguments
+GRANT EXECUTE ON FUNCTION hrguard.vendor_integer(jsonb, text, text) TO PUBLIC;
+COMMENT ON FUNCTION hrguard.vendor_integer(jsonb, text, text) IS
+	'internal: a whole number field of a vendor object';
+
+-- a vendor's text of at most 1 KiB (names, addresses, keys), or an error naming it
+CREATE FUNCTION hrguard.vendor_text(value text, what text, function_name text)
+	RETURNS text
+	LANGUAGE plpgsql
+	IMMUTABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF pg_catalog.octet_length(value) OPERATOR(pg_catalog.>) 1024 THEN
+		RAISE EXCEPTION USING ERRCODE = 'program_limit_exceeded',
+			MESSAGE = pg_catalog.format('%s: a %s is longer than 1024 bytes', function_name, what),
+			DETAIL = 'Nothing was imported.';
+	END IF;
+	RETURN value;
+END
+$$;
+GRANT EXECUTE ON FUNCTION hrguard.vendor_text(text, text, text) TO PUBLIC;
+COMMENT ON FUNCTION hrguard.vendor_text(text, text, text) IS
+	'internal: a vendor name, address or key within its bound';
 
 -- is a stored point the one PostGIS's text input makes of wanted (a point of
 -- PostGIS's geometry type, whatever schema PostGIS is in)?
@@ -175,6 +220,7 @@ DECLARE
 	sid bigint;
 	wanted text[];
 	stored text[];
+	stored_name text;
 	bssid_list text[];
 	zone_ids bigint[];
 	zone_result record;
@@ -192,9 +238,10 @@ BEGIN
 			RAISE EXCEPTION USING ERRCODE = 'sql_json_object_not_found',
 				MESSAGE = pg_catalog.format('%s: a group is not a JSON object', fn);
 		END IF;
-		gid := hrguard.vendor_number(grp, 'groupid', fn);
-		group_name := coalesce(NULLIF(pg_catalog.btrim(grp OPERATOR(pg_catalog.->>) 'groupname'), ''),
-							   'group ' OPERATOR(pg_catalog.||) gid);
+		gid := hrguard.vendor_integer(grp, 'groupid', fn);
+		group_name := hrguard.vendor_text(
+			coalesce(NULLIF(pg_catalog.btrim(grp OPERATOR(pg_catalog.->>) 'groupname'), ''),
+					 'group ' OPERATOR(pg_catalog.||) gid), 'group name', fn);
 
 		-- the working times: checkindate[].workdays x checkintime[], as weekly windows
 		schedule_ref := 'wecom:group:' OPERATOR(pg_catalog.||) gid;
@@ -203,29 +250,54 @@ BEGIN
 		SELECT pg_catalog.array_agg(DISTINCT w.win ORDER BY w.win) INTO wanted
 		  FROM (SELECT pg_catalog.format('%s %s %s',
 					CASE WHEN d.value::pg_catalog.int4 OPERATOR(pg_catalog.=) 0 THEN 7 ELSE d.value::pg_catalog.int4 END,
-					pg_catalog.make_interval(secs => hrguard.vendor_number(t.value, 'work_sec', fn)
+					pg_catalog.make_interval(secs => hrguard.vendor_integer(t.value, 'work_sec', fn)
 											 OPERATOR(pg_catalog.%) 86400)::pg_catalog.time,
-					pg_catalog.make_interval(secs => hrguard.vendor_number(t.value, 'off_work_sec', fn)
-											 OPERATOR(pg_catalog.%) 86400)::pg_catalog.time) AS win,
-					   d.value AS day, t.value AS slot
+					-- a shift to midnight ends at 24:00 of its day
+					CASE WHEN hrguard.vendor_integer(t.value, 'off_work_sec', fn) OPERATOR(pg_catalog.%) 86400
+							  OPERATOR(pg_catalog.=) 0
+						 THEN '24:00'::pg_catalog.time
+						 ELSE pg_catalog.make_interval(secs => hrguard.vendor_integer(t.value, 'off_work_sec', fn)
+													   OPERATOR(pg_catalog.%) 86400)::pg_catalog.time END) AS win
 				  FROM pg_catalog.jsonb_array_elements(coalesce(grp OPERATOR(pg_catalog.->) 'checkindate', '[]')) c,
 					   pg_catalog.jsonb_array_elements(coalesce(c.value OPERATOR(pg_catalog.->) 'workdays', '[]')) d,
 					   pg_catalog.jsonb_array_elements(coalesce(c.value OPERATOR(pg_catalog.->) 'checkintime', '[]')) t) w;
+		-- two working times starting together on one day: which one is meant?
+		IF (SELECT pg_catalog.count(DISTINCT pg_catalog.split_part(x, ' ', 1) OPERATOR(pg_catalog.||) ' '
+									 OPERATOR(pg_catalog.||) pg_catalog.split_part(x, ' ', 2))
+			  FROM pg_catalog.unnest(wanted) x) OPERATOR(pg_catalog.<>) coalesce(pg_catalog.cardinality(wanted), 0) THEN
+			RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+				MESSAGE = pg_catalog.format('%s: group %s has two working times starting at the same time of one day',
+											fn, gid),
+				DETAIL = 'Nothing was imported.';
+		END IF;
 		IF wanted IS NOT NULL THEN
-			SELECT s.schedule_id INTO sid FROM hrguard.schedule s
+			SELECT s.schedule_id, s.name INTO sid, stored_name FROM hrguard.schedule s
 			 WHERE s.tenant_id OPERATOR(pg_catalog.=) tenant AND s.vendor_ref OPERATOR(pg_catalog.=) schedule_ref
 			   FOR UPDATE;
 			IF NOT FOUND THEN
-				INSERT INTO hrguard.schedule AS s (tenant_id, name, vendor_ref)
-				VALUES (tenant, 'WeCom: ' OPERATOR(pg_catalog.||) group_name, schedule_ref)
-				RETURNING s.schedule_id INTO sid;
+				BEGIN
+					INSERT INTO hrguard.schedule AS s (tenant_id, name, vendor_ref)
+					VALUES (tenant, pg_catalog.format('WeCom %s: %s', gid, group_name), schedule_ref)
+					RETURNING s.schedule_id INTO sid;
+				EXCEPTION WHEN unique_violation THEN
+					RAISE EXCEPTION USING ERRCODE = 'unique_violation',
+						MESSAGE = pg_catalog.format('%s: tenant %s already has a schedule named "WeCom %s: %s"',
+													fn, tenant, gid, pg_catalog.left(group_name, 64)),
+						HINT = 'Rename that schedule, or set its vendor_ref to ' OPERATOR(pg_catalog.||) schedule_ref
+							   OPERATOR(pg_catalog.||) ' to have it updated by the import.';
+				END;
 				action := 'created';
 			ELSE
 				SELECT pg_catalog.array_agg(pg_catalog.format('%s %s %s', w.isodow, w.starts_at, w.ends_at)
 											ORDER BY pg_catalog.format('%s %s %s', w.isodow, w.starts_at, w.ends_at))
 				  INTO stored
 				  FROM hrguard.schedule_window w WHERE w.schedule_id OPERATOR(pg_catalog.=) sid;
-				action := CASE WHEN stored IS NOT DISTINCT FROM wanted THEN 'unchanged' ELSE 'updated' END;
+				action := CASE WHEN stored IS NOT DISTINCT FROM wanted
+								AND stored_name OPERATOR(pg_catalog.=) pg_catalog.format('WeCom %s: %s', gid, group_name)
+							   THEN 'unchanged' ELSE 'updated' END;
+				UPDATE hrguard.schedule s SET name = pg_catalog.format('WeCom %s: %s', gid, group_name)
+				 WHERE s.schedule_id OPERATOR(pg_catalog.=) sid
+				   AND s.name OPERATOR(pg_catalog.<>) pg_catalog.format('WeCom %s: %s', gid, group_name);
 			END IF;
 			IF action OPERATOR(pg_catalog.<>) 'unchanged' THEN
 				DELETE FROM hrguard.schedule_window w WHERE w.schedule_id OPERATOR(pg_catalog.=) sid;
@@ -233,8 +305,7 @@ BEGIN
 				SELECT sid, pg_catalog.split_part(x, ' ', 1)::pg_catalog.int2,
 					   pg_catalog.split_part(x, ' ', 2)::pg_catalog.time,
 					   pg_catalog.split_part(x, ' ', 3)::pg_catalog.time
-				  FROM pg_catalog.unnest(wanted) x
-				ON CONFLICT DO NOTHING;
+				  FROM pg_catalog.unnest(wanted) x;
 			END IF;
 			object := 'schedule'; vendor_ref := schedule_ref; object_id := sid; note := NULL;
 			RETURN NEXT;
@@ -257,20 +328,33 @@ BEGIN
 		zone_ids := '{}';
 		FOR loc IN SELECT l.value FROM pg_catalog.jsonb_array_elements(coalesce(grp OPERATOR(pg_catalog.->) 'loc_infos', '[]')) l
 		LOOP
+			IF pg_catalog.jsonb_typeof(loc) OPERATOR(pg_catalog.<>) 'object' THEN
+				RAISE EXCEPTION USING ERRCODE = 'sql_json_object_not_found',
+					MESSAGE = pg_catalog.format('%s: an attendance point of group %s is not a JSON object', fn, gid);
+			END IF;
+			-- integers of 10^-6 degree, as WeCom writes them
+			IF pg_catalog.trunc(hrguard.vendor_number(loc, 'lat', fn)) OPERATOR(pg_catalog.<>) hrguard.vendor_number(loc, 'lat', fn)
+			   OR pg_catalog.trunc(hrguard.vendor_number(loc, 'lng', fn)) OPERATOR(pg_catalog.<>) hrguard.vendor_number(loc, 'lng', fn)
+			   OR (hrguard.vendor_number(loc, 'lat', fn) OPERATOR(pg_catalog.=) 0
+				   AND hrguard.vendor_number(loc, 'lng', fn) OPERATOR(pg_catalog.=) 0) THEN
+				RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+					MESSAGE = pg_catalog.format('%s: an attendance point of group %s is at %s, %s', fn, gid,
+												hrguard.vendor_number(loc, 'lat', fn), hrguard.vendor_number(loc, 'lng', fn)),
+					DETAIL = 'WeCom writes positions as whole numbers of 10^-6 degree; 0, 0 is no position. Nothing was imported.';
+			END IF;
+			vendor_ref := pg_catalog.format('wecom:group:%s:loc:%s,%s', gid, hrguard.vendor_number(loc, 'lat', fn),
+											hrguard.vendor_number(loc, 'lng', fn));
 			zone_result := hrguard.vendor_circle_zone(
-				tenant,
-				pg_catalog.format('wecom:group:%s:loc:%s,%s', gid, hrguard.vendor_number(loc, 'lat', fn),
-								  hrguard.vendor_number(loc, 'lng', fn)),
-				coalesce(NULLIF(pg_catalog.btrim(loc OPERATOR(pg_catalog.->>) 'loc_title'), ''), group_name),
+				tenant, vendor_ref,
+				hrguard.vendor_text(coalesce(NULLIF(pg_catalog.btrim(loc OPERATOR(pg_catalog.->>) 'loc_title'), ''), group_name),
+									'place name', fn),
 				pg_catalog.trim_scale(hrguard.vendor_number(loc, 'lat', fn) OPERATOR(pg_catalog./) 1000000),
 				pg_catalog.trim_scale(hrguard.vendor_number(loc, 'lng', fn) OPERATOR(pg_catalog./) 1000000),
 				hrguard.vendor_number(loc, 'distance', fn),
-				NULLIF(loc OPERATOR(pg_catalog.->>) 'loc_detail', ''),
+				hrguard.vendor_text(NULLIF(loc OPERATOR(pg_catalog.->>) 'loc_detail', ''), 'address', fn),
 				bssid_list, fn);
 			zone_ids := zone_ids OPERATOR(pg_catalog.||) zone_result.zone_id;
 			object := 'zone';
-			vendor_ref := pg_catalog.format('wecom:group:%s:loc:%s,%s', gid, hrguard.vendor_number(loc, 'lat', fn),
-											hrguard.vendor_number(loc, 'lng', fn));
 			object_id := zone_result.zone_id; action := zone_result.action; note := NULL;
 			RETURN NEXT;
 		END LOOP;
@@ -285,10 +369,10 @@ BEGIN
 						FROM pg_catalog.jsonb_array_elements(coalesce(grp OPERATOR(pg_catalog.#>) '{range,userid}', '[]')) u
 		LOOP
 			SELECT e.employee_id INTO emp FROM hrguard.employee e
-			 WHERE e.wecom_userid OPERATOR(pg_catalog.=) userid;
+			 WHERE e.wecom_userid OPERATOR(pg_catalog.=) userid AND e.tenant_id OPERATOR(pg_catalog.=) tenant;
 			IF NOT FOUND THEN
 				object := 'assignment'; vendor_ref := userid; object_id := NULL; action := 'skipped';
-				note := 'no employee has this WeCom user id';
+				note := 'no employee of this tenant has this WeCom user id';
 				RETURN NEXT;
 				CONTINUE;
 			END IF;
@@ -336,30 +420,55 @@ CREATE FUNCTION hrguard.vendor_check_windows(grp jsonb, function_name text)
 	AS $$
 DECLARE
 	bad text;
+	c jsonb;
 BEGIN
-	SELECT pg_catalog.format('workday %s', d.value) INTO bad
-	  FROM pg_catalog.jsonb_array_elements(coalesce(grp OPERATOR(pg_catalog.->) 'checkindate', '[]')) c,
-		   pg_catalog.jsonb_array_elements(coalesce(c.value OPERATOR(pg_catalog.->) 'workdays', '[]')) d
-	 WHERE pg_catalog.jsonb_typeof(d.value) OPERATOR(pg_catalog.<>) 'number'
-		OR d.value::pg_catalog.numeric OPERATOR(pg_catalog.<>) pg_catalog.trunc(d.value::pg_catalog.numeric)
-		OR d.value::pg_catalog.numeric NOT BETWEEN 0 AND 7
-	 LIMIT 1;
+	-- the shapes: arrays of objects, arrays of days
+	IF grp OPERATOR(pg_catalog.?) 'checkindate'
+	   AND pg_catalog.jsonb_typeof(grp OPERATOR(pg_catalog.->) 'checkindate') OPERATOR(pg_catalog.<>) 'array' THEN
+		bad := 'checkindate that is not an array';
+	END IF;
+	FOR c IN SELECT x.value FROM pg_catalog.jsonb_array_elements(
+				 CASE WHEN bad IS NULL THEN coalesce(grp OPERATOR(pg_catalog.->) 'checkindate', '[]') ELSE '[]' END) x
+	LOOP
+		IF pg_catalog.jsonb_typeof(c) OPERATOR(pg_catalog.<>) 'object'
+		   OR pg_catalog.jsonb_typeof(coalesce(c OPERATOR(pg_catalog.->) 'workdays', '[]')) OPERATOR(pg_catalog.<>) 'array'
+		   OR pg_catalog.jsonb_typeof(coalesce(c OPERATOR(pg_catalog.->) 'checkintime', '[]')) OPERATOR(pg_catalog.<>) 'array'
+		   OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(coalesce(c OPERATOR(pg_catalog.->) 'checkintime', '[]')) t
+					  WHERE pg_catalog.jsonb_typeof(t.value) OPERATOR(pg_catalog.<>) 'object') THEN
+			bad := 'checkindate entry that is not {"workdays": [...], "checkintime": [{...}]}';
+			EXIT;
+		END IF;
+	END LOOP;
+	IF bad IS NULL THEN
+		SELECT pg_catalog.format('workday %s', d.value) INTO bad
+		  FROM pg_catalog.jsonb_array_elements(coalesce(grp OPERATOR(pg_catalog.->) 'checkindate', '[]')) c,
+			   pg_catalog.jsonb_array_elements(coalesce(c.value OPERATOR(pg_catalog.->) 'workdays', '[]')) d
+		 WHERE pg_catalog.jsonb_typeof(d.value) OPERATOR(pg_catalog.<>) 'number'
+			OR d.value::pg_catalog.numeric OPERATOR(pg_catalog.<>) pg_catalog.trunc(d.value::pg_catalog.numeric)
+			OR d.value::pg_catalog.numeric NOT BETWEEN 0 AND 7
+		 LIMIT 1;
+	END IF;
+	-- a working time starts within its day and lasts more than nothing and
+	-- at most a day (a whole day only from midnight to midnight)
 	IF bad IS NULL THEN
 		SELECT pg_catalog.format('working time %s', t.value) INTO bad
 		  FROM pg_catalog.jsonb_array_elements(coalesce(grp OPERATOR(pg_catalog.->) 'checkindate', '[]')) c,
-			   pg_catalog.jsonb_array_elements(coalesce(c.value OPERATOR(pg_catalog.->) 'checkintime', '[]')) t
-		 WHERE hrguard.vendor_number(t.value, 'work_sec', function_name) NOT BETWEEN 0 AND 86399
-			OR hrguard.vendor_number(t.value, 'off_work_sec', function_name) NOT BETWEEN 0 AND 172799
-			OR hrguard.vendor_number(t.value, 'off_work_sec', function_name) OPERATOR(pg_catalog.%) 86400
-			   OPERATOR(pg_catalog.=) hrguard.vendor_number(t.value, 'work_sec', function_name)
+			   pg_catalog.jsonb_array_elements(coalesce(c.value OPERATOR(pg_catalog.->) 'checkintime', '[]')) t,
+			   LATERAL (SELECT hrguard.vendor_integer(t.value, 'work_sec', function_name) AS work_sec,
+							   hrguard.vendor_integer(t.value, 'off_work_sec', function_name) AS off_sec) w
+		 WHERE w.work_sec NOT BETWEEN 0 AND 86399
+			OR w.off_sec OPERATOR(pg_catalog.<=) w.work_sec
+			OR w.off_sec OPERATOR(pg_catalog.-) w.work_sec OPERATOR(pg_catalog.>) 86400
+			OR (w.off_sec OPERATOR(pg_catalog.-) w.work_sec OPERATOR(pg_catalog.=) 86400
+				AND w.work_sec OPERATOR(pg_catalog.<>) 0)
 		 LIMIT 1;
 	END IF;
 	IF bad IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('%s: group %s has a %s hrguard cannot take',
-										function_name, grp OPERATOR(pg_catalog.->) 'groupid',
+										function_name, pg_catalog.left((grp OPERATOR(pg_catalog.->) 'groupid')::pg_catalog.text, 32),
 										pg_catalog.left(bad, 80)),
-			DETAIL = 'Workdays are 0 (Sunday) to 7; work_sec is seconds after local midnight, off_work_sec within the next day. Nothing was imported.';
+			DETAIL = 'Workdays are 0 (Sunday) to 7; work_sec is whole seconds after local midnight, off_work_sec after work_sec, at most a day later (a whole day only from midnight). Nothing was imported.';
 	END IF;
 END
 $$;
@@ -384,6 +493,7 @@ DECLARE
 	ref text;
 	zone_result record;
 BEGIN
+	PERFORM hrguard.vendor_text(group_key, 'group key', fn);
 	IF payload IS NULL OR tenant IS NULL OR pg_catalog.btrim(tenant) OPERATOR(pg_catalog.=) ''
 	   OR group_key IS NULL OR pg_catalog.btrim(group_key) OPERATOR(pg_catalog.=) '' THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
@@ -403,13 +513,13 @@ BEGIN
 				MESSAGE = pg_catalog.format('%s: a position is not a JSON object', fn);
 		END IF;
 		ref := pg_catalog.format('dingtalk:group:%s:position:%s', group_key,
-			coalesce(NULLIF(pos OPERATOR(pg_catalog.->>) 'position_key', ''),
+			coalesce(hrguard.vendor_text(NULLIF(pos OPERATOR(pg_catalog.->>) 'position_key', ''), 'position key', fn),
 					 pg_catalog.format('%s,%s', hrguard.vendor_number(pos, 'latitude', fn),
 									   hrguard.vendor_number(pos, 'longitude', fn))));
 		zone_result := hrguard.vendor_circle_zone(
 			tenant, ref,
-			coalesce(NULLIF(pg_catalog.btrim(pos OPERATOR(pg_catalog.->>) 'address'), ''),
-					 'DingTalk position ' OPERATOR(pg_catalog.||) ref),
+			hrguard.vendor_text(coalesce(NULLIF(pg_catalog.btrim(pos OPERATOR(pg_catalog.->>) 'address'), ''),
+										 'DingTalk position ' OPERATOR(pg_catalog.||) ref), 'place name', fn),
 			hrguard.vendor_number(pos, 'latitude', fn), hrguard.vendor_number(pos, 'longitude', fn),
 			hrguard.vendor_number(pos, 'offset', fn),
 			NULLIF(pos OPERATOR(pg_catalog.->>) 'address', ''), NULL, fn);

@@ -30,8 +30,15 @@ $source->safe_psql('hr', 'CREATE EXTENSION hrguard CASCADE');
 $source->safe_psql('postgres', q{ALTER DATABASE hr SET hrguard.notify_mode = 'relay'});
 $source->safe_psql('postgres', q{ALTER DATABASE hr SET timezone = 'Asia/Shanghai'});
 my $stage = $ENV{HRGUARD_TEST_STAGE} // '.';
+# the demo's vendor payloads, passed to scenario.sql as demo.sh passes them
+my @demo_payloads = map {
+	my ($var, $file) = @$_;
+	open my $fh, '<', "$stage/test/demo/$file" or die "$file: $!";
+	local $/;
+	('-v', "$var=" . <$fh>);
+} ([ 'dingtalk', 'dingtalk_listrecord.json' ], [ 'wecom', 'wecom_checkindata.json' ]);
 $source->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $source->connstr('hr'),
-		'-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads');
+		@demo_payloads, '-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads');
 $source->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $source->connstr('hr'),
 		'-f', "$stage/test/demo/scoring.sql" ], 'the demo scoring data set loads and is scored');
 $source->safe_psql('hr', q{

@@ -24,8 +24,15 @@ $publisher->safe_psql('postgres', 'CREATE EXTENSION hrguard CASCADE');
 $subscriber->safe_psql('postgres', 'CREATE EXTENSION hrguard CASCADE');
 
 my $stage = $ENV{HRGUARD_TEST_STAGE} // '.';
+# the demo's vendor payloads, passed to scenario.sql as demo.sh passes them
+my @demo_payloads = map {
+	my ($var, $file) = @$_;
+	open my $fh, '<', "$stage/test/demo/$file" or die "$file: $!";
+	local $/;
+	('-v', "$var=" . <$fh>);
+} ([ 'dingtalk', 'dingtalk_listrecord.json' ], [ 'wecom', 'wecom_checkindata.json' ]);
 $publisher->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $publisher->connstr('postgres'),
-		'-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads on the publisher');
+		@demo_payloads, '-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads on the publisher');
 
 # every table of the schema but the relay's position, which is the
 # publisher's own
