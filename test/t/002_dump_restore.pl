@@ -18,6 +18,7 @@ use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use HrguardDemo;
 
 my $source = PostgreSQL::Test::Cluster->new('source');
 $source->init;
@@ -30,13 +31,7 @@ $source->safe_psql('hr', 'CREATE EXTENSION hrguard CASCADE');
 $source->safe_psql('postgres', q{ALTER DATABASE hr SET hrguard.notify_mode = 'relay'});
 $source->safe_psql('postgres', q{ALTER DATABASE hr SET timezone = 'Asia/Shanghai'});
 my $stage = $ENV{HRGUARD_TEST_STAGE} // '.';
-# the demo's vendor payloads, passed to scenario.sql as demo.sh passes them
-my @demo_payloads = map {
-	my ($var, $file) = @$_;
-	open my $fh, '<', "$stage/test/demo/$file" or die "$file: $!";
-	local $/;
-	('-v', "$var=" . <$fh>);
-} ([ 'dingtalk', 'dingtalk_listrecord.json' ], [ 'wecom', 'wecom_checkindata.json' ]);
+my @demo_payloads = demo_payload_args($stage);
 $source->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $source->connstr('hr'),
 		@demo_payloads, '-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads');
 $source->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $source->connstr('hr'),

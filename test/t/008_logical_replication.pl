@@ -10,6 +10,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use HrguardDemo;
 
 my $publisher = PostgreSQL::Test::Cluster->new('publisher');
 $publisher->init(allows_streaming => 'logical');
@@ -24,13 +25,7 @@ $publisher->safe_psql('postgres', 'CREATE EXTENSION hrguard CASCADE');
 $subscriber->safe_psql('postgres', 'CREATE EXTENSION hrguard CASCADE');
 
 my $stage = $ENV{HRGUARD_TEST_STAGE} // '.';
-# the demo's vendor payloads, passed to scenario.sql as demo.sh passes them
-my @demo_payloads = map {
-	my ($var, $file) = @$_;
-	open my $fh, '<', "$stage/test/demo/$file" or die "$file: $!";
-	local $/;
-	('-v', "$var=" . <$fh>);
-} ([ 'dingtalk', 'dingtalk_listrecord.json' ], [ 'wecom', 'wecom_checkindata.json' ]);
+my @demo_payloads = demo_payload_args($stage);
 $publisher->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $publisher->connstr('postgres'),
 		@demo_payloads, '-f', "$stage/test/demo/scenario.sql" ], 'the demo data set loads on the publisher');
 
