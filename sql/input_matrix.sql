@@ -142,6 +142,7 @@ INSERT INTO fn_base VALUES
 	('hrguard.score_evaluate(jsonb)', ARRAY[$$'{}'$$]),
 	('hrguard.ingest_dingtalk(text)', ARRAY[$$'{"errcode": 0, "recordresult": []}'$$]),
 	('hrguard.ingest_wecom(text)', ARRAY[$$'{"errcode": 0, "checkindata": []}'$$]),
+	('hrguard.alerts_since(pg_snapshot)', ARRAY['NULL::pg_snapshot']),
 	('hrguard.attach_punch_source(regclass, jsonb)', ARRAY[$$'mx_clock'::regclass$$, $$'{"employee_id": "who", "punched_at": "at"}'$$]),
 	('hrguard.detach_punch_source(regclass)', ARRAY[$$'mx_clock'::regclass$$]),
 	('hrguard.import_wecom_checkin_option(text, text)', ARRAY[$$'{"errcode": 0, "group": []}'$$, $$'mx'$$]),

@@ -113,3 +113,37 @@ $$;
 REVOKE ALL ON FUNCTION hrguard.relay_alerts(integer) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.relay_alerts(integer) IS
 	'notifies hrguard_alert for committed alerts not yet notified, in transaction order; call it from any scheduler';
+
+-- The catch-up of a listener: NOTIFY is a hint and is lost while nobody
+-- listens, so a listener reads the alerts committed since its cursor (a
+-- snapshot it got from the previous call) after it LISTENs, and again on
+-- each notification.  An alert is returned by exactly one of a chain of
+-- calls, each given the next_cursor of the one before: the first whose
+-- snapshot sees it committed.  With no cursor: every alert.
+CREATE FUNCTION hrguard.alerts_since(cursor pg_snapshot)
+	RETURNS TABLE (alert_id bigint, employee_id text, kind text, severity text,
+				   occurred_at timestamptz, raised_at timestamptz, status text,
+				   next_cursor pg_snapshot)
+	LANGUAGE sql
+	STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+SELECT a.alert_id, a.employee_id, a.kind, a.severity, a.occurred_at, a.raised_at, a.status,
+	   pg_catalog.pg_current_snapshot()
+  FROM hrguard.alert a
+ WHERE cursor IS NULL OR NOT pg_catalog.pg_visible_in_snapshot(a.xid, cursor)
+ ORDER BY a.alert_id
+$$;
+REVOKE ALL ON FUNCTION hrguard.alerts_since(pg_snapshot) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.alerts_since(pg_snapshot) IS
+	'the alerts committed since a listener''s cursor, each with the cursor to pass next time; runs as its caller';
+
+-- a cursor to start from: alerts committed from now on
+CREATE FUNCTION hrguard.alert_cursor()
+	RETURNS pg_snapshot
+	LANGUAGE sql
+	STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$ SELECT pg_catalog.pg_current_snapshot() $$;
+COMMENT ON FUNCTION hrguard.alert_cursor() IS
+	'a listener''s first cursor for hrguard.alerts_since: the alerts committed from now on';

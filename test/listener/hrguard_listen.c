@@ -3,11 +3,12 @@
  * application would write one.
  *
  * NOTIFY is a hint, not a store: a notification sent while the client is
- * disconnected is gone.  So the client LISTENs first and then reads
- * hrguard.open_alerts, at start and after every reconnection; each
- * notification ({"alert_id": n}) makes it re-read that alert's row.  Every
- * alert is printed once, whatever the order in which notifications and
- * re-reads bring it:
+ * disconnected is gone.  So the client LISTENs first and then catches up
+ * with hrguard.alerts_since(cursor), which returns the alerts committed
+ * since its cursor and the cursor to pass next time; it does so at start
+ * (no cursor: every alert), after every reconnection, and on every
+ * notification (whose payload, {"alert_id": n}, it does not trust).  Every
+ * alert is printed once:
  *
  *   alert <alert_id> <employee_id> <kind> <severity>
  *
@@ -27,8 +28,12 @@
 
 #include <libpq-fe.h>
 
-#define OPEN_ALERTS_QUERY \
-	"SELECT alert_id, employee_id, kind, severity FROM hrguard.open_alerts"
+#define CATCH_UP_QUERY \
+	"SELECT alert_id, employee_id, kind, severity, next_cursor::text " \
+	"  FROM hrguard.alerts_since($1::pg_snapshot)"
+
+/* the cursor of the last catch-up, NULL before the first */
+static char *cursor;
 
 /* the alert ids printed so far, sorted */
 static int64_t *seen;
@@ -78,13 +83,12 @@ now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Print the alerts a query returned that were not printed before; false on error. */
+/* Print the alerts committed since the cursor; false on error. */
 static bool
-print_rows(PGconn *conn, const char *query, const char *id)
+catch_up(PGconn *conn)
 {
-	const char *params[1] = {id};
-	PGresult   *res = PQexecParams(conn, query, id ? 1 : 0, NULL, id ? params : NULL,
-								   NULL, NULL, 0);
+	const char *params[1] = {cursor};
+	PGresult   *res = PQexecParams(conn, CATCH_UP_QUERY, 1, NULL, params, NULL, NULL, 0);
 	int			i;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -95,6 +99,11 @@ print_rows(PGconn *conn, const char *query, const char *id)
 	}
 	for (i = 0; i < PQntuples(res); i++)
 	{
+		if (i == PQntuples(res) - 1)
+		{
+			free(cursor);
+			cursor = strdup(PQgetvalue(res, i, 4));
+		}
 		if (already_seen(strtoll(PQgetvalue(res, i, 0), NULL, 10)))
 			continue;
 		printf("alert %s %s %s %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
@@ -120,7 +129,7 @@ connect_and_catch_up(const char *conninfo, double deadline)
 			bool		listening = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 			PQclear(res);
-			if (listening && print_rows(conn, OPEN_ALERTS_QUERY " ORDER BY alert_id", NULL))
+			if (listening && catch_up(conn))
 			{
 				fprintf(stderr, "hrguard_listen: listening\n");
 				return conn;
@@ -136,26 +145,6 @@ connect_and_catch_up(const char *conninfo, double deadline)
 			nanosleep(&pause, NULL);
 		}
 	}
-}
-
-/* the alert id of a payload {"alert_id": n}, or NULL */
-static const char *
-payload_alert_id(const char *payload, char *buf, size_t len)
-{
-	const char *p = strstr(payload, "\"alert_id\"");
-	size_t		n = 0;
-
-	if (p == NULL || (p = strchr(p, ':')) == NULL)
-		return NULL;
-	for (p++; *p == ' '; p++)
-		;
-	while (p[n] >= '0' && p[n] <= '9' && n + 1 < len)
-	{
-		buf[n] = p[n];
-		n++;
-	}
-	buf[n] = '\0';
-	return n > 0 ? buf : NULL;
 }
 
 int
@@ -211,14 +200,15 @@ main(int argc, char **argv)
 			conn = connect_and_catch_up(conninfo, deadline);
 			continue;
 		}
-		while ((notify = PQnotifies(conn)) != NULL)
+		/* a notification only says: catch up */
+		if ((notify = PQnotifies(conn)) != NULL)
 		{
-			char		buf[32];
-			const char *id = payload_alert_id(notify->extra, buf, sizeof(buf));
-
-			if (id != NULL)
-				print_rows(conn, OPEN_ALERTS_QUERY " WHERE alert_id = $1::bigint", id);
-			PQfreemem(notify);
+			while (notify != NULL)
+			{
+				PQfreemem(notify);
+				notify = PQnotifies(conn);
+			}
+			catch_up(conn);
 		}
 	}
 	if (conn != NULL)

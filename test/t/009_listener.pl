@@ -1,9 +1,10 @@
 # 009_listener.pl -- test/listener/hrguard_listen, a LISTEN client as an HR
 # application would write one: it prints the alerts raised before it
-# started (read from hrguard.open_alerts), those notified while it listens,
-# and, after its connection is cut, those raised while it was away (NOTIFY
-# is not stored: it re-reads open_alerts when it reconnects); each alert
-# exactly once.  The punches come from a WeCom payload, as in the demo.
+# started, those notified while it listens, those raised while its
+# connection was cut and refused, and those committed just before the
+# server was killed (NOTIFY is not stored: it catches up with
+# hrguard.alerts_since(cursor) when it reconnects); each alert exactly
+# once.  The punches come from a WeCom payload, as in the demo.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -43,7 +44,7 @@ is(ingest(2, 0), '2', 'two punches before the listener starts');
 
 my ($out, $err) = ('', '');
 my $client = IPC::Run::start(
-	[ $listen, '--max', '8', '--timeout', '120',
+	[ $listen, '--max', '10', '--timeout', '180',
 	  $node->connstr('hr') . ' application_name=hrguard_listen' ],
 	'>', \$out, '2>', \$err);
 ok($node->poll_query_until('postgres',
@@ -75,17 +76,44 @@ while ($err !~ /not connected/ && $waited++ < 600)
 like($err, qr/not connected/, 'it could not reconnect meanwhile');
 $node->safe_psql('postgres', 'ALTER DATABASE hr ALLOW_CONNECTIONS true');
 
-ok($client->finish, 'the listener printed eight alerts and stopped')
+ok($node->poll_query_until('postgres',
+		q{SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'hrguard_listen'}),
+	'it is connected again');
+
+# kill the server while it listens (its connection refused first, so the
+# two alerts raised meanwhile reach it only by catching up), then start it
+$node->safe_psql('postgres', 'ALTER DATABASE hr ALLOW_CONNECTIONS false');
+$node->safe_psql('postgres',
+	q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hrguard_listen'});
+is(ingest(2, 30), '2', 'two punches just before the server is killed');
+$app->quit;
+$node->stop('immediate');
+$node->start;
+$node->safe_psql('postgres', 'ALTER DATABASE hr ALLOW_CONNECTIONS true');
+
+ok($client->finish, 'the listener printed ten alerts and stopped')
   or diag("stderr: $err");
 my @ids = ($out =~ /^alert (\d+) L1 off_hours \w+$/mg);
-is(scalar(@ids), 8, 'eight alert lines');
+is(scalar(@ids), 10, 'ten alert lines');
 is(join(',', sort { $a <=> $b } @ids),
 	$node->safe_psql('hr',
 		q{SELECT string_agg(alert_id::text, ',' ORDER BY alert_id) FROM hrguard.alert}),
 	'every alert exactly once');
 like($err, qr/connection lost/, 'it noticed the cut connection');
-is(() = ($err =~ /^hrguard_listen: listening$/mg), 2, 'and listened again');
+my $listens = () = $err =~ /^hrguard_listen: listening$/mg;
+cmp_ok($listens, '>=', 3, 'and listened again each time') or diag("stderr: $err");
 
-$app->quit;
+# the cursor: a chain of calls returns each alert once
+my $first = $node->safe_psql('hr', q{SELECT hrguard.alert_cursor()});
+is($node->safe_psql('hr', qq{SELECT count(*) FROM hrguard.alerts_since('$first')}), '0',
+	'nothing committed since a new cursor');
+$node->safe_psql('hr',
+	q{INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('L1', '2026-11-22 05:00+08')});
+my ($since, $next) = split /\|/, $node->safe_psql('hr',
+	qq{SELECT count(*), max(next_cursor::text) FROM hrguard.alerts_since('$first')});
+is($since, '1', 'the alert committed since is returned');
+is($node->safe_psql('hr', qq{SELECT count(*) FROM hrguard.alerts_since('$next')}), '0',
+	'and not again from the next cursor');
+
 $node->stop;
 done_testing();
