@@ -131,7 +131,11 @@ CREATE FUNCTION hrguard.alerts_since(cursor pg_snapshot)
 SELECT a.alert_id, a.employee_id, a.kind, a.severity, a.occurred_at, a.raised_at, a.status,
 	   pg_catalog.pg_current_snapshot()
   FROM hrguard.alert a
- WHERE cursor IS NULL OR NOT pg_catalog.pg_visible_in_snapshot(a.xid, cursor)
+ WHERE cursor IS NULL
+	-- committed since the cursor; an alert restored from another cluster
+	-- (an xid this one has not reached) only with no cursor
+	OR (NOT pg_catalog.pg_visible_in_snapshot(a.xid, cursor)
+		AND pg_catalog.pg_visible_in_snapshot(a.xid, pg_catalog.pg_current_snapshot()))
  ORDER BY a.alert_id
 $$;
 REVOKE ALL ON FUNCTION hrguard.alerts_since(pg_snapshot) FROM PUBLIC;
