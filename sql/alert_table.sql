@@ -41,6 +41,13 @@ SELECT kind, notified FROM hrguard.alert WHERE NOT notified AND xid > '0'::xid8 
 RESET enable_seqscan;
 RESET enable_bitmapscan;
 
+-- under notify_mode off: never notified, so the relay leaves it alone
+SET hrguard.notify_mode = 'off';
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('AT1', '2026-11-23 10:45', 31.42, 121.60, 'at-phone');
+RESET hrguard.notify_mode;
+SELECT kind, notified FROM hrguard.alert WHERE employee_id = 'AT1' AND occurred_at = '2026-11-23 10:45';
+
 -- a default the application changed is the one used
 ALTER TABLE hrguard.alert ALTER COLUMN status SET DEFAULT 'acknowledged';
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)

@@ -343,7 +343,7 @@ insert_pending_alerts_spi(List *alerts)
 	args[5] = PointerGetDatum(construct_array(punch, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[6] = PointerGetDatum(construct_md_array(zone, zone_null, 1, dims, lbs, INT8OID, 8,
 												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[7] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+	args[7] = BoolGetDatum(hrguard_notify_mode != HRGUARD_NOTIFY_RELAY);
 
 	if (SPI_execute_plan(insert_alerts_plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not insert %d alerts", n);
@@ -422,7 +422,7 @@ insert_pending_alerts(List *alerts)
 		values[index[AC_PUNCH]] = Int64GetDatum(a->punch_id);
 		values[index[AC_ZONE]] = Int64GetDatum(a->zone_id);
 		nulls[index[AC_ZONE]] = (a->zone_id == 0);
-		values[index[AC_NOTIFIED]] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+		values[index[AC_NOTIFIED]] = BoolGetDatum(hrguard_notify_mode != HRGUARD_NOTIFY_RELAY);
 		hrguard_row_writer_add(&writer);
 
 		/* the identity default was given when the row was added */
@@ -456,7 +456,7 @@ note_competitor_visit(const PendingVisit *v)
 	args[5] = Int64GetDatum(v->punch_id);
 	args[6] = Int32GetDatum(hrguard_competitor_pattern_days);
 	args[7] = Int32GetDatum(hrguard_competitor_pattern_window_days);
-	args[8] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+	args[8] = BoolGetDatum(hrguard_notify_mode != HRGUARD_NOTIFY_RELAY);
 	if (SPI_execute_plan(competitor_visit_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not record a competitor visit");
 	alert = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -792,7 +792,7 @@ hrguard_alert_raise_scored(const char *employee_id, const char *kind, const char
 	args[2] = CStringGetTextDatum(severity);
 	args[3] = TimestampTzGetDatum(at);
 	args[4] = reasons;
-	args[5] = BoolGetDatum(hrguard_notify_mode == HRGUARD_NOTIFY_COMMIT);
+	args[5] = BoolGetDatum(hrguard_notify_mode != HRGUARD_NOTIFY_RELAY);
 	start_raising();
 	PG_TRY();
 	{

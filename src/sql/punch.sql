@@ -51,7 +51,7 @@ COMMENT ON COLUMN hrguard.alert.occurred_at IS
 COMMENT ON COLUMN hrguard.alert.xid IS
 	'inserting transaction; the relay notifies alerts in transaction order';
 COMMENT ON COLUMN hrguard.alert.notified IS
-	'true when the inserting transaction queued the NOTIFY itself (notify_mode commit)';
+	'false while the relay is to notify the alert (raised under notify_mode relay); true when its transaction notified it at commit (commit) or it is never to be notified (off)';
 
 CREATE TABLE hrguard.punch (
 	punch_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
