@@ -13,8 +13,12 @@
  * the notifications.  With hrguard.checkpoint_interval set, it also calls
  * hrguard.checkpoint() that often, in a transaction of its own; a
  * checkpoint that fails is logged and tried again at the next interval,
- * and the relay goes on.  Without preloading, any scheduler can call
- * hrguard.relay_alerts() and hrguard.checkpoint() instead.
+ * and the relay goes on.  A relay round that fails (a database made
+ * read-only, say) is logged once, as a WARNING, and tried again after a
+ * pause that doubles up to a minute; the worker does not exit and is not
+ * restarted in a loop.  On a hot standby it waits.  A shutdown request
+ * ends it quietly, between rounds.  Without preloading, any scheduler can
+ * call hrguard.relay_alerts() and hrguard.checkpoint() instead.
  *
  * IDENTIFICATION
  *	  src/relay_worker.c
@@ -24,6 +28,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -41,6 +46,8 @@
 #include "hrguard.h"
 
 #define RELAY_BATCH 10000
+/* the longest pause after failed relay rounds */
+#define RELAY_MAX_BACKOFF_MS 60000
 
 char	   *hrguard_relay_database = NULL;
 int			hrguard_relay_interval_ms = 1000;
@@ -143,16 +150,63 @@ checkpoint_round(void)
 	PG_END_TRY();
 }
 
+/*
+ * A relay round that may fail: the number of alerts notified, -1 when
+ * hrguard is not installed, -2 when it failed.  A failure is reported
+ * once (again only when its message changes), as a WARNING.
+ */
+static int
+guarded_relay_round(char **last_failure)
+{
+	MemoryContext context = CurrentMemoryContext;
+	volatile int sent = -2;
+
+	PG_TRY();
+	{
+		sent = relay_round();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		pgstat_report_activity(STATE_IDLE, NULL);
+		if (*last_failure == NULL || strcmp(*last_failure, edata->message) != 0)
+		{
+			ereport(WARNING,
+					(errmsg("hrguard alert relay in database \"%s\" cannot relay: %s",
+							hrguard_relay_database, edata->message),
+					 errdetail("It tries again after a pause that doubles up to %d s, and says so here only when the reason changes.",
+							   RELAY_MAX_BACKOFF_MS / 1000)));
+			if (*last_failure)
+				pfree(*last_failure);
+			*last_failure = MemoryContextStrdup(TopMemoryContext, edata->message);
+		}
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	return sent;
+}
+
 void
 hrguard_relay_main(Datum arg)
 {
 	bool		warned_missing = false;
+	bool		warned_standby = false;
+	char	   *last_failure = NULL;
+	long		backoff_ms = 0;
 	TimestampTz next_checkpoint = 0;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
-	pqsignal(SIGTERM, die);
+	/* a shutdown request ends the worker between rounds, without an error */
+	pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnection(hrguard_relay_database, NULL, 0);
+	/* it writes its position: a server-wide read-only default is not for it */
+	SetConfigOption("default_transaction_read_only", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	ereport(LOG,
 			(errmsg("hrguard alert relay started in database \"%s\"",
 					hrguard_relay_database)));
@@ -163,14 +217,48 @@ hrguard_relay_main(Datum arg)
 		long		wait_ms;
 
 		CHECK_FOR_INTERRUPTS();
+		if (ShutdownRequestPending)
+			proc_exit(0);
 		if (ConfigReloadPending)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
 		}
 
-		sent = relay_round();
-		if (sent < 0 && !warned_missing)
+		/* a hot standby writes nothing: wait until it is promoted */
+		if (RecoveryInProgress())
+		{
+			if (!warned_standby)
+				ereport(LOG,
+						(errmsg("hrguard alert relay waits: the server is a standby")));
+			warned_standby = true;
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 hrguard_relay_interval_ms, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+			continue;
+		}
+		warned_standby = false;
+
+		sent = guarded_relay_round(&last_failure);
+		if (sent == -2)
+		{
+			backoff_ms = backoff_ms == 0 ? hrguard_relay_interval_ms :
+				Min(backoff_ms * 2, RELAY_MAX_BACKOFF_MS);
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 backoff_ms, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+			continue;
+		}
+		if (last_failure != NULL)
+		{
+			ereport(LOG,
+					(errmsg("hrguard alert relay in database \"%s\" relays again",
+							hrguard_relay_database)));
+			pfree(last_failure);
+			last_failure = NULL;
+		}
+		backoff_ms = 0;
+		if (sent == -1 && !warned_missing)
 		{
 			ereport(LOG,
 					(errmsg("hrguard is not installed in database \"%s\"; the relay waits",

@@ -122,5 +122,39 @@ is($node->safe_psql('postgres',
 		q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
 	$worker_pid, 'the same worker, not a restarted one');
 
-$node->stop;
+# a database made read-only for everyone: the worker still relays (it
+# writes its own position); a failing round is reported once, not in a
+# restart loop
+$log_offset = -s $node->logfile;
+$node->safe_psql('postgres', q{ALTER SYSTEM SET default_transaction_read_only = on});
+$node->reload;
+$node->safe_psql('postgres', q{
+	SET default_transaction_read_only = off;
+	INSERT INTO hrguard.punch (employee_id, punched_at)
+	SELECT 'W1', timestamptz '2026-11-22 01:00+08' + (g + 30) * interval '1 minute'
+	  FROM generate_series(1, 2) g});
+ok(relayed_all(), 'with default_transaction_read_only on, the worker relays');
+$node->safe_psql('postgres', q{ALTER SYSTEM RESET default_transaction_read_only});
+$node->reload;
+$node->safe_psql('postgres', q{
+	ALTER TABLE hrguard.relay_state ADD CONSTRAINT relay_blocked CHECK (last_alert_id < 0) NOT VALID});
+punch(1, 40);
+ok($node->wait_for_log(qr/hrguard alert relay in database "postgres" cannot relay/, $log_offset),
+	'a failing relay round is reported');
+sleep(3);
+my $log = slurp_file($node->logfile, $log_offset);
+my @reports = ($log =~ /cannot relay/g);
+is(scalar(@reports), 1, 'once, not at every retry');
+unlike($log, qr/terminated by exit code|background worker "hrguard alert relay".*exited/,
+	'the worker did not exit');
+$node->safe_psql('postgres', q{ALTER TABLE hrguard.relay_state DROP CONSTRAINT relay_blocked});
+ok(relayed_all(), 'once the cause is gone it relays again');
+ok($node->wait_for_log(qr/hrguard alert relay in database "postgres" relays again/, $log_offset),
+	'and says so');
+
+# a fast shutdown ends the worker without an error
+$log_offset = -s $node->logfile;
+$node->stop('fast');
+$log = slurp_file($node->logfile, $log_offset);
+unlike($log, qr/FATAL|ERROR/, 'a fast shutdown logs no FATAL or ERROR');
 done_testing();
