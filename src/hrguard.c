@@ -94,6 +94,8 @@ static const HrguardSetting hrguard_settings_list[] = {
 	"Seconds between the checkpoints the relay worker takes; 0: none."},
 	{"hrguard.restore_mode",
 	"Lets pg_restore insert evidence rows as they were dumped (superuser only)."},
+	{"hrguard.allow_drop_evidence",
+	"Lets dropping hrguard delete the evidence it holds (superuser only)."},
 };
 
 void		_PG_init(void);
@@ -213,8 +215,8 @@ _PG_init(void)
 							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("hrguard.allow_drop_evidence",
-							 "Lets DROP EXTENSION hrguard (or what it needs, cascading) delete the evidence it holds.",
-							 "Off: dropping hrguard while evidence exists is refused (superuser setting).",
+							 hrguard_settings_list[13].description,
+							 "Off: DROP EXTENSION hrguard, or a cascading drop of its schema or of PostGIS, is refused while evidence exists.",
 							 &hrguard_allow_drop_evidence, false, PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 	DefineCustomBoolVariable("hrguard.restore_mode",
