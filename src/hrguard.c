@@ -201,7 +201,9 @@ _PG_init(void)
 							   hrguard_settings_list[9].description,
 							   "Empty: no relay worker; call hrguard.relay_alerts() from a scheduler. Read at server start.",
 							   &hrguard_relay_database, "",
-							   PGC_SIGHUP, 0, NULL, NULL, NULL);
+							   /* a server-start setting where a worker can exist */
+							   process_shared_preload_libraries_in_progress ? PGC_POSTMASTER : PGC_SIGHUP,
+							   0, NULL, NULL, NULL);
 	DefineCustomIntVariable("hrguard.relay_interval_ms",
 							hrguard_settings_list[10].description, NULL,
 							&hrguard_relay_interval_ms, 1000, 10, 3600000,

@@ -152,6 +152,17 @@ ok(relayed_all(), 'once the cause is gone it relays again');
 ok($node->wait_for_log(qr/hrguard alert relay in database "postgres" relays again/, $log_offset),
 	'and says so');
 
+# hrguard.relay_database is a server-start setting: a reload does not move
+# the worker
+$log_offset = -s $node->logfile;
+$node->append_conf('postgresql.conf', q{hrguard.relay_database = 'template1'});
+$node->reload;
+ok($node->wait_for_log(qr/parameter "hrguard.relay_database" cannot be changed without restarting the server/,
+		$log_offset), 'changing relay_database is refused until a restart');
+punch(1, 50);
+ok(relayed_all(), 'and the worker goes on relaying in its database');
+is($node->safe_psql('postgres', q{SHOW hrguard.relay_database}), 'postgres', 'which the setting still names');
+
 # a fast shutdown ends the worker without an error
 $log_offset = -s $node->logfile;
 $node->stop('fast');
