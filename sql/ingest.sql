@@ -268,25 +268,20 @@ SELECT source_record_id, raw_lat, raw_lon, wifi_bssid, vendor_flags->>'wifimac' 
 -- a payload of several batches (2,500 records, two employees interleaved,
 -- every seventh from a user nobody has): all stored once, each employee's
 -- punches in time order; again: all duplicates
-SELECT * FROM hrguard.ingest_dingtalk((
-	SELECT json_build_object('errcode', 0, 'recordresult', json_agg(json_build_object(
+CREATE TEMP TABLE ig_big AS
+SELECT json_build_object('errcode', 0, 'recordresult', json_agg(json_build_object(
 		'id', 880000 + g,
 		'userId', CASE WHEN g % 7 = 0 THEN 'ig-stranger' WHEN g % 2 = 0 THEN 'manager7078' ELSE 'manager4220' END,
 		'checkType', 'OnDuty', 'userCheckTime', 1580000000000 + (2500 - g) * 60000,
-		'userLatitude', 30.2, 'userLongitude', 120.1) ORDER BY g))::text
-	  FROM generate_series(1, 2500) g));
+		'userLatitude', 30.2, 'userLongitude', 120.1) ORDER BY g))::text AS payload
+  FROM generate_series(1, 2500) g;
+SELECT * FROM hrguard.ingest_dingtalk((SELECT payload FROM ig_big));
 SELECT p.employee_id, count(*) AS punches,
 	   bool_and(p.punch_id > coalesce(prev, 0)) AS in_time_order
   FROM (SELECT employee_id, punch_id, lag(punch_id) OVER (PARTITION BY employee_id ORDER BY punched_at) AS prev
 		  FROM hrguard.punch WHERE source = 'dingtalk' AND source_record_id ~ '^88[0-2][0-9]{3}$') p
  GROUP BY p.employee_id ORDER BY 1;
-SELECT * FROM hrguard.ingest_dingtalk((
-	SELECT json_build_object('errcode', 0, 'recordresult', json_agg(json_build_object(
-		'id', 880000 + g,
-		'userId', CASE WHEN g % 7 = 0 THEN 'ig-stranger' WHEN g % 2 = 0 THEN 'manager7078' ELSE 'manager4220' END,
-		'checkType', 'OnDuty', 'userCheckTime', 1580000000000 + (2500 - g) * 60000,
-		'userLatitude', 30.2, 'userLongitude', 120.1) ORDER BY g))::text
-	  FROM generate_series(1, 2500) g));
+SELECT * FROM hrguard.ingest_dingtalk((SELECT payload FROM ig_big));
 SELECT count(*) AS stranger_rejects FROM hrguard.ingest_reject WHERE vendor_userid = 'ig-stranger';
 
 -- the same payloads again: nothing new, neither punches nor rejects

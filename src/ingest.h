@@ -139,7 +139,6 @@ typedef enum IngestVendor
 } IngestVendor;
 
 extern IngestBatch *hrguard_ingest_begin(const char *function, IngestVendor vendor);
-extern MemoryContext hrguard_ingest_record_context(IngestBatch *batch);
 extern IngestUser *hrguard_ingest_note_user(IngestBatch *batch, const char *userid);
 extern void hrguard_ingest_map_users(IngestBatch *batch);
 extern void hrguard_ingest_add(IngestBatch *batch, IngestPunch *punch, IngestSpan raw);

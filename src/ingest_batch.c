@@ -289,23 +289,6 @@ hrguard_ingest_map_users(IngestBatch *b)
 	MemoryContextSwitchTo(old);
 }
 
-/* Note the user ids of the batch's records and look up the new ones. */
-static void
-map_users(IngestBatch *b)
-{
-	int			i;
-
-	for (i = 0; i < b->n; i++)
-	{
-		IngestPunch *p = &b->punches[i];
-
-		if (p->reason == INGEST_OK && hrguard_ingest_note_user(b, p->vendor_userid) == NULL)
-			hrguard_ingest_reject(p, INGEST_UNKNOWN_USER, "the user id is longer than %d bytes",
-								  INGEST_USERID_MAX - 1);
-	}
-	hrguard_ingest_map_users(b);
-}
-
 /* Fail unless every record a check plan is given is stored. */
 static void
 check_stored(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n, const char *table)
@@ -472,7 +455,6 @@ flush(IngestBatch *b)
 {
 	if (b->n == 0)
 		return;
-	map_users(b);
 	insert_punches(b);
 	insert_rejects(b);
 	b->n = 0;
@@ -516,11 +498,4 @@ hrguard_ingest_finish(IngestBatch *b, FunctionCallInfo fcinfo)
 	values[2] = Int64GetDatum(b->duplicates);
 	values[3] = Int64GetDatum(b->rejected);
 	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
-}
-
-/* The context records are read in (the batch's). */
-MemoryContext
-hrguard_ingest_record_context(IngestBatch *b)
-{
-	return b->record_context;
 }

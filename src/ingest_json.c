@@ -619,8 +619,14 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 		old = MemoryContextSwitchTo(call);
 		hrguard_ingest_copy_punch(&keys[nkeys].punch, &punch);
 		MemoryContextSwitchTo(old);
-		keys[nkeys].user = punch.reason == INGEST_OK && punch.vendor_userid != NULL ?
-			hrguard_ingest_note_user(batch, punch.vendor_userid) : NULL;
+		keys[nkeys].user = NULL;
+		if (keys[nkeys].punch.reason == INGEST_OK && keys[nkeys].punch.vendor_userid != NULL)
+		{
+			keys[nkeys].user = hrguard_ingest_note_user(batch, keys[nkeys].punch.vendor_userid);
+			if (keys[nkeys].user == NULL)
+				hrguard_ingest_reject(&keys[nkeys].punch, INGEST_UNKNOWN_USER,
+									  "the user id is longer than %d bytes", INGEST_USERID_MAX - 1);
+		}
 		keys[nkeys].index = nkeys;
 		nkeys++;
 		MemoryContextReset(scratch);

@@ -20,7 +20,7 @@ DECLARE
 	source_name text;
 BEGIN
 	IF TG_WHEN OPERATOR(pg_catalog.<>) 'AFTER' OR TG_LEVEL OPERATOR(pg_catalog.<>) 'ROW'
-	   OR TG_OP OPERATOR(pg_catalog.<>) 'INSERT' OR TG_NARGS OPERATOR(pg_catalog.<>) 1
+	   OR TG_OP OPERATOR(pg_catalog.<>) 'INSERT' OR TG_NARGS OPERATOR(pg_catalog.<>) 2
 	   OR TG_TABLE_SCHEMA OPERATOR(pg_catalog.=) 'hrguard' THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'trigger_protocol_violated',
@@ -29,18 +29,16 @@ BEGIN
 	m := TG_ARGV[0]::pg_catalog.jsonb;
 	r := pg_catalog.to_jsonb(NEW);
 	source_name := pg_catalog.format('table:%s.%s', TG_TABLE_SCHEMA, TG_TABLE_NAME);
-	-- the table changed since it was attached: every row would be wrong
-	FOR k IN SELECT e.value FROM pg_catalog.jsonb_each_text(m) e
-			  WHERE NOT e.key OPERATOR(pg_catalog.=) ANY
-						(ARRAY['fixed_datum', 'time_zone', 'on_error', 'check_type_values'])
-	LOOP
-		IF NOT r OPERATOR(pg_catalog.?) k THEN
-			RAISE EXCEPTION USING ERRCODE = 'undefined_column',
-				MESSAGE = pg_catalog.format('column "%s" of %s.%s, named by its punch source mapping, no longer exists',
-											k, TG_TABLE_SCHEMA, TG_TABLE_NAME),
-				HINT = 'Detach the table and attach it again with a mapping of its columns as they are.';
-		END IF;
-	END LOOP;
+	-- the table changed since it was attached (its mapped columns, the
+	-- trigger's second argument): every row would be wrong
+	IF NOT r OPERATOR(pg_catalog.?&) TG_ARGV[1]::pg_catalog.text[] THEN
+		SELECT c INTO k FROM pg_catalog.unnest(TG_ARGV[1]::pg_catalog.text[]) c
+		 WHERE NOT r OPERATOR(pg_catalog.?) c LIMIT 1;
+		RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+			MESSAGE = pg_catalog.format('column "%s" of %s.%s, named by its punch source mapping, no longer exists',
+										k, TG_TABLE_SCHEMA, TG_TABLE_NAME),
+			HINT = 'Detach the table and attach it again with a mapping of its columns as they are.';
+	END IF;
 	IF m OPERATOR(pg_catalog.->>) 'on_error' OPERATOR(pg_catalog.=) 'record' THEN
 		BEGIN
 			PERFORM hrguard.punch_source_write(m, r, source_name);
@@ -302,7 +300,11 @@ BEGIN
 	END IF;
 	EXECUTE pg_catalog.format(
 		'CREATE TRIGGER hrguard_punch_source AFTER INSERT ON %s FOR EACH ROW '
-		'EXECUTE FUNCTION hrguard.punch_source_insert(%L)', source_table, mapping::pg_catalog.text);
+		'EXECUTE FUNCTION hrguard.punch_source_insert(%L, %L)', source_table, mapping::pg_catalog.text,
+		(SELECT pg_catalog.array_agg(e.value ORDER BY e.key)
+		   FROM pg_catalog.jsonb_each_text(mapping) e
+		  WHERE NOT e.key OPERATOR(pg_catalog.=) ANY
+					(ARRAY['fixed_datum', 'time_zone', 'on_error', 'check_type_values']))::pg_catalog.text);
 	-- also under session_replication_role = replica: no row goes by unseen
 	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER hrguard_punch_source', source_table);
 	RETURN mapping;
@@ -342,7 +344,8 @@ COMMENT ON FUNCTION hrguard.detach_punch_source(regclass) IS
 
 CREATE VIEW hrguard.punch_sources WITH (security_invoker = true) AS
 SELECT t.tgrelid::pg_catalog.regclass AS source_table,
-	   pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1, pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1),
+	   pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1,
+							   pg_catalog.position(t.tgargs, '\x00'::pg_catalog.bytea) OPERATOR(pg_catalog.-) 1),
 							   'UTF8')::pg_catalog.jsonb AS mapping,
 	   t.tgenabled OPERATOR(pg_catalog.<>) 'D' AS enabled
   FROM pg_catalog.pg_trigger t

@@ -224,6 +224,8 @@ DECLARE
 	bssid_list text[];
 	zone_ids bigint[];
 	zone_result record;
+	lat numeric;
+	lng numeric;
 	emp text;
 BEGIN
 	IF payload IS NULL OR tenant IS NULL OR pg_catalog.btrim(tenant) OPERATOR(pg_catalog.=) '' THEN
@@ -333,23 +335,21 @@ BEGIN
 					MESSAGE = pg_catalog.format('%s: an attendance point of group %s is not a JSON object', fn, gid);
 			END IF;
 			-- integers of 10^-6 degree, as WeCom writes them
-			IF pg_catalog.trunc(hrguard.vendor_number(loc, 'lat', fn)) OPERATOR(pg_catalog.<>) hrguard.vendor_number(loc, 'lat', fn)
-			   OR pg_catalog.trunc(hrguard.vendor_number(loc, 'lng', fn)) OPERATOR(pg_catalog.<>) hrguard.vendor_number(loc, 'lng', fn)
-			   OR (hrguard.vendor_number(loc, 'lat', fn) OPERATOR(pg_catalog.=) 0
-				   AND hrguard.vendor_number(loc, 'lng', fn) OPERATOR(pg_catalog.=) 0) THEN
+			lat := hrguard.vendor_number(loc, 'lat', fn);
+			lng := hrguard.vendor_number(loc, 'lng', fn);
+			IF pg_catalog.trunc(lat) OPERATOR(pg_catalog.<>) lat OR pg_catalog.trunc(lng) OPERATOR(pg_catalog.<>) lng
+			   OR (lat OPERATOR(pg_catalog.=) 0 AND lng OPERATOR(pg_catalog.=) 0) THEN
 				RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-					MESSAGE = pg_catalog.format('%s: an attendance point of group %s is at %s, %s', fn, gid,
-												hrguard.vendor_number(loc, 'lat', fn), hrguard.vendor_number(loc, 'lng', fn)),
+					MESSAGE = pg_catalog.format('%s: an attendance point of group %s is at %s, %s', fn, gid, lat, lng),
 					DETAIL = 'WeCom writes positions as whole numbers of 10^-6 degree; 0, 0 is no position. Nothing was imported.';
 			END IF;
-			vendor_ref := pg_catalog.format('wecom:group:%s:loc:%s,%s', gid, hrguard.vendor_number(loc, 'lat', fn),
-											hrguard.vendor_number(loc, 'lng', fn));
+			vendor_ref := pg_catalog.format('wecom:group:%s:loc:%s,%s', gid, lat, lng);
 			zone_result := hrguard.vendor_circle_zone(
 				tenant, vendor_ref,
 				hrguard.vendor_text(coalesce(NULLIF(pg_catalog.btrim(loc OPERATOR(pg_catalog.->>) 'loc_title'), ''), group_name),
 									'place name', fn),
-				pg_catalog.trim_scale(hrguard.vendor_number(loc, 'lat', fn) OPERATOR(pg_catalog./) 1000000),
-				pg_catalog.trim_scale(hrguard.vendor_number(loc, 'lng', fn) OPERATOR(pg_catalog./) 1000000),
+				pg_catalog.trim_scale(lat OPERATOR(pg_catalog./) 1000000),
+				pg_catalog.trim_scale(lng OPERATOR(pg_catalog./) 1000000),
 				hrguard.vendor_number(loc, 'distance', fn),
 				hrguard.vendor_text(NULLIF(loc OPERATOR(pg_catalog.->>) 'loc_detail', ''), 'address', fn),
 				bssid_list, fn);
