@@ -265,21 +265,21 @@ SELECT source, vendor_userid, source_record_id, reason, detail, left(raw_record,
 SELECT source_record_id, raw_lat, raw_lon, wifi_bssid, vendor_flags->>'wifimac' AS wifimac
   FROM hrguard.punch WHERE source_record_id IN ('7108', '["paul",1492900000,"上班打卡",1,1]');
 
--- a payload of several batches (2,500 records, two employees interleaved,
+-- a payload of two batches (10,500 records, two employees interleaved,
 -- every seventh from a user nobody has): all stored once, each employee's
 -- punches in time order; again: all duplicates
 CREATE TEMP TABLE ig_big AS
 SELECT json_build_object('errcode', 0, 'recordresult', json_agg(json_build_object(
 		'id', 880000 + g,
 		'userId', CASE WHEN g % 7 = 0 THEN 'ig-stranger' WHEN g % 2 = 0 THEN 'manager7078' ELSE 'manager4220' END,
-		'checkType', 'OnDuty', 'userCheckTime', 1580000000000 + (2500 - g) * 60000,
+		'checkType', 'OnDuty', 'userCheckTime', 1580000000000 + (10500 - g) * 60000,
 		'userLatitude', 30.2, 'userLongitude', 120.1) ORDER BY g))::text AS payload
-  FROM generate_series(1, 2500) g;
+  FROM generate_series(1, 10500) g;
 SELECT * FROM hrguard.ingest_dingtalk((SELECT payload FROM ig_big));
 SELECT p.employee_id, count(*) AS punches,
 	   bool_and(p.punch_id > coalesce(prev, 0)) AS in_time_order
   FROM (SELECT employee_id, punch_id, lag(punch_id) OVER (PARTITION BY employee_id ORDER BY punched_at) AS prev
-		  FROM hrguard.punch WHERE source = 'dingtalk' AND source_record_id ~ '^88[0-2][0-9]{3}$') p
+		  FROM hrguard.punch WHERE source = 'dingtalk' AND source_record_id ~ '^8[89][0-9]{4}$') p
  GROUP BY p.employee_id ORDER BY 1;
 SELECT * FROM hrguard.ingest_dingtalk((SELECT payload FROM ig_big));
 SELECT count(*) AS stranger_rejects FROM hrguard.ingest_reject WHERE vendor_userid = 'ig-stranger';
@@ -427,3 +427,14 @@ SELECT count(*) AS punches,
   LEFT JOIN hrguard.evidence e ON e.employee_id = p.employee_id AND e.seq = p.evidence_seq AND e.kind = 'punch'
  WHERE p.employee_id LIKE 'IG%';
 SELECT * FROM hrguard.verify_facts() WHERE employee_id LIKE 'IG%';
+
+-- a database not in UTF8 cannot hold the vendors' Chinese text: 0A000
+SELECT current_database() AS ig_db \gset
+CREATE DATABASE regress_hrguard_latin1 TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C';
+\c regress_hrguard_latin1
+SET client_min_messages = warning;
+CREATE EXTENSION hrguard CASCADE;
+SELECT * FROM hrguard.ingest_wecom('{"errcode": 0, "checkindata": []}');
+\echo :LAST_ERROR_SQLSTATE
+\c :ig_db
+DROP DATABASE regress_hrguard_latin1;
