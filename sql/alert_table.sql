@@ -48,6 +48,20 @@ VALUES ('AT1', '2026-11-23 10:45', 31.42, 121.60, 'at-phone');
 RESET hrguard.notify_mode;
 SELECT kind, notified FROM hrguard.alert WHERE employee_id = 'AT1' AND occurred_at = '2026-11-23 10:45';
 
+-- the relay takes a snapshot per statement: other isolation levels are
+-- refused (0A000), the worker's position untouched
+SELECT hrguard.relay_alerts() > 0 AS relayed;
+SELECT sent_through::text AS position FROM hrguard.relay_state \gset
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT hrguard.relay_alerts();
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+SET default_transaction_isolation = 'serializable';
+SELECT hrguard.relay_alerts();
+\echo :LAST_ERROR_SQLSTATE
+SELECT sent_through::text = :'position' AS position_untouched FROM hrguard.relay_state;
+RESET default_transaction_isolation;
+
 -- a default the application changed is the one used
 ALTER TABLE hrguard.alert ALTER COLUMN status SET DEFAULT 'acknowledged';
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)

@@ -38,6 +38,7 @@
 
 #include "canon.h"
 #include "hrguard.h"
+#include "relay.h"
 #include "zone_cache.h"
 
 PG_MODULE_MAGIC;
@@ -86,8 +87,8 @@ static const HrguardSetting hrguard_settings_list[] = {
 	"Length in days of the window in which those days must fall."},
 	{"hrguard.off_hours_grace_minutes",
 	"Minutes before and after a working window that still count as working hours."},
-	{"hrguard.relay_database",
-	"Database in which the relay worker delivers alerts (needs shared_preload_libraries)."},
+	{"hrguard.relay_databases",
+	"Databases whose alerts relay workers deliver ('*': every database with hrguard; needs shared_preload_libraries)."},
 	{"hrguard.relay_interval_ms",
 	"Milliseconds between the relay worker's rounds."},
 	{"hrguard.checkpoint_interval",
@@ -197,13 +198,14 @@ _PG_init(void)
 							&hrguard_off_hours_grace_minutes, 30, 0, 720,
 							PGC_SUSET, 0, NULL, NULL, NULL);
 
-	DefineCustomStringVariable("hrguard.relay_database",
+	DefineCustomStringVariable("hrguard.relay_databases",
 							   hrguard_settings_list[9].description,
-							   "Empty: no relay worker; call hrguard.relay_alerts() from a scheduler. Read at server start.",
-							   &hrguard_relay_database, "",
-							   /* a server-start setting where a worker can exist */
+							   "'*', or database names separated by commas; empty: no relay worker "
+							   "(call hrguard.relay_alerts() from a scheduler). Read at server start.",
+							   &hrguard_relay_databases, "*",
+							   /* a server-start setting where workers can exist */
 							   process_shared_preload_libraries_in_progress ? PGC_POSTMASTER : PGC_SIGHUP,
-							   0, NULL, NULL, NULL);
+							   GUC_LIST_INPUT, hrguard_relay_databases_check, NULL, NULL);
 	DefineCustomIntVariable("hrguard.relay_interval_ms",
 							hrguard_settings_list[10].description, NULL,
 							&hrguard_relay_interval_ms, 1000, 10, 3600000,
@@ -232,7 +234,7 @@ _PG_init(void)
 	hrguard_zone_cache_register();
 	hrguard_canon_init();
 	if (process_shared_preload_libraries_in_progress)
-		hrguard_relay_register();
+		hrguard_relay_launcher_register();
 }
 
 /*

@@ -55,12 +55,6 @@ extern int64 hrguard_alert_raise_scored(const char *employee_id, const char *kin
 										Datum reasons, int64 score_id);
 
 extern bool hrguard_row_passes_through(TriggerData *trigdata);
-extern char *hrguard_relay_database;
-extern int	hrguard_relay_interval_ms;
-extern int	hrguard_checkpoint_interval_s;
-
-/* relay_worker.c */
-extern void hrguard_relay_register(void);
 
 #define HRGUARD_OFF_HOURS_GRACE_US \
 	((int64) hrguard_off_hours_grace_minutes * USECS_PER_MINUTE)

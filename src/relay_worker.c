@@ -1,24 +1,26 @@
 /*-------------------------------------------------------------------------
  *
  * relay_worker.c
- *	  A background worker that delivers alerts in notify_mode "relay" and
- *	  takes checkpoints of the evidence log on a schedule.
+ *	  The relay worker of one database: delivers alerts raised in
+ *	  notify_mode "relay" and takes checkpoints of the evidence log on a
+ *	  schedule.
  *
- * When hrguard is in shared_preload_libraries and hrguard.relay_database
- * names a database, the postmaster starts this worker.  It calls
+ * The launcher (relay_launcher.c) starts one per database.  A worker whose
+ * database does not have hrguard, or already has a relay worker, exits at
+ * once and quietly; otherwise it logs one line and calls
  * hrguard.relay_alerts() in its own transaction every
  * hrguard.relay_interval_ms (at once again while batches come back full),
- * so each committed alert is notified once, in transaction order, and
- * nothing is lost across restarts: the position reached is committed with
- * the notifications.  With hrguard.checkpoint_interval set, it also calls
- * hrguard.checkpoint() that often, in a transaction of its own; a
- * checkpoint that fails is logged and tried again at the next interval,
- * and the relay goes on.  A relay round that fails (a database made
- * read-only, say) is logged once, as a WARNING, and tried again after a
- * pause that doubles up to a minute; the worker does not exit and is not
- * restarted in a loop.  On a hot standby it waits.  A shutdown request
- * ends it quietly, between rounds.  Without preloading, any scheduler can
- * call hrguard.relay_alerts() and hrguard.checkpoint() instead.
+ * so each committed alert is notified once and nothing is lost across
+ * restarts: the position reached is committed with the notifications.
+ * With hrguard.checkpoint_interval set, it also calls hrguard.checkpoint()
+ * that often, in a transaction of its own; a checkpoint that fails is
+ * logged and tried again at the next interval, and the relay goes on.  A
+ * relay round that fails (a trigger of the DBA's refusing the position's
+ * update, say) is logged once, as a WARNING, and tried again after a pause
+ * that doubles up to a minute; the worker does not exit.  When hrguard is
+ * dropped from its database, the worker says so and exits.  A shutdown
+ * request ends it quietly, between rounds.  Without preloading, any
+ * scheduler can call hrguard.relay_alerts() and hrguard.checkpoint().
  *
  * IDENTIFICATION
  *	  src/relay_worker.c
@@ -28,7 +30,8 @@
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "access/xlog.h"
+#include "commands/dbcommands.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -36,6 +39,7 @@
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/lock.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -43,36 +47,62 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
-#include "hrguard.h"
+#include "relay.h"
 
 #define RELAY_BATCH 10000
 /* the longest pause after failed relay rounds */
 #define RELAY_MAX_BACKOFF_MS 60000
 
-char	   *hrguard_relay_database = NULL;
+/* the session advisory lock that keeps a database to one relay worker */
+#define RELAY_LOCK_KEY1 0x68726775	/* "hrgu" */
+#define RELAY_LOCK_KEY2 0x72656c79	/* "rely" */
+
+char	   *hrguard_relay_databases = NULL;
 int			hrguard_relay_interval_ms = 1000;
 int			hrguard_checkpoint_interval_s = 0;
 
-PGDLLEXPORT void hrguard_relay_main(Datum arg);
+/* the worker's database, for its messages */
+static char *relay_dbname = NULL;
 
-/* Called from _PG_init while shared_preload_libraries is being loaded. */
-void
-hrguard_relay_register(void)
+/*
+ * Whether this worker is the database's relay: hrguard is installed and no
+ * other relay worker holds the database's relay lock (this one takes it
+ * for as long as it runs).  Also learns the database's name.
+ */
+static bool
+relay_claim_database(void)
 {
-	BackgroundWorker worker;
+	bool		claimed = false;
 
-	if (hrguard_relay_database == NULL || hrguard_relay_database[0] == '\0')
-		return;
+	StartTransactionCommand();
+	relay_dbname = MemoryContextStrdup(TopMemoryContext,
+									   get_database_name(MyDatabaseId));
+	if (OidIsValid(get_extension_oid("hrguard", true)))
+	{
+		LOCKTAG		tag;
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = 10;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "hrguard");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "hrguard_relay_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "hrguard alert relay");
-	snprintf(worker.bgw_type, BGW_MAXLEN, "hrguard alert relay");
-	RegisterBackgroundWorker(&worker);
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, RELAY_LOCK_KEY1, RELAY_LOCK_KEY2, 2);
+		claimed = LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL;
+	}
+	CommitTransactionCommand();
+	return claimed;
+}
+
+/*
+ * Whether hrguard is still installed, asked in a transaction of its own
+ * after a round failed: DROP EXTENSION committing while a round ran makes
+ * the round fail on a missing function or table, which is no failure of
+ * the relay.
+ */
+static bool
+relay_extension_present(void)
+{
+	bool		present;
+
+	StartTransactionCommand();
+	present = OidIsValid(get_extension_oid("hrguard", true));
+	CommitTransactionCommand();
+	return present;
 }
 
 /* Begin a round's transaction; false when hrguard is not installed. */
@@ -142,9 +172,11 @@ checkpoint_round(void)
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(context);
-		EmitErrorReport();
-		FlushErrorState();
 		AbortCurrentTransaction();
+		/* the next relay round notices a dropped hrguard and says so */
+		if (relay_extension_present())
+			EmitErrorReport();
+		FlushErrorState();
 		pgstat_report_activity(STATE_IDLE, NULL);
 	}
 	PG_END_TRY();
@@ -174,11 +206,13 @@ guarded_relay_round(char **last_failure)
 		FlushErrorState();
 		AbortCurrentTransaction();
 		pgstat_report_activity(STATE_IDLE, NULL);
-		if (*last_failure == NULL || strcmp(*last_failure, edata->message) != 0)
+		if (!relay_extension_present())
+			sent = -1;
+		else if (*last_failure == NULL || strcmp(*last_failure, edata->message) != 0)
 		{
 			ereport(WARNING,
 					(errmsg("hrguard alert relay in database \"%s\" cannot relay: %s",
-							hrguard_relay_database, edata->message),
+							relay_dbname, edata->message),
 					 errdetail("It tries again after a pause that doubles up to %d s, and says so here only when the reason changes.",
 							   RELAY_MAX_BACKOFF_MS / 1000)));
 			if (*last_failure)
@@ -194,8 +228,6 @@ guarded_relay_round(char **last_failure)
 void
 hrguard_relay_main(Datum arg)
 {
-	bool		warned_missing = false;
-	bool		warned_standby = false;
 	char	   *last_failure = NULL;
 	long		backoff_ms = 0;
 	TimestampTz next_checkpoint = 0;
@@ -204,42 +236,31 @@ hrguard_relay_main(Datum arg)
 	/* a shutdown request ends the worker between rounds, without an error */
 	pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
 	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnection(hrguard_relay_database, NULL, 0);
+	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
 	/* it writes its position: a server-wide read-only default is not for it */
 	SetConfigOption("default_transaction_read_only", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	/* relay_alerts() takes a snapshot per statement */
+	SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
+	if (!relay_claim_database())
+		proc_exit(0);
 	ereport(LOG,
-			(errmsg("hrguard alert relay started in database \"%s\"",
-					hrguard_relay_database)));
+			(errmsg("hrguard alert relay started in database \"%s\"", relay_dbname)));
 
 	for (;;)
 	{
 		int			sent;
 		long		wait_ms;
 
-		CHECK_FOR_INTERRUPTS();
-		if (ShutdownRequestPending)
-			proc_exit(0);
-		if (ConfigReloadPending)
-		{
-			ConfigReloadPending = false;
-			ProcessConfigFile(PGC_SIGHUP);
-		}
-
-		/* a hot standby writes nothing: wait until it is promoted */
-		if (RecoveryInProgress())
-		{
-			if (!warned_standby)
-				ereport(LOG,
-						(errmsg("hrguard alert relay waits: the server is a standby")));
-			warned_standby = true;
-			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-							 hrguard_relay_interval_ms, PG_WAIT_EXTENSION);
-			ResetLatch(MyLatch);
-			continue;
-		}
-		warned_standby = false;
+		hrguard_relay_process_interrupts();
 
 		sent = guarded_relay_round(&last_failure);
+		if (sent == -1)
+		{
+			ereport(LOG,
+					(errmsg("hrguard is no longer installed in database \"%s\"; its alert relay stops",
+							relay_dbname)));
+			proc_exit(0);
+		}
 		if (sent == -2)
 		{
 			backoff_ms = backoff_ms == 0 ? hrguard_relay_interval_ms :
@@ -253,20 +274,11 @@ hrguard_relay_main(Datum arg)
 		{
 			ereport(LOG,
 					(errmsg("hrguard alert relay in database \"%s\" relays again",
-							hrguard_relay_database)));
+							relay_dbname)));
 			pfree(last_failure);
 			last_failure = NULL;
 		}
 		backoff_ms = 0;
-		if (sent == -1 && !warned_missing)
-		{
-			ereport(LOG,
-					(errmsg("hrguard is not installed in database \"%s\"; the relay waits",
-							hrguard_relay_database)));
-			warned_missing = true;
-		}
-		if (sent >= 0)
-			warned_missing = false;
 		wait_ms = hrguard_relay_interval_ms;
 		if (hrguard_checkpoint_interval_s > 0)
 		{
@@ -277,8 +289,7 @@ hrguard_relay_main(Datum arg)
 				next_checkpoint = now + (int64) hrguard_checkpoint_interval_s * USECS_PER_SEC;
 			else if (now >= next_checkpoint)
 			{
-				if (sent >= 0)
-					checkpoint_round();
+				checkpoint_round();
 				next_checkpoint = now + (int64) hrguard_checkpoint_interval_s * USECS_PER_SEC;
 			}
 			wait_ms = Min(wait_ms, (next_checkpoint - now) / 1000 + 1);

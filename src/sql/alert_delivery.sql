@@ -9,8 +9,9 @@ COMMENT ON FUNCTION hrguard.alert_payload(bigint) IS
 
 CREATE TABLE hrguard.relay_state (
 	singleton		boolean PRIMARY KEY DEFAULT true,
-	last_xid		xid8 NOT NULL DEFAULT '0',
-	last_alert_id	bigint NOT NULL DEFAULT 0,
+	sent_through	pg_snapshot,
+	round			pg_snapshot,
+	round_alert_id	bigint NOT NULL DEFAULT 0,
 	relayed_at		timestamptz,
 	system_identifier bigint,
 	era_first_alert_id bigint NOT NULL DEFAULT 0,
@@ -22,8 +23,17 @@ CREATE TABLE hrguard.relay_state (
 SELECT pg_catalog.pg_extension_config_dump('hrguard.relay_state', '');
 REVOKE ALL ON hrguard.relay_state FROM PUBLIC;
 COMMENT ON TABLE hrguard.relay_state IS
-	'how far hrguard.relay_alerts() has notified: (transaction, alert) of the last alert sent, among alerts from era_first_alert_id on, in the cluster system_identifier names; seen_alert_id is the highest alert id the last relay saw';
+	'how far hrguard.relay_alerts() has notified, among alerts from era_first_alert_id on, in the cluster system_identifier names: every alert whose transaction sent_through sees committed, and, of a round cut short by max_alerts, the alerts up to round_alert_id that round sees committed; seen_alert_id is the highest alert id the last relay saw';
 
+/*
+ * The relay.  Each round takes a snapshot after it has locked the position
+ * and notifies, in alert id order, the alerts that snapshot sees committed
+ * and the position's snapshot did not: an alert waits for nothing but its
+ * own transaction's commit (not for older transactions, of this database or
+ * another, nor for prepared ones), and is notified by exactly one round.
+ * The position moves in the same transaction as the notifications, which
+ * PostgreSQL delivers at its commit.
+ */
 CREATE FUNCTION hrguard.relay_alerts(max_alerts integer DEFAULT 10000)
 	RETURNS integer
 	LANGUAGE plpgsql
@@ -31,10 +41,13 @@ CREATE FUNCTION hrguard.relay_alerts(max_alerts integer DEFAULT 10000)
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	horizon xid8;
 	cluster bigint;
 	state hrguard.relay_state;
+	target pg_catalog.pg_snapshot;
+	after_id bigint;
+	continuing boolean;
 	a record;
+	round_sent integer;
 	sent integer := 0;
 BEGIN
 	IF max_alerts IS NULL OR max_alerts OPERATOR(pg_catalog.<) 1 THEN
@@ -42,21 +55,28 @@ BEGIN
 			ERRCODE = 'invalid_parameter_value',
 			MESSAGE = 'max_alerts must be at least 1';
 	END IF;
+	-- each statement's snapshot must be taken after the lock before it
+	IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'feature_not_supported',
+			MESSAGE = 'hrguard.relay_alerts() must run at isolation level READ COMMITTED',
+			HINT = 'Call it outside a REPEATABLE READ or SERIALIZABLE transaction.';
+	END IF;
 	cluster := (pg_catalog.pg_control_system()).system_identifier;
-	-- every transaction older than this has committed or aborted
-	horizon := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
 	INSERT INTO hrguard.relay_state DEFAULT VALUES ON CONFLICT DO NOTHING;
 	SELECT * INTO state FROM hrguard.relay_state FOR UPDATE;
 
-	IF state.system_identifier IS DISTINCT FROM cluster THEN
+	IF state.system_identifier IS DISTINCT FROM cluster OR state.sent_through IS NULL THEN
 		/*
 		 * The first relay here, or the first since the database was
 		 * restored from another cluster, whose transaction ids mean nothing
-		 * in this one.  Once every transaction inserting alerts has ended,
-		 * notify each alert the position does not cover: those above the
-		 * highest id the last relay saw (never seen, so never sent) and the
-		 * others after the position.  Later alerts, from the next id on,
-		 * are relayed by this cluster's transaction ids.
+		 * in this one (the position and the restored alerts' xid columns
+		 * still compare with each other).  Once every transaction inserting
+		 * alerts has ended, notify each alert the position does not cover:
+		 * those above the highest id the last relay saw (never seen, so
+		 * never sent) and the others its snapshots do not cover.  Later
+		 * alerts, from the next id on, are relayed by this cluster's
+		 * snapshots.
 		 */
 		LOCK TABLE hrguard.alert IN SHARE ROW EXCLUSIVE MODE;
 		FOR a IN
@@ -65,43 +85,70 @@ BEGIN
 			 WHERE NOT al.notified
 			   AND al.alert_id OPERATOR(pg_catalog.>=) state.era_first_alert_id
 			   AND (al.alert_id OPERATOR(pg_catalog.>) state.seen_alert_id
-					OR al.xid OPERATOR(pg_catalog.>) state.last_xid
-					OR (al.xid OPERATOR(pg_catalog.=) state.last_xid
-						AND al.alert_id OPERATOR(pg_catalog.>) state.last_alert_id))
-			 ORDER BY al.xid, al.alert_id
+					OR state.sent_through IS NULL
+					OR NOT (pg_catalog.pg_visible_in_snapshot(al.xid, state.sent_through)
+							OR (state.round IS NOT NULL
+								AND pg_catalog.pg_visible_in_snapshot(al.xid, state.round)
+								AND al.alert_id OPERATOR(pg_catalog.<=) state.round_alert_id)))
+			 ORDER BY al.alert_id
 		LOOP
 			PERFORM pg_catalog.pg_notify('hrguard_alert', hrguard.alert_payload(a.alert_id));
 			sent := sent OPERATOR(pg_catalog.+) 1;
 		END LOOP;
 		state.era_first_alert_id := COALESCE(
 			(SELECT pg_catalog.max(al.alert_id) FROM hrguard.alert al), 0) OPERATOR(pg_catalog.+) 1;
-		state.last_xid := '0';
-		state.last_alert_id := 0;
+		-- taken with the table locked: no alert of this era is committed yet
+		state.sent_through := pg_catalog.pg_current_snapshot();
+		state.round := NULL;
+		state.round_alert_id := 0;
 		state.system_identifier := cluster;
 	ELSE
-		FOR a IN
-			SELECT al.alert_id, al.xid
-			  FROM hrguard.alert al
-			 WHERE NOT al.notified
-			   AND al.alert_id OPERATOR(pg_catalog.>=) state.era_first_alert_id
-			   AND (al.xid OPERATOR(pg_catalog.>) state.last_xid
-					OR (al.xid OPERATOR(pg_catalog.=) state.last_xid
-						AND al.alert_id OPERATOR(pg_catalog.>) state.last_alert_id))
-			   AND al.xid OPERATOR(pg_catalog.<) horizon
-			 ORDER BY al.xid, al.alert_id
-			 LIMIT max_alerts
+		/*
+		 * A round cut short by max_alerts goes on with its own snapshot;
+		 * once it is through, a new round takes what is left of max_alerts.
+		 */
 		LOOP
-			PERFORM pg_catalog.pg_notify('hrguard_alert',
-				hrguard.alert_payload(a.alert_id));
-			sent := sent OPERATOR(pg_catalog.+) 1;
-			state.last_xid := a.xid;
-			state.last_alert_id := a.alert_id;
+			continuing := state.round IS NOT NULL;
+			target := COALESCE(state.round, pg_catalog.pg_current_snapshot());
+			after_id := CASE WHEN continuing THEN state.round_alert_id ELSE 0 END;
+			round_sent := 0;
+			FOR a IN
+				SELECT al.alert_id
+				  FROM hrguard.alert al
+				 WHERE NOT al.notified
+				   AND al.alert_id OPERATOR(pg_catalog.>=) state.era_first_alert_id
+				   AND al.alert_id OPERATOR(pg_catalog.>) after_id
+				   -- what the position's snapshot did not see committed
+				   -- (index ranges first, the exact test after)
+				   AND (al.xid OPERATOR(pg_catalog.>=) pg_catalog.pg_snapshot_xmax(state.sent_through)
+						OR al.xid OPERATOR(pg_catalog.=) ANY (ARRAY(
+							SELECT pg_catalog.pg_snapshot_xip(state.sent_through))))
+				   AND NOT pg_catalog.pg_visible_in_snapshot(al.xid, state.sent_through)
+				   AND pg_catalog.pg_visible_in_snapshot(al.xid, target)
+				 ORDER BY al.alert_id
+				 LIMIT max_alerts OPERATOR(pg_catalog.-) sent
+			LOOP
+				PERFORM pg_catalog.pg_notify('hrguard_alert', hrguard.alert_payload(a.alert_id));
+				round_sent := round_sent OPERATOR(pg_catalog.+) 1;
+				after_id := a.alert_id;
+			END LOOP;
+			sent := sent OPERATOR(pg_catalog.+) round_sent;
+			IF sent OPERATOR(pg_catalog.=) max_alerts THEN
+				state.round := target;
+				state.round_alert_id := after_id;
+				EXIT;
+			END IF;
+			state.sent_through := target;
+			state.round := NULL;
+			state.round_alert_id := 0;
+			EXIT WHEN NOT continuing;
 		END LOOP;
 	END IF;
 
 	UPDATE hrguard.relay_state
-	   SET last_xid = state.last_xid,
-		   last_alert_id = state.last_alert_id,
+	   SET sent_through = state.sent_through,
+		   round = state.round,
+		   round_alert_id = state.round_alert_id,
 		   relayed_at = pg_catalog.now(),
 		   system_identifier = state.system_identifier,
 		   era_first_alert_id = state.era_first_alert_id,
@@ -112,7 +159,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION hrguard.relay_alerts(integer) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.relay_alerts(integer) IS
-	'notifies hrguard_alert for committed alerts not yet notified, in transaction order; call it from any scheduler';
+	'notifies hrguard_alert for the alerts committed since the last relay, each once, in alert id order within a round; call it from any scheduler';
 
 -- The catch-up of a listener: NOTIFY is a hint and is lost while nobody
 -- listens, so a listener reads the alerts committed since its cursor (a

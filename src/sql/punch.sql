@@ -49,9 +49,9 @@ COMMENT ON COLUMN hrguard.alert.reasons IS
 COMMENT ON COLUMN hrguard.alert.occurred_at IS
 	'when the fact behind the alert happened (the punch time)';
 COMMENT ON COLUMN hrguard.alert.xid IS
-	'inserting transaction; the relay notifies alerts in transaction order';
+	'inserting transaction; the relay notifies an alert in its first round whose snapshot sees this transaction committed';
 COMMENT ON COLUMN hrguard.alert.notified IS
-	'false while the relay is to notify the alert (raised under notify_mode relay); true when its transaction notified it at commit (commit) or it is never to be notified (off)';
+	'false: left to the relay (raised under notify_mode relay; hrguard.relay_state says how far the relay got); true: its transaction notified it at commit (commit) or it is never to be notified (off)';
 
 CREATE TABLE hrguard.punch (
 	punch_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

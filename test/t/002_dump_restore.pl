@@ -71,7 +71,10 @@ write_file("$dir/early.txt", $early);
 write_file("$dir/late.txt", $late);
 my $pending = $source->safe_psql('hr', q{
 	SELECT string_agg(a.alert_id::text, ',' ORDER BY a.alert_id) FROM hrguard.alert a, hrguard.relay_state s
-	 WHERE a.alert_id >= s.era_first_alert_id AND (a.xid, a.alert_id) > (s.last_xid, s.last_alert_id)});
+	 WHERE a.alert_id >= s.era_first_alert_id AND NOT a.notified
+	   AND NOT (pg_visible_in_snapshot(a.xid, s.sent_through)
+				OR (s.round IS NOT NULL AND pg_visible_in_snapshot(a.xid, s.round)
+					AND a.alert_id <= s.round_alert_id))});
 like($pending, qr/^\d+(,\d+)+$/, 'alerts are pending at the dump');
 like($source->safe_psql('hr', q{SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM hrguard.alert}),
 	qr/competitor_pattern,competitor_zone,.*impossible_travel,off_hours,outside_zone,spoof_suspected/,

@@ -1,5 +1,5 @@
-# 004_relay_worker.pl -- with hrguard preloaded and hrguard.relay_database
-# set, the relay worker notifies every committed alert once, without anyone
+# 004_relay_worker.pl -- with hrguard preloaded and hrguard.relay_databases
+# naming one database, its relay worker notifies every committed alert once, without anyone
 # calling hrguard.relay_alerts(), also after a restart; a LISTEN client
 # receives them.  With hrguard.checkpoint_interval set, the worker takes
 # checkpoints of the evidence log on its own, and a client listening on
@@ -14,7 +14,7 @@ my $node = PostgreSQL::Test::Cluster->new('worker');
 $node->init;
 $node->append_conf('postgresql.conf', qq{
 shared_preload_libraries = 'hrguard'
-hrguard.relay_database = 'postgres'
+hrguard.relay_databases = 'postgres'
 hrguard.relay_interval_ms = 100
 hrguard.notify_mode = 'relay'
 });
@@ -41,11 +41,12 @@ sub punch
 
 sub relayed_all
 {
-	# the newest alert is the last one relayed, or was sent in the relay's
-	# first pass (the alerts before era_first_alert_id)
+	# every alert was sent in the relay's first pass (those before
+	# era_first_alert_id) or by a round whose snapshot saw it committed
 	return $node->poll_query_until('postgres', q{
-		SELECT (SELECT max(alert_id) FROM hrguard.alert) IN (s.last_alert_id, s.era_first_alert_id - 1)
-		  FROM hrguard.relay_state s});
+		SELECT bool_and(a.alert_id < s.era_first_alert_id
+						OR pg_visible_in_snapshot(a.xid, s.sent_through))
+		  FROM hrguard.alert a, hrguard.relay_state s});
 }
 
 # the alert ids a LISTEN client has received, shown when it next runs a query
@@ -137,7 +138,7 @@ ok(relayed_all(), 'with default_transaction_read_only on, the worker relays');
 $node->safe_psql('postgres', q{ALTER SYSTEM RESET default_transaction_read_only});
 $node->reload;
 $node->safe_psql('postgres', q{
-	ALTER TABLE hrguard.relay_state ADD CONSTRAINT relay_blocked CHECK (last_alert_id < 0) NOT VALID});
+	ALTER TABLE hrguard.relay_state ADD CONSTRAINT relay_blocked CHECK (round_alert_id < 0) NOT VALID});
 punch(1, 40);
 ok($node->wait_for_log(qr/hrguard alert relay in database "postgres" cannot relay/, $log_offset),
 	'a failing relay round is reported');
@@ -152,16 +153,16 @@ ok(relayed_all(), 'once the cause is gone it relays again');
 ok($node->wait_for_log(qr/hrguard alert relay in database "postgres" relays again/, $log_offset),
 	'and says so');
 
-# hrguard.relay_database is a server-start setting: a reload does not move
+# hrguard.relay_databases is a server-start setting: a reload does not move
 # the worker
 $log_offset = -s $node->logfile;
-$node->append_conf('postgresql.conf', q{hrguard.relay_database = 'template1'});
+$node->append_conf('postgresql.conf', q{hrguard.relay_databases = '*'});
 $node->reload;
-ok($node->wait_for_log(qr/parameter "hrguard.relay_database" cannot be changed without restarting the server/,
-		$log_offset), 'changing relay_database is refused until a restart');
+ok($node->wait_for_log(qr/parameter "hrguard.relay_databases" cannot be changed without restarting the server/,
+		$log_offset), 'changing relay_databases is refused until a restart');
 punch(1, 50);
 ok(relayed_all(), 'and the worker goes on relaying in its database');
-is($node->safe_psql('postgres', q{SHOW hrguard.relay_database}), 'postgres', 'which the setting still names');
+is($node->safe_psql('postgres', q{SHOW hrguard.relay_databases}), 'postgres', 'which the setting still names');
 
 # a fast shutdown ends the worker without an error
 $log_offset = -s $node->logfile;
