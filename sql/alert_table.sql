@@ -61,6 +61,24 @@ SELECT hrguard.relay_alerts();
 \echo :LAST_ERROR_SQLSTATE
 SELECT sent_through::text = :'position' AS position_untouched FROM hrguard.relay_state;
 RESET default_transaction_isolation;
+-- fewer than one alert a call: 22023
+SELECT hrguard.relay_alerts(0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.relay_alerts(NULL);
+\echo :LAST_ERROR_SQLSTATE
+
+-- a listener's cursor: the alerts committed since it, then none; a cursor
+-- ahead of this cluster's transactions (another cluster's) is refused
+-- (22023) rather than hiding alerts
+SELECT hrguard.alert_cursor() AS cursor \gset
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('AT1', '2026-11-23 10:50', 31.41, 121.60, 'at-phone');
+SELECT kind, occurred_at = '2026-11-23 10:50' AS the_new_punch
+  FROM hrguard.alerts_since(:'cursor');
+SELECT next_cursor AS cursor FROM hrguard.alerts_since(:'cursor') LIMIT 1 \gset
+SELECT count(*) AS nothing_new FROM hrguard.alerts_since(:'cursor');
+SELECT count(*) FROM hrguard.alerts_since('999999999:999999999:');
+\echo :LAST_ERROR_SQLSTATE
 
 -- a default the application changed is the one used
 ALTER TABLE hrguard.alert ALTER COLUMN status SET DEFAULT 'acknowledged';

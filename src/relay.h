@@ -30,8 +30,8 @@ extern int	hrguard_checkpoint_interval_s;
 /* relay_launcher.c: called from _PG_init while preloading */
 extern void hrguard_relay_launcher_register(void);
 extern bool hrguard_relay_databases_check(char **newval, void **extra, GucSource source);
-/* relay_launcher.c: shutdown and reload requests, between rounds */
-extern void hrguard_relay_process_interrupts(void);
+/* relay_launcher.c: shutdown, reload and cancel requests, between rounds */
+extern void hrguard_relay_process_interrupts(int exit_code);
 
 /* relay_worker.c: the entry point of a database's relay worker */
 extern PGDLLEXPORT void hrguard_relay_main(Datum arg);

@@ -15,14 +15,18 @@
  * gets its worker within that time of CREATE EXTENSION hrguard, and a
  * database without hrguard costs one short-lived process a minute.  A
  * database for which no background worker slot is free is named in one
- * WARNING and tried again at every pass.
+ * WARNING and tried again at every pass; a database that becomes a
+ * template or closed to connections has its worker stopped.  A value of
+ * hrguard.relay_databases that is not a list stops the server from
+ * starting; a listed name that is no database is named once.
  *
  * A relay worker connected to a database would make DROP DATABASE, ALTER
  * DATABASE ... RENAME TO or SET TABLESPACE, and CREATE DATABASE ...
  * TEMPLATE of it fail ("being accessed by other users"), so a utility hook
  * stops that database's worker first when the database's owner or a
- * superuser runs one of them; the launcher starts it again RELAY_RETRY_S
- * later if the database is still there.
+ * superuser runs one of them (for the copy of a template, any role that
+ * may create databases); the launcher starts it again RELAY_RETRY_S later
+ * if the database is still there.
  *
  * IDENTIFICATION
  *	  src/relay_launcher.c
@@ -54,6 +58,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
@@ -83,15 +88,19 @@ static void relay_process_utility(PlannedStmt *pstmt, const char *queryString,
 								  ParamListInfo params, QueryEnvironment *queryEnv,
 								  DestReceiver *dest, QueryCompletion *qc);
 
+/* a value of hrguard.relay_databases was refused while the server started */
+static bool relay_databases_refused = false;
+
 /*
- * The check hook of hrguard.relay_databases: '*', or a list of database
- * names written as SQL identifiers.
+ * The check hook of hrguard.relay_databases: '*' alone, or a list of
+ * database names written as SQL identifiers.
  */
 bool
 hrguard_relay_databases_check(char **newval, void **extra, GucSource source)
 {
 	char	   *copy;
 	List	   *names;
+	ListCell   *lc;
 	bool		ok;
 
 	if (*newval == NULL || strcmp(*newval, "*") == 0)
@@ -100,8 +109,24 @@ hrguard_relay_databases_check(char **newval, void **extra, GucSource source)
 	ok = SplitIdentifierString(copy, ',', &names);
 	if (!ok)
 		GUC_check_errdetail("List syntax is invalid: give '*' or database names separated by commas.");
+	else
+	{
+		foreach(lc, names)
+		{
+			const char *name = (const char *) lfirst(lc);
+
+			if (strcmp(name, "*") == 0 || name[0] == '\0')
+			{
+				GUC_check_errdetail("Give '*' alone, or database names separated by commas.");
+				ok = false;
+				break;
+			}
+		}
+	}
 	list_free(names);
 	pfree(copy);
+	if (!ok && process_shared_preload_libraries_in_progress)
+		relay_databases_refused = true;
 	return ok;
 }
 
@@ -139,6 +164,18 @@ hrguard_relay_launcher_register(void)
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = relay_process_utility;
 
+	/*
+	 * PostgreSQL falls back to the default, '*', for a value it refused in
+	 * the configuration file; the server does not start on a value that
+	 * would run workers where none were asked for, as it does not for its
+	 * own settings.
+	 */
+	if (relay_databases_refused)
+		ereport(FATAL,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("hrguard.relay_databases is not a valid list of databases"),
+				 errhint("Give '*', database names separated by commas, or '' for no relay worker.")));
+
 	if (hrguard_relay_databases == NULL || hrguard_relay_databases[0] == '\0')
 		return;
 
@@ -155,12 +192,45 @@ hrguard_relay_launcher_register(void)
 }
 
 /*
+ * Name, once, each database hrguard.relay_databases lists that does not
+ * exist (a typo would otherwise leave a database without its relay).
+ */
+static void
+relay_warn_missing_databases(void)
+{
+	char	   *copy;
+	List	   *names;
+	ListCell   *lc;
+
+	if (strcmp(hrguard_relay_databases, "*") == 0)
+		return;
+	copy = pstrdup(hrguard_relay_databases);
+	if (SplitIdentifierString(copy, ',', &names))
+	{
+		foreach(lc, names)
+		{
+			const char *name = (const char *) lfirst(lc);
+
+			if (!OidIsValid(get_database_oid(name, true)))
+				ereport(WARNING,
+						(errcode(ERRCODE_UNDEFINED_DATABASE),
+						 errmsg("hrguard.relay_databases names database \"%s\", which does not exist",
+								name),
+						 errdetail("A database of that name gets its relay worker once it is created.")));
+		}
+	}
+	list_free(names);
+	pfree(copy);
+}
+
+/*
  * Read pg_database: mark the databases a worker is for as listed, adding
  * the new ones to the table.
  */
 static void
 relay_list_databases(HTAB *databases)
 {
+	static bool names_checked = false;
 	Relation	rel;
 	TableScanDesc scan;
 	HeapTuple	tuple;
@@ -196,6 +266,11 @@ relay_list_databases(HTAB *databases)
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
+	if (!names_checked)
+	{
+		relay_warn_missing_databases();
+		names_checked = true;
+	}
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);
@@ -238,14 +313,21 @@ relay_launch_pass(HTAB *databases)
 			pid_t		pid;
 
 			if (GetBackgroundWorkerPid(db->worker, &pid) != BGWH_STOPPED)
+			{
+				/*
+				 * made a template or closed to connections: its worker
+				 * stops (a dropped database's has already)
+				 */
+				if (!db->listed)
+					TerminateBackgroundWorker(db->worker);
 				continue;
+			}
 			pfree(db->worker);
 			db->worker = NULL;
 			db->retry_at = TimestampTzPlusMilliseconds(now, RELAY_RETRY_S * 1000);
 		}
 		if (!db->listed)
 		{
-			/* dropped, renamed into a template, or no longer named */
 			(void) hash_search(databases, &db->dboid, HASH_REMOVE, NULL);
 			continue;
 		}
@@ -268,14 +350,18 @@ relay_launch_pass(HTAB *databases)
 
 /*
  * Between passes of the launcher and rounds of a worker: a shutdown request
- * ends the process quietly, a reload request reloads the configuration.
+ * ends the process with exit_code, a reload request reloads the configuration,
+ * and a cancel request is dropped (one during a worker's round fails that
+ * round, which is tried again).
  */
 void
-hrguard_relay_process_interrupts(void)
+hrguard_relay_process_interrupts(int exit_code)
 {
+	/* a cancel that came between rounds has nothing to cancel */
+	QueryCancelPending = false;
 	CHECK_FOR_INTERRUPTS();
 	if (ShutdownRequestPending)
-		proc_exit(0);
+		proc_exit(exit_code);
 	if (ConfigReloadPending)
 	{
 		ConfigReloadPending = false;
@@ -292,6 +378,8 @@ hrguard_relay_launcher_main(Datum arg)
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	/* a shutdown request ends the launcher between passes, quietly */
 	pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
+	/* it runs no statement a cancel could be meant for */
+	pqsignal(SIGINT, SIG_IGN);
 	BackgroundWorkerUnblockSignals();
 	/* no database: pg_database is a shared catalog */
 	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
@@ -305,7 +393,11 @@ hrguard_relay_launcher_main(Datum arg)
 
 	for (;;)
 	{
-		hrguard_relay_process_interrupts();
+		/*
+		 * exit code 1: the postmaster starts the launcher again 10 s after
+		 * a pg_terminate_backend(); at shutdown it starts nothing
+		 */
+		hrguard_relay_process_interrupts(1);
 		relay_launch_pass(databases);
 		/* the postmaster sets the latch when one of its workers stops */
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
@@ -314,18 +406,39 @@ hrguard_relay_launcher_main(Datum arg)
 	}
 }
 
+/* Whether a database is a template, which any role with CREATEDB may copy. */
+static bool
+relay_database_is_template(Oid dboid)
+{
+	HeapTuple	tuple = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(dboid));
+	bool		template = false;
+
+	if (HeapTupleIsValid(tuple))
+	{
+		template = ((Form_pg_database) GETSTRUCT(tuple))->datistemplate;
+		ReleaseSysCache(tuple);
+	}
+	return template;
+}
+
 /*
  * Ask the relay worker connected to a database, if any, to stop, and wait
  * (a few seconds at most) until it has.
  */
 static void
-relay_stop_worker_of(const char *dbname)
+relay_stop_worker_of(const char *dbname, bool copy)
 {
 	Oid			dboid = get_database_oid(dbname, true);
 	int			attempts;
 
-	/* only for those who may run the statement: its owner, a superuser */
-	if (!OidIsValid(dboid) || !pg_database_ownercheck(dboid, GetUserId()))
+	/*
+	 * only for those who may run the statement: its owner, a superuser,
+	 * and for a copy of a template, any role that may create databases
+	 */
+	if (!OidIsValid(dboid))
+		return;
+	if (!pg_database_ownercheck(dboid, GetUserId()) &&
+		!(copy && relay_database_is_template(dboid) && have_createdb_privilege()))
 		return;
 	for (attempts = 0; attempts < 50; attempts++)
 	{
@@ -404,7 +517,7 @@ relay_process_utility(PlannedStmt *pstmt, const char *queryString,
 	const char *dbname = relay_database_needed_alone(pstmt->utilityStmt);
 
 	if (dbname != NULL)
-		relay_stop_worker_of(dbname);
+		relay_stop_worker_of(dbname, IsA(pstmt->utilityStmt, CreatedbStmt));
 
 	if (prev_process_utility)
 		prev_process_utility(pstmt, queryString, readOnlyTree, context,

@@ -251,7 +251,8 @@ hrguard_relay_main(Datum arg)
 		int			sent;
 		long		wait_ms;
 
-		hrguard_relay_process_interrupts();
+		/* exit code 0: the launcher decides whether it starts again */
+		hrguard_relay_process_interrupts(0);
 
 		sent = guarded_relay_round(&last_failure);
 		if (sent == -1)

@@ -60,7 +60,7 @@ BEGIN
 		RAISE EXCEPTION USING
 			ERRCODE = 'feature_not_supported',
 			MESSAGE = 'hrguard.relay_alerts() must run at isolation level READ COMMITTED',
-			HINT = 'Call it outside a REPEATABLE READ or SERIALIZABLE transaction.';
+			HINT = 'Call it outside a REPEATABLE READ or SERIALIZABLE transaction block, with default_transaction_isolation at read committed.';
 	END IF;
 	cluster := (pg_catalog.pg_control_system()).system_identifier;
 	INSERT INTO hrguard.relay_state DEFAULT VALUES ON CONFLICT DO NOTHING;
@@ -171,19 +171,33 @@ CREATE FUNCTION hrguard.alerts_since(cursor pg_snapshot)
 	RETURNS TABLE (alert_id bigint, employee_id text, kind text, severity text,
 				   occurred_at timestamptz, raised_at timestamptz, status text,
 				   next_cursor pg_snapshot)
-	LANGUAGE sql
+	LANGUAGE plpgsql
 	STABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-SELECT a.alert_id, a.employee_id, a.kind, a.severity, a.occurred_at, a.raised_at, a.status,
-	   pg_catalog.pg_current_snapshot()
-  FROM hrguard.alert a
- WHERE cursor IS NULL
-	-- committed since the cursor; an alert restored from another cluster
-	-- (an xid this one has not reached) only with no cursor
-	OR (NOT pg_catalog.pg_visible_in_snapshot(a.xid, cursor)
-		AND pg_catalog.pg_visible_in_snapshot(a.xid, pg_catalog.pg_current_snapshot()))
- ORDER BY a.alert_id
+DECLARE
+	now_snapshot pg_catalog.pg_snapshot := pg_catalog.pg_current_snapshot();
+BEGIN
+	-- a cursor this cluster cannot have given (another cluster's, or made
+	-- up) would hide every alert until the transaction ids caught up
+	IF pg_catalog.pg_snapshot_xmax(cursor) OPERATOR(pg_catalog.>) pg_catalog.pg_snapshot_xmax(now_snapshot) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('cursor %s is ahead of this cluster''s transactions', cursor),
+			DETAIL = pg_catalog.format('This cluster''s snapshot is %s.', now_snapshot),
+			HINT = 'A cursor is valid only in the cluster that gave it: start again with no cursor (every alert) or with hrguard.alert_cursor().';
+	END IF;
+	RETURN QUERY
+	SELECT a.alert_id, a.employee_id, a.kind, a.severity, a.occurred_at, a.raised_at, a.status,
+		   now_snapshot
+	  FROM hrguard.alert a
+	 WHERE cursor IS NULL
+		-- committed since the cursor; an alert restored from another cluster
+		-- (an xid this one has not reached) only with no cursor
+		OR (NOT pg_catalog.pg_visible_in_snapshot(a.xid, cursor)
+			AND pg_catalog.pg_visible_in_snapshot(a.xid, now_snapshot))
+	 ORDER BY a.alert_id;
+END
 $$;
 REVOKE ALL ON FUNCTION hrguard.alerts_since(pg_snapshot) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.alerts_since(pg_snapshot) IS

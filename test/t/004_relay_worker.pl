@@ -3,7 +3,10 @@
 # calling hrguard.relay_alerts(), also after a restart; a LISTEN client
 # receives them.  With hrguard.checkpoint_interval set, the worker takes
 # checkpoints of the evidence log on its own, and a client listening on
-# hrguard_checkpoint receives every new body.
+# hrguard_checkpoint receives every new body.  A cancel leaves the worker
+# and the launcher running; a terminated launcher comes back; a value of
+# hrguard.relay_databases that is not a list stops the server from
+# starting; a listed database that does not exist is named once.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -164,9 +167,55 @@ punch(1, 50);
 ok(relayed_all(), 'and the worker goes on relaying in its database');
 is($node->safe_psql('postgres', q{SHOW hrguard.relay_databases}), 'postgres', 'which the setting still names');
 
+# a cancel between rounds is dropped: the worker and the launcher stay
+sub relay_pid
+{
+	my ($type) = @_;
+	return $node->safe_psql('postgres', qq{SELECT pid FROM pg_stat_activity WHERE backend_type = '$type'});
+}
+$worker_pid = relay_pid('hrguard alert relay');
+my $launcher_pid = relay_pid('hrguard relay launcher');
+$node->safe_psql('postgres', qq{SELECT pg_cancel_backend($worker_pid), pg_cancel_backend($launcher_pid)});
+sleep 1;
+punch(1, 60);
+ok(relayed_all(), 'after a cancel the worker relays');
+is(relay_pid('hrguard alert relay'), $worker_pid, 'the same worker');
+is(relay_pid('hrguard relay launcher'), $launcher_pid, 'the same launcher');
+
+# a terminated launcher is started again by the postmaster
+$node->safe_psql('postgres', qq{SELECT pg_terminate_backend($launcher_pid)});
+ok($node->poll_query_until('postgres', qq{
+		SELECT count(*) = 1 FROM pg_stat_activity
+		 WHERE backend_type = 'hrguard relay launcher' AND pid <> $launcher_pid}),
+	'a terminated launcher comes back');
+
 # a fast shutdown ends the worker without an error
 $log_offset = -s $node->logfile;
 $node->stop('fast');
 $log = slurp_file($node->logfile, $log_offset);
 unlike($log, qr/FATAL|ERROR/, 'a fast shutdown logs no FATAL or ERROR');
+
+# a value of relay_databases that is not a list stops the server from
+# starting, as PostgreSQL's own settings do, rather than falling back to
+# '*' and starting workers everywhere
+foreach my $bad (q{'*, postgres'}, q{'postgres,,other'}, q{'"unterminated'})
+{
+	$node->append_conf('postgresql.conf', "hrguard.relay_databases = $bad");
+	$log_offset = -s $node->logfile;
+	ok(!$node->start(fail_ok => 1), "relay_databases = $bad: the server does not start");
+	like(slurp_file($node->logfile, $log_offset), qr/FATAL:  hrguard.relay_databases is not a valid list of databases/,
+		'and says why');
+}
+# a name that is no database is named in a WARNING, once
+$node->append_conf('postgresql.conf', q{hrguard.relay_databases = 'nowhere, postgres'});
+$log_offset = -s $node->logfile;
+$node->start;
+ok($node->poll_query_until('postgres',
+		q{SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
+	'the database the list names gets its worker');
+sleep 11;
+$log = slurp_file($node->logfile, $log_offset);
+is(scalar(() = $log =~ /hrguard.relay_databases names database "nowhere", which does not exist/g), 1,
+	'the missing one is named once');
+$node->stop('fast');
 done_testing();

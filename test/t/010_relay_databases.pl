@@ -5,7 +5,9 @@
 # prepared one in another database, not for an older prepared transaction
 # in the same one; every committed alert reaches a listener exactly once.
 # Dropping hrguard stops a database's worker once, without a restart loop;
-# DROP DATABASE and ALTER DATABASE ... RENAME work while a worker runs; a
+# DROP DATABASE and ALTER DATABASE ... RENAME work while a worker runs, and
+# copies of a template by any role with CREATEDB; a database made a
+# template loses its worker; a
 # database that gets hrguard later gets a worker; a database for which no
 # worker slot is free is named in one WARNING; a fast shutdown logs
 # nothing above LOG.
@@ -182,7 +184,7 @@ ok($node->poll_query_until('postgres', q{
 		SELECT string_agg(datname, ',' ORDER BY datname) = 'hr4,hr4_copy'
 		  FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
 	'both get a worker');
-# a role that does not own a database cannot stop its worker
+# a role that does not own a database cannot stop its worker through it
 $node->safe_psql('postgres', q{CREATE ROLE nobody LOGIN});
 my $pid = $node->safe_psql('postgres',
 	q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay' AND datname = 'hr4'});
@@ -191,6 +193,19 @@ like($err, qr/must be owner of database hr4/, 'DROP DATABASE by a non-owner is r
 is($node->safe_psql('postgres',
 		q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay' AND datname = 'hr4'}),
 	$pid, 'and the worker was left alone');
+
+
+# a database made a template loses its worker; any role that may create
+# databases may copy a template, and the copy is not held up by a worker
+$node->safe_psql('postgres', q{CREATE ROLE copier LOGIN CREATEDB});
+$node->safe_psql('postgres', q{ALTER DATABASE hr4_copy IS_TEMPLATE true});
+($rc, $out, $err) = $node->psql('postgres', 'CREATE DATABASE hr5 TEMPLATE hr4_copy',
+	extra_params => [ '-U', 'copier' ]);
+is($rc, 0, 'a role with CREATEDB copies a template that had a relay worker') or diag($err);
+ok($node->poll_query_until('postgres', q{
+		SELECT string_agg(datname, ',' ORDER BY datname) = 'hr4,hr5'
+		  FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
+	'the template keeps no worker; the copy gets one');
 
 $log = slurp_file($node->logfile, $log_offset);
 is(scalar(() = $log =~ /database "hr2"/g), 1, 'hr2 was named once, however often the launcher looked');
@@ -212,7 +227,7 @@ ok(scalar(keys %warned) >= 1, 'a database without a worker slot is named in a WA
 ok(!(grep { $_ > 1 } values %warned), 'each at most once, however often the launcher tried');
 is($node->safe_psql('postgres', q{
 		SELECT count(*) FROM pg_stat_activity
-		 WHERE backend_type = 'hrguard alert relay' AND datname IN ('hr4', 'hr4_copy')}),
+		 WHERE backend_type = 'hrguard alert relay' AND datname IN ('hr4', 'hr5')}),
 	'1', 'the other one has its worker');
 
 # a fast shutdown ends the launcher and the workers without an error
