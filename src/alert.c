@@ -45,13 +45,20 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "alert.h"
 #include "canon.h"
+#include "canon_writer.h"
 #include "classify.h"
-#include "jsonb_builder.h"
+#include "common.h"
 #include "evidence.h"
+#include "evidence_stage.h"
 #include "hrguard.h"
+#include "jsonb_builder.h"
+#include "privilege.h"
 #include "punch.h"
+#include "punch_statement.h"
 #include "row_writer.h"
+#include "subxact_list.h"
 
 static SPIPlanPtr insert_alerts_plan = NULL;
 static SPIPlanPtr competitor_visit_plan = NULL;

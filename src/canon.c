@@ -31,6 +31,7 @@
 
 #include "canon.h"
 #include "hrguard.h"
+#include "privilege.h"
 
 #define CANON_MAX_DEPTH 32
 #define CANON_MAX_SAFE_INTEGER INT64CONST(9007199254740991)	/* 2^53 - 1 */

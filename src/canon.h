@@ -21,28 +21,4 @@ extern void hrguard_canonicalize(const char *text, size_t len, StringInfo out);
 extern void hrguard_canon_append_string(StringInfo out, const char *s, size_t len);
 
 /* canon_writer.c: canonical bytes written directly, keys in byte order */
-#define CANON_WRITER_MAX_DEPTH 8
-
-typedef struct CanonWriter
-{
-	StringInfo	out;
-	int			depth;
-	bool		after_key;		/* a key was written, its value not yet */
-	bool		has_member[CANON_WRITER_MAX_DEPTH + 1];
-	const char *last_key[CANON_WRITER_MAX_DEPTH + 1];
-} CanonWriter;
-
-extern void hrguard_canon_writer_init(CanonWriter *w, StringInfo out);
-extern void hrguard_canon_object_begin(CanonWriter *w);
-extern void hrguard_canon_object_end(CanonWriter *w);
-extern void hrguard_canon_array_begin(CanonWriter *w);
-extern void hrguard_canon_array_end(CanonWriter *w);
-extern void hrguard_canon_key(CanonWriter *w, const char *key);
-extern void hrguard_canon_int(CanonWriter *w, int64 value);
-extern void hrguard_canon_string(CanonWriter *w, const char *s, size_t len);
-extern void hrguard_canon_cstring(CanonWriter *w, const char *s);
-extern void hrguard_canon_bool(CanonWriter *w, bool value);
-extern void hrguard_canon_null(CanonWriter *w);
-extern void hrguard_canon_raw(CanonWriter *w, const char *canonical, size_t len);
-
 #endif							/* HRGUARD_CANON_H */

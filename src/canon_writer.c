@@ -22,6 +22,7 @@
 #include "mb/pg_wchar.h"
 
 #include "canon.h"
+#include "canon_writer.h"
 
 #define CANON_MAX_SAFE_INTEGER INT64CONST(9007199254740991)	/* 2^53 - 1 */
 

@@ -31,7 +31,12 @@
 #include "utils/timestamp.h"
 
 #include "classify.h"
+#include "common.h"
+#include "datum.h"
+#include "employee_cache.h"
 #include "hrguard.h"
+#include "privilege.h"
+#include "zone_grid.h"
 
 /* reused candidate buffer, kept in TopMemoryContext */
 static HrguardCandidates candidates;

@@ -21,8 +21,9 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
+#include "datum.h"
 #include "geo.h"
-#include "hrguard.h"
+#include "privilege.h"
 
 /*
  * Raise an error unless (lat, lon) is a finite position on Earth.  "what"

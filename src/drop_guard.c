@@ -30,7 +30,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-#include "hrguard.h"
+#include "drop_guard.h"
 
 bool		hrguard_allow_drop_evidence = false;
 

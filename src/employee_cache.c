@@ -22,7 +22,8 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#include "hrguard.h"
+#include "employee_cache.h"
+#include "privilege.h"
 #include "zone_cache.h"
 
 static SPIPlanPtr employee_plan = NULL;

@@ -23,9 +23,6 @@
 extern Oid	hrguard_evidence_owner(void);
 extern void hrguard_refuse_on_subscriber(void);
 extern int64 hrguard_unix_micros(TimestampTz t);
-extern void hrguard_sha256_parts(pg_cryptohash_ctx *ctx, const void *const *parts,
-								 const size_t *lens, int nparts,
-								 uint8 out[PG_SHA256_DIGEST_LENGTH]);
 extern void hrguard_evidence_leaf(pg_cryptohash_ctx *ctx, const char *canon, size_t len,
 								  uint8 leaf[PG_SHA256_DIGEST_LENGTH]);
 extern void hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
@@ -42,19 +39,5 @@ extern void hrguard_evidence_canon_of(StringInfo out, const char *employee_id, c
 									  TimestampTz occurred_at, TimestampTz recorded_at,
 									  const char *canonical_payload, size_t payload_len);
 
-/* evidence_stage.c */
-extern bool hrguard_evidence_staged(void);
-extern bool hrguard_evidence_lock(const char *employee_id, Snapshot snapshot);
-extern int64 hrguard_evidence_stage(const char *employee_id, const char *kind,
-									TimestampTz occurred_at, const StringInfoData *canonical_payload);
-extern bool hrguard_evidence_write_staged(void);
-extern bool hrguard_evidence_stage_writable(void);
-
-extern int64 hrguard_evidence_append(const char *employee_id, const char *kind,
-									 TimestampTz occurred_at, const char *payload_json);
-
-/* evidence_log.c */
-extern text *hrguard_checkpoint_take(void);
-extern void hrguard_checkpoint_parse(const char *body, int64 *size, char *root_hex);
 
 #endif							/* HRGUARD_EVIDENCE_H */

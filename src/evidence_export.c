@@ -38,10 +38,14 @@
 #include <jansson.h>
 
 #include "canon.h"
+#include "common.h"
 #include "evidence.h"
+#include "evidence_append.h"
 #include "evidence_log.h"
 #include "hrguard.h"
+#include "log_proofs.h"
 #include "merkle.h"
+#include "privilege.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 #define PACKAGE_FORMAT "hrguard-evidence-package/1"

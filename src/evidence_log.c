@@ -38,10 +38,13 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "common.h"
 #include "evidence.h"
 #include "evidence_log.h"
 #include "hrguard.h"
 #include "merkle.h"
+#include "privilege.h"
+#include "sha256.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 #define LOGENT_DOMAIN "hrguard/v1/logent"

@@ -1,9 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * evidence_log.h
- *	  The evidence log between the files that keep it (evidence_log.c)
- *	  and prove from it (log_proofs.c).  SPI connected, as the evidence
- *	  owner.
+ *	  The evidence log: its leaves, its size and its checkpoints
+ *	  (evidence_log.c).  SPI connected, as the evidence owner.
  *
  * IDENTIFICATION
  *	  src/evidence_log.h
@@ -13,6 +12,8 @@
 #ifndef HRGUARD_EVIDENCE_LOG_H
 #define HRGUARD_EVIDENCE_LOG_H
 
+#include "postgres.h"
+
 #include "common/cryptohash.h"
 
 #include "merkle.h"
@@ -21,7 +22,6 @@
 #define HRGUARD_LOG_NODE_MIN_LEVEL 8
 #define HRGUARD_LOG_NODE_MIN_LEAVES (INT64CONST(1) << HRGUARD_LOG_NODE_MIN_LEVEL)
 
-/* evidence_log.c */
 extern void hrguard_log_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 							 const uint8 *link, uint8 *leaf);
 extern int64 hrguard_log_size(void);
@@ -29,11 +29,8 @@ extern uint8 *hrguard_log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bo
 								 char **problem);
 extern int64 hrguard_log_checked_size(int64 asked, int64 size, const char *what);
 
-/* log_proofs.c */
-extern HrguardMerkleProof *hrguard_log_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id,
-												 int64 seq, int64 tree_size, int64 *index,
-												 uint8 *leaf, uint8 *root);
-extern HrguardMerkleProof *hrguard_log_consistency(pg_cryptohash_ctx *ctx, int64 old_size,
-												   int64 new_size, bool *held);
+/* checkpoints: a new one of the whole log, and a body's size and root */
+extern text *hrguard_checkpoint_take(void);
+extern void hrguard_checkpoint_parse(const char *body, int64 *size, char *root_hex);
 
 #endif							/* HRGUARD_EVIDENCE_LOG_H */

@@ -52,9 +52,12 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "common.h"
 #include "evidence.h"
-#include "hrguard.h"
+#include "evidence_stage.h"
+#include "privilege.h"
 #include "row_writer.h"
+#include "subxact_list.h"
 
 /* a chain this statement appends to */
 typedef struct StagedChain
@@ -446,16 +449,6 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	return chain->seq;
 }
 
-static Datum
-bytea_datum(const void *data, size_t len)
-{
-	bytea	   *b = palloc(VARHDRSZ + len);
-
-	SET_VARSIZE(b, VARHDRSZ + len);
-	memcpy(VARDATA(b), data, len);
-	return PointerGetDatum(b);
-}
-
 /* The staged entries through INSERT: what the table has, fires. */
 static void
 write_entries_sql(Datum recorded_at)
@@ -475,8 +468,8 @@ write_entries_sql(Datum recorded_at)
 		args[3] = TimestampTzGetDatum(e->occurred_at);
 		args[4] = recorded_at;
 		args[5] = PointerGetDatum(e->canon);
-		args[6] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
-		args[7] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
+		args[6] = PointerGetDatum(hrguard_bytea_from(e->leaf, HRGUARD_LEAF_PREFIX));
+		args[7] = PointerGetDatum(hrguard_bytea_from(e->link, PG_SHA256_DIGEST_LENGTH));
 		hrguard_evidence_insert("INSERT INTO hrguard.evidence (employee_id, seq, kind, occurred_at, "
 								"recorded_at, canon, leaf, link) "
 								"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", 8, types, args);
@@ -523,8 +516,8 @@ write_entries(void)
 		values[index[EC_OCCURRED]] = TimestampTzGetDatum(e->occurred_at);
 		values[index[EC_RECORDED]] = recorded_at;
 		values[index[EC_CANON]] = PointerGetDatum(e->canon);
-		values[index[EC_LEAF]] = bytea_datum(e->leaf, HRGUARD_LEAF_PREFIX);
-		values[index[EC_LINK]] = bytea_datum(e->link, PG_SHA256_DIGEST_LENGTH);
+		values[index[EC_LEAF]] = PointerGetDatum(hrguard_bytea_from(e->leaf, HRGUARD_LEAF_PREFIX));
+		values[index[EC_LINK]] = PointerGetDatum(hrguard_bytea_from(e->link, PG_SHA256_DIGEST_LENGTH));
 		hrguard_row_writer_add(&writer);
 	}
 	hrguard_row_writer_close(&writer);
@@ -573,7 +566,7 @@ write_heads(void)
 				continue;
 			args[0] = CStringGetTextDatum(chain->employee_id);
 			args[1] = Int64GetDatum(chain->seq);
-			args[2] = bytea_datum(chain->head, PG_SHA256_DIGEST_LENGTH);
+			args[2] = PointerGetDatum(hrguard_bytea_from(chain->head, PG_SHA256_DIGEST_LENGTH));
 			if (SPI_execute_plan(update_one_plan, args, NULL, false, 0) != SPI_OK_UPDATE)
 				elog(ERROR, "could not advance a chain head");
 		}
@@ -593,7 +586,7 @@ write_heads(void)
 				continue;
 			employee[i] = CStringGetTextDatum(chain->employee_id);
 			seq[i] = Int64GetDatum(chain->seq);
-			head[i] = bytea_datum(chain->head, PG_SHA256_DIGEST_LENGTH);
+			head[i] = PointerGetDatum(hrguard_bytea_from(chain->head, PG_SHA256_DIGEST_LENGTH));
 			i++;
 		}
 		args[0] = PointerGetDatum(construct_array(employee, i, TEXTOID, -1, false, TYPALIGN_INT));

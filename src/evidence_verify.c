@@ -52,8 +52,9 @@
 #include "utils/relcache.h"
 #include "utils/snapmgr.h"
 
+#include "common.h"
 #include "evidence.h"
-#include "hrguard.h"
+#include "privilege.h"
 
 typedef struct ChainState
 {

@@ -31,8 +31,11 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "alert.h"
+#include "common.h"
 #include "evidence.h"
-#include "hrguard.h"
+#include "evidence_append.h"
+#include "privilege.h"
 
 static const char *const fact_tables[] = {"punch", "alert", NULL};
 static const HrguardTriggerSpec fact_guard_spec = {

@@ -35,8 +35,9 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "hrguard.h"
-#include "ingest.h"
+#include "ingest_batch.h"
+#include "ingest_json.h"
+#include "privilege.h"
 
 /* records inserted by one statement */
 #define INGEST_BATCH 10000

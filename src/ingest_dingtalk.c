@@ -25,10 +25,13 @@
 
 #include <jansson.h>
 
-#include "geo.h"
 #include "canon.h"
-#include "hrguard.h"
-#include "ingest.h"
+#include "geo.h"
+#include "ingest_batch.h"
+#include "ingest_json.h"
+#include "ingest_run.h"
+#include "ingest_scan.h"
+#include "privilege.h"
 
 #define FUNCTION "hrguard.ingest_dingtalk"
 

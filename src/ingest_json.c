@@ -35,9 +35,11 @@
 #include <jansson.h>
 
 #include "canon.h"
-#include "hrguard.h"
-#include "ingest.h"
+#include "common.h"
+#include "ingest_json.h"
+#include "privilege.h"
 #include "punch.h"
+#include "zone.h"
 
 
 /* Mark the record rejected, with a detail; the first reason stays. */
@@ -525,117 +527,4 @@ hrguard_ingest_copy_punch(IngestPunch *dst, const IngestPunch *src)
 		dst->vendor_flags = palloc(VARSIZE(src->vendor_flags));
 		memcpy(dst->vendor_flags, src->vendor_flags, VARSIZE(src->vendor_flags));
 	}
-}
-
-/* a record's place in the order punches are inserted */
-typedef struct IngestKey
-{
-	IngestSpan	raw;
-	IngestUser *user;			/* NULL: the record is no punch */
-	int64		index;
-	IngestPunch punch;			/* the record, read */
-} IngestKey;
-
-/*
- * By employee (as PostgreSQL orders employee ids, COLLATE "C"), then time,
- * then payload order; records that are no punch last, in payload order.
- * Every ingestion thus reaches the employees' evidence chains in the same
- * order, and two concurrent ones cannot deadlock on them.
- */
-static int
-compare_keys(const void *a, const void *b)
-{
-	const IngestKey *x = a;
-	const IngestKey *y = b;
-	const char *ex = x->user ? x->user->employee_id : NULL;
-	const char *ey = y->user ? y->user->employee_id : NULL;
-	int			c;
-
-	if ((ex == NULL) != (ey == NULL))
-		return ex == NULL ? 1 : -1;
-	if (ex != NULL)
-	{
-		if ((c = strcmp(ex, ey)) != 0)
-			return c;
-		if (x->punch.punched_at != y->punch.punched_at)
-			return x->punch.punched_at < y->punch.punched_at ? -1 : 1;
-	}
-	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
-}
-
-/*
- * Parse and read one record into *punch, in the current memory context
- * (reset by the caller: the tree is not freed node by node).
- */
-static void
-read_one(const char *function, IngestSpan raw, IngestReader reader, IngestPunch *punch)
-{
-	json_t	   *record = hrguard_ingest_parse_record(function, raw, punch);
-
-	if (record != NULL)
-		reader(record, punch);
-}
-
-/*
- * Ingest every record of the payload's records array (member) with the
- * vendor's reader; the summary row.  Each record is parsed on its own and
- * read into the columns of its punch (kept; the tree is not), then the
- * punches are inserted in the order of compare_keys.
- */
-Datum
-hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor vendor,
-				   const char *payload, const char *member, IngestSpan records,
-				   IngestReader reader)
-{
-	IngestBatch *batch;
-	IngestArray it;
-	IngestSpan	raw;
-	IngestKey  *keys;
-	int64		nkeys = 0;
-	int64		cap = 1024;
-	int64		i;
-	MemoryContext scratch;
-	MemoryContext call = CurrentMemoryContext;
-
-	hrguard_ingest_array_open(&it, function, payload, member, records);
-	/* the keys live through every batch (the batch's own context does not) */
-	keys = MemoryContextAllocHuge(call, sizeof(IngestKey) * cap);
-	scratch = AllocSetContextCreate(call, "hrguard ingestion record", ALLOCSET_DEFAULT_SIZES);
-	batch = hrguard_ingest_begin(function, vendor);
-	while (hrguard_ingest_array_next(&it, &raw))
-	{
-		MemoryContext old = MemoryContextSwitchTo(scratch);
-		IngestPunch punch;
-
-		CHECK_FOR_INTERRUPTS();
-		read_one(function, raw, reader, &punch);
-		MemoryContextSwitchTo(old);
-		if (nkeys == cap)
-		{
-			cap *= 2;
-			keys = repalloc_huge(keys, sizeof(IngestKey) * cap);
-		}
-		keys[nkeys].raw = raw;
-		old = MemoryContextSwitchTo(call);
-		hrguard_ingest_copy_punch(&keys[nkeys].punch, &punch);
-		MemoryContextSwitchTo(old);
-		keys[nkeys].user = NULL;
-		if (keys[nkeys].punch.reason == INGEST_OK && keys[nkeys].punch.vendor_userid != NULL)
-		{
-			keys[nkeys].user = hrguard_ingest_note_user(batch, keys[nkeys].punch.vendor_userid);
-			if (keys[nkeys].user == NULL)
-				hrguard_ingest_reject(&keys[nkeys].punch, INGEST_UNKNOWN_USER,
-									  "the user id is longer than %d bytes", INGEST_USERID_MAX - 1);
-		}
-		keys[nkeys].index = nkeys;
-		nkeys++;
-		MemoryContextReset(scratch);
-	}
-	MemoryContextDelete(scratch);
-	hrguard_ingest_map_users(batch);
-	qsort(keys, nkeys, sizeof(IngestKey), compare_keys);
-
-	for (i = 0; i < nkeys; i++)
-		hrguard_ingest_add(batch, &keys[i].punch, keys[i].raw);
-	return hrguard_ingest_finish(batch, fcinfo);
 }

@@ -22,8 +22,8 @@
 
 #include <jansson.h>
 
-#include "hrguard.h"
-#include "ingest.h"
+#include "ingest_scan.h"
+#include "privilege.h"
 
 /* deepest nesting a payload may have */
 #define INGEST_MAX_DEPTH 64

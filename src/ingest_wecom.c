@@ -25,8 +25,10 @@
 #include <jansson.h>
 
 #include "canon.h"
-#include "hrguard.h"
-#include "ingest.h"
+#include "ingest_batch.h"
+#include "ingest_json.h"
+#include "ingest_run.h"
+#include "ingest_scan.h"
 #include "punch.h"
 
 #define FUNCTION "hrguard.ingest_wecom"

@@ -27,10 +27,12 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "common.h"
 #include "evidence.h"
 #include "evidence_log.h"
-#include "hrguard.h"
+#include "log_proofs.h"
 #include "merkle.h"
+#include "privilege.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 

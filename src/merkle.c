@@ -31,6 +31,8 @@
 #include "evidence.h"
 #include "hrguard.h"
 #include "merkle.h"
+#include "privilege.h"
+#include "sha256.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 

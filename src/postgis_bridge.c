@@ -27,7 +27,7 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
-#include "hrguard.h"
+#include "postgis_bridge.h"
 
 typedef struct PostgisFunctions
 {

@@ -31,6 +31,7 @@
 #include "utils/rel.h"
 
 #include "hrguard.h"
+#include "privilege.h"
 
 /*
  * Run the following SPI work as the owner of hrguard's tables, so that an

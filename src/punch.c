@@ -48,10 +48,17 @@
 #include "utils/timestamp.h"
 
 #include "classify.h"
-#include "hrguard.h"
+#include "common.h"
+#include "datum.h"
 #include "evidence.h"
+#include "evidence_stage.h"
+#include "hrguard.h"
+#include "privilege.h"
 #include "punch.h"
+#include "punch_evidence.h"
 #include "punch_history.h"
+#include "punch_statement.h"
+#include "zone.h"
 
 static const char *const punch_column_names[PC_COUNT] = {
 	"punch_id", "employee_id", "punched_at", "lat", "lon", "accuracy_m",

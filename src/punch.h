@@ -14,7 +14,6 @@
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
-#include "lib/stringinfo.h"
 
 /* how far in the future a punch may claim to be */
 #define PUNCH_FUTURE_TOLERANCE_US (INT64CONST(10) * USECS_PER_MINUTE)
@@ -53,16 +52,5 @@ typedef enum PunchColumn
 } PunchColumn;
 
 extern void hrguard_punch_attnums(TupleDesc desc, int *attnum);
-
-/* punch_statement.c */
-struct PunchHistoryReader;
-extern void hrguard_punch_statement_attach(struct PunchHistoryReader *reader);
-extern void hrguard_punch_statement_end(void);
-extern void hrguard_punch_statement_expect(HeapTuple tuple, TupleDesc desc);
-extern void hrguard_punch_statement_confirm(HeapTuple tuple, TupleDesc desc);
-
-/* punch_evidence.c */
-extern void hrguard_punch_payload(StringInfo out, HeapTuple tuple, TupleDesc desc,
-								  const int *attnum);
 
 #endif							/* HRGUARD_PUNCH_H */

@@ -23,7 +23,9 @@
 #include "utils/jsonb.h"
 
 #include "canon.h"
+#include "canon_writer.h"
 #include "punch.h"
+#include "punch_evidence.h"
 
 /* the columns of the row as it will be stored, deformed once */
 typedef struct PunchRow

@@ -44,9 +44,11 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#include "hrguard.h"
+#include "privilege.h"
 #include "punch.h"
 #include "punch_history.h"
+#include "punch_statement.h"
+#include "subxact_list.h"
 
 typedef struct StatementFrame
 {

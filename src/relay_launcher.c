@@ -62,7 +62,8 @@
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
-#include "relay.h"
+#include "relay_launcher.h"
+#include "relay_worker.h"
 
 /* how often the launcher reads pg_database */
 #define RELAY_LAUNCHER_NAPTIME_MS 10000
@@ -87,6 +88,9 @@ static void relay_process_utility(PlannedStmt *pstmt, const char *queryString,
 								  bool readOnlyTree, ProcessUtilityContext context,
 								  ParamListInfo params, QueryEnvironment *queryEnv,
 								  DestReceiver *dest, QueryCompletion *qc);
+
+/* hrguard.relay_databases (registered by hrguard.c) */
+char	   *hrguard_relay_databases = NULL;
 
 /* a value of hrguard.relay_databases was refused while the server started */
 static bool relay_databases_refused = false;
@@ -345,27 +349,6 @@ relay_launch_pass(HTAB *databases)
 							db->name),
 					 errhint("Raise max_worker_processes: the relay needs one slot for its launcher, one for each database using hrguard, and, briefly once a minute, one for each other database hrguard.relay_databases names.")));
 		db->warned_no_slot = true;
-	}
-}
-
-/*
- * Between passes of the launcher and rounds of a worker: a shutdown request
- * ends the process with exit_code, a reload request reloads the configuration,
- * and a cancel request is dropped (one during a worker's round fails that
- * round, which is tried again).
- */
-void
-hrguard_relay_process_interrupts(int exit_code)
-{
-	/* a cancel that came between rounds has nothing to cancel */
-	QueryCancelPending = false;
-	CHECK_FOR_INTERRUPTS();
-	if (ShutdownRequestPending)
-		proc_exit(exit_code);
-	if (ConfigReloadPending)
-	{
-		ConfigReloadPending = false;
-		ProcessConfigFile(PGC_SIGHUP);
 	}
 }
 

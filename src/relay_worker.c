@@ -47,7 +47,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
-#include "relay.h"
+#include "relay_worker.h"
 
 #define RELAY_BATCH 10000
 /* the longest pause after failed relay rounds */
@@ -57,12 +57,32 @@
 #define RELAY_LOCK_KEY1 0x68726775	/* "hrgu" */
 #define RELAY_LOCK_KEY2 0x72656c79	/* "rely" */
 
-char	   *hrguard_relay_databases = NULL;
 int			hrguard_relay_interval_ms = 1000;
 int			hrguard_checkpoint_interval_s = 0;
 
 /* the worker's database, for its messages */
 static char *relay_dbname = NULL;
+
+/*
+ * Between passes of the launcher and rounds of a worker: a shutdown request
+ * ends the process with exit_code, a reload request reloads the configuration,
+ * and a cancel request is dropped (one during a worker's round fails that
+ * round, which is tried again).
+ */
+void
+hrguard_relay_process_interrupts(int exit_code)
+{
+	/* a cancel that came between rounds has nothing to cancel */
+	QueryCancelPending = false;
+	CHECK_FOR_INTERRUPTS();
+	if (ShutdownRequestPending)
+		proc_exit(exit_code);
+	if (ConfigReloadPending)
+	{
+		ConfigReloadPending = false;
+		ProcessConfigFile(PGC_SIGHUP);
+	}
+}
 
 /*
  * Whether this worker is the database's relay: hrguard is installed and no

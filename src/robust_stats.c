@@ -29,7 +29,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
-#include "hrguard.h"
+#include "privilege.h"
 #include "robust_stats.h"
 
 static int

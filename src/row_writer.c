@@ -49,7 +49,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "hrguard.h"
+#include "common.h"
 #include "row_writer.h"
 
 void

@@ -36,8 +36,12 @@
 #include "utils/timestamp.h"
 
 #include "canon.h"
+#include "canon_writer.h"
+#include "common.h"
 #include "evidence.h"
+#include "evidence_stage.h"
 #include "hrguard.h"
+#include "privilege.h"
 
 static const char *const fact_tables[] = {
 	"customer", "visit", "sale", "daily_report", "leave", NULL

@@ -20,7 +20,6 @@
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
-#include "hrguard.h"
 #include "schedule.h"
 
 /* Monday to Friday, 09:00 to 18:00 local time */

@@ -1,10 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * score.h
- *	  Scoring sales against verified hours: the inputs of one employee's
- *	  score for one period, the signals computed from them, and the
- *	  published parameters (score_signals.c, score_json.c, score_inputs.c,
- *	  score_hours.c, score_period.c, score_guard.c).
+ *	  Scoring sales against verified hours: the types of one employee's
+ *	  inputs for one period, of the signals computed from them, and the
+ *	  published parameters.  The functions are declared by the header of
+ *	  the file that defines them: score_inputs.h, score_signals.h,
+ *	  score_json.h, score_hours.h, score_period.h.
  *
  * A score is a pure function of its inputs: score_period() gathers the
  * inputs of every employee (their facts, and the summaries of their peers),
@@ -207,27 +208,5 @@ typedef struct ScoreEmployee
 	ScoreInputs in;
 	ScoreResult result;
 } ScoreEmployee;
-
-/* score_period.c: true while score_period() writes hrguard.score */
-extern bool hrguard_score_writing(void);
-
-/* score_inputs.c */
-extern void hrguard_score_span(DateADT from, DateADT to, ScoreSpan *span);
-extern ScoreEmployee *hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *n);
-
-/* score_signals.c */
-#define SCORE_SIGNALS 4
-extern const char *const hrguard_score_signal_kinds[SCORE_SIGNALS];
-extern bool hrguard_score_time_d(const ScoreTimeInputs *in, double *d);
-extern void hrguard_score_evaluate(const ScoreInputs *in, ScoreResult *out);
-extern const ScoreSignal *hrguard_score_signal(const ScoreResult *r, int i);
-extern const char *hrguard_score_level_name(ScoreLevel level);
-extern int	hrguard_score_band_rank(const char *band);
-
-/* score_json.c */
-extern void hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in,
-									  const ScoreSpan *span);
-extern void hrguard_score_result_json(StringInfo out, const ScoreResult *r);
-extern void hrguard_score_signal_json(StringInfo out, const ScoreResult *r, int i);
 
 #endif							/* HRGUARD_SCORE_H */

@@ -20,8 +20,10 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 
-#include "hrguard.h"
+#include "common.h"
+#include "privilege.h"
 #include "score.h"
+#include "score_period.h"
 
 static const char *const score_tables[] = {"score", NULL};
 static const HrguardTriggerSpec score_guard_spec = {

@@ -34,10 +34,10 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "hrguard.h"
 #include "schedule.h"
 #include "score.h"
 #include "score_hours.h"
+#include "score_inputs.h"
 #include "zone_cache.h"
 
 #define STREAM_BATCH 10000

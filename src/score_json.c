@@ -29,8 +29,12 @@
 
 #include <jansson.h>
 
+#include "common.h"
 #include "hrguard.h"
+#include "privilege.h"
 #include "score.h"
+#include "score_json.h"
+#include "score_signals.h"
 
 /* ---- JSON ------------------------------------------------------------------ */
 

@@ -43,10 +43,18 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "alert.h"
 #include "canon.h"
+#include "common.h"
 #include "evidence.h"
-#include "hrguard.h"
+#include "evidence_stage.h"
+#include "privilege.h"
 #include "score.h"
+#include "score_inputs.h"
+#include "score_json.h"
+#include "score_period.h"
+#include "score_signals.h"
+#include "sha256.h"
 #include "zone_cache.h"
 
 /* advisory lock space of score_period (close_day uses its own) */

@@ -32,8 +32,8 @@
 
 #include "fmgr.h"
 
-#include "hrguard.h"
 #include "score.h"
+#include "score_signals.h"
 
 /* ---- strength, points, bands ---------------------------------------------- */
 

@@ -21,7 +21,7 @@
 #include "access/xact.h"
 #include "nodes/pg_list.h"
 
-#include "hrguard.h"
+#include "subxact_list.h"
 
 #define ITEM_SUBID(items, i) (*(SubTransactionId *) list_nth((items), (i)))
 

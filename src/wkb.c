@@ -20,7 +20,7 @@
 #include "lib/stringinfo.h"
 #include "port/pg_bswap.h"
 
-#include "hrguard.h"
+#include "wkb.h"
 
 #define EWKB_Z_FLAG		0x80000000u
 #define EWKB_M_FLAG		0x40000000u

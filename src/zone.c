@@ -30,7 +30,12 @@
 #include "utils/datum.h"
 #include "utils/rangetypes.h"
 
-#include "hrguard.h"
+#include "common.h"
+#include "datum.h"
+#include "postgis_bridge.h"
+#include "privilege.h"
+#include "wkb.h"
+#include "zone.h"
 
 #define ZONE_SRID 4326
 

@@ -42,8 +42,12 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "hrguard.h"
+#include "common.h"
+#include "postgis_bridge.h"
+#include "privilege.h"
+#include "wkb.h"
 #include "zone_cache.h"
+#include "zone_grid.h"
 
 /* the tables the cache reads; a change to any of them makes it stale */
 static const char *const watched_table_names[] = {

@@ -108,14 +108,6 @@ typedef struct HrguardZoneCache
 	size_t		arena_left;
 } HrguardZoneCache;
 
-/* candidate zones near a point; valid until the next lookup */
-typedef struct HrguardCandidates
-{
-	int			n;
-	int		   *zones;
-	int			capacity;
-} HrguardCandidates;
-
 extern HrguardZoneCache *hrguard_zone_cache(void);
 extern Oid	hrguard_tables_owner(void);
 extern void hrguard_zone_cache_invalidate(void);
@@ -129,17 +121,6 @@ extern pg_tz *hrguard_timezone_or_error(const char *name, const char *owner);
 extern int	hrguard_tenant_index(const HrguardZoneCache *cache, const char *tenant_id);
 extern const HrguardSchedule *hrguard_cached_schedule(const HrguardZoneCache *cache,
 													  int64 schedule_id);
-
-/* employee_cache.c */
-extern HrguardEmployee *hrguard_cached_employee(HrguardZoneCache *cache,
-												const char *employee_id);
-extern bool hrguard_zone_allowed_for(const HrguardZoneCache *cache, int zone,
-									 const HrguardEmployee *employee);
-
-/* zone_grid.c */
-extern void hrguard_zone_grid_build(HrguardZoneCache *cache);
-extern void hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
-									double margin_m, HrguardCandidates *out);
 extern int	hrguard_search_int64(const void *base, int n, size_t stride, size_t offset,
 								 int64 key);
 extern int	hrguard_zone_index(const HrguardZoneCache *cache, int64 zone_id);

@@ -21,8 +21,8 @@
 #include "utils/memutils.h"
 
 #include "geo.h"
-#include "hrguard.h"
 #include "zone_cache.h"
+#include "zone_grid.h"
 
 /* a zone covering more cells than this is checked for every lookup */
 #define MAX_CELLS_PER_ZONE	4096

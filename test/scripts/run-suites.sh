@@ -14,11 +14,12 @@
 # The last line is "N passed, M failed"; the exit status is non-zero on any
 # failure.
 #
-# Usage: run-suites.sh [SUITE...], SUITE one of regress, isolation, clock
-# (both again under the faked clocks), alone, tap; all of them by default.
+# Usage: run-suites.sh [SUITE...], SUITE one of structure (the module
+# layering src/README.md describes), regress, isolation, clock (both again
+# under the faked clocks), alone, tap; all of them by default.
 set -uo pipefail
 
-suites=${*:-regress isolation clock alone tap}
+suites=${*:-structure regress isolation clock alone tap}
 wanted() { [[ " $suites " == *" $1 "* ]]; }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -133,6 +134,17 @@ run_suite() {
 		for f in "$out"/log/*.log; do show_file "$f"; done
 	fi
 }
+
+# ---- structure -----------------------------------------------------------
+if wanted structure; then
+	echo "== structure of src/"
+	before=$failed
+	perl "$top/test/scripts/check-layers.pl" "$top/src" >"$stage/out/structure.log" 2>&1
+	rc=$?
+	cat "$stage/out/structure.log"
+	count_results "$stage/out/structure.log"
+	[ $rc -eq 0 ] || suite_failed structure $rc "$before"
+fi
 
 wanted regress && run_suite regress regress
 wanted isolation && run_suite isolation isolation
