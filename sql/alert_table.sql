@@ -79,6 +79,25 @@ SELECT next_cursor AS cursor FROM hrguard.alerts_since(:'cursor') LIMIT 1 \gset
 SELECT count(*) AS nothing_new FROM hrguard.alerts_since(:'cursor');
 SELECT count(*) FROM hrguard.alerts_since('999999999:999999999:');
 \echo :LAST_ERROR_SQLSTATE
+-- the caller's own alerts come after its transaction commits, also along
+-- a chain whose cursor it took after raising them
+BEGIN;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('AT1', '2026-11-23 10:55', 31.41, 121.60, 'at-phone');
+SELECT count(*) AS own_uncommitted FROM hrguard.alerts_since(:'cursor');
+SELECT hrguard.alert_cursor() AS inner_cursor \gset
+COMMIT;
+SELECT count(*) AS own_after_commit FROM hrguard.alerts_since(:'cursor');
+SELECT count(*) AS own_along_the_inner_chain FROM hrguard.alerts_since(:'inner_cursor');
+-- a REPEATABLE READ snapshot older than a valid cursor sees nothing new,
+-- without an error
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT 1 AS snapshot_taken;
+SELECT pg_current_xact_id() AS own_xid \gset
+SELECT count(*) AS older_snapshot
+  FROM hrguard.alerts_since(format('%s:%s:', :'own_xid'::text::numeric + 1,
+								   :'own_xid'::text::numeric + 1)::pg_snapshot);
+ROLLBACK;
 
 -- a default the application changed is the one used
 ALTER TABLE hrguard.alert ALTER COLUMN status SET DEFAULT 'acknowledged';

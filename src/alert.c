@@ -46,6 +46,7 @@
 #include "utils/timestamp.h"
 
 #include "alert.h"
+#include "alert_reasons.h"
 #include "canon.h"
 #include "canon_writer.h"
 #include "classify.h"
@@ -472,60 +473,6 @@ note_competitor_visit(const PendingVisit *v)
 					   v->at, "punch_id", v->punch_id, v->zone_id);
 }
 
-static bool
-jsonb_has_key(Jsonb *jb, const char *key)
-{
-	JsonbValue	k;
-
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	return findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k) != NULL;
-}
-
-/* a number as the text JSON would have, formatted printf-style */
-static void
-reason_number(JsonbBuilder *b, const char *key, const char *format, double value)
-{
-	hrguard_jb_key(b, key);
-	hrguard_jb_number(b, psprintf(format, value));
-}
-
-/* a number with a fixed count of decimals */
-static void
-reason_decimal(JsonbBuilder *b, const char *key, double value, int decimals)
-{
-	hrguard_jb_key(b, key);
-	hrguard_jb_decimal(b, value, decimals);
-}
-
-static void
-reason_zone(JsonbBuilder *b, const char *key, const HrguardZone *zone, double signed_distance)
-{
-	hrguard_jb_key(b, key);
-	hrguard_jb_begin_object(b);
-	hrguard_jb_key(b, "zone_id");
-	hrguard_jb_int8(b, zone->zone_id);
-	hrguard_jb_key(b, "name");
-	hrguard_jb_string(b, zone->name);
-	hrguard_jb_key(b, "kind");
-	hrguard_jb_string(b, hrguard_zone_kind_name(zone->kind));
-	reason_decimal(b, "distance_to_edge_m", fabs(signed_distance), 1);
-	hrguard_jb_key(b, "inside");
-	hrguard_jb_bool(b, signed_distance >= 0);
-	hrguard_jb_end_object(b);
-}
-
-static const char *
-day_type(const HrguardWindowMatch *work)
-{
-	if (work->day_isodow < 0)
-		return "holiday";
-	if (work->day_isodow != hrguard_isodow(work->local_day))
-		return "make-up working day";
-	return "ordinary day";
-}
-
 static const char *const punch_tables[] = {"punch", NULL};
 
 static const HrguardTriggerSpec raise_alerts_spec = {
@@ -542,25 +489,11 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 	HeapTuple	tuple;
 	int		   *attnum;
 	bool		isnull;
-	int64		punch_id;
-	char	   *employee_id;
-	TimestampTz at;
-	bool		located;
-	double		lat = 0,
-				lon = 0,
-				accuracy;
-	Jsonb	   *risk;
 	Datum	   *kinds;
 	bool	   *kind_nulls;
 	int			nkinds,
 				i;
-	HrguardZoneCache *cache;
-	HrguardEmployee *employee;
-	HrguardWindowMatch work;
-	int			zone = -1,
-				watched = -1;
-	char	   *punched_at;
-	char	   *local_time;
+	StoredPunch p;
 	Datum		d;
 
 	(void) hrguard_trigger_guard(fcinfo, &raise_alerts_spec);
@@ -588,123 +521,21 @@ hrguard_punch_raise_alerts(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
 					  &kinds, &kind_nulls, &nkinds);
-
-	punch_id = DatumGetInt64(heap_getattr(tuple, attnum[PC_PUNCH_ID], desc, &isnull));
-	employee_id = TextDatumGetCString(heap_getattr(tuple, attnum[PC_EMPLOYEE_ID], desc, &isnull));
-	at = DatumGetTimestampTz(heap_getattr(tuple, attnum[PC_PUNCHED_AT], desc, &isnull));
-	d = heap_getattr(tuple, attnum[PC_LAT], desc, &isnull);
-	located = !isnull;
-	if (located)
-	{
-		lat = DatumGetFloat8(d);
-		lon = DatumGetFloat8(heap_getattr(tuple, attnum[PC_LON], desc, &isnull));
-	}
-	d = heap_getattr(tuple, attnum[PC_ACCURACY], desc, &isnull);
-	accuracy = isnull ? hrguard_default_accuracy_m : DatumGetFloat8(d);
-	risk = DatumGetJsonbP(heap_getattr(tuple, attnum[PC_RISK], desc, &isnull));
-
-	cache = hrguard_zone_cache();
-	employee = hrguard_employee_or_error(cache, employee_id);
-	hrguard_schedule_match(employee->schedule, employee->tz, &cache->calendar,
-						   employee->tenant, at, HRGUARD_OFF_HOURS_GRACE_US, &work);
-	d = heap_getattr(tuple, attnum[PC_ZONE_ID], desc, &isnull);
-	if (!isnull)
-		zone = hrguard_zone_index(cache, DatumGetInt64(d));
-	d = heap_getattr(tuple, attnum[PC_WATCHED_ZONE_ID], desc, &isnull);
-	if (!isnull)
-		watched = hrguard_zone_index(cache, DatumGetInt64(d));
-
-	punched_at = hrguard_utc_iso(at);
-	local_time = hrguard_local_iso(hrguard_match_local_timestamp(&work));
+	hrguard_read_stored_punch(tuple, desc, attnum, &p);
 
 	for (i = 0; i < nkinds; i++)
 	{
 		char	   *kind = TextDatumGetCString(kinds[i]);
-		const char *severity = "alert";
-		JsonbBuilder reasons;
-		int64		zone_id = 0;
+		const char *severity;
+		int64		zone_id;
+		Jsonb	   *reasons = hrguard_alert_reasons(&p, kind, &severity, &zone_id);
 
-		/* what every reason starts with */
-		hrguard_jb_init(&reasons);
-		hrguard_jb_begin_object(&reasons);
-		hrguard_jb_key(&reasons, "punch_id");
-		hrguard_jb_int8(&reasons, punch_id);
-		hrguard_jb_key(&reasons, "punched_at");
-		hrguard_jb_string(&reasons, punched_at);
-		hrguard_jb_key(&reasons, "local_time");
-		hrguard_jb_string(&reasons, local_time);
-		if (located)
-		{
-			reason_decimal(&reasons, "lat", lat, 7);
-			reason_decimal(&reasons, "lon", lon, 7);
-			reason_number(&reasons, "accuracy_m", "%g", accuracy);
-		}
+		add_pending_alert(p.employee_id, kind, severity, p.at, reasons, p.punch_id, zone_id);
 
-		if (strcmp(kind, "outside_zone") == 0)
-		{
-			hrguard_jb_key(&reasons, "verdict");
-			hrguard_jb_string(&reasons, "outside");
-			if (zone >= 0)
-			{
-				reason_zone(&reasons, "nearest_zone", &cache->zones[zone],
-							hrguard_zone_signed_distance(cache, zone, lat, lon));
-				zone_id = cache->zones[zone].zone_id;
-			}
-			else
-			{
-				hrguard_jb_key(&reasons, "nearest_zone");
-				hrguard_jb_null(&reasons);
-				reason_number(&reasons, "searched_m", "%g", HRGUARD_NEAREST_ZONE_SEARCH_M);
-			}
-		}
-		else if (strcmp(kind, "competitor_zone") == 0 && watched >= 0)
-		{
-			const HrguardZone *w = &cache->zones[watched];
-
-			reason_zone(&reasons, "zone", w, hrguard_zone_signed_distance(cache, watched, lat, lon));
-			hrguard_jb_key(&reasons, "in_working_hours");
-			hrguard_jb_bool(&reasons, work.open);
-			zone_id = w->zone_id;
-			severity = (w->kind == ZONE_COMPETITOR && !work.open) ? "watch" : "alert";
-		}
-		else if (strcmp(kind, "off_hours") == 0)
-		{
-			severity = "watch";
-			hrguard_jb_key(&reasons, "timezone");
-			hrguard_jb_string(&reasons, pg_get_timezone_name(employee->schedule->tz ?
-															 employee->schedule->tz : employee->tz));
-			hrguard_jb_key(&reasons, "schedule_id");
-			if (employee->schedule->schedule_id != 0)
-				hrguard_jb_int8(&reasons, employee->schedule->schedule_id);
-			else
-			{
-				hrguard_jb_null(&reasons);
-				hrguard_jb_key(&reasons, "schedule");
-				hrguard_jb_string(&reasons, "Monday to Friday 09:00-18:00");
-			}
-			hrguard_jb_key(&reasons, "day");
-			hrguard_jb_string(&reasons, day_type(&work));
-			hrguard_jb_key(&reasons, "grace_minutes");
-			hrguard_jb_int8(&reasons, hrguard_off_hours_grace_minutes);
-		}
-		else
-		{
-			/* impossible_travel, spoof_suspected: the risk features say why */
-			if (strcmp(kind, "spoof_suspected") == 0 &&
-				!jsonb_has_key(risk, "repeated_coordinates") &&
-				!jsonb_has_key(risk, "vendor_mock_location"))
-				severity = "watch";
-			hrguard_jb_key(&reasons, "risk");
-			hrguard_jb_jsonb(&reasons, risk);
-		}
-		hrguard_jb_end_object(&reasons);
-
-		add_pending_alert(employee_id, kind, severity, at, hrguard_jb_finish(&reasons),
-						  punch_id, zone_id);
-
-		if (strcmp(kind, "competitor_zone") == 0 && watched >= 0 &&
-			cache->zones[watched].kind == ZONE_COMPETITOR && work.open)
-			add_pending_visit(employee_id, &cache->zones[watched], work.local_day, at, punch_id);
+		if (strcmp(kind, "competitor_zone") == 0 && p.watched >= 0 &&
+			p.cache->zones[p.watched].kind == ZONE_COMPETITOR && p.work.open)
+			add_pending_visit(p.employee_id, &p.cache->zones[p.watched], p.work.local_day,
+							  p.at, p.punch_id);
 	}
 	return PointerGetDatum(NULL);
 }

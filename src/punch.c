@@ -6,14 +6,17 @@
  *
  * For every inserted row this BEFORE trigger
  *	- rejects what cannot be a punch (unknown employee, impossible
- *	  coordinates, unknown datum, negative accuracy, a time in the future);
- *	- fills lat/lon (WGS-84) from raw_lat/raw_lon/raw_crs, or the raw
- *	  columns from lat/lon, and treats (0, 0) as "no location";
+ *	  coordinates, unknown datum, negative accuracy, a time in the future)
+ *	  and fills lat/lon (WGS-84) from raw_lat/raw_lon/raw_crs, or the raw
+ *	  columns from lat/lon, treating (0, 0) as "no location"
+ *	  (punch_input.c);
  *	- classifies the position against the zone cache and the employee's
- *	  working windows;
- *	- compares the punch with the employee's earlier ones: implied speed,
- *	  the same coordinates on another day, a device never seen, and checks
- *	  the Wi-Fi BSSID and the source app's own verdicts;
+ *	  working windows (classify.c);
+ *	- reads what the statement and the table know of the employee's
+ *	  earlier punches (here, and punch_history.c);
+ *	- compares the punch with them: implied speed, the same coordinates on
+ *	  another day, a device never seen, and checks the Wi-Fi BSSID and the
+ *	  source app's own verdicts (punch_risk.c);
  *	- writes the verdict, the zones, the risk features and the kinds of
  *	  alert the punch deserves into the row.
  * The alerts themselves are inserted by the AFTER trigger (alert.c), so a
@@ -57,6 +60,8 @@
 #include "punch.h"
 #include "punch_evidence.h"
 #include "punch_history.h"
+#include "punch_input.h"
+#include "punch_risk.h"
 #include "punch_statement.h"
 #include "zone.h"
 
@@ -66,35 +71,6 @@ static const char *const punch_column_names[PC_COUNT] = {
 	"verdict", "zone_id", "watched_zone_id", "off_hours", "risk", "alert_kinds",
 	"check_type", "source", "source_record_id", "evidence_seq", "recorded_at", "address"
 };
-
-static void
-check_punch_sizes(HeapTuple tuple, TupleDesc desc, const int *attnum)
-{
-	static const struct
-	{
-		int			column;
-		const char *what;
-		int64		limit;
-	}			limits[] = {
-		{PC_SOURCE, "punch source", PUNCH_TEXT_MAX_BYTES},
-		{PC_SOURCE_RECORD_ID, "punch source_record_id", PUNCH_TEXT_MAX_BYTES},
-		{PC_DEVICE_ID, "punch device_id", PUNCH_TEXT_MAX_BYTES},
-		{PC_ADDRESS, "punch address", PUNCH_TEXT_MAX_BYTES},
-		{PC_VENDOR_FLAGS, "punch vendor_flags", PUNCH_FLAGS_MAX_BYTES},
-	};
-	int			i;
-
-	for (i = 0; i < (int) lengthof(limits); i++)
-	{
-		bool		isnull;
-		Datum		d = heap_getattr(tuple, attnum[limits[i].column], desc, &isnull);
-
-		if (!isnull)
-			hrguard_check_input_size(limits[i].what,
-									 (int64) toast_raw_datum_size(d) - VARHDRSZ,
-									 limits[i].limit, "bytes");
-	}
-}
 
 /* what the statement remembers of one employee */
 typedef struct StatementEmployee
@@ -247,130 +223,7 @@ find_sighting(PunchStatementState *state, uint64 employee_hash, uint64 what_hash
 	return hash_search(state->sightings, &key, enter ? HASH_ENTER : HASH_FIND, found);
 }
 
-/* ---- validation ----------------------------------------------------- */
-
-static double
-float8_column(HeapTuple tuple, TupleDesc desc, int attnum, bool *isnull)
-{
-	Datum		d = heap_getattr(tuple, attnum, desc, isnull);
-
-	return *isnull ? 0.0 : DatumGetFloat8(d);
-}
-
-typedef enum PunchPosition
-{
-	POSITION_NONE,				/* no coordinates given */
-	POSITION_ZERO,				/* (0, 0): the app had no fix */
-	POSITION_KNOWN
-} PunchPosition;
-
-/*
- * Work out the punch's position.  Fills the WGS-84 position and the raw
- * position with its datum.
- */
-static PunchPosition
-normalise_position(HeapTuple tuple, TupleDesc desc, const int *attnum,
-				   double *lat, double *lon, double *raw_lat, double *raw_lon,
-				   HrguardDatum *datum)
-{
-	bool		lat_null,
-				lon_null,
-				rlat_null,
-				rlon_null,
-				crs_null;
-	Datum		crs;
-
-	*lat = float8_column(tuple, desc, attnum[PC_LAT], &lat_null);
-	*lon = float8_column(tuple, desc, attnum[PC_LON], &lon_null);
-	*raw_lat = float8_column(tuple, desc, attnum[PC_RAW_LAT], &rlat_null);
-	*raw_lon = float8_column(tuple, desc, attnum[PC_RAW_LON], &rlon_null);
-	crs = heap_getattr(tuple, attnum[PC_RAW_CRS], desc, &crs_null);
-	*datum = crs_null ? HRGUARD_DATUM_WGS84 : hrguard_datum_or_error(TextDatumGetCString(crs));
-
-	if (lat_null != lon_null || rlat_null != rlon_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a punch needs both coordinates of a position or neither"),
-				 errdetail("Latitude and longitude come in pairs: lat with lon, raw_lat with raw_lon.")));
-	if (!lat_null && !rlat_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a punch gives its position either as lat/lon or as raw_lat/raw_lon"),
-				 errhint("Use lat/lon for WGS-84, or raw_lat/raw_lon with raw_crs for other datums; a dump of hrguard.punch holds both and is restored with hrguard.restore_mode on (README, Backup and restore).")));
-	if (!lat_null)
-	{
-		if (!crs_null && *datum != HRGUARD_DATUM_WGS84)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("lat/lon are WGS-84, but raw_crs says %s",
-							hrguard_datum_name(*datum)),
-					 errhint("Put %s coordinates in raw_lat/raw_lon.",
-							 hrguard_datum_name(*datum))));
-		*raw_lat = *lat;
-		*raw_lon = *lon;
-		*datum = HRGUARD_DATUM_WGS84;
-	}
-	else if (rlat_null)
-	{
-		if (!crs_null)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("raw_crs is given without raw_lat/raw_lon")));
-		return POSITION_NONE;
-	}
-	else if (crs_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("raw_lat/raw_lon need raw_crs"),
-				 errdetail("Coordinates must name their datum: wgs84, gcj02 or bd09."),
-				 errhint("DingTalk and WeCom report gcj02.")));
-
-	hrguard_check_lat_lon(*raw_lat, *raw_lon, "punch");
-	if (*raw_lat == 0.0 && *raw_lon == 0.0)
-		return POSITION_ZERO;	/* apps send (0, 0) when they have no fix */
-	hrguard_to_wgs84(*datum, *raw_lat, *raw_lon, lat, lon);
-	return POSITION_KNOWN;
-}
-
-/* ---- building the row ----------------------------------------------- */
-
-static void
-json_key(StringInfo buf, const char *key)
-{
-	if (buf->len > 1)
-		appendStringInfoChar(buf, ',');
-	escape_json(buf, key);
-	appendStringInfoChar(buf, ':');
-}
-
-static bool
-vendor_says_mock(Datum vendor_flags)
-{
-	Jsonb	   *jb = DatumGetJsonbP(vendor_flags);
-	JsonbValue	key;
-	JsonbValue *v;
-
-	if (!JB_ROOT_IS_OBJECT(jb))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("vendor_flags must be a JSON object")));
-	key.type = jbvString;
-	key.val.string.val = "mock";
-	key.val.string.len = 4;
-	v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &key);
-	return v != NULL && v->type == jbvBool && v->val.boolean;
-}
-
-static bool
-bssid_allowed(const HrguardZone *zone, const char *bssid)
-{
-	int			i;
-
-	for (i = 0; i < zone->nbssids; i++)
-		if (strcmp(zone->bssids[i], bssid) == 0)
-			return true;
-	return false;
-}
+/* ---- the statement's memory, and the row ----------------------------- */
 
 /*
  * Will this row be stored?  A punch whose (source, source_record_id) is
@@ -400,6 +253,223 @@ punch_is_duplicate(PunchStatementState *state, HeapTuple tuple, TupleDesc desc,
 	return found || hrguard_history_source_taken(state->history, source_s, record_s);
 }
 
+/*
+ * The employee's entry in the statement; on the employee's first row, the
+ * chain head is locked before the history is read.  Every punch appends to
+ * the chain holding the head, so a punch that another session inserted and
+ * committed since this statement's snapshot (while this one waited for the
+ * head, say) has left a head the snapshot does not see: then the history
+ * is read under a newer snapshot, and that punch counts as the previous
+ * one, a sighting of its device and position.  (Under REPEATABLE READ such
+ * a head cannot be locked: 40001.)
+ */
+static StatementEmployee *
+statement_employee(PunchStatementState *state, const char *employee_id, bool *first_row)
+{
+	bool		found;
+	StatementEmployee *se = hash_search(state->employees, employee_id, HASH_ENTER, &found);
+
+	*first_row = !found;
+	if (!found)
+	{
+		se->has_previous = false;
+		se->latest_known = false;
+		se->has_located = false;
+		if (hrguard_evidence_lock(employee_id, hrguard_history_snapshot(state->history)) &&
+			!IsolationUsesXactSnapshot())
+			hrguard_history_refresh(state->history);
+	}
+	return se;
+}
+
+/*
+ * Travel is measured from the latest punch with a position: when the one
+ * just before has none, look further back, within the lookback (this
+ * statement's rows first, then the table's after them).
+ */
+static void
+previous_located_punch(PunchStatementState *state, const StatementEmployee *se,
+					   const PunchInput *in, PunchHistory *h)
+{
+	bool		statement_located = se->has_located && se->located_at <= in->at &&
+		se->located_at >= in->at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
+	TimestampTz found_at;
+	double		found_lat,
+				found_lon;
+
+	if (hrguard_history_located_before(state->history, in->employee_id, in->at,
+									   statement_located ? se->located_at : DT_NOBEGIN,
+									   &found_at, &found_lat, &found_lon))
+	{
+		h->previous_at = found_at;
+		h->previous_located = true;
+		h->previous_lat = found_lat;
+		h->previous_lon = found_lon;
+	}
+	else if (statement_located)
+	{
+		h->previous_at = se->located_at;
+		h->previous_located = true;
+		h->previous_lat = se->located_lat;
+		h->previous_lon = se->located_lon;
+	}
+}
+
+/*
+ * History features: earlier rows of this statement first (the table cannot
+ * show them), then what the table knows beyond them.
+ */
+static StatementEmployee *
+read_history(PunchStatementState *state, const PunchInput *in, const HrguardVerdict *v,
+			 PunchHistory *h)
+{
+	uint64		employee_hash = hash_string(in->employee_id);
+	bool		first_row;
+	StatementEmployee *se = statement_employee(state, in->employee_id, &first_row);
+	TimestampTz day_start = in->at - v->work.local_time_us;
+	bool		statement_previous = se->has_previous && se->previous_at <= in->at;
+	bool		device_in_statement = false;
+	bool		found;
+
+	/* this punch's device is remembered for the statement's later rows */
+	if (in->device_id != NULL)
+		(void) find_sighting(state, employee_hash, hash_string(in->device_id), SIGHT_DEVICE,
+							 true, &device_in_statement);
+
+	/*
+	 * An employee's first row asks the table for the punch before it.  From
+	 * the second row on, the table is asked once for the employee's latest
+	 * punch, which answers "the previous punch" for every later row not
+	 * before it (a bulk load in time order).
+	 */
+	if (!first_row && !se->latest_known)
+	{
+		hrguard_history_latest(state->history, in->employee_id, &se->latest);
+		se->latest_known = true;
+	}
+	hrguard_history_read(state->history, in->employee_id, in->at,
+						 statement_previous ? se->previous_at : DT_NOBEGIN,
+						 se->latest_known ? &se->latest : NULL, se->has_previous,
+						 in->located, in->raw_lat, in->raw_lon,
+						 day_start, day_start + USECS_PER_DAY,
+						 in->device_id, device_in_statement, h);
+	if (!h->has_previous && statement_previous)
+	{
+		h->has_previous = true;
+		h->previous_at = se->previous_at;
+		h->previous_located = se->previous_located;
+		h->previous_lat = se->previous_lat;
+		h->previous_lon = se->previous_lon;
+	}
+	if (in->located && h->has_previous && !h->previous_located)
+		previous_located_punch(state, se, in, h);
+
+	/* so is its raw position, with the day it was seen on */
+	if (in->located)
+	{
+		StatementSighting *seen = find_sighting(state, employee_hash,
+												hash_position(in->raw_lat, in->raw_lon),
+												SIGHT_POSITION, true, &found);
+
+		if (!found)
+		{
+			seen->day = v->work.local_day;
+			seen->several_days = false;
+		}
+		else
+		{
+			if (seen->several_days || seen->day != v->work.local_day)
+				h->repeated = true;
+			if (seen->day != v->work.local_day)
+				seen->several_days = true;
+		}
+	}
+	return se;
+}
+
+/* Remember this punch for the rest of the statement. */
+static void
+remember_punch(StatementEmployee *se, const PunchInput *in)
+{
+	if (!se->has_previous || in->at >= se->previous_at)
+	{
+		se->has_previous = true;
+		se->previous_at = in->at;
+		se->previous_located = in->located;
+		se->previous_lat = in->lat;
+		se->previous_lon = in->lon;
+	}
+	if (in->located && (!se->has_located || in->at >= se->located_at))
+	{
+		se->has_located = true;
+		se->located_at = in->at;
+		se->located_lat = in->lat;
+		se->located_lon = in->lon;
+	}
+}
+
+/* The row as hrguard stores it: the columns the trigger computes. */
+static HeapTuple
+classified_row(HeapTuple tuple, TupleDesc desc, const int *attnum, const PunchInput *in,
+			   const HrguardVerdict *v, const HrguardZoneCache *cache, const PunchRisk *risk,
+			   Datum *kinds, int nkinds)
+{
+	int			cols[PC_COUNT];
+	Datum		values[PC_COUNT];
+	bool		nulls[PC_COUNT];
+	int			n = 0;
+
+#define SET_COLUMN(col, value, null) \
+	do { cols[n] = attnum[col]; values[n] = (value); nulls[n] = (null); n++; } while (0)
+
+	SET_COLUMN(PC_LAT, Float8GetDatum(in->lat), !in->located);
+	SET_COLUMN(PC_LON, Float8GetDatum(in->lon), !in->located);
+	SET_COLUMN(PC_RAW_LAT, Float8GetDatum(in->raw_lat), in->position == POSITION_NONE);
+	SET_COLUMN(PC_RAW_LON, Float8GetDatum(in->raw_lon), in->position == POSITION_NONE);
+	SET_COLUMN(PC_RAW_CRS, CStringGetTextDatum(hrguard_datum_name(in->datum)),
+			   in->position == POSITION_NONE);
+	SET_COLUMN(PC_VERDICT, CStringGetTextDatum(hrguard_location_name(v->verdict)), !in->located);
+	SET_COLUMN(PC_ZONE_ID, Int64GetDatum(v->zone >= 0 ? cache->zones[v->zone].zone_id : 0),
+			   v->zone < 0);
+	SET_COLUMN(PC_WATCHED_ZONE_ID,
+			   Int64GetDatum(v->watched >= 0 ? cache->zones[v->watched].zone_id : 0), v->watched < 0);
+	SET_COLUMN(PC_OFF_HOURS, BoolGetDatum(!v->work.open), false);
+	SET_COLUMN(PC_RISK, risk->json.len == 2 ? empty_jsonb_object() :
+			   DirectFunctionCall1(jsonb_in, CStringGetDatum(risk->json.data)), false);
+	SET_COLUMN(PC_ALERT_KINDS,
+			   nkinds > 0 ? PointerGetDatum(construct_array(kinds, nkinds, TEXTOID, -1, false, TYPALIGN_INT)) : (Datum) 0,
+			   nkinds == 0);
+	/* when the database received it: not the inserter's to say */
+	SET_COLUMN(PC_RECORDED_AT, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()), false);
+	if (in->has_bssid)
+		SET_COLUMN(PC_WIFI_BSSID, CStringGetTextDatum(in->bssid), false);
+#undef SET_COLUMN
+
+	return heap_modify_tuple_by_cols(tuple, desc, n, cols, values, nulls);
+}
+
+/* The punch's evidence entry, numbered now, written at statement end. */
+static HeapTuple
+stage_punch_evidence(PunchStatementState *state, HeapTuple tuple, TupleDesc desc,
+					 const PunchInput *in)
+{
+	const int  *attnum = state->attnum;
+	StringInfoData payload;
+	int			col = attnum[PC_EVIDENCE_SEQ];
+	Datum		value;
+	bool		null = false;
+
+	if (punch_is_duplicate(state, tuple, desc, attnum))
+		return tuple;
+	initStringInfo(&payload);
+	hrguard_punch_payload(&payload, tuple, desc, attnum);
+	value = Int64GetDatum(hrguard_evidence_stage(in->employee_id, "punch", in->at, &payload));
+	tuple = heap_modify_tuple_by_cols(tuple, desc, 1, &col, &value, &null);
+	/* its AFTER ROW trigger checks that it is stored as it is now */
+	hrguard_punch_statement_expect(tuple, desc);
+	return tuple;
+}
+
 static const char *const punch_tables[] = {"punch", NULL};
 
 static const HrguardTriggerSpec punch_classify_spec = {
@@ -407,6 +477,12 @@ static const HrguardTriggerSpec punch_classify_spec = {
 	"a BEFORE INSERT row trigger on hrguard.punch"
 };
 
+/*
+ * The BEFORE INSERT row trigger of hrguard.punch: validate and normalise
+ * the row, classify it against zones and working windows, compare it with
+ * the employee's history, and store what was found in its columns, with
+ * its evidence entry staged.
+ */
 PG_FUNCTION_INFO_V1(hrguard_punch_classify);
 Datum
 hrguard_punch_classify(PG_FUNCTION_ARGS)
@@ -415,43 +491,15 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	HeapTuple	tuple;
 	PunchStatementState *state;
-	const int  *attnum;
-	bool		isnull;
-	char	   *employee_id;
-	TimestampTz at;
-	double		lat = 0,
-				lon = 0,
-				raw_lat = 0,
-				raw_lon = 0;
-	HrguardDatum datum;
-	PunchPosition position;
-	bool		located;
-	double		accuracy;
-	char	   *device_id = NULL;
-	char		bssid[18];
-	bool		has_bssid = false;
-	bool		mock = false;
+	PunchInput	in;
 	HrguardZoneCache *cache;
 	HrguardEmployee *employee;
 	HrguardVerdict v;
 	PunchHistory h;
 	StatementEmployee *se;
-	StatementSighting *position_seen;
-	bool		found;
-	bool		first_row;
-	uint64		employee_hash;
-	StringInfoData risk;
+	PunchRisk	risk;
 	Datum		kinds[5];
-	int			nkinds = 0;
-	bool		impossible = false;
-	bool		repeated = false;
-	bool		new_device = false;
-	bool		bssid_mismatch = false;
-	int			cols[PC_COUNT];
-	Datum		values[PC_COUNT];
-	bool		nulls[PC_COUNT];
-	int			n = 0;
-	Datum		d;
+	int			nkinds;
 
 	(void) hrguard_trigger_guard(fcinfo, &punch_classify_spec);
 	/* a restored punch was classified when it was first stored */
@@ -461,327 +509,34 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	desc = RelationGetDescr(trigdata->tg_relation);
 	tuple = trigdata->tg_trigtuple;
 	state = statement_state(fcinfo, trigdata->tg_relation);
-	attnum = state->attnum;
 
-	/* who and when */
-	d = heap_getattr(tuple, attnum[PC_EMPLOYEE_ID], desc, &isnull);
-	employee_id = hrguard_checked_employee_id(d, isnull);
-	check_punch_sizes(tuple, desc, attnum);
-	d = heap_getattr(tuple, attnum[PC_PUNCHED_AT], desc, &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("punched_at must not be null")));
-	at = DatumGetTimestampTz(d);
-	if (TIMESTAMP_NOT_FINITE(at))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("punched_at must be a finite time")));
-	if (at > state->latest_allowed)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("punch of employee \"%s\" is more than 10 minutes in the future",
-						employee_id),
-				 errdetail("punched_at is %s; the statement started at %s.",
-						   pstrdup(timestamptz_to_str(at)),
-						   pstrdup(timestamptz_to_str(GetCurrentStatementStartTimestamp()))),
-				 errhint("Check the device clock and the time zone of punched_at.")));
-	hrguard_check_recordable_time(at, "punched_at");
+	hrguard_punch_read_who_and_when(tuple, desc, state->attnum, state->latest_allowed, &in);
+	hrguard_punch_read_where(tuple, desc, state->attnum, &in);
 
-	/* where, and how sure */
-	position = normalise_position(tuple, desc, attnum, &lat, &lon, &raw_lat, &raw_lon, &datum);
-	located = (position == POSITION_KNOWN);
-	accuracy = float8_column(tuple, desc, attnum[PC_ACCURACY], &isnull);
-	if (isnull)
-		accuracy = hrguard_default_accuracy_m;
-	else
-		hrguard_check_accuracy(accuracy);
-
-	d = heap_getattr(tuple, attnum[PC_DEVICE_ID], desc, &isnull);
-	if (!isnull)
-		device_id = TextDatumGetCString(d);
-	d = heap_getattr(tuple, attnum[PC_WIFI_BSSID], desc, &isnull);
-	if (!isnull)
-	{
-		char	   *given = TextDatumGetCString(d);
-
-		if (!hrguard_normalize_bssid(given, bssid))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("\"%s\" is not a Wi-Fi BSSID", hrguard_echo(given)),
-					 errhint("Write a BSSID as six hexadecimal pairs, like 3c:46:d8:0a:1b:2c.")));
-		has_bssid = true;
-	}
-	d = heap_getattr(tuple, attnum[PC_VENDOR_FLAGS], desc, &isnull);
-	if (!isnull)
-		mock = vendor_says_mock(d);
-
-	/* classification */
 	cache = hrguard_zone_cache();
-	employee = hrguard_employee_or_error(cache, employee_id);
-	if (located)
-		hrguard_classify(cache, employee, at, lat, lon, accuracy, &v);
+	employee = hrguard_employee_or_error(cache, in.employee_id);
+	if (in.located)
+		hrguard_classify(cache, employee, in.at, in.lat, in.lon, in.accuracy, &v);
 	else
 	{
-		hrguard_classify(cache, employee, at, 0.0, 0.0, 0.0, &v);
+		hrguard_classify(cache, employee, in.at, 0.0, 0.0, 0.0, &v);
 		v.zone = v.watched = -1;
 	}
 
-	/*
-	 * History: earlier rows of this statement first (the table cannot show
-	 * them), then what the table knows beyond them.
-	 */
-	employee_hash = hash_string(employee_id);
-	se = hash_search(state->employees, employee_id, HASH_ENTER, &found);
-	first_row = !found;
-	if (first_row)
-	{
-		se->has_previous = false;
-		se->latest_known = false;
-		se->has_located = false;
+	se = read_history(state, &in, &v, &h);
+	hrguard_punch_assess_risk(&in, &v, &h, cache, &risk);
+	nkinds = hrguard_punch_alert_kinds(&in, &v, &risk, kinds);
+	remember_punch(se, &in);
 
-		/*
-		 * The employee's chain head is locked before the history is read.
-		 * Every punch appends to the chain holding the head, so a punch
-		 * that another session inserted and committed since this
-		 * statement's snapshot (while this one waited for the head, say)
-		 * has left a head the snapshot does not see: then the history is
-		 * read under a newer snapshot, and that punch counts as the
-		 * previous one, a sighting of its device and position.  (Under
-		 * REPEATABLE READ such a head cannot be locked: 40001.)
-		 */
-		if (hrguard_evidence_lock(employee_id, hrguard_history_snapshot(state->history)) &&
-			!IsolationUsesXactSnapshot())
-			hrguard_history_refresh(state->history);
-	}
-	{
-		TimestampTz day_start = at - v.work.local_time_us;
-		bool		statement_previous = se->has_previous && se->previous_at <= at;
-		bool		device_in_statement = false;
-
-		/* this punch's device is remembered for the statement's later rows */
-		if (device_id != NULL)
-			(void) find_sighting(state, employee_hash, hash_string(device_id), SIGHT_DEVICE, true,
-								 &device_in_statement);
-
-		/*
-		 * An employee's first row asks the table for the punch before it.
-		 * From the second row on, the table is asked once for the
-		 * employee's latest punch, which answers "the previous punch" for
-		 * every later row not before it (a bulk load in time order).
-		 */
-		if (!first_row && !se->latest_known)
-		{
-			hrguard_history_latest(state->history, employee_id, &se->latest);
-			se->latest_known = true;
-		}
-		hrguard_history_read(state->history, employee_id, at,
-							 statement_previous ? se->previous_at : DT_NOBEGIN,
-							 se->latest_known ? &se->latest : NULL, se->has_previous,
-							 located, raw_lat, raw_lon,
-							 day_start, day_start + USECS_PER_DAY,
-							 device_id, device_in_statement, &h);
-		if (!h.has_previous && statement_previous)
-		{
-			h.has_previous = true;
-			h.previous_at = se->previous_at;
-			h.previous_located = se->previous_located;
-			h.previous_lat = se->previous_lat;
-			h.previous_lon = se->previous_lon;
-		}
-
-		/*
-		 * Travel is measured from the latest punch with a position: when the
-		 * one just before has none, look further back, within the lookback
-		 * (this statement's rows first, then the table's after them).
-		 */
-		if (located && h.has_previous && !h.previous_located)
-		{
-			bool		statement_located = se->has_located && se->located_at <= at &&
-				se->located_at >= at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
-			TimestampTz found_at;
-			double		found_lat,
-						found_lon;
-
-			if (hrguard_history_located_before(state->history, employee_id, at,
-											   statement_located ? se->located_at : DT_NOBEGIN,
-											   &found_at, &found_lat, &found_lon))
-			{
-				h.previous_at = found_at;
-				h.previous_located = true;
-				h.previous_lat = found_lat;
-				h.previous_lon = found_lon;
-			}
-			else if (statement_located)
-			{
-				h.previous_at = se->located_at;
-				h.previous_located = true;
-				h.previous_lat = se->located_lat;
-				h.previous_lon = se->located_lon;
-			}
-		}
-	}
-	/* so is its raw position, with the day it was seen on */
-	if (located)
-	{
-		position_seen = find_sighting(state, employee_hash, hash_position(raw_lat, raw_lon),
-									  SIGHT_POSITION, true, &found);
-		if (!found)
-		{
-			position_seen->day = v.work.local_day;
-			position_seen->several_days = false;
-		}
-		else
-		{
-			if (position_seen->several_days || position_seen->day != v.work.local_day)
-				h.repeated = true;
-			if (position_seen->day != v.work.local_day)
-				position_seen->several_days = true;
-		}
-	}
-
-	/* risk features */
-	initStringInfo(&risk);
-	appendStringInfoChar(&risk, '{');
-	if (!located)
-	{
-		json_key(&risk, "no_location");
-		appendStringInfoString(&risk, "true");
-	}
-	if (located && v.no_allowed_zone)
-	{
-		json_key(&risk, "no_allowed_zone");
-		appendStringInfoString(&risk, "true");
-	}
-	if (located && h.has_previous && h.previous_located)
-	{
-		double		metres = hrguard_haversine_m(h.previous_lat, h.previous_lon, lat, lon);
-		double		seconds = (double) (at - h.previous_at) / USECS_PER_SEC;
-
-		if (metres > hrguard_min_travel_m &&
-			(seconds <= 0.0 || metres / seconds * 3.6 > hrguard_max_speed_kmh))
-		{
-			impossible = true;
-			json_key(&risk, "impossible_travel");
-			appendStringInfo(&risk, "{\"distance_m\":%.0f,\"seconds\":%.0f,\"speed_kmh\":%s,"
-							 "\"previous_punch_at\":",
-							 metres, seconds,
-							 seconds > 0.0 ? psprintf("%.1f", metres / seconds * 3.6) : "null");
-			escape_json(&risk, hrguard_utc_iso(h.previous_at));
-			appendStringInfo(&risk, ",\"max_speed_kmh\":%g}", hrguard_max_speed_kmh);
-		}
-	}
-	if (located && h.repeated)
-	{
-		repeated = true;
-		json_key(&risk, "repeated_coordinates");
-		appendStringInfo(&risk, "{\"raw_lat\":%.15g,\"raw_lon\":%.15g}", raw_lat, raw_lon);
-	}
-	if (device_id != NULL && !h.device_known && h.has_history)
-	{
-		new_device = true;
-		json_key(&risk, "new_device");
-		escape_json(&risk, device_id);
-	}
-	if (has_bssid && v.verdict == HRGUARD_INSIDE && v.zone >= 0 &&
-		cache->zones[v.zone].nbssids > 0 && !bssid_allowed(&cache->zones[v.zone], bssid))
-	{
-		bssid_mismatch = true;
-		json_key(&risk, "bssid_mismatch");
-		escape_json(&risk, bssid);
-	}
-	if (mock)
-	{
-		json_key(&risk, "vendor_mock_location");
-		appendStringInfoString(&risk, "true");
-	}
-	appendStringInfoChar(&risk, '}');
-
-	/* the alerts the punch deserves (inserted by the AFTER trigger) */
-	if (located && v.verdict == HRGUARD_OUTSIDE && v.work.open && !v.no_allowed_zone)
-		kinds[nkinds++] = CStringGetTextDatum("outside_zone");
-	if (v.watched >= 0 && v.watched_where == HRGUARD_INSIDE)
-		kinds[nkinds++] = CStringGetTextDatum("competitor_zone");
-	if (!v.work.open)
-		kinds[nkinds++] = CStringGetTextDatum("off_hours");
-	if (impossible)
-		kinds[nkinds++] = CStringGetTextDatum("impossible_travel");
-	if (repeated || new_device || bssid_mismatch || mock)
-		kinds[nkinds++] = CStringGetTextDatum("spoof_suspected");
-
-	/* remember this punch for the rest of the statement */
-	if (!se->has_previous || at >= se->previous_at)
-	{
-		se->has_previous = true;
-		se->previous_at = at;
-		se->previous_located = located;
-		se->previous_lat = lat;
-		se->previous_lon = lon;
-	}
-	if (located && (!se->has_located || at >= se->located_at))
-	{
-		se->has_located = true;
-		se->located_at = at;
-		se->located_lat = lat;
-		se->located_lon = lon;
-	}
-
-	/* write the row */
-#define SET_COLUMN(col, value, null) \
-	do { cols[n] = attnum[col]; values[n] = (value); nulls[n] = (null); n++; } while (0)
-
-	SET_COLUMN(PC_LAT, Float8GetDatum(lat), !located);
-	SET_COLUMN(PC_LON, Float8GetDatum(lon), !located);
-	SET_COLUMN(PC_RAW_LAT, Float8GetDatum(raw_lat), position == POSITION_NONE);
-	SET_COLUMN(PC_RAW_LON, Float8GetDatum(raw_lon), position == POSITION_NONE);
-	SET_COLUMN(PC_RAW_CRS, CStringGetTextDatum(hrguard_datum_name(datum)), position == POSITION_NONE);
-	SET_COLUMN(PC_VERDICT, CStringGetTextDatum(hrguard_location_name(v.verdict)), !located);
-	if (v.zone < 0 && located && v.verdict == HRGUARD_OUTSIDE)
+	/* an outside punch names the nearest zone it may use */
+	if (v.zone < 0 && in.located && v.verdict == HRGUARD_OUTSIDE)
 	{
 		double		dist;
 
-		v.zone = hrguard_nearest_allowed_zone(cache, employee, at, lat, lon,
+		v.zone = hrguard_nearest_allowed_zone(cache, employee, in.at, in.lat, in.lon,
 											  HRGUARD_NEAREST_ZONE_SEARCH_M, &dist);
 	}
-	SET_COLUMN(PC_ZONE_ID, Int64GetDatum(v.zone >= 0 ? cache->zones[v.zone].zone_id : 0), v.zone < 0);
-	SET_COLUMN(PC_WATCHED_ZONE_ID,
-			   Int64GetDatum(v.watched >= 0 ? cache->zones[v.watched].zone_id : 0), v.watched < 0);
-	SET_COLUMN(PC_OFF_HOURS, BoolGetDatum(!v.work.open), false);
-	SET_COLUMN(PC_RISK, risk.len == 2 ? empty_jsonb_object() :
-			   DirectFunctionCall1(jsonb_in, CStringGetDatum(risk.data)), false);
-	SET_COLUMN(PC_ALERT_KINDS,
-			   nkinds > 0 ? PointerGetDatum(construct_array(kinds, nkinds, TEXTOID, -1, false, TYPALIGN_INT)) : (Datum) 0,
-			   nkinds == 0);
-#undef SET_COLUMN
 
-	/* when the database received it: not the inserter's to say */
-	cols[n] = attnum[PC_RECORDED_AT];
-	values[n] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	nulls[n] = false;
-	n++;
-	if (has_bssid)
-	{
-		cols[n] = attnum[PC_WIFI_BSSID];
-		values[n] = CStringGetTextDatum(bssid);
-		nulls[n] = false;
-		n++;
-	}
-	tuple = heap_modify_tuple_by_cols(tuple, desc, n, cols, values, nulls);
-
-	/* the punch's evidence entry, numbered now, written at statement end */
-	if (!punch_is_duplicate(state, tuple, desc, attnum))
-	{
-		StringInfoData payload;
-		int			col = attnum[PC_EVIDENCE_SEQ];
-		Datum		value;
-		bool		null = false;
-
-		initStringInfo(&payload);
-		hrguard_punch_payload(&payload, tuple, desc, attnum);
-		value = Int64GetDatum(hrguard_evidence_stage(employee_id, "punch", at, &payload));
-		tuple = heap_modify_tuple_by_cols(tuple, desc, 1, &col, &value, &null);
-		/* its AFTER ROW trigger checks that it is stored as it is now */
-		hrguard_punch_statement_expect(tuple, desc);
-	}
-	return PointerGetDatum(tuple);
+	tuple = classified_row(tuple, desc, state->attnum, &in, &v, cache, &risk, kinds, nkinds);
+	return PointerGetDatum(stage_punch_evidence(state, tuple, desc, &in));
 }

@@ -69,6 +69,8 @@
 #define RELAY_LAUNCHER_NAPTIME_MS 10000
 /* how long after a worker stopped its database is tried again */
 #define RELAY_RETRY_S 60
+/* relay workers looked at, at most, when stopping some */
+#define RELAY_MAX_SEEN 1024
 
 /* the launcher's view of one database */
 typedef struct RelayDatabase
@@ -134,28 +136,35 @@ hrguard_relay_databases_check(char **newval, void **extra, GucSource source)
 	return ok;
 }
 
+/* The names hrguard.relay_databases lists (none for '*'). */
+static List *
+relay_listed_names(void)
+{
+	char	   *copy;
+	List	   *names = NIL;
+
+	if (hrguard_relay_databases == NULL || strcmp(hrguard_relay_databases, "*") == 0)
+		return NIL;
+	copy = pstrdup(hrguard_relay_databases);
+	if (!SplitIdentifierString(copy, ',', &names))
+		names = NIL;			/* the check hook lets none such in */
+	return names;
+}
+
 /* Whether hrguard.relay_databases names the database. */
 static bool
 relay_database_wanted(const char *name)
 {
-	char	   *copy;
 	List	   *names;
 	ListCell   *lc;
 	bool		found = false;
 
 	if (strcmp(hrguard_relay_databases, "*") == 0)
 		return true;
-	copy = pstrdup(hrguard_relay_databases);
-	if (SplitIdentifierString(copy, ',', &names))
-	{
-		foreach(lc, names)
-		{
-			if (strcmp((char *) lfirst(lc), name) == 0)
-				found = true;
-		}
-	}
+	names = relay_listed_names();
+	foreach(lc, names)
+		found = found || strcmp((const char *) lfirst(lc), name) == 0;
 	list_free(names);
-	pfree(copy);
 	return found;
 }
 
@@ -180,7 +189,9 @@ hrguard_relay_launcher_register(void)
 				 errmsg("hrguard.relay_databases is not a valid list of databases"),
 				 errhint("Give '*', database names separated by commas, or '' for no relay worker.")));
 
-	if (hrguard_relay_databases == NULL || hrguard_relay_databases[0] == '\0')
+	/* '', or only blanks: no launcher */
+	if (hrguard_relay_databases == NULL ||
+		(strcmp(hrguard_relay_databases, "*") != 0 && relay_listed_names() == NIL))
 		return;
 
 	memset(&worker, 0, sizeof(worker));
@@ -196,35 +207,86 @@ hrguard_relay_launcher_register(void)
 }
 
 /*
- * Name, once, each database hrguard.relay_databases lists that does not
- * exist (a typo would otherwise leave a database without its relay).
+ * Name, once, each database hrguard.relay_databases lists that the read of
+ * pg_database did not find (a typo would otherwise leave a database
+ * without its relay).
  */
 static void
-relay_warn_missing_databases(void)
+relay_warn_missing_databases(List *found)
 {
-	char	   *copy;
-	List	   *names;
+	List	   *names = relay_listed_names();
 	ListCell   *lc;
 
-	if (strcmp(hrguard_relay_databases, "*") == 0)
-		return;
-	copy = pstrdup(hrguard_relay_databases);
-	if (SplitIdentifierString(copy, ',', &names))
+	foreach(lc, names)
 	{
-		foreach(lc, names)
-		{
-			const char *name = (const char *) lfirst(lc);
+		const char *name = (const char *) lfirst(lc);
+		ListCell   *f;
+		bool		exists = false;
 
-			if (!OidIsValid(get_database_oid(name, true)))
-				ereport(WARNING,
-						(errcode(ERRCODE_UNDEFINED_DATABASE),
-						 errmsg("hrguard.relay_databases names database \"%s\", which does not exist",
-								name),
-						 errdetail("A database of that name gets its relay worker once it is created.")));
-		}
+		foreach(f, found)
+			exists = exists || strcmp((const char *) lfirst(f), name) == 0;
+		if (!exists)
+			ereport(WARNING,
+					(errcode(ERRCODE_UNDEFINED_DATABASE),
+					 errmsg("hrguard.relay_databases names database \"%s\", which does not exist",
+							name),
+					 errdetail("A database of that name gets its relay worker once it is created.")));
 	}
-	list_free(names);
-	pfree(copy);
+}
+
+/*
+ * The running relay workers: their process ids and databases, at most max
+ * of them; how many there are.
+ */
+static int
+relay_running_workers(int *pids, Oid *dboids, int max)
+{
+	int			n;
+	int			i;
+	int			found = 0;
+
+	pgstat_clear_backend_activity_snapshot();
+	n = pgstat_fetch_stat_numbackends();
+	for (i = 1; i <= n; i++)
+	{
+		PgBackendStatus *status = &pgstat_fetch_stat_local_beentry(i)->backendStatus;
+		const char *type;
+
+		if (status->st_backendType != B_BG_WORKER)
+			continue;
+		type = GetBackgroundWorkerTypeByPid(status->st_procpid);
+		if (type == NULL || strcmp(type, HRGUARD_RELAY_WORKER_TYPE) != 0)
+			continue;
+		if (found < max)
+		{
+			pids[found] = status->st_procpid;
+			dboids[found] = status->st_databaseid;
+		}
+		found++;
+	}
+	pgstat_clear_backend_activity_snapshot();
+	return found;
+}
+
+/*
+ * Stop the relay workers of databases no longer listed (made templates,
+ * closed to connections), also those a launcher before this one started.
+ */
+static void
+relay_stop_unlisted_workers(HTAB *databases)
+{
+	int			pids[RELAY_MAX_SEEN];
+	Oid			dboids[RELAY_MAX_SEEN];
+	int			n = Min(relay_running_workers(pids, dboids, RELAY_MAX_SEEN), RELAY_MAX_SEEN);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		RelayDatabase *db = hash_search(databases, &dboids[i], HASH_FIND, NULL);
+
+		if (db == NULL || !db->listed)
+			(void) kill(pids[i], SIGTERM);
+	}
 }
 
 /*
@@ -235,6 +297,7 @@ static void
 relay_list_databases(HTAB *databases)
 {
 	static bool names_checked = false;
+	List	   *found = NIL;
 	Relation	rel;
 	TableScanDesc scan;
 	HeapTuple	tuple;
@@ -252,14 +315,15 @@ relay_list_databases(HTAB *databases)
 	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		Form_pg_database form = (Form_pg_database) GETSTRUCT(tuple);
-		bool		found;
+		bool		known;
 
+		found = lappend(found, pstrdup(NameStr(form->datname)));
 		if (!form->datallowconn || form->datistemplate ||
 			form->datconnlimit == DATCONNLIMIT_INVALID_DB ||
 			!relay_database_wanted(NameStr(form->datname)))
 			continue;
-		db = hash_search(databases, &form->oid, HASH_ENTER, &found);
-		if (!found)
+		db = hash_search(databases, &form->oid, HASH_ENTER, &known);
+		if (!known)
 		{
 			db->worker = NULL;
 			db->retry_at = 0;
@@ -272,9 +336,10 @@ relay_list_databases(HTAB *databases)
 	table_close(rel, AccessShareLock);
 	if (!names_checked)
 	{
-		relay_warn_missing_databases();
+		relay_warn_missing_databases(found);
 		names_checked = true;
 	}
+	relay_stop_unlisted_workers(databases);
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);
@@ -300,6 +365,18 @@ relay_start_worker(RelayDatabase *db)
 	return RegisterDynamicBackgroundWorker(&worker, &db->worker);
 }
 
+/* Whether a database is among those of the running workers. */
+static bool
+relay_database_has_worker(Oid dboid, const Oid *dboids, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (dboids[i] == dboid)
+			return true;
+	return false;
+}
+
 /* One pass: a worker for each listed database that has none running. */
 static void
 relay_launch_pass(HTAB *databases)
@@ -307,8 +384,13 @@ relay_launch_pass(HTAB *databases)
 	HASH_SEQ_STATUS status;
 	RelayDatabase *db;
 	TimestampTz now = GetCurrentTimestamp();
+	int			pids[RELAY_MAX_SEEN];
+	Oid			dboids[RELAY_MAX_SEEN];
+	int			nrunning;
 
 	relay_list_databases(databases);
+	/* workers running already: this launcher's, or one's before it */
+	nrunning = Min(relay_running_workers(pids, dboids, RELAY_MAX_SEEN), RELAY_MAX_SEEN);
 	hash_seq_init(&status, databases);
 	while ((db = hash_seq_search(&status)) != NULL)
 	{
@@ -317,15 +399,7 @@ relay_launch_pass(HTAB *databases)
 			pid_t		pid;
 
 			if (GetBackgroundWorkerPid(db->worker, &pid) != BGWH_STOPPED)
-			{
-				/*
-				 * made a template or closed to connections: its worker
-				 * stops (a dropped database's has already)
-				 */
-				if (!db->listed)
-					TerminateBackgroundWorker(db->worker);
 				continue;
-			}
 			pfree(db->worker);
 			db->worker = NULL;
 			db->retry_at = TimestampTzPlusMilliseconds(now, RELAY_RETRY_S * 1000);
@@ -335,13 +409,10 @@ relay_launch_pass(HTAB *databases)
 			(void) hash_search(databases, &db->dboid, HASH_REMOVE, NULL);
 			continue;
 		}
-		if (now < db->retry_at)
+		if (now < db->retry_at || relay_database_has_worker(db->dboid, dboids, nrunning))
 			continue;
 		if (relay_start_worker(db))
-		{
-			db->warned_no_slot = false;
 			continue;
-		}
 		db->worker = NULL;
 		if (!db->warned_no_slot)
 			ereport(WARNING,
@@ -425,29 +496,20 @@ relay_stop_worker_of(const char *dbname, bool copy)
 		return;
 	for (attempts = 0; attempts < 50; attempts++)
 	{
-		int			n;
+		int			pids[RELAY_MAX_SEEN];
+		Oid			dboids[RELAY_MAX_SEEN];
+		int			n = Min(relay_running_workers(pids, dboids, RELAY_MAX_SEEN), RELAY_MAX_SEEN);
 		int			i;
 		bool		running = false;
 
-		pgstat_clear_backend_activity_snapshot();
-		n = pgstat_fetch_stat_numbackends();
-		for (i = 1; i <= n; i++)
+		for (i = 0; i < n; i++)
 		{
-			LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
-			PgBackendStatus *status = &local->backendStatus;
-			const char *type;
-
-			if (status->st_backendType != B_BG_WORKER ||
-				status->st_databaseid != dboid)
-				continue;
-			type = GetBackgroundWorkerTypeByPid(status->st_procpid);
-			if (type == NULL || strcmp(type, HRGUARD_RELAY_WORKER_TYPE) != 0)
+			if (dboids[i] != dboid)
 				continue;
 			if (attempts == 0)
-				(void) kill(status->st_procpid, SIGTERM);
+				(void) kill(pids[i], SIGTERM);
 			running = true;
 		}
-		pgstat_clear_backend_activity_snapshot();
 		if (!running)
 			return;
 		/* as dropdb waits for other backends: 100 ms at a time */

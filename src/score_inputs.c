@@ -296,44 +296,27 @@ deal_linked(const Visit *visits, int n, const char *customer_id, TimestampTz clo
 	return false;
 }
 
-/*
- * Read one employee's facts from the streams and compute their inputs;
- * works in the current (scratch) context, keeps what the inputs point to
- * in "keep".
- */
-static void
-gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
-				HrguardZoneCache *cache, ScoreWindowCache *windows,
-				int64 schedule_id, DateADT hired_on, DateADT left_on,
-				ScorePunch *punches, int npunches)
+/* one employee's facts as gather_employee reads them, block by block */
+typedef struct EmployeeFacts
 {
-	const HrguardSchedule *schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id)
-		: hrguard_default_schedule();
-	pg_tz	   *tz = schedule->tz ? schedule->tz : hrguard_timezone_or_error(e->timezone, "an employee");
-	const ScoreDayWindows *day_windows =
-		hrguard_score_day_windows(windows, schedule, tz, &cache->calendar,
-								  hrguard_tenant_index(cache, e->tenant_id));
-	ScoreTimeInputs *t = &e->in.time;
-	double		days[SCORE_BLOCKS] = {0};
-	double		sales[SCORE_BLOCKS] = {0};
-	double		hours[SCORE_BLOCKS] = {0};
-	ScoreRanges evidence = {0};
-	ScoreRanges away = {0};
-	Visit	   *visits = NULL;
-	int			nvisits = 0,
-				visit_cap = 0;
-	Report	   *reports = NULL;
-	int			nreports = 0,
-				report_cap = 0,
-				r = 0;
-	StringInfoData missed;
-	HeapTuple	tuple;
-	DateADT		day;
-	int			b;
-	bool		isnull;
+	double		days[SCORE_BLOCKS];
+	double		sales[SCORE_BLOCKS];
+	double		hours[SCORE_BLOCKS];
+	ScoreRanges evidence;		/* the times punches and visits cover */
+	ScoreRanges away;			/* approved leave */
+	Visit	   *visits;			/* in time order */
+	int			nvisits;
+	Report	   *reports;		/* in day order */
+	int			nreports;
+} EmployeeFacts;
 
-	/* punches, visits and leave: the evidence of time */
-	hrguard_score_pair_punches(punches, npunches, &evidence);
+/* Visits: evidence of time, and what links a deal to a visit. */
+static void
+read_visits(ScoreEmployee *e, Streams *st, EmployeeFacts *f)
+{
+	HeapTuple	tuple;
+	bool		isnull;
+	int			cap = 0;
 
 	while ((tuple = stream_next_of(&st->visits, e->employee_id)) != NULL)
 	{
@@ -342,49 +325,69 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 		bool		crm = DatumGetBool(column(&st->visits, tuple, 5, &isnull));
 
 		if (crm)
-			hrguard_ranges_add(&evidence, started, ended);
+			hrguard_ranges_add(&f->evidence, started, ended);
 		else
-			hrguard_ranges_add(&evidence, started - VISIT_PUNCH_MARGIN_US, started + VISIT_PUNCH_MARGIN_US);
-		if (nvisits == visit_cap)
+			hrguard_ranges_add(&f->evidence, started - VISIT_PUNCH_MARGIN_US, started + VISIT_PUNCH_MARGIN_US);
+		if (f->nvisits == cap)
 		{
-			visit_cap = visit_cap ? visit_cap * 2 : 64;
-			visits = visits ? repalloc(visits, sizeof(Visit) * visit_cap) : palloc(sizeof(Visit) * visit_cap);
+			cap = cap ? cap * 2 : 64;
+			f->visits = f->visits ? repalloc(f->visits, sizeof(Visit) * cap) : palloc(sizeof(Visit) * cap);
 		}
-		visits[nvisits].customer_id = TextDatumGetCString(column(&st->visits, tuple, 2, &isnull));
-		visits[nvisits].at = started;
-		visits[nvisits].long_enough = !crm ||
+		f->visits[f->nvisits].customer_id = TextDatumGetCString(column(&st->visits, tuple, 2, &isnull));
+		f->visits[f->nvisits].at = started;
+		f->visits[f->nvisits].long_enough = !crm ||
 			ended - started >= (int64) SCORE_LINK_MIN_MINUTES * USECS_PER_MINUTE;
-		nvisits++;
+		f->nvisits++;
 	}
-	if (nvisits > 0)
-		qsort(visits, nvisits, sizeof(Visit), compare_visits);
-	hrguard_ranges_union(&evidence);
+	if (f->nvisits > 0)
+		qsort(f->visits, f->nvisits, sizeof(Visit), compare_visits);
+}
+
+/* Approved leave, and the daily reports. */
+static void
+read_leave_and_reports(ScoreEmployee *e, Streams *st, EmployeeFacts *f)
+{
+	HeapTuple	tuple;
+	bool		isnull;
+	int			cap = 0;
 
 	while ((tuple = stream_next_of(&st->leave, e->employee_id)) != NULL)
-		hrguard_ranges_add(&away, DatumGetTimestampTz(column(&st->leave, tuple, 2, &isnull)),
-				  DatumGetTimestampTz(column(&st->leave, tuple, 3, &isnull)));
-	hrguard_ranges_union(&away);
+		hrguard_ranges_add(&f->away, DatumGetTimestampTz(column(&st->leave, tuple, 2, &isnull)),
+						   DatumGetTimestampTz(column(&st->leave, tuple, 3, &isnull)));
+	hrguard_ranges_union(&f->away);
 
 	while ((tuple = stream_next_of(&st->reports, e->employee_id)) != NULL)
 	{
-		if (nreports == report_cap)
+		if (f->nreports == cap)
 		{
-			report_cap = report_cap ? report_cap * 2 : 128;
-			reports = reports ? repalloc(reports, sizeof(Report) * report_cap) : palloc(sizeof(Report) * report_cap);
+			cap = cap ? cap * 2 : 128;
+			f->reports = f->reports ? repalloc(f->reports, sizeof(Report) * cap) : palloc(sizeof(Report) * cap);
 		}
-		reports[nreports].day = DatumGetDateADT(column(&st->reports, tuple, 2, &isnull));
-		reports[nreports].hours = DatumGetFloat8(column(&st->reports, tuple, 3, &isnull));
-		reports[nreports].late = DatumGetBool(column(&st->reports, tuple, 4, &isnull));
-		nreports++;
+		f->reports[f->nreports].day = DatumGetDateADT(column(&st->reports, tuple, 2, &isnull));
+		f->reports[f->nreports].hours = DatumGetFloat8(column(&st->reports, tuple, 3, &isnull));
+		f->reports[f->nreports].late = DatumGetBool(column(&st->reports, tuple, 4, &isnull));
+		f->nreports++;
 	}
+}
 
-	/* day by day: working windows, leave, verified hours, reports */
-	{
-		MemoryContext old = MemoryContextSwitchTo(keep);
+/*
+ * Day by day: working windows, leave, verified hours, reports.  A working
+ * day not wholly on leave wants a report: the period's days make the
+ * "missed" string (kept in "keep"), the history's count.
+ */
+static void
+walk_days(ScoreEmployee *e, const ScoreSpan *span, MemoryContext keep,
+		  const ScoreDayWindows *day_windows, DateADT hired_on, DateADT left_on,
+		  EmployeeFacts *f)
+{
+	ScoreTimeInputs *t = &e->in.time;
+	StringInfoData missed;
+	MemoryContext old = MemoryContextSwitchTo(keep);
+	DateADT		day;
+	int			r = 0;
 
-		initStringInfo(&missed);
-		MemoryContextSwitchTo(old);
-	}
+	initStringInfo(&missed);
+	MemoryContextSwitchTo(old);
 	for (day = span->first_day; day <= span->to; day++)
 	{
 		int64		scheduled,
@@ -392,39 +395,38 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 					verified;
 		bool		reported = false,
 					late = false;
+		int			b;
 
 		CHECK_FOR_INTERRUPTS();
-		while (r < nreports && reports[r].day < day)
+		while (r < f->nreports && f->reports[r].day < day)
 			r++;
-		if (r < nreports && reports[r].day == day)
+		if (r < f->nreports && f->reports[r].day == day)
 		{
 			reported = true;
-			late = reports[r].late;
+			late = f->reports[r].late;
 			if (day >= span->from)
-				t->declared_hours += reports[r].hours;
+				t->declared_hours += f->reports[r].hours;
 		}
 		if ((hired_on != DATEVAL_NOBEGIN && day < hired_on) ||
 			(left_on != DATEVAL_NOEND && day > left_on))
 			continue;
-		hrguard_score_day(day_windows, day, &evidence, &away, &scheduled, &leave_us, &verified);
+		hrguard_score_day(day_windows, day, &f->evidence, &f->away, &scheduled, &leave_us, &verified);
 		if (scheduled <= 0)
 			continue;
 
 		b = block_of(span, day);
 		if (b >= 0)
 		{
-			days[b] += 1.0 - (double) leave_us / scheduled;
-			hours[b] += (double) verified / USECS_PER_HOUR;
+			f->days[b] += 1.0 - (double) leave_us / scheduled;
+			f->hours[b] += (double) verified / USECS_PER_HOUR;
 		}
-		/* a working day not wholly on leave wants a report */
 		if (leave_us < scheduled)
 		{
 			bool		miss = !reported || late;
 
 			if (day >= span->from)
 			{
-				MemoryContext old = MemoryContextSwitchTo(keep);
-
+				old = MemoryContextSwitchTo(keep);
 				appendStringInfoChar(&missed, miss ? '1' : '0');
 				MemoryContextSwitchTo(old);
 			}
@@ -437,12 +439,26 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 	}
 	e->in.report.missed = missed.data;
 	e->in.report.ndays = missed.len;
+}
 
-	/* deals */
+/*
+ * Deals: sales by block, and, for the period's, whether the customer came
+ * from nowhere and whether a visit is behind the deal (the sale ids of
+ * those flagged kept in "keep").
+ */
+static void
+read_deals(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
+		   pg_tz *tz, EmployeeFacts *f)
+{
+	ScoreTimeInputs *t = &e->in.time;
+	HeapTuple	tuple;
+	bool		isnull;
+
 	while ((tuple = stream_next_of(&st->sales, e->employee_id)) != NULL)
 	{
 		TimestampTz closed = DatumGetTimestampTz(column(&st->sales, tuple, 4, &isnull));
 		double		amount = DatumGetFloat8(column(&st->sales, tuple, 5, &isnull));
+		int			b = block_of(span, local_day(tz, closed));
 		char	   *sale_id;
 		char	   *customer_id;
 		bool		unknown;
@@ -452,10 +468,9 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 		bool		no_creator;
 		MemoryContext old;
 
-		b = block_of(span, local_day(tz, closed));
 		if (b < 0)
 			continue;
-		sales[b] += amount;
+		f->sales[b] += amount;
 		if (b != 0)
 			continue;
 		t->deals++;
@@ -482,24 +497,55 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 			e->in.customer.flagged = lappend(e->in.customer.flagged, sale_id);
 		}
 		e->in.visit.n++;
-		if (!deal_linked(visits, nvisits, customer_id, closed))
+		if (!deal_linked(f->visits, f->nvisits, customer_id, closed))
 		{
 			e->in.visit.k++;
 			e->in.visit.flagged = lappend(e->in.visit.flagged, sale_id);
 		}
 		MemoryContextSwitchTo(old);
 	}
+}
 
-	t->days = days[0];
-	t->sales = sales[0];
-	t->hours = hours[0];
+/*
+ * Read one employee's facts from the streams and compute their inputs;
+ * works in the current (scratch) context, keeps what the inputs point to
+ * in "keep".
+ */
+static void
+gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
+				HrguardZoneCache *cache, ScoreWindowCache *windows,
+				int64 schedule_id, DateADT hired_on, DateADT left_on,
+				ScorePunch *punches, int npunches)
+{
+	const HrguardSchedule *schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id)
+		: hrguard_default_schedule();
+	pg_tz	   *tz = schedule->tz ? schedule->tz : hrguard_timezone_or_error(e->timezone, "an employee");
+	const ScoreDayWindows *day_windows =
+		hrguard_score_day_windows(windows, schedule, tz, &cache->calendar,
+								  hrguard_tenant_index(cache, e->tenant_id));
+	ScoreTimeInputs *t = &e->in.time;
+	EmployeeFacts f;
+	int			b;
+
+	memset(&f, 0, sizeof(f));
+	/* punches, visits and leave: the evidence of time */
+	hrguard_score_pair_punches(punches, npunches, &f.evidence);
+	read_visits(e, st, &f);
+	hrguard_ranges_union(&f.evidence);
+	read_leave_and_reports(e, st, &f);
+	walk_days(e, span, keep, day_windows, hired_on, left_on, &f);
+	read_deals(e, span, st, keep, tz, &f);
+
+	t->days = f.days[0];
+	t->sales = f.sales[0];
+	t->hours = f.hours[0];
 	t->nbase = 0;
 	for (b = 1; b < SCORE_BLOCKS; b++)
-		if (days[b] >= SCORE_MIN_DAYS)
+		if (f.days[b] >= SCORE_MIN_DAYS)
 		{
-			t->base_days[t->nbase] = days[b];
-			t->base_sales[t->nbase] = sales[b];
-			t->base_hours[t->nbase] = hours[b];
+			t->base_days[t->nbase] = f.days[b];
+			t->base_sales[t->nbase] = f.sales[b];
+			t->base_hours[t->nbase] = f.hours[b];
 			t->nbase++;
 		}
 }

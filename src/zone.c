@@ -195,6 +195,101 @@ static const HrguardTriggerSpec zone_normalize_spec = {
 	"a BEFORE INSERT OR UPDATE row trigger on hrguard.zone"
 };
 
+/*
+ * A polygon zone: the shape as entered (raw_geom, in the zone's datum) must
+ * be a valid polygon or multipolygon in SRID 4326; geom gets it in WGS-84.
+ */
+static void
+normalize_polygon(Datum raw_geom, HrguardDatum datum, bool has_radius,
+				  Datum *repl_values, bool *repl_nulls)
+{
+	int32		srid;
+	HrguardShape *shape = hrguard_shape_from_ewkb(hrguard_geometry_to_ewkb(raw_geom), &srid);
+	Datum		wgs;
+	char	   *reason;
+
+	if (shape == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("zone geom must be a polygon or a multipolygon"),
+				 errhint("For a circle, set center and radius_m instead.")));
+	check_srid(srid, "geom");
+	reason = hrguard_geometry_invalid_reason(raw_geom);
+	if (reason != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("zone polygon is not valid"),
+				 errdetail("PostGIS reports, for the shape as entered: %s.", reason),
+				 errhint("A zone polygon must not cross itself; holes must lie inside their shell.")));
+	if (has_radius)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("radius_m is only for circle zones"),
+				 errhint("Leave radius_m NULL for a polygon zone.")));
+	convert_polygons(shape, datum);
+	wgs = hrguard_geometry_from_ewkb(hrguard_ewkb_from_polygons(shape, ZONE_SRID));
+	reason = hrguard_geometry_invalid_reason(wgs);
+	if (reason != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("zone polygon is not valid"),
+				 errdetail("PostGIS reports: %s.", reason),
+				 errhint("A zone polygon must not cross itself; holes must lie inside their shell.")));
+	repl_values[ZC_GEOM] = wgs;
+	repl_nulls[ZC_GEOM] = false;
+	repl_values[ZC_RAW_GEOM] = raw_geom;
+	repl_nulls[ZC_RAW_GEOM] = false;
+	repl_nulls[ZC_CENTER] = repl_nulls[ZC_RAW_CENTER] = true;
+	repl_values[ZC_CENTER] = repl_values[ZC_RAW_CENTER] = (Datum) 0;
+}
+
+/*
+ * A circle zone: the center as entered (raw_center, in the zone's datum)
+ * must be a point in SRID 4326 with a radius in range; center gets it in
+ * WGS-84.
+ */
+static void
+normalize_circle(Datum raw_center, HrguardDatum datum, bool has_radius, double radius,
+				 Datum *repl_values, bool *repl_nulls)
+{
+	int32		srid;
+	HrguardXY	pt;
+
+	if (!hrguard_point_from_ewkb(hrguard_geometry_to_ewkb(raw_center), &srid, &pt))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("zone center must be a point")));
+	check_srid(srid, "center");
+	if (isnan(pt.x) && isnan(pt.y))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("zone center is an empty point")));
+	hrguard_check_lat_lon(pt.y, pt.x, "zone center");
+	if (!has_radius)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("circle zone has no radius_m")));
+	if (!(radius > 0.0) || radius > HRGUARD_MAX_RADIUS_M)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("zone radius %g m is out of range", radius),
+				 errdetail("A circle zone's radius must be more than 0 and at most %g m.",
+						   HRGUARD_MAX_RADIUS_M)));
+	hrguard_to_wgs84(datum, pt.y, pt.x, &pt.y, &pt.x);
+	repl_values[ZC_CENTER] = hrguard_geometry_from_ewkb(hrguard_ewkb_from_point(&pt, ZONE_SRID));
+	repl_nulls[ZC_CENTER] = false;
+	repl_values[ZC_RAW_CENTER] = raw_center;
+	repl_nulls[ZC_RAW_CENTER] = false;
+	repl_nulls[ZC_GEOM] = repl_nulls[ZC_RAW_GEOM] = true;
+	repl_values[ZC_GEOM] = repl_values[ZC_RAW_GEOM] = (Datum) 0;
+}
+
+/*
+ * The BEFORE INSERT OR UPDATE row trigger of hrguard.zone: the shape taken
+ * from the raw columns (or from geom/center when only those changed),
+ * checked, and stored in WGS-84 beside the shape as entered; the validity
+ * range and the BSSID list checked and normalised.
+ */
 PG_FUNCTION_INFO_V1(hrguard_zone_normalize);
 Datum
 hrguard_zone_normalize(PG_FUNCTION_ARGS)
@@ -274,80 +369,11 @@ hrguard_zone_normalize(PG_FUNCTION_ARGS)
 	datum = hrguard_datum_or_error(TextDatumGetCString(values[ZC_SOURCE_CRS]));
 
 	if (!no_geom)
-	{
-		int32		srid;
-		HrguardShape *shape = hrguard_shape_from_ewkb(hrguard_geometry_to_ewkb(raw_geom), &srid);
-		Datum		wgs;
-		char	   *reason;
-
-		if (shape == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("zone geom must be a polygon or a multipolygon"),
-					 errhint("For a circle, set center and radius_m instead.")));
-		check_srid(srid, "geom");
-		reason = hrguard_geometry_invalid_reason(raw_geom);
-		if (reason != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("zone polygon is not valid"),
-					 errdetail("PostGIS reports, for the shape as entered: %s.", reason),
-					 errhint("A zone polygon must not cross itself; holes must lie inside their shell.")));
-		if (!isnull[ZC_RADIUS])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("radius_m is only for circle zones"),
-					 errhint("Leave radius_m NULL for a polygon zone.")));
-		convert_polygons(shape, datum);
-		wgs = hrguard_geometry_from_ewkb(hrguard_ewkb_from_polygons(shape, ZONE_SRID));
-		reason = hrguard_geometry_invalid_reason(wgs);
-		if (reason != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("zone polygon is not valid"),
-					 errdetail("PostGIS reports: %s.", reason),
-					 errhint("A zone polygon must not cross itself; holes must lie inside their shell.")));
-		repl_values[ZC_GEOM] = wgs;
-		repl_nulls[ZC_GEOM] = false;
-		repl_values[ZC_RAW_GEOM] = raw_geom;
-		repl_nulls[ZC_RAW_GEOM] = false;
-		repl_nulls[ZC_CENTER] = repl_nulls[ZC_RAW_CENTER] = true;
-		repl_values[ZC_CENTER] = repl_values[ZC_RAW_CENTER] = (Datum) 0;
-	}
+		normalize_polygon(raw_geom, datum, !isnull[ZC_RADIUS], repl_values, repl_nulls);
 	else
-	{
-		int32		srid;
-		HrguardXY	pt;
-		double		radius = isnull[ZC_RADIUS] ? NAN : DatumGetFloat8(values[ZC_RADIUS]);
-
-		if (!hrguard_point_from_ewkb(hrguard_geometry_to_ewkb(raw_center), &srid, &pt))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("zone center must be a point")));
-		check_srid(srid, "center");
-		if (isnan(pt.x) && isnan(pt.y))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("zone center is an empty point")));
-		hrguard_check_lat_lon(pt.y, pt.x, "zone center");
-		if (isnull[ZC_RADIUS])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("circle zone has no radius_m")));
-		if (!(radius > 0.0) || radius > HRGUARD_MAX_RADIUS_M)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("zone radius %g m is out of range", radius),
-					 errdetail("A circle zone's radius must be more than 0 and at most %g m.",
-							   HRGUARD_MAX_RADIUS_M)));
-		hrguard_to_wgs84(datum, pt.y, pt.x, &pt.y, &pt.x);
-		repl_values[ZC_CENTER] = hrguard_geometry_from_ewkb(hrguard_ewkb_from_point(&pt, ZONE_SRID));
-		repl_nulls[ZC_CENTER] = false;
-		repl_values[ZC_RAW_CENTER] = raw_center;
-		repl_nulls[ZC_RAW_CENTER] = false;
-		repl_nulls[ZC_GEOM] = repl_nulls[ZC_RAW_GEOM] = true;
-		repl_values[ZC_GEOM] = repl_values[ZC_RAW_GEOM] = (Datum) 0;
-	}
+		normalize_circle(raw_center, datum, !isnull[ZC_RADIUS],
+						 isnull[ZC_RADIUS] ? NAN : DatumGetFloat8(values[ZC_RADIUS]),
+						 repl_values, repl_nulls);
 	repl[ZC_GEOM] = repl[ZC_CENTER] = repl[ZC_RAW_GEOM] = repl[ZC_RAW_CENTER] = true;
 
 	if (!isnull[ZC_VALID] && RangeIsEmpty(DatumGetRangeTypeP(values[ZC_VALID])))

@@ -176,16 +176,30 @@ CREATE FUNCTION hrguard.alerts_since(cursor pg_snapshot)
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	now_snapshot pg_catalog.pg_snapshot := pg_catalog.pg_current_snapshot();
+	-- the caller's own transaction counts as not committed yet: its
+	-- alerts come from the first call after it commits
+	now_snapshot pg_catalog.pg_snapshot := hrguard.alert_cursor();
 BEGIN
-	-- a cursor this cluster cannot have given (another cluster's, or made
-	-- up) would hide every alert until the transaction ids caught up
 	IF pg_catalog.pg_snapshot_xmax(cursor) OPERATOR(pg_catalog.>) pg_catalog.pg_snapshot_xmax(now_snapshot) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('cursor %s is ahead of this cluster''s transactions', cursor),
-			DETAIL = pg_catalog.format('This cluster''s snapshot is %s.', now_snapshot),
-			HINT = 'A cursor is valid only in the cluster that gave it: start again with no cursor (every alert) or with hrguard.alert_cursor().';
+		/*
+		 * A cursor newer than the caller's snapshot: a REPEATABLE READ
+		 * transaction older than the cursor sees nothing new (and the chain
+		 * stays where it is).  A cursor this cluster cannot have given
+		 * (another cluster's, or made up) would hide every alert until the
+		 * transaction ids caught up: refused.
+		 */
+		BEGIN
+			PERFORM pg_catalog.pg_xact_status(pg_catalog.pg_snapshot_xmin(
+				pg_catalog.format('%s:%s:',
+								  (pg_catalog.pg_snapshot_xmax(cursor)::text::numeric OPERATOR(pg_catalog.-) 1),
+								  pg_catalog.pg_snapshot_xmax(cursor))::pg_catalog.pg_snapshot));
+		EXCEPTION WHEN invalid_parameter_value THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'invalid_parameter_value',
+				MESSAGE = pg_catalog.format('cursor %s is ahead of this cluster''s transactions', cursor),
+				HINT = 'A cursor is valid only in the cluster that gave it: start again with no cursor (every alert) or with hrguard.alert_cursor().';
+		END;
+		RETURN;
 	END IF;
 	RETURN QUERY
 	SELECT a.alert_id, a.employee_id, a.kind, a.severity, a.occurred_at, a.raised_at, a.status,
@@ -206,9 +220,24 @@ COMMENT ON FUNCTION hrguard.alerts_since(pg_snapshot) IS
 -- a cursor to start from: alerts committed from now on
 CREATE FUNCTION hrguard.alert_cursor()
 	RETURNS pg_snapshot
-	LANGUAGE sql
+	LANGUAGE plpgsql
 	STABLE
 	SET search_path = pg_catalog, pg_temp
-	AS $$ SELECT pg_catalog.pg_current_snapshot() $$;
+	AS $$
+DECLARE
+	snap pg_catalog.pg_snapshot := pg_catalog.pg_current_snapshot();
+	own pg_catalog.xid8 := pg_catalog.pg_current_xact_id_if_assigned();
+BEGIN
+	-- (one the snapshot does not reach already counts as in progress)
+	IF own IS NULL OR own OPERATOR(pg_catalog.>=) pg_catalog.pg_snapshot_xmax(snap) THEN
+		RETURN snap;
+	END IF;
+	-- the caller's own transaction, in progress, among those in progress
+	RETURN pg_catalog.format('%s:%s:%s',
+		LEAST(pg_catalog.pg_snapshot_xmin(snap), own), pg_catalog.pg_snapshot_xmax(snap),
+		(SELECT pg_catalog.string_agg(x::text, ',' ORDER BY x)
+		   FROM (SELECT pg_catalog.pg_snapshot_xip(snap) AS x UNION SELECT own) xs))::pg_catalog.pg_snapshot;
+END
+$$;
 COMMENT ON FUNCTION hrguard.alert_cursor() IS
 	'a listener''s first cursor for hrguard.alerts_since: the alerts committed from now on';

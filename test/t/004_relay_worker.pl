@@ -218,4 +218,13 @@ $log = slurp_file($node->logfile, $log_offset);
 is(scalar(() = $log =~ /hrguard.relay_databases names database "nowhere", which does not exist/g), 1,
 	'the missing one is named once');
 $node->stop('fast');
+# a list of no names: no launcher, and no worker
+$node->append_conf('postgresql.conf', q{hrguard.relay_databases = ' '});
+$node->start;
+sleep 2;
+is($node->safe_psql('postgres', q{
+		SELECT count(*) FROM pg_stat_activity
+		 WHERE backend_type IN ('hrguard relay launcher', 'hrguard alert relay')}),
+	'0', 'relay_databases naming no database: no launcher');
+$node->stop('fast');
 done_testing();

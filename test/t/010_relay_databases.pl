@@ -207,6 +207,23 @@ ok($node->poll_query_until('postgres', q{
 		  FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
 	'the template keeps no worker; the copy gets one');
 
+# a launcher started again (after pg_terminate_backend) still stops the
+# worker of a database closed to connections, one the launcher before it
+# started
+my $launcher = $node->safe_psql('postgres',
+	q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'hrguard relay launcher'});
+$node->safe_psql('postgres', qq{SELECT pg_terminate_backend($launcher)});
+ok($node->poll_query_until('postgres', qq{
+		SELECT count(*) = 1 FROM pg_stat_activity
+		 WHERE backend_type = 'hrguard relay launcher' AND pid <> $launcher}),
+	'the launcher comes back');
+$node->safe_psql('postgres', q{ALTER DATABASE hr5 ALLOW_CONNECTIONS false});
+ok($node->poll_query_until('postgres', q{
+		SELECT string_agg(datname, ',' ORDER BY datname) = 'hr4'
+		  FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'}),
+	'a database closed to connections loses the worker the earlier launcher started');
+$node->safe_psql('postgres', q{ALTER DATABASE hr5 ALLOW_CONNECTIONS true});
+
 $log = slurp_file($node->logfile, $log_offset);
 is(scalar(() = $log =~ /database "hr2"/g), 1, 'hr2 was named once, however often the launcher looked');
 # (the refused DROP DATABASE above is the test's own ERROR)
