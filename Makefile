@@ -136,7 +136,7 @@ demo-stop:
 # Measures hrguard against a plain INSERT and the PL/pgSQL + PostGIS
 # reference, score_period() against a plain-SQL score, and vendor
 # ingestion against INSERT ... SELECT and COPY; prints figures only (see
-# README, Performance).
+# docs/performance.md).
 bench: deps
 	$(MAKE)
 	$(MAKE) install

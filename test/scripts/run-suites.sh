@@ -28,7 +28,7 @@ pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 bindir=$("$pg_config" --bindir)
 pgxs_dir=$(cd "$(dirname "$("$pg_config" --pgxs)")/../.." && pwd)
 
-# Under the faketime wrapper (make test run as README, Testing, says), the
+# Under the faketime wrapper (make test run as docs/testing.md says), the
 # wrapper's shared clock is a semaphore of the calling user that the
 # server's user cannot always open; the server's user gets the same clock
 # as an offset from the real one instead.
@@ -151,7 +151,7 @@ wanted isolation && run_suite isolation isolation
 
 # No result may depend on the hour, the weekday or the year: both suites
 # again with the clock at a Wednesday afternoon and a Sunday night in
-# Shanghai, in 2027 (the TAP tests take this too, by hand: README, Testing).
+# Shanghai, in 2027 (the TAP tests take this too, by hand: docs/testing.md).
 if wanted clock; then
 	for moment in '2027-01-06 05:00:00' '2027-01-09 19:00:00'; do
 		tag=${moment//[^0-9]/}

@@ -1,5 +1,5 @@
 # 002_dump_restore.pl -- a database using hrguard survives pg_dump and
-# pg_restore, run as the README's Backup and restore section says: the
+# pg_restore, run as docs/backup-and-restore.md says: the
 # demo's data set (zones of every kind in three datums, a holiday
 # calendar, a week of punches inside and outside, competitor visits) plus
 # impossible travel, off-hours punches, record_evidence, close_day,
@@ -185,7 +185,7 @@ $source->safe_psql('postgres', 'CREATE DATABASE hr_without');
 	like($stderr, qr/restore_mode/, 'and its error names the setting');
 }
 
-# custom format into a new database of the same cluster, as the README
+# custom format into a new database of the same cluster, as docs/backup-and-restore.md
 # says for a restore without --create (the relay goes on by this cluster's
 # transaction ids); settings made with ALTER DATABASE are made again
 $source->safe_psql('postgres', 'CREATE DATABASE hr_copy');
@@ -197,7 +197,7 @@ $source->safe_psql('postgres', q{ALTER DATABASE hr_copy SET hrguard.notify_mode 
 }
 restored_database_works($source, 'same cluster', 'hr_copy');
 
-# custom format into another cluster, as the README says
+# custom format into another cluster, as docs/backup-and-restore.md says
 my $other = PostgreSQL::Test::Cluster->new('other');
 $other->init;
 $other->start;

@@ -1,6 +1,6 @@
 # 008_logical_replication.pl -- logical replication of hrguard's tables
-# to a reporting database with the extension installed, as the README's
-# Backup and restore section says: the subscriber receives the rows as the
+# to a reporting database with the extension installed, as docs/backup-and-restore.md
+# says: the subscriber receives the rows as the
 # publisher stored them, by the initial copy and then by streaming
 # (punches and their alerts, an alert's status change, record_evidence,
 # close_day, checkpoints, zone changes), classifies and records nothing
