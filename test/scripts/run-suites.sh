@@ -15,7 +15,7 @@
 # failure.
 #
 # Usage: run-suites.sh [SUITE...], SUITE one of structure (the module
-# layering src/README.md describes), regress, isolation, clock (both again
+# layering src/README.md describes, the documentation's links), regress, isolation, clock (both again
 # under the faked clocks), alone, tap; all of them by default.
 set -uo pipefail
 
@@ -137,10 +137,11 @@ run_suite() {
 
 # ---- structure -----------------------------------------------------------
 if wanted structure; then
-	echo "== structure of src/"
+	echo "== structure of src/ and the documentation"
 	before=$failed
-	perl "$top/test/scripts/check-layers.pl" "$top/src" >"$stage/out/structure.log" 2>&1
-	rc=$?
+	rc=0
+	perl "$top/test/scripts/check-layers.pl" "$top/src" >"$stage/out/structure.log" 2>&1 || rc=$?
+	perl "$top/test/scripts/check-docs.pl" "$top" >>"$stage/out/structure.log" 2>&1 || rc=$?
 	cat "$stage/out/structure.log"
 	count_results "$stage/out/structure.log"
 	[ $rc -eq 0 ] || suite_failed structure $rc "$before"
