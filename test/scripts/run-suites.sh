@@ -140,8 +140,7 @@ if wanted structure; then
 	echo "== structure of src/ and the documentation"
 	before=$failed
 	rc=0
-	perl "$top/test/scripts/check-layers.pl" "$top/src" >"$stage/out/structure.log" 2>&1 || rc=$?
-	perl "$top/test/scripts/check-docs.pl" "$top" >>"$stage/out/structure.log" 2>&1 || rc=$?
+	perl "$top/test/scripts/check-structure.pl" "$top/src" >"$stage/out/structure.log" 2>&1 || rc=$?
 	cat "$stage/out/structure.log"
 	count_results "$stage/out/structure.log"
 	[ $rc -eq 0 ] || suite_failed structure $rc "$before"
