@@ -119,3 +119,46 @@ SELECT t, (hrguard.classify_point('DR-SH', t, 31.23, 121.47, 10, 'wgs84')).off_h
   FROM unnest(ARRAY['2026-11-10 08:29:59+08', '2026-11-10 08:30:00+08',
 					'2026-11-10 18:29:59+08', '2026-11-10 18:30:00+08']::timestamptz[]) t
  ORDER BY 1;
+
+-- impossible travel within one statement whose rows are out of time order:
+-- the row at 01:59:59 is measured from the 01:00 row before it in time, not
+-- from the 02:00 row before it in the statement (as across statements)
+INSERT INTO hrguard.employee (employee_id) VALUES ('DR-O1'), ('DR-O2');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('DR-O1', '2026-01-05 01:00Z', 31.2, 121.5);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('DR-O1', '2026-01-05 02:00Z', 31.2, 121.5);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('DR-O1', '2026-01-05 01:59:59Z', 39.9, 116.4);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES
+	('DR-O2', '2026-01-05 01:00Z', 31.2, 121.5),
+	('DR-O2', '2026-01-05 02:00Z', 31.2, 121.5),
+	('DR-O2', '2026-01-05 01:59:59Z', 39.9, 116.4);
+SELECT employee_id, punched_at, risk -> 'impossible_travel' ->> 'previous_punch_at' AS travelled_from,
+	   risk -> 'impossible_travel' ->> 'seconds' AS seconds
+  FROM hrguard.punch WHERE employee_id IN ('DR-O1', 'DR-O2') ORDER BY 1, 2;
+
+-- repeated coordinates count within the lookback on either side: a punch
+-- loaded after a later one 151 days away is not flagged, one 30 days away
+-- is; the same in one statement, and a punch centuries apart never
+INSERT INTO hrguard.employee (employee_id) VALUES ('DR-L1'), ('DR-L2');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES ('DR-L1', '2026-06-01 01:00Z', 31, 121, 'd1');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES ('DR-L1', '2026-01-01 01:00Z', 31, 121, 'd1');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES ('DR-L1', '2026-05-02 01:00Z', 31, 121, 'd1');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES
+	('DR-L2', '2026-06-01 01:00Z', 31, 121, 'd1'),
+	('DR-L2', '1800-01-01 01:00Z', 31, 121, 'd1'),
+	('DR-L2', '2026-01-01 01:00Z', 31, 121, 'd1'),
+	('DR-L2', '2026-05-02 01:00Z', 31, 121, 'd1');
+SELECT employee_id, punched_at, risk ? 'repeated_coordinates' AS repeated
+  FROM hrguard.punch WHERE employee_id IN ('DR-L1', 'DR-L2') ORDER BY 1, 2;
+
+-- the risk object repeats the raw coordinates exactly as stored, to the
+-- last digit a float8 holds, whatever extra_float_digits says
+INSERT INTO hrguard.employee (employee_id) VALUES ('DR-X1');
+SET extra_float_digits = -15;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES
+	('DR-X1', '2026-02-02 01:00Z', 31.198765432101234, 121.49876543210987),
+	('DR-X1', '2026-02-03 01:00Z', 31.198765432101234, 121.49876543210987);
+RESET extra_float_digits;
+SELECT punched_at, risk -> 'repeated_coordinates' AS repeated,
+	   (risk #>> '{repeated_coordinates,raw_lat}')::float8 = raw_lat AS lat_exact,
+	   (risk #>> '{repeated_coordinates,raw_lon}')::float8 = raw_lon AS lon_exact
+  FROM hrguard.punch WHERE employee_id = 'DR-X1' ORDER BY punched_at;

@@ -30,6 +30,7 @@
 #include "lib/stringinfo.h"
 
 #include "canon.h"
+#include "common.h"
 #include "hrguard.h"
 #include "privilege.h"
 
@@ -330,14 +331,10 @@ hrguard_canonical_json(PG_FUNCTION_ARGS)
 {
 	text	   *input = PG_GETARG_TEXT_PP(0);
 	StringInfoData out;
-	bytea	   *result;
 
 	hrguard_check_input_size("JSON text", VARSIZE_ANY_EXHDR(input),
 							 HRGUARD_MAX_CANON_BYTES, "bytes");
 	initStringInfo(&out);
 	hrguard_canonicalize(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input), &out);
-	result = palloc(VARHDRSZ + out.len);
-	SET_VARSIZE(result, VARHDRSZ + out.len);
-	memcpy(VARDATA(result), out.data, out.len);
-	PG_RETURN_BYTEA_P(result);
+	PG_RETURN_BYTEA_P(hrguard_bytea_from(out.data, out.len));
 }

@@ -4,7 +4,7 @@
  *	  Helpers every module of hrguard uses: the default time zone, session
  *	  settings around internal work, kept plans, relation owners, rows a
  *	  trigger lets through, recordable times, times as ISO text, text to
- *	  UTF-8.
+ *	  UTF-8, bytea copies and the one binary search.
  *
  * IDENTIFICATION
  *	  src/common.c
@@ -237,4 +237,76 @@ hrguard_bytea_from(const void *data, size_t len)
 	SET_VARSIZE(b, VARHDRSZ + len);
 	memcpy(VARDATA(b), data, len);
 	return b;
+}
+
+/*
+ * The binary search every sorted lookup of hrguard goes through: the first of
+ * n sorted elements of "size" bytes that does not come before "key" (n when
+ * all do).  compare(element, key) is negative when the element comes before
+ * the key, zero when it matches.
+ */
+int
+hrguard_lower_bound(const void *base, int n, size_t size, const void *key,
+					HrguardKeyCompare compare)
+{
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (compare((const char *) base + (size_t) mid * size, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The index of the sorted element that matches "key", or -1. */
+int
+hrguard_find_sorted(const void *base, int n, size_t size, const void *key,
+					HrguardKeyCompare compare)
+{
+	int			i = hrguard_lower_bound(base, n, size, key, compare);
+
+	if (i < n && compare((const char *) base + (size_t) i * size, key) == 0)
+		return i;
+	return -1;
+}
+
+/* An element that is a C string pointer, against a C string key. */
+int
+hrguard_compare_string_key(const void *element, const void *key)
+{
+	return strcmp(*(char *const *) element, (const char *) key);
+}
+
+/*
+ * An element that starts with an int64 (an id, a cell key), against an
+ * int64 key.
+ */
+int
+hrguard_compare_int64_key(const void *element, const void *key)
+{
+	int64		a,
+				b = *(const int64 *) key;
+
+	memcpy(&a, element, sizeof(int64));
+	return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+/* qsort order of an array of C string pointers. */
+int
+hrguard_compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The index of a string in a sorted array of strings, or -1. */
+int
+hrguard_find_string(char **sorted, int n, const char *key)
+{
+	return hrguard_find_sorted(sorted, n, sizeof(char *), key, hrguard_compare_string_key);
 }

@@ -33,4 +33,15 @@ extern void hrguard_check_recordable_time(TimestampTz t, const char *what);
 extern const char *hrguard_to_utf8(const char *s);
 extern bytea *hrguard_bytea_from(const void *data, size_t len);
 
+/* sorted lookups: compare(element, key) < 0 when the element comes first */
+typedef int (*HrguardKeyCompare) (const void *element, const void *key);
+extern int	hrguard_lower_bound(const void *base, int n, size_t size, const void *key,
+								HrguardKeyCompare compare);
+extern int	hrguard_find_sorted(const void *base, int n, size_t size, const void *key,
+								HrguardKeyCompare compare);
+extern int	hrguard_compare_string_key(const void *element, const void *key);
+extern int	hrguard_compare_int64_key(const void *element, const void *key);
+extern int	hrguard_compare_strings(const void *a, const void *b);
+extern int	hrguard_find_string(char **sorted, int n, const char *key);
+
 #endif							/* HRGUARD_COMMON_H */

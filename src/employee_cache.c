@@ -22,6 +22,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+#include "common.h"
 #include "employee_cache.h"
 #include "privilege.h"
 #include "zone_cache.h"
@@ -48,15 +49,11 @@ load_employee(HrguardZoneCache *cache, HrguardEmployee *emp)
 	if (employee_plan == NULL)
 	{
 		Oid			argtypes[1] = {TEXTOID};
-		SPIPlanPtr	plan = SPI_prepare("SELECT tenant_id, team, timezone, schedule_id "
-									   "  FROM hrguard.employee "
-									   " WHERE employee_id OPERATOR(pg_catalog.=) $1",
-									   1, argtypes);
 
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not prepare the employee lookup: %s",
-				 SPI_result_code_string(SPI_result));
-		employee_plan = plan;
+		employee_plan = hrguard_prepare_kept("SELECT tenant_id, team, timezone, schedule_id "
+											 "  FROM hrguard.employee "
+											 " WHERE employee_id OPERATOR(pg_catalog.=) $1",
+											 1, argtypes);
 	}
 	if (SPI_execute_plan(employee_plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "employee lookup failed");
@@ -78,22 +75,8 @@ load_employee(HrguardZoneCache *cache, HrguardEmployee *emp)
 	emp->tenant = hrguard_tenant_index(cache, emp->tenant_id);
 
 	/* zones assigned to this employee by id */
-	first = cache->nassignments;
-	{
-		int			lo = 0,
-					hi = cache->nassignments;
-
-		while (lo < hi)
-		{
-			int			mid = (lo + hi) / 2;
-
-			if (strcmp(cache->assignment_employee[mid], emp->employee_id) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		first = lo;
-	}
+	first = hrguard_lower_bound(cache->assignment_employee, cache->nassignments, sizeof(char *),
+								emp->employee_id, hrguard_compare_string_key);
 	emp->nzones = 0;
 	emp->zones = palloc(sizeof(int) * 4);
 	for (i = first; i < cache->nassignments &&

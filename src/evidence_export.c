@@ -291,6 +291,69 @@ entries_json(const char *employee_id, int64 first, int64 last, json_t *package, 
 	return entries;
 }
 
+/* The export's own evidence entry: who exported which range; its seq. */
+static int64
+record_export(const char *employee_id, const char *exporter, const char *session,
+			  TimestampTz now, TimestampTz from, TimestampTz to,
+			  int64 first, int64 last, int64 size)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	appendStringInfoString(&payload, "{\"by\":");
+	escape_json(&payload, exporter);
+	appendStringInfoString(&payload, ",\"session_user\":");
+	escape_json(&payload, session);
+	appendStringInfoChar(&payload, ',');
+	range_end_payload(&payload, "from", from);
+	appendStringInfoChar(&payload, ',');
+	range_end_payload(&payload, "to", to);
+	appendStringInfo(&payload, ",\"first_seq\":" INT64_FORMAT ",\"last_seq\":" INT64_FORMAT
+					 ",\"tree_size\":" INT64_FORMAT "}", first, last, size);
+	return hrguard_evidence_append(employee_id, "export", now, payload.data);
+}
+
+/* The package's opening fields: format, employee, range, who exported it. */
+static json_t *
+package_header(const char *employee_id, const char *exporter, const char *session,
+			   TimestampTz now, TimestampTz from, TimestampTz to, int64 export_seq)
+{
+	json_t	   *package = hrguard_json_new_object();
+	json_t	   *object = hrguard_json_new_object();
+
+	must_add(package, "format", json_string(PACKAGE_FORMAT));
+	must_add(package, "employee_id", json_string(hrguard_to_utf8(employee_id)));
+	must_add(object, "from", range_end_json(from));
+	must_add(object, "to", range_end_json(to));
+	must_add(package, "range", object);
+	object = hrguard_json_new_object();
+	must_add(object, "by", json_string(hrguard_to_utf8(exporter)));
+	must_add(object, "session_user", json_string(hrguard_to_utf8(session)));
+	must_add(object, "at", json_string(hrguard_utc_iso(now)));
+	must_add(object, "export_seq", json_integer(export_seq));
+	must_add(package, "exported", object);
+	return package;
+}
+
+/* The checkpoint the package is proven against, and the last entry's inclusion. */
+static void
+add_proofs(json_t *package, const char *body, int64 size, const char *root_hex,
+		   int64 last, int64 index, const uint8 *leaf, HrguardMerkleProof *proof)
+{
+	json_t	   *checkpoint = hrguard_json_new_object();
+	json_t	   *inclusion = hrguard_json_new_object();
+
+	must_add(checkpoint, "body", json_string(body));
+	must_add(checkpoint, "tree_size", json_integer(size));
+	must_add(checkpoint, "root", json_string(root_hex));
+	must_add(package, "checkpoint", checkpoint);
+	must_add(inclusion, "seq", json_integer(last));
+	must_add(inclusion, "log_index", json_integer(index));
+	must_add(inclusion, "leaf_hash", hash_json(leaf));
+	must_add(inclusion, "proof", proof_json(proof));
+	must_add(package, "inclusion", inclusion);
+}
+
 /*
  * hrguard.export_evidence(employee_id, from_time, to_time, checkpoint)
  * -> json: the package of the employee's entries that occurred in
@@ -323,7 +386,6 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	uint8		logged[HASH_LEN];
 	HrguardMerkleProof *proof;
 	pg_cryptohash_ctx *ctx;
-	StringInfoData payload;
 	json_t	   *package,
 			   *object,
 			   *array;
@@ -362,32 +424,8 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	pg_cryptohash_free(ctx);
 
 	/* the export is itself evidence */
-	initStringInfo(&payload);
-	appendStringInfoString(&payload, "{\"by\":");
-	escape_json(&payload, exporter);
-	appendStringInfoString(&payload, ",\"session_user\":");
-	escape_json(&payload, session);
-	appendStringInfoChar(&payload, ',');
-	range_end_payload(&payload, "from", from);
-	appendStringInfoChar(&payload, ',');
-	range_end_payload(&payload, "to", to);
-	appendStringInfo(&payload, ",\"first_seq\":" INT64_FORMAT ",\"last_seq\":" INT64_FORMAT
-					 ",\"tree_size\":" INT64_FORMAT "}", first, last, size);
-	export_seq = hrguard_evidence_append(employee_id, "export", now, payload.data);
-
-	package = hrguard_json_new_object();
-	must_add(package, "format", json_string(PACKAGE_FORMAT));
-	must_add(package, "employee_id", json_string(hrguard_to_utf8(employee_id)));
-	object = hrguard_json_new_object();
-	must_add(object, "from", range_end_json(from));
-	must_add(object, "to", range_end_json(to));
-	must_add(package, "range", object);
-	object = hrguard_json_new_object();
-	must_add(object, "by", json_string(hrguard_to_utf8(exporter)));
-	must_add(object, "session_user", json_string(hrguard_to_utf8(session)));
-	must_add(object, "at", json_string(hrguard_utc_iso(now)));
-	must_add(object, "export_seq", json_integer(export_seq));
-	must_add(package, "exported", object);
+	export_seq = record_export(employee_id, exporter, session, now, from, to, first, last, size);
+	package = package_header(employee_id, exporter, session, now, from, to, export_seq);
 
 	object = hrguard_json_new_object();
 	array = entries_json(employee_id, first, last, package, object, logged);
@@ -406,22 +444,9 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 						   (long long) index),
 				 errhint("Run hrguard.verify_checkpoint() with the checkpoint bodies kept outside the database.")));
 
-	{
-		json_t	   *checkpoint = hrguard_json_new_object();
-		json_t	   *inclusion = hrguard_json_new_object();
-
-		must_add(checkpoint, "body", json_string(body));
-		must_add(checkpoint, "tree_size", json_integer(size));
-		must_add(checkpoint, "root", json_string(root_hex));
-		must_add(package, "checkpoint", checkpoint);
-		must_add(inclusion, "seq", json_integer(last));
-		must_add(inclusion, "log_index", json_integer(index));
-		must_add(inclusion, "leaf_hash", hash_json(leaf));
-		must_add(inclusion, "proof", proof_json(proof));
-		must_add(package, "inclusion", inclusion);
-		if (since != NULL)
-			must_add(package, "consistency", consistency_json(since, size));
-	}
+	add_proofs(package, body, size, root_hex, last, index, leaf, proof);
+	if (since != NULL)
+		must_add(package, "consistency", consistency_json(since, size));
 	must_add(package, "manifest", object);
 
 	/* a checkpoint body given must also be the root the proof leads to */

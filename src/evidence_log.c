@@ -188,7 +188,7 @@ collect_node(void *arg, int level, int64 index, const uint8 *hash)
 		return;
 	b->level[b->n] = Int16GetDatum((int16) level);
 	b->index[b->n] = Int64GetDatum(index);
-	b->hash[b->n] = PointerGetDatum(hrguard_hash_bytea(hash));
+	b->hash[b->n] = PointerGetDatum(hrguard_bytea_from(hash, HASH_LEN));
 	b->n++;
 }
 
@@ -410,7 +410,7 @@ hrguard_checkpoint_take(void)
 		Datum		args[5];
 
 		args[0] = Int64GetDatum(size);
-		args[1] = PointerGetDatum(hrguard_hash_bytea(root));
+		args[1] = PointerGetDatum(hrguard_bytea_from(root, HASH_LEN));
 		args[2] = TimestampTzGetDatum(now);
 		args[3] = CStringGetTextDatum(body.data);
 		args[4] = PointerGetDatum(hrguard_frontier_bytes(&frontier));

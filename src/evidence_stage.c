@@ -420,9 +420,7 @@ hrguard_evidence_stage(const char *employee_id, const char *kind,
 	entry->kind = pstrdup(kind);
 	entry->occurred_at = occurred_at;
 	entry->subid = GetCurrentSubTransactionId();
-	entry->canon = palloc(VARHDRSZ + canon.len);
-	SET_VARSIZE(entry->canon, VARHDRSZ + canon.len);
-	memcpy(VARDATA(entry->canon), canon.data, canon.len);
+	entry->canon = hrguard_bytea_from(canon.data, canon.len);
 	if (stage_hasher == NULL)
 	{
 		/* kept across subtransactions: the top transaction's owner holds it */

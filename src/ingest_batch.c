@@ -35,6 +35,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "common.h"
 #include "ingest_batch.h"
 #include "ingest_json.h"
 #include "privilege.h"
@@ -332,12 +333,6 @@ insert_columns(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n)
 	return SPI_processed;
 }
 
-static int
-compare_cstrings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /*
  * The records the insert did not return were not inserted: each must be
  * stored already (a duplicate), or a trigger dropped or changed it.
@@ -355,13 +350,13 @@ check_not_returned(IngestBatch *b, Column *ids, int n)
 	for (r = 0; r < nreturned; r++)
 		returned[r] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
 	SPI_freetuptable(SPI_tuptable);
-	qsort(returned, nreturned, sizeof(char *), compare_cstrings);
+	qsort(returned, nreturned, sizeof(char *), hrguard_compare_strings);
 	column_init(&missing, TEXTOID, n);
 	for (i = 0; i < n; i++)
 	{
 		char	   *id = TextDatumGetCString(ids->values[i]);
 
-		if (bsearch(&id, returned, nreturned, sizeof(char *), compare_cstrings) == NULL)
+		if (hrguard_find_string(returned, nreturned, id) < 0)
 			column_text(&missing, nmissing++, id);
 	}
 	if (nmissing > 0)

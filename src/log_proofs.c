@@ -230,9 +230,9 @@ hrguard_inclusion_proof(PG_FUNCTION_ARGS)
 
 	MemoryContextSwitchTo(caller);
 	values[0] = Int64GetDatum(index);
-	values[1] = PointerGetDatum(hrguard_hash_bytea(leaf));
+	values[1] = PointerGetDatum(hrguard_bytea_from(leaf, HASH_LEN));
 	values[2] = PointerGetDatum(hrguard_merkle_proof_array(proof));
-	values[3] = PointerGetDatum(hrguard_hash_bytea(root));
+	values[3] = PointerGetDatum(hrguard_bytea_from(root, HASH_LEN));
 	result = heap_form_tuple(tupdesc, values, nulls);
 	hrguard_restore_user(&saved);
 	SPI_finish();

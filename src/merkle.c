@@ -28,6 +28,7 @@
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 
+#include "common.h"
 #include "evidence.h"
 #include "hrguard.h"
 #include "merkle.h"
@@ -400,17 +401,6 @@ hrguard_hash_hex(const uint8 *hash)
 	return out;
 }
 
-/* a 32-byte hash as a bytea */
-bytea *
-hrguard_hash_bytea(const uint8 *hash)
-{
-	bytea	   *b = palloc(VARHDRSZ + HASH_LEN);
-
-	SET_VARSIZE(b, VARHDRSZ + HASH_LEN);
-	memcpy(VARDATA(b), hash, HASH_LEN);
-	return b;
-}
-
 ArrayType *
 hrguard_merkle_proof_array(const HrguardMerkleProof *proof)
 {
@@ -418,7 +408,7 @@ hrguard_merkle_proof_array(const HrguardMerkleProof *proof)
 	int			i;
 
 	for (i = 0; i < proof->length; i++)
-		elems[i] = PointerGetDatum(hrguard_hash_bytea(proof->hashes + i * HASH_LEN));
+		elems[i] = PointerGetDatum(hrguard_bytea_from(proof->hashes + i * HASH_LEN, HASH_LEN));
 	return construct_array(elems, proof->length, BYTEAOID, -1, false, TYPALIGN_INT);
 }
 
@@ -433,7 +423,7 @@ hrguard_merkle_leaf_hash_sql(PG_FUNCTION_ARGS)
 	hrguard_check_input_size("leaf data", VARSIZE_ANY_EXHDR(data),
 							 HRGUARD_MAX_CANON_BYTES, "bytes");
 	hrguard_evidence_leaf(NULL, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data), hash);
-	PG_RETURN_BYTEA_P(hrguard_hash_bytea(hash));
+	PG_RETURN_BYTEA_P(hrguard_bytea_from(hash, HASH_LEN));
 }
 
 /* hrguard.merkle_root(leaf_hashes) */
@@ -446,7 +436,7 @@ hrguard_merkle_root_sql(PG_FUNCTION_ARGS)
 	uint8		root[HASH_LEN];
 
 	hrguard_merkle_root(NULL, leaves, n, root);
-	PG_RETURN_BYTEA_P(hrguard_hash_bytea(root));
+	PG_RETURN_BYTEA_P(hrguard_bytea_from(root, HASH_LEN));
 }
 
 /* hrguard.merkle_inclusion_proof(leaf_hashes, index) */

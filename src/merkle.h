@@ -74,7 +74,6 @@ extern HrguardMerkleProof *hrguard_merkle_inclusion(pg_cryptohash_ctx *ctx, cons
 extern HrguardMerkleProof *hrguard_merkle_consistency(pg_cryptohash_ctx *ctx, const uint8 *leaves,
 													  int64 n, int64 old_size);
 
-extern bytea *hrguard_hash_bytea(const uint8 *hash);
 extern char *hrguard_hash_hex(const uint8 *hash);
 extern ArrayType *hrguard_merkle_proof_array(const HrguardMerkleProof *proof);
 

@@ -63,6 +63,7 @@
 #include "punch_input.h"
 #include "punch_risk.h"
 #include "punch_statement.h"
+#include "punch_timeline.h"
 #include "zone.h"
 
 static const char *const punch_column_names[PC_COUNT] = {
@@ -76,23 +77,15 @@ static const char *const punch_column_names[PC_COUNT] = {
 typedef struct StatementEmployee
 {
 	char		employee_id[NAMEDATALEN * 2];	/* hash key */
-	bool		has_previous;
-	TimestampTz previous_at;
-	bool		previous_located;
-	double		previous_lat;
-	double		previous_lon;
+	PunchTimeline punches;		/* the statement's punches of the employee */
 	bool		latest_known;	/* "latest" has been read */
 	PunchLatest latest;			/* the latest punch in the table */
-	bool		has_located;	/* the latest of the statement's with a position */
-	TimestampTz located_at;
-	double		located_lat;
-	double		located_lon;
 } StatementEmployee;
 
 /* what a statement remembers having seen */
 typedef enum SightingKind
 {
-	SIGHT_POSITION,				/* an employee's raw position, with its day */
+	SIGHT_POSITION,				/* an employee's raw position, with its times */
 	SIGHT_DEVICE,				/* an employee's device */
 	SIGHT_SOURCE_RECORD			/* a (source, source_record_id) */
 } SightingKind;
@@ -103,8 +96,7 @@ typedef struct StatementSighting
 	uint64		employee_hash;
 	uint64		what_hash;		/* hash of (raw_lat, raw_lon) or of device_id */
 	int			kind;			/* SightingKind */
-	DateADT		day;			/* positions: the local day it was seen */
-	bool		several_days;
+	PunchTimeline times;		/* positions: when it was seen */
 } StatementSighting;
 
 typedef struct PunchStatementState
@@ -114,6 +106,7 @@ typedef struct PunchStatementState
 	HTAB	   *employees;
 	HTAB	   *sightings;
 	PunchHistoryReader *history;
+	MemoryContext context;		/* the statement's memory */
 } PunchStatementState;
 
 
@@ -178,6 +171,7 @@ statement_state(FunctionCallInfo fcinfo, Relation relation)
 	state = palloc0(sizeof(PunchStatementState));
 	hrguard_punch_attnums(desc, state->attnum);
 	state->latest_allowed = GetCurrentStatementStartTimestamp() + PUNCH_FUTURE_TOLERANCE_US;
+	state->context = fcinfo->flinfo->fn_mcxt;
 
 	hctl.keysize = sizeof(((StatementEmployee *) NULL)->employee_id);
 	hctl.entrysize = sizeof(StatementEmployee);
@@ -185,7 +179,7 @@ statement_state(FunctionCallInfo fcinfo, Relation relation)
 	/* small at first: most statements insert one punch; the tables grow */
 	state->employees = hash_create("hrguard statement employees", 8, &hctl,
 								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	hctl.keysize = offsetof(StatementSighting, day);
+	hctl.keysize = offsetof(StatementSighting, times);
 	hctl.entrysize = sizeof(StatementSighting);
 	state->sightings = hash_create("hrguard statement sightings", 32, &hctl,
 								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -272,9 +266,8 @@ statement_employee(PunchStatementState *state, const char *employee_id, bool *fi
 	*first_row = !found;
 	if (!found)
 	{
-		se->has_previous = false;
+		memset(&se->punches, 0, sizeof(PunchTimeline));
 		se->latest_known = false;
-		se->has_located = false;
 		if (hrguard_evidence_lock(employee_id, hrguard_history_snapshot(state->history)) &&
 			!IsolationUsesXactSnapshot())
 			hrguard_history_refresh(state->history);
@@ -291,14 +284,15 @@ static void
 previous_located_punch(PunchStatementState *state, const StatementEmployee *se,
 					   const PunchInput *in, PunchHistory *h)
 {
-	bool		statement_located = se->has_located && se->located_at <= in->at &&
-		se->located_at >= in->at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
+	const TimelinePunch *mine =
+		hrguard_timeline_latest(&se->punches, in->at,
+								in->at - (int64) hrguard_risk_lookback_days * USECS_PER_DAY, true);
 	TimestampTz found_at;
 	double		found_lat,
 				found_lon;
 
 	if (hrguard_history_located_before(state->history, in->employee_id, in->at,
-									   statement_located ? se->located_at : DT_NOBEGIN,
+									   mine ? mine->at : DT_NOBEGIN,
 									   &found_at, &found_lat, &found_lon))
 	{
 		h->previous_at = found_at;
@@ -306,12 +300,12 @@ previous_located_punch(PunchStatementState *state, const StatementEmployee *se,
 		h->previous_lat = found_lat;
 		h->previous_lon = found_lon;
 	}
-	else if (statement_located)
+	else if (mine != NULL)
 	{
-		h->previous_at = se->located_at;
+		h->previous_at = mine->at;
 		h->previous_located = true;
-		h->previous_lat = se->located_lat;
-		h->previous_lon = se->located_lon;
+		h->previous_lat = mine->lat;
+		h->previous_lon = mine->lon;
 	}
 }
 
@@ -327,7 +321,8 @@ read_history(PunchStatementState *state, const PunchInput *in, const HrguardVerd
 	bool		first_row;
 	StatementEmployee *se = statement_employee(state, in->employee_id, &first_row);
 	TimestampTz day_start = in->at - v->work.local_time_us;
-	bool		statement_previous = se->has_previous && se->previous_at <= in->at;
+	int64		lookback = (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
+	const TimelinePunch *mine = hrguard_timeline_latest(&se->punches, in->at, DT_NOBEGIN, false);
 	bool		device_in_statement = false;
 	bool		found;
 
@@ -348,64 +343,47 @@ read_history(PunchStatementState *state, const PunchInput *in, const HrguardVerd
 		se->latest_known = true;
 	}
 	hrguard_history_read(state->history, in->employee_id, in->at,
-						 statement_previous ? se->previous_at : DT_NOBEGIN,
-						 se->latest_known ? &se->latest : NULL, se->has_previous,
+						 mine ? mine->at : DT_NOBEGIN,
+						 se->latest_known ? &se->latest : NULL, se->punches.n > 0,
 						 in->located, in->raw_lat, in->raw_lon,
 						 day_start, day_start + USECS_PER_DAY,
 						 in->device_id, device_in_statement, h);
-	if (!h->has_previous && statement_previous)
+	if (!h->has_previous && mine != NULL)
 	{
 		h->has_previous = true;
-		h->previous_at = se->previous_at;
-		h->previous_located = se->previous_located;
-		h->previous_lat = se->previous_lat;
-		h->previous_lon = se->previous_lon;
+		h->previous_at = mine->at;
+		h->previous_located = mine->located;
+		h->previous_lat = mine->lat;
+		h->previous_lon = mine->lon;
 	}
 	if (in->located && h->has_previous && !h->previous_located)
 		previous_located_punch(state, se, in, h);
 
-	/* so is its raw position, with the day it was seen on */
+	/* so is its raw position, with when it was seen */
 	if (in->located)
 	{
 		StatementSighting *seen = find_sighting(state, employee_hash,
 												hash_position(in->raw_lat, in->raw_lon),
 												SIGHT_POSITION, true, &found);
+		TimelinePunch when = {.at = in->at};
 
 		if (!found)
-		{
-			seen->day = v->work.local_day;
-			seen->several_days = false;
-		}
-		else
-		{
-			if (seen->several_days || seen->day != v->work.local_day)
-				h->repeated = true;
-			if (seen->day != v->work.local_day)
-				seen->several_days = true;
-		}
+			memset(&seen->times, 0, sizeof(PunchTimeline));
+		else if (hrguard_timeline_other_day(&seen->times, in->at - lookback, in->at + lookback,
+											day_start, day_start + USECS_PER_DAY))
+			h->repeated = true;
+		hrguard_timeline_add(&seen->times, state->context, &when);
 	}
 	return se;
 }
 
 /* Remember this punch for the rest of the statement. */
 static void
-remember_punch(StatementEmployee *se, const PunchInput *in)
+remember_punch(PunchStatementState *state, StatementEmployee *se, const PunchInput *in)
 {
-	if (!se->has_previous || in->at >= se->previous_at)
-	{
-		se->has_previous = true;
-		se->previous_at = in->at;
-		se->previous_located = in->located;
-		se->previous_lat = in->lat;
-		se->previous_lon = in->lon;
-	}
-	if (in->located && (!se->has_located || in->at >= se->located_at))
-	{
-		se->has_located = true;
-		se->located_at = in->at;
-		se->located_lat = in->lat;
-		se->located_lon = in->lon;
-	}
+	TimelinePunch p = {in->at, in->located, in->lat, in->lon};
+
+	hrguard_timeline_add(&se->punches, state->context, &p);
 }
 
 /* The row as hrguard stores it: the columns the trigger computes. */
@@ -434,8 +412,8 @@ classified_row(HeapTuple tuple, TupleDesc desc, const int *attnum, const PunchIn
 	SET_COLUMN(PC_WATCHED_ZONE_ID,
 			   Int64GetDatum(v->watched >= 0 ? cache->zones[v->watched].zone_id : 0), v->watched < 0);
 	SET_COLUMN(PC_OFF_HOURS, BoolGetDatum(!v->work.open), false);
-	SET_COLUMN(PC_RISK, risk->json.len == 2 ? empty_jsonb_object() :
-			   DirectFunctionCall1(jsonb_in, CStringGetDatum(risk->json.data)), false);
+	SET_COLUMN(PC_RISK, risk->json == NULL ? empty_jsonb_object() : JsonbPGetDatum(risk->json),
+			   false);
 	SET_COLUMN(PC_ALERT_KINDS,
 			   nkinds > 0 ? PointerGetDatum(construct_array(kinds, nkinds, TEXTOID, -1, false, TYPALIGN_INT)) : (Datum) 0,
 			   nkinds == 0);
@@ -526,7 +504,7 @@ hrguard_punch_classify(PG_FUNCTION_ARGS)
 	se = read_history(state, &in, &v, &h);
 	hrguard_punch_assess_risk(&in, &v, &h, cache, &risk);
 	nkinds = hrguard_punch_alert_kinds(&in, &v, &risk, kinds);
-	remember_punch(se, &in);
+	remember_punch(state, se, &in);
 
 	/* an outside punch names the nearest zone it may use */
 	if (v.zone < 0 && in.located && v.verdict == HRGUARD_OUTSIDE)

@@ -336,10 +336,14 @@ any_since(PunchHistoryReader *r, Datum employee, TimestampTz since)
 	return found;
 }
 
-/* Was this raw position reported since "since", outside [day_start, day_end)? */
+/*
+ * Was this raw position reported from "since" to "until", outside
+ * [day_start, day_end)?
+ */
 static bool
 position_on_other_day(PunchHistoryReader *r, Datum employee, double raw_lat, double raw_lon,
-					  TimestampTz since, TimestampTz day_start, TimestampTz day_end)
+					  TimestampTz since, TimestampTz until,
+					  TimestampTz day_start, TimestampTz day_end)
 {
 	ScanKeyData keys[3];
 	IndexScanDesc scan;
@@ -353,7 +357,7 @@ position_on_other_day(PunchHistoryReader *r, Datum employee, double raw_lat, dou
 	{
 		TimestampTz t = slot_time(r);
 
-		found = t >= since && (t < day_start || t >= day_end);
+		found = t >= since && t <= until && (t < day_start || t >= day_end);
 	}
 	return found;
 }
@@ -447,8 +451,9 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 	if (!h->has_history)
 		return;
 	if (located)
-		h->repeated = position_on_other_day(r, employee, raw_lat, raw_lon,
-											since, day_start, day_end);
+		h->repeated = position_on_other_day(r, employee, raw_lat, raw_lon, since,
+											at + (int64) hrguard_risk_lookback_days * USECS_PER_DAY,
+											day_start, day_end);
 	if (device_id != NULL && !known_device && !h->device_known)
 		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since);
 	if (known_device)

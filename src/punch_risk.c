@@ -13,21 +13,13 @@
  */
 #include "postgres.h"
 
+#include "common/shortest_dec.h"
 #include "utils/builtins.h"
-#include "utils/json.h"
 
 #include "common.h"
 #include "hrguard.h"
+#include "jsonb_builder.h"
 #include "punch_risk.h"
-
-static void
-json_key(StringInfo buf, const char *key)
-{
-	if (buf->len > 1)
-		appendStringInfoChar(buf, ',');
-	escape_json(buf, key);
-	appendStringInfoChar(buf, ':');
-}
 
 static bool
 bssid_allowed(const HrguardZone *zone, const char *bssid)
@@ -40,25 +32,43 @@ bssid_allowed(const HrguardZone *zone, const char *bssid)
 	return false;
 }
 
-/* The risk object and the features it names. */
+/* a key of the risk object, opening the object at the first one */
+static void
+risk_key(PunchRisk *risk, JsonbBuilder *b, const char *key)
+{
+	if (!risk->any)
+	{
+		hrguard_jb_begin_object(b);
+		risk->any = true;
+	}
+	hrguard_jb_key(b, key);
+}
+
+/* a number as printf formats it */
+static void
+formatted_number(JsonbBuilder *b, const char *format, double value)
+{
+	hrguard_jb_number(b, psprintf(format, value));
+}
+
+/* The risk object and the features it names; risk->json is NULL if none. */
 void
 hrguard_punch_assess_risk(const PunchInput *in, const HrguardVerdict *v, const PunchHistory *h,
 			const HrguardZoneCache *cache, PunchRisk *risk)
 {
-	StringInfo	json = &risk->json;
+	JsonbBuilder b;
 
 	memset(risk, 0, sizeof(*risk));
-	initStringInfo(json);
-	appendStringInfoChar(json, '{');
+	hrguard_jb_init(&b);
 	if (!in->located)
 	{
-		json_key(json, "no_location");
-		appendStringInfoString(json, "true");
+		risk_key(risk, &b, "no_location");
+		hrguard_jb_bool(&b, true);
 	}
 	if (in->located && v->no_allowed_zone)
 	{
-		json_key(json, "no_allowed_zone");
-		appendStringInfoString(json, "true");
+		risk_key(risk, &b, "no_allowed_zone");
+		hrguard_jb_bool(&b, true);
 	}
 	if (in->located && h->has_previous && h->previous_located)
 	{
@@ -69,40 +79,58 @@ hrguard_punch_assess_risk(const PunchInput *in, const HrguardVerdict *v, const P
 			(seconds <= 0.0 || metres / seconds * 3.6 > hrguard_max_speed_kmh))
 		{
 			risk->impossible = true;
-			json_key(json, "impossible_travel");
-			appendStringInfo(json, "{\"distance_m\":%.0f,\"seconds\":%.0f,\"speed_kmh\":%s,"
-							 "\"previous_punch_at\":",
-							 metres, seconds,
-							 seconds > 0.0 ? psprintf("%.1f", metres / seconds * 3.6) : "null");
-			escape_json(json, hrguard_utc_iso(h->previous_at));
-			appendStringInfo(json, ",\"max_speed_kmh\":%g}", hrguard_max_speed_kmh);
+			risk_key(risk, &b, "impossible_travel");
+			hrguard_jb_begin_object(&b);
+			hrguard_jb_key(&b, "distance_m");
+			formatted_number(&b, "%.0f", metres);
+			hrguard_jb_key(&b, "seconds");
+			formatted_number(&b, "%.0f", seconds);
+			hrguard_jb_key(&b, "speed_kmh");
+			if (seconds > 0.0)
+				formatted_number(&b, "%.1f", metres / seconds * 3.6);
+			else
+				hrguard_jb_null(&b);
+			hrguard_jb_key(&b, "previous_punch_at");
+			hrguard_jb_string(&b, hrguard_utc_iso(h->previous_at));
+			hrguard_jb_key(&b, "max_speed_kmh");
+			formatted_number(&b, "%g", hrguard_max_speed_kmh);
+			hrguard_jb_end_object(&b);
 		}
 	}
 	if (in->located && h->repeated)
 	{
 		risk->repeated = true;
-		json_key(json, "repeated_coordinates");
-		appendStringInfo(json, "{\"raw_lat\":%.15g,\"raw_lon\":%.15g}", in->raw_lat, in->raw_lon);
+		risk_key(risk, &b, "repeated_coordinates");
+		hrguard_jb_begin_object(&b);
+		hrguard_jb_key(&b, "raw_lat");
+		hrguard_jb_number(&b, double_to_shortest_decimal(in->raw_lat));
+		hrguard_jb_key(&b, "raw_lon");
+		hrguard_jb_number(&b, double_to_shortest_decimal(in->raw_lon));
+		hrguard_jb_end_object(&b);
 	}
 	if (in->device_id != NULL && !h->device_known && h->has_history)
 	{
 		risk->new_device = true;
-		json_key(json, "new_device");
-		escape_json(json, in->device_id);
+		risk_key(risk, &b, "new_device");
+		hrguard_jb_string(&b, in->device_id);
 	}
 	if (in->has_bssid && v->verdict == HRGUARD_INSIDE && v->zone >= 0 &&
 		cache->zones[v->zone].nbssids > 0 && !bssid_allowed(&cache->zones[v->zone], in->bssid))
 	{
 		risk->bssid_mismatch = true;
-		json_key(json, "bssid_mismatch");
-		escape_json(json, in->bssid);
+		risk_key(risk, &b, "bssid_mismatch");
+		hrguard_jb_string(&b, in->bssid);
 	}
 	if (in->mock)
 	{
-		json_key(json, "vendor_mock_location");
-		appendStringInfoString(json, "true");
+		risk_key(risk, &b, "vendor_mock_location");
+		hrguard_jb_bool(&b, true);
 	}
-	appendStringInfoChar(json, '}');
+	if (risk->any)
+	{
+		hrguard_jb_end_object(&b);
+		risk->json = hrguard_jb_finish(&b);
+	}
 }
 
 /* The alerts the punch deserves (inserted by the AFTER trigger); how many. */

@@ -14,21 +14,22 @@
 
 #include "postgres.h"
 
-#include "lib/stringinfo.h"
+#include "utils/jsonb.h"
 
 #include "classify.h"
 #include "punch_history.h"
 #include "punch_input.h"
 #include "zone_cache.h"
 
-/* the risk features a punch shows, and its risk object as JSON text */
+/* the risk features a punch shows, and its risk object (NULL: none) */
 typedef struct PunchRisk
 {
 	bool		impossible;
 	bool		repeated;
 	bool		new_device;
 	bool		bssid_mismatch;
-	StringInfoData json;
+	bool		any;			/* the object has a key */
+	Jsonb	   *json;
 } PunchRisk;
 
 extern void hrguard_punch_assess_risk(const PunchInput *in, const HrguardVerdict *v,

@@ -20,6 +20,7 @@
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
+#include "common.h"
 #include "schedule.h"
 
 /* Monday to Friday, 09:00 to 18:00 local time */
@@ -50,25 +51,29 @@ hrguard_isodow(DateADT day)
 	return dow == 0 ? 7 : dow;
 }
 
+/* the order of a calendar's days: by tenant, then date */
+int
+hrguard_compare_calendar_days(const void *a, const void *b)
+{
+	const HrguardCalendarDay *x = a;
+	const HrguardCalendarDay *y = b;
+
+	if (x->tenant != y->tenant)
+		return x->tenant < y->tenant ? -1 : 1;
+	return x->day < y->day ? -1 : (x->day > y->day ? 1 : 0);
+}
+
 static const HrguardCalendarDay *
 calendar_lookup(const HrguardCalendar *calendar, int tenant, DateADT day)
 {
-	int			lo = 0;
-	int			hi = calendar ? calendar->ndays - 1 : -1;
+	HrguardCalendarDay key = {.tenant = tenant,.day = day};
+	int			i;
 
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		const HrguardCalendarDay *d = &calendar->days[mid];
-
-		if (d->tenant == tenant && d->day == day)
-			return d;
-		if (d->tenant < tenant || (d->tenant == tenant && d->day < day))
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return NULL;
+	if (calendar == NULL)
+		return NULL;
+	i = hrguard_find_sorted(calendar->days, calendar->ndays, sizeof(HrguardCalendarDay), &key,
+							hrguard_compare_calendar_days);
+	return i < 0 ? NULL : &calendar->days[i];
 }
 
 /*

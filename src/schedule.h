@@ -61,6 +61,7 @@ typedef struct HrguardWindowMatch
 	int64		window_end_us;
 } HrguardWindowMatch;
 
+extern int	hrguard_compare_calendar_days(const void *a, const void *b);
 extern const HrguardSchedule *hrguard_default_schedule(void);
 extern void hrguard_schedule_match(const HrguardSchedule *schedule, pg_tz *employee_tz,
 								   const HrguardCalendar *calendar, int tenant,

@@ -22,6 +22,7 @@
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
+#include "common.h"
 #include "score_hours.h"
 
 #define PAIR_MAX_US ((int64) 24 * USECS_PER_HOUR)
@@ -74,23 +75,18 @@ hrguard_ranges_union(ScoreRanges *s)
 	s->n = out + 1;
 }
 
+/* whether a range ends at or before a time: it then comes before it */
+static int
+range_ends_by(const void *element, const void *key)
+{
+	return ((const ScoreRange *) element)->hi <= *(const TimestampTz *) key ? -1 : 1;
+}
+
 /* first range of a disjoint sorted set that ends after t */
 static int
 ranges_from(const ScoreRange *v, int n, TimestampTz t)
 {
-	int			lo = 0,
-				hi = n;
-
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (v[mid].hi <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return hrguard_lower_bound(v, n, sizeof(ScoreRange), &t, range_ends_by);
 }
 
 /* the length of [lo, hi) that a disjoint sorted set covers */

@@ -34,13 +34,13 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "common.h"
 #include "schedule.h"
 #include "score.h"
 #include "score_hours.h"
 #include "score_inputs.h"
+#include "score_stream.h"
 #include "zone_cache.h"
-
-#define STREAM_BATCH 10000
 
 /* joins a table alias's rows to their employee, of the tenant scored ($3) or any */
 #define OF_TENANT(alias) \
@@ -137,88 +137,6 @@ block_of(const ScoreSpan *span, DateADT day)
 	return -1;
 }
 
-/* ---- facts read in employee order ------------------------------------------ */
-
-typedef struct Stream
-{
-	Portal		portal;
-	SPITupleTable *batch;
-	uint64		pos;
-	uint64		n;
-	bool		done;
-} Stream;
-
-static void
-stream_open(Stream *s, const char *query, int nargs, Oid *types, Datum *args, const char *nulls)
-{
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
-
-	if (plan == NULL)
-		elog(ERROR, "could not prepare a scoring query: %s", SPI_result_code_string(SPI_result));
-	s->portal = SPI_cursor_open(NULL, plan, args, nulls, true);
-	s->batch = NULL;
-	s->pos = s->n = 0;
-	s->done = false;
-}
-
-/* the next row of the stream, any employee's; NULL at the end */
-static HeapTuple
-stream_peek(Stream *s)
-{
-	if (s->pos < s->n)
-		return s->batch->vals[s->pos];
-	if (s->done)
-		return NULL;
-	if (s->batch != NULL)
-		SPI_freetuptable(s->batch);
-	SPI_cursor_fetch(s->portal, true, STREAM_BATCH);
-	s->batch = SPI_tuptable;
-	s->n = SPI_processed;
-	s->pos = 0;
-	if (s->n == 0)
-	{
-		s->done = true;
-		SPI_cursor_close(s->portal);
-		return NULL;
-	}
-	return s->batch->vals[0];
-}
-
-/*
- * The stream's next row of this employee, or NULL when it has no more;
- * rows of employees that come before it (not scored) are passed over.
- * The row is valid until the next call.
- */
-static HeapTuple
-stream_next_of(Stream *s, const char *employee_id)
-{
-	HeapTuple	tuple;
-
-	while ((tuple = stream_peek(s)) != NULL)
-	{
-		bool		isnull;
-		Datum		id = SPI_getbinval(tuple, s->batch->tupdesc, 1, &isnull);
-		text	   *t = DatumGetTextPP(id);
-		int			len = VARSIZE_ANY_EXHDR(t);
-		int			c = strncmp(VARDATA_ANY(t), employee_id, len);
-
-		if (c == 0 && employee_id[len] != '\0')
-			c = -1;
-		if (c > 0)
-			return NULL;
-		s->pos++;
-		if (c == 0)
-			return tuple;
-	}
-	return NULL;
-}
-
-static Datum
-column(Stream *s, HeapTuple tuple, int col, bool *isnull)
-{
-	return SPI_getbinval(tuple, s->batch->tupdesc, col, isnull);
-}
-
 /* ---- local time ---------------------------------------------------------------- */
 
 static DateADT
@@ -253,10 +171,10 @@ typedef struct Report
 
 typedef struct Streams
 {
-	Stream		visits;
-	Stream		leave;
-	Stream		sales;
-	Stream		reports;
+	ScoreStream		visits;
+	ScoreStream		leave;
+	ScoreStream		sales;
+	ScoreStream		reports;
 } Streams;
 
 static int
@@ -277,19 +195,9 @@ deal_linked(const Visit *visits, int n, const char *customer_id, TimestampTz clo
 {
 	TimestampTz from = closed_at - (int64) SCORE_LINK_BEFORE_DAYS * USECS_PER_DAY;
 	TimestampTz to = closed_at + (int64) SCORE_LINK_AFTER_DAYS * USECS_PER_DAY;
-	int			lo = 0,
-				hi = n;
+	Visit		key = {.customer_id = (char *) customer_id,.at = from};
+	int			lo = hrguard_lower_bound(visits, n, sizeof(Visit), &key, compare_visits);
 
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = strcmp(visits[mid].customer_id, customer_id);
-
-		if (c < 0 || (c == 0 && visits[mid].at < from))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (; lo < n && strcmp(visits[lo].customer_id, customer_id) == 0 && visits[lo].at <= to; lo++)
 		if (visits[lo].long_enough)
 			return true;
@@ -318,11 +226,11 @@ read_visits(ScoreEmployee *e, Streams *st, EmployeeFacts *f)
 	bool		isnull;
 	int			cap = 0;
 
-	while ((tuple = stream_next_of(&st->visits, e->employee_id)) != NULL)
+	while ((tuple = hrguard_stream_next_of(&st->visits, e->employee_id)) != NULL)
 	{
-		TimestampTz started = DatumGetTimestampTz(column(&st->visits, tuple, 3, &isnull));
-		TimestampTz ended = DatumGetTimestampTz(column(&st->visits, tuple, 4, &isnull));
-		bool		crm = DatumGetBool(column(&st->visits, tuple, 5, &isnull));
+		TimestampTz started = DatumGetTimestampTz(hrguard_stream_column(&st->visits, tuple, 3, &isnull));
+		TimestampTz ended = DatumGetTimestampTz(hrguard_stream_column(&st->visits, tuple, 4, &isnull));
+		bool		crm = DatumGetBool(hrguard_stream_column(&st->visits, tuple, 5, &isnull));
 
 		if (crm)
 			hrguard_ranges_add(&f->evidence, started, ended);
@@ -333,7 +241,7 @@ read_visits(ScoreEmployee *e, Streams *st, EmployeeFacts *f)
 			cap = cap ? cap * 2 : 64;
 			f->visits = f->visits ? repalloc(f->visits, sizeof(Visit) * cap) : palloc(sizeof(Visit) * cap);
 		}
-		f->visits[f->nvisits].customer_id = TextDatumGetCString(column(&st->visits, tuple, 2, &isnull));
+		f->visits[f->nvisits].customer_id = TextDatumGetCString(hrguard_stream_column(&st->visits, tuple, 2, &isnull));
 		f->visits[f->nvisits].at = started;
 		f->visits[f->nvisits].long_enough = !crm ||
 			ended - started >= (int64) SCORE_LINK_MIN_MINUTES * USECS_PER_MINUTE;
@@ -351,21 +259,21 @@ read_leave_and_reports(ScoreEmployee *e, Streams *st, EmployeeFacts *f)
 	bool		isnull;
 	int			cap = 0;
 
-	while ((tuple = stream_next_of(&st->leave, e->employee_id)) != NULL)
-		hrguard_ranges_add(&f->away, DatumGetTimestampTz(column(&st->leave, tuple, 2, &isnull)),
-						   DatumGetTimestampTz(column(&st->leave, tuple, 3, &isnull)));
+	while ((tuple = hrguard_stream_next_of(&st->leave, e->employee_id)) != NULL)
+		hrguard_ranges_add(&f->away, DatumGetTimestampTz(hrguard_stream_column(&st->leave, tuple, 2, &isnull)),
+						   DatumGetTimestampTz(hrguard_stream_column(&st->leave, tuple, 3, &isnull)));
 	hrguard_ranges_union(&f->away);
 
-	while ((tuple = stream_next_of(&st->reports, e->employee_id)) != NULL)
+	while ((tuple = hrguard_stream_next_of(&st->reports, e->employee_id)) != NULL)
 	{
 		if (f->nreports == cap)
 		{
 			cap = cap ? cap * 2 : 128;
 			f->reports = f->reports ? repalloc(f->reports, sizeof(Report) * cap) : palloc(sizeof(Report) * cap);
 		}
-		f->reports[f->nreports].day = DatumGetDateADT(column(&st->reports, tuple, 2, &isnull));
-		f->reports[f->nreports].hours = DatumGetFloat8(column(&st->reports, tuple, 3, &isnull));
-		f->reports[f->nreports].late = DatumGetBool(column(&st->reports, tuple, 4, &isnull));
+		f->reports[f->nreports].day = DatumGetDateADT(hrguard_stream_column(&st->reports, tuple, 2, &isnull));
+		f->reports[f->nreports].hours = DatumGetFloat8(hrguard_stream_column(&st->reports, tuple, 3, &isnull));
+		f->reports[f->nreports].late = DatumGetBool(hrguard_stream_column(&st->reports, tuple, 4, &isnull));
 		f->nreports++;
 	}
 }
@@ -454,10 +362,10 @@ read_deals(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext k
 	HeapTuple	tuple;
 	bool		isnull;
 
-	while ((tuple = stream_next_of(&st->sales, e->employee_id)) != NULL)
+	while ((tuple = hrguard_stream_next_of(&st->sales, e->employee_id)) != NULL)
 	{
-		TimestampTz closed = DatumGetTimestampTz(column(&st->sales, tuple, 4, &isnull));
-		double		amount = DatumGetFloat8(column(&st->sales, tuple, 5, &isnull));
+		TimestampTz closed = DatumGetTimestampTz(hrguard_stream_column(&st->sales, tuple, 4, &isnull));
+		double		amount = DatumGetFloat8(hrguard_stream_column(&st->sales, tuple, 5, &isnull));
 		int			b = block_of(span, local_day(tz, closed));
 		char	   *sale_id;
 		char	   *customer_id;
@@ -476,11 +384,11 @@ read_deals(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext k
 		t->deals++;
 		t->top_deal = Max(t->top_deal, amount);
 		old = MemoryContextSwitchTo(keep);
-		sale_id = TextDatumGetCString(column(&st->sales, tuple, 2, &isnull));
+		sale_id = TextDatumGetCString(hrguard_stream_column(&st->sales, tuple, 2, &isnull));
 		MemoryContextSwitchTo(old);
-		customer_id = TextDatumGetCString(column(&st->sales, tuple, 3, &isnull));
-		created_at = column(&st->sales, tuple, 6, &no_customer_row);
-		created_by = column(&st->sales, tuple, 7, &no_creator);
+		customer_id = TextDatumGetCString(hrguard_stream_column(&st->sales, tuple, 3, &isnull));
+		created_at = hrguard_stream_column(&st->sales, tuple, 6, &no_customer_row);
+		created_by = hrguard_stream_column(&st->sales, tuple, 7, &no_creator);
 
 		/*
 		 * From nowhere: not in the master when the deal closed, or created
@@ -592,7 +500,7 @@ read_punches(ScoreEmployee *es, int first, int end, const ScoreSpan *span, Datum
 	char		nulls[5];
 	HASHCTL		hctl;
 	HTAB	   *slots;
-	Stream		punches;
+	ScoreStream		punches;
 	HeapTuple	tuple;
 	int			i;
 
@@ -617,21 +525,21 @@ read_punches(ScoreEmployee *es, int first, int end, const ScoreSpan *span, Datum
 	args[4] = CStringGetTextDatum(es[end - 1].employee_id);
 	nulls[3] = nulls[4] = ' ';
 	MemoryContextSwitchTo(old);
-	stream_open(&punches,
-				"SELECT p.employee_id, p.punched_at, "
-				"       CASE WHEN p.check_type OPERATOR(pg_catalog.=) 'off_duty' THEN 0 "
-				"            WHEN p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) THEN 2 "
-				"            ELSE 1 END "
-				"  FROM hrguard.punch p " OF_TENANT("p")
-				" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
-				"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
-				"   AND p.employee_id OPERATOR(pg_catalog.>=) $4 COLLATE pg_catalog.\"C\" "
-				"   AND p.employee_id OPERATOR(pg_catalog.<=) $5 COLLATE pg_catalog.\"C\"",
-				5, types, args, nulls);
-	while ((tuple = stream_peek(&punches)) != NULL)
+	hrguard_stream_open(&punches,
+						"SELECT p.employee_id, p.punched_at, "
+						"       CASE WHEN p.check_type OPERATOR(pg_catalog.=) 'off_duty' THEN 0 "
+						"            WHEN p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) THEN 2 "
+						"            ELSE 1 END "
+						"  FROM hrguard.punch p " OF_TENANT("p")
+						" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
+						"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
+						"   AND p.employee_id OPERATOR(pg_catalog.>=) $4 COLLATE pg_catalog.\"C\" "
+						"   AND p.employee_id OPERATOR(pg_catalog.<=) $5 COLLATE pg_catalog.\"C\"",
+						5, types, args, nulls);
+	while ((tuple = hrguard_stream_peek(&punches)) != NULL)
 	{
 		bool		isnull;
-		text	   *id = DatumGetTextPP(column(&punches, tuple, 1, &isnull));
+		text	   *id = DatumGetTextPP(hrguard_stream_column(&punches, tuple, 1, &isnull));
 		char		key[NAMEDATALEN * 2];
 		int			len = VARSIZE_ANY_EXHDR(id);
 		EmployeeSlot *slot;
@@ -652,8 +560,8 @@ read_punches(ScoreEmployee *es, int first, int end, const ScoreSpan *span, Datum
 			b->v = b->v ? repalloc_huge(b->v, sizeof(ScorePunch) * b->cap)
 				: MemoryContextAllocHuge(context, sizeof(ScorePunch) * b->cap);
 		}
-		b->v[b->n].at = DatumGetTimestampTz(column(&punches, tuple, 2, &isnull));
-		b->v[b->n].kind = DatumGetInt32(column(&punches, tuple, 3, &isnull));
+		b->v[b->n].at = DatumGetTimestampTz(hrguard_stream_column(&punches, tuple, 2, &isnull));
+		b->v[b->n].kind = DatumGetInt32(hrguard_stream_column(&punches, tuple, 3, &isnull));
 		b->n++;
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -662,65 +570,28 @@ read_punches(ScoreEmployee *es, int first, int end, const ScoreSpan *span, Datum
 
 /* ---- every employee ---------------------------------------------------------- */
 
-static char *
-text_or_null(Stream *s, HeapTuple tuple, int col)
+/* the period's employees, in employee_id order; their dates in rows */
+static ScoreEmployee *
+read_employees(Datum *period, const char *tenant_nulls, MemoryContext caller,
+			   EmployeeRow **rows_out, int *nemployees)
 {
-	bool		isnull;
-	Datum		d = column(s, tuple, col, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
-}
-
-/*
- * The inputs of every employee employed in the period (peer statistics
- * aside), in employee_id order.  Runs in SPI, as the owner of the tables.
- */
-ScoreEmployee *
-hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemployees)
-{
-	HrguardZoneCache *cache = hrguard_zone_cache();
-	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring employee",
-												  ALLOCSET_DEFAULT_SIZES);
 	Oid			date_types[3] = {DATEOID, DATEOID, TEXTOID};
-	Oid			time_types[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID};
-	char		tenant_nulls[3] = {' ', ' ', tenant_id ? ' ' : 'n'};
-	Datum		tenant = tenant_id ? CStringGetTextDatum(tenant_id) : (Datum) 0;
-	Datum		period[3] = {DateADTGetDatum(span->from), DateADTGetDatum(span->to), tenant};
-	Datum		days[3] = {DateADTGetDatum(span->first_day), DateADTGetDatum(span->to), tenant};
-	Datum		times[3];
-	Datum		visit_times[3];
-	Stream		employees;
-	Streams		st;
+	ScoreStream employees;
 	ScoreEmployee *out = NULL;
 	EmployeeRow *rows = NULL;
 	int			n = 0,
-				cap = 0,
-				first;
+				cap = 0;
 	HeapTuple	tuple;
-	MemoryContext punch_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring punches",
-														ALLOCSET_DEFAULT_SIZES);
-	TimestampTz last_notice = GetCurrentTimestamp();
-	ScoreWindowCache windows = {CurrentMemoryContext, span->first_day, span->to, NULL};
 
-	/* a day either side: time zones */
-	times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2) * USECS_PER_DAY);
-	times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3) * USECS_PER_DAY);
-	times[2] = tenant;
-	/* and the visits a deal may be linked to */
-	visit_times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2 - SCORE_LINK_BEFORE_DAYS) * USECS_PER_DAY);
-	visit_times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3 + SCORE_LINK_AFTER_DAYS) * USECS_PER_DAY);
-	visit_times[2] = tenant;
-
-	stream_open(&employees,
-				"SELECT employee_id, tenant_id, team, role, timezone, schedule_id, hired_on, left_on "
-				"  FROM hrguard.employee "
-				" WHERE (hired_on IS NULL OR hired_on OPERATOR(pg_catalog.<=) $2) "
-				"   AND (left_on IS NULL OR left_on OPERATOR(pg_catalog.>=) $1) "
-				"   AND ($3::pg_catalog.text IS NULL OR tenant_id OPERATOR(pg_catalog.=) $3) "
-				" ORDER BY employee_id COLLATE pg_catalog.\"C\"",
-				3, date_types, period, tenant_nulls);
-	while ((tuple = stream_peek(&employees)) != NULL)
+	hrguard_stream_open(&employees,
+						"SELECT employee_id, tenant_id, team, role, timezone, schedule_id, hired_on, left_on "
+						"  FROM hrguard.employee "
+						" WHERE (hired_on IS NULL OR hired_on OPERATOR(pg_catalog.<=) $2) "
+						"   AND (left_on IS NULL OR left_on OPERATOR(pg_catalog.>=) $1) "
+						"   AND ($3::pg_catalog.text IS NULL OR tenant_id OPERATOR(pg_catalog.=) $3) "
+						" ORDER BY employee_id COLLATE pg_catalog.\"C\"",
+						3, date_types, period, tenant_nulls);
+	while ((tuple = hrguard_stream_peek(&employees)) != NULL)
 	{
 		ScoreEmployee *e;
 		EmployeeRow *row;
@@ -741,53 +612,107 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 		row = &rows[n];
 		memset(e, 0, sizeof(ScoreEmployee));
 		old = MemoryContextSwitchTo(caller);
-		e->employee_id = text_or_null(&employees, tuple, 1);
-		e->tenant_id = text_or_null(&employees, tuple, 2);
-		e->team = text_or_null(&employees, tuple, 3);
-		e->role = text_or_null(&employees, tuple, 4);
-		e->timezone = text_or_null(&employees, tuple, 5);
+		e->employee_id = hrguard_stream_text(&employees, tuple, 1);
+		e->tenant_id = hrguard_stream_text(&employees, tuple, 2);
+		e->team = hrguard_stream_text(&employees, tuple, 3);
+		e->role = hrguard_stream_text(&employees, tuple, 4);
+		e->timezone = hrguard_stream_text(&employees, tuple, 5);
 		MemoryContextSwitchTo(old);
-		d = column(&employees, tuple, 6, &isnull);
+		d = hrguard_stream_column(&employees, tuple, 6, &isnull);
 		row->schedule_id = isnull ? 0 : DatumGetInt64(d);
-		d = column(&employees, tuple, 7, &isnull);
+		d = hrguard_stream_column(&employees, tuple, 7, &isnull);
 		row->hired_on = isnull ? DATEVAL_NOBEGIN : DatumGetDateADT(d);
-		d = column(&employees, tuple, 8, &isnull);
+		d = hrguard_stream_column(&employees, tuple, 8, &isnull);
 		row->left_on = isnull ? DATEVAL_NOEND : DatumGetDateADT(d);
 		n++;
 	}
+	*rows_out = rows;
+	*nemployees = n;
+	return out;
+}
 
-	stream_open(&st.visits,
-				"SELECT v.employee_id, v.customer_id, v.started_at, v.ended_at, v.source OPERATOR(pg_catalog.=) 'crm' "
-				"  FROM hrguard.customer_visits v " OF_TENANT("v")
-				" WHERE v.started_at OPERATOR(pg_catalog.>=) $1 AND v.started_at OPERATOR(pg_catalog.<) $2 "
-				" ORDER BY v.employee_id COLLATE pg_catalog.\"C\", v.started_at",
-				3, time_types, visit_times, tenant_nulls);
-	stream_open(&st.leave,
-				"SELECT l.employee_id, l.starts_at, l.ends_at FROM hrguard.leave l " OF_TENANT("l")
-				" WHERE l.starts_at OPERATOR(pg_catalog.<) $2 AND l.ends_at OPERATOR(pg_catalog.>) $1 "
-				" ORDER BY l.employee_id COLLATE pg_catalog.\"C\", l.starts_at",
-				3, time_types, times, tenant_nulls);
+/*
+ * The visits, leave, deals and reports of the period's employees, each a
+ * stream in employee order; times reach a day either side (time zones),
+ * visits as far back and ahead as a deal may be linked to them.
+ */
+static void
+open_fact_streams(Streams *st, const ScoreSpan *span, Datum tenant, const char *tenant_nulls,
+				  Datum *times)
+{
+	Oid			date_types[3] = {DATEOID, DATEOID, TEXTOID};
+	Oid			time_types[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID};
+	Datum		days[3] = {DateADTGetDatum(span->first_day), DateADTGetDatum(span->to), tenant};
+	Datum		visit_times[3];
+
+	times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2) * USECS_PER_DAY);
+	times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3) * USECS_PER_DAY);
+	times[2] = tenant;
+	visit_times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2 - SCORE_LINK_BEFORE_DAYS) * USECS_PER_DAY);
+	visit_times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3 + SCORE_LINK_AFTER_DAYS) * USECS_PER_DAY);
+	visit_times[2] = tenant;
+
+	hrguard_stream_open(&st->visits,
+						"SELECT v.employee_id, v.customer_id, v.started_at, v.ended_at, v.source OPERATOR(pg_catalog.=) 'crm' "
+						"  FROM hrguard.customer_visits v " OF_TENANT("v")
+						" WHERE v.started_at OPERATOR(pg_catalog.>=) $1 AND v.started_at OPERATOR(pg_catalog.<) $2 "
+						" ORDER BY v.employee_id COLLATE pg_catalog.\"C\", v.started_at",
+						3, time_types, visit_times, tenant_nulls);
+	hrguard_stream_open(&st->leave,
+						"SELECT l.employee_id, l.starts_at, l.ends_at FROM hrguard.leave l " OF_TENANT("l")
+						" WHERE l.starts_at OPERATOR(pg_catalog.<) $2 AND l.ends_at OPERATOR(pg_catalog.>) $1 "
+						" ORDER BY l.employee_id COLLATE pg_catalog.\"C\", l.starts_at",
+						3, time_types, times, tenant_nulls);
 	/* a customer is in the master of the seller's tenant, or not */
-	stream_open(&st.sales,
-				"SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, s.amount::pg_catalog.float8, "
-				"       c.created_at, c.created_by "
-				"  FROM hrguard.sale s " OF_TENANT("s")
-				"  LEFT JOIN hrguard.customer c ON c.customer_id OPERATOR(pg_catalog.=) s.customer_id "
-				"   AND c.tenant_id OPERATOR(pg_catalog.=) te.tenant_id "
-				" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
-				" ORDER BY s.employee_id COLLATE pg_catalog.\"C\", s.closed_at, s.sale_id",
-				3, time_types, times, tenant_nulls);
-	stream_open(&st.reports,
-				"SELECT r.employee_id, r.report_date, r.hours::pg_catalog.float8, "
-				"       v.recorded_at IS NOT NULL AND r.submitted_at OPERATOR(pg_catalog.>) v.recorded_at "
-				"  FROM hrguard.daily_report r " OF_TENANT("r")
-				"  LEFT JOIN hrguard.day_close c "
-				"    ON c.employee_id OPERATOR(pg_catalog.=) r.employee_id AND c.day OPERATOR(pg_catalog.=) r.report_date "
-				"  LEFT JOIN hrguard.evidence v "
-				"    ON v.employee_id OPERATOR(pg_catalog.=) c.employee_id AND v.seq OPERATOR(pg_catalog.=) c.seq "
-				" WHERE r.report_date OPERATOR(pg_catalog.>=) $1 AND r.report_date OPERATOR(pg_catalog.<=) $2 "
-				" ORDER BY r.employee_id COLLATE pg_catalog.\"C\", r.report_date",
-				3, date_types, days, tenant_nulls);
+	hrguard_stream_open(&st->sales,
+						"SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, s.amount::pg_catalog.float8, "
+						"       c.created_at, c.created_by "
+						"  FROM hrguard.sale s " OF_TENANT("s")
+						"  LEFT JOIN hrguard.customer c ON c.customer_id OPERATOR(pg_catalog.=) s.customer_id "
+						"   AND c.tenant_id OPERATOR(pg_catalog.=) te.tenant_id "
+						" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
+						" ORDER BY s.employee_id COLLATE pg_catalog.\"C\", s.closed_at, s.sale_id",
+						3, time_types, times, tenant_nulls);
+	hrguard_stream_open(&st->reports,
+						"SELECT r.employee_id, r.report_date, r.hours::pg_catalog.float8, "
+						"       v.recorded_at IS NOT NULL AND r.submitted_at OPERATOR(pg_catalog.>) v.recorded_at "
+						"  FROM hrguard.daily_report r " OF_TENANT("r")
+						"  LEFT JOIN hrguard.day_close c "
+						"    ON c.employee_id OPERATOR(pg_catalog.=) r.employee_id AND c.day OPERATOR(pg_catalog.=) r.report_date "
+						"  LEFT JOIN hrguard.evidence v "
+						"    ON v.employee_id OPERATOR(pg_catalog.=) c.employee_id AND v.seq OPERATOR(pg_catalog.=) c.seq "
+						" WHERE r.report_date OPERATOR(pg_catalog.>=) $1 AND r.report_date OPERATOR(pg_catalog.<=) $2 "
+						" ORDER BY r.employee_id COLLATE pg_catalog.\"C\", r.report_date",
+						3, date_types, days, tenant_nulls);
+}
+
+/*
+ * The inputs of every employee employed in the period (peer statistics
+ * aside), in employee_id order.  Runs in SPI, as the owner of the tables.
+ */
+ScoreEmployee *
+hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemployees)
+{
+	HrguardZoneCache *cache = hrguard_zone_cache();
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring employee",
+												  ALLOCSET_DEFAULT_SIZES);
+	char		tenant_nulls[3] = {' ', ' ', tenant_id ? ' ' : 'n'};
+	Datum		tenant = tenant_id ? CStringGetTextDatum(tenant_id) : (Datum) 0;
+	Datum		period[3] = {DateADTGetDatum(span->from), DateADTGetDatum(span->to), tenant};
+	Datum		times[3];
+	Streams		st;
+	ScoreEmployee *out;
+	EmployeeRow *rows;
+	int			n,
+				first;
+	MemoryContext punch_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring punches",
+														ALLOCSET_DEFAULT_SIZES);
+	TimestampTz last_notice = GetCurrentTimestamp();
+	ScoreWindowCache windows = {CurrentMemoryContext, span->first_day, span->to, NULL};
+
+	out = read_employees(period, tenant_nulls, caller, &rows, &n);
+	open_fact_streams(&st, span, tenant, tenant_nulls, times);
 
 	/* the employees in chunks: their punches, then each employee's facts */
 	for (first = 0; first < n; first += SCORE_PUNCH_CHUNK)

@@ -114,59 +114,6 @@ hrguard_config_changed(PG_FUNCTION_ARGS)
 
 /* ---- small helpers -------------------------------------------------- */
 
-static int
-compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-int
-hrguard_find_string(char **sorted, int n, const char *key)
-{
-	int			lo = 0,
-				hi = n - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = strcmp(sorted[mid], key);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
-/*
- * Binary search over an array of n elements of "stride" bytes, sorted by
- * an int64 field at "offset"; the index of the element with that key, or -1.
- */
-int
-hrguard_search_int64(const void *base, int n, size_t stride, size_t offset, int64 key)
-{
-	int			lo = 0,
-				hi = n - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int64		k;
-
-		memcpy(&k, (const char *) base + (size_t) mid * stride + offset, sizeof(int64));
-		if (k == key)
-			return mid;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
 char *
 hrguard_team_key(const char *tenant_id, const char *team)
 {
@@ -231,7 +178,7 @@ load_tenants(HrguardZoneCache *cache)
 	cache->tenants = palloc(sizeof(char *) * Max(SPI_processed, 1));
 	for (i = 0; i < (int) SPI_processed; i++)
 		cache->tenants[n++] = hrguard_cache_column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-	qsort(cache->tenants, n, sizeof(char *), compare_strings);
+	qsort(cache->tenants, n, sizeof(char *), hrguard_compare_strings);
 	cache->tenant_has_wide_zone = palloc0(sizeof(bool) * Max(n, 1));
 }
 
@@ -303,23 +250,12 @@ load_schedules(HrguardZoneCache *cache)
 const HrguardSchedule *
 hrguard_cached_schedule(const HrguardZoneCache *cache, int64 schedule_id)
 {
-	int			i = hrguard_search_int64(cache->schedules, cache->nschedules, sizeof(HrguardSchedule),
-								 offsetof(HrguardSchedule, schedule_id), schedule_id);
+	int			i = hrguard_find_sorted(cache->schedules, cache->nschedules, sizeof(HrguardSchedule),
+										&schedule_id, hrguard_compare_int64_key);
 
 	if (i < 0)
 		elog(ERROR, "schedule " INT64_FORMAT " is not in the zone cache", schedule_id);
 	return &cache->schedules[i];
-}
-
-static int
-compare_calendar_days(const void *a, const void *b)
-{
-	const HrguardCalendarDay *x = a;
-	const HrguardCalendarDay *y = b;
-
-	if (x->tenant != y->tenant)
-		return x->tenant < y->tenant ? -1 : 1;
-	return x->day < y->day ? -1 : (x->day > y->day ? 1 : 0);
 }
 
 static void
@@ -346,7 +282,7 @@ load_calendar(HrguardZoneCache *cache)
 		day->works_like = isnull ? 0 : DatumGetInt16(d);
 	}
 	qsort(cache->calendar.days, cache->calendar.ndays, sizeof(HrguardCalendarDay),
-		  compare_calendar_days);
+		  hrguard_compare_calendar_days);
 }
 
 static HrguardZoneKind
@@ -530,7 +466,7 @@ load_zones(HrguardZoneCache *cache)
 			zone->bssids = arena_alloc(cache, sizeof(char *) * Max(n, 1));
 			for (k = 0; k < n; k++)
 				zone->bssids[k] = arena_strdup(cache, TextDatumGetCString(elems[k]));
-			qsort(zone->bssids, n, sizeof(char *), compare_strings);
+			qsort(zone->bssids, n, sizeof(char *), hrguard_compare_strings);
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(scratch);
 		}
@@ -541,8 +477,9 @@ load_zones(HrguardZoneCache *cache)
 int
 hrguard_zone_index(const HrguardZoneCache *cache, int64 zone_id)
 {
-	return hrguard_search_int64(cache->zones, cache->nzones, sizeof(HrguardZone),
-						offsetof(HrguardZone, zone_id), zone_id);
+	/* sorted by zone_id, the first field */
+	return hrguard_find_sorted(cache->zones, cache->nzones, sizeof(HrguardZone),
+							   &zone_id, hrguard_compare_int64_key);
 }
 
 typedef struct EmployeeAssignment
@@ -618,7 +555,7 @@ load_assignments(HrguardZoneCache *cache)
 		cache->assignment_employee[i] = emp[i].employee_id;
 		cache->assignment_zone[i] = emp[i].zone;
 	}
-	qsort(cache->team_keys, nteam, sizeof(char *), compare_strings);
+	qsort(cache->team_keys, nteam, sizeof(char *), hrguard_compare_strings);
 	cache->nteam_keys = nteam;
 }
 

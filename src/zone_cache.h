@@ -113,7 +113,6 @@ extern Oid	hrguard_tables_owner(void);
 extern void hrguard_zone_cache_invalidate(void);
 extern void hrguard_zone_cache_register(void);
 /* zone_cache.c, for the parts of the cache built elsewhere */
-extern int	hrguard_find_string(char **sorted, int n, const char *key);
 extern char *hrguard_team_key(const char *tenant_id, const char *team);
 extern char *hrguard_cache_column_text(HeapTuple tuple, TupleDesc desc, int col);
 extern int64 hrguard_cache_column_int64(HeapTuple tuple, TupleDesc desc, int col, int64 if_null);
@@ -121,8 +120,6 @@ extern pg_tz *hrguard_timezone_or_error(const char *name, const char *owner);
 extern int	hrguard_tenant_index(const HrguardZoneCache *cache, const char *tenant_id);
 extern const HrguardSchedule *hrguard_cached_schedule(const HrguardZoneCache *cache,
 													  int64 schedule_id);
-extern int	hrguard_search_int64(const void *base, int n, size_t stride, size_t offset,
-								 int64 key);
 extern int	hrguard_zone_index(const HrguardZoneCache *cache, int64 zone_id);
 extern bool hrguard_zone_in_force(const HrguardZone *zone, TimestampTz at);
 

@@ -20,6 +20,7 @@
 
 #include "utils/memutils.h"
 
+#include "common.h"
 #include "geo.h"
 #include "zone_cache.h"
 #include "zone_grid.h"
@@ -164,19 +165,8 @@ add_candidate(HrguardZoneCache *cache, HrguardCandidates *out, int zone)
 static int
 first_cell_from(const HrguardZoneCache *cache, int64 key)
 {
-	int			lo = 0,
-				hi = cache->ncells;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (cache->cell_keys[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return hrguard_lower_bound(cache->cell_keys, cache->ncells, sizeof(int64), &key,
+							   hrguard_compare_int64_key);
 }
 
 /*

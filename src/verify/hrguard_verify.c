@@ -412,6 +412,112 @@ usage(void)
 	exit(2);
 }
 
+/* 2. The manifest lists the entries the package holds, their last link and hash. */
+static void
+check_manifest(json_t *package, uint64_t first_seq, uint64_t last_seq, const hash_t last_link,
+			   const hash_t canon_sha256)
+{
+	json_t	   *manifest = member(package, "manifest", JSON_OBJECT, "package");
+	hash_t		expected;
+
+	if (member_seq(manifest, "entries", "manifest") != last_seq - first_seq + 1 ||
+		member_seq(manifest, "first_seq", "manifest") != first_seq ||
+		member_seq(manifest, "last_seq", "manifest") != last_seq)
+		failed("the manifest lists %" JSON_INTEGER_FORMAT " entries, seq %" JSON_INTEGER_FORMAT
+			   "..%" JSON_INTEGER_FORMAT "; the package holds %" PRIu64 ", seq %" PRIu64 "..%" PRIu64
+			   " (entries were added or removed)",
+			   json_integer_value(json_object_get(manifest, "entries")),
+			   json_integer_value(json_object_get(manifest, "first_seq")),
+			   json_integer_value(json_object_get(manifest, "last_seq")),
+			   last_seq - first_seq + 1, first_seq, last_seq);
+	if (!hex_decode(json_string_value(member(manifest, "last_link", JSON_STRING, "manifest")), expected) ||
+		memcmp(expected, last_link, HASH_LEN) != 0)
+		failed("the manifest's last_link is not the link of entry seq %" PRIu64, last_seq);
+	if (!hex_decode(json_string_value(member(manifest, "canon_sha256", JSON_STRING, "manifest")), expected) ||
+		memcmp(expected, canon_sha256, HASH_LEN) != 0)
+		failed("the manifest's canon_sha256 does not match the entries");
+}
+
+/*
+ * 3. The last entry is in the checkpoint's tree: the tree's size, the root
+ * the proof leads to and the body's root; the log index of the entry.
+ */
+static uint64_t
+check_inclusion(json_t *package, const char *employee_id, uint64_t last_seq,
+				const hash_t last_link, hash_t root, char *body_root, uint64_t *log_index)
+{
+	json_t	   *checkpoint = member(package, "checkpoint", JSON_OBJECT, "package");
+	const char *body = json_string_value(member(checkpoint, "body", JSON_STRING, "checkpoint"));
+	json_t	   *inclusion;
+	uint64_t	tree_size,
+				body_size;
+	hash_t		leaf,
+				expected;
+	char		hex[HASH_LEN * 2 + 1];
+
+	if (!parse_checkpoint(body, &body_size, body_root))
+		unreadable("the package's checkpoint body is not an hrguard checkpoint");
+	tree_size = member_seq(checkpoint, "tree_size", "checkpoint");
+	if (tree_size != body_size ||
+		strcmp(json_string_value(member(checkpoint, "root", JSON_STRING, "checkpoint")), body_root) != 0)
+		failed("the checkpoint's tree_size or root differ from its body");
+	inclusion = member(package, "inclusion", JSON_OBJECT, "package");
+	if (member_seq(inclusion, "seq", "inclusion") != last_seq)
+		failed("the inclusion proof is for seq %" PRIu64 ", not the last entry %" PRIu64,
+			   member_seq(inclusion, "seq", "inclusion"), last_seq);
+	log_leaf(&hasher, employee_id, last_seq, last_link, leaf);
+	if (!hex_decode(json_string_value(member(inclusion, "leaf_hash", JSON_STRING, "inclusion")), expected) ||
+		memcmp(expected, leaf, HASH_LEN) != 0)
+		failed("entry seq %" PRIu64 ": its log leaf is not the one the proof starts from", last_seq);
+	*log_index = member_seq(inclusion, "log_index", "inclusion");
+	if (!inclusion_root(*log_index, tree_size, leaf,
+						member(inclusion, "proof", JSON_ARRAY, "inclusion"), root))
+		failed("the inclusion proof does not fit log index %" PRIu64 " of a tree of %" PRIu64,
+			   *log_index, tree_size);
+	hex_encode(root, hex);
+	if (strcmp(hex, body_root) != 0)
+		failed("entry seq %" PRIu64 " with the inclusion proof gives root %s, the checkpoint says %s",
+			   last_seq, hex, body_root);
+	report("  checkpoint: size %" PRIu64 ", root %s\n", tree_size, body_root);
+	report("  inclusion of seq %" PRIu64 " (log index %" PRIu64 "): ok\n", last_seq, *log_index);
+	return tree_size;
+}
+
+/*
+ * 5. The checkpoint kept outside: the package's own, or the earlier one its
+ * consistency proof extends.
+ */
+static void
+check_given_checkpoint(const char *checkpoint_path, uint64_t tree_size, const char *body_root,
+					   json_t *consistency, uint64_t old_size, uint64_t last_seq, uint64_t index)
+{
+	size_t		len;
+	char	   *given = read_all(checkpoint_path, &len);
+	uint64_t	given_size;
+	char		given_root[HASH_LEN * 2 + 1];
+
+	if (!parse_checkpoint(given, &given_size, given_root))
+		unreadable("%s is not an hrguard checkpoint body", checkpoint_path);
+	if (given_size == tree_size && strcmp(given_root, body_root) == 0)
+		report("  checkpoint given (%s): the same\n", checkpoint_path);
+	else if (consistency != NULL && given_size == old_size &&
+			 strcmp(given_root, json_string_value(json_object_get(consistency, "old_root"))) == 0)
+	{
+		report("  checkpoint given (%s): the earlier one, which the package's extends\n", checkpoint_path);
+		if (index < old_size)
+			report("  seq %" PRIu64 " (log index %" PRIu64 ") was already in it: every entry of the package is\n"
+				   "  anchored by the checkpoint given\n", last_seq, index);
+		else
+			report("  NOTE: seq %" PRIu64 " (log index %" PRIu64 ") joined the log after it: entries recorded\n"
+				   "  since are anchored only by the package's own checkpoint\n", last_seq, index);
+	}
+	else
+		failed("the package is proven against the checkpoint of size %" PRIu64
+			   ", root %s; %s has size %" PRIu64 ", root %s",
+			   tree_size, body_root, checkpoint_path, given_size, given_root);
+	free(given);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -422,25 +528,18 @@ main(int argc, char **argv)
 	const char *problem;
 	Package		read;
 	json_t	   *package,
-			   *checkpoint,
-			   *inclusion,
-			   *manifest,
 			   *consistency;
-	const char *employee_id,
-			   *body;
+	const char *employee_id;
 	hash_t		previous,
 				last_link,
 				canon_sha256,
-				leaf,
-				root,
-				expected;
+				root;
 	uint64_t	first_seq = 0,
 				last_seq = 0,
 				old_size = 0,
 				tree_size,
-				body_size;
-	char		hex[HASH_LEN * 2 + 1],
-				body_root[HASH_LEN * 2 + 1];
+				log_index;
+	char		body_root[HASH_LEN * 2 + 1];
 	int			i;
 
 	for (i = 1; i < argc; i++)
@@ -490,49 +589,10 @@ main(int argc, char **argv)
 		   first_seq, last_seq, last_seq - first_seq + 1);
 
 	/* 2. the manifest */
-	manifest = member(package, "manifest", JSON_OBJECT, "package");
-	if (member_seq(manifest, "entries", "manifest") != last_seq - first_seq + 1 ||
-		member_seq(manifest, "first_seq", "manifest") != first_seq ||
-		member_seq(manifest, "last_seq", "manifest") != last_seq)
-		failed("the manifest lists seq %" JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT
-			   ", the package holds %" PRIu64 "..%" PRIu64 " (entries were added or removed)",
-			   json_integer_value(json_object_get(manifest, "first_seq")),
-			   json_integer_value(json_object_get(manifest, "last_seq")), first_seq, last_seq);
-	if (!hex_decode(json_string_value(member(manifest, "last_link", JSON_STRING, "manifest")), expected) ||
-		memcmp(expected, last_link, HASH_LEN) != 0)
-		failed("the manifest's last_link is not the link of entry seq %" PRIu64, last_seq);
-	if (!hex_decode(json_string_value(member(manifest, "canon_sha256", JSON_STRING, "manifest")), expected) ||
-		memcmp(expected, canon_sha256, HASH_LEN) != 0)
-		failed("the manifest's canon_sha256 does not match the entries");
+	check_manifest(package, first_seq, last_seq, last_link, canon_sha256);
 
 	/* 3. the last entry is in the checkpoint's tree */
-	checkpoint = member(package, "checkpoint", JSON_OBJECT, "package");
-	body = json_string_value(member(checkpoint, "body", JSON_STRING, "checkpoint"));
-	if (!parse_checkpoint(body, &body_size, body_root))
-		unreadable("the package's checkpoint body is not an hrguard checkpoint");
-	tree_size = member_seq(checkpoint, "tree_size", "checkpoint");
-	if (tree_size != body_size ||
-		strcmp(json_string_value(member(checkpoint, "root", JSON_STRING, "checkpoint")), body_root) != 0)
-		failed("the checkpoint's tree_size or root differ from its body");
-	inclusion = member(package, "inclusion", JSON_OBJECT, "package");
-	if (member_seq(inclusion, "seq", "inclusion") != last_seq)
-		failed("the inclusion proof is for seq %" PRIu64 ", not the last entry %" PRIu64,
-			   member_seq(inclusion, "seq", "inclusion"), last_seq);
-	log_leaf(&hasher, employee_id, last_seq, last_link, leaf);
-	if (!hex_decode(json_string_value(member(inclusion, "leaf_hash", JSON_STRING, "inclusion")), expected) ||
-		memcmp(expected, leaf, HASH_LEN) != 0)
-		failed("entry seq %" PRIu64 ": its log leaf is not the one the proof starts from", last_seq);
-	if (!inclusion_root(member_seq(inclusion, "log_index", "inclusion"), tree_size, leaf,
-						member(inclusion, "proof", JSON_ARRAY, "inclusion"), root))
-		failed("the inclusion proof does not fit log index %" JSON_INTEGER_FORMAT " of a tree of %" PRIu64,
-			   json_integer_value(json_object_get(inclusion, "log_index")), tree_size);
-	hex_encode(root, hex);
-	if (strcmp(hex, body_root) != 0)
-		failed("entry seq %" PRIu64 " with the inclusion proof gives root %s, the checkpoint says %s",
-			   last_seq, hex, body_root);
-	report("  checkpoint: size %" PRIu64 ", root %s\n", tree_size, body_root);
-	report("  inclusion of seq %" PRIu64 " (log index %" JSON_INTEGER_FORMAT "): ok\n",
-		   last_seq, json_integer_value(json_object_get(inclusion, "log_index")));
+	tree_size = check_inclusion(package, employee_id, last_seq, last_link, root, body_root, &log_index);
 
 	/* 4. an earlier checkpoint the package's extends */
 	consistency = json_object_get(package, "consistency");
@@ -550,34 +610,8 @@ main(int argc, char **argv)
 
 	/* 5. the checkpoint kept elsewhere */
 	if (checkpoint_path != NULL)
-	{
-		size_t		len;
-		char	   *given = read_all(checkpoint_path, &len);
-		uint64_t	given_size;
-		char		given_root[HASH_LEN * 2 + 1];
-		uint64_t	index = member_seq(inclusion, "log_index", "inclusion");
-
-		if (!parse_checkpoint(given, &given_size, given_root))
-			unreadable("%s is not an hrguard checkpoint body", checkpoint_path);
-		if (given_size == tree_size && strcmp(given_root, body_root) == 0)
-			report("  checkpoint given (%s): the same\n", checkpoint_path);
-		else if (consistency != NULL && given_size == old_size &&
-				 strcmp(given_root, json_string_value(json_object_get(consistency, "old_root"))) == 0)
-		{
-			report("  checkpoint given (%s): the earlier one, which the package's extends\n", checkpoint_path);
-			if (index < old_size)
-				report("  seq %" PRIu64 " (log index %" PRIu64 ") was already in it: every entry of the package is\n"
-					   "  anchored by the checkpoint given\n", last_seq, index);
-			else
-				report("  NOTE: seq %" PRIu64 " (log index %" PRIu64 ") joined the log after it: entries recorded\n"
-					   "  since are anchored only by the package's own checkpoint\n", last_seq, index);
-		}
-		else
-			failed("the package is proven against the checkpoint of size %" PRIu64
-				   ", root %s; %s has size %" PRIu64 ", root %s",
-				   tree_size, body_root, checkpoint_path, given_size, given_root);
-		free(given);
-	}
+		check_given_checkpoint(checkpoint_path, tree_size, body_root, consistency, old_size,
+							   last_seq, log_index);
 
 	report("OK\n");
 	json_decref(package);

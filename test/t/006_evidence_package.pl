@@ -148,7 +148,14 @@ like($out, qr/FAILED: entry seq 4: expected seq 3/, 'and names where');
 
 ($rc, $out) = tampered('truncated', sub { pop @{ $_[0]{entries} } });
 is($rc, 1, 'a package cut short fails');
-like($out, qr/FAILED: the manifest lists seq 1\.\.5/, 'against its manifest');
+like($out, qr/FAILED: the manifest lists 5 entries, seq 1\.\.5; the package holds 4, seq 1\.\.4/,
+	'against its manifest');
+
+# only the manifest's count changed: the message says which count differs
+($rc, $out) = tampered('miscounted', sub { $_[0]{manifest}{entries} -= 1 });
+is($rc, 1, 'a manifest with the wrong count fails');
+like($out, qr/FAILED: the manifest lists 4 entries, seq 1\.\.5; the package holds 5, seq 1\.\.5/,
+	'and says the counts');
 
 # the whole package re-chained from entry 3 on, manifest and leaf included:
 # only the checkpoint's root gives it away
