@@ -1,5 +1,5 @@
 -- evidence_export.sql -- the evidence package an arbitrator can verify
--- offline (evidence_export.c; the format is in README.md).
+-- offline (evidence_export.c; the format is in docs/evidence.md).
 
 CREATE FUNCTION hrguard.export_evidence(employee_id text,
 		from_time timestamptz DEFAULT '-infinity',
