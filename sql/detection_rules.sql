@@ -162,3 +162,36 @@ SELECT punched_at, risk -> 'repeated_coordinates' AS repeated,
 	   (risk #>> '{repeated_coordinates,raw_lat}')::float8 = raw_lat AS lat_exact,
 	   (risk #>> '{repeated_coordinates,raw_lon}')::float8 = raw_lon AS lon_exact
   FROM hrguard.punch WHERE employee_id = 'DR-X1' ORDER BY punched_at;
+
+-- new_device counts only uses within the lookback before the punch, in one
+-- statement as across statements: a device last used 120 days before is
+-- new again, and a use that is later in time does not count
+INSERT INTO hrguard.employee (employee_id) VALUES ('DR-D1'), ('DR-D2'), ('DR-D3');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES ('DR-D1', '2026-01-01 09:00+08', 31.2, 121.4, 'd');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES ('DR-D1', '2026-05-01 09:00+08', 31.2, 121.4, 'd');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES
+	('DR-D2', '2026-01-01 09:00+08', 31.2, 121.4, 'd'),
+	('DR-D2', '2026-05-01 09:00+08', 31.2, 121.4, 'd');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES
+	('DR-D3', '2026-01-01 09:00+08', 31.2, 121.4, 'other'),
+	('DR-D3', '2026-06-01 09:00+08', 31.2, 121.4, 'old');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id) VALUES
+	('DR-D3', '2026-01-02 09:00+08', 31.2, 121.4, 'old');
+SELECT employee_id, punched_at, device_id, risk ->> 'new_device' AS new_device
+  FROM hrguard.punch WHERE employee_id LIKE 'DR-D%' ORDER BY 1, 2;
+
+-- the lookback's bound is the same in one statement and across statements:
+-- with a lookback of one day, a punch exactly one day after the last one
+-- with a position is measured from it across a punch without a position
+SET hrguard.risk_lookback_days = 1;
+INSERT INTO hrguard.employee (employee_id) VALUES ('DR-B1'), ('DR-B2');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('DR-B1', '2026-01-05 09:00+08', 31.2, 121.4);
+INSERT INTO hrguard.punch (employee_id, punched_at) VALUES ('DR-B1', '2026-01-05 20:00+08');
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES ('DR-B1', '2026-01-06 09:00+08', 51.5, -0.1);
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon) VALUES
+	('DR-B2', '2026-01-05 09:00+08', 31.2, 121.4),
+	('DR-B2', '2026-01-05 20:00+08', NULL, NULL),
+	('DR-B2', '2026-01-06 09:00+08', 51.5, -0.1);
+RESET hrguard.risk_lookback_days;
+SELECT employee_id, punched_at, risk -> 'impossible_travel' ->> 'previous_punch_at' AS travelled_from
+  FROM hrguard.punch WHERE employee_id LIKE 'DR-B%' ORDER BY 1, 2;

@@ -60,10 +60,13 @@
 /* true while this backend's own append writes evidence or chain heads */
 static bool appending = false;
 
-void
+bool
 hrguard_evidence_writing(bool on)
 {
+	bool		was = appending;
+
 	appending = on;
+	return was;
 }
 
 /*

@@ -29,7 +29,8 @@ extern void hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_i
 								  const uint8 previous[PG_SHA256_DIGEST_LENGTH],
 								  const uint8 leaf[PG_SHA256_DIGEST_LENGTH],
 								  uint8 link[PG_SHA256_DIGEST_LENGTH]);
-extern void hrguard_evidence_writing(bool on);
+/* returns the state it replaces, for nested spans to restore */
+extern bool hrguard_evidence_writing(bool on);
 extern void hrguard_employee_must_exist(const char *employee_id);
 extern uint64 hrguard_evidence_insert(const char *query, int nargs, Oid *types, Datum *args);
 extern void hrguard_evidence_canon(StringInfo out, const char *employee_id, const char *kind,

@@ -34,10 +34,7 @@
 #include "hrguard.h"
 #include "privilege.h"
 
-static SPIPlanPtr lock_head_plan = NULL;
-static SPIPlanPtr create_head_plan = NULL;
 static SPIPlanPtr update_head_plan = NULL;
-static SPIPlanPtr lock_head_at_plan = NULL;
 static SPIPlanPtr insert_entry_plan = NULL;
 
 /*
@@ -85,28 +82,14 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 	TimestampTz recorded_at = GetCurrentTransactionStartTimestamp();
 	volatile int64 seq;
 	bool		isnull;
-	bytea	   *head;
 
 	hrguard_refuse_on_subscriber();
-	if (lock_head_plan == NULL)
+	if (update_head_plan == NULL)
 	{
-		Oid			t1[1] = {TEXTOID};
-		Oid			t_at[2] = {TEXTOID, TIDOID};
 		Oid			t4[4] = {TEXTOID, INT8OID, BYTEAOID, TIDOID};
 		Oid			t8[8] = {TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
 		BYTEAOID, BYTEAOID, BYTEAOID};
 
-		lock_head_plan = hrguard_prepare_kept(
-			"SELECT seq, head, ctid FROM hrguard.chain_head "
-			" WHERE employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE", 1, t1);
-		lock_head_at_plan = hrguard_prepare_kept(
-			"SELECT seq, head, ctid FROM hrguard.chain_head "
-			" WHERE ctid OPERATOR(pg_catalog.=) $2 AND employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
-			2, t_at);
-		create_head_plan = hrguard_prepare_kept(
-			"INSERT INTO hrguard.chain_head (employee_id, seq, head) "
-			"VALUES ($1, 0, pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) "
-			"ON CONFLICT (employee_id) DO NOTHING", 1, t1);
 		update_head_plan = hrguard_prepare_kept(
 			"UPDATE hrguard.chain_head SET seq = $2, head = $3, updated_at = pg_catalog.now() "
 			" WHERE ctid OPERATOR(pg_catalog.=) $4 AND employee_id OPERATOR(pg_catalog.=) $1 "
@@ -134,38 +117,20 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 	hrguard_evidence_writing(true);
 	PG_TRY();
 	{
-		args[0] = CStringGetTextDatum(employee_id);
-		SPI_processed = 0;
-		if (last_head.employee_id != NULL && last_head.xid == GetTopTransactionIdIfAny() &&
-			strcmp(last_head.employee_id, employee_id) == 0)
-		{
-			args[1] = PointerGetDatum(&last_head.ctid);
-			if (SPI_execute_plan(lock_head_at_plan, args, NULL, false, 1) != SPI_OK_SELECT)
-				elog(ERROR, "could not lock the chain head");
-		}
-		if (SPI_processed == 0 &&
-			SPI_execute_plan(lock_head_plan, args, NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not lock the chain head");
-		if (SPI_processed == 0)
-		{
-			if (SPI_execute_plan(create_head_plan, args, NULL, false, 0) != SPI_OK_INSERT)
-				elog(ERROR, "could not create the chain head");
-			if (SPI_execute_plan(lock_head_plan, args, NULL, false, 1) != SPI_OK_SELECT ||
-				SPI_processed != 1)
-				elog(ERROR, "could not lock the new chain head");
-		}
-		seq = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) + 1;
-		head = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-		if (VARSIZE_ANY_EXHDR(head) != PG_SHA256_DIGEST_LENGTH)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("chain head of employee \"%s\" is damaged", employee_id)));
-		memcpy(previous, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
+		HrguardChainHead locked;
+		bool		known = last_head.employee_id != NULL &&
+			last_head.xid == GetTopTransactionIdIfAny() &&
+			strcmp(last_head.employee_id, employee_id) == 0;
+
+		hrguard_chain_head_lock(employee_id, known ? &last_head.ctid : NULL, &locked);
+		seq = locked.seq + 1;
+		memcpy(previous, locked.head, PG_SHA256_DIGEST_LENGTH);
 		hrguard_evidence_link(NULL, employee_id, seq, previous, leaf, link);
 
+		args[0] = CStringGetTextDatum(employee_id);
 		args[1] = Int64GetDatum(seq);
 		args[2] = PointerGetDatum(hrguard_bytea_from(link, sizeof(link)));
-		args[3] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+		args[3] = PointerGetDatum(&locked.ctid);
 		if (SPI_execute_plan(update_head_plan, args, NULL, false, 0) != SPI_OK_UPDATE_RETURNING ||
 			SPI_processed != 1)
 			elog(ERROR, "could not advance the chain head");

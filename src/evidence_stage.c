@@ -2,7 +2,8 @@
  *
  * evidence_stage.c
  *	  Evidence entries of a punch statement: numbered as the rows come,
- *	  written once at the end of the statement.
+ *	  written once at the end of the statement; and the one place a chain
+ *	  head is locked or created, for them and for single appends.
  *
  * The punch trigger must record each punch's evidence_seq in the row, so
  * the entry is numbered in the BEFORE trigger: the first punch of an
@@ -118,6 +119,7 @@ static void write_entries(void);
 static bool stage_flat(void);
 
 static SPIPlanPtr lock_plan = NULL;
+static SPIPlanPtr lock_at_plan = NULL;
 static SPIPlanPtr create_plan = NULL;
 static SPIPlanPtr update_one_plan = NULL;
 static SPIPlanPtr update_many_plan = NULL;
@@ -281,7 +283,8 @@ hrguard_evidence_staged(void)
 static void
 create_head(Datum *args)
 {
-	hrguard_evidence_writing(true);
+	bool		was_writing = hrguard_evidence_writing(true);
+
 	PG_TRY();
 	{
 		if (SPI_execute_plan(create_plan, args, NULL, false, 0) != SPI_OK_INSERT)
@@ -289,41 +292,50 @@ create_head(Datum *args)
 	}
 	PG_FINALLY();
 	{
-		hrguard_evidence_writing(false);
+		hrguard_evidence_writing(was_writing);
 	}
 	PG_END_TRY();
 }
 
 /*
- * Lock an employee's chain head (creating it) and read where it stands, in
- * SQL: SELECT ... FOR UPDATE follows a head another transaction advanced
- * (READ COMMITTED) or fails with 40001, and sees one this transaction
- * advanced in a later command (a nested statement).
+ * Lock an employee's chain head FOR UPDATE (creating it at seq 0 for a
+ * first entry) and read where it stands: the one place a head is locked
+ * or created.  In SQL: SELECT ... FOR UPDATE follows a head another
+ * transaction advanced (READ COMMITTED) or fails with 40001, and sees one
+ * this transaction advanced in a later command (a nested statement).
+ * "at", if not NULL, is where this transaction last left the head, looked
+ * at first.  The caller is connected to SPI, as the owner.
  */
-static void
-lock_chain(StagedChain *chain)
+void
+hrguard_chain_head_lock(const char *employee_id, ItemPointer at, HrguardChainHead *out)
 {
-	Datum		args[1] = {CStringGetTextDatum(chain->employee_id)};
+	Datum		args[2] = {CStringGetTextDatum(employee_id), PointerGetDatum(at)};
+	HeapTuple	tuple;
+	TupleDesc	desc;
 	bool		isnull;
 	bytea	   *head;
-	HrguardSavedUser saved;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	hrguard_become_owner(hrguard_evidence_owner(), &saved);
 	if (lock_plan == NULL)
 	{
 		Oid			t1[1] = {TEXTOID};
+		Oid			t_at[2] = {TEXTOID, TIDOID};
 
 		lock_plan = hrguard_prepare_kept(
-			"SELECT seq, head, xmin FROM hrguard.chain_head "
+			"SELECT seq, head, xmin, ctid FROM hrguard.chain_head "
 			" WHERE employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE", 1, t1);
+		lock_at_plan = hrguard_prepare_kept(
+			"SELECT seq, head, xmin, ctid FROM hrguard.chain_head "
+			" WHERE ctid OPERATOR(pg_catalog.=) $2 AND employee_id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+			2, t_at);
 		create_plan = hrguard_prepare_kept(
 			"INSERT INTO hrguard.chain_head (employee_id, seq, head) "
 			"VALUES ($1, 0, pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) "
 			"ON CONFLICT (employee_id) DO NOTHING", 1, t1);
 	}
-	if (SPI_execute_plan(lock_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+	SPI_processed = 0;
+	if (at != NULL && SPI_execute_plan(lock_at_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock the chain head");
+	if (SPI_processed == 0 && SPI_execute_plan(lock_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not lock the chain head");
 	if (SPI_processed == 0)
 	{
@@ -332,15 +344,33 @@ lock_chain(StagedChain *chain)
 			SPI_processed != 1)
 			elog(ERROR, "could not lock the new chain head");
 	}
-	chain->seq = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	head = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	tuple = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	out->seq = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+	head = DatumGetByteaPP(SPI_getbinval(tuple, desc, 2, &isnull));
 	if (VARSIZE_ANY_EXHDR(head) != PG_SHA256_DIGEST_LENGTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("chain head of employee \"%s\" is damaged", chain->employee_id)));
-	memcpy(chain->head, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
-	chain->locked_xmin =
-		DatumGetTransactionId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+				 errmsg("chain head of employee \"%s\" is damaged", employee_id)));
+	memcpy(out->head, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
+	out->xmin = DatumGetTransactionId(SPI_getbinval(tuple, desc, 3, &isnull));
+	ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tuple, desc, 4, &isnull)), &out->ctid);
+}
+
+/* Lock the chain for this statement, as the owner. */
+static void
+lock_chain(StagedChain *chain)
+{
+	HrguardSavedUser saved;
+	HrguardChainHead head;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	hrguard_chain_head_lock(chain->employee_id, NULL, &head);
+	chain->seq = head.seq;
+	memcpy(chain->head, head.head, PG_SHA256_DIGEST_LENGTH);
+	chain->locked_xmin = head.xmin;
 	hrguard_restore_user(&saved);
 	SPI_finish();
 }

@@ -19,6 +19,17 @@
 #include "lib/stringinfo.h"
 #include "utils/snapshot.h"
 
+/* where an employee's chain head stands, locked */
+typedef struct HrguardChainHead
+{
+	int64		seq;
+	uint8		head[32];		/* the last link */
+	TransactionId xmin;			/* the writer of the version locked */
+	ItemPointerData ctid;
+} HrguardChainHead;
+
+extern void hrguard_chain_head_lock(const char *employee_id, ItemPointer at,
+									HrguardChainHead *out);
 extern bool hrguard_evidence_staged(void);
 extern bool hrguard_evidence_lock(const char *employee_id, Snapshot snapshot);
 extern int64 hrguard_evidence_stage(const char *employee_id, const char *kind,

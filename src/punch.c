@@ -86,7 +86,7 @@ typedef struct StatementEmployee
 typedef enum SightingKind
 {
 	SIGHT_POSITION,				/* an employee's raw position, with its times */
-	SIGHT_DEVICE,				/* an employee's device */
+	SIGHT_DEVICE,				/* an employee's device, with its times */
 	SIGHT_SOURCE_RECORD			/* a (source, source_record_id) */
 } SightingKind;
 
@@ -96,7 +96,7 @@ typedef struct StatementSighting
 	uint64		employee_hash;
 	uint64		what_hash;		/* hash of (raw_lat, raw_lon) or of device_id */
 	int			kind;			/* SightingKind */
-	PunchTimeline times;		/* positions: when it was seen */
+	PunchTimeline times;		/* positions and devices: when it was seen */
 } StatementSighting;
 
 typedef struct PunchStatementState
@@ -323,13 +323,37 @@ read_history(PunchStatementState *state, const PunchInput *in, const HrguardVerd
 	TimestampTz day_start = in->at - v->work.local_time_us;
 	int64		lookback = (int64) hrguard_risk_lookback_days * USECS_PER_DAY;
 	const TimelinePunch *mine = hrguard_timeline_latest(&se->punches, in->at, DT_NOBEGIN, false);
-	bool		device_in_statement = false;
+	TimelinePunch when = {.at = in->at};
+	StatementSighting *device = NULL;
+	StatementSighting *position = NULL;
+	bool		device_in_window = false;
+	bool		position_repeated = false;
 	bool		found;
 
-	/* this punch's device is remembered for the statement's later rows */
+	/*
+	 * The statement's own sightings of this device and this position, and
+	 * this punch among them for the statement's later rows.  The table is
+	 * asked only about what the statement has not seen itself.
+	 */
 	if (in->device_id != NULL)
-		(void) find_sighting(state, employee_hash, hash_string(in->device_id), SIGHT_DEVICE,
-							 true, &device_in_statement);
+	{
+		device = find_sighting(state, employee_hash, hash_string(in->device_id), SIGHT_DEVICE,
+							   true, &found);
+		if (!found)
+			memset(&device->times, 0, sizeof(PunchTimeline));
+		device_in_window =
+			hrguard_timeline_latest(&device->times, in->at, in->at - lookback, false) != NULL;
+	}
+	if (in->located)
+	{
+		position = find_sighting(state, employee_hash, hash_position(in->raw_lat, in->raw_lon),
+								 SIGHT_POSITION, true, &found);
+		if (!found)
+			memset(&position->times, 0, sizeof(PunchTimeline));
+		position_repeated = hrguard_timeline_other_day(&position->times, in->at - lookback,
+													   in->at + lookback, day_start,
+													   day_start + USECS_PER_DAY);
+	}
 
 	/*
 	 * An employee's first row asks the table for the punch before it.  From
@@ -345,9 +369,9 @@ read_history(PunchStatementState *state, const PunchInput *in, const HrguardVerd
 	hrguard_history_read(state->history, in->employee_id, in->at,
 						 mine ? mine->at : DT_NOBEGIN,
 						 se->latest_known ? &se->latest : NULL, se->punches.n > 0,
-						 in->located, in->raw_lat, in->raw_lon,
+						 in->located && !position_repeated, in->raw_lat, in->raw_lon,
 						 day_start, day_start + USECS_PER_DAY,
-						 in->device_id, device_in_statement, h);
+						 in->device_id, device_in_window, h);
 	if (!h->has_previous && mine != NULL)
 	{
 		h->has_previous = true;
@@ -359,21 +383,12 @@ read_history(PunchStatementState *state, const PunchInput *in, const HrguardVerd
 	if (in->located && h->has_previous && !h->previous_located)
 		previous_located_punch(state, se, in, h);
 
-	/* so is its raw position, with when it was seen */
-	if (in->located)
-	{
-		StatementSighting *seen = find_sighting(state, employee_hash,
-												hash_position(in->raw_lat, in->raw_lon),
-												SIGHT_POSITION, true, &found);
-		TimelinePunch when = {.at = in->at};
-
-		if (!found)
-			memset(&seen->times, 0, sizeof(PunchTimeline));
-		else if (hrguard_timeline_other_day(&seen->times, in->at - lookback, in->at + lookback,
-											day_start, day_start + USECS_PER_DAY))
-			h->repeated = true;
-		hrguard_timeline_add(&seen->times, state->context, &when);
-	}
+	if (position_repeated)
+		h->repeated = true;
+	if (position != NULL)
+		hrguard_timeline_add(&position->times, state->context, &when);
+	if (device != NULL)
+		hrguard_timeline_add(&device->times, state->context, &when);
 	return se;
 }
 

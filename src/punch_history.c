@@ -56,8 +56,8 @@ struct PunchHistoryReader
 {
 	Relation	heap;
 	Relation	by_time;		/* (employee_id, punched_at) */
-	Relation	by_position;	/* (employee_id, raw_lat, raw_lon) */
-	Relation	by_device;		/* (employee_id, device_id) */
+	Relation	by_position;	/* (employee_id, raw_lat, raw_lon, punched_at) */
+	Relation	by_device;		/* (employee_id, device_id, punched_at) */
 	Relation	by_source;		/* (source, source_record_id), unique */
 	Snapshot	snapshot;		/* NULL: the statement's */
 	ResourceOwner resowner;		/* the statement's, which holds the snapshot */
@@ -336,46 +336,56 @@ any_since(PunchHistoryReader *r, Datum employee, TimestampTz since)
 	return found;
 }
 
+/* Was this raw position reported in [from, to)? */
+static bool
+position_between(PunchHistoryReader *r, Datum employee, double raw_lat, double raw_lon,
+				 TimestampTz from, TimestampTz to)
+{
+	ScanKeyData keys[5];
+	IndexScanDesc scan;
+
+	if (from >= to)
+		return false;
+	key_text(&keys[0], r->by_position, 1, employee);
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lat));
+	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lon));
+	ScanKeyInit(&keys[3], 4, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
+				TimestampTzGetDatum(from));
+	ScanKeyInit(&keys[4], 4, BTLessStrategyNumber, F_TIMESTAMPTZ_LT, TimestampTzGetDatum(to));
+	scan = rescan(r, SCAN_POSITION, keys, 5);
+	return next(r, scan, ForwardScanDirection);
+}
+
 /*
  * Was this raw position reported from "since" to "until", outside
- * [day_start, day_end)?
+ * [day_start, day_end)?  Two time ranges of the index: the statement's own
+ * rows there (invisible here) are known to the caller, which asks only
+ * when it has none.
  */
 static bool
 position_on_other_day(PunchHistoryReader *r, Datum employee, double raw_lat, double raw_lon,
 					  TimestampTz since, TimestampTz until,
 					  TimestampTz day_start, TimestampTz day_end)
 {
-	ScanKeyData keys[3];
-	IndexScanDesc scan;
-	bool		found = false;
-
-	key_text(&keys[0], r->by_position, 1, employee);
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lat));
-	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_FLOAT8EQ, Float8GetDatum(raw_lon));
-	scan = rescan(r, SCAN_POSITION, keys, 3);
-	while (!found && next(r, scan, ForwardScanDirection))
-	{
-		TimestampTz t = slot_time(r);
-
-		found = t >= since && t <= until && (t < day_start || t >= day_end);
-	}
-	return found;
+	return position_between(r, employee, raw_lat, raw_lon, since, Min(day_start, until + 1)) ||
+		position_between(r, employee, raw_lat, raw_lon, Max(day_end, since), until + 1);
 }
 
-/* Was the device used since "since"? */
+/* Was the device used from "since" to "at"? */
 static bool
-device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz since)
+device_seen(PunchHistoryReader *r, Datum employee, Datum device, TimestampTz since,
+			TimestampTz at)
 {
-	ScanKeyData keys[2];
+	ScanKeyData keys[4];
 	IndexScanDesc scan;
-	bool		found = false;
 
 	key_text(&keys[0], r->by_device, 1, employee);
 	key_text(&keys[1], r->by_device, 2, device);
-	scan = rescan(r, SCAN_DEVICE, keys, 2);
-	while (!found && next(r, scan, ForwardScanDirection))
-		found = slot_time(r) >= since;
-	return found;
+	ScanKeyInit(&keys[2], 3, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
+				TimestampTzGetDatum(since));
+	ScanKeyInit(&keys[3], 3, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE, TimestampTzGetDatum(at));
+	scan = rescan(r, SCAN_DEVICE, keys, 4);
+	return next(r, scan, BackwardScanDirection);
 }
 
 /*
@@ -412,7 +422,10 @@ hrguard_history_latest(PunchHistoryReader *r, const char *employee_id, PunchLate
  * (NULL: not read), answers without a probe when it is not after "at" (a
  * bulk load in any order, punches arriving as they happen).  With
  * "known_history" the employee is known to have punches, and with
- * "known_device" the device is known.
+ * "known_device" the device is known (used within the lookback).  The
+ * position is looked for only when "located": a caller that already knows
+ * it repeated does not ask, and one that asks has no row of its own at
+ * that position in the ranges looked at.
  */
 void
 hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz at,
@@ -455,7 +468,7 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 											at + (int64) hrguard_risk_lookback_days * USECS_PER_DAY,
 											day_start, day_end);
 	if (device_id != NULL && !known_device && !h->device_known)
-		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since);
+		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since, at);
 	if (known_device)
 		h->device_known = true;
 }
@@ -478,8 +491,9 @@ hrguard_history_located_before(PunchHistoryReader *r, const char *employee_id,
 	key_text(&keys[0], r->by_time, 1, CStringGetTextDatum(employee_id));
 	ScanKeyInit(&keys[1], 2, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE,
 				TimestampTzGetDatum(at));
+	/* later than "after", and not before "since" */
 	ScanKeyInit(&keys[2], 2, BTGreaterStrategyNumber, F_TIMESTAMPTZ_GT,
-				TimestampTzGetDatum(Max(after, since)));
+				TimestampTzGetDatum(Max(after, since - 1)));
 	scan = rescan(r, SCAN_TIME_3, keys, 3);
 	while (next(r, scan, BackwardScanDirection))
 	{

@@ -94,8 +94,10 @@ CREATE TABLE hrguard.punch (
 CREATE UNIQUE INDEX punch_source_record_idx ON hrguard.punch (source, source_record_id)
 	WHERE source_record_id IS NOT NULL;
 CREATE INDEX punch_employee_time_idx ON hrguard.punch (employee_id, punched_at);
-CREATE INDEX punch_employee_position_idx ON hrguard.punch (employee_id, raw_lat, raw_lon);
-CREATE INDEX punch_employee_device_idx ON hrguard.punch (employee_id, device_id)
+-- the history probes read a time range of one position or device (so a
+-- statement's own rows, invisible to them, are never walked over)
+CREATE INDEX punch_employee_position_idx ON hrguard.punch (employee_id, raw_lat, raw_lon, punched_at);
+CREATE INDEX punch_employee_device_idx ON hrguard.punch (employee_id, device_id, punched_at)
 	WHERE device_id IS NOT NULL;
 -- visit punches by time: the visits scoring reads (hrguard.customer_visits)
 CREATE INDEX punch_visit_time_idx ON hrguard.punch (punched_at)
