@@ -34,9 +34,15 @@ SELECT count(*) FILTER (WHERE hrguard.canonical_json(decode(expected, 'base64'))
 -- outside the subset, one statement each, each followed by its SQLSTATE
 SELECT hrguard.canonical_json('{"a":1.5}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT hrguard.canonical_json('{"a":1e3}');
+SELECT hrguard.canonical_json('{"a":1.000000000000000000001}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT hrguard.canonical_json('{"a":1.0}');
+SELECT hrguard.canonical_json('{"a":15e-1}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.canonical_json('{"a":1e20}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.canonical_json('{"a":9007199254740992.0}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.canonical_json('{"a":1.}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT hrguard.canonical_json('{"a":NaN}');
 \echo :LAST_ERROR_SQLSTATE
@@ -62,3 +68,10 @@ SELECT hrguard.canonical_json('{"a":1} {"b":2}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT hrguard.canonical_json(repeat('[', 40) || repeat(']', 40));
 \echo :LAST_ERROR_SQLSTATE
+
+-- one rule for numbers, however written: a whole value is that integer
+-- (as RFC 8785 writes it), any other value is refused
+SELECT t, convert_from(hrguard.canonical_json(t), 'UTF8') AS canonical
+  FROM unnest(ARRAY['[100]', '[1e2]', '[1E+2]', '[100.0]', '[1.00e2]', '[10000e-2]', '[0.0]', '[-0]',
+					'[-0.0e5]', '[-1.50e1]', '[9007199254740991.0]', '[90071992547409910e-1]',
+					'{"s":"1.0 stays text","n":2.0}']) t;

@@ -240,3 +240,11 @@ ROLLBACK;
 SELECT seq, convert_from(canon, 'UTF8')::jsonb #> '{p,i}' AS i,
 	   left(convert_from(canon, 'UTF8')::jsonb #>> '{p,text}', 20) AS text
   FROM hrguard.evidence WHERE employee_id = 'V7' AND seq >= 300 ORDER BY seq;
+
+-- numbers in a payload follow one rule, however written: 1e2 and 100.0 are
+-- both recorded as 100, 1.0 as 1; 1.5 is refused (above)
+INSERT INTO hrguard.employee (employee_id) VALUES ('W1');
+SELECT hrguard.record_evidence('W1', 'note', '{"a": 1e2, "b": 100.0, "c": 1.0, "d": -0.0}', '2026-11-20 10:00+08') AS seq;
+SELECT convert_from(canon, 'UTF8')::jsonb -> 'p' AS payload
+  FROM hrguard.evidence WHERE employee_id = 'W1';
+SELECT ok FROM hrguard.verify_chain('W1');

@@ -166,6 +166,16 @@ SELECT punched_at, verdict, risk, alert_kinds FROM hrguard.punch
 -- same position twice on one day is no repeat (rolled back)
 BEGIN;
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('P2', '2026-11-28 10:00', 30.6, 121.1, 'phone-7'),
+	   ('P2', '2026-11-28 10:30', 30.6, 121.1, 'phone-7');
+SELECT punched_at, risk FROM hrguard.punch
+ WHERE employee_id = 'P2' AND punched_at >= '2026-11-28' AND punched_at < '2026-11-29'
+ ORDER BY punched_at;
+ROLLBACK;
+-- the same before every punch of the employee (a backfill): no earlier
+-- punch, so no new device (rolled back)
+BEGIN;
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
 VALUES ('P2', '2026-11-20 10:00', 30.6, 121.1, 'phone-7'),
 	   ('P2', '2026-11-20 10:30', 30.6, 121.1, 'phone-7');
 SELECT punched_at, risk FROM hrguard.punch

@@ -8,7 +8,9 @@
  * are JCS output for a subset of JSON where JCS is simple and unambiguous:
  *	- object keys are ASCII, unique, and sorted by code unit (byte order);
  *	- numbers are integers with |x| <= 2^53 - 1 (times as microseconds,
- *	  coordinates as degrees x 10^7): no floats;
+ *	  coordinates as degrees x 10^7): no floats.  One rule whatever the
+ *	  spelling: a number whose value is whole (100, 1e2, 1.0, 100.00E0,
+ *	  -0) is that integer, any other is refused;
  *	- strings are valid UTF-8, escaped as JCS does (\" \\ \b \f \n \r \t,
  *	  other control characters as lowercase \u00xx, everything else
  *	  literal);
@@ -253,7 +255,7 @@ append_value(StringInfo out, json_t *value, const CanonPath *path, int depth)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("number at %s is not an integer", path_text(path)),
-					 errdetail("It reads as %.17g; canonical JSON has no fractions or exponents.",
+					 errdetail("It reads as %.17g; canonical JSON numbers are whole numbers, however written (100, 1e2 and 100.0 are all 100).",
 							   json_real_value(value)),
 					 errhint("Store times as microseconds since the epoch and coordinates as degrees times 10^7.")));
 			break;
@@ -270,6 +272,169 @@ append_value(StringInfo out, json_t *value, const CanonPath *path, int depth)
 }
 
 /*
+ * Does text[0..len) follow JSON's number grammar,
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?  ?  Its parts are returned:
+ * the integer and fraction digits, and the exponent's text.
+ */
+static bool
+json_number_parts(const char *t, size_t len, bool *negative, const char **int_digits,
+				  size_t *int_len, const char **frac_digits, size_t *frac_len,
+				  const char **exp_text, size_t *exp_len)
+{
+	size_t		i = 0;
+
+	*negative = (i < len && t[i] == '-');
+	if (*negative)
+		i++;
+	*int_digits = t + i;
+	if (i < len && t[i] == '0')
+		i++;
+	else
+		while (i < len && t[i] >= '0' && t[i] <= '9')
+			i++;
+	*int_len = (t + i) - *int_digits;
+	if (*int_len == 0)
+		return false;
+	*frac_digits = t + i;
+	*frac_len = 0;
+	if (i < len && t[i] == '.')
+	{
+		*frac_digits = t + ++i;
+		while (i < len && t[i] >= '0' && t[i] <= '9')
+			i++;
+		*frac_len = (t + i) - *frac_digits;
+		if (*frac_len == 0)
+			return false;
+	}
+	*exp_text = t + i;
+	*exp_len = 0;
+	if (i < len && (t[i] == 'e' || t[i] == 'E'))
+	{
+		size_t		digits;
+
+		*exp_text = t + ++i;
+		if (i < len && (t[i] == '+' || t[i] == '-'))
+			i++;
+		digits = i;
+		while (i < len && t[i] >= '0' && t[i] <= '9')
+			i++;
+		if (i == digits)
+			return false;
+		*exp_len = (t + i) - *exp_text;
+	}
+	return i == len;
+}
+
+/*
+ * A JSON number written with a fraction or an exponent, as an integer if
+ * its value is whole: appended to "out", true.  False (nothing appended)
+ * for any other value, or text that is not a JSON number: jansson then
+ * reads it as written and the caller's checks refuse it.  A whole value
+ * too large for any integer is appended with enough digits to overflow.
+ */
+static bool
+append_whole_number(StringInfo out, const char *t, size_t len)
+{
+	bool		negative;
+	const char *int_digits,
+			   *frac_digits,
+			   *exp_text;
+	size_t		int_len,
+				frac_len,
+				exp_len,
+				i;
+	long		exponent = 0;
+	StringInfoData digits;
+	int			start;
+	long		zeros;
+
+	if (!json_number_parts(t, len, &negative, &int_digits, &int_len, &frac_digits, &frac_len,
+						   &exp_text, &exp_len))
+		return false;
+	for (i = (exp_len > 0 && (exp_text[0] == '+' || exp_text[0] == '-')) ? 1 : 0; i < exp_len; i++)
+		if (exponent < 1000000)
+			exponent = exponent * 10 + (exp_text[i] - '0');
+	if (exp_len > 0 && exp_text[0] == '-')
+		exponent = -exponent;
+
+	/* every digit, then the value is digits x 10^(exponent - frac_len) */
+	initStringInfo(&digits);
+	appendBinaryStringInfo(&digits, int_digits, int_len);
+	appendBinaryStringInfo(&digits, frac_digits, frac_len);
+	exponent -= (long) frac_len;
+	for (start = 0; start < digits.len - 1 && digits.data[start] == '0'; start++)
+		;
+	if (digits.len - start == 1 && digits.data[start] == '0')
+	{
+		appendStringInfoChar(out, '0'); /* -0, 0.0, 0e5 */
+		return true;
+	}
+	if (exponent < 0)
+	{
+		/* whole only if the digits it drops are zeros */
+		for (i = 0; i < (size_t) -exponent; i++)
+			if (i >= (size_t) (digits.len - start) ||
+				digits.data[digits.len - 1 - i] != '0')
+				return false;
+		digits.len -= (int) -exponent;
+		exponent = 0;
+	}
+	if (negative)
+		appendStringInfoChar(out, '-');
+	appendBinaryStringInfo(out, digits.data + start, digits.len - start);
+	/* past 20 digits any value overflows an integer: no need for more */
+	for (zeros = 0; zeros < exponent && zeros < 21; zeros++)
+		appendStringInfoChar(out, '0');
+	pfree(digits.data);
+	return true;
+}
+
+/*
+ * The JSON text with every number that has a fraction or an exponent but a
+ * whole value written as that integer, so that jansson reads it as one.
+ * Strings are copied untouched; anything that is not JSON is left for
+ * jansson to report.
+ */
+static void
+whole_numbers_as_integers(const char *text, size_t len, StringInfo out)
+{
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		char		c = text[i];
+
+		if (c == '"')
+		{
+			size_t		end = i + 1;
+
+			while (end < len && text[end] != '"')
+				end += (text[end] == '\\') ? 2 : 1;
+			end = Min(end + 1, len);
+			appendBinaryStringInfo(out, text + i, end - i);
+			i = end;
+		}
+		else if (c == '-' || (c >= '0' && c <= '9'))
+		{
+			size_t		end = i + 1;
+			bool		plain = true;
+
+			while (end < len && (strchr("0123456789+-.eE", text[end]) != NULL))
+			{
+				if (text[end] == '.' || text[end] == 'e' || text[end] == 'E')
+					plain = false;
+				end++;
+			}
+			if (plain || !append_whole_number(out, text + i, end - i))
+				appendBinaryStringInfo(out, text + i, end - i);
+			i = end;
+		}
+		else
+			appendStringInfoChar(out, text[i++]);
+	}
+}
+
+/*
  * Parse JSON text and append its canonical bytes to "out".  Any input
  * outside the subset is an error naming what and where.
  */
@@ -278,8 +443,11 @@ hrguard_canonicalize(const char *text, size_t len, StringInfo out)
 {
 	json_error_t error;
 	json_t	   *root;
+	StringInfoData normal;
 
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
+	initStringInfo(&normal);
+	whole_numbers_as_integers(text, len, &normal);
+	root = json_loadb(normal.data, normal.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
 	if (root == NULL)
 	{
 		switch (json_error_code(&error))
@@ -322,6 +490,7 @@ hrguard_canonicalize(const char *text, size_t len, StringInfo out)
 		append_value(out, root, &root_path, 0);
 	}
 	json_decref(root);
+	pfree(normal.data);
 }
 
 /* hrguard.canonical_json(json text) -> the canonical bytes */

@@ -368,7 +368,7 @@ read_history(PunchStatementState *state, const PunchInput *in, const HrguardVerd
 	}
 	hrguard_history_read(state->history, in->employee_id, in->at,
 						 mine ? mine->at : DT_NOBEGIN,
-						 se->latest_known ? &se->latest : NULL, se->punches.n > 0,
+						 se->latest_known ? &se->latest : NULL, mine != NULL,
 						 in->located && !position_repeated, in->raw_lat, in->raw_lon,
 						 day_start, day_start + USECS_PER_DAY,
 						 in->device_id, device_in_window, h);

@@ -320,20 +320,19 @@ latest_before(PunchHistoryReader *r, Datum employee, TimestampTz after, Timestam
 	return found;
 }
 
-/* Any punch since "since"? */
+/* Any punch from "since" to "at"? */
 static bool
-any_since(PunchHistoryReader *r, Datum employee, TimestampTz since)
+any_between(PunchHistoryReader *r, Datum employee, TimestampTz since, TimestampTz at)
 {
-	ScanKeyData keys[2];
+	ScanKeyData keys[3];
 	IndexScanDesc scan;
-	bool		found;
 
 	key_text(&keys[0], r->by_time, 1, employee);
 	ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
 				TimestampTzGetDatum(since));
-	scan = rescan(r, SCAN_TIME_2, keys, 2);
-	found = next(r, scan, ForwardScanDirection);
-	return found;
+	ScanKeyInit(&keys[2], 2, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE, TimestampTzGetDatum(at));
+	scan = rescan(r, SCAN_TIME_3, keys, 3);
+	return next(r, scan, BackwardScanDirection);
 }
 
 /* Was this raw position reported in [from, to)? */
@@ -421,7 +420,9 @@ hrguard_history_latest(PunchHistoryReader *r, const char *employee_id, PunchLate
  * heap visit each.  "latest", the employee's latest punch in the table
  * (NULL: not read), answers without a probe when it is not after "at" (a
  * bulk load in any order, punches arriving as they happen).  With
- * "known_history" the employee is known to have punches, and with
+ * "known_history" the employee is known to have punches at or before
+ * "at" (has_history: at or before it, the latest or within the
+ * lookback), and with
  * "known_device" the device is known (used within the lookback).  The
  * position is looked for only when "located": a caller that already knows
  * it repeated does not ask, and one that asks has no row of its own at
@@ -459,14 +460,16 @@ hrguard_history_read(PunchHistoryReader *r, const char *employee_id, TimestampTz
 	{
 		h->has_previous = latest_before(r, employee, known_previous, at,
 										known_device ? NULL : device_id, h);
-		h->has_history = known_history || h->has_previous || any_since(r, employee, since);
+		h->has_history = known_history || h->has_previous || any_between(r, employee, since, at);
 	}
-	if (!h->has_history)
-		return;
+	/* a position counts on either side of the punch */
 	if (located)
 		h->repeated = position_on_other_day(r, employee, raw_lat, raw_lon, since,
 											at + (int64) hrguard_risk_lookback_days * USECS_PER_DAY,
 											day_start, day_end);
+	/* a device is new only to an employee who punched before */
+	if (!h->has_history)
+		return;
 	if (device_id != NULL && !known_device && !h->device_known)
 		h->device_known = device_seen(r, employee, CStringGetTextDatum(device_id), since, at);
 	if (known_device)
