@@ -75,3 +75,10 @@ SELECT t, convert_from(hrguard.canonical_json(t), 'UTF8') AS canonical
   FROM unnest(ARRAY['[100]', '[1e2]', '[1E+2]', '[100.0]', '[1.00e2]', '[10000e-2]', '[0.0]', '[-0]',
 					'[-0.0e5]', '[-1.50e1]', '[9007199254740991.0]', '[90071992547409910e-1]',
 					'{"s":"1.0 stays text","n":2.0}']) t;
+
+-- a huge exponent is not cut short: ten to the -999 and to the 999,
+-- written with a million zeros, are refused
+SELECT hrguard.canonical_json('1' || repeat('0', 1000000) || 'e-1000000999');
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.canonical_json('0.' || repeat('0', 999999) || '1e1000000999');
+\echo :LAST_ERROR_SQLSTATE

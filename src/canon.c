@@ -352,7 +352,7 @@ append_whole_number(StringInfo out, const char *t, size_t len)
 						   &exp_text, &exp_len))
 		return false;
 	for (i = (exp_len > 0 && (exp_text[0] == '+' || exp_text[0] == '-')) ? 1 : 0; i < exp_len; i++)
-		if (exponent < 1000000)
+		if (exponent < 100000000)	/* beyond any digit count of 1 MiB */
 			exponent = exponent * 10 + (exp_text[i] - '0');
 	if (exp_len > 0 && exp_text[0] == '-')
 		exponent = -exponent;
@@ -419,7 +419,7 @@ whole_numbers_as_integers(const char *text, size_t len, StringInfo out)
 			size_t		end = i + 1;
 			bool		plain = true;
 
-			while (end < len && (strchr("0123456789+-.eE", text[end]) != NULL))
+			while (end < len && text[end] != '\0' && strchr("0123456789+-.eE", text[end]) != NULL)
 			{
 				if (text[end] == '.' || text[end] == 'e' || text[end] == 'E')
 					plain = false;
