@@ -85,7 +85,8 @@ EXTRA_CLEAN	+= $(VERIFY)
 
 all: $(VERIFY)
 
-VERIFY_SRCS	= $(addprefix src/verify/,hrguard_verify.c package_read.c hashes.c chain_run.c)
+VERIFY_SRCS	= $(addprefix src/verify/,hrguard_verify.c package_read.c hashes.c chain_run.c \
+			  report.c merkle_check.c checkpoint_body.c completeness.c)
 
 $(VERIFY): $(VERIFY_SRCS) $(wildcard src/verify/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -pthread -o $@ $(VERIFY_SRCS) $(JANSSON_LIBS) -lcrypto

@@ -12,9 +12,9 @@ SELECT hrguard.record_evidence('K1', 'note', '{"text": "first of K1"}', '2026-11
 SELECT hrguard.record_evidence('K1', 'document', '{"title": "visit report"}', '2026-11-21 10:00+08') AS seq;
 SELECT hrguard.record_evidence('K2', 'note', '{"text": "first of K2"}', '2026-11-21 11:00+08') AS seq;
 
--- the first checkpoint logs every entry so far; its body has five lines
+-- the first checkpoint logs every entry so far; its body has seven lines
 SELECT hrguard.checkpoint() AS body1 \gset
-SELECT :'body1' ~ ('^hrguard/v1/checkpoint\nsize [0-9]+\nroot [0-9a-f]{64}\n'
+SELECT :'body1' ~ ('^hrguard/v2/checkpoint\nsize [0-9]+\nroot [0-9a-f]{64}\nheads [0-9]+\nheads_root [0-9a-f]{64}\n'
 				   'time [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{15}Z\nprevious none\n$') AS body_shape,
 	   substring(:'body1' FROM 'size ([0-9]+)')::bigint = (SELECT count(*) FROM hrguard.evidence) AS logs_every_entry,
 	   (SELECT count(*) FROM hrguard.log_entry) = (SELECT count(*) FROM hrguard.evidence) AS log_rows;

@@ -10,7 +10,8 @@ SELECT hrguard.record_evidence('X1', 'note', jsonb_build_object('n', i),
 							   '2026-11-20 00:00+00'::timestamptz + i * interval '1 day') AS seq
   FROM generate_series(1, 4) AS i;
 
--- entries of 21..23 November: seq 1..3
+-- entries of 21..23 November: seq 1..3, and seq 4 (24 November) just after
+-- them, which shows that the range ends there
 SELECT hrguard.export_evidence('X1', '2026-11-21', '2026-11-24') AS package \gset
 CREATE TEMP TABLE package AS SELECT :'package'::json AS p;
 SELECT p ->> 'format' AS format, p ->> 'employee_id' AS employee_id, p -> 'range' AS range,
@@ -26,9 +27,9 @@ SELECT (e ->> 'seq')::bigint AS seq,
   JOIN hrguard.evidence v ON v.employee_id = 'X1' AND v.seq = (e ->> 'seq')::bigint
  ORDER BY 1;
 SELECT p ->> 'previous_link' = repeat('0', 64) AS starts_the_chain,
-	   decode(p -> 'manifest' ->> 'last_link', 'hex') = (SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 3) AS last_link,
+	   decode(p -> 'manifest' ->> 'last_link', 'hex') = (SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 4) AS last_link,
 	   decode(p -> 'manifest' ->> 'canon_sha256', 'hex')
-		   = sha256((SELECT string_agg(canon, '' ORDER BY seq) FROM hrguard.evidence WHERE employee_id = 'X1' AND seq <= 3)) AS canon_sha256
+		   = sha256((SELECT string_agg(canon, '' ORDER BY seq) FROM hrguard.evidence WHERE employee_id = 'X1' AND seq <= 4)) AS canon_sha256
   FROM package;
 -- a new checkpoint was taken, and the proof is the log's own
 SELECT c.body = p -> 'checkpoint' ->> 'body' AS checkpoint_stored,
@@ -40,7 +41,22 @@ SELECT (p -> 'inclusion' ->> 'seq')::bigint AS proven_seq,
 	   (p -> 'inclusion' ->> 'log_index')::bigint = i.log_index AS log_index,
 	   decode(p -> 'inclusion' ->> 'leaf_hash', 'hex') = i.leaf_hash AS leaf_hash,
 	   ARRAY(SELECT decode(h, 'hex') FROM json_array_elements_text(p -> 'inclusion' -> 'proof') AS h) = i.proof AS proof
-  FROM package, hrguard.inclusion_proof('X1', 3, (p -> 'checkpoint' ->> 'tree_size')::bigint) AS i;
+  FROM package, hrguard.inclusion_proof('X1', 4, (p -> 'checkpoint' ->> 'tree_size')::bigint) AS i;
+-- the chain's head under the checkpoint, and its leaf in the heads tree,
+-- recomputed with sha256() and merkle_root() over the log's heads
+SELECT (p -> 'head' ->> 'seq')::bigint AS head_seq,
+	   decode(p -> 'head' ->> 'link', 'hex') = (SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 4) AS head_link,
+	   (p -> 'head' ->> 'heads')::bigint = c.heads AS heads,
+	   hrguard.merkle_root(ARRAY(
+		   SELECT sha256('\x00'::bytea || convert_to('hrguard/v2/head', 'UTF8')
+						 || int4send(octet_length(convert_to(h.employee_id, 'UTF8')))
+						 || convert_to(h.employee_id, 'UTF8') || int8send(h.seq) || e.link)
+			 FROM (SELECT employee_id, max(seq) AS seq, min(log_index) AS first FROM hrguard.log_entry
+					WHERE log_index < c.tree_size GROUP BY employee_id) h
+			 JOIN hrguard.evidence e USING (employee_id, seq)
+			ORDER BY h.first)) = c.heads_root AS heads_root_recomputed
+  FROM package, hrguard.log_checkpoint c
+ WHERE c.tree_size = (p -> 'checkpoint' ->> 'tree_size')::bigint;
 -- the export is an entry of the chain, and the chain still verifies
 SELECT seq, kind, (convert_from(canon, 'UTF8')::jsonb -> 'p') - 'by' - 'session_user' - 'tree_size' AS payload,
 	   (convert_from(canon, 'UTF8')::jsonb -> 'p' ->> 'tree_size') = p -> 'checkpoint' ->> 'tree_size' AS tree_size
@@ -48,10 +64,27 @@ SELECT seq, kind, (convert_from(canon, 'UTF8')::jsonb -> 'p') - 'by' - 'session_
 SELECT ok, entries FROM hrguard.verify_chain('X1');
 
 -- a later package against the earlier checkpoint; a range in the middle
--- starts from the link before it
-SELECT hrguard.export_evidence('X1', '2026-11-22', '2026-11-23', p -> 'checkpoint' ->> 'body') ->> 'previous_link'
-	   = encode((SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 1), 'hex') AS middle_previous
+-- (seq 3) starts with the entry just before it (seq 2), from the link
+-- before that
+SELECT q ->> 'previous_link' = encode((SELECT link FROM hrguard.evidence WHERE employee_id = 'X1' AND seq = 1), 'hex')
+		   AS middle_previous,
+	   ARRAY(SELECT (e ->> 'seq')::int FROM json_array_elements(q -> 'entries') AS e) AS seqs
+  FROM package, hrguard.export_evidence('X1', '2026-11-23', '2026-11-24', p -> 'checkpoint' ->> 'body') AS q;
+-- a checkpoint body given with a blank line after it, or without its last
+-- LF, is the same body; one with CR LF line ends is not a body (22P02)
+SELECT (hrguard.export_evidence('X1', '2026-11-23', '2026-11-24', (p -> 'checkpoint' ->> 'body') || E'\n\n')
+			-> 'checkpoint' ->> 'body') = p -> 'checkpoint' ->> 'body' AS trailing_lines_ignored,
+	   (hrguard.export_evidence('X1', '2026-11-23', '2026-11-24', rtrim(p -> 'checkpoint' ->> 'body', E'\n'))
+			-> 'checkpoint' ->> 'body') = p -> 'checkpoint' ->> 'body' AS last_lf_optional
   FROM package;
+SELECT hrguard.export_evidence('X1', '2026-11-23', '2026-11-24', replace(p -> 'checkpoint' ->> 'body', E'\n', E'\r\n'))
+  FROM package;
+\echo :LAST_ERROR_SQLSTATE
+-- a checkpoint of another version (0A000), or of version 1, which commits
+-- to no heads (22023: it names the version)
+SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', replace(p -> 'checkpoint' ->> 'body', '/v2/', '/v3/'))
+  FROM package;
+\echo :LAST_ERROR_SQLSTATE
 -- proven against a new checkpoint, consistent with the first one
 SELECT (q -> 'consistency' ->> 'old_size')::bigint = (p -> 'checkpoint' ->> 'tree_size')::bigint AS old_size,
 	   q -> 'consistency' ->> 'old_root' = p -> 'checkpoint' ->> 'root' AS old_root,
@@ -62,6 +95,12 @@ SELECT (q -> 'consistency' ->> 'old_size')::bigint = (p -> 'checkpoint' ->> 'tre
 -- an unbounded range takes the whole chain, exports included
 SELECT json_array_length(hrguard.export_evidence('X1') -> 'entries') AS whole_chain,
 	   hrguard.export_evidence('X1') -> 'range' AS unbounded;
+
+-- against the first checkpoint, the whole chain is what it held then:
+-- seq 1..4 (everything after joined the log later)
+SELECT json_array_length(hrguard.export_evidence('X1', '-infinity', 'infinity', p -> 'checkpoint' ->> 'body') -> 'entries')
+		   AS entries_under_first_checkpoint
+  FROM package;
 
 -- errors, each with its SQLSTATE, and nothing recorded
 SELECT hrguard.record_evidence('X1', 'note', '{"text": "later"}', '2026-11-26 12:00+00') AS seq;
@@ -82,16 +121,16 @@ SELECT hrguard.export_evidence('X1', '-infinity', 'infinity',
 \echo :LAST_ERROR_SQLSTATE
 SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', NULL, 'not a checkpoint');
 \echo :LAST_ERROR_SQLSTATE
--- an entry that joined the log after the first checkpoint cannot be proven
--- against it (the error names log positions, which depend on what the log
--- held before this file: compared with the message expected, not shown)
+-- a range whose entries all joined the log after the first checkpoint has
+-- nothing under it (the error names the tree size, which depends on what
+-- the log held before this file: compared with the message expected)
 \set VERBOSITY sqlstate
 SELECT hrguard.export_evidence('X1', '2026-11-26', '2026-11-27', p -> 'checkpoint' ->> 'body') FROM package;
 \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
-SELECT :'LAST_ERROR_MESSAGE' = format('evidence entry X1/10 is log entry %s, beyond a tree of %s',
-	l.log_index, p -> 'checkpoint' ->> 'tree_size') AS message_ok
-  FROM package, hrguard.log_entry l WHERE l.employee_id = 'X1' AND l.seq = 10;
+SELECT :'LAST_ERROR_MESSAGE' = format('employee "X1" has no evidence in that range under the checkpoint of %s entries',
+	p -> 'checkpoint' ->> 'tree_size') AS message_ok
+  FROM package;
 SELECT count(*) = :entries_before AS nothing_recorded FROM hrguard.evidence WHERE employee_id = 'X1';
 -- a chain with a hole in it is not exported (data corrupted), nor recorded
 ALTER TABLE hrguard.evidence DISABLE TRIGGER evidence_guard;
@@ -117,7 +156,7 @@ BEGIN;
 UPDATE hrguard.log_entry SET leaf_hash = sha256(leaf_hash) WHERE log_index = :changed_leaf;
 DO $$
 BEGIN
-	PERFORM hrguard.export_evidence('X1', '2026-11-21', '2026-11-24', NULL, p -> 'checkpoint' ->> 'body')
+	PERFORM hrguard.export_evidence('X1', '2026-11-21', '2026-11-22', NULL, p -> 'checkpoint' ->> 'body')
 	   FROM package;
 EXCEPTION WHEN data_corrupted THEN
 	RAISE WARNING '% (%)', regexp_replace(SQLERRM, '[0-9]+', 'N', 'g'), SQLSTATE;

@@ -101,6 +101,25 @@ hrguard_evidence_leaf(pg_cryptohash_ctx *ctx, const char *canon, size_t len,
 	hrguard_sha256_parts(ctx, parts, lens, 2, leaf);
 }
 
+/*
+ * SHA-256(0x00 || domain || u32be(len) || employee_id || u64be(seq) || link):
+ * the leaf of a chain entry in the log, and of a chain's head in the heads
+ * tree, each with its own domain.
+ */
+void
+hrguard_chain_leaf(pg_cryptohash_ctx *ctx, const char *domain, const char *employee_id, int64 seq,
+				   const uint8 *link, uint8 *leaf)
+{
+	static const uint8 leaf_tag = 0x00;
+	const char *employee = hrguard_to_utf8(employee_id);
+	uint32		len_be = pg_hton32((uint32) strlen(employee));
+	uint64		seq_be = pg_hton64((uint64) seq);
+	const void *parts[6] = {&leaf_tag, domain, &len_be, employee, &seq_be, link};
+	size_t		lens[6] = {1, strlen(domain), 4, strlen(employee), 8, PG_SHA256_DIGEST_LENGTH};
+
+	hrguard_sha256_parts(ctx, parts, lens, 6, leaf);
+}
+
 void
 hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 					  const uint8 previous[PG_SHA256_DIGEST_LENGTH],
@@ -213,7 +232,8 @@ hrguard_unix_micros(TimestampTz t)
  * ever updated otherwise, deleted or truncated.
  */
 static const char *const append_only_tables[] = {
-	"evidence", "chain_head", "day_close", "log_entry", "log_checkpoint", "log_node", NULL
+	"evidence", "chain_head", "day_close", "log_entry", "log_checkpoint", "log_node",
+	"log_chain", "log_head", "head_node", NULL
 };
 static const HrguardTriggerSpec evidence_guard_spec = {
 	"hrguard.evidence_guard()", append_only_tables, true,

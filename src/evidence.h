@@ -25,6 +25,8 @@ extern void hrguard_refuse_on_subscriber(void);
 extern int64 hrguard_unix_micros(TimestampTz t);
 extern void hrguard_evidence_leaf(pg_cryptohash_ctx *ctx, const char *canon, size_t len,
 								  uint8 leaf[PG_SHA256_DIGEST_LENGTH]);
+extern void hrguard_chain_leaf(pg_cryptohash_ctx *ctx, const char *domain, const char *employee_id,
+							   int64 seq, const uint8 *link, uint8 *leaf);
 extern void hrguard_evidence_link(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 								  const uint8 previous[PG_SHA256_DIGEST_LENGTH],
 								  const uint8 leaf[PG_SHA256_DIGEST_LENGTH],

@@ -38,6 +38,7 @@
 #include <jansson.h>
 
 #include "canon.h"
+#include "chain_heads.h"
 #include "common.h"
 #include "evidence.h"
 #include "evidence_append.h"
@@ -48,7 +49,7 @@
 #include "privilege.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
-#define PACKAGE_FORMAT "hrguard-evidence-package/1"
+#define PACKAGE_FORMAT "hrguard-evidence-package/2"
 
 /* a 32-byte hash as a JSON string of hex digits */
 static json_t *
@@ -120,38 +121,58 @@ seq_range(const char *employee_id, TimestampTz from, TimestampTz to, int64 *firs
 	return true;
 }
 
-/* a checkpoint body given by the caller, which must be one of this log's */
+/*
+ * A checkpoint body given by the caller, which must be one of this log's
+ * (whatever follows its last line aside); returns it as it is stored.
+ */
 static char *
-known_checkpoint(text *given, int64 *size, char *root_hex)
+known_checkpoint(text *given, HrguardCheckpointBody *cb)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		args[1] = {PointerGetDatum(given)};
-	char	   *body = text_to_cstring(given);
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		args[2];
+	char	   *body;
 
 	hrguard_check_input_size("checkpoint body", VARSIZE_ANY_EXHDR(given),
 							 HRGUARD_MAX_CHECKPOINT_BODY_BYTES, "bytes");
-	if (SPI_execute_with_args("SELECT FROM hrguard.log_checkpoint WHERE body OPERATOR(pg_catalog.=) $1",
-							  1, types, args, NULL, false, 1) != SPI_OK_SELECT)
+	body = hrguard_checkpoint_normal(text_to_cstring(given));
+	hrguard_checkpoint_parse(body, cb);
+	args[0] = Int64GetDatum(cb->size);
+	args[1] = CStringGetTextDatum(body);
+	if (SPI_execute_with_args("SELECT FROM hrguard.log_checkpoint "
+							  " WHERE tree_size OPERATOR(pg_catalog.=) $1 AND body OPERATOR(pg_catalog.=) $2",
+							  2, types, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up the checkpoint");
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the checkpoint given is not one of this log's"),
 				 errhint("Pass a body returned by hrguard.checkpoint(), byte for byte.")));
-	hrguard_checkpoint_parse(body, size, root_hex);
 	return body;
 }
 
-/* the checkpoint to prove against: the one given, or a new one */
+/*
+ * The checkpoint to prove against: the one given, or a new one.  It must
+ * commit to the chains' heads (version 2 and later).
+ */
 static char *
-checkpoint_to_use(text *given, int64 *size, char *root_hex)
+checkpoint_to_use(text *given, HrguardCheckpointBody *cb)
 {
 	char	   *body;
 
 	if (given != NULL)
-		return known_checkpoint(given, size, root_hex);
-	body = text_to_cstring(hrguard_checkpoint_take());
-	hrguard_checkpoint_parse(body, size, root_hex);
+		body = known_checkpoint(given, cb);
+	else
+	{
+		body = text_to_cstring(hrguard_checkpoint_take());
+		hrguard_checkpoint_parse(body, cb);
+	}
+	if (cb->version < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the checkpoint of %lld entries is of version %d, which commits to no chain heads",
+						(long long) cb->size, cb->version),
+				 errdetail("A package proven against it could not show that it is complete."),
+				 errhint("Prove the package against a later checkpoint, and pass this one as \"since\".")));
 	return body;
 }
 
@@ -167,34 +188,88 @@ proof_json(const HrguardMerkleProof *proof)
 	return path;
 }
 
+/* a 64-hex-digit root of a checkpoint body, as bytes */
+static void
+body_hash_bytes(const char *hex, uint8 *out)
+{
+	if (hex_decode(hex, HASH_LEN * 2, (char *) out) != HASH_LEN)
+		elog(ERROR, "a checkpoint root is not 64 hex digits");
+}
+
+/*
+ * The employee's chain head under a checkpoint (version 2 or later) with
+ * the proof of its leaf in the checkpoint's heads tree.
+ */
+static json_t *
+head_json(const char *employee_id, const HrguardCheckpointBody *cb, HrguardChainHead *head)
+{
+	json_t	   *object = hrguard_json_new_object();
+	uint8		heads_root[HASH_LEN];
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	HrguardMerkleProof *proof;
+
+	body_hash_bytes(cb->heads_root_hex, heads_root);
+	proof = hrguard_heads_inclusion(ctx, employee_id, cb->size, cb->heads, heads_root, head);
+	pg_cryptohash_free(ctx);
+	must_add(object, "seq", json_integer(head->seq));
+	must_add(object, "link", hash_json(head->link));
+	must_add(object, "position", json_integer(head->position));
+	must_add(object, "heads", json_integer(cb->heads));
+	must_add(object, "proof", proof_json(proof));
+	return object;
+}
+
+/* has the employee's chain an entry in the log of "size" entries? */
+static bool
+chain_in_log(const char *employee_id, int64 size)
+{
+	Oid			types[2] = {TEXTOID, INT8OID};
+	Datum		args[2] = {CStringGetTextDatum(employee_id), Int64GetDatum(size)};
+
+	if (SPI_execute_with_args("SELECT FROM hrguard.log_entry "
+							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 AND seq OPERATOR(pg_catalog.=) 1 "
+							  "   AND log_index OPERATOR(pg_catalog.<) $2",
+							  2, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the chain in the log");
+	return SPI_processed == 1;
+}
+
 /*
  * The consistency proof from an earlier checkpoint ("since", one kept
  * outside the database) to the package's, so that the package can be
- * checked against that earlier body.
+ * checked against that earlier body, and (version 2 and later) the chain's
+ * head under it, which tells the seqs it anchors.
  */
 static json_t *
-consistency_json(text *since, int64 size)
+consistency_json(const char *employee_id, text *since, int64 size)
 {
-	int64		old_size;
-	char		old_root[HASH_LEN * 2 + 1];
+	HrguardCheckpointBody old;
 	json_t	   *consistency = hrguard_json_new_object();
 	pg_cryptohash_ctx *ctx;
 	bool		held;
 
 	/* hrguard_merkle_consistency refuses one that is empty or not earlier */
-	known_checkpoint(since, &old_size, old_root);
-	must_add(consistency, "old_size", json_integer(old_size));
-	must_add(consistency, "old_root", json_string(old_root));
+	known_checkpoint(since, &old);
+	must_add(consistency, "old_size", json_integer(old.size));
+	must_add(consistency, "old_root", json_string(old.root_hex));
 	ctx = pg_cryptohash_create(PG_SHA256);
-	must_add(consistency, "proof", proof_json(hrguard_log_consistency(ctx, old_size, size, &held)));
+	must_add(consistency, "proof", proof_json(hrguard_log_consistency(ctx, old.size, size, &held)));
 	pg_cryptohash_free(ctx);
 	if (!held)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("the evidence log no longer gives the root of the earlier checkpoint (%lld entries)",
-						(long long) old_size),
+						(long long) old.size),
 				 errdetail("A package proven consistent with it would not verify."),
 				 errhint("Run hrguard.verify_checkpoint() on it.")));
+	if (old.version >= 2)
+	{
+		HrguardChainHead head;
+
+		must_add(consistency, "old_heads_root", json_string(old.heads_root_hex));
+		must_add(consistency, "head", chain_in_log(employee_id, old.size) ?
+				 head_json(employee_id, &old, &head) : json_null());
+	}
 	return consistency;
 }
 
@@ -376,10 +451,11 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 	MemoryContext caller = CurrentMemoryContext;
 	int64		first,
 				last,
-				size,
 				index,
 				export_seq;
-	char		root_hex[HASH_LEN * 2 + 1];
+	HrguardCheckpointBody cb;
+	HrguardChainHead head;
+	json_t	   *head_object;
 	char	   *body;
 	uint8		leaf[HASH_LEN];
 	uint8		root[HASH_LEN];
@@ -418,13 +494,31 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("employee \"%s\" has no evidence in that range", employee_id)));
 
-	body = checkpoint_to_use(given, &size, root_hex);
+	body = checkpoint_to_use(given, &cb);
+	head_object = head_json(employee_id, &cb, &head);
+	if (first > head.seq)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("employee \"%s\" has no evidence in that range under the checkpoint of %lld entries",
+						employee_id, (long long) cb.size),
+				 errhint("Entries join the log at the next hrguard.checkpoint().")));
+
+	/*
+	 * What the checkpoint holds of the range, and the entries just outside
+	 * it on both sides, where the chain has them: a package shows that
+	 * nothing of the range was left out.
+	 */
+	last = Min(last, head.seq);
+	if (first > 1)
+		first--;
+	if (last < head.seq)
+		last++;
 	ctx = pg_cryptohash_create(PG_SHA256);
-	proof = hrguard_log_inclusion(ctx, employee_id, last, size, &index, leaf, root);
+	proof = hrguard_log_inclusion(ctx, employee_id, last, cb.size, &index, leaf, root);
 	pg_cryptohash_free(ctx);
 
 	/* the export is itself evidence */
-	export_seq = record_export(employee_id, exporter, session, now, from, to, first, last, size);
+	export_seq = record_export(employee_id, exporter, session, now, from, to, first, last, cb.size);
 	package = package_header(employee_id, exporter, session, now, from, to, export_seq);
 
 	object = hrguard_json_new_object();
@@ -444,13 +538,14 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 						   (long long) index),
 				 errhint("Run hrguard.verify_checkpoint() with the checkpoint bodies kept outside the database.")));
 
-	add_proofs(package, body, size, root_hex, last, index, leaf, proof);
+	add_proofs(package, body, cb.size, cb.root_hex, last, index, leaf, proof);
+	must_add(package, "head", head_object);
 	if (since != NULL)
-		must_add(package, "consistency", consistency_json(since, size));
+		must_add(package, "consistency", consistency_json(employee_id, since, cb.size));
 	must_add(package, "manifest", object);
 
 	/* a checkpoint body given must also be the root the proof leads to */
-	if (strcmp(hrguard_hash_hex(root), root_hex) != 0)
+	if (strcmp(hrguard_hash_hex(root), cb.root_hex) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("the log no longer gives the checkpoint's root"),

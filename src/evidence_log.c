@@ -38,6 +38,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "chain_heads.h"
 #include "common.h"
 #include "evidence.h"
 #include "evidence_log.h"
@@ -48,7 +49,8 @@
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 #define LOGENT_DOMAIN "hrguard/v1/logent"
-#define CHECKPOINT_ORIGIN "hrguard/v1/checkpoint"
+#define CHECKPOINT_ORIGIN_V1 "hrguard/v1/checkpoint"
+#define CHECKPOINT_ORIGIN "hrguard/v2/checkpoint"
 
 /* the lowest level of the stored subtree heads: 256 leaves */
 
@@ -57,14 +59,7 @@ void
 hrguard_log_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 				 const uint8 *link, uint8 *leaf)
 {
-	static const uint8 leaf_tag = 0x00;
-	const char *employee = hrguard_to_utf8(employee_id);
-	uint32		len_be = pg_hton32((uint32) strlen(employee));
-	uint64		seq_be = pg_hton64((uint64) seq);
-	const void *parts[6] = {&leaf_tag, LOGENT_DOMAIN, &len_be, employee, &seq_be, link};
-	size_t		lens[6] = {1, strlen(LOGENT_DOMAIN), 4, strlen(employee), 8, HASH_LEN};
-
-	hrguard_sha256_parts(ctx, parts, lens, 6, leaf);
+	hrguard_chain_leaf(ctx, LOGENT_DOMAIN, employee_id, seq, link, leaf);
 }
 
 int64
@@ -315,6 +310,23 @@ append_pending(pg_cryptohash_ctx *ctx, int64 size)
 }
 
 /*
+ * The log size up to which the chain heads are recorded: that of the last
+ * checkpoint with a heads tree (none before version 2 of the body).
+ */
+static int64
+heads_done(void)
+{
+	bool		isnull;
+	Datum		done;
+
+	if (SPI_execute("SELECT pg_catalog.max(tree_size) FROM hrguard.log_checkpoint "
+					" WHERE heads IS NOT NULL", false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the last checkpoint's heads");
+	done = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? 0 : DatumGetInt64(done);
+}
+
+/*
  * Log the pending entries and return the body of a checkpoint of the whole
  * log, allocated in the caller's memory context.
  */
@@ -326,6 +338,8 @@ hrguard_checkpoint_take(void)
 	int64		size;
 	HrguardMerkleFrontier frontier;
 	uint8		root[HASH_LEN];
+	uint8		heads_root[HASH_LEN];
+	int64		heads;
 	char	   *previous = NULL;
 	StringInfoData body;
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
@@ -400,22 +414,27 @@ hrguard_checkpoint_take(void)
 	}
 	extend_frontier(ctx, &frontier, size);
 	hrguard_frontier_root(ctx, &frontier, root);
+	heads = hrguard_heads_update(ctx, heads_done(), size, heads_root);
 
 	initStringInfo(&body);
-	appendStringInfo(&body, "%s\nsize %lld\nroot %s\ntime %s\nprevious %s\n",
+	appendStringInfo(&body, "%s\nsize %lld\nroot %s\nheads %lld\nheads_root %s\ntime %s\nprevious %s\n",
 					 CHECKPOINT_ORIGIN, (long long) size, hrguard_hash_hex(root),
+					 (long long) heads, hrguard_hash_hex(heads_root),
 					 hrguard_utc_iso(now), previous ? previous : "none");
 	{
-		Oid			types[5] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID, BYTEAOID};
-		Datum		args[5];
+		Oid			types[7] = {INT8OID, BYTEAOID, TIMESTAMPTZOID, TEXTOID, BYTEAOID, INT8OID, BYTEAOID};
+		Datum		args[7];
 
 		args[0] = Int64GetDatum(size);
 		args[1] = PointerGetDatum(hrguard_bytea_from(root, HASH_LEN));
 		args[2] = TimestampTzGetDatum(now);
 		args[3] = CStringGetTextDatum(body.data);
 		args[4] = PointerGetDatum(hrguard_frontier_bytes(&frontier));
-		hrguard_evidence_insert("INSERT INTO hrguard.log_checkpoint (tree_size, root, created_at, body, frontier) "
-								"VALUES ($1, $2, $3, $4, $5)", 5, types, args);
+		args[5] = Int64GetDatum(heads);
+		args[6] = PointerGetDatum(hrguard_bytea_from(heads_root, HASH_LEN));
+		hrguard_evidence_insert("INSERT INTO hrguard.log_checkpoint "
+								"(tree_size, root, created_at, body, frontier, heads, heads_root) "
+								"VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, types, args);
 	}
 	/* for a client that archives the bodies elsewhere; sent at commit */
 	Async_Notify(HRGUARD_CHECKPOINT_CHANNEL, body.data);
@@ -450,41 +469,149 @@ hrguard_log_checked_size(int64 asked, int64 size, const char *what)
 }
 
 /*
- * The size and root of a checkpoint body; raises an error for anything that
- * is not one.
+ * A checkpoint body as received: whatever follows its last line (a file's
+ * final newline, CR LF, blanks) is not part of it.  Returns the body as
+ * hrguard.checkpoint() wrote it, each line ending in LF.
+ */
+char *
+hrguard_checkpoint_normal(const char *body)
+{
+	size_t		len = strlen(body);
+	char	   *normal;
+
+	while (len > 0 && (body[len - 1] == '\n' || body[len - 1] == '\r' ||
+					   body[len - 1] == ' ' || body[len - 1] == '\t'))
+		len--;
+	normal = palloc(len + 2);
+	memcpy(normal, body, len);
+	normal[len] = '\n';
+	normal[len + 1] = '\0';
+	return normal;
+}
+
+/* does "line" (up to its LF) read "key <value>"?  The value in *value. */
+static bool
+body_line(const char **at, const char *key, const char **value, size_t *len)
+{
+	const char *line = *at;
+	const char *end = strchr(line, '\n');
+	size_t		key_len = strlen(key);
+
+	if (end == NULL || (size_t) (end - line) <= key_len + 1 ||
+		strncmp(line, key, key_len) != 0 || line[key_len] != ' ')
+		return false;
+	*value = line + key_len + 1;
+	*len = (size_t) (end - *value);
+	*at = end + 1;
+	return true;
+}
+
+/* a non-negative decimal without leading zeros, at most 18 digits */
+static bool
+body_count(const char *value, size_t len, int64 *out)
+{
+	size_t		i;
+
+	if (len == 0 || len > 18 || (value[0] == '0' && len > 1))
+		return false;
+	*out = 0;
+	for (i = 0; i < len; i++)
+	{
+		if (value[i] < '0' || value[i] > '9')
+			return false;
+		*out = *out * 10 + (value[i] - '0');
+	}
+	return true;
+}
+
+/* 64 lower-case hex digits */
+static bool
+body_hash(const char *value, size_t len, char *out)
+{
+	size_t		i;
+
+	if (len != HASH_LEN * 2)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((value[i] >= '0' && value[i] <= '9') || (value[i] >= 'a' && value[i] <= 'f')))
+			return false;
+	memcpy(out, value, len);
+	out[len] = '\0';
+	return true;
+}
+
+/* YYYY-MM-DDTHH:MM:SS.ffffffZ */
+static bool
+body_time(const char *value, size_t len)
+{
+	const char *pattern = "dddd-dd-ddTdd:dd:dd.ddddddZ";
+	size_t		i;
+
+	if (len != strlen(pattern))
+		return false;
+	for (i = 0; i < len; i++)
+		if (pattern[i] == 'd' ? !(value[i] >= '0' && value[i] <= '9') : value[i] != pattern[i])
+			return false;
+	return true;
+}
+
+static void
+body_refused(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("not an hrguard checkpoint: %s", what),
+			 errhint("Pass a body returned by hrguard.checkpoint(); docs/package-format.md gives its grammar.")));
+}
+
+/*
+ * A checkpoint body, version 1 or 2, read by its grammar
+ * (docs/package-format.md); raises an error for anything else.
  */
 void
-hrguard_checkpoint_parse(const char *body, int64 *size, char *root_hex)
+hrguard_checkpoint_parse(const char *given, HrguardCheckpointBody *out)
 {
-	char	   *copy = pstrdup(body);
-	char	   *line;
+	char	   *body = hrguard_checkpoint_normal(given);
+	const char *at = body;
+	const char *value;
+	size_t		len;
+	char		previous[HASH_LEN * 2 + 1];
 
-	if (strncmp(copy, CHECKPOINT_ORIGIN "\n", strlen(CHECKPOINT_ORIGIN) + 1) != 0)
+	memset(out, 0, sizeof(*out));
+	if (strchr(body, '\r') != NULL)
+		body_refused("it holds a CR (its lines end in LF alone)");
+	if (strncmp(at, CHECKPOINT_ORIGIN "\n", strlen(CHECKPOINT_ORIGIN) + 1) == 0)
+		out->version = 2;
+	else if (strncmp(at, CHECKPOINT_ORIGIN_V1 "\n", strlen(CHECKPOINT_ORIGIN_V1) + 1) == 0)
+		out->version = 1;
+	else if (strncmp(at, "hrguard/v", 9) == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("not an hrguard checkpoint"),
-				 errdetail("A checkpoint body starts with \"%s\".", CHECKPOINT_ORIGIN)));
-	*size = -1;
-	root_hex[0] = '\0';
-	for (line = strtok(copy, "\n"); line != NULL; line = strtok(NULL, "\n"))
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the checkpoint is of a version this hrguard does not know"),
+				 errdetail("It starts with \"%.*s\"; this hrguard reads versions 1 and 2.",
+						   (int) strcspn(at, "\n"), at)));
+	else
+		body_refused("it does not start with \"" CHECKPOINT_ORIGIN "\"");
+	at = strchr(at, '\n') + 1;
+	if (!body_line(&at, "size", &value, &len) || !body_count(value, len, &out->size))
+		body_refused("the second line is not \"size\" and a count");
+	if (!body_line(&at, "root", &value, &len) || !body_hash(value, len, out->root_hex))
+		body_refused("the third line is not \"root\" and 64 lower-case hex digits");
+	if (out->version == 2)
 	{
-		if (strncmp(line, "size ", 5) == 0)
-		{
-			char	   *end;
-
-			errno = 0;
-			*size = strtoll(line + 5, &end, 10);
-			if (errno != 0 || end == line + 5 || *end != '\0')
-				*size = -1;
-		}
-		else if (strncmp(line, "root ", 5) == 0 && strlen(line + 5) == HASH_LEN * 2)
-			strlcpy(root_hex, line + 5, HASH_LEN * 2 + 1);
+		if (!body_line(&at, "heads", &value, &len) || !body_count(value, len, &out->heads))
+			body_refused("the fourth line is not \"heads\" and a count");
+		if (!body_line(&at, "heads_root", &value, &len) || !body_hash(value, len, out->heads_root_hex))
+			body_refused("the fifth line is not \"heads_root\" and 64 lower-case hex digits");
 	}
-	if (*size < 0 || strlen(root_hex) != HASH_LEN * 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("the checkpoint has no size or root line")));
-	pfree(copy);
+	if (!body_line(&at, "time", &value, &len) || !body_time(value, len))
+		body_refused("the \"time\" line is missing or not a UTC time with microseconds");
+	if (!body_line(&at, "previous", &value, &len) ||
+		!((len == 4 && strncmp(value, "none", 4) == 0) || body_hash(value, len, previous)))
+		body_refused("the \"previous\" line is missing or not 64 lower-case hex digits or \"none\"");
+	if (*at != '\0')
+		body_refused("it has lines after \"previous\"");
+	pfree(body);
 }
 
 /*
@@ -496,9 +623,8 @@ PG_FUNCTION_INFO_V1(hrguard_verify_checkpoint);
 Datum
 hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 {
-	char	   *body;
+	HrguardCheckpointBody body;
 	int64		size;
-	char		root_hex[HASH_LEN * 2 + 1];
 	char	   *problem = NULL;
 	HrguardSavedUser saved;
 	pg_cryptohash_ctx *ctx;
@@ -512,8 +638,8 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 	hrguard_require_select("hrguard.verify_checkpoint()", "log_entry");
 	hrguard_check_input_size("checkpoint body", VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0)),
 							 HRGUARD_MAX_CHECKPOINT_BODY_BYTES, "bytes");
-	body = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	hrguard_checkpoint_parse(body, &size, root_hex);
+	hrguard_checkpoint_parse(text_to_cstring(PG_GETARG_TEXT_PP(0)), &body);
+	size = body.size;
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 
@@ -527,11 +653,25 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 		ctx = pg_cryptohash_create(PG_SHA256);
 		leaves = hrguard_log_leaves(ctx, 0, size, true, &problem);
 		hrguard_merkle_root(ctx, leaves, size, root);
-		pg_cryptohash_free(ctx);
-		if (strcmp(hrguard_hash_hex(root), root_hex) != 0)
+		if (strcmp(hrguard_hash_hex(root), body.root_hex) != 0)
 			problem = psprintf("root mismatch%s%s", problem ? ": " : "", problem ? problem : "");
+		else if (body.version >= 2)
+		{
+			/* the heads it commits to: those of the log, recomputed */
+			int64		heads;
+
+			problem = NULL;
+			heads = hrguard_heads_recompute(ctx, size, root, &problem);
+			if (heads != body.heads || strcmp(hrguard_hash_hex(root), body.heads_root_hex) != 0)
+				problem = psprintf("heads mismatch: the log of %lld entries has %lld chains, heads root %s%s%s",
+								   (long long) size, (long long) heads, hrguard_hash_hex(root),
+								   problem ? "; " : "", problem ? problem : "");
+			else
+				problem = NULL;
+		}
 		else
 			problem = NULL;
+		pg_cryptohash_free(ctx);
 	}
 	if (problem)
 		problem = MemoryContextStrdup(caller, problem);

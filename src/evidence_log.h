@@ -29,8 +29,19 @@ extern uint8 *hrguard_log_leaves(pg_cryptohash_ctx *ctx, int64 from, int64 n, bo
 								 char **problem);
 extern int64 hrguard_log_checked_size(int64 asked, int64 size, const char *what);
 
-/* checkpoints: a new one of the whole log, and a body's size and root */
+/* a checkpoint body, read: version 1 has no heads */
+typedef struct HrguardCheckpointBody
+{
+	int			version;
+	int64		size;
+	char		root_hex[PG_SHA256_DIGEST_LENGTH * 2 + 1];
+	int64		heads;
+	char		heads_root_hex[PG_SHA256_DIGEST_LENGTH * 2 + 1];
+} HrguardCheckpointBody;
+
+/* checkpoints: a new one of the whole log, and a body read */
 extern text *hrguard_checkpoint_take(void);
-extern void hrguard_checkpoint_parse(const char *body, int64 *size, char *root_hex);
+extern char *hrguard_checkpoint_normal(const char *body);
+extern void hrguard_checkpoint_parse(const char *body, HrguardCheckpointBody *out);
 
 #endif							/* HRGUARD_EVIDENCE_LOG_H */

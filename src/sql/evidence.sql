@@ -57,7 +57,8 @@ BEGIN
 				   WHERE c.oid OPERATOR(pg_catalog.=) tbl
 					 AND c.relnamespace OPERATOR(pg_catalog.=) 'hrguard'::pg_catalog.regnamespace
 					 AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['evidence', 'chain_head', 'day_close',
-						 'log_entry', 'log_checkpoint', 'log_node']::pg_catalog.name[])) THEN
+						 'log_entry', 'log_checkpoint', 'log_node', 'log_chain', 'log_head',
+						 'head_node']::pg_catalog.name[])) THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('%s is not one of hrguard''s evidence tables', tbl);

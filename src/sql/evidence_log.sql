@@ -20,12 +20,18 @@ CREATE TABLE hrguard.log_checkpoint (
 	root			bytea NOT NULL,
 	created_at		timestamptz NOT NULL,
 	body			text NOT NULL,
-	frontier		bytea
+	frontier		bytea,
+	heads			bigint,
+	heads_root		bytea
 );
 REVOKE ALL ON hrguard.log_checkpoint FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.log_checkpoint', '');
 COMMENT ON TABLE hrguard.log_checkpoint IS
 	'checkpoints of the log; their bodies are meant to be kept outside the database too';
+COMMENT ON COLUMN hrguard.log_checkpoint.heads IS
+	'chains in the log of tree_size entries: leaves of the heads tree (null for a checkpoint of body version 1)';
+COMMENT ON COLUMN hrguard.log_checkpoint.heads_root IS
+	'RFC 9162 root of the heads tree: every chain''s last logged entry, in the order the chains entered the log';
 COMMENT ON COLUMN hrguard.log_checkpoint.frontier IS
 	'roots of the perfect subtrees of the tree, largest first (one per 1 bit of tree_size): the next checkpoint extends it instead of reading the whole log';
 
@@ -44,7 +50,44 @@ COMMENT ON COLUMN hrguard.log_node.level IS
 COMMENT ON COLUMN hrguard.log_node.node_index IS
 	'position among the nodes of its level: it covers log entries node_index * 2^level to (node_index + 1) * 2^level - 1';
 
+CREATE TABLE hrguard.log_chain (
+	position		bigint PRIMARY KEY,
+	employee_id		text COLLATE pg_catalog."C" NOT NULL UNIQUE,
+	tree_size		bigint NOT NULL
+);
+REVOKE ALL ON hrguard.log_chain FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.log_chain', '');
+COMMENT ON TABLE hrguard.log_chain IS
+	'each chain''s leaf in the heads tree, in the order chains entered the log; tree_size is the checkpoint that first logged it (derived from the log)';
+
+CREATE TABLE hrguard.log_head (
+	position		bigint NOT NULL,
+	tree_size		bigint NOT NULL,
+	seq				bigint NOT NULL,
+	link			bytea NOT NULL,
+	PRIMARY KEY (position, tree_size)
+);
+REVOKE ALL ON hrguard.log_head FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.log_head', '');
+COMMENT ON TABLE hrguard.log_head IS
+	'a chain''s last logged entry at each checkpoint that moved it (derived from the log; not trusted)';
+
+CREATE TABLE hrguard.head_node (
+	level			smallint NOT NULL,
+	node_index		bigint NOT NULL,
+	tree_size		bigint NOT NULL,
+	hash			bytea NOT NULL,
+	PRIMARY KEY (level, node_index, tree_size)
+);
+REVOKE ALL ON hrguard.head_node FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('hrguard.head_node', '');
+COMMENT ON TABLE hrguard.head_node IS
+	'heads of the heads tree''s perfect subtrees of 16 leaves and more, at each checkpoint that changed them (derived; not trusted)';
+
 SELECT hrguard.make_append_only('hrguard.log_entry');
+SELECT hrguard.make_append_only('hrguard.log_chain');
+SELECT hrguard.make_append_only('hrguard.log_head');
+SELECT hrguard.make_append_only('hrguard.head_node');
 SELECT hrguard.make_append_only('hrguard.log_checkpoint');
 SELECT hrguard.make_append_only('hrguard.log_node');
 

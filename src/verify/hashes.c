@@ -18,6 +18,7 @@
 #include "hashes.h"
 
 #define LINK_DOMAIN "hrguard/v1/link"
+#define HEAD_DOMAIN "hrguard/v2/head"
 #define LOGENT_DOMAIN "hrguard/v1/logent"
 
 #define INVALID 0xFF
@@ -248,18 +249,32 @@ entry_link(Hasher *h, const char *employee_id, uint64_t seq, const hash_t previo
 	hasher_parts(h, parts, lens, 7, link);
 }
 
-void
-log_leaf(Hasher *h, const char *employee_id, uint64_t seq, const hash_t link, hash_t leaf)
+/* SHA-256(0x00 || domain || u32be(len) || employee_id || u64be(seq) || link) */
+static void
+chain_leaf(Hasher *h, const char *domain, const char *employee_id, uint64_t seq,
+		   const hash_t link, hash_t leaf)
 {
 	static const uint8_t leaf_tag = 0x00;
 	uint8_t		len_be[4],
 				seq_be[8];
-	const void *parts[6] = {&leaf_tag, LOGENT_DOMAIN, len_be, employee_id, seq_be, link};
-	size_t		lens[6] = {1, strlen(LOGENT_DOMAIN), 4, strlen(employee_id), 8, HASH_LEN};
+	const void *parts[6] = {&leaf_tag, domain, len_be, employee_id, seq_be, link};
+	size_t		lens[6] = {1, strlen(domain), 4, strlen(employee_id), 8, HASH_LEN};
 
 	put_u32be(len_be, (uint32_t) strlen(employee_id));
 	put_u64be(seq_be, seq);
 	hasher_parts(h, parts, lens, 6, leaf);
+}
+
+void
+log_leaf(Hasher *h, const char *employee_id, uint64_t seq, const hash_t link, hash_t leaf)
+{
+	chain_leaf(h, LOGENT_DOMAIN, employee_id, seq, link, leaf);
+}
+
+void
+head_leaf(Hasher *h, const char *employee_id, uint64_t seq, const hash_t link, hash_t leaf)
+{
+	chain_leaf(h, HEAD_DOMAIN, employee_id, seq, link, leaf);
 }
 
 void

@@ -57,6 +57,9 @@ extern void entry_link(Hasher *h, const char *employee_id, uint64_t seq, const h
 /* the RFC 9162 leaf of an entry in the evidence log */
 extern void log_leaf(Hasher *h, const char *employee_id, uint64_t seq, const hash_t link,
 					 hash_t leaf);
+/* the leaf of a chain's head in a checkpoint's heads tree */
+extern void head_leaf(Hasher *h, const char *employee_id, uint64_t seq, const hash_t link,
+					  hash_t leaf);
 /* an RFC 9162 interior node */
 extern void node_hash(Hasher *h, const hash_t left, const hash_t right, hash_t out);
 

@@ -38,212 +38,20 @@
 #include <jansson.h>
 
 #include "chain_run.h"
+#include "checkpoint_body.h"
+#include "completeness.h"
 #include "hashes.h"
+#include "merkle_check.h"
 #include "package.h"
+#include "report.h"
 
-#define PACKAGE_FORMAT "hrguard-evidence-package/1"
-#define CHECKPOINT_ORIGIN "hrguard/v1/checkpoint"
+#define PACKAGE_FORMAT "hrguard-evidence-package/2"
+#define PACKAGE_FORMAT_V1 "hrguard-evidence-package/1"
 
 static Hasher hasher;			/* the main thread's */
 static const hash_t zero_hash = {0};
-static bool quiet = false;
-
-/* ---- reporting ---------------------------------------------------------- */
-
-static void
-report(const char *fmt, ...)
-{
-	va_list		ap;
-
-	if (quiet)
-		return;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
-/* the package cannot be read at all: exit 2 */
-static void
-unreadable(const char *fmt, ...)
-{
-	va_list		ap;
-
-	fprintf(stderr, "hrguard-verify: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(2);
-}
-
-/* something does not hold: exit 1 */
-static void
-failed(const char *fmt, ...)
-{
-	va_list		ap;
-
-	printf("FAILED: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	exit(1);
-}
-
-/*
- * The root an RFC 9162 inclusion proof leads to (section 2.1.3.2); false if
- * the proof does not fit the index and tree size.
- */
-static bool
-inclusion_root(uint64_t index, uint64_t tree_size, const hash_t leaf,
-			   json_t *path, hash_t root)
-{
-	uint64_t	fn = index,
-				sn = tree_size - 1;
-	size_t		i;
-
-	if (index >= tree_size)
-		return false;
-	memcpy(root, leaf, HASH_LEN);
-	for (i = 0; i < json_array_size(path); i++)
-	{
-		hash_t		p;
-
-		if (sn == 0 || !hex_decode(json_string_value(json_array_get(path, i)), p))
-			return false;
-		if ((fn & 1) || fn == sn)
-		{
-			node_hash(&hasher, p, root, root);
-			while (!(fn & 1) && fn != 0)
-			{
-				fn >>= 1;
-				sn >>= 1;
-			}
-		}
-		else
-			node_hash(&hasher, root, p, root);
-		fn >>= 1;
-		sn >>= 1;
-	}
-	return sn == 0;
-}
-
-/*
- * Does an RFC 9162 consistency proof (section 2.1.4.2) show that the tree
- * of old_size entries with root old_root is a prefix of the tree of
- * new_size entries with root new_root?
- */
-static bool
-consistent(uint64_t old_size, const hash_t old_root, uint64_t new_size, const hash_t new_root,
-		   json_t *path)
-{
-	size_t		n = json_array_size(path),
-				i = 0;
-	uint64_t	fn,
-				sn;
-	hash_t		fr,
-				sr,
-				c;
-
-	if (old_size == 0 || old_size > new_size)
-		return false;
-	if (old_size == new_size)
-		return n == 0 && memcmp(old_root, new_root, HASH_LEN) == 0;
-	/* an old tree of a power-of-two size is itself the first node */
-	if ((old_size & (old_size - 1)) == 0)
-		memcpy(fr, old_root, HASH_LEN);
-	else if (n == 0 || !hex_decode(json_string_value(json_array_get(path, i++)), fr))
-		return false;
-	memcpy(sr, fr, HASH_LEN);
-	fn = old_size - 1;
-	sn = new_size - 1;
-	while (fn & 1)
-	{
-		fn >>= 1;
-		sn >>= 1;
-	}
-	for (; i < n; i++)
-	{
-		if (sn == 0 || !hex_decode(json_string_value(json_array_get(path, i)), c))
-			return false;
-		if ((fn & 1) || fn == sn)
-		{
-			node_hash(&hasher, c, fr, fr);
-			node_hash(&hasher, c, sr, sr);
-			while (!(fn & 1) && fn != 0)
-			{
-				fn >>= 1;
-				sn >>= 1;
-			}
-		}
-		else
-			node_hash(&hasher, sr, c, sr);
-		fn >>= 1;
-		sn >>= 1;
-	}
-	return sn == 0 && memcmp(fr, old_root, HASH_LEN) == 0 && memcmp(sr, new_root, HASH_LEN) == 0;
-}
 
 /* ---- the package -------------------------------------------------------- */
-
-static json_t *
-member(json_t *object, const char *key, json_type type, const char *where)
-{
-	json_t	   *value = json_object_get(object, key);
-
-	if (value == NULL || json_typeof(value) != type)
-		unreadable("%s: \"%s\" is missing or of the wrong type", where, key);
-	return value;
-}
-
-static uint64_t
-member_seq(json_t *object, const char *key, const char *where)
-{
-	json_int_t	v = json_integer_value(member(object, key, JSON_INTEGER, where));
-
-	if (v < 0)
-		unreadable("%s: \"%s\" is negative", where, key);
-	return (uint64_t) v;
-}
-
-/* size and root of a checkpoint body */
-static bool
-parse_checkpoint(const char *body, uint64_t *size, char *root_hex)
-{
-	const char *line = body;
-	bool		have_size = false,
-				have_root = false;
-
-	if (strncmp(body, CHECKPOINT_ORIGIN "\n", strlen(CHECKPOINT_ORIGIN) + 1) != 0)
-		return false;
-	while (line != NULL && *line != '\0')
-	{
-		const char *end = strchr(line, '\n');
-		size_t		len = end ? (size_t) (end - line) : strlen(line);
-
-		if (len > 5 && strncmp(line, "size ", 5) == 0)
-		{
-			char		digits[32];
-			char	   *stop;
-
-			if (len - 5 >= sizeof(digits))
-				return false;
-			memcpy(digits, line + 5, len - 5);
-			digits[len - 5] = '\0';
-			errno = 0;
-			*size = strtoull(digits, &stop, 10);
-			have_size = (errno == 0 && *stop == '\0' && digits[0] != '-');
-		}
-		else if (len == 5 + HASH_LEN * 2 && strncmp(line, "root ", 5) == 0)
-		{
-			memcpy(root_hex, line + 5, HASH_LEN * 2);
-			root_hex[HASH_LEN * 2] = '\0';
-			have_root = true;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return have_size && have_root;
-}
 
 static char *
 read_all(const char *path, size_t *len)
@@ -321,10 +129,11 @@ release_text(const char *text, size_t len)
 }
 
 /* kind and event time of an entry, from its canonical bytes, for the report */
-static void
+static bool
 describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
-		 const char *employee_id)
+		 const char *employee_id, int64_t *occurred)
 {
+	bool		has_time = false;
 	json_t	   *doc = json_loadb((const char *) canon, len, 0, NULL);
 	json_t	   *t;
 	const char *e;
@@ -339,6 +148,9 @@ describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
 	if (json_is_integer(t))
 	{
 		json_int_t	us = json_integer_value(t);
+
+		has_time = true;
+		*occurred = (int64_t) us;
 		json_int_t	fraction = ((us % 1000000) + 1000000) % 1000000;
 		time_t		secs = (time_t) ((us - fraction) / 1000000);
 		struct tm	tm;
@@ -351,13 +163,15 @@ describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
 	report("  %s entry: seq %" PRIu64 ", kind %s, occurred %s\n", label, seq,
 		   json_string_value(json_object_get(doc, "k")) ?: "?", when);
 	json_decref(doc);
+	return has_time;
 }
 
 /* every entry's link, recomputed; fails on the first that does not hold */
 static void
-verify_entries(const char *employee_id, const Package *package, const hash_t previous,
-			   uint64_t *first_seq, uint64_t *last_seq, hash_t last_link, hash_t canon_sha256)
+verify_entries(Verified *v, const hash_t previous, hash_t canon_sha256)
 {
+	const Package *package = v->package;
+	const char *employee_id = v->employee_id;
 	ChainRun	run;
 	const char *problem;
 	size_t		n = package->n_entries;
@@ -374,9 +188,18 @@ verify_entries(const char *employee_id, const Package *package, const hash_t pre
 		switch (run.failure)
 		{
 			case RUN_SEQ:
-				failed("entry seq %" PRIu64 ": expected seq %" PRIu64 " (an entry is missing or out of order)",
-					   e->seq, run.first_seq + run.failed_at);
-				break;
+				{
+					uint64_t	expected = run.first_seq + run.failed_at;
+
+					if (e->seq == expected + 1)
+						failed("seq %" PRIu64 " is missing (entry seq %" PRIu64 " follows seq %" PRIu64 ")",
+							   expected, e->seq, expected - 1);
+					if (e->seq > expected)
+						failed("seqs %" PRIu64 "..%" PRIu64 " are missing (entry seq %" PRIu64
+							   " follows seq %" PRIu64 ")", expected, e->seq - 1, e->seq, expected - 1);
+					failed("entry seq %" PRIu64 ": expected seq %" PRIu64 " (an entry is out of order or repeated)",
+						   e->seq, expected);
+				}
 			case RUN_CANON:
 				failed("entry seq %" PRIu64 ": its canon is not base64", e->seq);
 				break;
@@ -389,12 +212,13 @@ verify_entries(const char *employee_id, const Package *package, const hash_t pre
 				break;
 		}
 	}
-	describe("first", run.first_seq, run.canon, run.canon_at[1], employee_id);
-	describe("last ", run.last_seq, run.canon + run.canon_at[n - 1],
-			 run.canon_at[n] - run.canon_at[n - 1], employee_id);
-	*first_seq = run.first_seq;
-	*last_seq = run.last_seq;
-	memcpy(last_link, run.last_link, HASH_LEN);
+	v->first_has_time = describe("first", run.first_seq, run.canon, run.canon_at[1], employee_id,
+								 &v->first_time);
+	v->last_has_time = describe("last ", run.last_seq, run.canon + run.canon_at[n - 1],
+								run.canon_at[n] - run.canon_at[n - 1], employee_id, &v->last_time);
+	v->first_seq = run.first_seq;
+	v->last_seq = run.last_seq;
+	memcpy(v->last_link, run.last_link, HASH_LEN);
 	memcpy(canon_sha256, run.canon_sha256, HASH_LEN);
 	chain_run_free(&run);
 }
@@ -407,8 +231,10 @@ usage(void)
 			"Verifies an evidence package from hrguard.export_evidence() offline.\n"
 			"  --checkpoint FILE  also require the package's checkpoint to be this body\n"
 			"  --quiet            print only a failure\n"
-			"PACKAGE may be - for standard input.  Exit status: 0 verified, 1 failed,\n"
-			"2 unreadable.\n");
+			"PACKAGE may be - for standard input.  Exit status: 0 verified, complete and\n"
+			"anchored by the checkpoint given; 1 failed; 2 unreadable; 3 verified, but\n"
+			"some entries anchored only by the package's own checkpoint; 4 verified and\n"
+			"anchored, but a format 1 package cannot prove it is complete.\n");
 	exit(2);
 }
 
@@ -439,83 +265,83 @@ check_manifest(json_t *package, uint64_t first_seq, uint64_t last_seq, const has
 }
 
 /*
- * 3. The last entry is in the checkpoint's tree: the tree's size, the root
- * the proof leads to and the body's root; the log index of the entry.
- */
-static uint64_t
-check_inclusion(json_t *package, const char *employee_id, uint64_t last_seq,
-				const hash_t last_link, hash_t root, char *body_root, uint64_t *log_index)
-{
-	json_t	   *checkpoint = member(package, "checkpoint", JSON_OBJECT, "package");
-	const char *body = json_string_value(member(checkpoint, "body", JSON_STRING, "checkpoint"));
-	json_t	   *inclusion;
-	uint64_t	tree_size,
-				body_size;
-	hash_t		leaf,
-				expected;
-	char		hex[HASH_LEN * 2 + 1];
-
-	if (!parse_checkpoint(body, &body_size, body_root))
-		unreadable("the package's checkpoint body is not an hrguard checkpoint");
-	tree_size = member_seq(checkpoint, "tree_size", "checkpoint");
-	if (tree_size != body_size ||
-		strcmp(json_string_value(member(checkpoint, "root", JSON_STRING, "checkpoint")), body_root) != 0)
-		failed("the checkpoint's tree_size or root differ from its body");
-	inclusion = member(package, "inclusion", JSON_OBJECT, "package");
-	if (member_seq(inclusion, "seq", "inclusion") != last_seq)
-		failed("the inclusion proof is for seq %" PRIu64 ", not the last entry %" PRIu64,
-			   member_seq(inclusion, "seq", "inclusion"), last_seq);
-	log_leaf(&hasher, employee_id, last_seq, last_link, leaf);
-	if (!hex_decode(json_string_value(member(inclusion, "leaf_hash", JSON_STRING, "inclusion")), expected) ||
-		memcmp(expected, leaf, HASH_LEN) != 0)
-		failed("entry seq %" PRIu64 ": its log leaf is not the one the proof starts from", last_seq);
-	*log_index = member_seq(inclusion, "log_index", "inclusion");
-	if (!inclusion_root(*log_index, tree_size, leaf,
-						member(inclusion, "proof", JSON_ARRAY, "inclusion"), root))
-		failed("the inclusion proof does not fit log index %" PRIu64 " of a tree of %" PRIu64,
-			   *log_index, tree_size);
-	hex_encode(root, hex);
-	if (strcmp(hex, body_root) != 0)
-		failed("entry seq %" PRIu64 " with the inclusion proof gives root %s, the checkpoint says %s",
-			   last_seq, hex, body_root);
-	report("  checkpoint: size %" PRIu64 ", root %s\n", tree_size, body_root);
-	report("  inclusion of seq %" PRIu64 " (log index %" PRIu64 "): ok\n", last_seq, *log_index);
-	return tree_size;
-}
-
-/*
- * 5. The checkpoint kept outside: the package's own, or the earlier one its
- * consistency proof extends.
+ * 3. The last entry is in the checkpoint's tree: the body read, its size
+ * and root as the package states them, the root the proof leads to.
  */
 static void
-check_given_checkpoint(const char *checkpoint_path, uint64_t tree_size, const char *body_root,
-					   json_t *consistency, uint64_t old_size, uint64_t last_seq, uint64_t index)
+check_inclusion(Verified *v)
 {
-	size_t		len;
-	char	   *given = read_all(checkpoint_path, &len);
-	uint64_t	given_size;
-	char		given_root[HASH_LEN * 2 + 1];
+	json_t	   *checkpoint = member(v->doc, "checkpoint", JSON_OBJECT, "package");
+	const char *body = json_string_value(member(checkpoint, "body", JSON_STRING, "checkpoint"));
+	json_t	   *inclusion;
+	const char *problem;
+	hash_t		leaf,
+				expected,
+				root;
 
-	if (!parse_checkpoint(given, &given_size, given_root))
-		unreadable("%s is not an hrguard checkpoint body", checkpoint_path);
-	if (given_size == tree_size && strcmp(given_root, body_root) == 0)
-		report("  checkpoint given (%s): the same\n", checkpoint_path);
-	else if (consistency != NULL && given_size == old_size &&
-			 strcmp(given_root, json_string_value(json_object_get(consistency, "old_root"))) == 0)
+	problem = checkpoint_body_read(body, strlen(body), &v->checkpoint);
+	if (problem != NULL)
+		unreadable("the package's checkpoint body is not an hrguard checkpoint: %s", problem);
+	if (member_seq(checkpoint, "tree_size", "checkpoint") != v->checkpoint.size ||
+		strcmp(json_string_value(member(checkpoint, "root", JSON_STRING, "checkpoint")), v->checkpoint.root_hex) != 0)
+		failed("the checkpoint's tree_size or root differ from its body");
+	inclusion = member(v->doc, "inclusion", JSON_OBJECT, "package");
+	if (member_seq(inclusion, "seq", "inclusion") != v->last_seq)
+		failed("the inclusion proof is for seq %" PRIu64 ", not the last entry %" PRIu64,
+			   member_seq(inclusion, "seq", "inclusion"), v->last_seq);
+	log_leaf(&hasher, v->employee_id, v->last_seq, v->last_link, leaf);
+	if (!hex_decode(json_string_value(member(inclusion, "leaf_hash", JSON_STRING, "inclusion")), expected) ||
+		memcmp(expected, leaf, HASH_LEN) != 0)
+		failed("entry seq %" PRIu64 ": its log leaf is not the one the proof starts from", v->last_seq);
+	v->log_index = member_seq(inclusion, "log_index", "inclusion");
+	if (!inclusion_root(&hasher, v->log_index, v->checkpoint.size, leaf,
+						member(inclusion, "proof", JSON_ARRAY, "inclusion"), root))
+		failed("the inclusion proof does not fit log index %" PRIu64 " of a tree of %" PRIu64,
+			   v->log_index, v->checkpoint.size);
+	if (memcmp(root, v->checkpoint.root, HASH_LEN) != 0)
 	{
-		report("  checkpoint given (%s): the earlier one, which the package's extends\n", checkpoint_path);
-		if (index < old_size)
-			report("  seq %" PRIu64 " (log index %" PRIu64 ") was already in it: every entry of the package is\n"
-				   "  anchored by the checkpoint given\n", last_seq, index);
-		else
-			report("  NOTE: seq %" PRIu64 " (log index %" PRIu64 ") joined the log after it: entries recorded\n"
-				   "  since are anchored only by the package's own checkpoint\n", last_seq, index);
+		char		hex[HASH_LEN * 2 + 1];
+
+		hex_encode(root, hex);
+		failed("entry seq %" PRIu64 " with the inclusion proof gives root %s, the checkpoint says %s",
+			   v->last_seq, hex, v->checkpoint.root_hex);
 	}
-	else
-		failed("the package is proven against the checkpoint of size %" PRIu64
-			   ", root %s; %s has size %" PRIu64 ", root %s",
-			   tree_size, body_root, checkpoint_path, given_size, given_root);
-	free(given);
+	report("  checkpoint: size %" PRIu64 ", root %s\n", v->checkpoint.size, v->checkpoint.root_hex);
+	report("  inclusion of seq %" PRIu64 " (log index %" PRIu64 "): ok\n", v->last_seq, v->log_index);
+}
+
+/* 4. An earlier checkpoint the package's extends. */
+static void
+check_consistency(Verified *v)
+{
+	json_t	   *consistency = json_object_get(v->doc, "consistency");
+	hash_t		old_root;
+	uint64_t	old_size;
+
+	if (consistency == NULL)
+		return;
+	old_size = member_seq(consistency, "old_size", "consistency");
+	if (!hex_decode(json_string_value(member(consistency, "old_root", JSON_STRING, "consistency")), old_root) ||
+		!consistent(&hasher, old_size, old_root, v->checkpoint.size, v->checkpoint.root,
+					member(consistency, "proof", JSON_ARRAY, "consistency")))
+		failed("the consistency proof does not show the checkpoint of size %" PRIu64
+			   " to be an earlier state of the package's", old_size);
+	report("  consistent with the earlier checkpoint of size %" PRIu64 ": ok\n", old_size);
+}
+
+/* the package's format: 1 or 2 */
+static int
+package_format(json_t *package)
+{
+	const char *format = json_string_value(member(package, "format", JSON_STRING, "package"));
+
+	if (strcmp(format, PACKAGE_FORMAT_V1) == 0)
+		return 1;
+	if (strcmp(format, PACKAGE_FORMAT) == 0)
+		return 2;
+	if (strncmp(format, "hrguard-evidence-package/", 25) == 0)
+		unreadable("the package is of format %s; this hrguard-verify reads formats 1 and 2", format + 25);
+	unreadable("not an hrguard evidence package (format %s)", format);
 }
 
 int
@@ -527,19 +353,11 @@ main(int argc, char **argv)
 	size_t		text_len;
 	const char *problem;
 	Package		read;
-	json_t	   *package,
-			   *consistency;
-	const char *employee_id;
+	Verified	v = {0};
+	int			format,
+				status;
 	hash_t		previous,
-				last_link,
-				canon_sha256,
-				root;
-	uint64_t	first_seq = 0,
-				last_seq = 0,
-				old_size = 0,
-				tree_size,
-				log_index;
-	char		body_root[HASH_LEN * 2 + 1];
+				canon_sha256;
 	int			i;
 
 	for (i = 1; i < argc; i++)
@@ -564,60 +382,68 @@ main(int argc, char **argv)
 	problem = package_read(text, text_len, &read);
 	if (problem != NULL)
 		unreadable("%s: %s", package_path, problem);
-	package = read.doc;
-	if (strcmp(json_string_value(member(package, "format", JSON_STRING, "package")), PACKAGE_FORMAT) != 0)
-		unreadable("not an hrguard evidence package (format %s)",
-				   json_string_value(json_object_get(package, "format")));
-	employee_id = json_string_value(member(package, "employee_id", JSON_STRING, "package"));
-	report("evidence package of employee %s\n", employee_id);
+	v.hasher = &hasher;
+	v.doc = read.doc;
+	v.package = &read;
+	format = package_format(v.doc);
+	v.employee_id = json_string_value(member(v.doc, "employee_id", JSON_STRING, "package"));
+	report("evidence package of employee %s (format %d)\n", v.employee_id, format);
 	{
-		json_t	   *exported = member(package, "exported", JSON_OBJECT, "package");
+		json_t	   *exported = member(v.doc, "exported", JSON_OBJECT, "package");
 
-		report("  exported by %s at %s (export entry seq %" JSON_INTEGER_FORMAT ")\n",
+		report("  stated by the package, covered by no hash: exported by %s at %s (export entry seq %"
+			   JSON_INTEGER_FORMAT ")\n",
 			   json_string_value(json_object_get(exported, "by")) ?: "?",
 			   json_string_value(json_object_get(exported, "at")) ?: "?",
 			   json_integer_value(json_object_get(exported, "export_seq")));
 	}
 
 	/* 1. the chain run */
-	if (!hex_decode(json_string_value(member(package, "previous_link", JSON_STRING, "package")), previous))
+	if (!hex_decode(json_string_value(member(v.doc, "previous_link", JSON_STRING, "package")), previous))
 		unreadable("previous_link is not 64 hex digits");
-	verify_entries(employee_id, &read, previous, &first_seq, &last_seq, last_link, canon_sha256);
-	if (first_seq == 1 && memcmp(previous, zero_hash, HASH_LEN) != 0)
+	verify_entries(&v, previous, canon_sha256);
+	if (v.first_seq == 1 && memcmp(previous, zero_hash, HASH_LEN) != 0)
 		failed("the chain starts at seq 1 but previous_link is not zero");
 	report("  links: ok, seq %" PRIu64 "..%" PRIu64 " (%" PRIu64 " entries)\n",
-		   first_seq, last_seq, last_seq - first_seq + 1);
+		   v.first_seq, v.last_seq, v.last_seq - v.first_seq + 1);
 
 	/* 2. the manifest */
-	check_manifest(package, first_seq, last_seq, last_link, canon_sha256);
+	check_manifest(v.doc, v.first_seq, v.last_seq, v.last_link, canon_sha256);
 
 	/* 3. the last entry is in the checkpoint's tree */
-	tree_size = check_inclusion(package, employee_id, last_seq, last_link, root, body_root, &log_index);
+	check_inclusion(&v);
+	if (format >= 2 && v.checkpoint.version < 2)
+		unreadable("a format 2 package proven against a checkpoint of version 1");
 
-	/* 4. an earlier checkpoint the package's extends */
-	consistency = json_object_get(package, "consistency");
-	if (consistency != NULL)
+	/* 4. the package holds all of its range under the checkpoint */
+	if (format >= 2)
+		check_complete(&v);
+	else
+		report("  completeness: not proven (format 1 packages carry no chain head)\n");
+
+	/* 5. an earlier checkpoint the package's extends */
+	check_consistency(&v);
+
+	/* 6. what a checkpoint kept outside anchors */
+	status = check_anchoring(&v, checkpoint_path);
+	if (status == EXIT_VERIFIED && format < 2)
+		status = EXIT_NOT_PROVEN_COMPLETE;
+	switch (status)
 	{
-		hash_t		old_root;
-
-		old_size = member_seq(consistency, "old_size", "consistency");
-		if (!hex_decode(json_string_value(member(consistency, "old_root", JSON_STRING, "consistency")), old_root) ||
-			!consistent(old_size, old_root, tree_size, root, member(consistency, "proof", JSON_ARRAY, "consistency")))
-			failed("the consistency proof does not show the checkpoint of size %" PRIu64
-				   " to be an earlier state of the package's", old_size);
-		report("  consistent with the earlier checkpoint of size %" PRIu64 ": ok\n", old_size);
+		case EXIT_VERIFIED:
+			report("OK\n");
+			break;
+		case EXIT_PARTLY_ANCHORED:
+			report("VERIFIED, NOT FULLY ANCHORED: some entries rest only on the package's own checkpoint\n");
+			break;
+		default:
+			report("VERIFIED, NOT PROVEN COMPLETE: a format 1 package cannot show that nothing was left out\n");
+			break;
 	}
-
-	/* 5. the checkpoint kept elsewhere */
-	if (checkpoint_path != NULL)
-		check_given_checkpoint(checkpoint_path, tree_size, body_root, consistency, old_size,
-							   last_seq, log_index);
-
-	report("OK\n");
-	json_decref(package);
+	json_decref(v.doc);
 	free(read.entries);
 	release_text(text, text_len);
 	hasher_close(&hasher);
 	hashes_done();
-	return 0;
+	return status;
 }

@@ -15,11 +15,13 @@
 # failure.
 #
 # Usage: run-suites.sh [SUITE...], SUITE one of structure (the module
-# layering src/README.md describes, the documentation's links), regress, isolation, clock (both again
-# under the faked clocks), alone, tap; all of them by default.
+# layering src/README.md describes, the documentation's links), vectors
+# (the evidence package test vectors through hrguard-verify), regress,
+# isolation, clock (both again under the faked clocks), alone, tap; all of
+# them by default.
 set -uo pipefail
 
-suites=${*:-structure regress isolation clock alone tap}
+suites=${*:-structure vectors regress isolation clock alone tap}
 wanted() { [[ " $suites " == *" $1 "* ]]; }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -144,6 +146,17 @@ if wanted structure; then
 	cat "$stage/out/structure.log"
 	count_results "$stage/out/structure.log"
 	[ $rc -eq 0 ] || suite_failed structure $rc "$before"
+fi
+
+if wanted vectors; then
+	echo "== evidence package test vectors (test/vectors/VECTORS)"
+	before=$failed
+	rc=0
+	perl "$top/test/scripts/check-vectors.pl" "$bindir/hrguard-verify" "$top/test/vectors" \
+		>"$stage/out/vectors.log" 2>&1 || rc=$?
+	cat "$stage/out/vectors.log"
+	count_results "$stage/out/vectors.log"
+	[ $rc -eq 0 ] || suite_failed vectors $rc "$before"
 fi
 
 wanted regress && run_suite regress regress

@@ -98,7 +98,7 @@ my @sizes = ($heard =~ /size (\d+)/g);
 is(join(',', @sizes),
 	$node->safe_psql('postgres', q{SELECT string_agg(tree_size::text, ',' ORDER BY tree_size) FROM hrguard.log_checkpoint}),
 	'the archiver received every new body once, in order');
-like($heard, qr{hrguard/v1/checkpoint}, 'the notification is the body');
+like($heard, qr{hrguard/v2/checkpoint}, 'the notification is the body');
 is($node->safe_psql('postgres', q{
 		SELECT bool_and(v.ok) FROM hrguard.log_checkpoint c, hrguard.verify_checkpoint(c.body) v}),
 	't', 'every scheduled checkpoint verifies');

@@ -1,0 +1,575 @@
+/*-------------------------------------------------------------------------
+ *
+ * chain_heads.c
+ *	  The tree of chain heads a checkpoint commits to: for every chain in
+ *	  the log, its last logged entry, so that a package can prove it holds
+ *	  every entry of a chain up to a checkpoint.
+ *
+ *	  head leaf = SHA-256(0x00 || "hrguard/v2/head" || u32be(len) || employee_id
+ *	                      || u64be(seq) || link)
+ *
+ * The tree is RFC 9162's over those leaves, in the order the chains first
+ * entered the log (the order of their first log entries).  A chain's
+ * position never changes, so a checkpoint changes only the leaves of the
+ * chains it logged entries of and adds those of new chains at the end.
+ * hrguard.log_chain gives each chain its position, hrguard.log_head a
+ * chain's head at each checkpoint that moved it, and hrguard.head_node the
+ * perfect subtrees of 16 leaves and more at each checkpoint that changed
+ * them: a checkpoint re-hashes the blocks of 16 leaves it changed and their
+ * paths to the root, nothing else.
+ *
+ * Those rows are derived from the log and not trusted: a proof made from
+ * them is checked against the checkpoint's heads root and, when it does
+ * not lead there, made again from the log alone (with a WARNING); if the
+ * log does not lead there either, the log itself was changed.
+ *
+ * IDENTIFICATION
+ *	  src/chain_heads.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "port/pg_bitutils.h"
+#include "port/pg_bswap.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "chain_heads.h"
+#include "common.h"
+#include "evidence.h"
+#include "merkle.h"
+#include "sha256.h"
+
+#define HASH_LEN PG_SHA256_DIGEST_LENGTH
+#define HEAD_DOMAIN "hrguard/v2/head"
+
+/* the lowest level of the stored subtrees: blocks of 16 leaves */
+#define HEAD_NODE_MIN_LEVEL 4
+#define HEAD_BLOCK (INT64CONST(1) << HEAD_NODE_MIN_LEVEL)
+
+void
+hrguard_heads_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
+				   const uint8 *link, uint8 *leaf)
+{
+	hrguard_chain_leaf(ctx, HEAD_DOMAIN, employee_id, seq, link, leaf);
+}
+
+/* The stored tree as of the checkpoint of tree_size log entries. */
+typedef struct HeadsSource
+{
+	HrguardMerkleSource base;
+	int64		tree_size;
+	bool		damaged;		/* a stored row was missing or malformed */
+} HeadsSource;
+
+static SPIPlanPtr leaves_plan = NULL;
+static SPIPlanPtr node_plan = NULL;
+
+/* a stored hash, or NULL when it is not 32 bytes */
+static const uint8 *
+stored_hash(HeapTuple tuple, TupleDesc desc, int column)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(tuple, desc, column, &isnull);
+	bytea	   *hash;
+
+	if (isnull)
+		return NULL;
+	hash = DatumGetByteaPP(value);
+	return VARSIZE_ANY_EXHDR(hash) == HASH_LEN ? (const uint8 *) VARDATA_ANY(hash) : NULL;
+}
+
+/* the leaves of positions start .. end-1 as of src->tree_size */
+static void
+stored_leaves(HeadsSource *src, int64 start, int64 end, uint8 *out)
+{
+	Datum		args[3] = {Int64GetDatum(start), Int64GetDatum(end), Int64GetDatum(src->tree_size)};
+	static const uint8 zero_link[HASH_LEN] = {0};
+	uint64		i;
+
+	if (leaves_plan == NULL)
+	{
+		Oid			types[3] = {INT8OID, INT8OID, INT8OID};
+
+		leaves_plan = hrguard_prepare_kept(
+			"SELECT c.position, c.employee_id, h.seq, h.link FROM hrguard.log_chain c "
+			" CROSS JOIN LATERAL (SELECT h.seq, h.link FROM hrguard.log_head h "
+			"                      WHERE h.position OPERATOR(pg_catalog.=) c.position "
+			"                        AND h.tree_size OPERATOR(pg_catalog.<=) $3 "
+			"                      ORDER BY h.tree_size DESC LIMIT 1) h "
+			" WHERE c.position OPERATOR(pg_catalog.>=) $1 AND c.position OPERATOR(pg_catalog.<) $2 "
+			" ORDER BY c.position", 3, types);
+	}
+	if (SPI_execute_plan(leaves_plan, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the chain heads");
+	if ((int64) SPI_processed != end - start)
+		src->damaged = true;
+	for (i = 0; i < SPI_processed && (int64) i < end - start; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		const uint8 *link = stored_hash(tuple, desc, 4);
+
+		if (DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull)) != start + (int64) i || link == NULL)
+		{
+			src->damaged = true;
+			link = zero_link;
+		}
+		hrguard_heads_leaf(src->base.ctx, TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)),
+						   DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull)), link,
+						   out + i * HASH_LEN);
+	}
+	for (; (int64) i < end - start; i++)
+		memset(out + i * HASH_LEN, 0, HASH_LEN);
+}
+
+/* the head of perfect subtree "index" of "level" (at least the lowest stored) */
+static void
+node_hash(HeadsSource *src, int level, int64 index, uint8 *out)
+{
+	Datum		args[3] = {Int16GetDatum((int16) level), Int64GetDatum(index), Int64GetDatum(src->tree_size)};
+	int64		width = INT64CONST(1) << level;
+
+	if (node_plan == NULL)
+	{
+		Oid			types[3] = {INT2OID, INT8OID, INT8OID};
+
+		node_plan = hrguard_prepare_kept(
+			"SELECT hash FROM hrguard.head_node "
+			" WHERE level OPERATOR(pg_catalog.=) $1 AND node_index OPERATOR(pg_catalog.=) $2 "
+			"   AND tree_size OPERATOR(pg_catalog.<=) $3 "
+			" ORDER BY tree_size DESC LIMIT 1", 3, types);
+	}
+	if (SPI_execute_plan(node_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the chain heads' subtrees");
+	if (SPI_processed == 1)
+	{
+		const uint8 *hash = stored_hash(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		if (hash != NULL)
+		{
+			memcpy(out, hash, HASH_LEN);
+			return;
+		}
+	}
+	/* missing: made again from below */
+	src->damaged = true;
+	if (level == HEAD_NODE_MIN_LEVEL)
+	{
+		uint8		leaves[HEAD_BLOCK * HASH_LEN];
+
+		stored_leaves(src, index * width, (index + 1) * width, leaves);
+		hrguard_merkle_root(src->base.ctx, leaves, width, out);
+	}
+	else
+	{
+		uint8		children[2][HASH_LEN];
+
+		node_hash(src, level - 1, index * 2, children[0]);
+		node_hash(src, level - 1, index * 2 + 1, children[1]);
+		hrguard_merkle_node(src->base.ctx, children[0], children[1], out);
+	}
+}
+
+/*
+ * MTH(D[start:end]) of the heads: a perfect subtree of 16 leaves or more
+ * from hrguard.head_node, fewer leaves from the leaves, anything else split
+ * as RFC 9162 splits it.
+ */
+static void
+heads_range_hash(HrguardMerkleSource *base, int64 start, int64 end, uint8 *out)
+{
+	HeadsSource *src = (HeadsSource *) base;
+	int64		n = end - start;
+	uint8		left[HASH_LEN];
+	uint8		right[HASH_LEN];
+	int64		k;
+
+	if (n >= HEAD_BLOCK && (n & (n - 1)) == 0 && start % n == 0)
+	{
+		node_hash(src, pg_leftmost_one_pos64((uint64) n), start / n, out);
+		return;
+	}
+	if (n <= HEAD_BLOCK)
+	{
+		uint8		leaves[HEAD_BLOCK * HASH_LEN];
+
+		stored_leaves(src, start, end, leaves);
+		hrguard_merkle_root(base->ctx, leaves, n, out);
+		return;
+	}
+	k = hrguard_merkle_split(n);
+	heads_range_hash(base, start, start + k, left);
+	heads_range_hash(base, start + k, end, right);
+	hrguard_merkle_node(base->ctx, left, right, out);
+}
+
+static void
+heads_source(HeadsSource *src, pg_cryptohash_ctx *ctx, int64 tree_size)
+{
+	src->base.ctx = ctx;
+	src->base.range_hash = heads_range_hash;
+	src->tree_size = tree_size;
+	src->damaged = false;
+}
+
+/* Subtree heads computed by a checkpoint, to be stored. */
+typedef struct NodeRows
+{
+	int			n;
+	int			capacity;
+	Datum	   *level;
+	Datum	   *index;
+	Datum	   *hash;
+} NodeRows;
+
+static void
+node_rows_add(NodeRows *rows, int level, int64 index, const uint8 *hash)
+{
+	if (rows->n == rows->capacity)
+	{
+		rows->capacity = Max(64, rows->capacity * 2);
+		rows->level = rows->level ? repalloc(rows->level, sizeof(Datum) * rows->capacity)
+			: palloc(sizeof(Datum) * rows->capacity);
+		rows->index = rows->index ? repalloc(rows->index, sizeof(Datum) * rows->capacity)
+			: palloc(sizeof(Datum) * rows->capacity);
+		rows->hash = rows->hash ? repalloc(rows->hash, sizeof(Datum) * rows->capacity)
+			: palloc(sizeof(Datum) * rows->capacity);
+	}
+	rows->level[rows->n] = Int16GetDatum((int16) level);
+	rows->index[rows->n] = Int64GetDatum(index);
+	rows->hash[rows->n] = PointerGetDatum(hrguard_bytea_from(hash, HASH_LEN));
+	rows->n++;
+}
+
+/* store one level's computed nodes, visible to the next level's reads */
+static void
+node_rows_store(NodeRows *rows, int64 tree_size)
+{
+	Oid			types[4] = {INT2ARRAYOID, INT8ARRAYOID, BYTEAARRAYOID, INT8OID};
+	Datum		args[4];
+
+	if (rows->n == 0)
+		return;
+	args[0] = PointerGetDatum(construct_array(rows->level, rows->n, INT2OID, 2, true, TYPALIGN_SHORT));
+	args[1] = PointerGetDatum(construct_array(rows->index, rows->n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[2] = PointerGetDatum(construct_array(rows->hash, rows->n, BYTEAOID, -1, false, TYPALIGN_INT));
+	args[3] = Int64GetDatum(tree_size);
+	hrguard_evidence_insert("INSERT INTO hrguard.head_node (level, node_index, hash, tree_size) "
+							"SELECT l, i, h, $4 FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
+							"                                  pg_catalog.unnest($3)) AS n(l, i, h)",
+							4, types, args);
+	rows->n = 0;
+}
+
+/*
+ * Record the heads that log entries done .. tree_size-1 moved: positions
+ * for new chains, a head row for every chain moved; returns the positions
+ * moved, in order, and the number of chains.
+ */
+static int64 *
+record_moved_heads(int64 done, int64 tree_size, int *n_moved, int64 *chains)
+{
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		args[2] = {Int64GetDatum(done), Int64GetDatum(tree_size)};
+	bool		isnull;
+	Datum		max_position;
+	int64		next;
+	int64	   *moved;
+	Datum	   *position,
+			   *employee,
+			   *seq,
+			   *link;
+	int			n_new = 0;
+	uint64		i,
+				n;
+
+	if (SPI_execute("SELECT pg_catalog.max(position) FROM hrguard.log_chain", false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not count the chains");
+	max_position = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	next = isnull ? 0 : DatumGetInt64(max_position) + 1;
+
+	/* the log holds a run from seq 1 of each chain, so its head is its highest seq */
+	if (SPI_execute_with_args("SELECT m.employee_id, m.seq, e.link, c.position "
+							  "  FROM (SELECT l.employee_id, pg_catalog.max(l.seq) AS seq, "
+							  "               pg_catalog.min(l.log_index) AS first "
+							  "          FROM hrguard.log_entry l "
+							  "         WHERE l.log_index OPERATOR(pg_catalog.>=) $1 "
+							  "           AND l.log_index OPERATOR(pg_catalog.<) $2 "
+							  "         GROUP BY l.employee_id) m "
+							  "  JOIN hrguard.evidence e ON e.employee_id OPERATOR(pg_catalog.=) m.employee_id "
+							  "                         AND e.seq OPERATOR(pg_catalog.=) m.seq "
+							  "  LEFT JOIN hrguard.log_chain c ON c.employee_id OPERATOR(pg_catalog.=) m.employee_id "
+							  " ORDER BY c.position NULLS LAST, m.first",
+							  2, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the heads the log moved");
+	n = SPI_processed;
+	moved = palloc(sizeof(int64) * Max(n, 1));
+	position = palloc(sizeof(Datum) * Max(n, 1));
+	employee = palloc(sizeof(Datum) * Max(n, 1));
+	seq = palloc(sizeof(Datum) * Max(n, 1));
+	link = palloc(sizeof(Datum) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		Datum		p = SPI_getbinval(tuple, desc, 4, &isnull);
+
+		if (isnull)
+		{
+			p = Int64GetDatum(next++);
+			employee[n_new++] = SPI_getbinval(tuple, desc, 1, &isnull);
+		}
+		moved[i] = DatumGetInt64(p);
+		position[i] = p;
+		seq[i] = SPI_getbinval(tuple, desc, 2, &isnull);
+		link[i] = SPI_getbinval(tuple, desc, 3, &isnull);
+	}
+	if (n_new > 0)
+	{
+		Oid			ctypes[3] = {INT8ARRAYOID, TEXTARRAYOID, INT8OID};
+		Datum		cargs[3];
+
+		/* the new chains are the last n_new rows, positions in order */
+		cargs[0] = PointerGetDatum(construct_array(position + (n - n_new), n_new, INT8OID, 8,
+												   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		cargs[1] = PointerGetDatum(construct_array(employee, n_new, TEXTOID, -1, false, TYPALIGN_INT));
+		cargs[2] = Int64GetDatum(tree_size);
+		hrguard_evidence_insert("INSERT INTO hrguard.log_chain (position, employee_id, tree_size) "
+								"SELECT p, e, $3 FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS c(p, e)",
+								3, ctypes, cargs);
+	}
+	if (n > 0)
+	{
+		Oid			htypes[4] = {INT8ARRAYOID, INT8OID, INT8ARRAYOID, BYTEAARRAYOID};
+		Datum		hargs[4];
+
+		hargs[0] = PointerGetDatum(construct_array(position, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		hargs[1] = Int64GetDatum(tree_size);
+		hargs[2] = PointerGetDatum(construct_array(seq, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		hargs[3] = PointerGetDatum(construct_array(link, n, BYTEAOID, -1, false, TYPALIGN_INT));
+		hrguard_evidence_insert("INSERT INTO hrguard.log_head (position, tree_size, seq, link) "
+								"SELECT p, $2, s, l FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($3), "
+								"                                  pg_catalog.unnest($4)) AS h(p, s, l)",
+								4, htypes, hargs);
+	}
+	*n_moved = (int) n;
+	*chains = next;
+	return moved;
+}
+
+static int
+compare_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Bring the heads tree from the log of "done" entries (the last checkpoint
+ * that has one; 0 for none) to the log of tree_size entries; returns the
+ * number of chains and sets *root.
+ */
+int64
+hrguard_heads_update(pg_cryptohash_ctx *ctx, int64 done, int64 tree_size, uint8 *root)
+{
+	HeadsSource src;
+	NodeRows	rows = {0};
+	int			n_moved,
+				i,
+				level;
+	int64		chains;
+	int64	   *moved = record_moved_heads(done, tree_size, &n_moved, &chains);
+
+	heads_source(&src, ctx, tree_size);
+	qsort(moved, n_moved, sizeof(int64), compare_int64);
+	for (level = HEAD_NODE_MIN_LEVEL; level < 63 && (INT64CONST(1) << level) <= chains; level++)
+	{
+		int64		width = INT64CONST(1) << level;
+		int64		last = -1;
+
+		for (i = 0; i < n_moved; i++)
+		{
+			int64		index = moved[i] >> level;
+			uint8		hash[HASH_LEN];
+
+			if (index == last || (index + 1) * width > chains)
+				continue;
+			last = index;
+			if (level == HEAD_NODE_MIN_LEVEL)
+			{
+				uint8		leaves[HEAD_BLOCK * HASH_LEN];
+
+				stored_leaves(&src, index * width, (index + 1) * width, leaves);
+				hrguard_merkle_root(ctx, leaves, width, hash);
+			}
+			else
+			{
+				uint8		children[2][HASH_LEN];
+
+				node_hash(&src, level - 1, index * 2, children[0]);
+				node_hash(&src, level - 1, index * 2 + 1, children[1]);
+				hrguard_merkle_node(ctx, children[0], children[1], hash);
+			}
+			node_rows_add(&rows, level, index, hash);
+		}
+		node_rows_store(&rows, tree_size);
+	}
+	heads_range_hash(&src.base, 0, chains, root);
+	if (src.damaged)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the stored chain heads are incomplete"),
+				 errdetail("hrguard.log_chain, hrguard.log_head or hrguard.head_node lack rows a checkpoint wrote."),
+				 errhint("They are derived from the log; find out who changed them.")));
+	return chains;
+}
+
+/*
+ * The heads tree of the log of tree_size entries, from the log alone: the
+ * leaves in order, their number in *n; where "employee_id" is found, its
+ * head.  With "problem", a head whose evidence entry is missing is
+ * reported there.
+ */
+static uint8 *
+leaves_from_log(pg_cryptohash_ctx *ctx, int64 tree_size, int64 *n, const char *employee_id,
+				HrguardChainHead *head, char **problem)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tree_size)};
+	uint8	   *leaves;
+	uint64		i;
+
+	if (SPI_execute_with_args("SELECT m.employee_id, m.seq, e.link "
+							  "  FROM (SELECT l.employee_id, pg_catalog.max(l.seq) AS seq, "
+							  "               pg_catalog.min(l.log_index) AS first "
+							  "          FROM hrguard.log_entry l "
+							  "         WHERE l.log_index OPERATOR(pg_catalog.<) $1 "
+							  "         GROUP BY l.employee_id) m "
+							  "  LEFT JOIN hrguard.evidence e ON e.employee_id OPERATOR(pg_catalog.=) m.employee_id "
+							  "                              AND e.seq OPERATOR(pg_catalog.=) m.seq "
+							  " ORDER BY m.first",
+							  1, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the chain heads from the log");
+	*n = (int64) SPI_processed;
+	leaves = palloc(HASH_LEN * Max(SPI_processed, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *employee = TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &isnull));
+		int64		seq = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		const uint8 *link = stored_hash(tuple, desc, 3);
+
+		if (link == NULL)
+		{
+			if (problem != NULL && *problem == NULL)
+				*problem = psprintf("the head of chain %s, seq %lld, is missing", employee, (long long) seq);
+			memset(leaves + i * HASH_LEN, 0, HASH_LEN);
+			continue;
+		}
+		hrguard_heads_leaf(ctx, employee, seq, link, leaves + i * HASH_LEN);
+		if (employee_id != NULL && strcmp(employee, employee_id) == 0)
+		{
+			head->position = (int64) i;
+			head->seq = seq;
+			memcpy(head->link, link, HASH_LEN);
+		}
+	}
+	return leaves;
+}
+
+/* the root of the heads tree of the log of tree_size entries, from the log */
+int64
+hrguard_heads_recompute(pg_cryptohash_ctx *ctx, int64 tree_size, uint8 *root, char **problem)
+{
+	int64		n;
+	uint8	   *leaves = leaves_from_log(ctx, tree_size, &n, NULL, NULL, problem);
+
+	hrguard_merkle_root(ctx, leaves, n, root);
+	pfree(leaves);
+	return n;
+}
+
+/*
+ * The head of an employee's chain under the checkpoint of tree_size log
+ * entries, whose heads tree has "heads" leaves and root heads_root, and
+ * the proof of its leaf.
+ */
+HrguardMerkleProof *
+hrguard_heads_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 tree_size,
+						int64 heads, const uint8 *heads_root, HrguardChainHead *head)
+{
+	Oid			types[2] = {TEXTOID, INT8OID};
+	Datum		args[2] = {CStringGetTextDatum(employee_id), Int64GetDatum(tree_size)};
+	HeadsSource src;
+	HrguardMerkleProof *proof = NULL;
+	uint8		leaf[HASH_LEN];
+	uint8		root[HASH_LEN];
+	uint8	   *leaves;
+	int64		n;
+
+	head->position = -1;
+	if (SPI_execute_with_args("SELECT c.position, h.seq, h.link FROM hrguard.log_chain c "
+							  " CROSS JOIN LATERAL (SELECT h.seq, h.link FROM hrguard.log_head h "
+							  "                      WHERE h.position OPERATOR(pg_catalog.=) c.position "
+							  "                        AND h.tree_size OPERATOR(pg_catalog.<=) $2 "
+							  "                      ORDER BY h.tree_size DESC LIMIT 1) h "
+							  " WHERE c.employee_id OPERATOR(pg_catalog.=) $1",
+							  2, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the chain's head");
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		const uint8 *link = stored_hash(tuple, desc, 3);
+
+		head->position = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		head->seq = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		if (link != NULL && head->position >= 0 && head->position < heads)
+		{
+			memcpy(head->link, link, HASH_LEN);
+			heads_source(&src, ctx, tree_size);
+			proof = hrguard_merkle_inclusion_in(&src.base, heads, head->position);
+			hrguard_heads_leaf(ctx, employee_id, head->seq, head->link, leaf);
+			if (!src.damaged &&
+				hrguard_merkle_inclusion_root(ctx, head->position, heads, leaf, proof, root) &&
+				memcmp(root, heads_root, HASH_LEN) == 0)
+				return proof;
+		}
+	}
+
+	/* the stored rows do not lead to the root (or lack the chain): the log alone */
+	head->position = -1;
+	leaves = leaves_from_log(ctx, tree_size, &n, employee_id, head, NULL);
+	hrguard_merkle_root(ctx, leaves, n, root);
+	if (n != heads || memcmp(root, heads_root, HASH_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the evidence log no longer gives the chain heads of its checkpoint of %lld entries",
+						(long long) tree_size),
+				 errhint("Run hrguard.verify_checkpoint() on it.")));
+	if (head->position < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("employee \"%s\" has no evidence under the checkpoint of %lld entries",
+						employee_id, (long long) tree_size),
+				 errhint("Entries join the log at the next hrguard.checkpoint().")));
+	if (proof != NULL)
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the stored chain heads disagree with the evidence log"),
+				 errdetail("The proof was computed from the log's %lld chains instead.", (long long) n),
+				 errhint("Someone changed hrguard.log_chain, hrguard.log_head or hrguard.head_node; they are not evidence, but find out who.")));
+	proof = hrguard_merkle_inclusion(ctx, leaves, n, head->position);
+	pfree(leaves);
+	return proof;
+}

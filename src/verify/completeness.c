@@ -1,0 +1,248 @@
+/*-------------------------------------------------------------------------
+ *
+ * completeness.c
+ *	  hrguard-verify's checks of completeness and anchoring.
+ *
+ * A checkpoint (body version 2) commits to every chain's head: its last
+ * logged entry.  A package proves the head of its chain with an inclusion
+ * proof in the checkpoint's heads tree; its entries then run from seq 1 or
+ * from an entry that occurred before the range, to the head or to an entry
+ * that occurred after it.  As the links leave no gap between, nothing of
+ * the range up to the checkpoint can be missing unseen.
+ *
+ * Anchoring: entries are anchored by a checkpoint the user kept outside
+ * when they are under it: all of them when it is the package's own, those
+ * up to the chain's head under it when it is an earlier one the package's
+ * extends (the package carries that head and its proof).  The rest are
+ * anchored only by the package's own checkpoint, which whoever made the
+ * package could have made too.
+ *
+ * IDENTIFICATION
+ *	  src/verify/completeness.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "completeness.h"
+#include "merkle_check.h"
+#include "report.h"
+
+/*
+ * A chain head with its proof (in "where") under a checkpoint whose heads
+ * tree has body->heads leaves and root body->heads_root.
+ */
+static void
+check_head(Verified *v, json_t *head, const CheckpointBody *body, const char *where,
+		   uint64_t *seq, hash_t link)
+{
+	uint64_t	position = member_seq(head, "position", where);
+	hash_t		leaf,
+				root;
+
+	*seq = member_seq(head, "seq", where);
+	if (!hex_decode(json_string_value(member(head, "link", JSON_STRING, where)), link))
+		unreadable("%s: \"link\" is not 64 hex digits", where);
+	if (member_seq(head, "heads", where) != body->heads)
+		failed("%s: the proof is for a heads tree of %" JSON_INTEGER_FORMAT " chains, the checkpoint has %" PRIu64,
+			   where, json_integer_value(json_object_get(head, "heads")), body->heads);
+	head_leaf(v->hasher, v->employee_id, *seq, link, leaf);
+	if (!inclusion_root(v->hasher, position, body->heads, leaf, member(head, "proof", JSON_ARRAY, where), root) ||
+		memcmp(root, body->heads_root, HASH_LEN) != 0)
+		failed("%s: the head of the chain (seq %" PRIu64 ") with its proof does not give the checkpoint's heads_root",
+			   where, *seq);
+}
+
+/* an end of the range: null, or YYYY-MM-DDTHH:MM:SS.ffffffZ; false if null */
+static bool
+range_end(json_t *range, const char *key, int64_t *us)
+{
+	json_t	   *value = json_object_get(range, key);
+	struct tm	tm = {0};
+	int			micros;
+	const char *s;
+	char		tail[4];
+
+	if (json_is_null(value))
+		return false;
+	s = json_string_value(value);
+	if (s == NULL || strlen(s) != 27 ||
+		sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%6d%1s", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &micros, tail) != 8 || tail[0] != 'Z')
+		unreadable("range: \"%s\" is neither null nor a UTC time with microseconds", key);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*us = (int64_t) timegm(&tm) * 1000000 + micros;
+	return true;
+}
+
+/* did an entry that occurred at "t" occur outside [from, to)? */
+static bool
+outside(bool has_time, int64_t t, bool has_from, int64_t from, bool has_to, int64_t to)
+{
+	return has_time && ((has_from && t < from) || (has_to && t >= to));
+}
+
+void
+check_complete(Verified *v)
+{
+	json_t	   *range = member(v->doc, "range", JSON_OBJECT, "package");
+	json_t	   *head = member(v->doc, "head", JSON_OBJECT, "package");
+	uint64_t	head_seq;
+	hash_t		head_link;
+	int64_t		from = 0,
+				to = 0;
+	bool		has_from = range_end(range, "from", &from);
+	bool		has_to = range_end(range, "to", &to);
+
+	check_head(v, head, &v->checkpoint, "head", &head_seq, head_link);
+	report("  chain head under the checkpoint: seq %" PRIu64 ": ok\n", head_seq);
+	if (v->last_seq > head_seq)
+		failed("the package holds seq %" PRIu64 ", beyond the chain's head under its checkpoint, seq %" PRIu64,
+			   v->last_seq, head_seq);
+	if (v->last_seq == head_seq && memcmp(head_link, v->last_link, HASH_LEN) != 0)
+		failed("entry seq %" PRIu64 " is not the chain's head under the checkpoint (the links differ)",
+			   v->last_seq);
+	if (v->first_seq > 1 &&
+		!outside(v->first_has_time, v->first_time, has_from, from, has_to, to))
+		failed("incomplete: seqs 1..%" PRIu64 " are missing (entry seq %" PRIu64
+			   ", the first of the package, occurred inside the range)",
+			   v->first_seq - 1, v->first_seq);
+	if (v->last_seq < head_seq &&
+		!outside(v->last_has_time, v->last_time, has_from, from, has_to, to))
+		failed("incomplete: seqs %" PRIu64 "..%" PRIu64 " are missing (the chain's head under the checkpoint is seq %"
+			   PRIu64 "; entry seq %" PRIu64 ", the last of the package, occurred inside the range)",
+			   v->last_seq + 1, head_seq, head_seq, v->last_seq);
+	report("  complete: every entry of the chain from seq %" PRIu64 " to %" PRIu64 " is here", v->first_seq,
+		   v->last_seq);
+	if (v->first_seq > 1)
+		report("; seq %" PRIu64 ", just before, occurred outside the range", v->first_seq);
+	if (v->last_seq < head_seq)
+		report("; seq %" PRIu64 ", just after, occurred outside it", v->last_seq);
+	report("\n  range: from %s to %s (stated by the package; the entries around it checked against it)\n",
+		   has_from ? json_string_value(json_object_get(range, "from")) : "the chain's start",
+		   has_to ? json_string_value(json_object_get(range, "to")) : "the checkpoint");
+}
+
+/* "seq A" or "seq A..B", in a static buffer (one use a call) */
+static const char *
+seq_span(uint64_t first, uint64_t last)
+{
+	static char buf[64];
+
+	if (first == last)
+		snprintf(buf, sizeof(buf), "seq %" PRIu64, first);
+	else
+		snprintf(buf, sizeof(buf), "seq %" PRIu64 "..%" PRIu64, first, last);
+	return buf;
+}
+
+/* the link of the package's entry "seq" */
+static void
+package_entry_link(Verified *v, uint64_t seq, hash_t link)
+{
+	const PackageEntry *e = &v->package->entries[seq - v->first_seq];
+
+	if (!hex_decode_n(e->link, e->link_len, link))
+		unreadable("entry seq %" PRIu64 ": its link is not 64 hex digits", seq);
+}
+
+/*
+ * An earlier checkpoint kept outside, which the package's extends: the
+ * seqs it anchors are those up to the chain's head under it.
+ */
+static int
+anchored_by_earlier(Verified *v, json_t *consistency, const CheckpointBody *given, const char *path)
+{
+	json_t	   *head = json_object_get(consistency, "head");
+	uint64_t	seq;
+	hash_t		link;
+
+	report("  checkpoint given (%s): the earlier one, which the package's extends\n", path);
+	if (v->log_index < given->size)
+	{
+		report("  anchored by the checkpoint given: every entry, seq %" PRIu64 "..%" PRIu64
+			   " (seq %" PRIu64 " was already in it)\n", v->first_seq, v->last_seq, v->last_seq);
+		return EXIT_VERIFIED;
+	}
+	if (given->version < 2)
+	{
+		report("  anchored only by the package's own checkpoint: seq %" PRIu64 " joined the log after the\n"
+			   "  checkpoint given, which (version 1) does not say where the chain stood\n", v->last_seq);
+		return EXIT_PARTLY_ANCHORED;
+	}
+	if (head == NULL || json_is_null(head))
+		seq = 0;
+	else
+	{
+		check_head(v, head, given, "consistency.head", &seq, link);
+		if (seq >= v->first_seq && seq <= v->last_seq)
+		{
+			hash_t		held;
+
+			package_entry_link(v, seq, held);
+			if (memcmp(held, link, HASH_LEN) != 0)
+				failed("entry seq %" PRIu64 " is not the one the checkpoint given holds (the links differ)", seq);
+		}
+	}
+	if (seq >= v->first_seq)
+		report("  anchored by the checkpoint given: %s\n", seq_span(v->first_seq, seq));
+	report("  anchored only by the package's own checkpoint: %s (recorded after the checkpoint given)\n",
+		   seq_span(seq >= v->first_seq ? seq + 1 : v->first_seq, v->last_seq));
+	return EXIT_PARTLY_ANCHORED;
+}
+
+int
+check_anchoring(Verified *v, const char *checkpoint_path)
+{
+	json_t	   *consistency = json_object_get(v->doc, "consistency");
+	CheckpointBody given;
+	FILE	   *f;
+	char		text[8192];
+	size_t		len;
+	const char *problem;
+
+	if (checkpoint_path == NULL)
+	{
+		report("  anchored only by the package's own checkpoint: seq %" PRIu64 "..%" PRIu64
+			   " (no checkpoint kept outside was given)\n", v->first_seq, v->last_seq);
+		return EXIT_PARTLY_ANCHORED;
+	}
+	f = strcmp(checkpoint_path, "-") == 0 ? stdin : fopen(checkpoint_path, "rb");
+	if (f == NULL)
+		unreadable("could not open \"%s\"", checkpoint_path);
+	len = fread(text, 1, sizeof(text), f);
+	if (ferror(f) || len == sizeof(text))
+		unreadable("could not read \"%s\", or it is longer than a checkpoint body", checkpoint_path);
+	if (f != stdin)
+		fclose(f);
+	problem = checkpoint_body_read(text, len, &given);
+	if (problem != NULL)
+		unreadable("%s is not an hrguard checkpoint body: %s", checkpoint_path, problem);
+	if (given.size == v->checkpoint.size && memcmp(given.root, v->checkpoint.root, HASH_LEN) == 0)
+	{
+		if (given.version != v->checkpoint.version ||
+			(given.version >= 2 && (given.heads != v->checkpoint.heads ||
+									memcmp(given.heads_root, v->checkpoint.heads_root, HASH_LEN) != 0)))
+			failed("the package's checkpoint body has the size and root of %s but not its heads", checkpoint_path);
+		report("  checkpoint given (%s): the same\n", checkpoint_path);
+		report("  anchored by the checkpoint given: every entry, seq %" PRIu64 "..%" PRIu64 "\n",
+			   v->first_seq, v->last_seq);
+		return EXIT_VERIFIED;
+	}
+	if (consistency != NULL &&
+		(json_int_t) given.size == json_integer_value(json_object_get(consistency, "old_size")) &&
+		strcmp(given.root_hex, json_string_value(json_object_get(consistency, "old_root")) ?: "") == 0)
+	{
+		if (given.version >= 2 && json_object_get(consistency, "head") == NULL)
+			failed("the package carries no chain head for the checkpoint given, which has one");
+		return anchored_by_earlier(v, consistency, &given, checkpoint_path);
+	}
+	failed("the package is proven against the checkpoint of size %" PRIu64 ", root %s; %s has size %" PRIu64
+		   ", root %s", v->checkpoint.size, v->checkpoint.root_hex, checkpoint_path, given.size, given.root_hex);
+}

@@ -1,0 +1,36 @@
+/*-------------------------------------------------------------------------
+ *
+ * report.h
+ *	  hrguard-verify's report, verdicts and members read (report.c).
+ *
+ * IDENTIFICATION
+ *	  src/verify/report.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HRGUARD_VERIFY_REPORT_H
+#define HRGUARD_VERIFY_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/* the exit statuses */
+#define EXIT_VERIFIED		0	/* complete, every entry anchored by the checkpoint given */
+#define EXIT_FAILED			1	/* something does not hold */
+#define EXIT_UNREADABLE		2	/* not a package (or checkpoint) this program reads */
+#define EXIT_PARTLY_ANCHORED 3	/* verified, but some entries only by the package's own checkpoint */
+#define EXIT_NOT_PROVEN_COMPLETE 4	/* verified and anchored; format 1 cannot prove completeness */
+
+extern bool quiet;
+
+extern void report(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void unreadable(const char *fmt,...) __attribute__((format(printf, 1, 2), noreturn));
+extern void failed(const char *fmt,...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* a member of the given type, or the package is unreadable */
+extern json_t *member(json_t *object, const char *key, json_type type, const char *where);
+extern uint64_t member_seq(json_t *object, const char *key, const char *where);
+
+#endif							/* HRGUARD_VERIFY_REPORT_H */
