@@ -142,5 +142,6 @@ bench: deps
 	$(MAKE)
 	$(MAKE) install
 	bash test/bench/bench.sh
+	bash test/bench/heads_bench.sh
 	bash test/bench/score_bench.sh
 	bash test/bench/ingest_bench.sh

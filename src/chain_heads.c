@@ -57,6 +57,20 @@ hrguard_heads_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 	hrguard_chain_leaf(ctx, HEAD_DOMAIN, employee_id, seq, link, leaf);
 }
 
+/* The stored rows led astray; "detail" says what was done instead. */
+static void
+warn_heads_disagree(const char *detail, int64 chains)
+{
+	ereport(WARNING,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("the stored chain heads disagree with the evidence log"),
+			 errdetail_internal(detail, (long long) chains),
+			 errhint("Someone changed hrguard.log_chain, hrguard.log_head or hrguard.head_node; they are not evidence, but find out who.")));
+}
+
+static uint8 *leaves_from_log(pg_cryptohash_ctx *ctx, int64 tree_size, int64 *n,
+							  const char *employee_id, HrguardChainHead *head, char **problem);
+
 /* The stored tree as of the checkpoint of tree_size log entries. */
 typedef struct HeadsSource
 {
@@ -362,72 +376,159 @@ record_moved_heads(int64 done, int64 tree_size, int *n_moved, int64 *chains)
 	return moved;
 }
 
-static int
-compare_int64(const void *a, const void *b)
+/* A pass over the heads tree that re-hashes only what moved chains change. */
+typedef struct HeadsPass
 {
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
+	HeadsSource src;			/* the leaves and stored subtrees as of a checkpoint */
+	const int64 *moved;			/* positions whose leaves changed, sorted */
+	int			n_moved;
+	NodeRows   *store;			/* the subtrees re-hashed, to be stored (or NULL) */
+} HeadsPass;
 
-	return (x > y) - (x < y);
+static bool
+any_moved(const HeadsPass *pass, int64 start, int64 end)
+{
+	int			i = hrguard_lower_bound(pass->moved, pass->n_moved, sizeof(int64), &start,
+										hrguard_compare_int64_key);
+
+	return i < pass->n_moved && pass->moved[i] < end;
 }
 
 /*
- * Bring the heads tree from the log of "done" entries (the last checkpoint
- * that has one; 0 for none) to the log of tree_size entries; returns the
- * number of chains and sets *root.
+ * MTH(D[start:end]): a perfect subtree no moved chain is in from its stored
+ * head; one a moved chain is in from its halves (a block of 16 from its
+ * leaves), and kept in pass->store; anything else split as RFC 9162 does.
+ */
+static void
+pass_range_hash(HeadsPass *pass, int64 start, int64 end, uint8 *out)
+{
+	int64		n = end - start;
+	bool		perfect = n >= HEAD_BLOCK && (n & (n - 1)) == 0 && start % n == 0;
+	int			level = perfect ? pg_leftmost_one_pos64((uint64) n) : 0;
+
+	if (perfect && !any_moved(pass, start, end))
+		node_hash(&pass->src, level, start / n, out);
+	else if (n <= HEAD_BLOCK)
+	{
+		uint8		leaves[HEAD_BLOCK * HASH_LEN];
+
+		stored_leaves(&pass->src, start, end, leaves);
+		hrguard_merkle_root(pass->src.base.ctx, leaves, n, out);
+	}
+	else
+	{
+		int64		k = hrguard_merkle_split(n);
+		uint8		left[HASH_LEN];
+		uint8		right[HASH_LEN];
+
+		pass_range_hash(pass, start, start + k, left);
+		pass_range_hash(pass, start + k, end, right);
+		hrguard_merkle_node(pass->src.base.ctx, left, right, out);
+	}
+	if (perfect && pass->store != NULL && any_moved(pass, start, end))
+		node_rows_add(pass->store, level, start / n, out);
+}
+
+/*
+ * Rows from the log alone after the stored ones led astray: a head row for
+ * every chain and every stored subtree, as of the checkpoint of tree_size
+ * entries, so that the next checkpoint can again re-hash only what changed.
+ */
+static void
+restore_from_log(pg_cryptohash_ctx *ctx, int64 tree_size, const uint8 *leaves, int64 n)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tree_size)};
+	NodeRows	rows = {0};
+	uint8	   *level_hashes = palloc(HASH_LEN * Max(n / HEAD_BLOCK, 1));
+	int64		count = n / HEAD_BLOCK,
+				i;
+	int			level;
+
+	hrguard_evidence_insert("INSERT INTO hrguard.log_head (position, tree_size, seq, link) "
+							"SELECT c.position, $1, m.seq, e.link "
+							"  FROM (SELECT l.employee_id, pg_catalog.max(l.seq) AS seq FROM hrguard.log_entry l "
+							"         WHERE l.log_index OPERATOR(pg_catalog.<) $1 GROUP BY l.employee_id) m "
+							"  JOIN hrguard.evidence e ON e.employee_id OPERATOR(pg_catalog.=) m.employee_id "
+							"                         AND e.seq OPERATOR(pg_catalog.=) m.seq "
+							"  JOIN hrguard.log_chain c ON c.employee_id OPERATOR(pg_catalog.=) m.employee_id "
+							"ON CONFLICT DO NOTHING", 1, types, args);
+	for (i = 0; i < count; i++)
+	{
+		hrguard_merkle_root(ctx, leaves + i * HEAD_BLOCK * HASH_LEN, HEAD_BLOCK, level_hashes + i * HASH_LEN);
+		node_rows_add(&rows, HEAD_NODE_MIN_LEVEL, i, level_hashes + i * HASH_LEN);
+	}
+	for (level = HEAD_NODE_MIN_LEVEL + 1; count >= 2; level++)
+	{
+		for (i = 0; i < count / 2; i++)
+		{
+			hrguard_merkle_node(ctx, level_hashes + 2 * i * HASH_LEN, level_hashes + (2 * i + 1) * HASH_LEN,
+								level_hashes + i * HASH_LEN);
+			node_rows_add(&rows, level, i, level_hashes + i * HASH_LEN);
+		}
+		count /= 2;
+	}
+	node_rows_store(&rows, tree_size);
+	pfree(level_hashes);
+}
+
+/*
+ * Bring the heads tree from the last checkpoint that has one (or from an
+ * empty one) to the log of tree_size entries; returns the number of chains
+ * and sets *root.
+ *
+ * The stored subtrees a checkpoint builds on are not trusted: the same
+ * subtrees, with the moved chains' heads as they were, must give the last
+ * checkpoint's heads root.  If they do not (or rows are missing), the root
+ * is computed from the log instead, with a WARNING, and the rows are
+ * written again from the log: a body never commits to a tree the log does
+ * not give.
  */
 int64
-hrguard_heads_update(pg_cryptohash_ctx *ctx, int64 done, int64 tree_size, uint8 *root)
+hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last, int64 tree_size,
+					 uint8 *root)
 {
-	HeadsSource src;
+	HeadsPass	before = {0},
+				now = {0};
 	NodeRows	rows = {0};
-	int			n_moved,
-				i,
-				level;
+	int			n_moved;
 	int64		chains;
-	int64	   *moved = record_moved_heads(done, tree_size, &n_moved, &chains);
+	int64	   *moved = record_moved_heads(last->tree_size, tree_size, &n_moved, &chains);
+	bool		held = true;
 
-	heads_source(&src, ctx, tree_size);
-	qsort(moved, n_moved, sizeof(int64), compare_int64);
-	for (level = HEAD_NODE_MIN_LEVEL; level < 63 && (INT64CONST(1) << level) <= chains; level++)
+	qsort(moved, n_moved, sizeof(int64), hrguard_compare_int64_key);
+	if (last->tree_size > 0)
 	{
-		int64		width = INT64CONST(1) << level;
-		int64		last = -1;
+		uint8		last_root[HASH_LEN];
 
-		for (i = 0; i < n_moved; i++)
-		{
-			int64		index = moved[i] >> level;
-			uint8		hash[HASH_LEN];
-
-			if (index == last || (index + 1) * width > chains)
-				continue;
-			last = index;
-			if (level == HEAD_NODE_MIN_LEVEL)
-			{
-				uint8		leaves[HEAD_BLOCK * HASH_LEN];
-
-				stored_leaves(&src, index * width, (index + 1) * width, leaves);
-				hrguard_merkle_root(ctx, leaves, width, hash);
-			}
-			else
-			{
-				uint8		children[2][HASH_LEN];
-
-				node_hash(&src, level - 1, index * 2, children[0]);
-				node_hash(&src, level - 1, index * 2 + 1, children[1]);
-				hrguard_merkle_node(ctx, children[0], children[1], hash);
-			}
-			node_rows_add(&rows, level, index, hash);
-		}
-		node_rows_store(&rows, tree_size);
+		heads_source(&before.src, ctx, last->tree_size);
+		before.moved = moved;
+		before.n_moved = n_moved;
+		pass_range_hash(&before, 0, last->heads, last_root);
+		held = !before.src.damaged && memcmp(last_root, last->heads_root, HASH_LEN) == 0;
 	}
-	heads_range_hash(&src.base, 0, chains, root);
-	if (src.damaged)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the stored chain heads are incomplete"),
-				 errdetail("hrguard.log_chain, hrguard.log_head or hrguard.head_node lack rows a checkpoint wrote."),
-				 errhint("They are derived from the log; find out who changed them.")));
+	if (held)
+	{
+		heads_source(&now.src, ctx, tree_size);
+		now.moved = moved;
+		now.n_moved = n_moved;
+		now.store = &rows;
+		pass_range_hash(&now, 0, chains, root);
+		held = !now.src.damaged;
+	}
+	if (!held)
+	{
+		int64		n;
+		uint8	   *leaves = leaves_from_log(ctx, tree_size, &n, NULL, NULL, NULL);
+
+		hrguard_merkle_root(ctx, leaves, n, root);
+		warn_heads_disagree("The checkpoint's heads root was computed from the log's %lld chains instead, "
+							"and the rows written again.", n);
+		restore_from_log(ctx, tree_size, leaves, n);
+		pfree(leaves);
+		return n;
+	}
+	node_rows_store(&rows, tree_size);
 	return chains;
 }
 
@@ -564,11 +665,7 @@ hrguard_heads_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 t
 						employee_id, (long long) tree_size),
 				 errhint("Entries join the log at the next hrguard.checkpoint().")));
 	if (proof != NULL)
-		ereport(WARNING,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the stored chain heads disagree with the evidence log"),
-				 errdetail("The proof was computed from the log's %lld chains instead.", (long long) n),
-				 errhint("Someone changed hrguard.log_chain, hrguard.log_head or hrguard.head_node; they are not evidence, but find out who.")));
+		warn_heads_disagree("The proof was computed from the log's %lld chains instead.", n);
 	proof = hrguard_merkle_inclusion(ctx, leaves, n, head->position);
 	pfree(leaves);
 	return proof;

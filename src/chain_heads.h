@@ -26,10 +26,18 @@ typedef struct HrguardChainHead
 	uint8		link[PG_SHA256_DIGEST_LENGTH];
 } HrguardChainHead;
 
+/* the heads tree of the last checkpoint that has one (tree_size 0: none) */
+typedef struct HrguardHeadsState
+{
+	int64		tree_size;
+	int64		heads;
+	uint8		heads_root[PG_SHA256_DIGEST_LENGTH];
+} HrguardHeadsState;
+
 extern void hrguard_heads_leaf(pg_cryptohash_ctx *ctx, const char *employee_id, int64 seq,
 							   const uint8 *link, uint8 *leaf);
-extern int64 hrguard_heads_update(pg_cryptohash_ctx *ctx, int64 done, int64 tree_size,
-								  uint8 *root);
+extern int64 hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last,
+								  int64 tree_size, uint8 *root);
 extern HrguardMerkleProof *hrguard_heads_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id,
 												   int64 tree_size, int64 heads,
 												   const uint8 *heads_root,

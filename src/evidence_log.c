@@ -310,20 +310,34 @@ append_pending(pg_cryptohash_ctx *ctx, int64 size)
 }
 
 /*
- * The log size up to which the chain heads are recorded: that of the last
- * checkpoint with a heads tree (none before version 2 of the body).
+ * The last checkpoint with a heads tree (none before version 2 of the
+ * body): its log size (0 if there is none), and its heads and heads root.
  */
 static int64
-heads_done(void)
+heads_done(HrguardHeadsState *last)
 {
 	bool		isnull;
-	Datum		done;
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	bytea	   *root;
 
-	if (SPI_execute("SELECT pg_catalog.max(tree_size) FROM hrguard.log_checkpoint "
-					" WHERE heads IS NOT NULL", false, 1) != SPI_OK_SELECT)
+	memset(last, 0, sizeof(*last));
+	if (SPI_execute("SELECT tree_size, heads, heads_root FROM hrguard.log_checkpoint "
+					" WHERE heads IS NOT NULL ORDER BY tree_size DESC LIMIT 1", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the last checkpoint's heads");
-	done = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetInt64(done);
+	if (SPI_processed == 0)
+		return 0;
+	tuple = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	last->tree_size = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+	last->heads = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+	root = DatumGetByteaPP(SPI_getbinval(tuple, desc, 3, &isnull));
+	if (isnull || VARSIZE_ANY_EXHDR(root) != PG_SHA256_DIGEST_LENGTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the heads root of checkpoint %lld is damaged", (long long) last->tree_size)));
+	memcpy(last->heads_root, VARDATA_ANY(root), PG_SHA256_DIGEST_LENGTH);
+	return last->tree_size;
 }
 
 /*
@@ -414,7 +428,12 @@ hrguard_checkpoint_take(void)
 	}
 	extend_frontier(ctx, &frontier, size);
 	hrguard_frontier_root(ctx, &frontier, root);
-	heads = hrguard_heads_update(ctx, heads_done(), size, heads_root);
+	{
+		HrguardHeadsState last;
+
+		heads_done(&last);
+		heads = hrguard_heads_update(ctx, &last, size, heads_root);
+	}
 
 	initStringInfo(&body);
 	appendStringInfo(&body, "%s\nsize %lld\nroot %s\nheads %lld\nheads_root %s\ntime %s\nprevious %s\n",
