@@ -45,7 +45,7 @@ SELECT count(*) AS checkpoints,
 	   count(*) FILTER (WHERE body ~ ('heads ' || heads || E'\nheads_root ' || encode(heads_root, 'hex') || E'\n'))
 		 AS in_the_body,
 	   count(*) FILTER (WHERE (hrguard.verify_checkpoint(body)).ok) AS verified
-  FROM hrguard.log_checkpoint WHERE heads IS NOT NULL;
+  FROM hrguard.log_checkpoint WHERE tree_size > :size_before;
 -- a chain keeps its position; positions are dense from 0, in the order
 -- the chains entered the log
 SELECT count(*) AS chains, min(position) = :heads_before AS first_after_the_others,
@@ -104,6 +104,40 @@ ROLLBACK;
 BEGIN;
 DELETE FROM hrguard.log_head WHERE position = (SELECT position FROM hrguard.log_chain WHERE employee_id = 'H010');
 SELECT (hrguard.export_evidence('H010') -> 'head' ->> 'seq') AS head_proven_from_the_log;
+ROLLBACK;
+-- all three emptied: the next checkpoint warns and writes them again from
+-- the log (positions in the order chains entered the log), and the one
+-- after needs the log no more
+BEGIN;
+ALTER TABLE hrguard.log_chain DISABLE TRIGGER log_chain_guard_truncate;
+ALTER TABLE hrguard.log_head DISABLE TRIGGER log_head_guard_truncate;
+ALTER TABLE hrguard.head_node DISABLE TRIGGER head_node_guard_truncate;
+SELECT count(*) AS chains_before FROM hrguard.log_chain \gset
+TRUNCATE hrguard.log_chain, hrguard.log_head, hrguard.head_node;
+SELECT hrguard.record_evidence('H011', 'note', '{"after": "truncate"}', now()) > 0 AS recorded;
+SELECT hrguard.checkpoint() IS NOT NULL AS taken;
+SELECT count(*) = :chains_before AS chains_written_again,
+	   bool_and(position = canonical) AS in_the_order_they_entered_the_log
+  FROM (SELECT c.position, row_number() OVER (ORDER BY m.first) - 1 AS canonical
+		  FROM hrguard.log_chain c
+		  JOIN (SELECT employee_id, min(log_index) AS first FROM hrguard.log_entry GROUP BY employee_id) m
+			USING (employee_id)) AS x;
+SELECT hrguard.record_evidence('H012', 'note', '{"after": "truncate"}', now()) > 0 AS recorded;
+SELECT hrguard.checkpoint() IS NOT NULL AS taken_without_warning;
+SELECT heads_root = pg_temp.heads_root(tree_size) AS heads_root_from_the_log
+  FROM hrguard.log_checkpoint ORDER BY tree_size DESC LIMIT 2;
+ROLLBACK;
+-- a row planted where the next checkpoint writes: it warns and takes the
+-- root from the log, never fails
+BEGIN;
+INSERT INTO hrguard.log_head
+SELECT position, (SELECT max(tree_size) + 1 FROM hrguard.log_checkpoint), 99, sha256('planted')
+  FROM hrguard.log_chain WHERE employee_id = 'H013';
+SELECT hrguard.record_evidence('H013', 'note', '{"after": "planted"}', now()) > 0 AS recorded;
+SELECT hrguard.checkpoint() IS NOT NULL AS taken;
+SELECT heads_root = pg_temp.heads_root(tree_size) AS heads_root_from_the_log,
+	   (hrguard.verify_checkpoint(body)).ok AS verified
+  FROM hrguard.log_checkpoint ORDER BY tree_size DESC LIMIT 1;
 ROLLBACK;
 ALTER TABLE hrguard.head_node ENABLE ALWAYS TRIGGER head_node_guard;
 ALTER TABLE hrguard.log_head ENABLE ALWAYS TRIGGER log_head_guard;

@@ -65,7 +65,8 @@ warn_heads_disagree(const char *detail, int64 chains)
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("the stored chain heads disagree with the evidence log"),
 			 errdetail_internal(detail, (long long) chains),
-			 errhint("Someone changed hrguard.log_chain, hrguard.log_head or hrguard.head_node; they are not evidence, but find out who.")));
+			 errhint("Someone changed hrguard.log_chain, hrguard.log_head or hrguard.head_node: they are not evidence, but find out who.  "
+					 "Rows changed in place cannot be written again: delete them (their guards disabled) and the next checkpoint rewrites them.")));
 }
 
 static uint8 *leaves_from_log(pg_cryptohash_ctx *ctx, int64 tree_size, int64 *n,
@@ -260,55 +261,62 @@ node_rows_add(NodeRows *rows, int level, int64 index, const uint8 *hash)
 	rows->n++;
 }
 
-/* store one level's computed nodes, visible to the next level's reads */
-static void
+/*
+ * Store the subtree heads computed; false if a row of that key was there
+ * already (hrguard writes each once: someone else wrote it).
+ */
+static bool
 node_rows_store(NodeRows *rows, int64 tree_size)
 {
 	Oid			types[4] = {INT2ARRAYOID, INT8ARRAYOID, BYTEAARRAYOID, INT8OID};
 	Datum		args[4];
+	int			n = rows->n;
 
-	if (rows->n == 0)
-		return;
-	args[0] = PointerGetDatum(construct_array(rows->level, rows->n, INT2OID, 2, true, TYPALIGN_SHORT));
-	args[1] = PointerGetDatum(construct_array(rows->index, rows->n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[2] = PointerGetDatum(construct_array(rows->hash, rows->n, BYTEAOID, -1, false, TYPALIGN_INT));
+	if (n == 0)
+		return true;
+	args[0] = PointerGetDatum(construct_array(rows->level, n, INT2OID, 2, true, TYPALIGN_SHORT));
+	args[1] = PointerGetDatum(construct_array(rows->index, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[2] = PointerGetDatum(construct_array(rows->hash, n, BYTEAOID, -1, false, TYPALIGN_INT));
 	args[3] = Int64GetDatum(tree_size);
-	hrguard_evidence_insert("INSERT INTO hrguard.head_node (level, node_index, hash, tree_size) "
-							"SELECT l, i, h, $4 FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
-							"                                  pg_catalog.unnest($3)) AS n(l, i, h)",
-							4, types, args);
 	rows->n = 0;
+	return hrguard_evidence_insert("INSERT INTO hrguard.head_node (level, node_index, hash, tree_size) "
+								   "SELECT l, i, h, $4 FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
+								   "                                  pg_catalog.unnest($3)) AS n(l, i, h) "
+								   "ON CONFLICT DO NOTHING",
+								   4, types, args) == (uint64) n;
 }
 
 /*
- * Record the heads that log entries done .. tree_size-1 moved: positions
- * for new chains, a head row for every chain moved; returns the positions
- * moved, in order, and the number of chains.
+ * Record the heads that log entries done .. tree_size-1 moved, the
+ * tree's first "heads" chains being those of the log of "done" entries:
+ * the next positions for new chains, in the order they entered the log,
+ * and a head row for every chain moved.  Returns the positions moved, and
+ * the number of chains; *complete is false when the stored rows do not fit
+ * (a chain logged before has no position, or a row to write was there).
  */
 static int64 *
-record_moved_heads(int64 done, int64 tree_size, int *n_moved, int64 *chains)
+record_moved_heads(int64 done, int64 heads, int64 tree_size, int *n_moved, int64 *chains,
+				   bool *complete)
 {
 	Oid			types[2] = {INT8OID, INT8OID};
 	Datum		args[2] = {Int64GetDatum(done), Int64GetDatum(tree_size)};
 	bool		isnull;
-	Datum		max_position;
-	int64		next;
+	int64		next = heads;
 	int64	   *moved;
 	Datum	   *position,
 			   *employee,
 			   *seq,
 			   *link;
-	int			n_new = 0;
-	uint64		i,
-				n;
+	int			n_new = 0,
+				count = 0;
+	uint64		i;
 
-	if (SPI_execute("SELECT pg_catalog.max(position) FROM hrguard.log_chain", false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not count the chains");
-	max_position = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	next = isnull ? 0 : DatumGetInt64(max_position) + 1;
-
+	*complete = true;
 	/* the log holds a run from seq 1 of each chain, so its head is its highest seq */
-	if (SPI_execute_with_args("SELECT m.employee_id, m.seq, e.link, c.position "
+	if (SPI_execute_with_args("SELECT m.employee_id, m.seq, e.link, c.position, "
+							  "       (SELECT l1.log_index FROM hrguard.log_entry l1 "
+							  "         WHERE l1.employee_id OPERATOR(pg_catalog.=) m.employee_id "
+							  "           AND l1.seq OPERATOR(pg_catalog.=) 1) AS first_logged "
 							  "  FROM (SELECT l.employee_id, pg_catalog.max(l.seq) AS seq, "
 							  "               pg_catalog.min(l.log_index) AS first "
 							  "          FROM hrguard.log_entry l "
@@ -321,13 +329,12 @@ record_moved_heads(int64 done, int64 tree_size, int *n_moved, int64 *chains)
 							  " ORDER BY c.position NULLS LAST, m.first",
 							  2, types, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the heads the log moved");
-	n = SPI_processed;
-	moved = palloc(sizeof(int64) * Max(n, 1));
-	position = palloc(sizeof(Datum) * Max(n, 1));
-	employee = palloc(sizeof(Datum) * Max(n, 1));
-	seq = palloc(sizeof(Datum) * Max(n, 1));
-	link = palloc(sizeof(Datum) * Max(n, 1));
-	for (i = 0; i < n; i++)
+	moved = palloc(sizeof(int64) * Max(SPI_processed, 1));
+	position = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	employee = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	seq = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	link = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
@@ -335,13 +342,22 @@ record_moved_heads(int64 done, int64 tree_size, int *n_moved, int64 *chains)
 
 		if (isnull)
 		{
+			/* a chain logged before this batch must have its position */
+			Datum		first_logged = SPI_getbinval(tuple, desc, 5, &isnull);
+
+			if (isnull || DatumGetInt64(first_logged) < done)
+			{
+				*complete = false;
+				continue;
+			}
 			p = Int64GetDatum(next++);
 			employee[n_new++] = SPI_getbinval(tuple, desc, 1, &isnull);
 		}
-		moved[i] = DatumGetInt64(p);
-		position[i] = p;
-		seq[i] = SPI_getbinval(tuple, desc, 2, &isnull);
-		link[i] = SPI_getbinval(tuple, desc, 3, &isnull);
+		moved[count] = DatumGetInt64(p);
+		position[count] = p;
+		seq[count] = SPI_getbinval(tuple, desc, 2, &isnull);
+		link[count] = SPI_getbinval(tuple, desc, 3, &isnull);
+		count++;
 	}
 	if (n_new > 0)
 	{
@@ -349,29 +365,33 @@ record_moved_heads(int64 done, int64 tree_size, int *n_moved, int64 *chains)
 		Datum		cargs[3];
 
 		/* the new chains are the last n_new rows, positions in order */
-		cargs[0] = PointerGetDatum(construct_array(position + (n - n_new), n_new, INT8OID, 8,
+		cargs[0] = PointerGetDatum(construct_array(position + (count - n_new), n_new, INT8OID, 8,
 												   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		cargs[1] = PointerGetDatum(construct_array(employee, n_new, TEXTOID, -1, false, TYPALIGN_INT));
 		cargs[2] = Int64GetDatum(tree_size);
-		hrguard_evidence_insert("INSERT INTO hrguard.log_chain (position, employee_id, tree_size) "
-								"SELECT p, e, $3 FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS c(p, e)",
-								3, ctypes, cargs);
+		if (hrguard_evidence_insert("INSERT INTO hrguard.log_chain (position, employee_id, tree_size) "
+									"SELECT p, e, $3 FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS c(p, e) "
+									"ON CONFLICT DO NOTHING",
+									3, ctypes, cargs) != (uint64) n_new)
+			*complete = false;
 	}
-	if (n > 0)
+	if (count > 0)
 	{
 		Oid			htypes[4] = {INT8ARRAYOID, INT8OID, INT8ARRAYOID, BYTEAARRAYOID};
 		Datum		hargs[4];
 
-		hargs[0] = PointerGetDatum(construct_array(position, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		hargs[0] = PointerGetDatum(construct_array(position, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		hargs[1] = Int64GetDatum(tree_size);
-		hargs[2] = PointerGetDatum(construct_array(seq, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		hargs[3] = PointerGetDatum(construct_array(link, n, BYTEAOID, -1, false, TYPALIGN_INT));
-		hrguard_evidence_insert("INSERT INTO hrguard.log_head (position, tree_size, seq, link) "
-								"SELECT p, $2, s, l FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($3), "
-								"                                  pg_catalog.unnest($4)) AS h(p, s, l)",
-								4, htypes, hargs);
+		hargs[2] = PointerGetDatum(construct_array(seq, count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		hargs[3] = PointerGetDatum(construct_array(link, count, BYTEAOID, -1, false, TYPALIGN_INT));
+		if (hrguard_evidence_insert("INSERT INTO hrguard.log_head (position, tree_size, seq, link) "
+									"SELECT p, $2, s, l FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($3), "
+									"                                  pg_catalog.unnest($4)) AS h(p, s, l) "
+									"ON CONFLICT DO NOTHING",
+									4, htypes, hargs) != (uint64) count)
+			*complete = false;
 	}
-	*n_moved = (int) n;
+	*n_moved = count;
 	*chains = next;
 	return moved;
 }
@@ -445,6 +465,14 @@ restore_from_log(pg_cryptohash_ctx *ctx, int64 tree_size, const uint8 *leaves, i
 				i;
 	int			level;
 
+	/* positions in the order the chains entered the log, where free */
+	hrguard_evidence_insert("INSERT INTO hrguard.log_chain (position, employee_id, tree_size) "
+							"SELECT pg_catalog.row_number() OVER (ORDER BY m.first) - 1, m.employee_id, "
+							"       coalesce((SELECT pg_catalog.min(k.tree_size) FROM hrguard.log_checkpoint k "
+							"                  WHERE k.tree_size OPERATOR(pg_catalog.>) m.first), $1) "
+							"  FROM (SELECT l.employee_id, pg_catalog.min(l.log_index) AS first FROM hrguard.log_entry l "
+							"         WHERE l.log_index OPERATOR(pg_catalog.<) $1 GROUP BY l.employee_id) m "
+							"ON CONFLICT DO NOTHING", 1, types, args);
 	hrguard_evidence_insert("INSERT INTO hrguard.log_head (position, tree_size, seq, link) "
 							"SELECT c.position, $1, m.seq, e.link "
 							"  FROM (SELECT l.employee_id, pg_catalog.max(l.seq) AS seq FROM hrguard.log_entry l "
@@ -468,7 +496,7 @@ restore_from_log(pg_cryptohash_ctx *ctx, int64 tree_size, const uint8 *leaves, i
 		}
 		count /= 2;
 	}
-	node_rows_store(&rows, tree_size);
+	(void) node_rows_store(&rows, tree_size);
 	pfree(level_hashes);
 }
 
@@ -493,11 +521,12 @@ hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last, int6
 	NodeRows	rows = {0};
 	int			n_moved;
 	int64		chains;
-	int64	   *moved = record_moved_heads(last->tree_size, tree_size, &n_moved, &chains);
-	bool		held = true;
+	bool		held;
+	int64	   *moved = record_moved_heads(last->tree_size, last->heads, tree_size, &n_moved, &chains,
+										   &held);
 
 	qsort(moved, n_moved, sizeof(int64), hrguard_compare_int64_key);
-	if (last->tree_size > 0)
+	if (held && last->tree_size > 0)
 	{
 		uint8		last_root[HASH_LEN];
 
@@ -514,7 +543,7 @@ hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last, int6
 		now.n_moved = n_moved;
 		now.store = &rows;
 		pass_range_hash(&now, 0, chains, root);
-		held = !now.src.damaged;
+		held = !now.src.damaged && node_rows_store(&rows, tree_size);
 	}
 	if (!held)
 	{
@@ -523,12 +552,11 @@ hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last, int6
 
 		hrguard_merkle_root(ctx, leaves, n, root);
 		warn_heads_disagree("The checkpoint's heads root was computed from the log's %lld chains instead, "
-							"and the rows written again.", n);
+							"and the rows missing were written again.", n);
 		restore_from_log(ctx, tree_size, leaves, n);
 		pfree(leaves);
 		return n;
 	}
-	node_rows_store(&rows, tree_size);
 	return chains;
 }
 
@@ -661,8 +689,8 @@ hrguard_heads_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 t
 	if (head->position < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("employee \"%s\" has no evidence under the checkpoint of %lld entries",
-						employee_id, (long long) tree_size),
+				 errmsg("employee \"%s\" has no evidence under the checkpoint", employee_id),
+				 errdetail("The checkpoint is of a log of %lld entries.", (long long) tree_size),
 				 errhint("Entries join the log at the next hrguard.checkpoint().")));
 	if (proof != NULL)
 		warn_heads_disagree("The proof was computed from the log's %lld chains instead.", n);

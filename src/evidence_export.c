@@ -100,19 +100,27 @@ must_add(json_t *object, const char *key, json_t *value)
 				 errdetail("Member \"%s\" could not be added.", key)));
 }
 
-/* the first and last seq of the employee's entries that occurred in [from, to) */
+/*
+ * The first and last seq of the employee's entries that occurred in
+ * [from, to), among those up to the chain's head under the checkpoint
+ * (all committed and logged, so what this finds does not depend on when
+ * it looks).
+ */
 static bool
-seq_range(const char *employee_id, TimestampTz from, TimestampTz to, int64 *first, int64 *last)
+seq_range(const char *employee_id, TimestampTz from, TimestampTz to, int64 head,
+		  int64 *first, int64 *last)
 {
-	Oid			types[3] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		args[3] = {CStringGetTextDatum(employee_id), TimestampTzGetDatum(from), TimestampTzGetDatum(to)};
+	Oid			types[4] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID};
+	Datum		args[4] = {CStringGetTextDatum(employee_id), TimestampTzGetDatum(from), TimestampTzGetDatum(to),
+	Int64GetDatum(head)};
 	bool		isnull;
 
 	if (SPI_execute_with_args("SELECT pg_catalog.min(seq), pg_catalog.max(seq) FROM hrguard.evidence "
 							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 "
 							  "   AND occurred_at OPERATOR(pg_catalog.>=) $2 "
-							  "   AND occurred_at OPERATOR(pg_catalog.<) $3",
-							  3, types, args, NULL, false, 1) != SPI_OK_SELECT)
+							  "   AND occurred_at OPERATOR(pg_catalog.<) $3 "
+							  "   AND seq OPERATOR(pg_catalog.<=) $4",
+							  4, types, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not find the entries to export");
 	*first = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (isnull)
@@ -126,7 +134,7 @@ seq_range(const char *employee_id, TimestampTz from, TimestampTz to, int64 *firs
  * (whatever follows its last line aside); returns it as it is stored.
  */
 static char *
-known_checkpoint(text *given, HrguardCheckpointBody *cb)
+known_checkpoint(text *given, const char *what, HrguardCheckpointBody *cb)
 {
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		args[2];
@@ -145,7 +153,7 @@ known_checkpoint(text *given, HrguardCheckpointBody *cb)
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the checkpoint given is not one of this log's"),
+				 errmsg("the %s checkpoint given is not one of this log's", what),
 				 errhint("Pass a body returned by hrguard.checkpoint(), byte for byte.")));
 	return body;
 }
@@ -160,7 +168,7 @@ checkpoint_to_use(text *given, HrguardCheckpointBody *cb)
 	char	   *body;
 
 	if (given != NULL)
-		body = known_checkpoint(given, cb);
+		body = known_checkpoint(given, "\"checkpoint\"", cb);
 	else
 	{
 		body = text_to_cstring(hrguard_checkpoint_take());
@@ -249,7 +257,13 @@ consistency_json(const char *employee_id, text *since, int64 size)
 	bool		held;
 
 	/* hrguard_merkle_consistency refuses one that is empty or not earlier */
-	known_checkpoint(since, &old);
+	known_checkpoint(since, "\"since\"", &old);
+	if (old.size > size)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the \"since\" checkpoint is later than the one the package is proven against"),
+				 errdetail("They are of logs of %lld and %lld entries.", (long long) old.size, (long long) size),
+				 errhint("Pass the earlier body as \"since\" and the later one as \"checkpoint\".")));
 	must_add(consistency, "old_size", json_integer(old.size));
 	must_add(consistency, "old_root", json_string(old.root_hex));
 	ctx = pg_cryptohash_create(PG_SHA256);
@@ -489,26 +503,26 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
 	hrguard_employee_must_exist(employee_id);
-	if (!seq_range(employee_id, from, to, &first, &last))
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("employee \"%s\" has no evidence in that range", employee_id)));
 
+	/*
+	 * The checkpoint first, then what it holds of the range: a checkpoint
+	 * taken here may have waited for another and logged entries recorded
+	 * meanwhile.
+	 */
 	body = checkpoint_to_use(given, &cb);
 	head_object = head_json(employee_id, &cb, &head);
-	if (first > head.seq)
+	if (!seq_range(employee_id, from, to, head.seq, &first, &last))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("employee \"%s\" has no evidence in that range under the checkpoint of %lld entries",
-						employee_id, (long long) cb.size),
+				 errmsg("employee \"%s\" has no evidence in that range under the checkpoint", employee_id),
+				 errdetail("The checkpoint is of a log of %lld entries.", (long long) cb.size),
 				 errhint("Entries join the log at the next hrguard.checkpoint().")));
 
 	/*
-	 * What the checkpoint holds of the range, and the entries just outside
-	 * it on both sides, where the chain has them: a package shows that
-	 * nothing of the range was left out.
+	 * The entries just outside the range on both sides, where the chain has
+	 * them under the checkpoint: a package shows that nothing of the range
+	 * was left out.
 	 */
-	last = Min(last, head.seq);
 	if (first > 1)
 		first--;
 	if (last < head.seq)

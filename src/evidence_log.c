@@ -36,6 +36,7 @@
 #include "port/pg_bswap.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/timestamp.h"
 
 #include "chain_heads.h"
@@ -559,19 +560,28 @@ body_hash(const char *value, size_t len, char *out)
 	return true;
 }
 
-/* YYYY-MM-DDTHH:MM:SS.ffffffZ */
+/* YYYY-MM-DDTHH:MM:SS.ffffffZ, a time of the calendar (no leap second) */
 static bool
 body_time(const char *value, size_t len)
 {
 	const char *pattern = "dddd-dd-ddTdd:dd:dd.ddddddZ";
 	size_t		i;
+	int			year,
+				month,
+				day;
 
 	if (len != strlen(pattern))
 		return false;
 	for (i = 0; i < len; i++)
 		if (pattern[i] == 'd' ? !(value[i] >= '0' && value[i] <= '9') : value[i] != pattern[i])
 			return false;
-	return true;
+#define DIGITS2(at) ((value[at] - '0') * 10 + (value[(at) + 1] - '0'))
+	year = DIGITS2(0) * 100 + DIGITS2(2);
+	month = DIGITS2(5);
+	day = DIGITS2(8);
+	return month >= 1 && month <= 12 && day >= 1 && day <= day_tab[isleap(year)][month - 1] &&
+		DIGITS2(11) <= 23 && DIGITS2(14) <= 59 && DIGITS2(17) <= 59;
+#undef DIGITS2
 }
 
 static void
@@ -634,6 +644,31 @@ hrguard_checkpoint_parse(const char *given, HrguardCheckpointBody *out)
 }
 
 /*
+ * Did hrguard issue another body for a log of "size" entries?  (A body
+ * whose time or previous line was changed still has the log's root.)
+ * Returns why, or NULL.
+ */
+static char *
+body_issued_differs(const char *given, int64 size)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(size)};
+	bool		isnull;
+	char	   *issued;
+
+	if (SPI_execute_with_args("SELECT body FROM hrguard.log_checkpoint WHERE tree_size OPERATOR(pg_catalog.=) $1",
+							  1, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the checkpoints");
+	if (SPI_processed == 0)
+		return NULL;
+	issued = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (strcmp(hrguard_checkpoint_normal(issued), hrguard_checkpoint_normal(given)) == 0)
+		return NULL;
+	return psprintf("the body differs from the one hrguard issued for a log of %lld entries "
+					"(hrguard.log_checkpoint holds another)", (long long) size);
+}
+
+/*
  * hrguard.verify_checkpoint(body) -> (ok, tree_size, reason): does the log,
  * recomputed from the chains as they are now, still give the checkpoint's
  * root?
@@ -643,6 +678,7 @@ Datum
 hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 {
 	HrguardCheckpointBody body;
+	char	   *given;
 	int64		size;
 	char	   *problem = NULL;
 	HrguardSavedUser saved;
@@ -657,7 +693,8 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 	hrguard_require_select("hrguard.verify_checkpoint()", "log_entry");
 	hrguard_check_input_size("checkpoint body", VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0)),
 							 HRGUARD_MAX_CHECKPOINT_BODY_BYTES, "bytes");
-	hrguard_checkpoint_parse(text_to_cstring(PG_GETARG_TEXT_PP(0)), &body);
+	given = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	hrguard_checkpoint_parse(given, &body);
 	size = body.size;
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
@@ -692,6 +729,9 @@ hrguard_verify_checkpoint(PG_FUNCTION_ARGS)
 			problem = NULL;
 		pg_cryptohash_free(ctx);
 	}
+	/* the log gives the body's roots; is the body the one hrguard issued? */
+	if (problem == NULL)
+		problem = body_issued_differs(given, size);
 	if (problem)
 		problem = MemoryContextStrdup(caller, problem);
 	hrguard_restore_user(&saved);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "checkpoint_body.h"
+#include "report.h"
 
 #define ORIGIN_V1 "hrguard/v1/checkpoint"
 #define ORIGIN_V2 "hrguard/v2/checkpoint"
@@ -77,26 +78,22 @@ read_hash(const char *v, size_t len, hash_t out, char *hex)
 	return hex_decode_n(v, len, out);
 }
 
+/* a UTC time of the calendar, YYYY-MM-DDTHH:MM:SS.ffffffZ */
 static bool
 read_time(const char *v, size_t len, char *out)
 {
-	const char *pattern = "dddd-dd-ddTdd:dd:dd.ddddddZ";
-	size_t		i;
+	int64_t		us;
 
-	if (len != strlen(pattern))
+	if (len != 27)
 		return false;
-	for (i = 0; i < len; i++)
-		if (pattern[i] == 'd' ? !(v[i] >= '0' && v[i] <= '9') : v[i] != pattern[i])
-			return false;
 	memcpy(out, v, len);
 	out[len] = '\0';
-	return true;
+	return utc_micros(out, &us);
 }
 
 const char *
 checkpoint_body_read(const char *text, size_t len, CheckpointBody *body)
 {
-	char		normal[4097];
 	Cursor		c;
 	const char *v;
 	size_t		n;
@@ -114,10 +111,12 @@ checkpoint_body_read(const char *text, size_t len, CheckpointBody *body)
 		return "it is empty, longer than 4096 bytes or holds a NUL byte";
 	if (memchr(text, '\r', len) != NULL)
 		return "it holds a CR (its lines end in LF alone)";
-	memcpy(normal, text, len);
-	normal[len] = '\n';
-	c.at = normal;
-	c.end = normal + len + 1;
+	memcpy(body->normal, text, len);
+	body->normal[len] = '\n';
+	body->normal[len + 1] = '\0';
+	body->normal_len = len + 1;
+	c.at = body->normal;
+	c.end = body->normal + len + 1;
 	if ((size_t) (c.end - c.at) > strlen(ORIGIN_V2) &&
 		strncmp(c.at, ORIGIN_V2 "\n", strlen(ORIGIN_V2) + 1) == 0)
 		body->version = 2;

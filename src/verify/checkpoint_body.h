@@ -25,6 +25,8 @@ typedef struct CheckpointBody
 	uint64_t	heads;
 	hash_t		heads_root;
 	char		time[32];
+	char		normal[4098];	/* the body as read: its lines, each ending in LF */
+	size_t		normal_len;
 } CheckpointBody;
 
 /*

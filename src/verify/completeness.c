@@ -33,6 +33,32 @@
 #include "merkle_check.h"
 #include "report.h"
 
+/* "seq A" or "seq A..B", in a static buffer (one use a call) */
+static const char *
+seq_span(uint64_t first, uint64_t last)
+{
+	static char buf[64];
+
+	if (first == last)
+		snprintf(buf, sizeof(buf), "seq %" PRIu64, first);
+	else
+		snprintf(buf, sizeof(buf), "seq %" PRIu64 "..%" PRIu64, first, last);
+	return buf;
+}
+
+/* "seq A is missing" or "seqs A..B are missing" */
+static const char *
+missing_span(uint64_t first, uint64_t last)
+{
+	static char buf[80];
+
+	if (first == last)
+		snprintf(buf, sizeof(buf), "seq %" PRIu64 " is missing", first);
+	else
+		snprintf(buf, sizeof(buf), "seqs %" PRIu64 "..%" PRIu64 " are missing", first, last);
+	return buf;
+}
+
 /*
  * A chain head with its proof (in "where") under a checkpoint whose heads
  * tree has body->heads leaves and root body->heads_root.
@@ -46,13 +72,12 @@ check_head(Verified *v, json_t *head, const CheckpointBody *body, const char *wh
 				root;
 
 	*seq = member_seq(head, "seq", where);
-	if (!hex_decode(json_string_value(member(head, "link", JSON_STRING, where)), link))
-		unreadable("%s: \"link\" is not 64 hex digits", where);
+	member_hash(head, "link", where, link);
 	if (member_seq(head, "heads", where) != body->heads)
 		failed("%s: the proof is for a heads tree of %" JSON_INTEGER_FORMAT " chains, the checkpoint has %" PRIu64,
 			   where, json_integer_value(json_object_get(head, "heads")), body->heads);
 	head_leaf(v->hasher, v->employee_id, *seq, link, leaf);
-	if (!inclusion_root(v->hasher, position, body->heads, leaf, member(head, "proof", JSON_ARRAY, where), root) ||
+	if (!inclusion_root(v->hasher, position, body->heads, leaf, member_proof(head, "proof", where), root) ||
 		memcmp(root, body->heads_root, HASH_LEN) != 0)
 		failed("%s: the head of the chain (seq %" PRIu64 ") with its proof does not give the checkpoint's heads_root",
 			   where, *seq);
@@ -63,21 +88,13 @@ static bool
 range_end(json_t *range, const char *key, int64_t *us)
 {
 	json_t	   *value = json_object_get(range, key);
-	struct tm	tm = {0};
-	int			micros;
-	const char *s;
-	char		tail[4];
 
+	if (value == NULL)
+		unreadable("range: \"%s\" is missing", key);
 	if (json_is_null(value))
 		return false;
-	s = json_string_value(value);
-	if (s == NULL || strlen(s) != 27 ||
-		sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%6d%1s", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &micros, tail) != 8 || tail[0] != 'Z')
-		unreadable("range: \"%s\" is neither null nor a UTC time with microseconds", key);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*us = (int64_t) timegm(&tm) * 1000000 + micros;
+	if (!utc_micros(json_string_value(value), us))
+		unreadable("range: \"%s\" is neither null nor a UTC time of the calendar with microseconds", key);
 	return true;
 }
 
@@ -100,6 +117,9 @@ check_complete(Verified *v)
 	bool		has_from = range_end(range, "from", &from);
 	bool		has_to = range_end(range, "to", &to);
 
+	if (has_from && has_to && from >= to)
+		unreadable("range: \"from\" is not before \"to\"");
+
 	check_head(v, head, &v->checkpoint, "head", &head_seq, head_link);
 	report("  chain head under the checkpoint: seq %" PRIu64 ": ok\n", head_seq);
 	if (v->last_seq > head_seq)
@@ -110,14 +130,13 @@ check_complete(Verified *v)
 			   v->last_seq);
 	if (v->first_seq > 1 &&
 		!outside(v->first_has_time, v->first_time, has_from, from, has_to, to))
-		failed("incomplete: seqs 1..%" PRIu64 " are missing (entry seq %" PRIu64
-			   ", the first of the package, occurred inside the range)",
-			   v->first_seq - 1, v->first_seq);
+		failed("incomplete: %s (entry seq %" PRIu64 ", the first of the package, occurred inside the range)",
+			   missing_span(1, v->first_seq - 1), v->first_seq);
 	if (v->last_seq < head_seq &&
 		!outside(v->last_has_time, v->last_time, has_from, from, has_to, to))
-		failed("incomplete: seqs %" PRIu64 "..%" PRIu64 " are missing (the chain's head under the checkpoint is seq %"
-			   PRIu64 "; entry seq %" PRIu64 ", the last of the package, occurred inside the range)",
-			   v->last_seq + 1, head_seq, head_seq, v->last_seq);
+		failed("incomplete: %s (the chain's head under the checkpoint is seq %" PRIu64
+			   "; entry seq %" PRIu64 ", the last of the package, occurred inside the range)",
+			   missing_span(v->last_seq + 1, head_seq), head_seq, v->last_seq);
 	report("  complete: every entry of the chain from seq %" PRIu64 " to %" PRIu64 " is here", v->first_seq,
 		   v->last_seq);
 	if (v->first_seq > 1)
@@ -127,19 +146,6 @@ check_complete(Verified *v)
 	report("\n  range: from %s to %s (stated by the package; the entries around it checked against it)\n",
 		   has_from ? json_string_value(json_object_get(range, "from")) : "the chain's start",
 		   has_to ? json_string_value(json_object_get(range, "to")) : "the checkpoint");
-}
-
-/* "seq A" or "seq A..B", in a static buffer (one use a call) */
-static const char *
-seq_span(uint64_t first, uint64_t last)
-{
-	static char buf[64];
-
-	if (first == last)
-		snprintf(buf, sizeof(buf), "seq %" PRIu64, first);
-	else
-		snprintf(buf, sizeof(buf), "seq %" PRIu64 "..%" PRIu64, first, last);
-	return buf;
 }
 
 /* the link of the package's entry "seq" */
@@ -172,15 +178,27 @@ anchored_by_earlier(Verified *v, json_t *consistency, const CheckpointBody *give
 	}
 	if (given->version < 2)
 	{
-		report("  anchored only by the package's own checkpoint: seq %" PRIu64 " joined the log after the\n"
-			   "  checkpoint given, which (version 1) does not say where the chain stood\n", v->last_seq);
+		report("  not known to be anchored by the checkpoint given: %s (seq %" PRIu64 " joined the log after it,\n"
+			   "  and a checkpoint of version 1 does not say where the chain stood)\n",
+			   seq_span(v->first_seq, v->last_seq), v->last_seq);
 		return EXIT_PARTLY_ANCHORED;
+	}
+	if (json_object_get(consistency, "old_heads_root") != NULL)
+	{
+		hash_t		old_heads_root;
+
+		member_hash(consistency, "old_heads_root", "consistency", old_heads_root);
+		if (memcmp(old_heads_root, given->heads_root, HASH_LEN) != 0)
+			failed("consistency: old_heads_root is not the heads_root of %s", path);
 	}
 	if (head == NULL || json_is_null(head))
 		seq = 0;
 	else
 	{
 		check_head(v, head, given, "consistency.head", &seq, link);
+		if (seq > v->last_seq)
+			failed("the chain's head under %s is seq %" PRIu64 ", after the package's last entry, seq %" PRIu64
+				   ", which yet joined the log after it", path, seq, v->last_seq);
 		if (seq >= v->first_seq && seq <= v->last_seq)
 		{
 			hash_t		held;
@@ -226,10 +244,10 @@ check_anchoring(Verified *v, const char *checkpoint_path)
 		unreadable("%s is not an hrguard checkpoint body: %s", checkpoint_path, problem);
 	if (given.size == v->checkpoint.size && memcmp(given.root, v->checkpoint.root, HASH_LEN) == 0)
 	{
-		if (given.version != v->checkpoint.version ||
-			(given.version >= 2 && (given.heads != v->checkpoint.heads ||
-									memcmp(given.heads_root, v->checkpoint.heads_root, HASH_LEN) != 0)))
-			failed("the package's checkpoint body has the size and root of %s but not its heads", checkpoint_path);
+		if (given.normal_len != v->checkpoint.normal_len ||
+			memcmp(given.normal, v->checkpoint.normal, given.normal_len) != 0)
+			failed("the package's checkpoint body has the size and root of %s but differs from it in another line",
+				   checkpoint_path);
 		report("  checkpoint given (%s): the same\n", checkpoint_path);
 		report("  anchored by the checkpoint given: every entry, seq %" PRIu64 "..%" PRIu64 "\n",
 			   v->first_seq, v->last_seq);

@@ -219,6 +219,9 @@ base64_decode(const char *in, size_t len, uint8_t *out)
 
 		if ((a | b | c | d) & 0x80 || (p[2] == '=' && p[3] != '='))
 			return -1;
+		/* the bits padding leaves over are zero (RFC 4648 section 3.5) */
+		if ((p[2] == '=' && (b & 0x0f) != 0) || (p[2] != '=' && p[3] == '=' && (c & 0x03) != 0))
+			return -1;
 		*o++ = (uint8_t) (a << 2 | b >> 4);
 		if (p[2] != '=')
 			*o++ = (uint8_t) (b << 4 | c >> 2);

@@ -134,13 +134,13 @@ describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
 		 const char *employee_id, int64_t *occurred)
 {
 	bool		has_time = false;
-	json_t	   *doc = json_loadb((const char *) canon, len, 0, NULL);
+	json_t	   *doc = json_loadb((const char *) canon, len, JSON_REJECT_DUPLICATES, NULL);
 	json_t	   *t;
 	const char *e;
 	char		when[96] = "?";
 
 	if (doc == NULL || !json_is_object(doc))
-		failed("entry seq %" PRIu64 ": its canonical bytes are not a JSON object", seq);
+		failed("entry seq %" PRIu64 ": its canonical bytes are not a JSON object with each key once", seq);
 	e = json_string_value(json_object_get(doc, "e"));
 	if (e == NULL || strcmp(e, employee_id) != 0)
 		failed("entry seq %" PRIu64 ": it belongs to employee \"%s\"", seq, e ? e : "?");
@@ -201,10 +201,10 @@ verify_entries(Verified *v, const hash_t previous, hash_t canon_sha256)
 						   e->seq, expected);
 				}
 			case RUN_CANON:
-				failed("entry seq %" PRIu64 ": its canon is not base64", e->seq);
+				unreadable("entry seq %" PRIu64 ": its canon is not standard base64", e->seq);
 				break;
 			case RUN_LINK_FORMAT:
-				failed("entry seq %" PRIu64 ": its link is not 64 hex digits", e->seq);
+				unreadable("entry seq %" PRIu64 ": its link is not 64 lower-case hex digits", e->seq);
 				break;
 			default:
 				failed("entry seq %" PRIu64 ": its content and the entries before it do not give its link "
@@ -256,11 +256,11 @@ check_manifest(json_t *package, uint64_t first_seq, uint64_t last_seq, const has
 			   json_integer_value(json_object_get(manifest, "first_seq")),
 			   json_integer_value(json_object_get(manifest, "last_seq")),
 			   last_seq - first_seq + 1, first_seq, last_seq);
-	if (!hex_decode(json_string_value(member(manifest, "last_link", JSON_STRING, "manifest")), expected) ||
-		memcmp(expected, last_link, HASH_LEN) != 0)
+	member_hash(manifest, "last_link", "manifest", expected);
+	if (memcmp(expected, last_link, HASH_LEN) != 0)
 		failed("the manifest's last_link is not the link of entry seq %" PRIu64, last_seq);
-	if (!hex_decode(json_string_value(member(manifest, "canon_sha256", JSON_STRING, "manifest")), expected) ||
-		memcmp(expected, canon_sha256, HASH_LEN) != 0)
+	member_hash(manifest, "canon_sha256", "manifest", expected);
+	if (memcmp(expected, canon_sha256, HASH_LEN) != 0)
 		failed("the manifest's canon_sha256 does not match the entries");
 }
 
@@ -282,20 +282,21 @@ check_inclusion(Verified *v)
 	problem = checkpoint_body_read(body, strlen(body), &v->checkpoint);
 	if (problem != NULL)
 		unreadable("the package's checkpoint body is not an hrguard checkpoint: %s", problem);
+	member_hash(checkpoint, "root", "checkpoint", expected);
 	if (member_seq(checkpoint, "tree_size", "checkpoint") != v->checkpoint.size ||
-		strcmp(json_string_value(member(checkpoint, "root", JSON_STRING, "checkpoint")), v->checkpoint.root_hex) != 0)
+		memcmp(expected, v->checkpoint.root, HASH_LEN) != 0)
 		failed("the checkpoint's tree_size or root differ from its body");
 	inclusion = member(v->doc, "inclusion", JSON_OBJECT, "package");
 	if (member_seq(inclusion, "seq", "inclusion") != v->last_seq)
 		failed("the inclusion proof is for seq %" PRIu64 ", not the last entry %" PRIu64,
 			   member_seq(inclusion, "seq", "inclusion"), v->last_seq);
 	log_leaf(&hasher, v->employee_id, v->last_seq, v->last_link, leaf);
-	if (!hex_decode(json_string_value(member(inclusion, "leaf_hash", JSON_STRING, "inclusion")), expected) ||
-		memcmp(expected, leaf, HASH_LEN) != 0)
+	member_hash(inclusion, "leaf_hash", "inclusion", expected);
+	if (memcmp(expected, leaf, HASH_LEN) != 0)
 		failed("entry seq %" PRIu64 ": its log leaf is not the one the proof starts from", v->last_seq);
 	v->log_index = member_seq(inclusion, "log_index", "inclusion");
 	if (!inclusion_root(&hasher, v->log_index, v->checkpoint.size, leaf,
-						member(inclusion, "proof", JSON_ARRAY, "inclusion"), root))
+						member_proof(inclusion, "proof", "inclusion"), root))
 		failed("the inclusion proof does not fit log index %" PRIu64 " of a tree of %" PRIu64,
 			   v->log_index, v->checkpoint.size);
 	if (memcmp(root, v->checkpoint.root, HASH_LEN) != 0)
@@ -314,16 +315,16 @@ check_inclusion(Verified *v)
 static void
 check_consistency(Verified *v)
 {
-	json_t	   *consistency = json_object_get(v->doc, "consistency");
+	json_t	   *consistency = member_optional(v->doc, "consistency", JSON_OBJECT, "package");
 	hash_t		old_root;
 	uint64_t	old_size;
 
 	if (consistency == NULL)
 		return;
 	old_size = member_seq(consistency, "old_size", "consistency");
-	if (!hex_decode(json_string_value(member(consistency, "old_root", JSON_STRING, "consistency")), old_root) ||
-		!consistent(&hasher, old_size, old_root, v->checkpoint.size, v->checkpoint.root,
-					member(consistency, "proof", JSON_ARRAY, "consistency")))
+	member_hash(consistency, "old_root", "consistency", old_root);
+	if (!consistent(&hasher, old_size, old_root, v->checkpoint.size, v->checkpoint.root,
+					member_proof(consistency, "proof", "consistency")))
 		failed("the consistency proof does not show the checkpoint of size %" PRIu64
 			   " to be an earlier state of the package's", old_size);
 	report("  consistent with the earlier checkpoint of size %" PRIu64 ": ok\n", old_size);
@@ -399,9 +400,10 @@ main(int argc, char **argv)
 	}
 
 	/* 1. the chain run */
-	if (!hex_decode(json_string_value(member(v.doc, "previous_link", JSON_STRING, "package")), previous))
-		unreadable("previous_link is not 64 hex digits");
+	member_hash(v.doc, "previous_link", "package", previous);
 	verify_entries(&v, previous, canon_sha256);
+	if (v.first_seq == 0)
+		unreadable("entry seq 0: seqs start at 1");
 	if (v.first_seq == 1 && memcmp(previous, zero_hash, HASH_LEN) != 0)
 		failed("the chain starts at seq 1 but previous_link is not zero");
 	report("  links: ok, seq %" PRIu64 "..%" PRIu64 " (%" PRIu64 " entries)\n",
@@ -414,6 +416,10 @@ main(int argc, char **argv)
 	check_inclusion(&v);
 	if (format >= 2 && v.checkpoint.version < 2)
 		unreadable("a format 2 package proven against a checkpoint of version 1");
+	if (format < 2 && v.checkpoint.version >= 2)
+		failed("a format 1 package proven against a checkpoint of version %d, which commits to chain heads: "
+			   "format 1 packages were made only against checkpoints of version 1, and this one carries no head",
+			   v.checkpoint.version);
 
 	/* 4. the package holds all of its range under the checkpoint */
 	if (format >= 2)

@@ -10,10 +10,15 @@
  *
  *-------------------------------------------------------------------------
  */
+#define _GNU_SOURCE
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "hashes.h"
 #include "report.h"
 
 bool		quiet = false;
@@ -76,4 +81,78 @@ member_seq(json_t *object, const char *key, const char *where)
 	if (v < 0)
 		unreadable("%s: \"%s\" is negative", where, key);
 	return (uint64_t) v;
+}
+
+/* a hash: 64 lower-case hex digits, or the package is unreadable */
+void
+member_hash(json_t *object, const char *key, const char *where, hash_t out)
+{
+	if (!hex_decode(json_string_value(member(object, key, JSON_STRING, where)), out))
+		unreadable("%s: \"%s\" is not 64 lower-case hex digits", where, key);
+}
+
+/* a proof: an array of hashes, each 64 lower-case hex digits */
+json_t *
+member_proof(json_t *object, const char *key, const char *where)
+{
+	json_t	   *proof = member(object, key, JSON_ARRAY, where);
+	size_t		i;
+	hash_t		h;
+
+	for (i = 0; i < json_array_size(proof); i++)
+		if (!hex_decode(json_string_value(json_array_get(proof, i)), h))
+			unreadable("%s: \"%s\" element %zu is not 64 lower-case hex digits", where, key, i);
+	return proof;
+}
+
+/* an object member that may be absent or null: NULL then */
+json_t *
+member_optional(json_t *object, const char *key, json_type type, const char *where)
+{
+	json_t	   *value = json_object_get(object, key);
+
+	if (value == NULL || json_is_null(value))
+		return NULL;
+	if (json_typeof(value) != type)
+		unreadable("%s: \"%s\" is of the wrong type", where, key);
+	return value;
+}
+
+/*
+ * A UTC time YYYY-MM-DDTHH:MM:SS.ffffffZ, as microseconds since 1970; false
+ * unless it has that form and is a time of the calendar (no 13th month, no
+ * 30 February, no 24:00, no leap second).
+ */
+bool
+utc_micros(const char *text, int64_t *us)
+{
+	struct tm	tm = {0};
+	int			micros,
+				year,
+				month,
+				day;
+	char		tail[4];
+	time_t		secs;
+	struct tm	back;
+	size_t		i;
+
+	if (text == NULL || strlen(text) != 27)
+		return false;
+	for (i = 0; i < 27; i++)
+		if ("dddd-dd-ddTdd:dd:dd.ddddddZ"[i] == 'd' ? !isdigit((unsigned char) text[i])
+			: text[i] != "dddd-dd-ddTdd:dd:dd.ddddddZ"[i])
+			return false;
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d.%6d%1s", &year, &month, &day,
+			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &micros, tail) != 8)
+		return false;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = day;
+	secs = timegm(&tm);
+	if (gmtime_r(&secs, &back) == NULL || back.tm_year != year - 1900 || back.tm_mon != month - 1 ||
+		back.tm_mday != day || back.tm_hour != tm.tm_hour || back.tm_min != tm.tm_min ||
+		back.tm_sec != tm.tm_sec)
+		return false;
+	*us = (int64_t) secs * 1000000 + micros;
+	return true;
 }

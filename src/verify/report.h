@@ -16,6 +16,8 @@
 
 #include <jansson.h>
 
+#include "hashes.h"
+
 /* the exit statuses */
 #define EXIT_VERIFIED		0	/* complete, every entry anchored by the checkpoint given */
 #define EXIT_FAILED			1	/* something does not hold */
@@ -32,5 +34,9 @@ extern void failed(const char *fmt,...) __attribute__((format(printf, 1, 2), nor
 /* a member of the given type, or the package is unreadable */
 extern json_t *member(json_t *object, const char *key, json_type type, const char *where);
 extern uint64_t member_seq(json_t *object, const char *key, const char *where);
+extern void member_hash(json_t *object, const char *key, const char *where, hash_t out);
+extern json_t *member_proof(json_t *object, const char *key, const char *where);
+extern json_t *member_optional(json_t *object, const char *key, json_type type, const char *where);
+extern bool utc_micros(const char *text, int64_t *us);
 
 #endif							/* HRGUARD_VERIFY_REPORT_H */

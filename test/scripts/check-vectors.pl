@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # check-vectors.pl -- runs every test vector of test/vectors/VECTORS through
-# hrguard-verify and checks its exit status, the seq the report names and
-# what it says.  Prints one "... ok" or "... FAILED" line a vector.
+# hrguard-verify and checks its exit status, the seq its verdict (the last
+# two lines of the report) names and what the report says.  Prints one "... ok" or "... FAILED" line a vector.
 #
 # Usage: check-vectors.pl HRGUARD_VERIFY VECTORS_DIR
 use strict;
@@ -23,8 +23,11 @@ while (my $line = <$list>)
 	my @why;
 	push @why, "exit $got, expected $status" if $got != $status;
 	push @why, "the report does not match /$pattern/" if $out !~ /$pattern/m;
-	push @why, "the report does not name seq $seq"
-	  if $seq ne '-' && $out !~ /\bseqs? $seq\b/;
+	# the seq named in the verdict: the last two lines of the report
+	my @lines = split /\n/, $out;
+	my $verdict = join("\n", @lines[ ($#lines > 0 ? $#lines - 1 : 0) .. $#lines ]);
+	push @why, "the verdict does not name seq $seq"
+	  if $seq ne '-' && $verdict !~ /\bseqs? $seq\b/;
 	my $name = "vector $package" . ($checkpoint eq '-' ? '' : " against $checkpoint");
 	if (@why)
 	{

@@ -74,3 +74,19 @@ save(d, 'entry-edited')
 # checkpoint files: the genuine body with a blank line after it, and one of an unknown version
 open('v2/checkpoint-b-trailing.txt', 'w').write(open('v2/checkpoint-b.txt').read() + '\n\n')
 open('v2/checkpoint-v3.txt', 'w').write(open('v2/checkpoint-b.txt').read().replace('hrguard/v2/', 'hrguard/v3/'))
+
+# format 1 claimed for a package proven against a version 2 body, its head removed
+d = load('cut-short')
+d['format'] = 'hrguard-evidence-package/1'
+del d['head']
+save(d, 'format-downgraded')
+
+# a range end that is no time of the calendar
+d = load('range-e1')
+d['range']['from'] = '2026-13-01T00:00:00.000000Z'
+save(d, 'range-month-13')
+
+# the package's body with another time line than the body kept outside
+d = load('full-e1')
+d['checkpoint']['body'] = d['checkpoint']['body'].replace('time 2026-', 'time 2025-')
+save(d, 'body-time-edited')
