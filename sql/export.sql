@@ -119,6 +119,16 @@ SELECT json_array_length(hrguard.export_evidence('X1', '-infinity', 'infinity', 
 		   AS entries_under_first_checkpoint
   FROM package;
 
+-- an entry recorded late (seq 3 occurred on 5 November, after seq 2 of 20
+-- November): a range of 4..10 November reaches back to the nearest entry
+-- that occurred before it (seq 1) and on to the nearest after it (seq 4)
+INSERT INTO hrguard.employee (employee_id) VALUES ('X3');
+SELECT hrguard.record_evidence('X3', 'note', jsonb_build_object('day', d), ('2026-11-' || d || ' 12:00+00')::timestamptz)
+  FROM unnest(ARRAY[1, 20, 5, 25]) AS d;
+SELECT ARRAY(SELECT (e ->> 'seq')::int FROM json_array_elements(q -> 'entries') AS e) AS seqs,
+	   (q -> 'head' ->> 'seq')::int AS head
+  FROM hrguard.export_evidence('X3', '2026-11-04', '2026-11-10') AS q;
+
 -- errors, each with its SQLSTATE, and nothing recorded
 SELECT hrguard.record_evidence('X1', 'note', '{"text": "later"}', '2026-11-26 12:00+00') AS seq;
 SELECT hrguard.checkpoint() IS NOT NULL AS checkpoint_taken;

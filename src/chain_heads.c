@@ -551,8 +551,8 @@ hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last, int6
 		uint8	   *leaves = leaves_from_log(ctx, tree_size, &n, NULL, NULL, NULL);
 
 		hrguard_merkle_root(ctx, leaves, n, root);
-		warn_heads_disagree("The checkpoint's heads root was computed from the log's %lld chains instead, "
-							"and the rows missing were written again.", n);
+		warn_heads_disagree("The checkpoint's heads root was computed from the log's %lld chains instead; "
+							"rows that were missing were written again, rows that differ were left.", n);
 		restore_from_log(ctx, tree_size, leaves, n);
 		pfree(leaves);
 		return n;

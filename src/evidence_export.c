@@ -130,6 +130,40 @@ seq_range(const char *employee_id, TimestampTz from, TimestampTz to, int64 head,
 }
 
 /*
+ * Where a package of the range [from, to), whose entries under the
+ * checkpoint run from seq "seq" (before) or to seq "seq" (after), starts
+ * or ends: at the nearest entry before it in seq order that occurred
+ * before "from" (seq 1 if none did), or after it that occurred at or after
+ * "to" (the head if none did).  Late entries (their seq after entries that
+ * occurred later) between are taken in.
+ */
+static int64
+range_edge(const char *employee_id, int64 seq, TimestampTz from, TimestampTz to, int64 head, bool before)
+{
+	Oid			types[4] = {TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID};
+	Datum		args[4] = {CStringGetTextDatum(employee_id), Int64GetDatum(seq),
+	TimestampTzGetDatum(before ? from : to), Int64GetDatum(head)};
+	bool		isnull;
+	Datum		edge;
+
+	if (before ? seq <= 1 : seq >= head)
+		return seq;
+	if (SPI_execute_with_args(before ?
+							  "SELECT pg_catalog.max(seq) FROM hrguard.evidence "
+							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 AND seq OPERATOR(pg_catalog.<) $2 "
+							  "   AND occurred_at OPERATOR(pg_catalog.<) $3 AND $4 IS NOT NULL" :
+							  "SELECT pg_catalog.min(seq) FROM hrguard.evidence "
+							  " WHERE employee_id OPERATOR(pg_catalog.=) $1 AND seq OPERATOR(pg_catalog.>) $2 "
+							  "   AND seq OPERATOR(pg_catalog.<=) $4 AND occurred_at OPERATOR(pg_catalog.>=) $3",
+							  4, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not find the edge of the range");
+	edge = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return before ? 1 : head;
+	return DatumGetInt64(edge);
+}
+
+/*
  * A checkpoint body given by the caller, which must be one of this log's
  * (whatever follows its last line aside); returns it as it is stored.
  */
@@ -519,14 +553,12 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 				 errhint("Entries join the log at the next hrguard.checkpoint().")));
 
 	/*
-	 * The entries just outside the range on both sides, where the chain has
-	 * them under the checkpoint: a package shows that nothing of the range
-	 * was left out.
+	 * Out to the entries nearest the range that occurred before it and after
+	 * it, where the chain has them under the checkpoint: a package shows
+	 * that nothing of the range was left out.
 	 */
-	if (first > 1)
-		first--;
-	if (last < head.seq)
-		last++;
+	first = range_edge(employee_id, first, from, to, head.seq, true);
+	last = range_edge(employee_id, last, from, to, head.seq, false);
 	ctx = pg_cryptohash_create(PG_SHA256);
 	proof = hrguard_log_inclusion(ctx, employee_id, last, cb.size, &index, leaf, root);
 	pg_cryptohash_free(ctx);

@@ -13,6 +13,7 @@
  *-------------------------------------------------------------------------
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "checkpoint_body.h"
@@ -100,6 +101,8 @@ checkpoint_body_read(const char *text, size_t len, CheckpointBody *body)
 	hash_t		previous;
 
 	memset(body, 0, sizeof(*body));
+	if (len > 4096)
+		return "it is longer than 4096 bytes, what follows its last line included";
 	/*
 	 * What follows the last character that is not a blank, CR or LF is not
 	 * part of the body: it is read as the text up to there and one LF.
@@ -124,7 +127,15 @@ checkpoint_body_read(const char *text, size_t len, CheckpointBody *body)
 			 strncmp(c.at, ORIGIN_V1 "\n", strlen(ORIGIN_V1) + 1) == 0)
 		body->version = 1;
 	else if ((size_t) (c.end - c.at) > 9 && strncmp(c.at, "hrguard/v", 9) == 0)
-		return "it is of a version this hrguard-verify does not know (it reads 1 and 2)";
+	{
+		static char why[160];
+
+		size_t		first_line = strcspn(c.at, "\n");
+
+		snprintf(why, sizeof(why), "it is of a version this hrguard-verify does not know (it reads 1 and 2): \"%.*s\"",
+				 (int) (first_line < 60 ? first_line : 60), c.at);
+		return why;
+	}
 	else
 		return "it does not start with \"" ORIGIN_V2 "\" or \"" ORIGIN_V1 "\"";
 	c.at = memchr(c.at, '\n', (size_t) (c.end - c.at)) + 1;

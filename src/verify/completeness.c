@@ -98,11 +98,27 @@ range_end(json_t *range, const char *key, int64_t *us)
 	return true;
 }
 
-/* did an entry that occurred at "t" occur outside [from, to)? */
-static bool
-outside(bool has_time, int64_t t, bool has_from, int64_t from, bool has_to, int64_t to)
+/*
+ * The package's ends against a chain head (seq, link) under a checkpoint
+ * ("under" names it): the last entry is the head, or occurred at or after
+ * the range's end; the first is seq 1, or occurred before the range's
+ * start.  An entry without a time occurred nowhere.
+ */
+static void
+check_ends(Verified *v, uint64_t head_seq, const hash_t head_link, const char *under)
 {
-	return has_time && ((has_from && t < from) || (has_to && t >= to));
+	if (v->last_seq > head_seq)
+		failed("the package holds seq %" PRIu64 ", beyond the chain's head under %s, seq %" PRIu64,
+			   v->last_seq, under, head_seq);
+	if (v->last_seq == head_seq && memcmp(head_link, v->last_link, HASH_LEN) != 0)
+		failed("entry seq %" PRIu64 " is not the chain's head under %s (the links differ)", v->last_seq, under);
+	if (v->first_seq > 1 && !(v->first_has_time && v->has_from && v->first_time < v->from))
+		failed("incomplete: %s (entry seq %" PRIu64 ", the first of the package, did not occur before the range)",
+			   missing_span(1, v->first_seq - 1), v->first_seq);
+	if (v->last_seq < head_seq && !(v->last_has_time && v->has_to && v->last_time >= v->to))
+		failed("incomplete: %s (the chain's head under %s is seq %" PRIu64
+			   "; entry seq %" PRIu64 ", the last of the package, did not occur after the range)",
+			   missing_span(v->last_seq + 1, head_seq), under, head_seq, v->last_seq);
 }
 
 void
@@ -112,40 +128,24 @@ check_complete(Verified *v)
 	json_t	   *head = member(v->doc, "head", JSON_OBJECT, "package");
 	uint64_t	head_seq;
 	hash_t		head_link;
-	int64_t		from = 0,
-				to = 0;
-	bool		has_from = range_end(range, "from", &from);
-	bool		has_to = range_end(range, "to", &to);
 
-	if (has_from && has_to && from >= to)
+	v->has_from = range_end(range, "from", &v->from);
+	v->has_to = range_end(range, "to", &v->to);
+	if (v->has_from && v->has_to && v->from >= v->to)
 		unreadable("range: \"from\" is not before \"to\"");
 
 	check_head(v, head, &v->checkpoint, "head", &head_seq, head_link);
 	report("  chain head under the checkpoint: seq %" PRIu64 ": ok\n", head_seq);
-	if (v->last_seq > head_seq)
-		failed("the package holds seq %" PRIu64 ", beyond the chain's head under its checkpoint, seq %" PRIu64,
-			   v->last_seq, head_seq);
-	if (v->last_seq == head_seq && memcmp(head_link, v->last_link, HASH_LEN) != 0)
-		failed("entry seq %" PRIu64 " is not the chain's head under the checkpoint (the links differ)",
-			   v->last_seq);
-	if (v->first_seq > 1 &&
-		!outside(v->first_has_time, v->first_time, has_from, from, has_to, to))
-		failed("incomplete: %s (entry seq %" PRIu64 ", the first of the package, occurred inside the range)",
-			   missing_span(1, v->first_seq - 1), v->first_seq);
-	if (v->last_seq < head_seq &&
-		!outside(v->last_has_time, v->last_time, has_from, from, has_to, to))
-		failed("incomplete: %s (the chain's head under the checkpoint is seq %" PRIu64
-			   "; entry seq %" PRIu64 ", the last of the package, occurred inside the range)",
-			   missing_span(v->last_seq + 1, head_seq), head_seq, v->last_seq);
+	check_ends(v, head_seq, head_link, "the package's checkpoint");
 	report("  complete: every entry of the chain from seq %" PRIu64 " to %" PRIu64 " is here", v->first_seq,
 		   v->last_seq);
 	if (v->first_seq > 1)
-		report("; seq %" PRIu64 ", just before, occurred outside the range", v->first_seq);
+		report("; seq %" PRIu64 " occurred before the range", v->first_seq);
 	if (v->last_seq < head_seq)
-		report("; seq %" PRIu64 ", just after, occurred outside it", v->last_seq);
+		report("; seq %" PRIu64 " occurred after it", v->last_seq);
 	report("\n  range: from %s to %s (stated by the package; the entries around it checked against it)\n",
-		   has_from ? json_string_value(json_object_get(range, "from")) : "the chain's start",
-		   has_to ? json_string_value(json_object_get(range, "to")) : "the checkpoint");
+		   v->has_from ? json_string_value(json_object_get(range, "from")) : "the chain's start",
+		   v->has_to ? json_string_value(json_object_get(range, "to")) : "the checkpoint");
 }
 
 /* the link of the package's entry "seq" */
@@ -166,18 +166,20 @@ static int
 anchored_by_earlier(Verified *v, json_t *consistency, const CheckpointBody *given, const char *path)
 {
 	json_t	   *head = json_object_get(consistency, "head");
+	bool		all_under = v->log_index < given->size;
 	uint64_t	seq;
 	hash_t		link;
 
 	report("  checkpoint given (%s): the earlier one, which the package's extends\n", path);
-	if (v->log_index < given->size)
-	{
-		report("  anchored by the checkpoint given: every entry, seq %" PRIu64 "..%" PRIu64
-			   " (seq %" PRIu64 " was already in it)\n", v->first_seq, v->last_seq, v->last_seq);
-		return EXIT_VERIFIED;
-	}
 	if (given->version < 2)
 	{
+		if (all_under)
+		{
+			report("  anchored by the checkpoint given: every entry, %s (seq %" PRIu64 " was already in it);\n"
+				   "  complete only by the package's own checkpoint (one of version 1 has no chain heads)\n",
+				   seq_span(v->first_seq, v->last_seq), v->last_seq);
+			return EXIT_NOT_PROVEN_COMPLETE;
+		}
 		report("  not known to be anchored by the checkpoint given: %s (seq %" PRIu64 " joined the log after it,\n"
 			   "  and a checkpoint of version 1 does not say where the chain stood)\n",
 			   seq_span(v->first_seq, v->last_seq), v->last_seq);
@@ -191,25 +193,39 @@ anchored_by_earlier(Verified *v, json_t *consistency, const CheckpointBody *give
 		if (memcmp(old_heads_root, given->heads_root, HASH_LEN) != 0)
 			failed("consistency: old_heads_root is not the heads_root of %s", path);
 	}
-	if (head == NULL || json_is_null(head))
-		seq = 0;
-	else
+	/* where the chain stood under the body given: its head there, proven */
+	if (head == NULL)
+		failed("the package carries no chain head for %s, which has chain heads", path);
+	if (json_is_null(head))
 	{
-		check_head(v, head, given, "consistency.head", &seq, link);
-		if (seq > v->last_seq)
-			failed("the chain's head under %s is seq %" PRIu64 ", after the package's last entry, seq %" PRIu64
-				   ", which yet joined the log after it", path, seq, v->last_seq);
-		if (seq >= v->first_seq && seq <= v->last_seq)
-		{
-			hash_t		held;
-
-			package_entry_link(v, seq, held);
-			if (memcmp(held, link, HASH_LEN) != 0)
-				failed("entry seq %" PRIu64 " is not the one the checkpoint given holds (the links differ)", seq);
-		}
+		if (all_under)
+			failed("the package says the chain had no entry under %s, yet seq %" PRIu64 " was in it",
+				   path, v->last_seq);
+		seq = 0;
 	}
+	else
+		check_head(v, head, given, "consistency.head", &seq, link);
+	if (all_under)
+	{
+		/* every entry is under it: it is complete by that body's head too */
+		check_ends(v, seq, link, path);
+		report("  anchored by the checkpoint given: every entry, %s (seq %" PRIu64 " was already in it),\n"
+			   "  and complete by its head of the chain, seq %" PRIu64 "\n",
+			   seq_span(v->first_seq, v->last_seq), v->last_seq, seq);
+		return EXIT_VERIFIED;
+	}
+	if (seq > v->last_seq)
+		failed("the chain's head under %s is seq %" PRIu64 ", after the package's last entry, seq %" PRIu64
+			   ", which yet joined the log after it", path, seq, v->last_seq);
 	if (seq >= v->first_seq)
+	{
+		hash_t		held;
+
+		package_entry_link(v, seq, held);
+		if (memcmp(held, link, HASH_LEN) != 0)
+			failed("entry seq %" PRIu64 " is not the one the checkpoint given holds (the links differ)", seq);
 		report("  anchored by the checkpoint given: %s\n", seq_span(v->first_seq, seq));
+	}
 	report("  anchored only by the package's own checkpoint: %s (recorded after the checkpoint given)\n",
 		   seq_span(seq >= v->first_seq ? seq + 1 : v->first_seq, v->last_seq));
 	return EXIT_PARTLY_ANCHORED;
@@ -218,7 +234,7 @@ anchored_by_earlier(Verified *v, json_t *consistency, const CheckpointBody *give
 int
 check_anchoring(Verified *v, const char *checkpoint_path)
 {
-	json_t	   *consistency = json_object_get(v->doc, "consistency");
+	json_t	   *consistency = member_optional(v->doc, "consistency", JSON_OBJECT, "package");
 	CheckpointBody given;
 	FILE	   *f;
 	char		text[8192];
@@ -257,8 +273,9 @@ check_anchoring(Verified *v, const char *checkpoint_path)
 		(json_int_t) given.size == json_integer_value(json_object_get(consistency, "old_size")) &&
 		strcmp(given.root_hex, json_string_value(json_object_get(consistency, "old_root")) ?: "") == 0)
 	{
-		if (given.version >= 2 && json_object_get(consistency, "head") == NULL)
-			failed("the package carries no chain head for the checkpoint given, which has one");
+		if (v->format < 2 && given.version >= 2)
+			failed("a format 1 package against a checkpoint of version 2: no checkpoint of version 1, which "
+				   "format 1 packages are proven against, comes after one of version 2");
 		return anchored_by_earlier(v, consistency, &given, checkpoint_path);
 	}
 	failed("the package is proven against the checkpoint of size %" PRIu64 ", root %s; %s has size %" PRIu64

@@ -37,6 +37,11 @@ typedef struct Verified
 	int64_t		first_time;		/* when the first entry occurred, µs since 1970 */
 	bool		last_has_time;
 	int64_t		last_time;
+	int			format;			/* of the package: 1 or 2 */
+	bool		has_from;		/* the range (format 2), once check_complete read it */
+	int64_t		from;
+	bool		has_to;
+	int64_t		to;
 	CheckpointBody checkpoint;	/* the package's own */
 	uint64_t	log_index;		/* of the last entry */
 } Verified;

@@ -191,6 +191,13 @@ verify_entries(Verified *v, const hash_t previous, hash_t canon_sha256)
 				{
 					uint64_t	expected = run.first_seq + run.failed_at;
 
+					size_t		k;
+
+					/* the seq expected comes later: out of order, not missing */
+					for (k = run.failed_at + 1; k < package->n_entries; k++)
+						if (package->entries[k].seq == expected)
+							failed("entry seq %" PRIu64 ": expected seq %" PRIu64 ", which comes later "
+								   "(the entries are out of order)", e->seq, expected);
 					if (e->seq == expected + 1)
 						failed("seq %" PRIu64 " is missing (entry seq %" PRIu64 " follows seq %" PRIu64 ")",
 							   expected, e->seq, expected - 1);
@@ -387,6 +394,7 @@ main(int argc, char **argv)
 	v.doc = read.doc;
 	v.package = &read;
 	format = package_format(v.doc);
+	v.format = format;
 	v.employee_id = json_string_value(member(v.doc, "employee_id", JSON_STRING, "package"));
 	report("evidence package of employee %s (format %d)\n", v.employee_id, format);
 	{
@@ -401,9 +409,9 @@ main(int argc, char **argv)
 
 	/* 1. the chain run */
 	member_hash(v.doc, "previous_link", "package", previous);
-	verify_entries(&v, previous, canon_sha256);
-	if (v.first_seq == 0)
+	if (read.n_entries > 0 && read.entries[0].seq == 0)
 		unreadable("entry seq 0: seqs start at 1");
+	verify_entries(&v, previous, canon_sha256);
 	if (v.first_seq == 1 && memcmp(previous, zero_hash, HASH_LEN) != 0)
 		failed("the chain starts at seq 1 but previous_link is not zero");
 	report("  links: ok, seq %" PRIu64 "..%" PRIu64 " (%" PRIu64 " entries)\n",
