@@ -33,6 +33,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "port/pg_bitutils.h"
+#include "portability/instr_time.h"
 #include "port/pg_bswap.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -522,8 +523,12 @@ hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last, int6
 	int			n_moved;
 	int64		chains;
 	bool		held;
-	int64	   *moved = record_moved_heads(last->tree_size, last->heads, tree_size, &n_moved, &chains,
-										   &held);
+	instr_time	started,
+				elapsed;
+	int64	   *moved;
+
+	INSTR_TIME_SET_CURRENT(started);
+	moved = record_moved_heads(last->tree_size, last->heads, tree_size, &n_moved, &chains, &held);
 
 	qsort(moved, n_moved, sizeof(int64), hrguard_compare_int64_key);
 	if (held && last->tree_size > 0)
@@ -557,6 +562,11 @@ hrguard_heads_update(pg_cryptohash_ctx *ctx, const HrguardHeadsState *last, int6
 		pfree(leaves);
 		return n;
 	}
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, started);
+	ereport(DEBUG1,
+			(errmsg_internal("heads tree: %d chains moved of %lld, re-hashed in %.3f ms",
+							 n_moved, (long long) chains, INSTR_TIME_GET_MILLISEC(elapsed))));
 	return chains;
 }
 
