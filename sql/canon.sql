@@ -82,3 +82,9 @@ SELECT hrguard.canonical_json('1' || repeat('0', 1000000) || 'e-1000000999');
 \echo :LAST_ERROR_SQLSTATE
 SELECT hrguard.canonical_json('0.' || repeat('0', 999999) || '1e1000000999');
 \echo :LAST_ERROR_SQLSTATE
+
+-- JSON bytes with a NUL byte are refused, not read up to it (22P02)
+SELECT hrguard.canonical_json('\x3100'::bytea);
+\echo :LAST_ERROR_SQLSTATE
+SELECT hrguard.canonical_json('\x7b7d0020'::bytea);
+\echo :LAST_ERROR_SQLSTATE

@@ -445,6 +445,12 @@ hrguard_canonicalize(const char *text, size_t len, StringInfo out)
 	json_t	   *root;
 	StringInfoData normal;
 
+	/* JSON text has no NUL byte (RFC 8259); a reader would stop there */
+	if (memchr(text, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("canonical JSON cannot contain a NUL byte"),
+				 errdetail("A NUL byte at byte %d.", (int) ((const char *) memchr(text, '\0', len) - text))));
 	initStringInfo(&normal);
 	whole_numbers_as_integers(text, len, &normal);
 	root = json_loadb(normal.data, normal.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);

@@ -135,10 +135,10 @@ check_complete(Verified *v)
 		unreadable("range: \"from\" is not before \"to\"");
 
 	check_head(v, head, &v->checkpoint, "head", &head_seq, head_link);
-	report("  chain head under the checkpoint: seq %" PRIu64 ": ok\n", head_seq);
+	report("  chain head under the package's checkpoint: seq %" PRIu64 ": its proof holds\n", head_seq);
 	check_ends(v, head_seq, head_link, "the package's checkpoint");
-	report("  complete: every entry of the chain from seq %" PRIu64 " to %" PRIu64 " is here", v->first_seq,
-		   v->last_seq);
+	report("  complete under the package's checkpoint: every entry of the chain from seq %" PRIu64 " to %"
+		   PRIu64 " is here", v->first_seq, v->last_seq);
 	if (v->first_seq > 1)
 		report("; seq %" PRIu64 " occurred before the range", v->first_seq);
 	if (v->last_seq < head_seq)
@@ -209,9 +209,10 @@ anchored_by_earlier(Verified *v, json_t *consistency, const CheckpointBody *give
 	{
 		/* every entry is under it: it is complete by that body's head too */
 		check_ends(v, seq, link, path);
-		report("  anchored by the checkpoint given: every entry, %s (seq %" PRIu64 " was already in it),\n"
-			   "  and complete by its head of the chain, seq %" PRIu64 "\n",
-			   seq_span(v->first_seq, v->last_seq), v->last_seq, seq);
+		report("  complete under the checkpoint given: its head of the chain is seq %" PRIu64 "; what the package's\n"
+			   "  own checkpoint says beyond it is anchored by nothing kept outside\n", seq);
+		report("  anchored by the checkpoint given: every entry, %s (seq %" PRIu64 " was already in it)\n",
+			   seq_span(v->first_seq, v->last_seq), v->last_seq);
 		return EXIT_VERIFIED;
 	}
 	if (seq > v->last_seq)
@@ -264,7 +265,7 @@ check_anchoring(Verified *v, const char *checkpoint_path)
 			memcmp(given.normal, v->checkpoint.normal, given.normal_len) != 0)
 			failed("the package's checkpoint body has the size and root of %s but differs from it in another line",
 				   checkpoint_path);
-		report("  checkpoint given (%s): the same\n", checkpoint_path);
+		report("  checkpoint given (%s): the same as the package's\n", shown(checkpoint_path));
 		report("  anchored by the checkpoint given: every entry, seq %" PRIu64 "..%" PRIu64 "\n",
 			   v->first_seq, v->last_seq);
 		return EXIT_VERIFIED;

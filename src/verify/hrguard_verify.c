@@ -143,7 +143,7 @@ describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
 		failed("entry seq %" PRIu64 ": its canonical bytes are not a JSON object with each key once", seq);
 	e = json_string_value(json_object_get(doc, "e"));
 	if (e == NULL || strcmp(e, employee_id) != 0)
-		failed("entry seq %" PRIu64 ": it belongs to employee \"%s\"", seq, e ? e : "?");
+		failed("entry seq %" PRIu64 ": it belongs to employee \"%s\"", seq, shown(e));
 	t = json_object_get(doc, "t");
 	if (json_is_integer(t))
 	{
@@ -161,7 +161,7 @@ describe(const char *label, uint64_t seq, const uint8_t *canon, size_t len,
 					 tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fraction);
 	}
 	report("  %s entry: seq %" PRIu64 ", kind %s, occurred %s\n", label, seq,
-		   json_string_value(json_object_get(doc, "k")) ?: "?", when);
+		   shown(json_string_value(json_object_get(doc, "k"))), when);
 	json_decref(doc);
 	return has_time;
 }
@@ -314,7 +314,7 @@ check_inclusion(Verified *v)
 		failed("entry seq %" PRIu64 " with the inclusion proof gives root %s, the checkpoint says %s",
 			   v->last_seq, hex, v->checkpoint.root_hex);
 	}
-	report("  checkpoint: size %" PRIu64 ", root %s\n", v->checkpoint.size, v->checkpoint.root_hex);
+	report("  the package's checkpoint: size %" PRIu64 ", root %s\n", v->checkpoint.size, v->checkpoint.root_hex);
 	report("  inclusion of seq %" PRIu64 " (log index %" PRIu64 "): ok\n", v->last_seq, v->log_index);
 }
 
@@ -348,8 +348,8 @@ package_format(json_t *package)
 	if (strcmp(format, PACKAGE_FORMAT) == 0)
 		return 2;
 	if (strncmp(format, "hrguard-evidence-package/", 25) == 0)
-		unreadable("the package is of format %s; this hrguard-verify reads formats 1 and 2", format + 25);
-	unreadable("not an hrguard evidence package (format %s)", format);
+		unreadable("the package is of format %s; this hrguard-verify reads formats 1 and 2", shown(format + 25));
+	unreadable("not an hrguard evidence package (format %s)", shown(format));
 }
 
 int
@@ -396,14 +396,14 @@ main(int argc, char **argv)
 	format = package_format(v.doc);
 	v.format = format;
 	v.employee_id = json_string_value(member(v.doc, "employee_id", JSON_STRING, "package"));
-	report("evidence package of employee %s (format %d)\n", v.employee_id, format);
+	report("evidence package of employee %s (format %d)\n", shown(v.employee_id), format);
 	{
 		json_t	   *exported = member(v.doc, "exported", JSON_OBJECT, "package");
 
 		report("  stated by the package, covered by no hash: exported by %s at %s (export entry seq %"
 			   JSON_INTEGER_FORMAT ")\n",
-			   json_string_value(json_object_get(exported, "by")) ?: "?",
-			   json_string_value(json_object_get(exported, "at")) ?: "?",
+			   shown(json_string_value(json_object_get(exported, "by"))),
+			   shown(json_string_value(json_object_get(exported, "at"))),
 			   json_integer_value(json_object_get(exported, "export_seq")));
 	}
 
@@ -451,7 +451,7 @@ main(int argc, char **argv)
 			report("VERIFIED, NOT FULLY ANCHORED: some entries rest only on the package's own checkpoint\n");
 			break;
 		default:
-			report("VERIFIED, NOT PROVEN COMPLETE: a format 1 package cannot show that nothing was left out\n");
+			report("VERIFIED, NOT PROVEN COMPLETE: no checkpoint kept outside shows that nothing was left out\n");
 			break;
 	}
 	json_decref(v.doc);

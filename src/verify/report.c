@@ -156,3 +156,35 @@ utc_micros(const char *text, int64_t *us)
 	*us = (int64_t) secs * 1000000 + micros;
 	return true;
 }
+
+/*
+ * A string from the package as it may be printed: control characters
+ * (which could move the cursor, hide lines or forge a verdict on a
+ * terminal) and backslashes written as \xNN, at most 200 bytes of it.
+ * Four buffers in turn, so one report line can show four strings.
+ */
+const char *
+shown(const char *text)
+{
+	static char buffers[4][200 * 4 + 8];
+	static int	turn = 0;
+	char	   *out = buffers[turn = (turn + 1) % 4];
+	size_t		n = 0,
+				i;
+
+	if (text == NULL)
+		return "?";
+	for (i = 0; text[i] != '\0' && i < 200; i++)
+	{
+		unsigned char c = (unsigned char) text[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			n += (size_t) sprintf(out + n, "\\x%02x", c);
+		else
+			out[n++] = (char) c;
+	}
+	if (text[i] != '\0')
+		n += (size_t) sprintf(out + n, "...");
+	out[n] = '\0';
+	return out;
+}

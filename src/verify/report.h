@@ -38,5 +38,6 @@ extern void member_hash(json_t *object, const char *key, const char *where, hash
 extern json_t *member_proof(json_t *object, const char *key, const char *where);
 extern json_t *member_optional(json_t *object, const char *key, json_type type, const char *where);
 extern bool utc_micros(const char *text, int64_t *us);
+extern const char *shown(const char *text);
 
 #endif							/* HRGUARD_VERIFY_REPORT_H */

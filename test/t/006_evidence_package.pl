@@ -62,7 +62,7 @@ like($out, qr/anchored only by the package's own checkpoint: seq 1\.\.5 \(no che
 ($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/package.json");
 is($rc, 0, 'the package holds against the checkpoint kept outside');
 like($out, qr/checkpoint given .*: the same/, 'report: the checkpoint given');
-like($out, qr/complete: every entry of the chain from seq 1 to 5 is here/, 'report: complete');
+like($out, qr/complete under the package's checkpoint: every entry of the chain from seq 1 to 5 is here/, 'report: complete');
 like($out, qr/^OK$/m, 'report: OK');
 
 is($node->safe_psql('postgres', q{
