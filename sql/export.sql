@@ -85,6 +85,19 @@ SELECT hrguard.export_evidence('X1', '2026-11-23', '2026-11-24', replace(p -> 'c
 SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', replace(p -> 'checkpoint' ->> 'body', '/v2/', '/v3/'))
   FROM package;
 \echo :LAST_ERROR_SQLSTATE
+-- a checkpoint of version 1 (one restored from before heads existed)
+-- commits to no chain heads: refused naming its version (22023)
+BEGIN;
+ALTER TABLE hrguard.log_checkpoint DISABLE TRIGGER log_checkpoint_guard;
+INSERT INTO hrguard.log_checkpoint (tree_size, root, created_at, body)
+SELECT max(tree_size) + 1000, '\x00', now(),
+	   E'hrguard/v1/checkpoint\nsize ' || (max(tree_size) + 1000) || E'\nroot ' || repeat('0', 64)
+	   || E'\ntime 2026-11-01T00:00:00.000000Z\nprevious none\n'
+  FROM hrguard.log_checkpoint
+RETURNING body AS v1_body \gset
+SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', :'v1_body');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 -- "since" later than "checkpoint", or not of this log, is named (22023)
 SELECT hrguard.export_evidence('X1', '-infinity', 'infinity', p -> 'checkpoint' ->> 'body', hrguard.checkpoint())
   FROM package;

@@ -191,44 +191,21 @@ node_hash(HeadsSource *src, int level, int64 index, uint8 *out)
 	}
 }
 
-/*
- * MTH(D[start:end]) of the heads: a perfect subtree of 16 leaves or more
- * from hrguard.head_node, fewer leaves from the leaves, anything else split
- * as RFC 9162 splits it.
- */
+/* a pass over the tree (below); with no chain moved, what proofs read */
+typedef struct HeadsPass HeadsPass;
+static void pass_range_hash(HeadsPass *pass, int64 start, int64 end, uint8 *out);
+
 static void
-heads_range_hash(HrguardMerkleSource *base, int64 start, int64 end, uint8 *out)
+pass_as_source(HrguardMerkleSource *base, int64 start, int64 end, uint8 *out)
 {
-	HeadsSource *src = (HeadsSource *) base;
-	int64		n = end - start;
-	uint8		left[HASH_LEN];
-	uint8		right[HASH_LEN];
-	int64		k;
-
-	if (n >= HEAD_BLOCK && (n & (n - 1)) == 0 && start % n == 0)
-	{
-		node_hash(src, pg_leftmost_one_pos64((uint64) n), start / n, out);
-		return;
-	}
-	if (n <= HEAD_BLOCK)
-	{
-		uint8		leaves[HEAD_BLOCK * HASH_LEN];
-
-		stored_leaves(src, start, end, leaves);
-		hrguard_merkle_root(base->ctx, leaves, n, out);
-		return;
-	}
-	k = hrguard_merkle_split(n);
-	heads_range_hash(base, start, start + k, left);
-	heads_range_hash(base, start + k, end, right);
-	hrguard_merkle_node(base->ctx, left, right, out);
+	pass_range_hash((HeadsPass *) base, start, end, out);
 }
 
 static void
 heads_source(HeadsSource *src, pg_cryptohash_ctx *ctx, int64 tree_size)
 {
 	src->base.ctx = ctx;
-	src->base.range_hash = heads_range_hash;
+	src->base.range_hash = pass_as_source;
 	src->tree_size = tree_size;
 	src->damaged = false;
 }
@@ -397,14 +374,18 @@ record_moved_heads(int64 done, int64 heads, int64 tree_size, int *n_moved, int64
 	return moved;
 }
 
-/* A pass over the heads tree that re-hashes only what moved chains change. */
-typedef struct HeadsPass
+/*
+ * A pass over the heads tree that re-hashes only what moved chains change
+ * (with none moved, it reads the stored tree, as proofs do).  src comes
+ * first: the pass is the HrguardMerkleSource proofs are given.
+ */
+struct HeadsPass
 {
 	HeadsSource src;			/* the leaves and stored subtrees as of a checkpoint */
 	const int64 *moved;			/* positions whose leaves changed, sorted */
 	int			n_moved;
 	NodeRows   *store;			/* the subtrees re-hashed, to be stored (or NULL) */
-} HeadsPass;
+};
 
 static bool
 any_moved(const HeadsPass *pass, int64 start, int64 end)
@@ -648,7 +629,7 @@ hrguard_heads_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 t
 {
 	Oid			types[2] = {TEXTOID, INT8OID};
 	Datum		args[2] = {CStringGetTextDatum(employee_id), Int64GetDatum(tree_size)};
-	HeadsSource src;
+	HeadsPass	stored = {0};
 	HrguardMerkleProof *proof = NULL;
 	uint8		leaf[HASH_LEN];
 	uint8		root[HASH_LEN];
@@ -676,10 +657,10 @@ hrguard_heads_inclusion(pg_cryptohash_ctx *ctx, const char *employee_id, int64 t
 		if (link != NULL && head->position >= 0 && head->position < heads)
 		{
 			memcpy(head->link, link, HASH_LEN);
-			heads_source(&src, ctx, tree_size);
-			proof = hrguard_merkle_inclusion_in(&src.base, heads, head->position);
+			heads_source(&stored.src, ctx, tree_size);
+			proof = hrguard_merkle_inclusion_in(&stored.src.base, heads, head->position);
 			hrguard_heads_leaf(ctx, employee_id, head->seq, head->link, leaf);
-			if (!src.damaged &&
+			if (!stored.src.damaged &&
 				hrguard_merkle_inclusion_root(ctx, head->position, heads, leaf, proof, root) &&
 				memcmp(root, heads_root, HASH_LEN) == 0)
 				return proof;

@@ -211,9 +211,9 @@ checkpoint_to_use(text *given, HrguardCheckpointBody *cb)
 	if (cb->version < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the checkpoint of %lld entries is of version %d, which commits to no chain heads",
-						(long long) cb->size, cb->version),
-				 errdetail("A package proven against it could not show that it is complete."),
+				 errmsg("the checkpoint is of version %d, which commits to no chain heads", cb->version),
+				 errdetail("A package proven against it (a log of %lld entries) could not show that it is complete.",
+						   (long long) cb->size),
 				 errhint("Prove the package against a later checkpoint, and pass this one as \"since\".")));
 	return body;
 }
