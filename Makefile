@@ -41,6 +41,10 @@ SQL_MODULES	= \
 	src/sql/score.sql \
 	src/sql/explain.sql \
 	src/sql/verify_facts.sql \
+	src/sql/case_tables.sql \
+	src/sql/case_steps.sql \
+	src/sql/case_gates.sql \
+	src/sql/case_exposure.sql \
 	src/sql/drop_guard.sql
 
 # PGXS's own `make installcheck` runs the regression suite, in the order of

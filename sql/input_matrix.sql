@@ -22,6 +22,15 @@ SELECT max(alert_id) AS alert FROM hrguard.alert WHERE employee_id = 'MX2' \gset
 SELECT hrguard.checkpoint() AS ck \gset
 SELECT (hrguard.verify_checkpoint(:'ck')).tree_size AS tree \gset
 CREATE TABLE matrix_log (id int);
+-- a case in decision, with a rebuttal to acknowledge
+UPDATE hrguard.employee SET hired_on = '2020-01-01' WHERE employee_id = 'MX1';
+INSERT INTO hrguard.case_actor (actor, display_name, duty) VALUES ('mxh', 'Matrix HR', 'hr'), ('mxl', 'Matrix Counsel', 'er_legal');
+SELECT hrguard.open_case('MX2', 'mxh', 'matrix', ARRAY[:alert]) AS mxcase \gset
+SELECT hrguard.case_transition(:mxcase, 'verifying', 'mxh') || hrguard.case_transition(:mxcase, 'interview', 'mxh')
+	   || hrguard.case_interview(:mxcase, 'mxh', '2026-11-24 10:00+08', 'room', ARRAY['mxh', 'MX2'], 'none', 'signed')
+	   || hrguard.case_transition(:mxcase, 'evidence_review', 'mxh') || hrguard.case_transition(:mxcase, 'decision', 'mxh')
+	   AS mx_steps;
+SELECT hrguard.case_rebuttal(:mxcase, 'mxh', '2026-11-24 11:00+08', 'not me') AS mxrebuttal \gset
 
 -- the values tried for each type, in the order they are reported
 CREATE TEMP TABLE value_case (type regtype, ord int, label text, expr text);
@@ -94,7 +103,15 @@ INSERT INTO value_case VALUES
 	('tstzmultirange', 4, 'unbounded', $$'{(,)}'::tstzmultirange$$),
 	('regclass', 1, 'null', 'NULL::regclass'),
 	('regclass', 2, '0', '0::regclass'),
-	('regclass', 3, 'catalog', $$'pg_class'::regclass$$);
+	('regclass', 3, 'catalog', $$'pg_class'::regclass$$),
+	('numeric', 1, 'null', 'NULL::numeric'),
+	('numeric', 2, 'nan', $$'NaN'::numeric$$),
+	('numeric', 3, 'inf', $$'Infinity'::numeric$$),
+	('numeric', 4, '-1', '-1::numeric'),
+	('numeric', 5, 'huge', '1e300::numeric'),
+	('bigint[]', 1, 'null', 'NULL::bigint[]'),
+	('bigint[]', 2, 'null-item', $$'{NULL}'::bigint[]$$),
+	('bigint[]', 3, '2-dim', $$'{{1, 2}, {3, 4}}'::bigint[]$$);
 
 -- every function of the schema that is not internal, with arguments that
 -- work; each argument is replaced in turn by every value of its type
@@ -149,7 +166,30 @@ INSERT INTO fn_base VALUES
 	('hrguard.import_dingtalk_positions(text, text, text)', ARRAY[$$'{"errcode": 0, "result": {"position_list": []}}'$$, $$'g'$$, $$'mx'$$]),
 	('hrguard.explain(bigint)', ARRAY[:'alert']),
 	('hrguard.export_evidence(text, timestamptz, timestamptz, text, text)',
-	 ARRAY[$$'MX2'$$, $$'2026-11-01'$$, $$'2026-12-01'$$, 'NULL::text', 'NULL::text']);
+	 ARRAY[$$'MX2'$$, $$'2026-11-01'$$, $$'2026-12-01'$$, 'NULL::text', 'NULL::text']),
+	('hrguard.open_case(text, text, text, bigint[])', ARRAY[$$'MX1'$$, $$'mxh'$$, $$'matrix'$$, $$'{}'::bigint[]$$]),
+	('hrguard.case_acknowledge(bigint, bigint, text, text)', ARRAY[:'mxcase', :'mxrebuttal', $$'mxh'$$, $$'read'$$]),
+	('hrguard.case_approve(bigint, text, text, text)', ARRAY[:'mxcase', $$'mxh'$$, $$'warned'$$, $$'ok'$$]),
+	('hrguard.case_attach_alert(bigint, bigint, text, text)', ARRAY[:'mxcase', :'alert', $$'mxh'$$, $$'impact'$$]),
+	('hrguard.case_attach_evidence(bigint, text, text, text, timestamptz, text, text, bigint)',
+	 ARRAY[:'mxcase', $$'mxh'$$, $$'impact'$$, $$'report'$$, $$'2026-11-24 09:00+08'$$, $$'business_record'$$, $$repeat('ab', 32)$$, 'NULL::bigint']),
+	('hrguard.case_interview(bigint, text, timestamptz, text, text[], text, text, text)',
+	 ARRAY[:'mxcase', $$'mxh'$$, $$'2026-11-24 10:00+08'$$, $$'room'$$, $$ARRAY['mxh']$$, $$'none'$$, $$'refused'$$, 'NULL::text']),
+	('hrguard.case_notice_to_correct(bigint, text, timestamptz, text, text, text, integer)',
+	 ARRAY[:'mxcase', $$'mxh'$$, $$'2026-11-24 10:00+08'$$, $$'facts'$$, $$'correct'$$, $$repeat('ab', 32)$$, '15']),
+	('hrguard.case_notice_delivered(bigint, text, timestamptz, text, text)',
+	 ARRAY[:'mxcase', $$'mxh'$$, $$'2026-11-25 10:00+08'$$, $$'ems'$$, $$'EMS 1'$$]),
+	('hrguard.case_rebuttal(bigint, text, timestamptz, text, text)',
+	 ARRAY[:'mxcase', $$'mxh'$$, $$'2026-11-24 11:00+08'$$, $$'not me'$$, 'NULL::text']),
+	('hrguard.case_readiness(bigint)', ARRAY[:'mxcase']),
+	('hrguard.case_set_ground(bigint, text, text, text)', ARRAY[:'mxcase', $$'39_4a'$$, $$'mxl'$$, 'NULL::text']),
+	('hrguard.case_transition(bigint, text, text, text)', ARRAY[:'mxcase', $$'terminated'$$, $$'mxl'$$, 'NULL::text']),
+	('hrguard.case_union_notice(bigint, text, timestamptz, text, text, text)',
+	 ARRAY[:'mxcase', $$'mxl'$$, $$'2026-11-24 10:00+08'$$, $$'union'$$, $$'reasons'$$, $$repeat('ab', 32)$$]),
+	('hrguard.case_union_reply(bigint, text, timestamptz, boolean, text)',
+	 ARRAY[:'mxcase', $$'mxl'$$, $$'2026-11-24 12:00+08'$$, 'false', $$'no objection'$$]),
+	('hrguard.legal_hold_until(text)', ARRAY[$$'MX2'$$]),
+	('hrguard.termination_exposure(text, date, numeric, numeric)', ARRAY[$$'MX1'$$, $$'2026-12-01'$$, '8000', '9000']);
 
 -- nothing in the schema is left out, but the internal functions hrguard
 -- calls itself and the functions without arguments (called below)

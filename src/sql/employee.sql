@@ -27,6 +27,9 @@ CREATE TABLE hrguard.employee (
 	-- "tenant:<id>" names the evidence chain of a tenant's customers
 	CONSTRAINT employee_id_not_a_tenant_chain
 		CHECK (employee_id OPERATOR(pg_catalog.!~~) 'tenant:%'),
+	-- "case:<id>" names the custody chain of a case
+	CONSTRAINT employee_id_not_a_case_chain
+		CHECK (employee_id OPERATOR(pg_catalog.!~~) 'case:%'),
 	CONSTRAINT employee_tenant_id_not_blank
 		CHECK (pg_catalog.btrim(tenant_id) OPERATOR(pg_catalog.<>) ''),
 	CONSTRAINT employee_work_mode_valid

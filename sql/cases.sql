@@ -1,0 +1,262 @@
+-- cases: the lawful process of LCL Art. 39(4) -- states and the moves
+-- between them, actors and their duties, every gate refused with its
+-- error, the happy path of each ground, the custody chain, the legal
+-- hold, and the compensation exposure.
+\set VERBOSITY terse
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
+SET timezone = 'Asia/Shanghai';
+SET datestyle = 'ISO, YMD';
+\set case_state 'SELECT state, ground, last_event, closed_at IS NOT NULL AS closed FROM hrguard."case" WHERE case_id = '
+
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, hired_on)
+VALUES ('CS1', 'cases', 'case sales', '2020-03-15'),
+	   ('CS2', 'cases', 'case sales', '2026-06-01'),
+	   ('CS3', 'cases', 'case sales', '2010-01-01'),
+	   ('CS4', 'cases', 'case sales', NULL);
+-- a case's custody chain is "case:<id>": no employee may take such an id
+INSERT INTO hrguard.employee (employee_id) VALUES ('case:1');
+INSERT INTO hrguard.zone (tenant_id, name, kind, geom)
+VALUES ('cases', 'case office', 'office', ST_GeomFromText('POLYGON((121.60 31.30, 121.61 31.30, 121.61 31.31, 121.60 31.31, 121.60 31.30))', 4326));
+INSERT INTO hrguard.zone_assignment (zone_id, team)
+SELECT zone_id, 'case sales' FROM hrguard.zone WHERE name = 'case office';
+-- an alert: on duty far outside the office
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, device_id)
+VALUES ('CS1', '2026-11-23 10:00', 31.40, 121.60, 'cs-phone');
+SELECT alert_id AS alert1 FROM hrguard.alert WHERE employee_id = 'CS1' \gset
+
+INSERT INTO hrguard.case_actor (actor, display_name, duty)
+VALUES ('inv', 'Investigator Wang', 'investigator'),
+	   ('hr1', 'HR Li', 'hr'),
+	   ('legal1', 'Counsel Zhao', 'er_legal'),
+	   ('legal2', 'Counsel Qian', 'er_legal'),
+	   ('scorer', 'monthly scoring', 'automated');
+INSERT INTO hrguard.case_actor (actor, display_name, duty, active) VALUES ('gone', 'Left the company', 'hr', false);
+INSERT INTO hrguard.case_actor (actor, display_name, duty) VALUES ('x', 'Bad duty', 'manager');
+
+-- 1. Opening: by a registered, active actor, for a registered employee
+SELECT hrguard.open_case('CS1', 'nobody', 'outside the office on duty');
+SELECT hrguard.open_case('CS1', 'gone', 'outside the office on duty');
+SELECT hrguard.open_case('NOPE', 'hr1', 'outside the office on duty');
+SELECT hrguard.open_case('CS1', 'hr1', '   ');
+SELECT hrguard.open_case('CS1', 'scorer', 'outside the office on duty', ARRAY[:alert1, 999999]);
+SELECT count(*) AS cases FROM hrguard."case";
+SELECT hrguard.open_case('CS1', 'scorer', 'outside the office on duty', ARRAY[:alert1]) AS case1 \gset
+:case_state :case1;
+SELECT status, case_id = :case1 AS in_case FROM hrguard.alert WHERE alert_id = :alert1;
+SELECT details->>'category' AS punch_alert_is FROM hrguard.case_event WHERE case_id = :case1 AND kind = 'alert';
+SELECT hrguard.case_attach_alert(:case1, :alert1, 'inv');
+SELECT hrguard.case_attach_alert(:case1, :alert1, 'inv', 'proof');
+
+-- 2. No automated decision: a score may open and verify, no more
+SELECT hrguard.case_transition(:case1, 'verifying', 'scorer', 'opened by the monthly score');
+SELECT hrguard.case_transition(:case1, 'interview', 'scorer');
+SELECT hrguard.case_transition(:case1, 'cleared', 'scorer');
+:case_state :case1;
+
+-- 3. Forbidden moves name the missing step; the case stays as it was
+SELECT hrguard.case_transition(:case1, 'decision', 'hr1');
+SELECT hrguard.case_transition(:case1, 'terminated', 'hr1');
+SELECT hrguard.case_transition(:case1, 'open', 'hr1');
+SELECT hrguard.case_transition(:case1, 'verifying', 'hr1');
+SELECT hrguard.case_transition(:case1, 'fired', 'hr1');
+SELECT hrguard.case_transition(:case1, NULL, 'hr1');
+SELECT hrguard.case_transition(999999, 'interview', 'hr1');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', 'CS1'], 'worked for a client', 'signed');
+:case_state :case1;
+
+-- 4. The interview: when, where, who, the explanation, signed or refused
+SELECT hrguard.case_transition(:case1, 'interview', 'inv');
+SELECT hrguard.case_interview(:case1, 'inv', now() + interval '1 day', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', 'infinity', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY[]::text[], 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', ' '], 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'maybe');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', NULL, ARRAY['Wang', 'CS1'], 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'signed', 'ABC');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', 'CS1'],
+	'says the visits were for a friend''s company', 'refused', repeat('ab', 32)) > 0 AS interviewed;
+SELECT hrguard.case_transition(:case1, 'evidence_review', 'inv');
+
+-- 5. Evidence: by document hash or an entry of the employee's chain; what
+-- the law excludes is refused
+SELECT hrguard.record_evidence('CS1', 'social_insurance', '{"insurer": "other company", "months": 4}',
+	now() - interval '2 days') AS si_seq \gset
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'other_employment', 'tracker on the private car', now() - interval '3 days', 'covert_private_device', repeat('cd', 32));
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'other_employment', 'chats read on the private phone', now() - interval '3 days', 'private_account_access', repeat('cd', 32));
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'other_employment', 'x', now() - interval '3 days', 'rumour', repeat('cd', 32));
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'gossip', 'x', now() - interval '3 days', 'notarized', repeat('cd', 32));
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'other_employment', 'x', now() - interval '3 days', 'notarized');
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'other_employment', 'x', now() - interval '3 days', 'notarized', 'CDCD');
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'other_employment', 'x', now() - interval '3 days', 'notarized', NULL, 999999);
+SELECT hrguard.case_attach_evidence(:case1, 'scorer', 'impact', 'x', now() - interval '3 days', 'notarized', repeat('cd', 32));
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'other_employment', 'social insurance paid by another company',
+	now() - interval '2 days', 'social_insurance_record', NULL, :si_seq) > 0 AS attached;
+SELECT hrguard.case_attach_evidence(:case1, 'inv', 'impact', 'verified hours down 30 % in November',
+	now() - interval '2 days', 'hrguard_record', repeat('cd', 32)) > 0 AS attached;
+SELECT details->>'evidence_link' = (SELECT encode(link, 'hex') FROM hrguard.evidence WHERE employee_id = 'CS1' AND seq = :si_seq)
+	   AS commits_to_the_entry
+  FROM hrguard.case_event WHERE case_id = :case1 AND kind = 'evidence' AND details->>'evidence_seq' IS NOT NULL;
+
+-- 6. Readiness: per ground, what is there and what is missing
+SELECT ground, requirement, present, detail FROM hrguard.case_readiness(:case1) ORDER BY ground, requirement;
+
+-- 7. The gates of a termination, each refused with what it lacks
+SELECT hrguard.case_transition(:case1, 'decision', 'inv');
+SELECT hrguard.case_transition(:case1, 'decision', 'hr1');
+SELECT hrguard.case_transition(:case1, 'terminated', 'hr1');
+SELECT hrguard.case_approve(:case1, 'hr1', 'terminated');
+SELECT hrguard.case_set_ground(:case1, '39_2', 'hr1');
+SELECT hrguard.case_set_ground(:case1, '39_4a', 'inv');
+SELECT hrguard.case_set_ground(:case1, '39_4a', 'hr1', 'serious impact on the month''s work') > 0 AS ground_set;
+SELECT hrguard.case_transition(:case1, 'terminated', 'hr1');
+SELECT hrguard.case_approve(:case1, 'hr1', 'terminated') > 0 AS approved;
+SELECT hrguard.case_approve(:case1, 'hr1', 'terminated');
+SELECT hrguard.case_approve(:case1, 'inv', 'terminated');
+SELECT hrguard.case_approve(:case1, 'hr1', 'fired');
+SELECT hrguard.case_transition(:case1, 'terminated', 'hr1');
+SELECT hrguard.case_union_reply(:case1, 'hr1', now() - interval '1 hour', true, 'objects');
+SELECT hrguard.case_union_notice(:case1, 'hr1', now() - interval '2 hours', 'company union', 'works for a competitor', 'zz');
+SELECT hrguard.case_union_notice(:case1, 'hr1', now() - interval '2 hours', 'company union', 'works for a competitor', repeat('ef', 32)) > 0 AS union_notified;
+SELECT hrguard.case_union_reply(:case1, 'hr1', now() - interval '1 hour', true, 'the union asks for the evidence') AS objection \gset
+SELECT hrguard.case_rebuttal(:case1, 'hr1', now() - interval '30 minutes', 'the other company is my brother''s') AS rebuttal \gset
+SELECT hrguard.case_approve(:case1, 'legal1', 'terminated') > 0 AS approved;
+SELECT hrguard.case_transition(:case1, 'terminated', 'legal1');
+SELECT hrguard.case_acknowledge(:case1, :rebuttal, 'hr1', 'read; the brother''s company competes with ours');
+SELECT hrguard.case_acknowledge(:case1, :rebuttal, 'hr1', 'again');
+SELECT hrguard.case_acknowledge(:case1, 1, 'hr1', 'not a rebuttal');
+SELECT hrguard.case_transition(:case1, 'terminated', 'legal1');
+SELECT hrguard.case_acknowledge(:case1, :objection, 'legal1', 'evidence shown to the union on 1 Dec') > 0 AS acknowledged;
+SELECT ground, requirement, present FROM hrguard.case_readiness(:case1) WHERE ground = '39_4a' ORDER BY requirement;
+SELECT hrguard.case_transition(:case1, 'terminated', 'legal1', 'notice handed over');
+:case_state :case1;
+SELECT hrguard.case_transition(:case1, 'cleared', 'hr1');
+SELECT hrguard.case_rebuttal(:case1, 'hr1', now() - interval '1 minute', 'late');
+
+-- 8. Custody: every step is an entry of the case's chain, in order, with
+-- who did it; the steps cannot be changed
+SELECT event_no, kind, actor, duty, details->>'to' AS to_state, details->>'category' AS category
+  FROM hrguard.case_event WHERE case_id = :case1 ORDER BY event_no;
+SELECT ok, entries = (SELECT last_event FROM hrguard."case" WHERE case_id = :case1) AS every_step
+  FROM hrguard.verify_chain('case:' || :case1);
+SELECT bool_and(v.kind = 'case' AND convert_from(v.canon, 'UTF8')::jsonb #>> '{p,step}' = e.kind
+				AND (convert_from(v.canon, 'UTF8')::jsonb #>> '{p,actor}') = e.actor) AS entries_are_the_steps
+  FROM hrguard.case_event e JOIN hrguard.evidence v ON v.employee_id = 'case:' || e.case_id AND v.seq = e.event_no
+ WHERE e.case_id = :case1;
+UPDATE hrguard.case_event SET actor = 'hr1' WHERE case_id = :case1 AND event_no = 1;
+DELETE FROM hrguard.case_event WHERE case_id = :case1;
+TRUNCATE hrguard.case_event CASCADE;
+
+-- 9. Legal hold: an open case holds the evidence; a closed one for the policy's days
+SELECT hrguard.legal_hold_until('CS1') - (SELECT closed_at FROM hrguard."case" WHERE case_id = :case1) AS held_after_closing;
+SELECT hrguard.open_case('CS1', 'hr1', 'a second look') AS case_open \gset
+SELECT hrguard.legal_hold_until('CS1') AS held_while_open;
+SELECT hrguard.legal_hold_until('CS2') AS no_case;
+SELECT hrguard.case_transition(:case_open, 'cleared', 'hr1', 'nothing found') AS cleared;
+
+-- 10. Ground 39(4)(b): the notice to correct, its delivery and deadline,
+-- and evidence of no correction dated after the deadline
+INSERT INTO hrguard.case_policy (tenant_id, correction_days) VALUES ('cases', 10);
+SELECT hrguard.open_case('CS2', 'hr1', 'second job at a competitor') AS case2 \gset
+SELECT hrguard.case_transition(:case2, 'verifying', 'inv') IS NOT NULL
+   AND hrguard.case_transition(:case2, 'interview', 'inv') IS NOT NULL
+   AND hrguard.case_interview(:case2, 'inv', now() - interval '30 days', 'room 1', ARRAY['Wang', 'CS2'], 'denies it', 'signed') > 0
+   AND hrguard.case_transition(:case2, 'evidence_review', 'inv') IS NOT NULL
+   AND hrguard.case_attach_evidence(:case2, 'inv', 'other_employment', 'labour contract with the other company',
+		now() - interval '29 days', 'notarized', repeat('01', 32)) > 0 AS reviewed;
+SELECT hrguard.case_notice_to_correct(:case2, 'hr1', now() - interval '25 days', 'works for X', 'end the other contract', repeat('02', 32));
+SELECT hrguard.case_transition(:case2, 'notice_to_correct', 'inv');
+SELECT hrguard.case_notice_delivered(:case2, 'inv', now() - interval '20 days', 'ems', 'EMS 1234');
+SELECT hrguard.case_notice_to_correct(:case2, 'inv', now() - interval '25 days', 'works for X', 'end the other contract', repeat('02', 32));
+SELECT hrguard.case_notice_to_correct(:case2, 'hr1', now() - interval '25 days', 'works for X', 'end the other contract', NULL);
+SELECT hrguard.case_notice_to_correct(:case2, 'hr1', now() - interval '25 days', 'works for X', 'end the other contract', repeat('02', 32), 0);
+SELECT hrguard.case_notice_to_correct(:case2, 'hr1', now() - interval '25 days', 'works for X', 'end the other contract', repeat('02', 32)) > 0 AS notice;
+SELECT hrguard.case_notice_delivered(:case2, 'inv', now() - interval '26 days', 'ems', 'EMS 1234');
+SELECT hrguard.case_notice_delivered(:case2, 'inv', now() - interval '20 days', 'pigeon', 'EMS 1234');
+SELECT hrguard.case_notice_delivered(:case2, 'inv', now() - interval '20 days', 'ems', 'EMS 1234') > 0 AS delivered;
+SELECT hrguard.case_notice_delivered(:case2, 'inv', now() - interval '19 days', 'ems', 'EMS 1234');
+SELECT details->>'deadline' = ((now() - interval '20 days')::date + 10)::text AS deadline_ten_days_on
+  FROM hrguard.case_event WHERE case_id = :case2 AND kind = 'notice_delivered';
+-- evidence from before the deadline does not show a refusal to correct
+SELECT hrguard.case_attach_evidence(:case2, 'inv', 'non_correction', 'still on the other payroll',
+	now() - interval '15 days', 'social_insurance_record', repeat('03', 32)) > 0 AS too_early;
+SELECT hrguard.case_transition(:case2, 'decision', 'hr1') AS state;
+SELECT hrguard.case_set_ground(:case2, '39_4b', 'legal1') > 0
+   AND hrguard.case_approve(:case2, 'legal1', 'terminated') > 0
+   AND hrguard.case_approve(:case2, 'legal2', 'terminated') > 0
+   AND hrguard.case_union_notice(:case2, 'legal1', now() - interval '1 hour', 'company union', 'refused to correct', repeat('04', 32)) > 0 AS prepared;
+SELECT requirement, present, detail FROM hrguard.case_readiness(:case2) WHERE ground = '39_4b' AND NOT present ORDER BY requirement;
+SELECT hrguard.case_transition(:case2, 'terminated', 'legal1');
+SELECT hrguard.case_attach_evidence(:case2, 'inv', 'non_correction', 'still on the other payroll after the deadline',
+	now() - interval '1 day', 'social_insurance_record', repeat('05', 32)) > 0 AS after_deadline;
+SELECT hrguard.case_transition(:case2, 'terminated', 'legal1') AS state;
+-- approvals on one ground do not carry over to another
+SELECT count(*) FILTER (WHERE present) AS present, count(*) AS requirements FROM hrguard.case_readiness(:case2) WHERE ground = '39_4a';
+
+-- 11. A deadline not yet over blocks 39(4)(b)
+SELECT hrguard.open_case('CS3', 'hr1', 'second job') AS case3 \gset
+SELECT hrguard.case_transition(:case3, 'verifying', 'inv') IS NOT NULL
+   AND hrguard.case_transition(:case3, 'interview', 'inv') IS NOT NULL
+   AND hrguard.case_interview(:case3, 'inv', now() - interval '3 days', 'room 1', ARRAY['Wang', 'CS3'], 'admits it', 'signed') > 0
+   AND hrguard.case_transition(:case3, 'evidence_review', 'inv') IS NOT NULL
+   AND hrguard.case_transition(:case3, 'notice_to_correct', 'hr1') IS NOT NULL
+   AND hrguard.case_notice_to_correct(:case3, 'hr1', now() - interval '2 days', 'works for Y', 'end it', repeat('06', 32)) > 0
+   AND hrguard.case_notice_delivered(:case3, 'inv', now() - interval '1 day', 'dingtalk_read', 'read receipt 99') > 0
+   AND hrguard.case_transition(:case3, 'decision', 'hr1') IS NOT NULL
+   AND hrguard.case_set_ground(:case3, '39_4b', 'hr1') > 0 AS prepared;
+SELECT requirement, detail FROM hrguard.case_readiness(:case3) WHERE ground = '39_4b' AND NOT present ORDER BY requirement;
+-- a warning needs one approval; then it closes
+SELECT hrguard.case_transition(:case3, 'warned', 'hr1');
+SELECT hrguard.case_approve(:case3, 'hr1', 'warned') > 0 AS approved;
+SELECT hrguard.case_transition(:case3, 'warned', 'hr1') AS state;
+
+-- 12. The interview gate follows the tenant's policy
+SELECT hrguard.open_case('CS4', 'hr1', 'no interview') AS case4 \gset
+SELECT hrguard.case_transition(:case4, 'verifying', 'inv') IS NOT NULL
+   AND hrguard.case_transition(:case4, 'interview', 'inv') IS NOT NULL
+   AND hrguard.case_transition(:case4, 'evidence_review', 'inv') IS NOT NULL AS reviewed;
+SELECT hrguard.case_transition(:case4, 'decision', 'hr1');
+UPDATE hrguard.case_policy SET require_interview = false WHERE tenant_id = 'cases';
+SELECT hrguard.case_transition(:case4, 'decision', 'hr1') AS state;
+SELECT detail FROM hrguard.case_readiness(:case4) WHERE ground = '39_4a' AND requirement = 'interview';
+UPDATE hrguard.case_policy SET require_interview = true WHERE tenant_id = 'cases';
+
+-- 13. Roles: without EXECUTE nothing moves; an actor bound to a login acts
+-- only from it (or from a role that is a member of it)
+CREATE ROLE regress_case_clerk;
+CREATE ROLE regress_case_assistant;
+CREATE ROLE regress_case_counsel;
+GRANT USAGE ON SCHEMA hrguard TO regress_case_clerk, regress_case_assistant, regress_case_counsel;
+GRANT EXECUTE ON FUNCTION hrguard.case_transition(bigint, text, text, text),
+	hrguard.case_approve(bigint, text, text, text) TO regress_case_assistant, regress_case_counsel;
+INSERT INTO hrguard.case_actor (actor, display_name, duty, db_role) VALUES ('counsel', 'Counsel Sun', 'er_legal', 'regress_case_counsel');
+SET ROLE regress_case_clerk;
+SELECT hrguard.case_transition(:case4, 'cleared', 'hr1');
+SELECT hrguard.case_approve(:case4, 'counsel', 'warned');
+SET ROLE regress_case_assistant;
+SELECT hrguard.case_approve(:case4, 'counsel', 'warned');
+SET ROLE regress_case_counsel;
+SELECT hrguard.case_approve(:case4, 'counsel', 'warned') > 0 AS approved;
+RESET ROLE;
+:case_state :case4;
+SELECT actor, db_role FROM hrguard.case_event WHERE case_id = :case4 AND kind = 'approval';
+
+-- 14. Exposure: LCL Art. 47 months of the capped wage, Art. 87 doubled
+SELECT * FROM hrguard.termination_exposure('CS1', '2026-12-01', 10000, 9000);
+SELECT * FROM hrguard.termination_exposure('CS2', '2026-09-15', 8000, 9000);
+SELECT * FROM hrguard.termination_exposure('CS2', '2026-12-01', 8000, 9000);
+SELECT * FROM hrguard.termination_exposure('CS2', '2026-11-30', 8000, 9000);
+SELECT * FROM hrguard.termination_exposure('CS3', '2026-12-01', 40000, 10000);
+SELECT * FROM hrguard.termination_exposure('CS3', '2012-01-01', 40000, 10000);
+SELECT * FROM hrguard.termination_exposure('CS2', '2026-06-01', 8000, 9000);
+SELECT * FROM hrguard.termination_exposure('CS4', '2026-12-01', 8000, 9000);
+SELECT * FROM hrguard.termination_exposure('CS1', '2019-12-01', 8000, 9000);
+SELECT * FROM hrguard.termination_exposure('CS1', '2026-12-01', -1, 9000);
+SELECT * FROM hrguard.termination_exposure('CS1', '2026-12-01', 1, 0);
+SELECT * FROM hrguard.termination_exposure('NOPE', '2026-12-01', 1, 1);
+SELECT * FROM hrguard.termination_exposure('CS1', NULL, 1, 1);
+
+DROP OWNED BY regress_case_clerk, regress_case_assistant, regress_case_counsel;
+DROP ROLE regress_case_clerk, regress_case_assistant, regress_case_counsel;
+-- an actor whose bound role is gone can no longer act
+SELECT hrguard.case_transition(:case4, 'cleared', 'counsel');
