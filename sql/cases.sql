@@ -8,6 +8,9 @@ CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'Asia/Shanghai';
 SET datestyle = 'ISO, YMD';
 \set case_state 'SELECT state, ground, last_event, closed_at IS NOT NULL AS closed FROM hrguard."case" WHERE case_id = '
+-- the steps of a case happen after it opened; these cases are made to have
+-- opened 60 days ago (as the owner can), since a test cannot wait for days
+\set backdate 'UPDATE hrguard."case" SET opened_at = opened_at - interval \'60 days\' WHERE case_id = '
 
 INSERT INTO hrguard.employee (employee_id, tenant_id, team, hired_on)
 VALUES ('CS1', 'cases', 'case sales', '2020-03-15'),
@@ -42,6 +45,7 @@ SELECT hrguard.open_case('CS1', 'hr1', '   ');
 SELECT hrguard.open_case('CS1', 'scorer', 'outside the office on duty', ARRAY[:alert1, 999999]);
 SELECT count(*) AS cases FROM hrguard."case";
 SELECT hrguard.open_case('CS1', 'scorer', 'outside the office on duty', ARRAY[:alert1]) AS case1 \gset
+:backdate :case1;
 :case_state :case1;
 SELECT status, case_id = :case1 AS in_case FROM hrguard.alert WHERE alert_id = :alert1;
 SELECT details->>'category' AS punch_alert_is FROM hrguard.case_event WHERE case_id = :case1 AND kind = 'alert';
@@ -52,6 +56,8 @@ SELECT hrguard.case_attach_alert(:case1, :alert1, 'inv', 'proof');
 SELECT hrguard.case_transition(:case1, 'verifying', 'scorer', 'opened by the monthly score');
 SELECT hrguard.case_transition(:case1, 'interview', 'scorer');
 SELECT hrguard.case_transition(:case1, 'cleared', 'scorer');
+-- nor say what an alert proves
+SELECT hrguard.case_attach_alert(:case1, :alert1, 'scorer', 'other_employment');
 :case_state :case1;
 
 -- 3. Forbidden moves name the missing step; the case stays as it was
@@ -71,6 +77,9 @@ SELECT hrguard.case_interview(:case1, 'inv', now() + interval '1 day', 'room 3',
 SELECT hrguard.case_interview(:case1, 'inv', 'infinity', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'signed');
 SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY[]::text[], 'x', 'signed');
 SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', ' '], 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', '{{Wang, CS1}, {Li, Zhao}}', 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', now() + interval '5 minutes', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'signed');
+SELECT hrguard.case_interview(:case1, 'inv', now() - interval '61 days', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'signed');
 SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'maybe');
 SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', NULL, ARRAY['Wang', 'CS1'], 'x', 'signed');
 SELECT hrguard.case_interview(:case1, 'inv', now() - interval '1 day', 'room 3', ARRAY['Wang', 'CS1'], 'x', 'signed', 'ABC');
@@ -118,6 +127,7 @@ SELECT hrguard.case_transition(:case1, 'terminated', 'hr1');
 SELECT hrguard.case_union_reply(:case1, 'hr1', now() - interval '1 hour', true, 'objects');
 SELECT hrguard.case_union_notice(:case1, 'hr1', now() - interval '2 hours', 'company union', 'works for a competitor', 'zz');
 SELECT hrguard.case_union_notice(:case1, 'hr1', now() - interval '2 hours', 'company union', 'works for a competitor', repeat('ef', 32)) > 0 AS union_notified;
+SELECT hrguard.case_union_reply(:case1, 'hr1', now() - interval '3 hours', true, 'a reply before the notice');
 SELECT hrguard.case_union_reply(:case1, 'hr1', now() - interval '1 hour', true, 'the union asks for the evidence') AS objection \gset
 SELECT hrguard.case_rebuttal(:case1, 'hr1', now() - interval '30 minutes', 'the other company is my brother''s') AS rebuttal \gset
 SELECT hrguard.case_approve(:case1, 'legal1', 'terminated') > 0 AS approved;
@@ -150,6 +160,7 @@ TRUNCATE hrguard.case_event CASCADE;
 -- 9. Legal hold: an open case holds the evidence; a closed one for the policy's days
 SELECT hrguard.legal_hold_until('CS1') - (SELECT closed_at FROM hrguard."case" WHERE case_id = :case1) AS held_after_closing;
 SELECT hrguard.open_case('CS1', 'hr1', 'a second look') AS case_open \gset
+:backdate :case_open;
 SELECT hrguard.legal_hold_until('CS1') AS held_while_open;
 SELECT hrguard.legal_hold_until('CS2') AS no_case;
 SELECT hrguard.case_transition(:case_open, 'cleared', 'hr1', 'nothing found') AS cleared;
@@ -158,6 +169,7 @@ SELECT hrguard.case_transition(:case_open, 'cleared', 'hr1', 'nothing found') AS
 -- and evidence of no correction dated after the deadline
 INSERT INTO hrguard.case_policy (tenant_id, correction_days) VALUES ('cases', 10);
 SELECT hrguard.open_case('CS2', 'hr1', 'second job at a competitor') AS case2 \gset
+:backdate :case2;
 SELECT hrguard.case_transition(:case2, 'verifying', 'inv') IS NOT NULL
    AND hrguard.case_transition(:case2, 'interview', 'inv') IS NOT NULL
    AND hrguard.case_interview(:case2, 'inv', now() - interval '30 days', 'room 1', ARRAY['Wang', 'CS2'], 'denies it', 'signed') > 0
@@ -195,6 +207,7 @@ SELECT count(*) FILTER (WHERE present) AS present, count(*) AS requirements FROM
 
 -- 11. A deadline not yet over blocks 39(4)(b)
 SELECT hrguard.open_case('CS3', 'hr1', 'second job') AS case3 \gset
+:backdate :case3;
 SELECT hrguard.case_transition(:case3, 'verifying', 'inv') IS NOT NULL
    AND hrguard.case_transition(:case3, 'interview', 'inv') IS NOT NULL
    AND hrguard.case_interview(:case3, 'inv', now() - interval '3 days', 'room 1', ARRAY['Wang', 'CS3'], 'admits it', 'signed') > 0
@@ -212,6 +225,7 @@ SELECT hrguard.case_transition(:case3, 'warned', 'hr1') AS state;
 
 -- 12. The interview gate follows the tenant's policy
 SELECT hrguard.open_case('CS4', 'hr1', 'no interview') AS case4 \gset
+:backdate :case4;
 SELECT hrguard.case_transition(:case4, 'verifying', 'inv') IS NOT NULL
    AND hrguard.case_transition(:case4, 'interview', 'inv') IS NOT NULL
    AND hrguard.case_transition(:case4, 'evidence_review', 'inv') IS NOT NULL AS reviewed;
@@ -220,6 +234,63 @@ UPDATE hrguard.case_policy SET require_interview = false WHERE tenant_id = 'case
 SELECT hrguard.case_transition(:case4, 'decision', 'hr1') AS state;
 SELECT detail FROM hrguard.case_readiness(:case4) WHERE ground = '39_4a' AND requirement = 'interview';
 UPDATE hrguard.case_policy SET require_interview = true WHERE tenant_id = 'cases';
+
+-- 12b. Approvals count only while the approver keeps the duty; a second
+-- notice to correct, until delivered, leaves no deadline; a long list of
+-- steps awaiting acknowledgement is cut
+INSERT INTO hrguard.case_actor (actor, display_name, duty) VALUES ('temp', 'Counsel for a month', 'er_legal');
+SELECT hrguard.open_case('CS3', 'hr1', 'one more') AS case5 \gset
+:backdate :case5;
+SELECT hrguard.case_transition(:case5, 'verifying', 'inv') IS NOT NULL
+   AND hrguard.case_transition(:case5, 'interview', 'inv') IS NOT NULL
+   AND hrguard.case_interview(:case5, 'inv', now() - interval '50 days', 'room 1', ARRAY['Wang', 'CS3'], 'no comment', 'signed') > 0
+   AND hrguard.case_transition(:case5, 'evidence_review', 'inv') IS NOT NULL
+   AND hrguard.case_attach_evidence(:case5, 'inv', 'other_employment', 'contract with Z', now() - interval '49 days', 'notarized', repeat('07', 32)) > 0
+   AND hrguard.case_transition(:case5, 'notice_to_correct', 'hr1') IS NOT NULL
+   AND hrguard.case_notice_to_correct(:case5, 'hr1', now() - interval '45 days', 'works for Z', 'end it', repeat('08', 32)) > 0
+   AND hrguard.case_notice_delivered(:case5, 'inv', now() - interval '44 days', 'signature', 'signed copy') > 0
+   AND hrguard.case_attach_evidence(:case5, 'inv', 'non_correction', 'still with Z', now() - interval '2 days', 'notarized', repeat('09', 32)) > 0
+   AND hrguard.case_transition(:case5, 'decision', 'hr1') IS NOT NULL
+   AND hrguard.case_set_ground(:case5, '39_4b', 'hr1') > 0
+   AND hrguard.case_union_notice(:case5, 'hr1', now() - interval '1 hour', 'company union', 'refused to correct', repeat('0a', 32)) > 0
+   AND hrguard.case_approve(:case5, 'hr1', 'terminated') > 0
+   AND hrguard.case_approve(:case5, 'temp', 'terminated') > 0 AS prepared;
+SELECT count(*) FILTER (WHERE NOT present) AS missing FROM hrguard.case_readiness(:case5) WHERE ground = '39_4b';
+UPDATE hrguard.case_actor SET active = false WHERE actor = 'temp';
+SELECT requirement, detail FROM hrguard.case_readiness(:case5) WHERE ground = '39_4b' AND NOT present;
+UPDATE hrguard.case_actor SET active = true, duty = 'hr' WHERE actor = 'temp';
+SELECT requirement, detail FROM hrguard.case_readiness(:case5) WHERE ground = '39_4b' AND NOT present;
+UPDATE hrguard.case_actor SET duty = 'er_legal' WHERE actor = 'temp';
+SELECT count(*) FILTER (WHERE NOT present) AS missing FROM hrguard.case_readiness(:case5) WHERE ground = '39_4b';
+-- the same case had a second notice, not delivered yet: no deadline runs
+SELECT hrguard.open_case('CS3', 'hr1', 'two notices') AS case6 \gset
+:backdate :case6;
+SELECT set_config('regress.case6', :'case6', false) IS NOT NULL AS noted;
+SELECT hrguard.case_transition(:case6, 'verifying', 'inv') IS NOT NULL
+   AND hrguard.case_transition(:case6, 'interview', 'inv') IS NOT NULL
+   AND hrguard.case_interview(:case6, 'inv', now() - interval '50 days', 'room 1', ARRAY['Wang', 'CS3'], 'no comment', 'signed') > 0
+   AND hrguard.case_transition(:case6, 'evidence_review', 'inv') IS NOT NULL
+   AND hrguard.case_attach_evidence(:case6, 'inv', 'other_employment', 'contract with Z', now() - interval '49 days', 'notarized', repeat('07', 32)) > 0
+   AND hrguard.case_transition(:case6, 'notice_to_correct', 'hr1') IS NOT NULL
+   AND hrguard.case_notice_to_correct(:case6, 'hr1', now() - interval '45 days', 'works for Z', 'end it', repeat('08', 32)) > 0
+   AND hrguard.case_notice_delivered(:case6, 'inv', now() - interval '44 days', 'signature', 'signed copy') > 0
+   AND hrguard.case_attach_evidence(:case6, 'inv', 'non_correction', 'still with Z', now() - interval '2 days', 'notarized', repeat('09', 32)) > 0
+   AND hrguard.case_notice_to_correct(:case6, 'hr1', now() - interval '30 minutes', 'also works for Q', 'end it too', repeat('0b', 32)) > 0
+   AND hrguard.case_transition(:case6, 'decision', 'hr1') IS NOT NULL
+   AND hrguard.case_set_ground(:case6, '39_4b', 'hr1') > 0
+   AND hrguard.case_union_notice(:case6, 'hr1', now() - interval '1 hour', 'company union', 'refused to correct', repeat('0a', 32)) > 0
+   AND hrguard.case_approve(:case6, 'hr1', 'terminated') > 0
+   AND hrguard.case_approve(:case6, 'temp', 'terminated') > 0 AS prepared;
+SELECT requirement, detail FROM hrguard.case_readiness(:case6) WHERE ground = '39_4b' AND NOT present ORDER BY requirement;
+SELECT hrguard.case_transition(:case6, 'terminated', 'hr1');
+DO $$
+BEGIN
+	FOR i IN 1 .. 12 LOOP
+		PERFORM hrguard.case_rebuttal(current_setting('regress.case6')::bigint, 'hr1', now() - interval '1 minute', 'rebuttal ' || i);
+	END LOOP;
+END $$;
+SELECT hrguard.case_transition(:case6, 'cleared', 'hr1');
+SELECT hrguard.case_transition(:case5, 'terminated', 'hr1') AS state;
 
 -- 13. Roles: without EXECUTE nothing moves; an actor bound to a login acts
 -- only from it (or from a role that is a member of it)
@@ -247,6 +318,7 @@ SELECT * FROM hrguard.termination_exposure('CS2', '2026-09-15', 8000, 9000);
 SELECT * FROM hrguard.termination_exposure('CS2', '2026-12-01', 8000, 9000);
 SELECT * FROM hrguard.termination_exposure('CS2', '2026-11-30', 8000, 9000);
 SELECT * FROM hrguard.termination_exposure('CS3', '2026-12-01', 40000, 10000);
+SELECT * FROM hrguard.termination_exposure('CS3', '2011-12-31', 40000, 10000);
 SELECT * FROM hrguard.termination_exposure('CS3', '2012-01-01', 40000, 10000);
 SELECT * FROM hrguard.termination_exposure('CS2', '2026-06-01', 8000, 9000);
 SELECT * FROM hrguard.termination_exposure('CS4', '2026-12-01', 8000, 9000);
@@ -255,6 +327,10 @@ SELECT * FROM hrguard.termination_exposure('CS1', '2026-12-01', -1, 9000);
 SELECT * FROM hrguard.termination_exposure('CS1', '2026-12-01', 1, 0);
 SELECT * FROM hrguard.termination_exposure('NOPE', '2026-12-01', 1, 1);
 SELECT * FROM hrguard.termination_exposure('CS1', NULL, 1, 1);
+SELECT * FROM hrguard.termination_exposure('CS1', 'infinity', 1, 1);
+SELECT * FROM hrguard.termination_exposure('CS1', '5874897-12-31', 1, 1);
+UPDATE hrguard.employee SET hired_on = '4713-01-01 BC' WHERE employee_id = 'CS4';
+SELECT * FROM hrguard.termination_exposure('CS4', '2026-12-01', 1, 1);
 
 DROP OWNED BY regress_case_clerk, regress_case_assistant, regress_case_counsel;
 DROP ROLE regress_case_clerk, regress_case_assistant, regress_case_counsel;

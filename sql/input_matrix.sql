@@ -26,6 +26,7 @@ CREATE TABLE matrix_log (id int);
 UPDATE hrguard.employee SET hired_on = '2020-01-01' WHERE employee_id = 'MX1';
 INSERT INTO hrguard.case_actor (actor, display_name, duty) VALUES ('mxh', 'Matrix HR', 'hr'), ('mxl', 'Matrix Counsel', 'er_legal');
 SELECT hrguard.open_case('MX2', 'mxh', 'matrix', ARRAY[:alert]) AS mxcase \gset
+UPDATE hrguard."case" SET opened_at = '2026-11-01 00:00+08' WHERE case_id = :mxcase;
 SELECT hrguard.case_transition(:mxcase, 'verifying', 'mxh') || hrguard.case_transition(:mxcase, 'interview', 'mxh')
 	   || hrguard.case_interview(:mxcase, 'mxh', '2026-11-24 10:00+08', 'room', ARRAY['mxh', 'MX2'], 'none', 'signed')
 	   || hrguard.case_transition(:mxcase, 'evidence_review', 'mxh') || hrguard.case_transition(:mxcase, 'decision', 'mxh')
@@ -189,7 +190,10 @@ INSERT INTO fn_base VALUES
 	('hrguard.case_union_reply(bigint, text, timestamptz, boolean, text)',
 	 ARRAY[:'mxcase', $$'mxl'$$, $$'2026-11-24 12:00+08'$$, 'false', $$'no objection'$$]),
 	('hrguard.legal_hold_until(text)', ARRAY[$$'MX2'$$]),
-	('hrguard.termination_exposure(text, date, numeric, numeric)', ARRAY[$$'MX1'$$, $$'2026-12-01'$$, '8000', '9000']);
+	('hrguard.termination_exposure(text, date, numeric, numeric)', ARRAY[$$'MX1'$$, $$'2026-12-01'$$, '8000', '9000']),
+	('hrguard.case_policy_of(text)', ARRAY[$$'mx'$$]),
+	('hrguard.run_daily(date)', ARRAY[$$'2026-11-20'$$]),
+	('hrguard.noncompete_months(hrguard.contract)', ARRAY['(SELECT c FROM hrguard.contract c LIMIT 1)']);
 
 -- nothing in the schema is left out, but the internal functions hrguard
 -- calls itself and the functions without arguments (called below)

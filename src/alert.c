@@ -603,14 +603,15 @@ hrguard_punch_flush_alerts(PG_FUNCTION_ARGS)
 }
 
 /*
- * An alert raised by scoring (score_period.c): its row, written while the
- * guard on hrguard.alert admits hrguard's own alerts; NOTIFY per
- * notify_mode; and its evidence entry, staged in the employee's chain.
- * Runs in SPI, as the owner of the tables.
+ * An alert raised outside a punch statement -- by scoring (score_period.c)
+ * or by the daily run of reminders: its row, written while the guard on
+ * hrguard.alert admits hrguard's own alerts; NOTIFY per notify_mode; and
+ * its evidence entry, staged in the employee's chain, naming what raised
+ * it (source_key: source_id).  Runs in SPI, as the owner of the tables.
  */
 int64
-hrguard_alert_raise_scored(const char *employee_id, const char *kind, const char *severity,
-						   TimestampTz at, Datum reasons, int64 score_id)
+hrguard_alert_raise(const char *employee_id, const char *kind, const char *severity,
+					TimestampTz at, Datum reasons, const char *source_key, int64 source_id)
 {
 	static SPIPlanPtr plan = NULL;
 	Datum		args[6];
@@ -635,7 +636,7 @@ hrguard_alert_raise_scored(const char *employee_id, const char *kind, const char
 	PG_TRY();
 	{
 		if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
-			elog(ERROR, "could not insert a scoring alert");
+			elog(ERROR, "could not insert an alert");
 	}
 	PG_FINALLY();
 	{
@@ -645,10 +646,10 @@ hrguard_alert_raise_scored(const char *employee_id, const char *kind, const char
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("a scoring alert was not stored"),
+				 errmsg("an alert was not stored"),
 				 errdetail("A BEFORE INSERT trigger on hrguard.alert dropped it; every alert hrguard raises must be stored."),
 				 errhint("Let such triggers return the row.")));
 	alert_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	alert_evidence(alert_id, employee_id, kind, severity, at, "score_id", score_id, 0);
+	alert_evidence(alert_id, employee_id, kind, severity, at, source_key, source_id, 0);
 	return alert_id;
 }

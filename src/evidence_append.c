@@ -2,8 +2,9 @@
  *
  * evidence_append.c
  *	  One evidence entry appended at the head of an employee's chain: the
- *	  append every entry outside a punch statement goes through, and
- *	  hrguard.record_evidence(), the evidence an application brings.
+ *	  append every entry outside a punch statement goes through,
+ *	  hrguard.record_evidence(), the evidence an application brings, and
+ *	  hrguard.record_fact(), the facts hrguard's SQL modules record.
  *
  * The append takes the employee's chain_head row FOR UPDATE in the
  * inserting transaction (creating it for a first entry), after writing
@@ -156,7 +157,8 @@ hrguard_evidence_append(const char *employee_id, const char *kind,
 
 /* reserved for entries hrguard writes itself */
 static const char *const system_kinds[] = {
-	"punch", "alert", "alert_status", "day_close", "export", "checkpoint", "score", "case", "shred"
+	"punch", "alert", "alert_status", "day_close", "export", "checkpoint", "score", "case", "shred",
+	"contract", "noncompete_payment"
 };
 
 static void
@@ -188,14 +190,16 @@ bad:
 			 errdetail("A kind is a lower-case word of letters, digits and underscores, at most 40 long, such as \"chat_log\".")));
 }
 
+/* the kinds hrguard's SQL modules record in an employee's chain (contract.sql) */
+static const char *const fact_kinds[] = {"contract", "noncompete_payment"};
+
 /*
- * hrguard.record_evidence(employee_id, kind, payload jsonb, occurred_at)
- * -- append evidence an application brings (a chat-log reference with the
- * file's SHA-256, a note, a document); returns the entry's seq.
+ * One entry brought through SQL: an application's (record_evidence, any
+ * kind but hrguard's own) or one of hrguard's SQL modules' (record_fact,
+ * only the kinds of fact_kinds).
  */
-PG_FUNCTION_INFO_V1(hrguard_record_evidence);
-Datum
-hrguard_record_evidence(PG_FUNCTION_ARGS)
+static int64
+record_entry(FunctionCallInfo fcinfo, bool own_fact)
 {
 	char	   *employee_id;
 	char	   *kind;
@@ -213,7 +217,18 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 	payload = PG_GETARG_JSONB_P(2);
 	occurred_at = PG_GETARG_TIMESTAMPTZ(3);
 
-	check_kind(kind);
+	if (!own_fact)
+		check_kind(kind);
+	else
+	{
+		int			i;
+
+		for (i = 0; i < (int) lengthof(fact_kinds); i++)
+			if (strcmp(kind, fact_kinds[i]) == 0)
+				break;
+		if (i == (int) lengthof(fact_kinds))
+			elog(ERROR, "\"%s\" is not a kind of fact hrguard records", kind);
+	}
 	hrguard_check_input_size("evidence payload", VARSIZE(payload) - VARHDRSZ,
 							 HRGUARD_MAX_CANON_BYTES, "bytes");
 	if (!JB_ROOT_IS_OBJECT(payload))
@@ -235,5 +250,29 @@ hrguard_record_evidence(PG_FUNCTION_ARGS)
 								  JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
 	hrguard_restore_user(&saved);
 	SPI_finish();
-	PG_RETURN_INT64(seq);
+	return seq;
+}
+
+/*
+ * hrguard.record_evidence(employee_id, kind, payload jsonb, occurred_at)
+ * -- append evidence an application brings (a chat-log reference with the
+ * file's SHA-256, a note, a document); returns the entry's seq.
+ */
+PG_FUNCTION_INFO_V1(hrguard_record_evidence);
+Datum
+hrguard_record_evidence(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(record_entry(fcinfo, false));
+}
+
+/*
+ * hrguard.record_fact(employee_id, kind, payload jsonb, occurred_at) --
+ * internal: a contract or a non-compete payment appended to the employee's
+ * chain by its trigger (contract.sql); returns the entry's seq.
+ */
+PG_FUNCTION_INFO_V1(hrguard_record_fact);
+Datum
+hrguard_record_fact(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(record_entry(fcinfo, true));
 }

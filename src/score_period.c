@@ -358,9 +358,9 @@ store_score(RunState *run, const ScoreSpan *span, ScoreEmployee *e)
 						 "\"total_points\":%s,\"signal\":%s}",
 						 score_id, run->period_from, run->period_to, HRGUARD_SCORE_ALGORITHM,
 						 input_hash, e->result.band, points_text(e->result.total), signal.data);
-		hrguard_alert_raise_scored(e->employee_id, hrguard_score_signal_kinds[i], e->result.band, run->now,
-								   DirectFunctionCall1(jsonb_in, CStringGetDatum(reasons.data)),
-								   score_id);
+		hrguard_alert_raise(e->employee_id, hrguard_score_signal_kinds[i], e->result.band, run->now,
+							DirectFunctionCall1(jsonb_in, CStringGetDatum(reasons.data)),
+							"score_id", score_id);
 		run->raised++;
 	}
 }

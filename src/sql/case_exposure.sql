@@ -2,7 +2,8 @@
 -- statutory compensation of LCL Art. 47 and the double of it owed for an
 -- unlawful termination (Art. 87), so that decision makers see the risk.
 --
--- Art. 47: one month's wage per full year of service; a remainder of six
+-- Art. 47: one month's wage per full year of service, from the hiring date
+-- to the last day of work (on_date) included; a remainder of six
 -- months or more counts as a year, less than six months as half a month.
 -- The wage is the average of the last twelve months.  Where it exceeds
 -- three times the local average monthly wage, the wage taken is three times
@@ -46,14 +47,25 @@ BEGIN
 			MESSAGE = pg_catalog.format('employee "%s" has no hiring date', $1),
 			HINT = 'Set hrguard.employee.hired_on: service is counted from it.';
 	END IF;
-	IF $2 OPERATOR(pg_catalog.<) hired OR NOT pg_catalog.isfinite($2) THEN
+	IF NOT pg_catalog.isfinite($2) OR $2 OPERATOR(pg_catalog.>=) '2200-01-01' THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'on_date must be a date before 2200';
+	END IF;
+	IF hired OPERATOR(pg_catalog.<) '1900-01-01' THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('the hiring date %s of employee "%s" is before 1900', hired, $1);
+	END IF;
+	IF $2 OPERATOR(pg_catalog.<) hired THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('on_date %s is before the hiring date %s', $2, hired);
 	END IF;
 
 	service_from := hired;
-	served := pg_catalog.age($2::pg_catalog.timestamp, hired::pg_catalog.timestamp);
+	-- on_date is the last day of work: service runs to the end of it
+	served := pg_catalog.age(($2 OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp, hired::pg_catalog.timestamp);
 	service_years := pg_catalog.date_part('year', served)::integer;
 	remainder_months := pg_catalog.date_part('month', served)::integer;
 	n := service_years

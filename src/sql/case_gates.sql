@@ -15,28 +15,33 @@ CREATE FUNCTION hrguard.case_policy_of(tenant_id text)
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 SELECT COALESCE((SELECT p FROM hrguard.case_policy p WHERE p.tenant_id OPERATOR(pg_catalog.=) $1),
-				ROW($1, true, 15, 730)::hrguard.case_policy)
+				ROW($1, true, 15, 730, '{180,90,30}', 0)::hrguard.case_policy)
 $$;
 REVOKE ALL ON FUNCTION hrguard.case_policy_of(text) FROM PUBLIC;
+-- it reads case_policy as its caller; views their readers query as themselves use it
+GRANT EXECUTE ON FUNCTION hrguard.case_policy_of(text) TO PUBLIC;
 COMMENT ON FUNCTION hrguard.case_policy_of(text) IS
-	'internal: a tenant''s case policy, or the defaults';
+	'a tenant''s case policy, or the defaults (read as the caller)';
 
--- the end of the correction deadline (the start of the day after it, in
--- the employee's time zone), NULL while the notice is not delivered
+-- the end of the correction deadline of the latest notice to correct (the
+-- start of the day after it, in the employee's time zone); NULL while that
+-- notice is not delivered
 CREATE FUNCTION hrguard.case_deadline_end(case_id bigint)
 	RETURNS timestamptz
 	LANGUAGE sql STABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-SELECT pg_catalog.timezone(e.details OPERATOR(pg_catalog.->>) 'timezone',
-		((e.details OPERATOR(pg_catalog.->>) 'deadline')::pg_catalog.date OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp)
-  FROM hrguard.case_event e
- WHERE e.case_id OPERATOR(pg_catalog.=) $1 AND e.kind OPERATOR(pg_catalog.=) 'notice_delivered'
- ORDER BY e.event_no DESC LIMIT 1
+SELECT pg_catalog.timezone(d.details OPERATOR(pg_catalog.->>) 'timezone',
+		((d.details OPERATOR(pg_catalog.->>) 'deadline')::pg_catalog.date OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp)
+  FROM (SELECT pg_catalog.max(n.event_no) AS notice FROM hrguard.case_event n
+		 WHERE n.case_id OPERATOR(pg_catalog.=) $1 AND n.kind OPERATOR(pg_catalog.=) 'notice_to_correct') latest
+  JOIN hrguard.case_event d
+	ON d.case_id OPERATOR(pg_catalog.=) $1 AND d.kind OPERATOR(pg_catalog.=) 'notice_delivered'
+   AND (d.details OPERATOR(pg_catalog.->>) 'notice_event')::pg_catalog.int8 OPERATOR(pg_catalog.=) latest.notice
 $$;
 REVOKE ALL ON FUNCTION hrguard.case_deadline_end(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.case_deadline_end(bigint) IS
-	'internal: when the time to correct after the delivered notice ends';
+	'internal: when the time to correct after the latest notice, delivered, ends';
 
 -- every requirement of each ground, present or not, with what was found
 CREATE FUNCTION hrguard.case_requirements(case_id bigint,
@@ -87,10 +92,13 @@ BEGIN
 	FOREACH g IN ARRAY ARRAY['39_4a', '39_4b']
 	LOOP
 		ground := g;
+		-- an approver who has since left the role, or the duty, no longer counts
 		SELECT pg_catalog.count(DISTINCT e.actor),
 			   pg_catalog.count(DISTINCT e.actor) FILTER (WHERE e.duty OPERATOR(pg_catalog.=) 'er_legal')
 		  INTO approvers, legal_approvers
 		  FROM hrguard.case_event e
+		  JOIN hrguard.case_actor a ON a.actor OPERATOR(pg_catalog.=) e.actor AND a.active
+								   AND a.duty OPERATOR(pg_catalog.=) e.duty
 		 WHERE e.case_id OPERATOR(pg_catalog.=) c.case_id AND e.kind OPERATOR(pg_catalog.=) 'approval'
 		   AND e.details OPERATOR(pg_catalog.->>) 'outcome' OPERATOR(pg_catalog.=) 'terminated'
 		   AND e.details OPERATOR(pg_catalog.->>) 'ground' OPERATOR(pg_catalog.=) g;
@@ -158,18 +166,22 @@ REVOKE ALL ON FUNCTION hrguard.case_requirements(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.case_requirements(bigint) IS
 	'internal: what each ground needs before a termination, and whether the case has it';
 
--- the rebuttals and union objections not yet acknowledged, as "3, 7"; NULL if none
+-- the rebuttals and union objections not yet acknowledged, as "3, 7" (the
+-- first ten, then how many more); NULL if none
 CREATE FUNCTION hrguard.case_unacknowledged(case_id bigint)
 	RETURNS text
 	LANGUAGE sql STABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-SELECT pg_catalog.string_agg(e.event_no::pg_catalog.text, ', ' ORDER BY e.event_no)
-  FROM hrguard.case_event e
- WHERE e.case_id OPERATOR(pg_catalog.=) $1
-   AND (e.kind OPERATOR(pg_catalog.=) 'rebuttal'
-		OR (e.kind OPERATOR(pg_catalog.=) 'union_reply' AND (e.details OPERATOR(pg_catalog.->>) 'objects')::pg_catalog.bool))
-   AND NOT hrguard.case_has_step(e.case_id, 'acknowledgement', 'event_no', e.event_no)
+SELECT pg_catalog.string_agg(o.event_no::pg_catalog.text, ', ' ORDER BY o.event_no) FILTER (WHERE o.n OPERATOR(pg_catalog.<=) 10)
+	   OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.>) 10
+									THEN pg_catalog.format(' and %s more', pg_catalog.count(*) OPERATOR(pg_catalog.-) 10) ELSE '' END
+  FROM (SELECT e.event_no, pg_catalog.row_number() OVER (ORDER BY e.event_no) AS n
+		  FROM hrguard.case_event e
+		 WHERE e.case_id OPERATOR(pg_catalog.=) $1
+		   AND (e.kind OPERATOR(pg_catalog.=) 'rebuttal'
+				OR (e.kind OPERATOR(pg_catalog.=) 'union_reply' AND (e.details OPERATOR(pg_catalog.->>) 'objects')::pg_catalog.bool))
+		   AND NOT hrguard.case_has_step(e.case_id, 'acknowledgement', 'event_no', e.event_no)) o
 $$;
 REVOKE ALL ON FUNCTION hrguard.case_unacknowledged(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.case_unacknowledged(bigint) IS

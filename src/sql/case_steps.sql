@@ -102,8 +102,10 @@ REVOKE ALL ON FUNCTION hrguard.case_in_state(hrguard."case", text[], text) FROM 
 COMMENT ON FUNCTION hrguard.case_in_state(hrguard."case", text[], text) IS
 	'internal: refuses a step the case''s state does not allow';
 
--- a time a step happened at: given, finite and not in the future
-CREATE FUNCTION hrguard.case_time(at timestamptz, what text)
+-- a time a step happened at: given, finite, not in the future (a minute
+-- of clock skew aside) and, for a step of the case itself (not evidence,
+-- which may predate it), not before the case was opened
+CREATE FUNCTION hrguard.case_time(at timestamptz, what text, not_before timestamptz DEFAULT NULL)
 	RETURNS timestamptz
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
@@ -113,16 +115,22 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = pg_catalog.format('%s is required', $2);
 	END IF;
 	IF NOT pg_catalog.isfinite($1)
-	   OR $1 OPERATOR(pg_catalog.>) (pg_catalog.statement_timestamp() OPERATOR(pg_catalog.+) '10 minutes'::pg_catalog.interval) THEN
+	   OR $1 OPERATOR(pg_catalog.>) (pg_catalog.statement_timestamp() OPERATOR(pg_catalog.+) '1 minute'::pg_catalog.interval) THEN
 		RAISE EXCEPTION USING
 			ERRCODE = '22008',
 			MESSAGE = pg_catalog.format('%s must be a finite time not in the future', $2);
 	END IF;
+	IF $1 OPERATOR(pg_catalog.<) $3 THEN
+		RAISE EXCEPTION USING
+			ERRCODE = '22008',
+			MESSAGE = pg_catalog.format('%s cannot be before the case was opened', $2),
+			DETAIL = 'A step of a case happens after the case is opened; evidence attached to it may be older.';
+	END IF;
 	RETURN $1;
 END
 $$;
-REVOKE ALL ON FUNCTION hrguard.case_time(timestamptz, text) FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.case_time(timestamptz, text) IS
+REVOKE ALL ON FUNCTION hrguard.case_time(timestamptz, text, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.case_time(timestamptz, text, timestamptz) IS
 	'internal: checks the time a case step happened at';
 
 -- a required text: given and not blank
@@ -334,6 +342,15 @@ DECLARE
 	duty text := hrguard.case_actor_duty($3, ARRAY['investigator', 'hr', 'er_legal', 'automated'], 'attach an alert');
 	c hrguard."case" := hrguard.case_locked($1);
 BEGIN
+	IF duty OPERATOR(pg_catalog.=) 'automated' THEN
+		PERFORM hrguard.case_in_state(c, ARRAY['open', 'verifying'], 'take an alert from an automated actor');
+		IF $4 IS NOT NULL THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'insufficient_privilege',
+				MESSAGE = pg_catalog.format('actor "%s" is automated and cannot say what an alert proves', $3),
+				DETAIL = 'An automated actor attaches an alert with its default category; a person may attach it as other evidence.';
+		END IF;
+	END IF;
 	PERFORM hrguard.case_in_state(c, ARRAY['open', 'verifying', 'interview', 'evidence_review',
 		'notice_to_correct', 'decision'], 'take an alert');
 	IF NOT ($4 OPERATOR(pg_catalog.=) ANY (ARRAY['impact', 'other_employment', 'non_correction', 'other'])) THEN
@@ -420,15 +437,16 @@ CREATE FUNCTION hrguard.case_interview(case_id bigint, actor text, held_at times
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['investigator', 'hr', 'er_legal'], 'record an interview');
 	c hrguard."case" := hrguard.case_locked($1);
-	at timestamptz := hrguard.case_time($3, 'held_at');
+	at timestamptz := hrguard.case_time($3, 'held_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['interview', 'evidence_review', 'notice_to_correct', 'decision'],
 		'record an interview');
 	IF $5 IS NULL OR pg_catalog.cardinality($5) OPERATOR(pg_catalog.=) 0
+	   OR pg_catalog.array_ndims($5) OPERATOR(pg_catalog.<>) 1
 	   OR EXISTS (SELECT FROM pg_catalog.unnest($5) p WHERE p IS NULL OR pg_catalog.btrim(p) OPERATOR(pg_catalog.=) '') THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'null_value_not_allowed',
-			MESSAGE = 'participants are required, none blank';
+			MESSAGE = 'participants are required, a list with none blank';
 	END IF;
 	IF $7 IS NULL OR NOT ($7 OPERATOR(pg_catalog.=) ANY (ARRAY['signed', 'refused'])) THEN
 		RAISE EXCEPTION USING
@@ -437,7 +455,7 @@ BEGIN
 			DETAIL = 'Whether the employee signed the interview record, or refused to.';
 	END IF;
 	RETURN hrguard.case_step(c, 'interview', $2, duty, at, pg_catalog.jsonb_build_object(
-		'place', hrguard.case_text($4, 'place'), 'participants', pg_catalog.to_jsonb($5),
+		'place', hrguard.case_text($4, 'place'), 'participants', pg_catalog.to_jsonb(ARRAY(SELECT pg_catalog.unnest($5))),
 		'explanation', hrguard.case_text($6, 'explanation'), 'signature', $7,
 		'record_sha256', hrguard.case_sha256($8, 'record_sha256', false)));
 END
@@ -457,7 +475,7 @@ CREATE FUNCTION hrguard.case_notice_to_correct(case_id bigint, actor text, issue
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['hr', 'er_legal'], 'issue a notice to correct');
 	c hrguard."case" := hrguard.case_locked($1);
-	at timestamptz := hrguard.case_time($3, 'issued_at');
+	at timestamptz := hrguard.case_time($3, 'issued_at', c.opened_at);
 	days integer;
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['notice_to_correct'], 'issue a notice to correct');
@@ -489,7 +507,7 @@ CREATE FUNCTION hrguard.case_notice_delivered(case_id bigint, actor text, delive
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['investigator', 'hr', 'er_legal'], 'record the delivery of a notice');
 	c hrguard."case" := hrguard.case_locked($1);
-	at timestamptz := hrguard.case_time($3, 'delivered_at');
+	at timestamptz := hrguard.case_time($3, 'delivered_at', c.opened_at);
 	notice hrguard.case_event;
 	tz text;
 	deadline date;
@@ -544,7 +562,7 @@ CREATE FUNCTION hrguard.case_union_notice(case_id bigint, actor text, notified_a
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['hr', 'er_legal'], 'notify the union');
 	c hrguard."case" := hrguard.case_locked($1);
-	at timestamptz := hrguard.case_time($3, 'notified_at');
+	at timestamptz := hrguard.case_time($3, 'notified_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['evidence_review', 'notice_to_correct', 'decision'], 'notify the union');
 	RETURN hrguard.case_step(c, 'union_notice', $2, duty, at, pg_catalog.jsonb_build_object(
@@ -566,7 +584,7 @@ CREATE FUNCTION hrguard.case_union_reply(case_id bigint, actor text, replied_at 
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['hr', 'er_legal'], 'record the union''s reply');
 	c hrguard."case" := hrguard.case_locked($1);
-	at timestamptz := hrguard.case_time($3, 'replied_at');
+	at timestamptz := hrguard.case_time($3, 'replied_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['evidence_review', 'notice_to_correct', 'decision'], 'record the union''s reply');
 	IF NOT EXISTS (SELECT FROM hrguard.case_event e
@@ -577,6 +595,13 @@ BEGIN
 	END IF;
 	IF $4 IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'objects is required';
+	END IF;
+	IF at OPERATOR(pg_catalog.<) (SELECT pg_catalog.min(e.occurred_at) FROM hrguard.case_event e
+								   WHERE e.case_id OPERATOR(pg_catalog.=) c.case_id
+									 AND e.kind OPERATOR(pg_catalog.=) 'union_notice') THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'the union cannot reply before it was notified';
 	END IF;
 	RETURN hrguard.case_step(c, 'union_reply', $2, duty, at, pg_catalog.jsonb_build_object(
 		'objects', $4, 'summary', hrguard.case_text($5, 'summary')));
@@ -596,7 +621,7 @@ CREATE FUNCTION hrguard.case_rebuttal(case_id bigint, actor text, received_at ti
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['investigator', 'hr', 'er_legal'], 'record a rebuttal');
 	c hrguard."case" := hrguard.case_locked($1);
-	at timestamptz := hrguard.case_time($3, 'received_at');
+	at timestamptz := hrguard.case_time($3, 'received_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['open', 'verifying', 'interview', 'evidence_review',
 		'notice_to_correct', 'decision'], 'take a rebuttal');

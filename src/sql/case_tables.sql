@@ -3,7 +3,7 @@
 --
 -- A case belongs to one employee and moves through states (case_gates.sql);
 -- every step is a row of hrguard.case_event and an entry of the case's own
--- custody chain "case:<case_id>" (case_custody.c), so that the handling
+-- custody chain "case:<case_id>" (sql_entries.c), so that the handling
 -- itself can be verified.  Only the case functions write these tables.
 
 -- the people who act on cases, and what they may do
@@ -35,16 +35,24 @@ CREATE TABLE hrguard.case_policy (
 	require_interview	boolean NOT NULL DEFAULT true,
 	correction_days		integer NOT NULL DEFAULT 15,
 	hold_days			integer NOT NULL DEFAULT 730,
+	reminder_days		integer[] NOT NULL DEFAULT '{180,90,30}',
+	payment_grace_days	integer NOT NULL DEFAULT 0,
 
 	CONSTRAINT case_policy_correction_days_valid
 		CHECK (correction_days OPERATOR(pg_catalog.>=) 1 AND correction_days OPERATOR(pg_catalog.<=) 365),
 	CONSTRAINT case_policy_hold_days_valid
-		CHECK (hold_days OPERATOR(pg_catalog.>=) 0 AND hold_days OPERATOR(pg_catalog.<=) 36500)
+		CHECK (hold_days OPERATOR(pg_catalog.>=) 0 AND hold_days OPERATOR(pg_catalog.<=) 36500),
+	CONSTRAINT case_policy_reminder_days_valid
+		CHECK (pg_catalog.cardinality(reminder_days) OPERATOR(pg_catalog.<=) 12
+			   AND pg_catalog.array_ndims(reminder_days) OPERATOR(pg_catalog.=) 1
+			   AND 1 OPERATOR(pg_catalog.<=) ALL (reminder_days) AND 3650 OPERATOR(pg_catalog.>=) ALL (reminder_days)),
+	CONSTRAINT case_policy_payment_grace_days_valid
+		CHECK (payment_grace_days OPERATOR(pg_catalog.>=) 0 AND payment_grace_days OPERATOR(pg_catalog.<=) 90)
 );
 REVOKE ALL ON hrguard.case_policy FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.case_policy', '');
 COMMENT ON TABLE hrguard.case_policy IS
-	'per tenant: whether a decision needs an interview, the default days to correct after a notice, the legal hold after closing';
+	'per tenant: whether a decision needs an interview, the default days to correct after a notice, the legal hold after closing, the days before a contract ends to remind, the days of grace for a non-compete payment';
 
 CREATE TABLE hrguard."case" (
 	case_id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -101,8 +109,9 @@ COMMENT ON TABLE hrguard.case_event IS
 COMMENT ON COLUMN hrguard.case_event.db_role IS
 	'the role the session acted as when the step was recorded';
 
--- the steps are facts: never changed, never removed
-CREATE FUNCTION hrguard.case_event_keep()
+-- rows of the tables kept as facts (steps, contracts, payments, notices):
+-- never changed, never removed; the trigger's argument names them
+CREATE FUNCTION hrguard.keep_rows()
 	RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -110,17 +119,17 @@ CREATE FUNCTION hrguard.case_event_keep()
 BEGIN
 	RAISE EXCEPTION USING
 		ERRCODE = 'object_not_in_prerequisite_state',
-		MESSAGE = 'the steps of a case cannot be changed or removed',
-		HINT = 'Record a new step instead.';
+		MESSAGE = pg_catalog.format('%s cannot be changed or removed', TG_ARGV[0]),
+		HINT = 'Record a new one instead.';
 END
 $$;
-REVOKE ALL ON FUNCTION hrguard.case_event_keep() FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.case_event_keep() IS
-	'case_event trigger: the steps of a case are append-only';
+REVOKE ALL ON FUNCTION hrguard.keep_rows() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.keep_rows() IS
+	'trigger: the rows of a table kept as facts (named by the argument) are append-only';
 CREATE TRIGGER case_event_keep BEFORE UPDATE OR DELETE ON hrguard.case_event
-	FOR EACH ROW EXECUTE FUNCTION hrguard.case_event_keep();
+	FOR EACH ROW EXECUTE FUNCTION hrguard.keep_rows('the steps of a case');
 CREATE TRIGGER case_event_keep_truncate BEFORE TRUNCATE ON hrguard.case_event
-	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.case_event_keep();
+	FOR EACH STATEMENT EXECUTE FUNCTION hrguard.keep_rows('the steps of a case');
 ALTER TABLE hrguard.case_event ENABLE ALWAYS TRIGGER case_event_keep;
 ALTER TABLE hrguard.case_event ENABLE ALWAYS TRIGGER case_event_keep_truncate;
 

@@ -28,7 +28,8 @@ CREATE TABLE hrguard.alert (
 		CHECK (kind OPERATOR(pg_catalog.=) ANY (
 			'{outside_zone,competitor_zone,off_hours,impossible_travel,'
 			'spoof_suspected,competitor_pattern,hours_mismatch,customer_source,'
-			'unlinked_sale,report_gap,contract_expiry,noncompete_expiry}'::pg_catalog.text[])),
+			'unlinked_sale,report_gap,contract_expiry,noncompete_expiry,'
+			'noncompete_payment_late}'::pg_catalog.text[])),
 	CONSTRAINT alert_severity_valid
 		CHECK (severity OPERATOR(pg_catalog.=) ANY
 			   ('{watch,alert,priority}'::pg_catalog.text[])),
