@@ -45,6 +45,7 @@ SQL_MODULES	= \
 	src/sql/case_steps.sql \
 	src/sql/case_gates.sql \
 	src/sql/case_exposure.sql \
+	src/sql/case_notice.sql \
 	src/sql/contract.sql \
 	src/sql/drop_guard.sql
 

@@ -7,6 +7,9 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS hrguard CASCADE;
 SET timezone = 'Asia/Shanghai';
 SET datestyle = 'ISO, YMD';
+-- the messages name cases and alerts: their ids must not depend on the files run before
+SELECT setval(pg_get_serial_sequence('hrguard.case', 'case_id'), 1000, false) IS NOT NULL AS case_ids,
+	   setval(pg_get_serial_sequence('hrguard.alert', 'alert_id'), 500000, false) IS NOT NULL AS alert_ids;
 \set case_state 'SELECT state, ground, last_event, closed_at IS NOT NULL AS closed FROM hrguard."case" WHERE case_id = '
 -- the steps of a case happen after it opened; these cases are made to have
 -- opened 60 days ago (as the owner can), since a test cannot wait for days
@@ -43,7 +46,7 @@ SELECT hrguard.open_case('CS1', 'gone', 'outside the office on duty');
 SELECT hrguard.open_case('NOPE', 'hr1', 'outside the office on duty');
 SELECT hrguard.open_case('CS1', 'hr1', '   ');
 SELECT hrguard.open_case('CS1', 'scorer', 'outside the office on duty', ARRAY[:alert1, 999999]);
-SELECT count(*) AS cases FROM hrguard."case";
+SELECT count(*) AS cases FROM hrguard."case" WHERE employee_id LIKE 'CS%';
 SELECT hrguard.open_case('CS1', 'scorer', 'outside the office on duty', ARRAY[:alert1]) AS case1 \gset
 :backdate :case1;
 :case_state :case1;
@@ -143,6 +146,27 @@ SELECT hrguard.case_transition(:case1, 'terminated', 'legal1', 'notice handed ov
 SELECT hrguard.case_transition(:case1, 'cleared', 'hr1');
 SELECT hrguard.case_rebuttal(:case1, 'hr1', now() - interval '1 minute', 'late');
 
+-- 7b. The termination notice: facts, clause, statutory ground, evidence
+-- with hashes, the custody head it was made from; JSON and Chinese text
+INSERT INTO hrguard.contract (employee_id, kind, starts_on, document_sha256, clause)
+VALUES ('CS1', 'confidentiality', '2020-03-15', repeat('c1', 32), '员工手册第12条：未经批准不得兼职');
+SELECT hrguard.termination_notice(:case1) AS notice \gset
+SELECT n->>'status' AS status, n->>'ground' AS ground, n->'employee'->>'employee_id' AS employee,
+	   jsonb_array_length(n->'evidence') AS evidence_items, jsonb_array_length(n->'contract_clauses') AS clauses,
+	   jsonb_array_length(n->'facts'->'interviews') AS interviews, n->'facts'->'union_notice'->>'union_name' AS union_name,
+	   (n->'custody'->>'seq')::bigint = (SELECT last_event FROM hrguard."case" WHERE case_id = :case1) AS custody_at_last_step,
+	   n->'custody'->>'link' = (SELECT encode(head, 'hex') FROM hrguard.chain_head WHERE employee_id = 'case:' || :case1) AS custody_head,
+	   n->>'terminated_at' IS NOT NULL AS dated
+  FROM (SELECT :'notice'::jsonb AS n) x;
+SELECT e->>'kind' AS kind, e->>'category' AS category, e->>'collection_method' AS method,
+	   coalesce(e->>'document_sha256', 'entry ' || (e->>'evidence_seq')) AS hash_of,
+	   e->>'custody_link' = (SELECT encode(link, 'hex') FROM hrguard.evidence WHERE employee_id = 'case:' || :case1 AND seq = (e->>'step')::bigint) AS custody_link_ok
+  FROM jsonb_array_elements(:'notice'::jsonb->'evidence') e ORDER BY (e->>'step')::int;
+SELECT line_no, CASE WHEN line ~ '[0-9a-f]{64}' OR line ~ '[0-9]{4}年' THEN regexp_replace(regexp_replace(line, '[0-9a-f]{64}', '<hash>', 'g'), '[0-9]{4}年[0-9]+月[0-9]+日', '<date>', 'g') ELSE line END AS text_zh
+  FROM regexp_split_to_table(:'notice'::jsonb->>'text_zh', E'\n') WITH ORDINALITY AS t(line, line_no) ORDER BY line_no;
+SELECT hrguard.termination_notice(NULL);
+SELECT hrguard.termination_notice(999999);
+
 -- 8. Custody: every step is an entry of the case's chain, in order, with
 -- who did it; the steps cannot be changed
 SELECT event_no, kind, actor, duty, details->>'to' AS to_state, details->>'category' AS category
@@ -164,6 +188,7 @@ SELECT hrguard.open_case('CS1', 'hr1', 'a second look') AS case_open \gset
 SELECT hrguard.legal_hold_until('CS1') AS held_while_open;
 SELECT hrguard.legal_hold_until('CS2') AS no_case;
 SELECT hrguard.case_transition(:case_open, 'cleared', 'hr1', 'nothing found') AS cleared;
+SELECT hrguard.termination_notice(:case_open);
 
 -- 10. Ground 39(4)(b): the notice to correct, its delivery and deadline,
 -- and evidence of no correction dated after the deadline
@@ -202,6 +227,10 @@ SELECT hrguard.case_transition(:case2, 'terminated', 'legal1');
 SELECT hrguard.case_attach_evidence(:case2, 'inv', 'non_correction', 'still on the other payroll after the deadline',
 	now() - interval '1 day', 'social_insurance_record', repeat('05', 32)) > 0 AS after_deadline;
 SELECT hrguard.case_transition(:case2, 'terminated', 'legal1') AS state;
+SELECT x.n->>'status' AS status, x.n->'facts'->'notice_to_correct'->>'delivery' AS delivery,
+	   x.n->'facts'->'notice_to_correct'->>'deadline' = ((now() - interval '20 days')::date + 10)::text AS deadline,
+	   x.n->>'text_zh' LIKE '%经用人单位提出，拒不改正%' AS ground_4b, x.n->>'text_zh' LIKE '%您逾期未改正%' AS refused
+  FROM (SELECT hrguard.termination_notice(:case2) AS n) x;
 -- approvals on one ground do not carry over to another
 SELECT count(*) FILTER (WHERE present) AS present, count(*) AS requirements FROM hrguard.case_readiness(:case2) WHERE ground = '39_4a';
 
@@ -283,6 +312,9 @@ SELECT hrguard.case_transition(:case6, 'verifying', 'inv') IS NOT NULL
    AND hrguard.case_approve(:case6, 'temp', 'terminated') > 0 AS prepared;
 SELECT requirement, detail FROM hrguard.case_readiness(:case6) WHERE ground = '39_4b' AND NOT present ORDER BY requirement;
 SELECT hrguard.case_transition(:case6, 'terminated', 'hr1');
+SELECT x.n->>'status' AS status, x.n->>'text_zh' LIKE '解除劳动合同通知书（草稿）%' AS draft,
+	   x.n->>'terminated_at' IS NULL AS undated
+  FROM (SELECT hrguard.termination_notice(:case6) AS n) x;
 DO $$
 BEGIN
 	FOR i IN 1 .. 12 LOOP

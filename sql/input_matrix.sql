@@ -193,6 +193,7 @@ INSERT INTO fn_base VALUES
 	('hrguard.termination_exposure(text, date, numeric, numeric)', ARRAY[$$'MX1'$$, $$'2026-12-01'$$, '8000', '9000']),
 	('hrguard.case_policy_of(text)', ARRAY[$$'mx'$$]),
 	('hrguard.run_daily(date)', ARRAY[$$'2026-11-20'$$]),
+	('hrguard.termination_notice(bigint)', ARRAY[:'mxcase']),
 	('hrguard.noncompete_months(hrguard.contract)', ARRAY['(SELECT c FROM hrguard.contract c LIMIT 1)']);
 
 -- nothing in the schema is left out, but the internal functions hrguard
