@@ -64,15 +64,7 @@ DECLARE
 	legal_approvers bigint;
 	g text;
 BEGIN
-	IF $1 IS NULL THEN
-		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'case_id is required';
-	END IF;
-	SELECT * INTO c FROM hrguard."case" k WHERE k.case_id OPERATOR(pg_catalog.=) $1;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('there is no case %s', $1);
-	END IF;
+	c := hrguard.case_read($1);
 	pol := hrguard.case_policy_of(c.tenant_id);
 	SELECT pg_catalog.count(*) FILTER (WHERE e.kind OPERATOR(pg_catalog.=) 'interview'),
 		   pg_catalog.count(*) FILTER (WHERE e.kind OPERATOR(pg_catalog.=) ANY (ARRAY['evidence', 'alert'])
@@ -208,7 +200,7 @@ CREATE FUNCTION hrguard.case_set_ground(case_id bigint, ground text, actor text,
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($3, ARRAY['hr', 'er_legal'], 'set the ground of a case');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['evidence_review', 'notice_to_correct', 'decision'], 'set its ground');
 	IF $2 IS NULL THEN
@@ -237,7 +229,7 @@ CREATE FUNCTION hrguard.case_approve(case_id bigint, actor text, outcome text, n
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['hr', 'er_legal'], 'approve a decision');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['decision'], 'approve a decision');
 	IF $3 IS NULL OR NOT ($3 OPERATOR(pg_catalog.=) ANY (ARRAY['terminated', 'warned'])) THEN
@@ -401,7 +393,7 @@ CREATE FUNCTION hrguard.case_transition(case_id bigint, to_state text, actor tex
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	duty text;
 	pol hrguard.case_policy;
 	closing boolean;

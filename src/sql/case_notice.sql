@@ -42,15 +42,7 @@ DECLARE
 	evidence_zh text;
 	name text;
 BEGIN
-	IF $1 IS NULL THEN
-		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'case_id is required';
-	END IF;
-	SELECT * INTO c FROM hrguard."case" k WHERE k.case_id OPERATOR(pg_catalog.=) $1;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'invalid_parameter_value',
-			MESSAGE = pg_catalog.format('there is no case %s', $1);
-	END IF;
+	c := hrguard.case_read($1);
 	IF NOT (c.state OPERATOR(pg_catalog.=) ANY (ARRAY['decision', 'terminated'])) OR c.ground IS NULL THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'object_not_in_prerequisite_state',

@@ -9,8 +9,8 @@
 -- hrguard.case_step: one row of hrguard.case_event and one entry of the
 -- case's custody chain, in the caller's transaction.
 
--- the case, locked for the step; 22023 when there is none
-CREATE FUNCTION hrguard.case_locked(case_id bigint)
+-- the case, read or locked FOR UPDATE for a step; 22023 when there is none
+CREATE FUNCTION hrguard.case_read(case_id bigint, for_step boolean DEFAULT false)
 	RETURNS hrguard."case"
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -21,7 +21,11 @@ BEGIN
 	IF $1 IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'case_id is required';
 	END IF;
-	SELECT * INTO c FROM hrguard."case" k WHERE k.case_id OPERATOR(pg_catalog.=) $1 FOR UPDATE;
+	IF $2 THEN
+		SELECT * INTO c FROM hrguard."case" k WHERE k.case_id OPERATOR(pg_catalog.=) $1 FOR UPDATE;
+	ELSE
+		SELECT * INTO c FROM hrguard."case" k WHERE k.case_id OPERATOR(pg_catalog.=) $1;
+	END IF;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'invalid_parameter_value',
@@ -30,9 +34,9 @@ BEGIN
 	RETURN c;
 END
 $$;
-REVOKE ALL ON FUNCTION hrguard.case_locked(bigint) FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.case_locked(bigint) IS
-	'internal: a case, locked FOR UPDATE for the step being recorded';
+REVOKE ALL ON FUNCTION hrguard.case_read(bigint, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.case_read(bigint, boolean) IS
+	'internal: a case, read, or locked FOR UPDATE for the step being recorded';
 
 -- the actor's duty, if it allows the step (42501 otherwise)
 CREATE FUNCTION hrguard.case_actor_duty(actor text, duties text[], step text)
@@ -321,7 +325,7 @@ BEGIN
 		pg_catalog.jsonb_build_object('reason', c.reason, 'tenant_id', c.tenant_id));
 	FOREACH id IN ARRAY COALESCE($4, '{}')
 	LOOP
-		c := hrguard.case_locked(c.case_id);
+		c := hrguard.case_read(c.case_id, true);
 		PERFORM hrguard.case_take_alert(c, id, $2, duty, NULL);
 	END LOOP;
 	RETURN c.case_id;
@@ -340,7 +344,7 @@ CREATE FUNCTION hrguard.case_attach_alert(case_id bigint, alert_id bigint, actor
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($3, ARRAY['investigator', 'hr', 'er_legal', 'automated'], 'attach an alert');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 BEGIN
 	IF duty OPERATOR(pg_catalog.=) 'automated' THEN
 		PERFORM hrguard.case_in_state(c, ARRAY['open', 'verifying'], 'take an alert from an automated actor');
@@ -376,7 +380,7 @@ CREATE FUNCTION hrguard.case_attach_evidence(case_id bigint, actor text, categor
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['investigator', 'hr', 'er_legal'], 'attach evidence');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	link text;
 	at timestamptz := hrguard.case_time($5, 'occurred_at');
 BEGIN
@@ -436,7 +440,7 @@ CREATE FUNCTION hrguard.case_interview(case_id bigint, actor text, held_at times
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['investigator', 'hr', 'er_legal'], 'record an interview');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	at timestamptz := hrguard.case_time($3, 'held_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['interview', 'evidence_review', 'notice_to_correct', 'decision'],
@@ -474,7 +478,7 @@ CREATE FUNCTION hrguard.case_notice_to_correct(case_id bigint, actor text, issue
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['hr', 'er_legal'], 'issue a notice to correct');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	at timestamptz := hrguard.case_time($3, 'issued_at', c.opened_at);
 	days integer;
 BEGIN
@@ -506,7 +510,7 @@ CREATE FUNCTION hrguard.case_notice_delivered(case_id bigint, actor text, delive
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['investigator', 'hr', 'er_legal'], 'record the delivery of a notice');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	at timestamptz := hrguard.case_time($3, 'delivered_at', c.opened_at);
 	notice hrguard.case_event;
 	tz text;
@@ -561,7 +565,7 @@ CREATE FUNCTION hrguard.case_union_notice(case_id bigint, actor text, notified_a
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['hr', 'er_legal'], 'notify the union');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	at timestamptz := hrguard.case_time($3, 'notified_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['evidence_review', 'notice_to_correct', 'decision'], 'notify the union');
@@ -583,7 +587,7 @@ CREATE FUNCTION hrguard.case_union_reply(case_id bigint, actor text, replied_at 
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['hr', 'er_legal'], 'record the union''s reply');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	at timestamptz := hrguard.case_time($3, 'replied_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['evidence_review', 'notice_to_correct', 'decision'], 'record the union''s reply');
@@ -620,7 +624,7 @@ CREATE FUNCTION hrguard.case_rebuttal(case_id bigint, actor text, received_at ti
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($2, ARRAY['investigator', 'hr', 'er_legal'], 'record a rebuttal');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	at timestamptz := hrguard.case_time($3, 'received_at', c.opened_at);
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['open', 'verifying', 'interview', 'evidence_review',
@@ -642,7 +646,7 @@ CREATE FUNCTION hrguard.case_acknowledge(case_id bigint, event_no bigint, actor 
 	AS $$
 DECLARE
 	duty text := hrguard.case_actor_duty($3, ARRAY['investigator', 'hr', 'er_legal'], 'acknowledge a rebuttal');
-	c hrguard."case" := hrguard.case_locked($1);
+	c hrguard."case" := hrguard.case_read($1, true);
 	e hrguard.case_event;
 BEGIN
 	PERFORM hrguard.case_in_state(c, ARRAY['open', 'verifying', 'interview', 'evidence_review',
