@@ -46,6 +46,7 @@ SQL_MODULES	= \
 	src/sql/case_gates.sql \
 	src/sql/case_exposure.sql \
 	src/sql/case_notice.sql \
+	src/sql/case_export.sql \
 	src/sql/contract.sql \
 	src/sql/drop_guard.sql
 
@@ -92,7 +93,7 @@ EXTRA_CLEAN	+= $(VERIFY)
 all: $(VERIFY)
 
 VERIFY_SRCS	= $(addprefix src/verify/,hrguard_verify.c package_read.c hashes.c chain_run.c \
-			  report.c merkle_check.c checkpoint_body.c completeness.c)
+			  report.c merkle_check.c checkpoint_body.c completeness.c case_check.c)
 
 $(VERIFY): $(VERIFY_SRCS) $(wildcard src/verify/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -pthread -o $@ $(VERIFY_SRCS) $(JANSSON_LIBS) -lcrypto

@@ -164,6 +164,19 @@ SELECT e->>'kind' AS kind, e->>'category' AS category, e->>'collection_method' A
   FROM jsonb_array_elements(:'notice'::jsonb->'evidence') e ORDER BY (e->>'step')::int;
 SELECT line_no, CASE WHEN line ~ '[0-9a-f]{64}' OR line ~ '[0-9]{4}年' THEN regexp_replace(regexp_replace(line, '[0-9a-f]{64}', '<hash>', 'g'), '[0-9]{4}年[0-9]+月[0-9]+日', '<date>', 'g') ELSE line END AS text_zh
   FROM regexp_split_to_table(:'notice'::jsonb->>'text_zh', E'\n') WITH ORDINALITY AS t(line, line_no) ORDER BY line_no;
+-- 7c. The case package: the steps stated, the custody package and the
+-- employee's evidence package under one checkpoint; the export is a step
+SELECT hrguard.export_case(:case1, 'scorer');
+SELECT hrguard.export_case(:case1, 'inv', now(), now() - interval '1 day');
+SELECT hrguard.export_case(:case1, 'inv') AS package \gset
+SELECT p->>'format' AS format, p->'case'->>'state' AS state, json_array_length(p->'steps') AS steps,
+	   p->'steps'->-1->>'kind' AS last_step, p->'custody'->>'employee_id' AS custody_chain,
+	   json_array_length(p->'custody'->'entries') AS custody_entries, p->'evidence'->>'employee_id' AS evidence_of,
+	   p->'custody'->'checkpoint'->>'body' = p->>'checkpoint' AND p->'evidence'->'checkpoint'->>'body' = p->>'checkpoint' AS one_checkpoint,
+	   p->'case'->>'opened_at' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$' AS utc_times
+  FROM (SELECT :'package'::json AS p) x;
+SELECT last_event, (SELECT kind FROM hrguard.case_event WHERE case_id = :case1 ORDER BY event_no DESC LIMIT 1) AS last_kind
+  FROM hrguard."case" WHERE case_id = :case1;
 SELECT hrguard.termination_notice(NULL);
 SELECT hrguard.termination_notice(999999);
 

@@ -194,6 +194,7 @@ INSERT INTO fn_base VALUES
 	('hrguard.case_policy_of(text)', ARRAY[$$'mx'$$]),
 	('hrguard.run_daily(date)', ARRAY[$$'2026-11-20'$$]),
 	('hrguard.termination_notice(bigint)', ARRAY[:'mxcase']),
+	('hrguard.export_case(bigint, text, timestamptz, timestamptz)', ARRAY[:'mxcase', $$'mxh'$$, 'NULL::timestamptz', $$'infinity'$$]),
 	('hrguard.noncompete_months(hrguard.contract)', ARRAY['(SELECT c FROM hrguard.contract c LIMIT 1)']);
 
 -- nothing in the schema is left out, but the internal functions hrguard

@@ -478,29 +478,23 @@ add_proofs(json_t *package, const char *body, int64 size, const char *root_hex,
 }
 
 /*
- * hrguard.export_evidence(employee_id, from_time, to_time, checkpoint)
- * -> json: the package of the employee's entries that occurred in
- * [from_time, to_time), with every entry in between, proven against the
- * given checkpoint or a new one.
+ * The package of a chain's entries that occurred in [from, to), with every
+ * entry in between, proven against the given checkpoint or a new one.  An
+ * employee's export is recorded in the employee's chain (export_seq < 0);
+ * a case's custody chain is exported by hrguard.export_case(), which has
+ * recorded the export as a step of the case, numbered export_seq.  Runs in
+ * SPI, as the evidence owner.
  */
-PG_FUNCTION_INFO_V1(hrguard_export_evidence);
-Datum
-hrguard_export_evidence(PG_FUNCTION_ARGS)
+static char *
+export_package(const char *chain_id, TimestampTz from, TimestampTz to, text *given,
+			   text *since, int64 export_seq)
 {
-	char	   *employee_id;
-	TimestampTz from,
-				to;
-	text	   *given = PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3);
-	text	   *since = PG_ARGISNULL(4) ? NULL : PG_GETARG_TEXT_PP(4);
-	HrguardSavedUser saved;
 	char	   *exporter = GetUserNameFromId(GetOuterUserId(), false);
 	char	   *session = GetUserNameFromId(GetSessionUserId(), false);
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	MemoryContext caller = CurrentMemoryContext;
 	int64		first,
 				last,
-				index,
-				export_seq;
+				index;
 	HrguardCheckpointBody cb;
 	HrguardChainHead head;
 	json_t	   *head_object;
@@ -514,7 +508,111 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 			   *object,
 			   *array;
 	char	   *dumped;
+
+	/*
+	 * The checkpoint first, then what it holds of the range: a checkpoint
+	 * taken here may have waited for another and logged entries recorded
+	 * meanwhile.
+	 */
+	body = checkpoint_to_use(given, &cb);
+	head_object = head_json(chain_id, &cb, &head);
+	if (!seq_range(chain_id, from, to, head.seq, &first, &last))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("%s \"%s\" has no evidence in that range under the checkpoint",
+						export_seq < 0 ? "employee" : "chain", chain_id),
+				 errdetail("The checkpoint is of a log of %lld entries.", (long long) cb.size),
+				 errhint("Entries join the log at the next hrguard.checkpoint().")));
+
+	/*
+	 * Out to the entries nearest the range that occurred before it and after
+	 * it, where the chain has them under the checkpoint: a package shows
+	 * that nothing of the range was left out.
+	 */
+	first = range_edge(chain_id, first, from, to, head.seq, true);
+	last = range_edge(chain_id, last, from, to, head.seq, false);
+	ctx = pg_cryptohash_create(PG_SHA256);
+	proof = hrguard_log_inclusion(ctx, chain_id, last, cb.size, &index, leaf, root);
+	pg_cryptohash_free(ctx);
+
+	/* an employee's export is itself evidence */
+	if (export_seq < 0)
+		export_seq = record_export(chain_id, exporter, session, now, from, to, first, last, cb.size);
+	package = package_header(chain_id, exporter, session, now, from, to, export_seq);
+
+	object = hrguard_json_new_object();
+	array = entries_json(chain_id, first, last, package, object, logged);
+	must_add(package, "entries", array);
+
+	/*
+	 * The last entry must be the one the log holds: after a chain is
+	 * rewritten consistently, every link checks, and only the log tells.
+	 */
+	if (memcmp(logged, leaf, HASH_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("evidence entry %s/%lld is not the one the evidence log holds", chain_id,
+						(long long) last),
+				 errdetail("The chain or the log was changed after the entry was logged (log entry %lld); a package of it would not verify.",
+						   (long long) index),
+				 errhint("Run hrguard.verify_checkpoint() with the checkpoint bodies kept outside the database.")));
+
+	add_proofs(package, body, cb.size, cb.root_hex, last, index, leaf, proof);
+	must_add(package, "head", head_object);
+	if (since != NULL)
+		must_add(package, "consistency", consistency_json(chain_id, since, cb.size));
+	must_add(package, "manifest", object);
+
+	/* a checkpoint body given must also be the root the proof leads to */
+	if (strcmp(hrguard_hash_hex(root), cb.root_hex) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the log no longer gives the checkpoint's root"),
+				 errhint("Run hrguard.verify_checkpoint() on it.")));
+
+	dumped = json_dumps(package, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(package);
+	if (dumped == NULL)
+		elog(ERROR, "could not write the evidence package");
+	return dumped;				/* jansson allocates with palloc here */
+}
+
+/* export_package, in SPI as the evidence owner; the package in the caller's context */
+static text *
+export_as_owner(const char *chain_id, bool employee, TimestampTz from, TimestampTz to,
+				text *given, text *since, int64 export_seq)
+{
+	HrguardSavedUser saved;
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *package;
 	text	   *result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	if (employee)
+		hrguard_employee_must_exist(chain_id);
+	package = export_package(chain_id, from, to, given, since, export_seq);
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(package);
+	hrguard_restore_user(&saved);
+	SPI_finish();
+	return result;
+}
+
+/*
+ * hrguard.export_evidence(employee_id, from_time, to_time, checkpoint)
+ * -> json: the package of the employee's entries that occurred in
+ * [from_time, to_time), with every entry in between, proven against the
+ * given checkpoint or a new one.
+ */
+PG_FUNCTION_INFO_V1(hrguard_export_evidence);
+Datum
+hrguard_export_evidence(PG_FUNCTION_ARGS)
+{
+	char	   *employee_id;
+	TimestampTz from,
+				to;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -532,79 +630,26 @@ hrguard_export_evidence(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("from_time must be before to_time")));
+	PG_RETURN_TEXT_P(export_as_owner(employee_id, true, from, to,
+									 PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3),
+									 PG_ARGISNULL(4) ? NULL : PG_GETARG_TEXT_PP(4), -1));
+}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	hrguard_become_owner(hrguard_evidence_owner(), &saved);
-	hrguard_employee_must_exist(employee_id);
-
-	/*
-	 * The checkpoint first, then what it holds of the range: a checkpoint
-	 * taken here may have waited for another and logged entries recorded
-	 * meanwhile.
-	 */
-	body = checkpoint_to_use(given, &cb);
-	head_object = head_json(employee_id, &cb, &head);
-	if (!seq_range(employee_id, from, to, head.seq, &first, &last))
+/*
+ * hrguard.export_custody(case_id, checkpoint, export_step) -> json --
+ * internal: the package of every entry of the case's custody chain under
+ * the checkpoint given, for hrguard.export_case(), which recorded the
+ * export as the case's step export_step.
+ */
+PG_FUNCTION_INFO_V1(hrguard_export_custody);
+Datum
+hrguard_export_custody(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("employee \"%s\" has no evidence in that range under the checkpoint", employee_id),
-				 errdetail("The checkpoint is of a log of %lld entries.", (long long) cb.size),
-				 errhint("Entries join the log at the next hrguard.checkpoint().")));
-
-	/*
-	 * Out to the entries nearest the range that occurred before it and after
-	 * it, where the chain has them under the checkpoint: a package shows
-	 * that nothing of the range was left out.
-	 */
-	first = range_edge(employee_id, first, from, to, head.seq, true);
-	last = range_edge(employee_id, last, from, to, head.seq, false);
-	ctx = pg_cryptohash_create(PG_SHA256);
-	proof = hrguard_log_inclusion(ctx, employee_id, last, cb.size, &index, leaf, root);
-	pg_cryptohash_free(ctx);
-
-	/* the export is itself evidence */
-	export_seq = record_export(employee_id, exporter, session, now, from, to, first, last, cb.size);
-	package = package_header(employee_id, exporter, session, now, from, to, export_seq);
-
-	object = hrguard_json_new_object();
-	array = entries_json(employee_id, first, last, package, object, logged);
-	must_add(package, "entries", array);
-
-	/*
-	 * The last entry must be the one the log holds: after a chain is
-	 * rewritten consistently, every link checks, and only the log tells.
-	 */
-	if (memcmp(logged, leaf, HASH_LEN) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("evidence entry %s/%lld is not the one the evidence log holds", employee_id,
-						(long long) last),
-				 errdetail("The chain or the log was changed after the entry was logged (log entry %lld); a package of it would not verify.",
-						   (long long) index),
-				 errhint("Run hrguard.verify_checkpoint() with the checkpoint bodies kept outside the database.")));
-
-	add_proofs(package, body, cb.size, cb.root_hex, last, index, leaf, proof);
-	must_add(package, "head", head_object);
-	if (since != NULL)
-		must_add(package, "consistency", consistency_json(employee_id, since, cb.size));
-	must_add(package, "manifest", object);
-
-	/* a checkpoint body given must also be the root the proof leads to */
-	if (strcmp(hrguard_hash_hex(root), cb.root_hex) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the log no longer gives the checkpoint's root"),
-				 errhint("Run hrguard.verify_checkpoint() on it.")));
-
-	dumped = json_dumps(package, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	json_decref(package);
-	if (dumped == NULL)
-		elog(ERROR, "could not write the evidence package");
-	MemoryContextSwitchTo(caller);
-	result = cstring_to_text(dumped);
-	pfree(dumped);
-	hrguard_restore_user(&saved);
-	SPI_finish();
-	PG_RETURN_TEXT_P(result);
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("case_id, checkpoint and export_step are required")));
+	PG_RETURN_TEXT_P(export_as_owner(psprintf("case:" INT64_FORMAT, PG_GETARG_INT64(0)), false,
+									 DT_NOBEGIN, DT_NOEND, PG_GETARG_TEXT_PP(1), NULL,
+									 PG_GETARG_INT64(2)));
 }

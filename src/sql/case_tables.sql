@@ -100,7 +100,7 @@ CREATE TABLE hrguard.case_event (
 		CHECK (kind OPERATOR(pg_catalog.=) ANY
 			   (ARRAY['opened', 'transition', 'ground', 'alert', 'evidence', 'interview',
 					  'notice_to_correct', 'notice_delivered', 'union_notice', 'union_reply',
-					  'rebuttal', 'acknowledgement', 'approval']::pg_catalog.text[]))
+					  'rebuttal', 'acknowledgement', 'approval', 'export']::pg_catalog.text[]))
 );
 REVOKE ALL ON hrguard.case_event FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.case_event', '');

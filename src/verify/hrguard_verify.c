@@ -2,8 +2,9 @@
  *
  * hrguard_verify.c
  *	  hrguard-verify: checks an evidence package from
- *	  hrguard.export_evidence() offline, with no database, optionally
- *	  against a checkpoint body kept elsewhere.
+ *	  hrguard.export_evidence(), or a case package from
+ *	  hrguard.export_case(), offline, with no database, optionally against
+ *	  a checkpoint body kept elsewhere.
  *
  *	  hrguard-verify [--checkpoint FILE] [--quiet] PACKAGE
  *
@@ -38,6 +39,7 @@
 #include <jansson.h>
 
 #include "chain_run.h"
+#include "case_check.h"
 #include "checkpoint_body.h"
 #include "completeness.h"
 #include "hashes.h"
@@ -235,7 +237,8 @@ usage(void)
 {
 	fprintf(stderr,
 			"Usage: hrguard-verify [--checkpoint FILE] [--quiet] PACKAGE\n"
-			"Verifies an evidence package from hrguard.export_evidence() offline.\n"
+			"Verifies an evidence package from hrguard.export_evidence(), or a case\n"
+			"package from hrguard.export_case(), offline.\n"
 			"  --checkpoint FILE  also require the package's checkpoint to be this body\n"
 			"  --quiet            print only a failure\n"
 			"PACKAGE may be - for standard input.  Exit status: 0 verified, complete and\n"
@@ -352,47 +355,28 @@ package_format(json_t *package)
 	unreadable("not an hrguard evidence package (format %s)", shown(format));
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Verifies one evidence package read from text (which must outlive what
+ * "read" points to); prints its report, exits on a failure, and returns
+ * the exit status it leaves.  The caller frees "read".
+ */
+static int
+verify_package(const char *text, size_t text_len, const char *where,
+			   const char *checkpoint_path, Package *read)
 {
-	const char *package_path = NULL,
-			   *checkpoint_path = NULL;
-	const char *text;
-	size_t		text_len;
 	const char *problem;
-	Package		read;
 	Verified	v = {0};
 	int			format,
 				status;
 	hash_t		previous,
 				canon_sha256;
-	int			i;
 
-	for (i = 1; i < argc; i++)
-	{
-		if (strcmp(argv[i], "--checkpoint") == 0 && i + 1 < argc)
-			checkpoint_path = argv[++i];
-		else if (strcmp(argv[i], "--quiet") == 0)
-			quiet = true;
-		else if (strcmp(argv[i], "--help") == 0 || (argv[i][0] == '-' && argv[i][1] != '\0'))
-			usage();
-		else if (package_path == NULL)
-			package_path = argv[i];
-		else
-			usage();
-	}
-	if (package_path == NULL)
-		usage();
-	if (!hashes_init() || !hasher_open(&hasher))
-		unreadable("SHA-256 is not available");
-
-	text = package_text(package_path, &text_len);
-	problem = package_read(text, text_len, &read);
+	problem = package_read(text, text_len, read);
 	if (problem != NULL)
-		unreadable("%s: %s", package_path, problem);
+		unreadable("%s: %s", where, problem);
 	v.hasher = &hasher;
-	v.doc = read.doc;
-	v.package = &read;
+	v.doc = read->doc;
+	v.package = read;
 	format = package_format(v.doc);
 	v.format = format;
 	v.employee_id = json_string_value(member(v.doc, "employee_id", JSON_STRING, "package"));
@@ -409,7 +393,7 @@ main(int argc, char **argv)
 
 	/* 1. the chain run */
 	member_hash(v.doc, "previous_link", "package", previous);
-	if (read.n_entries > 0 && read.entries[0].seq == 0)
+	if (read->n_entries > 0 && read->entries[0].seq == 0)
 		unreadable("entry seq 0: seqs start at 1");
 	verify_entries(&v, previous, canon_sha256);
 	if (v.first_seq == 1 && memcmp(previous, zero_hash, HASH_LEN) != 0)
@@ -442,6 +426,12 @@ main(int argc, char **argv)
 	status = check_anchoring(&v, checkpoint_path);
 	if (status == EXIT_VERIFIED && format < 2)
 		status = EXIT_NOT_PROVEN_COMPLETE;
+	return status;
+}
+
+static void
+report_status(int status)
+{
 	switch (status)
 	{
 		case EXIT_VERIFIED:
@@ -454,8 +444,89 @@ main(int argc, char **argv)
 			report("VERIFIED, NOT PROVEN COMPLETE: no checkpoint kept outside shows that nothing was left out\n");
 			break;
 	}
-	json_decref(v.doc);
-	free(read.entries);
+}
+
+/*
+ * A case package (hrguard.export_case): its custody package and the
+ * employee's evidence package, each verified in full, then what ties the
+ * case's stated steps to them (case_check.c).  The worse status wins.
+ */
+static int
+verify_case_package(json_t *outer, const char *checkpoint_path)
+{
+	Package		custody,
+				evidence;
+	char	   *custody_text,
+			   *evidence_text;
+	int			status,
+				other;
+
+	custody_text = json_dumps(member(outer, "custody", JSON_OBJECT, "case package"), JSON_PRESERVE_ORDER);
+	evidence_text = json_dumps(member(outer, "evidence", JSON_OBJECT, "case package"), JSON_PRESERVE_ORDER);
+	if (custody_text == NULL || evidence_text == NULL)
+		unreadable("out of memory");
+	report("case package\n");
+	status = verify_package(custody_text, strlen(custody_text), "the case's custody package", checkpoint_path, &custody);
+	other = verify_package(evidence_text, strlen(evidence_text), "the employee's evidence package", checkpoint_path, &evidence);
+	if (other > status)
+		status = other;
+	check_case(&hasher, outer, &custody, &evidence);
+	json_decref(custody.doc);
+	json_decref(evidence.doc);
+	free(custody.entries);
+	free(evidence.entries);
+	free(custody_text);
+	free(evidence_text);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *package_path = NULL,
+			   *checkpoint_path = NULL;
+	const char *text;
+	size_t		text_len;
+	Package		read;
+	int			status;
+	int			i;
+
+	for (i = 1; i < argc; i++)
+	{
+		if (strcmp(argv[i], "--checkpoint") == 0 && i + 1 < argc)
+			checkpoint_path = argv[++i];
+		else if (strcmp(argv[i], "--quiet") == 0)
+			quiet = true;
+		else if (strcmp(argv[i], "--help") == 0 || (argv[i][0] == '-' && argv[i][1] != '\0'))
+			usage();
+		else if (package_path == NULL)
+			package_path = argv[i];
+		else
+			usage();
+	}
+	if (package_path == NULL)
+		usage();
+	if (!hashes_init() || !hasher_open(&hasher))
+		unreadable("SHA-256 is not available");
+
+	text = package_text(package_path, &text_len);
+	if (is_case_package(text, text_len))
+	{
+		json_error_t error;
+		json_t	   *outer = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, &error);
+
+		if (outer == NULL)
+			unreadable("%s: not JSON (%s, line %d)", package_path, shown(error.text), error.line);
+		status = verify_case_package(outer, checkpoint_path);
+		json_decref(outer);
+	}
+	else
+	{
+		status = verify_package(text, text_len, package_path, checkpoint_path, &read);
+		json_decref(read.doc);
+		free(read.entries);
+	}
+	report_status(status);
 	release_text(text, text_len);
 	hasher_close(&hasher);
 	hashes_done();

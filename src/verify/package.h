@@ -11,6 +11,7 @@
 #ifndef HRGUARD_VERIFY_PACKAGE_H
 #define HRGUARD_VERIFY_PACKAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +39,8 @@ typedef struct Package
  * message saying why the text is not a readable package.
  */
 extern const char *package_read(const char *text, size_t len, Package *package);
+
+/* whether the text's top-level "format" member is this string */
+extern bool package_has_format(const char *text, size_t len, const char *format);
 
 #endif							/* HRGUARD_VERIFY_PACKAGE_H */

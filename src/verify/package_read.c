@@ -232,6 +232,55 @@ find_entries(const char *text, const char *end, const char **from, const char **
 	}
 }
 
+/*
+ * Whether the top-level "format" member of the text is the string wanted,
+ * found by walking the top-level members without reading their values: a
+ * case package is told from an evidence package, however its members are
+ * ordered, before either is read.
+ */
+bool
+package_has_format(const char *text, size_t len, const char *format)
+{
+	const char *end = text + len;
+	const char *p = skip_space(text, end);
+
+	if (p >= end || *p++ != '{')
+		return false;
+	for (;;)
+	{
+		const char *key;
+		const char *key_end;
+
+		p = skip_space(p, end);
+		if (p >= end || *p != '"')
+			return false;
+		key = p + 1;
+		key_end = skip_string(p, end);
+		if (key_end == NULL)
+			return false;
+		p = skip_space(key_end, end);
+		if (p >= end || *p++ != ':')
+			return false;
+		p = skip_space(p, end);
+		if (key_end - key - 1 == 6 && memcmp(key, "format", 6) == 0)
+		{
+			const char *value;
+			size_t		value_len;
+
+			return plain_string(p, end, &value, &value_len) != NULL &&
+				value_len == strlen(format) && memcmp(value, format, value_len) == 0;
+		}
+		p = skip_value(p, end);
+		if (p == NULL)
+			return false;
+		p = skip_space(p, end);
+		if (p < end && *p == ',')
+			p++;
+		else
+			return false;
+	}
+}
+
 /* the entries as jansson read them */
 static const char *
 entries_from_doc(Package *package)

@@ -13,6 +13,7 @@ use MIME::Base64;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use HrguardVerify;
 
 my $node = PostgreSQL::Test::Cluster->new('package');
 $node->init;
@@ -31,14 +32,6 @@ $node->safe_psql('postgres', q{
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
 my $json = JSON::PP->new->canonical;
-sub write_file { my ($path, $text) = @_; open my $f, '>', $path or die; print $f $text; close $f; }
-sub verify
-{
-	my @args = @_;
-	my ($stdout, $stderr);
-	IPC::Run::run([ 'hrguard-verify', @args ], '>', \$stdout, '2>', \$stderr);
-	return ($? >> 8, $stdout . $stderr);
-}
 
 write_file("$dir/checkpoint.txt", $checkpoint);
 # the whole chain against that checkpoint is what it held: seq 1..5, not P1/6
