@@ -40,7 +40,6 @@ SQL_MODULES	= \
 	src/sql/robust_stats.sql \
 	src/sql/score.sql \
 	src/sql/explain.sql \
-	src/sql/verify_facts.sql \
 	src/sql/case_tables.sql \
 	src/sql/case_steps.sql \
 	src/sql/case_gates.sql \
@@ -48,6 +47,7 @@ SQL_MODULES	= \
 	src/sql/case_notice.sql \
 	src/sql/case_export.sql \
 	src/sql/contract.sql \
+	src/sql/verify_facts.sql \
 	src/sql/drop_guard.sql
 
 # PGXS's own `make installcheck` runs the regression suite, in the order of

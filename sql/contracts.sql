@@ -35,9 +35,10 @@ SELECT count(*) - :entries_before AS entries_written FROM hrguard.evidence WHERE
 -- application cannot write a "contract" entry of its own
 INSERT INTO hrguard.contract (employee_id, kind, starts_on, ends_on, document_sha256, clause)
 VALUES ('CT1', 'labour', '2025-03-01', '2028-02-29', :doc, 'art. 12: no outside employment without approval')
-RETURNING kind, ends_on, evidence_seq IS NOT NULL AS recorded;
-SELECT e.kind, (convert_from(e.canon, 'UTF8')::jsonb #>> '{p,ends_on}') AS ends_on_recorded
-  FROM hrguard.contract c JOIN hrguard.evidence e ON e.employee_id = c.employee_id AND e.seq = c.evidence_seq
+RETURNING kind, ends_on;
+SELECT e.kind, (convert_from(e.canon, 'UTF8')::jsonb #>> '{p,ends_on}') AS ends_on_recorded,
+	   (convert_from(e.canon, 'UTF8')::jsonb #>> '{p,contract_id}')::bigint = c.contract_id AS names_the_contract
+  FROM hrguard.contract c JOIN hrguard.evidence e ON e.employee_id = c.employee_id AND e.kind = 'contract'
  WHERE c.employee_id = 'CT1';
 UPDATE hrguard.contract SET ends_on = '2030-01-01' WHERE employee_id = 'CT1';
 DELETE FROM hrguard.contract WHERE employee_id = 'CT1';
@@ -55,9 +56,17 @@ BEGIN
 EXCEPTION WHEN check_violation THEN
 	RAISE WARNING 'refused: %', SQLERRM;
 END $$;
-SELECT count(*) AS contracts, count(DISTINCT evidence_seq) AS entries,
+SELECT count(*) AS contracts,
 	   (SELECT count(*) FROM hrguard.evidence WHERE employee_id = 'CT1' AND kind = 'contract') AS chain_entries
   FROM hrguard.contract WHERE employee_id = 'CT1';
+-- a row ON CONFLICT DO NOTHING skips is not recorded (no entry can claim a
+-- contract that is not the one stored), whatever id it brings
+SELECT contract_id AS ct1_contract FROM hrguard.contract WHERE employee_id = 'CT1' ORDER BY contract_id LIMIT 1 \gset
+INSERT INTO hrguard.contract (contract_id, employee_id, kind, starts_on, document_sha256, clause)
+OVERRIDING SYSTEM VALUE VALUES (:ct1_contract, 'CT1', 'confidentiality', '2024-01-01', repeat('b', 64), 'FORGED')
+ON CONFLICT DO NOTHING;
+SELECT count(*) AS chain_entries FROM hrguard.evidence WHERE employee_id = 'CT1' AND kind = 'contract';
+SELECT count(*) AS unexplained FROM hrguard.verify_facts() WHERE employee_id = 'CT1';
 SELECT ok FROM hrguard.verify_chain('CT1');
 
 -- 3. Reminders fall due 180, 90 and 30 days before the last day: across
@@ -147,7 +156,9 @@ INSERT INTO hrguard.noncompete_payment (contract_id, month_no, paid_on, amount) 
 INSERT INTO hrguard.noncompete_payment (contract_id, month_no, paid_on, amount) VALUES (999999, 1, '2026-02-27', 5);
 INSERT INTO hrguard.noncompete_payment (contract_id, month_no, paid_on, amount, reference)
 VALUES (:nc, 1, '2026-02-27', 3000, 'bank ref 1'), (:nc, 2, '2026-03-30', 1000, 'bank ref 2')
-RETURNING month_no, evidence_seq IS NOT NULL AS recorded;
+RETURNING month_no;
+SELECT count(*) AS payment_entries FROM hrguard.evidence WHERE employee_id = 'CT4' AND kind = 'noncompete_payment';
+INSERT INTO hrguard.noncompete_payment (contract_id, month_no, paid_on, amount) VALUES (:nc, 3, current_date + 3, 3000);
 UPDATE hrguard.noncompete_payment SET amount = 3000;
 INSERT INTO hrguard.employee (employee_id, tenant_id, hired_on) VALUES ('RD4', 'daily', '2020-01-01');
 INSERT INTO hrguard.contract (employee_id, kind, starts_on, ends_on, document_sha256, monthly_compensation)
@@ -165,9 +176,31 @@ SELECT count(*) AS notices FROM hrguard.contract_notice WHERE notice = 'payment_
 
 -- 6. The trigger functions fire only where hrguard attached them
 CREATE TABLE public.my_contracts (LIKE hrguard.contract);
-CREATE TRIGGER steal BEFORE INSERT ON public.my_contracts FOR EACH ROW EXECUTE FUNCTION hrguard.contract_record();
-INSERT INTO public.my_contracts (employee_id, kind, starts_on, document_sha256) VALUES ('CT1', 'labour', '2025-01-01', repeat('ab', 32));
-CREATE TRIGGER late AFTER INSERT ON hrguard.contract FOR EACH ROW EXECUTE FUNCTION hrguard.noncompete_payment_record();
+CREATE TRIGGER steal AFTER INSERT ON public.my_contracts FOR EACH ROW EXECUTE FUNCTION hrguard.contract_fact_record();
+INSERT INTO public.my_contracts (contract_id, employee_id, kind, starts_on, document_sha256, recorded_at) VALUES (1, 'CT1', 'labour', '2025-01-01', repeat('ab', 32), now());
+CREATE TRIGGER late AFTER INSERT ON hrguard.contract FOR EACH ROW EXECUTE FUNCTION hrguard.contract_fact_check();
 INSERT INTO hrguard.contract (employee_id, kind, starts_on, document_sha256) VALUES ('CT1', 'confidentiality', '2025-01-01', repeat('ab', 32));
 DROP TRIGGER late ON hrguard.contract;
 DROP TABLE public.my_contracts;
+
+-- 7. From the hostile test: reminder days each once; a contract recorded
+-- twice is reminded once; a change of the tenant's days the same day does
+-- not remind again; a non-compete from 29 February may run to the 28th two
+-- years on; months of a non-compete end as the Civil Code counts them
+INSERT INTO hrguard.case_policy (tenant_id, reminder_days) VALUES ('dup', '{30,30}');
+INSERT INTO hrguard.case_policy (tenant_id, reminder_days) VALUES ('dup', '{30,NULL}');
+INSERT INTO hrguard.employee (employee_id, tenant_id, hired_on) VALUES ('RD5', 'daily5', '2020-01-01');
+INSERT INTO hrguard.contract (employee_id, kind, starts_on, ends_on, document_sha256)
+VALUES ('RD5', 'labour', '2020-01-01', current_date + 100, :doc), ('RD5', 'labour', '2020-01-01', current_date + 100, :doc);
+SELECT count(*) AS reminded FROM hrguard.contract_reminders WHERE employee_id = 'RD5' AND days_before = 180;
+SELECT reminders FROM hrguard.run_daily(current_date);
+INSERT INTO hrguard.case_policy (tenant_id, reminder_days) VALUES ('daily5', '{365,120,60}');
+SELECT reminders FROM hrguard.run_daily(current_date);
+SELECT days_before, status FROM hrguard.contract_reminders WHERE employee_id = 'RD5' ORDER BY 1 DESC;
+SELECT hrguard.period_last_day('2024-02-29', 24) AS from_leap_day, hrguard.period_last_day('2026-01-31', 1) AS month_from_31_jan,
+	   hrguard.period_last_day('2026-01-31', 2) AS two_months, hrguard.period_last_day('2026-03-01', 1) AS from_1_march;
+INSERT INTO hrguard.contract (employee_id, kind, starts_on, ends_on, document_sha256, monthly_compensation)
+VALUES ('CT2', 'non_compete', '2024-02-29', '2026-02-28', :doc, 1000) RETURNING ends_on;
+INSERT INTO hrguard.contract (employee_id, kind, starts_on, ends_on, document_sha256, monthly_compensation)
+VALUES ('CT2', 'non_compete', '2024-03-01', '2026-03-01', :doc, 1000);
+SELECT hrguard.record_fact('CT1', 'alert', '{}', now());

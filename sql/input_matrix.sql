@@ -193,6 +193,7 @@ INSERT INTO fn_base VALUES
 	('hrguard.termination_exposure(text, date, numeric, numeric)', ARRAY[$$'MX1'$$, $$'2026-12-01'$$, '8000', '9000']),
 	('hrguard.case_policy_of(text)', ARRAY[$$'mx'$$]),
 	('hrguard.run_daily(date)', ARRAY[$$'2026-11-20'$$]),
+	('hrguard.period_last_day(date, integer)', ARRAY[$$'2026-01-31'$$, '1']),
 	('hrguard.termination_notice(bigint)', ARRAY[:'mxcase']),
 	('hrguard.export_case(bigint, text, timestamptz, timestamptz)', ARRAY[:'mxcase', $$'mxh'$$, 'NULL::timestamptz', $$'infinity'$$]),
 	('hrguard.noncompete_months(hrguard.contract)', ARRAY['(SELECT c FROM hrguard.contract c LIMIT 1)']);

@@ -227,7 +227,9 @@ record_entry(FunctionCallInfo fcinfo, bool own_fact)
 			if (strcmp(kind, fact_kinds[i]) == 0)
 				break;
 		if (i == (int) lengthof(fact_kinds))
-			elog(ERROR, "\"%s\" is not a kind of fact hrguard records", kind);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a kind of fact hrguard records", kind)));
 	}
 	hrguard_check_input_size("evidence payload", VARSIZE(payload) - VARHDRSZ,
 							 HRGUARD_MAX_CANON_BYTES, "bytes");

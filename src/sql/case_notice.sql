@@ -67,13 +67,16 @@ BEGIN
 
 	SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
 				'contract_id', k.contract_id, 'kind', k.kind, 'starts_on', k.starts_on, 'ends_on', k.ends_on,
-				'clause', k.clause, 'document_sha256', k.document_sha256, 'evidence_seq', k.evidence_seq)
+				'clause', NULLIF(pg_catalog.btrim(k.clause), ''), 'document_sha256', k.document_sha256)
 			ORDER BY k.contract_id), '[]')
 	  INTO clauses
 	  FROM hrguard.contract k
 	 WHERE k.employee_id OPERATOR(pg_catalog.=) c.employee_id
 	   AND k.kind OPERATOR(pg_catalog.=) ANY (ARRAY['labour', 'confidentiality'])
-	   AND k.starts_on OPERATOR(pg_catalog.<=) pg_catalog.timezone(e.timezone, COALESCE(ended, pg_catalog.now()))::pg_catalog.date;
+	   -- in force on the day of the notice
+	   AND k.starts_on OPERATOR(pg_catalog.<=) pg_catalog.timezone(e.timezone, COALESCE(ended, pg_catalog.now()))::pg_catalog.date
+	   AND (k.ends_on IS NULL
+			OR k.ends_on OPERATOR(pg_catalog.>=) pg_catalog.timezone(e.timezone, COALESCE(ended, pg_catalog.now()))::pg_catalog.date);
 
 	SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
 				'step', s.event_no, 'kind', s.kind, 'category', s.details OPERATOR(pg_catalog.->>) 'category',
@@ -134,10 +137,13 @@ BEGIN
 				 THEN '笔录经您签字' ELSE '您拒绝在笔录上签字' END);
 	END IF;
 	IF c.ground OPERATOR(pg_catalog.=) '39_4b' AND notice IS NOT NULL THEN
-		facts_zh := facts_zh OPERATOR(pg_catalog.||) pg_catalog.format('公司已于%s书面通知您%s，要求您于%s前改正，您逾期未改正。',
+		-- what happened after the notice: said only once the time to correct is over
+		facts_zh := facts_zh OPERATOR(pg_catalog.||) pg_catalog.format('公司已于%s书面通知您%s，要求您于%s前改正%s。',
 			hrguard.case_date_zh((notice OPERATOR(pg_catalog.->>) 'issued_at')::pg_catalog.timestamptz, e.timezone),
 			notice OPERATOR(pg_catalog.->>) 'required_correction',
-			COALESCE(pg_catalog.to_char((notice OPERATOR(pg_catalog.->>) 'deadline')::pg_catalog.date, 'YYYY"年"FMMM"月"FMDD"日"'), '（未送达）'));
+			COALESCE(pg_catalog.to_char((notice OPERATOR(pg_catalog.->>) 'deadline')::pg_catalog.date, 'YYYY"年"FMMM"月"FMDD"日"'), '（尚未送达）'),
+			CASE WHEN hrguard.case_deadline_end(c.case_id) OPERATOR(pg_catalog.<=) pg_catalog.now() THEN '，您逾期未改正'
+				 ELSE '，改正期限尚未届满' END);
 	END IF;
 	SELECT COALESCE(pg_catalog.string_agg(pg_catalog.format('%s（文件SHA-256：%s）',
 				COALESCE(k OPERATOR(pg_catalog.->>) 'clause',

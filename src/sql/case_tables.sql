@@ -29,6 +29,21 @@ SELECT pg_catalog.pg_extension_config_dump('hrguard.case_actor', '');
 COMMENT ON TABLE hrguard.case_actor IS
 	'who acts on cases: investigator, hr, er_legal (legal / employee relations) or automated; db_role binds the actor to a login';
 
+-- days before a contract ends to remind: at most twelve, each once, from 1 to 3650
+CREATE FUNCTION hrguard.valid_reminder_days(days integer[])
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE STRICT
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+SELECT pg_catalog.cardinality($1) OPERATOR(pg_catalog.<=) 12
+   AND COALESCE(pg_catalog.array_ndims($1), 1) OPERATOR(pg_catalog.=) 1
+   AND NOT EXISTS (SELECT FROM pg_catalog.unnest($1) d WHERE d IS NULL OR d OPERATOR(pg_catalog.<) 1 OR d OPERATOR(pg_catalog.>) 3650)
+   AND (SELECT pg_catalog.count(DISTINCT d) FROM pg_catalog.unnest($1) d) OPERATOR(pg_catalog.=) pg_catalog.cardinality($1)
+$$;
+REVOKE ALL ON FUNCTION hrguard.valid_reminder_days(integer[]) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.valid_reminder_days(integer[]) IS
+	'internal: the check of case_policy.reminder_days';
+
 -- what the law leaves to the employer, per tenant (defaults without a row)
 CREATE TABLE hrguard.case_policy (
 	tenant_id			text PRIMARY KEY,
@@ -42,10 +57,7 @@ CREATE TABLE hrguard.case_policy (
 		CHECK (correction_days OPERATOR(pg_catalog.>=) 1 AND correction_days OPERATOR(pg_catalog.<=) 365),
 	CONSTRAINT case_policy_hold_days_valid
 		CHECK (hold_days OPERATOR(pg_catalog.>=) 0 AND hold_days OPERATOR(pg_catalog.<=) 36500),
-	CONSTRAINT case_policy_reminder_days_valid
-		CHECK (pg_catalog.cardinality(reminder_days) OPERATOR(pg_catalog.<=) 12
-			   AND pg_catalog.array_ndims(reminder_days) OPERATOR(pg_catalog.=) 1
-			   AND 1 OPERATOR(pg_catalog.<=) ALL (reminder_days) AND 3650 OPERATOR(pg_catalog.>=) ALL (reminder_days)),
+	CONSTRAINT case_policy_reminder_days_valid CHECK (hrguard.valid_reminder_days(reminder_days)),
 	CONSTRAINT case_policy_payment_grace_days_valid
 		CHECK (payment_grace_days OPERATOR(pg_catalog.>=) 0 AND payment_grace_days OPERATOR(pg_catalog.<=) 90)
 );

@@ -4,12 +4,34 @@
 -- payment.
 --
 -- A contract and a payment are facts: inserted by the application (with
--- INSERT granted), checked and recorded in the employee's evidence chain
--- by a BEFORE INSERT trigger, never changed or removed.  A reminder or a
+-- INSERT granted), checked by a BEFORE INSERT trigger, recorded in the
+-- employee's evidence chain by an AFTER INSERT trigger (so only for rows
+-- actually stored: not for one ON CONFLICT DO NOTHING skipped), never
+-- changed or removed.  A reminder or a
 -- late payment is raised once, by hrguard.run_daily(day), as an alert
 -- (hrguard.alert, its evidence entry, NOTIFY per hrguard.notify_mode) and
 -- NOTIFY hrguard_reminder; hrguard.contract_notice remembers what was
 -- raised, so that running a day twice raises nothing new.
+
+-- the last day of a period of whole months that starts on a day: the day
+-- before the corresponding day of the last month, or that month's last day
+-- when it has no corresponding day (Civil Code Art. 201-203): from 31
+-- January, one month ends on 28 (29) February, two months on 30 March
+CREATE FUNCTION hrguard.period_last_day(starts_on date, months integer)
+	RETURNS date
+	LANGUAGE sql IMMUTABLE STRICT
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+SELECT CASE WHEN pg_catalog.date_part('day', $1 OPERATOR(pg_catalog.+) pg_catalog.make_interval(months => $2))
+				 OPERATOR(pg_catalog.<>) pg_catalog.date_part('day', $1)
+			THEN ($1 OPERATOR(pg_catalog.+) pg_catalog.make_interval(months => $2))::pg_catalog.date
+			ELSE ($1 OPERATOR(pg_catalog.+) pg_catalog.make_interval(months => $2))::pg_catalog.date OPERATOR(pg_catalog.-) 1 END
+$$;
+REVOKE ALL ON FUNCTION hrguard.period_last_day(date, integer) FROM PUBLIC;
+-- arithmetic on its arguments, used by a constraint and by views read as their reader
+GRANT EXECUTE ON FUNCTION hrguard.period_last_day(date, integer) TO PUBLIC;
+COMMENT ON FUNCTION hrguard.period_last_day(date, integer) IS
+	'the last day of a period of whole months starting on a day (Civil Code Art. 201-203)';
 
 CREATE TABLE hrguard.contract (
 	contract_id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -21,7 +43,6 @@ CREATE TABLE hrguard.contract (
 	monthly_compensation numeric,
 	clause			text,
 	recorded_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	evidence_seq	bigint,
 
 	CONSTRAINT contract_kind_valid
 		CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['labour', 'non_compete', 'confidentiality']::pg_catalog.text[])),
@@ -37,7 +58,7 @@ CREATE TABLE hrguard.contract (
 	CONSTRAINT contract_non_compete_terms
 		CHECK (kind OPERATOR(pg_catalog.<>) 'non_compete'
 			   OR (ends_on IS NOT NULL AND monthly_compensation IS NOT NULL
-				   AND ends_on OPERATOR(pg_catalog.<) (starts_on OPERATOR(pg_catalog.+) '2 years'::pg_catalog.interval))),
+				   AND ends_on OPERATOR(pg_catalog.<=) hrguard.period_last_day(starts_on, 24))),
 	CONSTRAINT contract_compensation_of_non_compete
 		CHECK ((monthly_compensation IS NULL) OPERATOR(pg_catalog.=) (kind OPERATOR(pg_catalog.<>) 'non_compete')),
 	CONSTRAINT contract_compensation_valid
@@ -62,7 +83,6 @@ CREATE TABLE hrguard.noncompete_payment (
 	amount			numeric NOT NULL,
 	reference		text,
 	recorded_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	evidence_seq	bigint,
 
 	CONSTRAINT noncompete_payment_month_valid CHECK (month_no OPERATOR(pg_catalog.>=) 1 AND month_no OPERATOR(pg_catalog.<=) 24),
 	CONSTRAINT noncompete_payment_amount_valid
@@ -135,54 +155,33 @@ REVOKE ALL ON FUNCTION hrguard.raise_alert(text, text, text, timestamptz, jsonb,
 COMMENT ON FUNCTION hrguard.raise_alert(text, text, text, timestamptz, jsonb, text, bigint) IS
 	'internal: raises an alert with its evidence entry and its NOTIFY; returns its id';
 
--- a trigger function of this file fires only where the install script
--- attached it: a BEFORE INSERT row trigger on its own table (39P01 elsewhere)
-CREATE FUNCTION hrguard.insert_trigger_site(fn text, tbl name, tg_schema name, tg_table name,
+-- the trigger functions of this file fire only where the install script
+-- attached them: row triggers for INSERT on hrguard.contract and
+-- hrguard.noncompete_payment, BEFORE or AFTER as each was made (39P01
+-- elsewhere)
+CREATE FUNCTION hrguard.contract_trigger_site(fn text, expected_when text, tg_schema name, tg_table name,
 		tg_when text, tg_op text, tg_level text)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	IF $3 OPERATOR(pg_catalog.<>) 'hrguard' OR $4 OPERATOR(pg_catalog.<>) $2 OR $5 OPERATOR(pg_catalog.<>) 'BEFORE'
-	   OR $6 OPERATOR(pg_catalog.<>) 'INSERT' OR $7 OPERATOR(pg_catalog.<>) 'ROW' THEN
+	IF $3 OPERATOR(pg_catalog.<>) 'hrguard' OR NOT ($4 OPERATOR(pg_catalog.=) ANY (ARRAY['contract', 'noncompete_payment']))
+	   OR $5 OPERATOR(pg_catalog.<>) $2 OR $6 OPERATOR(pg_catalog.<>) 'INSERT' OR $7 OPERATOR(pg_catalog.<>) 'ROW' THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'trigger_protocol_violated',
-			MESSAGE = pg_catalog.format('hrguard.%s() fires only as hrguard''s BEFORE INSERT row trigger on hrguard.%s', $1, $2);
+			MESSAGE = pg_catalog.format('hrguard.%s() fires only as hrguard''s %s INSERT row trigger on hrguard.contract and hrguard.noncompete_payment',
+										$1, $2);
 	END IF;
 END
 $$;
-REVOKE ALL ON FUNCTION hrguard.insert_trigger_site(text, name, name, name, text, text, text) FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.insert_trigger_site(text, name, name, name, text, text, text) IS
+REVOKE ALL ON FUNCTION hrguard.contract_trigger_site(text, text, name, name, text, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.contract_trigger_site(text, text, name, name, text, text, text) IS
 	'internal: refuses a trigger function of contract.sql fired anywhere but where it was attached';
 
--- a contract as it enters: recorded in the employee's chain
-CREATE FUNCTION hrguard.contract_record()
-	RETURNS trigger
-	LANGUAGE plpgsql
-	SECURITY DEFINER
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-BEGIN
-	PERFORM hrguard.insert_trigger_site('contract_record', 'contract', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_WHEN, TG_OP, TG_LEVEL);
-	NEW.recorded_at := pg_catalog.now();
-	NEW.evidence_seq := hrguard.record_fact(NEW.employee_id, 'contract', pg_catalog.jsonb_build_object(
-		'contract_id', NEW.contract_id, 'kind', NEW.kind, 'starts_on', NEW.starts_on, 'ends_on', NEW.ends_on,
-		'document_sha256', NEW.document_sha256,
-		'monthly_compensation', NEW.monthly_compensation::pg_catalog.text, 'clause', NEW.clause),
-		pg_catalog.now());
-	RETURN NEW;
-END
-$$;
-REVOKE ALL ON FUNCTION hrguard.contract_record() FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.contract_record() IS
-	'contract trigger: records each contract in the employee''s evidence chain';
-CREATE TRIGGER contract_record BEFORE INSERT ON hrguard.contract
-	FOR EACH ROW EXECUTE FUNCTION hrguard.contract_record();
-ALTER TABLE hrguard.contract ENABLE ALWAYS TRIGGER contract_record;
-
--- a payment as it enters: of a non-compete, for a month of its term
-CREATE FUNCTION hrguard.noncompete_payment_record()
+-- a contract or a payment as it enters: a payment of a non-compete, for a
+-- month of its term, already made
+CREATE FUNCTION hrguard.contract_fact_check()
 	RETURNS trigger
 	LANGUAGE plpgsql
 	SECURITY DEFINER
@@ -191,35 +190,78 @@ CREATE FUNCTION hrguard.noncompete_payment_record()
 DECLARE
 	c hrguard.contract;
 BEGIN
-	PERFORM hrguard.insert_trigger_site('noncompete_payment_record', 'noncompete_payment', TG_TABLE_SCHEMA, TG_TABLE_NAME,
-										TG_WHEN, TG_OP, TG_LEVEL);
-	SELECT * INTO c FROM hrguard.contract k WHERE k.contract_id OPERATOR(pg_catalog.=) NEW.contract_id;
-	IF FOUND AND c.kind OPERATOR(pg_catalog.<>) 'non_compete' THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('contract %s is not a non-compete', c.contract_id);
-	END IF;
-	IF FOUND AND NEW.month_no OPERATOR(pg_catalog.>) hrguard.noncompete_months(c) THEN
-		RAISE EXCEPTION USING
-			ERRCODE = 'check_violation',
-			MESSAGE = pg_catalog.format('the non-compete %s lasts %s months, not %s', c.contract_id,
-										hrguard.noncompete_months(c), NEW.month_no);
-	END IF;
-	IF FOUND THEN
-		NEW.recorded_at := pg_catalog.now();
-		NEW.evidence_seq := hrguard.record_fact(c.employee_id, 'noncompete_payment', pg_catalog.jsonb_build_object(
-			'payment_id', NEW.payment_id, 'contract_id', NEW.contract_id, 'month_no', NEW.month_no,
-			'paid_on', NEW.paid_on, 'amount', NEW.amount::pg_catalog.text, 'reference', NEW.reference),
-			pg_catalog.now());
+	PERFORM hrguard.contract_trigger_site('contract_fact_check', 'BEFORE', TG_TABLE_SCHEMA, TG_TABLE_NAME,
+										  TG_WHEN, TG_OP, TG_LEVEL);
+	NEW.recorded_at := pg_catalog.now();
+	IF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'noncompete_payment' THEN
+		SELECT * INTO c FROM hrguard.contract k WHERE k.contract_id OPERATOR(pg_catalog.=) NEW.contract_id;
+		IF FOUND AND c.kind OPERATOR(pg_catalog.<>) 'non_compete' THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'check_violation',
+				MESSAGE = pg_catalog.format('contract %s is not a non-compete', c.contract_id);
+		END IF;
+		IF FOUND AND NEW.month_no OPERATOR(pg_catalog.>) hrguard.noncompete_months(c) THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'check_violation',
+				MESSAGE = pg_catalog.format('the non-compete %s lasts %s months, not %s', c.contract_id,
+											hrguard.noncompete_months(c), NEW.month_no);
+		END IF;
+		IF NEW.paid_on OPERATOR(pg_catalog.>) (pg_catalog.timezone('UTC', pg_catalog.now()) OPERATOR(pg_catalog.+) '14 hours'::pg_catalog.interval)::pg_catalog.date THEN
+			RAISE EXCEPTION USING
+				ERRCODE = 'check_violation',
+				MESSAGE = 'a payment cannot be recorded before it is made',
+				DETAIL = 'paid_on is a day that has not begun anywhere.';
+		END IF;
 	END IF;
 	RETURN NEW;					-- an unknown contract fails its foreign key
 END
 $$;
-REVOKE ALL ON FUNCTION hrguard.noncompete_payment_record() FROM PUBLIC;
-COMMENT ON FUNCTION hrguard.noncompete_payment_record() IS
-	'noncompete_payment trigger: checks the payment against its non-compete and records it in the employee''s chain';
-CREATE TRIGGER noncompete_payment_record BEFORE INSERT ON hrguard.noncompete_payment
-	FOR EACH ROW EXECUTE FUNCTION hrguard.noncompete_payment_record();
+REVOKE ALL ON FUNCTION hrguard.contract_fact_check() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.contract_fact_check() IS
+	'contract and noncompete_payment trigger: checks a payment against its non-compete, stamps recorded_at';
+
+-- a contract or a payment stored: recorded in the employee's chain (after
+-- the insert, so never for a row ON CONFLICT DO NOTHING skipped)
+CREATE FUNCTION hrguard.contract_fact_record()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	PERFORM hrguard.contract_trigger_site('contract_fact_record', 'AFTER', TG_TABLE_SCHEMA, TG_TABLE_NAME,
+										  TG_WHEN, TG_OP, TG_LEVEL);
+	IF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'contract' THEN
+		PERFORM hrguard.record_fact(NEW.employee_id, 'contract', pg_catalog.jsonb_build_object(
+			'contract_id', NEW.contract_id, 'kind', NEW.kind, 'starts_on', NEW.starts_on, 'ends_on', NEW.ends_on,
+			'document_sha256', NEW.document_sha256,
+			'monthly_compensation', NEW.monthly_compensation::pg_catalog.text, 'clause', NEW.clause),
+			NEW.recorded_at);
+	ELSE
+		PERFORM hrguard.record_fact(k.employee_id, 'noncompete_payment', pg_catalog.jsonb_build_object(
+			'payment_id', NEW.payment_id, 'contract_id', NEW.contract_id, 'month_no', NEW.month_no,
+			'paid_on', NEW.paid_on, 'amount', NEW.amount::pg_catalog.text, 'reference', NEW.reference),
+			NEW.recorded_at)
+		   FROM hrguard.contract k WHERE k.contract_id OPERATOR(pg_catalog.=) NEW.contract_id;
+	END IF;
+	RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION hrguard.contract_fact_record() FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.contract_fact_record() IS
+	'contract and noncompete_payment trigger: records each row stored in the employee''s evidence chain';
+
+CREATE TRIGGER contract_check BEFORE INSERT ON hrguard.contract
+	FOR EACH ROW EXECUTE FUNCTION hrguard.contract_fact_check();
+CREATE TRIGGER contract_record AFTER INSERT ON hrguard.contract
+	FOR EACH ROW EXECUTE FUNCTION hrguard.contract_fact_record();
+CREATE TRIGGER noncompete_payment_check BEFORE INSERT ON hrguard.noncompete_payment
+	FOR EACH ROW EXECUTE FUNCTION hrguard.contract_fact_check();
+CREATE TRIGGER noncompete_payment_record AFTER INSERT ON hrguard.noncompete_payment
+	FOR EACH ROW EXECUTE FUNCTION hrguard.contract_fact_record();
+ALTER TABLE hrguard.contract ENABLE ALWAYS TRIGGER contract_check;
+ALTER TABLE hrguard.contract ENABLE ALWAYS TRIGGER contract_record;
+ALTER TABLE hrguard.noncompete_payment ENABLE ALWAYS TRIGGER noncompete_payment_check;
 ALTER TABLE hrguard.noncompete_payment ENABLE ALWAYS TRIGGER noncompete_payment_record;
 
 -- the months a non-compete lasts, a month begun counting as one
@@ -228,10 +270,9 @@ CREATE FUNCTION hrguard.noncompete_months(c hrguard.contract)
 	LANGUAGE sql IMMUTABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-SELECT pg_catalog.count(*)::integer
-  FROM pg_catalog.generate_series(0, 24) m
- WHERE ($1.starts_on OPERATOR(pg_catalog.+) pg_catalog.make_interval(months => m))::pg_catalog.date
-	   OPERATOR(pg_catalog.<=) $1.ends_on
+SELECT 1 OPERATOR(pg_catalog.+) pg_catalog.count(*)::integer
+  FROM pg_catalog.generate_series(1, 23) m
+ WHERE hrguard.period_last_day($1.starts_on, m) OPERATOR(pg_catalog.<) $1.ends_on
 $$;
 REVOKE ALL ON FUNCTION hrguard.noncompete_months(hrguard.contract) FROM PUBLIC;
 -- arithmetic on its argument, used by a view its readers query as themselves
@@ -241,15 +282,20 @@ COMMENT ON FUNCTION hrguard.noncompete_months(hrguard.contract) IS
 
 -- every reminder of every contract that ends: the days before the end the
 -- tenant's policy names, the day each falls due, and whether it was raised.
--- A labour contract followed by another of the same employee, or whose
+-- A labour contract followed by another of the same employee (one that
+-- starts later, or the same day and was recorded after it), or whose
 -- employee has left before the reminder is due, is not reminded.
 CREATE VIEW hrguard.contract_reminders WITH (security_invoker = true) AS
 SELECT c.contract_id, c.employee_id, c.kind, c.ends_on, d.days AS days_before,
 	   (c.ends_on OPERATOR(pg_catalog.-) d.days) AS due_on,
 	   n.raised_for, n.alert_id,
-	   CASE WHEN n.contract_id IS NULL THEN 'pending'
-			WHEN n.alert_id IS NULL THEN 'passed over'
-			ELSE 'raised' END AS status
+	   CASE WHEN n.contract_id IS NOT NULL THEN CASE WHEN n.alert_id IS NULL THEN 'passed over' ELSE 'raised' END
+			-- a nearer reminder was raised already (the tenant's days changed since)
+			WHEN EXISTS (SELECT FROM hrguard.contract_notice o
+						  WHERE o.contract_id OPERATOR(pg_catalog.=) c.contract_id
+							AND o.notice OPERATOR(pg_catalog.=) 'expiry' AND o.threshold OPERATOR(pg_catalog.<) d.days)
+				 THEN 'passed over'
+			ELSE 'pending' END AS status
   FROM hrguard.contract c
   JOIN hrguard.employee e ON e.employee_id OPERATOR(pg_catalog.=) c.employee_id
   CROSS JOIN LATERAL pg_catalog.unnest((hrguard.case_policy_of(e.tenant_id)).reminder_days) AS d(days)
@@ -263,18 +309,20 @@ SELECT c.contract_id, c.employee_id, c.kind, c.ends_on, d.days AS days_before,
 			AND NOT EXISTS (SELECT FROM hrguard.contract r
 							 WHERE r.employee_id OPERATOR(pg_catalog.=) c.employee_id
 							   AND r.kind OPERATOR(pg_catalog.=) 'labour'
-							   AND r.contract_id OPERATOR(pg_catalog.<>) c.contract_id
-							   AND r.starts_on OPERATOR(pg_catalog.>) c.starts_on)));
+							   AND (r.starts_on OPERATOR(pg_catalog.>) c.starts_on
+									OR (r.starts_on OPERATOR(pg_catalog.=) c.starts_on
+										AND r.contract_id OPERATOR(pg_catalog.>) c.contract_id)))));
 COMMENT ON VIEW hrguard.contract_reminders IS
 	'the reminders before a labour contract or a non-compete ends (per the tenant''s case_policy.reminder_days), when each is due and whether run_daily() raised it';
 
--- every month of every non-compete: due when the month ends (plus the
+-- every month of every non-compete: due on its last day (plus the
 -- tenant's grace days), what was paid for it
 CREATE VIEW hrguard.noncompete_schedule WITH (security_invoker = true) AS
 SELECT c.contract_id, c.employee_id, m.month_no,
-	   (c.starts_on OPERATOR(pg_catalog.+) pg_catalog.make_interval(months => m.month_no OPERATOR(pg_catalog.-) 1))::pg_catalog.date AS month_from,
-	   ((c.starts_on OPERATOR(pg_catalog.+) pg_catalog.make_interval(months => m.month_no))::pg_catalog.date
-		OPERATOR(pg_catalog.-) 1 OPERATOR(pg_catalog.+) (hrguard.case_policy_of(e.tenant_id)).payment_grace_days) AS due_on,
+	   CASE WHEN m.month_no OPERATOR(pg_catalog.=) 1 THEN c.starts_on
+			ELSE hrguard.period_last_day(c.starts_on, m.month_no OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.+) 1 END AS month_from,
+	   (hrguard.period_last_day(c.starts_on, m.month_no)
+		OPERATOR(pg_catalog.+) (hrguard.case_policy_of(e.tenant_id)).payment_grace_days) AS due_on,
 	   c.monthly_compensation AS due,
 	   COALESCE((SELECT pg_catalog.sum(p.amount) FROM hrguard.noncompete_payment p
 				  WHERE p.contract_id OPERATOR(pg_catalog.=) c.contract_id AND p.month_no OPERATOR(pg_catalog.=) m.month_no), 0) AS paid
@@ -294,8 +342,12 @@ CREATE FUNCTION hrguard.run_daily(day date, OUT reminders integer, OUT late_paym
 DECLARE
 	r record;
 	alert_id bigint;
-	notify boolean := COALESCE(pg_catalog.current_setting('hrguard.notify_mode', true), 'commit') OPERATOR(pg_catalog.<>) 'off';
+	notify boolean;
 BEGIN
+	-- hrguard's library loaded, its settings are what a superuser set, not
+	-- a placeholder a session set before it was loaded
+	PERFORM hrguard.version();
+	notify := pg_catalog.current_setting('hrguard.notify_mode') OPERATOR(pg_catalog.<>) 'off';
 	IF $1 IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'day is required';
 	END IF;
@@ -309,13 +361,14 @@ BEGIN
 			ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('run_daily cannot run for %s, a day that has not begun anywhere', $1);
 	END IF;
-	-- one run per day at a time: the second finds what the first raised
-	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('hrguard.run_daily'));
+	-- one run at a time: the second finds what the first raised (a lock on
+	-- hrguard's own table, which no other role can take)
+	LOCK TABLE hrguard.contract_notice IN SHARE ROW EXCLUSIVE MODE;
 	reminders := 0;
 	late_payments := 0;
 
-	-- per contract, the nearest reminder due by the day; the farther ones
-	-- not yet raised are passed over
+	-- per contract, the nearest reminder due by the day, at most one a day;
+	-- the farther ones not yet raised are passed over
 	FOR r IN
 		SELECT cr.contract_id, cr.employee_id, cr.kind, cr.ends_on,
 			   pg_catalog.min(cr.days_before) AS days_before,
@@ -326,7 +379,8 @@ BEGIN
 		   AND NOT EXISTS (SELECT FROM hrguard.contract_notice n
 							WHERE n.contract_id OPERATOR(pg_catalog.=) cr.contract_id
 							  AND n.notice OPERATOR(pg_catalog.=) 'expiry'
-							  AND n.threshold OPERATOR(pg_catalog.<=) cr.days_before)
+							  AND (n.threshold OPERATOR(pg_catalog.<=) cr.days_before
+								   OR n.raised_for OPERATOR(pg_catalog.=) $1))
 		 GROUP BY cr.contract_id, cr.employee_id, cr.kind, cr.ends_on
 		 ORDER BY cr.contract_id
 	LOOP

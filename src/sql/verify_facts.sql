@@ -1,5 +1,5 @@
--- verify_facts.sql -- completeness of the evidence: every punch and every
--- alert has its entry, the entry says what the row says, and no entry
+-- verify_facts.sql -- completeness of the evidence: every punch, alert,
+-- sales fact, contract and non-compete payment has its entry, the entry says what the row says, and no entry
 -- claims a punch or an alert that is not there.  verify_all() checks that
 -- the chains are intact; this checks that they are complete.
 
@@ -20,14 +20,19 @@ WITH sales_fact AS (
 	UNION ALL SELECT 'daily_report', d.employee_id, pg_catalog.to_char(d.report_date, 'YYYY-MM-DD')
 	  FROM hrguard.daily_report d
 	UNION ALL SELECT 'leave', l.employee_id, l.leave_id FROM hrguard.leave l
+	UNION ALL SELECT 'contract', k.employee_id, k.contract_id::pg_catalog.text FROM hrguard.contract k
+	UNION ALL SELECT 'noncompete_payment', k.employee_id, p.payment_id::pg_catalog.text
+	  FROM hrguard.noncompete_payment p JOIN hrguard.contract k USING (contract_id)
 ), sales_entry AS (
 	SELECT e.kind AS fact, e.employee_id AS chain, e.seq,
 		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p'
 		   OPERATOR(pg_catalog.->>) CASE e.kind WHEN 'customer' THEN 'customer_id' WHEN 'visit' THEN 'visit_id'
 										WHEN 'sale' THEN 'sale_id' WHEN 'daily_report' THEN 'report_date'
+										WHEN 'contract' THEN 'contract_id' WHEN 'noncompete_payment' THEN 'payment_id'
 										ELSE 'leave_id' END AS key
 	  FROM hrguard.evidence e
-	 WHERE e.kind OPERATOR(pg_catalog.=) ANY (ARRAY['customer', 'visit', 'sale', 'daily_report', 'leave'])
+	 WHERE e.kind OPERATOR(pg_catalog.=) ANY (ARRAY['customer', 'visit', 'sale', 'daily_report', 'leave',
+												  'contract', 'noncompete_payment'])
 ), punch_entry AS (
 	SELECT e.employee_id, e.seq, e.occurred_at,
 		   (pg_catalog.convert_from(e.canon, 'UTF8')::pg_catalog.jsonb) OPERATOR(pg_catalog.->) 'p' AS p
@@ -132,6 +137,13 @@ SELECT se.fact, NULL, se.chain, se.seq,
 					  AND f.chain OPERATOR(pg_catalog.=) se.chain
 					  AND f.key OPERATOR(pg_catalog.=) se.key)
 UNION ALL
+SELECT se.fact, NULL, se.chain, se.seq,
+	   pg_catalog.format('an earlier evidence entry already claims the %s %s', se.fact, se.key)
+  FROM sales_entry se
+ WHERE EXISTS (SELECT FROM sales_entry o
+				WHERE o.fact OPERATOR(pg_catalog.=) se.fact AND o.chain OPERATOR(pg_catalog.=) se.chain
+				  AND o.key OPERATOR(pg_catalog.=) se.key AND o.seq OPERATOR(pg_catalog.<) se.seq)
+UNION ALL
 SELECT 'score', sc.score_id, sc.employee_id, sc.evidence_seq,
 	   CASE WHEN se.seq IS NULL THEN 'the score has no evidence entry'
 			ELSE 'the evidence entry does not say what the score says' END
@@ -155,4 +167,4 @@ ORDER BY 3, 4, 1, 2
 $$;
 REVOKE ALL ON FUNCTION hrguard.verify_facts() FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.verify_facts() IS
-	'completeness: one row per punch or alert without its evidence entry or of an employee not registered, entry that does not say what its row says, or entry of a row that is not stored, per customer, visit, sale, daily report or leave without its entry or entry without its row, and per score without its entry or whose entry does not say what it says; none when complete';
+	'completeness: one row per punch or alert without its evidence entry or of an employee not registered, entry that does not say what its row says, or entry of a row that is not stored, per customer, visit, sale, daily report, leave, contract or non-compete payment without its entry, entry without its row, or second entry claiming it, and per score without its entry or whose entry does not say what it says; none when complete';
