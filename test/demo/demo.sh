@@ -121,6 +121,14 @@ start() {
 	echo
 
 	psql_demo -d "$dbname" -P pager=off -f "$top/test/demo/report.sql"
+	psql_demo -d "$dbname" -P pager=off -f "$top/test/demo/case.sql"
+
+	# the case package, verified offline against the checkpoint it carries
+	local package="$state/case-package.json" checkpoint="$state/case-checkpoint.txt"
+	psql_demo -d "$dbname" -A -t -c "SELECT hrguard.export_case(max(case_id), 'zhou.legal') FROM hrguard.\"case\" WHERE employee_id = 'S001'" >"$package"
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; print decode_json(<$f>)->{checkpoint}' "$package" >"$checkpoint"
+	echo "== the case package ($package), checked offline: hrguard-verify --checkpoint $checkpoint"
+	"$bindir/hrguard-verify" --checkpoint "$checkpoint" "$package" | tail -n 6
 
 	cat <<EOF
 
