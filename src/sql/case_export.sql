@@ -41,8 +41,13 @@ DECLARE
 	body text;
 	steps json;
 BEGIN
-	-- by default from the earliest evidence attached, or the opening
-	SELECT LEAST(c.opened_at, pg_catalog.min(e.occurred_at)) INTO since
+	-- by default from the earliest evidence attached, the opening, or the
+	-- employee's last entry before it (so that the range is never empty)
+	SELECT LEAST(c.opened_at, pg_catalog.min(e.occurred_at),
+				 (SELECT pg_catalog.max(v.occurred_at) FROM hrguard.evidence v
+				   WHERE v.employee_id OPERATOR(pg_catalog.=) c.employee_id
+					 AND v.occurred_at OPERATOR(pg_catalog.<) c.opened_at))
+	  INTO since
 	  FROM hrguard.case_event e
 	 WHERE e.case_id OPERATOR(pg_catalog.=) c.case_id AND e.kind OPERATOR(pg_catalog.=) ANY (ARRAY['evidence', 'alert']);
 	since := COALESCE($3, since);
@@ -54,7 +59,9 @@ BEGIN
 
 	-- the export is a step of the case, under the checkpoint taken next
 	step := hrguard.case_step(c, 'export', $2, duty, pg_catalog.now(), pg_catalog.jsonb_build_object(
-		'range_from', since, 'range_to', $4, 'exported_by', hrguard.case_caller()::pg_catalog.text));
+		'range_from', hrguard.case_utc(since),
+		'range_to', CASE WHEN pg_catalog.isfinite($4) THEN hrguard.case_utc($4) ELSE 'infinity' END,
+		'exported_by', hrguard.case_caller()::pg_catalog.text));
 	body := hrguard.checkpoint();
 
 	SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
@@ -68,7 +75,10 @@ BEGIN
 		'format', 'hrguard-case-package/1',
 		'case', pg_catalog.json_build_object(
 			'case_id', c.case_id, 'employee_id', c.employee_id, 'tenant_id', c.tenant_id,
-			'state', c.state, 'ground', c.ground, 'reason', c.reason, 'opened_at', hrguard.case_utc(c.opened_at),
+			'state', c.state, 'ground', c.ground, 'reason', c.reason,
+			-- when the custody chain says it opened
+			'opened_at', (SELECT hrguard.case_utc(o.occurred_at) FROM hrguard.case_event o
+						   WHERE o.case_id OPERATOR(pg_catalog.=) c.case_id AND o.event_no OPERATOR(pg_catalog.=) 1),
 			'closed_at', hrguard.case_utc(c.closed_at)),
 		'steps', steps,
 		'checkpoint', body,

@@ -26,10 +26,45 @@
 #include "case_check.h"
 #include "report.h"
 
+static const char *
+string_of(json_t *object, const char *key)
+{
+	const char *value = json_string_value(json_object_get(object, key));
+
+	return value != NULL ? value : "";
+}
+
 bool
 is_case_package(const char *text, size_t len)
 {
 	return package_has_format(text, len, CASE_PACKAGE_FORMAT);
+}
+
+/*
+ * The same, for a case package whose format member the scan cannot read
+ * (written with escapes, as some JSON writers write "\/"): when its first
+ * bytes name the format at all, it is read whole and its format compared.
+ */
+bool
+is_case_json(const char *text, size_t len)
+{
+	const char *name = "hrguard-case-package";
+	size_t		n = strlen(name);
+	size_t		limit = len < 4096 ? len : 4096;
+	size_t		i;
+	json_t	   *doc;
+	bool		is_case;
+
+	for (i = 0; i + n <= limit; i++)
+		if (memcmp(text + i, name, n) == 0)
+			break;
+	if (i + n > limit)
+		return false;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	is_case = doc != NULL && json_is_object(doc) &&
+		strcmp(string_of(doc, "format"), CASE_PACKAGE_FORMAT) == 0;
+	json_decref(doc);
+	return is_case;
 }
 
 /* the custody entry of a seq, decoded: its canonical JSON object */
@@ -75,12 +110,55 @@ evidence_entry(const Package *evidence, uint64_t seq)
 	return NULL;
 }
 
-static const char *
-string_of(json_t *object, const char *key)
+/* a stated time (or null) against the time of a step, or none */
+static void
+check_stated_time(json_t *the_case, const char *key, bool has, int64_t at)
 {
-	const char *value = json_string_value(json_object_get(object, key));
+	json_t	   *value = json_object_get(the_case, key);
+	int64_t		stated;
 
-	return value != NULL ? value : "";
+	if (!has)
+	{
+		if (!json_is_null(value))
+			failed("the case's %s is stated as %s, but no step of the custody chain gives it", key,
+				   shown(json_string_value(value)));
+		return;
+	}
+	if (!json_is_string(value) || !utc_micros(json_string_value(value), &stated) || stated != at)
+		failed("the case's %s is stated as %s, not the time its custody chain records", key,
+			   shown(json_string_value(value)));
+}
+
+/* a stated text member (or null) against what a step recorded */
+static void
+check_stated_text(json_t *the_case, const char *key, json_t *recorded)
+{
+	json_t	   *value = json_object_get(the_case, key);
+
+	if (!json_equal(value != NULL ? value : json_null(), recorded != NULL ? recorded : json_null()))
+		failed("the case's %s is stated as %s, not what its custody chain records", key,
+			   shown(json_string_value(value)));
+}
+
+/* the package's stated range (evidence) against what the export step recorded */
+static void
+check_range(json_t *evidence_doc, json_t *export_details)
+{
+	json_t	   *range = json_object_get(evidence_doc, "range");
+	const char *from = json_string_value(json_object_get(range, "from"));
+	json_t	   *to = json_object_get(range, "to");
+	const char *recorded_from = json_string_value(json_object_get(export_details, "range_from"));
+	const char *recorded_to = json_string_value(json_object_get(export_details, "range_to"));
+	int64_t		a,
+				b;
+
+	if (from == NULL || recorded_from == NULL || !utc_micros(from, &a) || !utc_micros(recorded_from, &b) || a != b)
+		failed("the evidence package's range starts at %s, not where the export step of the case says (%s)",
+			   shown(from), shown(recorded_from));
+	if (recorded_to == NULL || strcmp(recorded_to, "infinity") == 0 ? !json_is_null(to)
+		: (!json_is_string(to) || !utc_micros(json_string_value(to), &a) || !utc_micros(recorded_to, &b) || a != b))
+		failed("the evidence package's range ends otherwise than the export step of the case says (%s)",
+			   shown(recorded_to));
 }
 
 /* one stated step against the custody entry of its number */
@@ -122,7 +200,15 @@ check_case(Hasher *hasher, json_t *outer, const Package *custody, const Package 
 	json_int_t	case_id = json_integer_value(member(the_case, "case_id", JSON_INTEGER, "case"));
 	const char *employee_id = json_string_value(member(the_case, "employee_id", JSON_STRING, "case"));
 	char		chain[64];
-	const char *last_state = NULL;
+	const char *last_state = "open";
+	json_t	   *ground = NULL,
+			   *opened = NULL,
+			   *export_details = NULL;
+	bool		closed = false,
+				has_opened = false;
+	int64_t		opened_at = 0,
+				closed_at = 0;
+	json_int_t	export_seq = json_integer_value(json_object_get(json_object_get(custody->doc, "exported"), "export_seq"));
 	size_t		i,
 				attached = 0,
 				outside = 0;
@@ -172,7 +258,24 @@ check_case(Hasher *hasher, json_t *outer, const Package *custody, const Package 
 
 		details = json_object_get(step, "details");
 		if (strcmp(string_of(step, "kind"), "transition") == 0)
+		{
+			int64_t		at;
+
 			last_state = string_of(details, "to");
+			closed = strcmp(last_state, "terminated") == 0 || strcmp(last_state, "warned") == 0 ||
+				strcmp(last_state, "cleared") == 0;
+			if (closed && utc_micros(string_of(step, "occurred_at"), &at))
+				closed_at = at;
+		}
+		else if (strcmp(string_of(step, "kind"), "ground") == 0)
+			ground = json_object_get(details, "ground");
+		else if (strcmp(string_of(step, "kind"), "opened") == 0 && seq == 1)
+		{
+			opened = details;
+			has_opened = utc_micros(string_of(step, "occurred_at"), &opened_at);
+		}
+		else if (strcmp(string_of(step, "kind"), "export") == 0 && (json_int_t) seq == export_seq)
+			export_details = details;
 
 		/* the entry of the employee's chain the step attached */
 		evidence_seq = json_object_get(details, "evidence_seq");
@@ -191,9 +294,21 @@ check_case(Hasher *hasher, json_t *outer, const Package *custody, const Package 
 				attached++;
 		}
 	}
-	if (last_state != NULL && strcmp(last_state, string_of(the_case, "state")) != 0)
-		failed("the case is stated %s but its last move in the custody chain is to %s",
+	/* what the package states of the case is what its steps recorded */
+	if (strcmp(last_state, string_of(the_case, "state")) != 0)
+		failed("the case is stated %s but its custody chain leaves it %s",
 			   shown(string_of(the_case, "state")), shown(last_state));
+	check_stated_text(the_case, "ground", ground);
+	if (opened == NULL || !has_opened)
+		failed("the custody chain does not open with the case's opening");
+	check_stated_text(the_case, "reason", json_object_get(opened, "reason"));
+	check_stated_text(the_case, "tenant_id", json_object_get(opened, "tenant_id"));
+	check_stated_time(the_case, "opened_at", true, opened_at);
+	check_stated_time(the_case, "closed_at", closed, closed_at);
+	if (export_details == NULL)
+		failed("the custody chain has no export step %" JSON_INTEGER_FORMAT " (the export this package states)",
+			   export_seq);
+	check_range(evidence->doc, export_details);
 	report("  steps: %zu, each the entry of its number in the custody chain %s\n", json_array_size(steps), chain);
 	report("  evidence attached from the employee's chain: %zu entries, each the one the evidence package holds",
 		   attached);

@@ -22,8 +22,9 @@
 
 #define CASE_PACKAGE_FORMAT "hrguard-case-package/1"
 
-/* whether the text is a case package */
+/* whether the text is a case package (by a scan; by reading it whole) */
 extern bool is_case_package(const char *text, size_t len);
+extern bool is_case_json(const char *text, size_t len);
 
 /*
  * After both packages verified: the custody package is the case's chain

@@ -451,6 +451,38 @@ report_status(int status)
  * employee's evidence package, each verified in full, then what ties the
  * case's stated steps to them (case_check.c).  The worse status wins.
  */
+static char stdin_copy[] = "/tmp/hrguard-verify.XXXXXX";
+static bool stdin_copied = false;
+
+static void
+remove_stdin_copy(void)
+{
+	if (stdin_copied)
+		unlink(stdin_copy);
+}
+
+/* a checkpoint given on standard input, kept in a file: both packages read it */
+static const char *
+checkpoint_once(const char *checkpoint_path)
+{
+	size_t		len;
+	char	   *body;
+	int			fd;
+
+	if (checkpoint_path == NULL || strcmp(checkpoint_path, "-") != 0)
+		return checkpoint_path;
+	body = read_all("-", &len);
+	fd = mkstemp(stdin_copy);
+	if (fd < 0)
+		unreadable("could not keep the checkpoint read from standard input: %s", strerror(errno));
+	stdin_copied = true;
+	atexit(remove_stdin_copy);
+	if (write(fd, body, len) != (ssize_t) len || close(fd) != 0)
+		unreadable("could not keep the checkpoint read from standard input: %s", strerror(errno));
+	free(body);
+	return stdin_copy;
+}
+
 static int
 verify_case_package(json_t *outer, const char *checkpoint_path)
 {
@@ -466,6 +498,7 @@ verify_case_package(json_t *outer, const char *checkpoint_path)
 	if (custody_text == NULL || evidence_text == NULL)
 		unreadable("out of memory");
 	report("case package\n");
+	checkpoint_path = checkpoint_once(checkpoint_path);
 	status = verify_package(custody_text, strlen(custody_text), "the case's custody package", checkpoint_path, &custody);
 	other = verify_package(evidence_text, strlen(evidence_text), "the employee's evidence package", checkpoint_path, &evidence);
 	if (other > status)
@@ -510,7 +543,7 @@ main(int argc, char **argv)
 		unreadable("SHA-256 is not available");
 
 	text = package_text(package_path, &text_len);
-	if (is_case_package(text, text_len))
+	if (is_case_package(text, text_len) || is_case_json(text, text_len))
 	{
 		json_error_t error;
 		json_t	   *outer = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, &error);

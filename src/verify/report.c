@@ -158,9 +158,23 @@ utc_micros(const char *text, int64_t *us)
 }
 
 /*
+ * Whether the UTF-8 at p is U+2028, U+2029 (line and paragraph
+ * separators), U+202A..U+202E or U+2066..U+2069 (direction embeddings,
+ * overrides and isolates), which could make a report line read otherwise.
+ */
+static bool
+bidi_control(const unsigned char *p)
+{
+	return p[0] == 0xe2 && p[1] != '\0' &&
+		((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
+		 (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9));
+}
+
+/*
  * A string from the package as it may be printed: control characters
  * (which could move the cursor, hide lines or forge a verdict on a
- * terminal) and backslashes written as \xNN, at most 200 bytes of it.
+ * terminal) and backslashes written as \xNN, controls of direction and
+ * lines as \u{NNNN}, at most 200 bytes of it.
  * Four buffers in turn, so one report line can show four strings.
  */
 const char *
@@ -180,6 +194,14 @@ shown(const char *text)
 
 		if (c < 0x20 || c == 0x7f || c == '\\')
 			n += (size_t) sprintf(out + n, "\\x%02x", c);
+		else if (bidi_control((const unsigned char *) text + i))
+		{
+			/* a control of the text's direction or lines, written as \u{NNNN} */
+			unsigned	code = (((unsigned) text[i + 1] & 0x3f) << 6 | ((unsigned) text[i + 2] & 0x3f)) | 0x2000;
+
+			n += (size_t) sprintf(out + n, "\\u{%04x}", code);
+			i += 2;
+		}
 		else
 			out[n++] = (char) c;
 	}

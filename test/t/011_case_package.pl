@@ -10,6 +10,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use HrguardVerify;
+use IPC::Run;
 
 my $node = PostgreSQL::Test::Cluster->new('case_package');
 $node->init;
@@ -67,12 +68,39 @@ foreach my $settings ("SET timezone = 'America/New_York'; SET datestyle = 'SQL, 
 my $text = $node->safe_psql('postgres', "SELECT hrguard.export_case(1, 'hr')");
 my $package = decode_json($text);
 write_file("$dir/checkpoint.txt", $package->{checkpoint});
+write_file("$dir/third.json", $text);
 my ($interview) = grep { $_->{kind} eq 'interview' } @{ $package->{steps} };
 $interview->{details}{signature} = 'refused';
 write_file("$dir/edited.json", JSON::PP->new->encode($package));
 my ($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/edited.json");
 is($rc, 1, 'an edited step fails');
 like($out, qr/FAILED: step \d+: its details are not those the custody chain records/, 'naming the step');
+
+# the checkpoint on standard input serves both packages
+{
+	my ($stdout, $stderr);
+	IPC::Run::run([ 'hrguard-verify', '--checkpoint', '-', "$dir/third.json" ],
+		'<', "$dir/checkpoint.txt", '>', \$stdout, '2>', \$stderr);
+	is($? >> 8, 0, 'the checkpoint given on standard input verifies both packages');
+}
+
+# a case only opened: its employee's evidence all older than the case, and
+# its state, with no move yet, is checked as open
+$node->safe_psql('postgres', q{
+	INSERT INTO hrguard.employee (employee_id, tenant_id) VALUES ('K2', 'k');
+	SELECT hrguard.record_evidence('K2', 'note', '{"n": 1}', now() - interval '100 days');
+	SELECT hrguard.open_case('K2', 'hr', 'a look');});
+$text = $node->safe_psql('postgres', "SELECT hrguard.export_case(2, 'hr')");
+$package = decode_json($text);
+write_file("$dir/checkpoint.txt", $package->{checkpoint});
+write_file("$dir/open.json", $text);
+($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/open.json");
+is($rc, 0, 'a case only opened exports and verifies');
+$package->{case}{state} = 'terminated';
+write_file("$dir/open-edited.json", JSON::PP->new->encode($package));
+($rc, $out) = verify('--checkpoint', "$dir/checkpoint.txt", "$dir/open-edited.json");
+like($out, qr/FAILED: the case is stated terminated but its custody chain leaves it open/,
+	'a case with no move stated otherwise fails');
 
 is($node->safe_psql('postgres', q{SELECT count(*) FROM hrguard.case_event WHERE case_id = 1 AND kind = 'export'}),
 	'3', 'each export is a step of the case');

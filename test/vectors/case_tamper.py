@@ -35,3 +35,9 @@ doc = load(); doc['case']['employee_id'] = 'CS2'; save(doc, 'employee-edited')
 doc = load(); step(doc, 'union_notice')['occurred_at'] = '2026-01-01T00:00:00.000000Z'; save(doc, 'time-edited')
 # the same package, its members in another order (as another JSON tool could write it)
 doc = load(); save({k: doc[k] for k in reversed(list(doc))}, "reordered")
+# what the package states of the case, otherwise than its steps recorded
+doc = load(); doc['case']['ground'] = '39_4b'; save(doc, 'ground-edited')
+doc = load(); doc['case']['reason'] = 'stole from the till'; save(doc, 'reason-edited')
+doc = load(); doc['case']['closed_at'] = None; save(doc, 'closed-edited')
+# the evidence package's range moved past the evidence attached
+doc = load(); doc['evidence']['range']['from'] = '2026-12-31T00:00:00.000000Z'; save(doc, 'range-moved')
