@@ -46,6 +46,7 @@ SQL_MODULES	= \
 	src/sql/case_exposure.sql \
 	src/sql/case_notice.sql \
 	src/sql/case_export.sql \
+	src/sql/case_report.sql \
 	src/sql/contract.sql \
 	src/sql/verify_facts.sql \
 	src/sql/drop_guard.sql

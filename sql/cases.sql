@@ -180,6 +180,29 @@ SELECT last_event, (SELECT kind FROM hrguard.case_event WHERE case_id = :case1 O
 SELECT hrguard.termination_notice(NULL);
 SELECT hrguard.termination_notice(999999);
 
+-- 7d. The case report: one page, well-formed XHTML, no script and nothing
+-- fetched; a row per step, the alerts explained, a map of the punches
+-- against the zones near them
+INSERT INTO hrguard.zone (tenant_id, name, kind, geom)
+VALUES ('cases', 'rival <b>HQ</b>', 'competitor', ST_GeomFromText('POLYGON((121.598 31.398, 121.603 31.398, 121.603 31.402, 121.598 31.402, 121.598 31.398))', 4326));
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m)
+VALUES ('cases', 'client "X"', 'client', ST_SetSRID(ST_MakePoint(121.605, 31.401), 4326), 150);
+SELECT hrguard.case_report(:case1) AS report \gset
+\set ns 'ARRAY[ARRAY[\'x\', \'http://www.w3.org/1999/xhtml\'], ARRAY[\'s\', \'http://www.w3.org/2000/svg\']]'
+SELECT xml_is_well_formed_document(r) AS well_formed,
+	   (xpath('count(//x:table[@class="timeline"]/x:tr[starts-with(@class, "step")])', d, :ns))[1]::text::int
+		   = (SELECT last_event FROM hrguard."case" WHERE case_id = :case1) AS a_row_per_step,
+	   (xpath('count(//s:circle)', d, :ns))[1]::text AS punches,
+	   (xpath('count(//s:polygon[contains(@class, "competitor")])', d, :ns))[1]::text AS competitor_zones,
+	   (xpath('count(//s:ellipse[contains(@class, "client")])', d, :ns))[1]::text AS client_circles,
+	   (xpath('count(//x:div[@class="alert"])', d, :ns))[1]::text AS alerts,
+	   (xpath('count(//x:script|//*[@src]|//*[@href])', d, :ns))[1]::text AS scripts_or_links,
+	   (xpath('string(//x:td[@id="state"])', d, :ns))[1]::text AS state,
+	   r ~ 'rival &lt;b&gt;HQ&lt;/b&gt;' AND r ~ 'client &quot;X&quot;' AS names_escaped
+  FROM (SELECT :'report' AS r, xmlparse(document :'report') AS d) x;
+SELECT hrguard.case_report(NULL);
+SELECT hrguard.case_report(999999);
+
 -- 8. Custody: every step is an entry of the case's chain, in order, with
 -- who did it; the steps cannot be changed
 SELECT event_no, kind, actor, duty, details->>'to' AS to_state, details->>'category' AS category

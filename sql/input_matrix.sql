@@ -195,6 +195,7 @@ INSERT INTO fn_base VALUES
 	('hrguard.run_daily(date)', ARRAY[$$'2026-11-20'$$]),
 	('hrguard.period_last_day(date, integer)', ARRAY[$$'2026-01-31'$$, '1']),
 	('hrguard.termination_notice(bigint)', ARRAY[:'mxcase']),
+	('hrguard.case_report(bigint)', ARRAY[:'mxcase']),
 	('hrguard.export_case(bigint, text, timestamptz, timestamptz)', ARRAY[:'mxcase', $$'mxh'$$, 'NULL::timestamptz', $$'infinity'$$]),
 	('hrguard.noncompete_months(hrguard.contract)', ARRAY['(SELECT c FROM hrguard.contract c LIMIT 1)']);
 

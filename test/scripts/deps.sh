@@ -18,6 +18,7 @@ packages=(
 	libpq-dev
 	libipc-run-perl
 	faketime
+	chromium
 )
 
 missing=()
@@ -38,7 +39,7 @@ if [ ! -r /etc/debian_version ] || ! command -v apt-get >/dev/null 2>&1; then
 	echo "deps: this is not a Debian system; install the equivalents of:" >&2
 	echo "  ${missing[*]}" >&2
 	echo "  (PostgreSQL 15 server and PGXS, PostGIS 3 for PostgreSQL 15, jansson," >&2
-	echo "   OpenSSL headers, pkg-config, Perl IPC::Run)" >&2
+	echo "   OpenSSL headers, pkg-config, Perl IPC::Run, libfaketime, Chromium)" >&2
 	exit 1
 fi
 
