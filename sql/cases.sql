@@ -184,7 +184,8 @@ SELECT hrguard.termination_notice(999999);
 -- fetched; a row per step, the alerts explained, a map of the punches
 -- against the zones near them
 INSERT INTO hrguard.zone (tenant_id, name, kind, geom)
-VALUES ('cases', 'rival <b>HQ</b>', 'competitor', ST_GeomFromText('POLYGON((121.598 31.398, 121.603 31.398, 121.603 31.402, 121.598 31.402, 121.598 31.398))', 4326));
+VALUES ('cases', 'rival <b>HQ</b>' || chr(1), 'competitor', ST_GeomFromText('POLYGON((121.598 31.398, 121.603 31.398, 121.603 31.402, 121.598 31.402, 121.598 31.398), (121.5995 31.3995, 121.6005 31.3995, 121.6005 31.4005, 121.5995 31.4005, 121.5995 31.3995))', 4326));
+UPDATE hrguard.employee SET display_name = 'Wang' || chr(27) || '[2J' WHERE employee_id = 'CS1';
 INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m)
 VALUES ('cases', 'client "X"', 'client', ST_SetSRID(ST_MakePoint(121.605, 31.401), 4326), 150);
 SELECT hrguard.case_report(:case1) AS report \gset
@@ -193,8 +194,9 @@ SELECT xml_is_well_formed_document(r) AS well_formed,
 	   (xpath('count(//x:table[@class="timeline"]/x:tr[starts-with(@class, "step")])', d, :ns))[1]::text::int
 		   = (SELECT last_event FROM hrguard."case" WHERE case_id = :case1) AS a_row_per_step,
 	   (xpath('count(//s:circle)', d, :ns))[1]::text AS punches,
-	   (xpath('count(//s:polygon[contains(@class, "competitor")])', d, :ns))[1]::text AS competitor_zones,
-	   (xpath('count(//s:ellipse[contains(@class, "client")])', d, :ns))[1]::text AS client_circles,
+	   (xpath('count(//s:path[contains(@class, "competitor")])', d, :ns))[1]::text AS competitor_zones,
+	   (xpath('string(//s:path[contains(@class, "competitor")]/@d)', d, :ns))[1]::text ~ '^M[^M]+Z M[^M]+Z$' AS with_its_hole,
+	   (xpath('count(//s:ellipse[contains(@class, "client")][@rx = @ry])', d, :ns))[1]::text AS round_client_circles,
 	   (xpath('count(//x:div[@class="alert"])', d, :ns))[1]::text AS alerts,
 	   (xpath('count(//x:script|//*[@src]|//*[@href])', d, :ns))[1]::text AS scripts_or_links,
 	   (xpath('string(//x:td[@id="state"])', d, :ns))[1]::text AS state,

@@ -6,14 +6,17 @@
 -- (office, client, competitor).  Written as XHTML, so that it is also
 -- well-formed XML; every text from the database is escaped.
 
--- a text as HTML text or attribute value
+-- a text as HTML text or attribute value; the characters XML cannot hold
+-- at all (controls other than tab and newlines, U+FFFE, U+FFFF) shown as
+-- U+FFFD, so that the page stays well-formed
 CREATE FUNCTION hrguard.html(value text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 SELECT pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-		COALESCE($1, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')
+		pg_catalog.regexp_replace(COALESCE($1, ''), '[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]', pg_catalog.chr(65533), 'g'),
+		'&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')
 $$;
 REVOKE ALL ON FUNCTION hrguard.html(text) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.html(text) IS
@@ -74,7 +77,7 @@ BEGIN
 	-- the tenant's zones that reach into the box, as GeoJSON from PostGIS
 	IF gis IS NOT NULL THEN
 		FOR z IN EXECUTE pg_catalog.format(
-			'SELECT zo.zone_id, zo.name, zo.kind, %1$I.st_asgeojson(zo.geom, 7)::pg_catalog.jsonb AS shape, '
+			'SELECT zo.zone_id, zo.name, zo.kind, %1$I.st_asgeojson(zo.geom, 7, 0)::pg_catalog.jsonb AS shape, '
 			'       %1$I.st_y(zo.center) AS clat, %1$I.st_x(zo.center) AS clon, zo.radius_m '
 			'  FROM hrguard.zone zo '
 			' WHERE zo.tenant_id OPERATOR(pg_catalog.=) $1 '
@@ -83,18 +86,20 @@ BEGIN
 			USING c.tenant_id, west, south, east, north
 		LOOP
 			colour := CASE z.kind WHEN 'competitor' THEN 'competitor' WHEN 'restricted' THEN 'competitor'
-								  WHEN 'office' THEN 'office' ELSE 'client' END;
+								  WHEN 'office' THEN 'office' ELSE 'client' END;	-- project as client
 			IF z.clat IS NOT NULL THEN
 				svg := svg OPERATOR(pg_catalog.||) pg_catalog.format(
 					'<ellipse class="zone %s" cx="%s" cy="%s" rx="%s" ry="%s"><title>%s (%s)</title></ellipse>',
 					colour,
 					pg_catalog.round(((z.clon OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx)::numeric, 1),
 					pg_catalog.round(((north OPERATOR(pg_catalog.-) z.clat) OPERATOR(pg_catalog.*) ky)::numeric, 1),
-					pg_catalog.round((z.radius_m OPERATOR(pg_catalog./) 111320.0 OPERATOR(pg_catalog.*) kx)::numeric, 1),
+					-- metres are the same on both axes of the plane
+					pg_catalog.round((z.radius_m OPERATOR(pg_catalog./) 111320.0 OPERATOR(pg_catalog.*) ky)::numeric, 1),
 					pg_catalog.round((z.radius_m OPERATOR(pg_catalog./) 111320.0 OPERATOR(pg_catalog.*) ky)::numeric, 1),
 					hrguard.html(z.name), hrguard.html(z.kind));
 			ELSE
-				-- the outer ring of each polygon
+				-- each polygon as one path of all its rings (holes stay holes),
+				-- a ring of more than 2000 vertices drawn with every k-th
 				FOR shape IN SELECT CASE WHEN z.shape OPERATOR(pg_catalog.->>) 'type' OPERATOR(pg_catalog.=) 'Polygon'
 										 THEN z.shape OPERATOR(pg_catalog.->) 'coordinates'
 										 ELSE x END
@@ -103,13 +108,20 @@ BEGIN
 											 THEN z.shape OPERATOR(pg_catalog.->) 'coordinates'
 											 ELSE '[null]'::pg_catalog.jsonb END) x
 				LOOP
-					ring := shape OPERATOR(pg_catalog.->) 0;
-					SELECT pg_catalog.string_agg(pg_catalog.format('%s,%s',
-								pg_catalog.round((((v OPERATOR(pg_catalog.->>) 0)::float8 OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx)::numeric, 1),
-								pg_catalog.round(((north OPERATOR(pg_catalog.-) (v OPERATOR(pg_catalog.->>) 1)::float8) OPERATOR(pg_catalog.*) ky)::numeric, 1)), ' ')
-					  INTO points FROM pg_catalog.jsonb_array_elements(ring) v;
+					SELECT pg_catalog.string_agg(r.path, ' ')
+					  INTO points
+					  FROM (SELECT 'M' OPERATOR(pg_catalog.||) pg_catalog.string_agg(pg_catalog.format('%s,%s',
+									pg_catalog.round((((v OPERATOR(pg_catalog.->>) 0)::float8 OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx)::numeric, 1),
+									pg_catalog.round(((north OPERATOR(pg_catalog.-) (v OPERATOR(pg_catalog.->>) 1)::float8) OPERATOR(pg_catalog.*) ky)::numeric, 1)),
+									' L' ORDER BY k) OPERATOR(pg_catalog.||) ' Z' AS path
+							  FROM pg_catalog.jsonb_array_elements(shape) WITH ORDINALITY AS rg(ring, i),
+								   pg_catalog.jsonb_array_elements(rg.ring) WITH ORDINALITY AS pt(v, k)
+							 WHERE (k OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.%)
+								   pg_catalog.ceil(pg_catalog.jsonb_array_length(rg.ring) OPERATOR(pg_catalog./) 2000.0)::int
+								   OPERATOR(pg_catalog.=) 0
+							 GROUP BY rg.i ORDER BY rg.i) r;
 					svg := svg OPERATOR(pg_catalog.||) pg_catalog.format(
-						'<polygon class="zone %s" points="%s"><title>%s (%s)</title></polygon>',
+						'<path class="zone %s" fill-rule="evenodd" d="%s"><title>%s (%s)</title></path>',
 						colour, points, hrguard.html(z.name), hrguard.html(z.kind));
 				END LOOP;
 			END IF;
@@ -132,8 +144,9 @@ BEGIN
 		'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="%s" height="%s" viewBox="0 0 %s %s" role="img">'
 		'<title>Punches of %s, %s to %s, against the zones of tenant %s</title>'
 		'<rect class="ground" x="0" y="0" width="%s" height="%s"/>%s</svg>'
-		'<p class="note">%s punches with a position (the latest 2000 at most); zones: office blue, client green, competitor red; '
-		'punches: inside green, uncertain orange, outside red.  No map tiles: positions are WGS-84, north up.</p>',
+		'<p class="note">%s punches with a position (the latest 2000 at most); zones (at most 500): office blue, client and project green, '
+		'competitor and restricted red; punches: inside green, uncertain orange, outside red.  No map tiles: positions are WGS-84 '
+		'on a plane around them, north up (not across the 180th meridian).</p>',
 		pg_catalog.ceil((east OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx), pg_catalog.ceil((north OPERATOR(pg_catalog.-) south) OPERATOR(pg_catalog.*) ky),
 		pg_catalog.ceil((east OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx), pg_catalog.ceil((north OPERATOR(pg_catalog.-) south) OPERATOR(pg_catalog.*) ky),
 		hrguard.html(c.employee_id), pg_catalog.to_char(pg_catalog.timezone($4, $2), 'YYYY-MM-DD'),
