@@ -171,8 +171,7 @@ SELECT pg_catalog.string_agg(o.event_no::pg_catalog.text, ', ' ORDER BY o.event_
   FROM (SELECT e.event_no, pg_catalog.row_number() OVER (ORDER BY e.event_no) AS n
 		  FROM hrguard.case_event e
 		 WHERE e.case_id OPERATOR(pg_catalog.=) $1
-		   AND (e.kind OPERATOR(pg_catalog.=) 'rebuttal'
-				OR (e.kind OPERATOR(pg_catalog.=) 'union_reply' AND (e.details OPERATOR(pg_catalog.->>) 'objects')::pg_catalog.bool))
+		   AND hrguard.case_awaits_acknowledgement(e.kind, e.details)
 		   AND NOT hrguard.case_has_step(e.case_id, 'acknowledgement', 'event_no', e.event_no)) o
 $$;
 REVOKE ALL ON FUNCTION hrguard.case_unacknowledged(bigint) FROM PUBLIC;

@@ -211,6 +211,19 @@ REVOKE ALL ON FUNCTION hrguard.case_has_step(bigint, text, text, bigint) FROM PU
 COMMENT ON FUNCTION hrguard.case_has_step(bigint, text, text, bigint) IS
 	'internal: whether a case has a step of a kind that names a number (an alert, a step) under a key';
 
+-- whether a step awaits an acknowledgement: a rebuttal, or a union's objection
+CREATE FUNCTION hrguard.case_awaits_acknowledgement(kind text, details jsonb)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+SELECT $1 OPERATOR(pg_catalog.=) 'rebuttal'
+	   OR ($1 OPERATOR(pg_catalog.=) 'union_reply' AND COALESCE(($2 OPERATOR(pg_catalog.->>) 'objects')::pg_catalog.bool, false))
+$$;
+REVOKE ALL ON FUNCTION hrguard.case_awaits_acknowledgement(text, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.case_awaits_acknowledgement(text, jsonb) IS
+	'internal: whether a step of a case awaits an acknowledgement (a rebuttal, a union''s objection)';
+
 -- records one step: its custody entry, then its row; returns its number
 CREATE FUNCTION hrguard.case_step(c hrguard."case", kind text, actor text, duty text,
 		occurred_at timestamptz, details jsonb)
@@ -653,9 +666,7 @@ BEGIN
 		'notice_to_correct', 'decision'], 'acknowledge a step');
 	SELECT * INTO e FROM hrguard.case_event ev
 	 WHERE ev.case_id OPERATOR(pg_catalog.=) c.case_id AND ev.event_no OPERATOR(pg_catalog.=) $2;
-	IF NOT FOUND OR NOT (e.kind OPERATOR(pg_catalog.=) 'rebuttal'
-						 OR (e.kind OPERATOR(pg_catalog.=) 'union_reply'
-							 AND (e.details OPERATOR(pg_catalog.->>) 'objects')::pg_catalog.bool)) THEN
+	IF NOT FOUND OR NOT hrguard.case_awaits_acknowledgement(e.kind, e.details) THEN
 		RAISE EXCEPTION USING
 			ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('step %s of case %s is not a rebuttal or an objection of the union', $2, c.case_id);

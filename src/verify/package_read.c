@@ -183,6 +183,29 @@ scan_entries(const char *p, const char *end, Package *package)
 }
 
 /*
+ * The next member of an object, at p (after '{' or ','): its key, and
+ * where its value starts; NULL where the text is not a member.
+ */
+static const char *
+next_member(const char *p, const char *end, const char **key, size_t *key_len)
+{
+	const char *key_end;
+
+	p = skip_space(p, end);
+	if (p >= end || *p != '"')
+		return NULL;
+	*key = p + 1;
+	key_end = skip_string(p, end);
+	if (key_end == NULL)
+		return NULL;
+	*key_len = (size_t) (key_end - *key - 1);
+	p = skip_space(key_end, end);
+	if (p >= end || *p++ != ':')
+		return NULL;
+	return skip_space(p, end);
+}
+
+/*
  * Where the top-level "entries" value starts and ends in the text; the
  * entries themselves are read on the way, into the package.
  */
@@ -198,22 +221,15 @@ find_entries(const char *text, const char *end, const char **from, const char **
 	for (;;)
 	{
 		const char *key;
-		const char *key_end;
+		size_t		key_len;
 
 		p = skip_space(p, end);
 		if (p < end && *p == '}')
 			return *from != NULL;
-		if (p >= end || *p != '"')
+		p = next_member(p, end, &key, &key_len);
+		if (p == NULL)
 			return false;
-		key = p + 1;
-		key_end = skip_string(p, end);
-		if (key_end == NULL)
-			return false;
-		p = skip_space(key_end, end);
-		if (p >= end || *p++ != ':')
-			return false;
-		p = skip_space(p, end);
-		if (key_end - key - 1 == 7 && memcmp(key, "entries", 7) == 0)
+		if (key_len == 7 && memcmp(key, "entries", 7) == 0)
 		{
 			if (*from != NULL)
 				return false;	/* twice: let jansson refuse it */
@@ -249,20 +265,12 @@ package_has_format(const char *text, size_t len, const char *format)
 	for (;;)
 	{
 		const char *key;
-		const char *key_end;
+		size_t		key_len;
 
-		p = skip_space(p, end);
-		if (p >= end || *p != '"')
+		p = next_member(p, end, &key, &key_len);
+		if (p == NULL)
 			return false;
-		key = p + 1;
-		key_end = skip_string(p, end);
-		if (key_end == NULL)
-			return false;
-		p = skip_space(key_end, end);
-		if (p >= end || *p++ != ':')
-			return false;
-		p = skip_space(p, end);
-		if (key_end - key - 1 == 6 && memcmp(key, "format", 6) == 0)
+		if (key_len == 6 && memcmp(key, "format", 6) == 0)
 		{
 			const char *value;
 			size_t		value_len;
