@@ -42,9 +42,7 @@ fi
 
 if [ "$(id -u)" -eq 0 ]; then
 	runner=postgres
-	# runuser and env themselves load libfaketime as the server's user:
-	# they must not see the caller's shared clock either
-	as_runner() { env -u FAKETIME_SHARED runuser -u postgres -- "${runner_env[@]}" "$@"; }
+	as_runner() { runuser -u postgres -- "${runner_env[@]}" "$@"; }
 else
 	runner=$(id -un)
 	as_runner() { "$@"; }
