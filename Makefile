@@ -94,10 +94,11 @@ EXTRA_CLEAN	+= $(VERIFY)
 all: $(VERIFY)
 
 VERIFY_SRCS	= $(addprefix src/verify/,hrguard_verify.c package_read.c hashes.c chain_run.c \
-			  report.c merkle_check.c checkpoint_body.c completeness.c case_check.c)
+			  report.c merkle_check.c checkpoint_body.c completeness.c case_check.c \
+			  case_html.c case_map.c)
 
 $(VERIFY): $(VERIFY_SRCS) $(wildcard src/verify/*.h)
-	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -pthread -o $@ $(VERIFY_SRCS) $(JANSSON_LIBS) -lcrypto
+	$(CC) -std=gnu99 -O2 -Wall -Wextra $(WERROR) $(JANSSON_CFLAGS) -pthread -o $@ $(VERIFY_SRCS) $(JANSSON_LIBS) -lcrypto -lm
 
 install: install-verify
 

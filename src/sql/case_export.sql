@@ -5,6 +5,8 @@
 -- hrguard-verify checks both, and that the steps stated are the entries of
 -- the custody chain and that each piece of evidence attached is the entry
 -- of the employee's chain the package holds (docs/package-format.md).
+-- The package also states what the case report needs and no chain holds
+-- (names, time zone, explanations, zones), for hrguard-verify --html.
 
 CREATE FUNCTION hrguard.export_custody(case_id bigint, checkpoint text, export_step bigint)
 	RETURNS json
@@ -81,6 +83,8 @@ BEGIN
 						   WHERE o.case_id OPERATOR(pg_catalog.=) c.case_id AND o.event_no OPERATOR(pg_catalog.=) 1),
 			'closed_at', hrguard.case_utc(c.closed_at)),
 		'steps', steps,
+		-- stated for the page hrguard-verify --html draws; covered by no hash
+		'report', hrguard.case_report_context(c, since, $4),
 		'checkpoint', body,
 		'custody', hrguard.export_custody(c.case_id, body, step),
 		'evidence', hrguard.export_evidence(c.employee_id, since, $4, body));

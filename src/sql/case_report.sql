@@ -22,6 +22,36 @@ REVOKE ALL ON FUNCTION hrguard.html(text) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.html(text) IS
 	'internal: a text escaped for HTML';
 
+-- the tenant's zones that reach into a box (west, south, east, north in
+-- WGS-84 degrees), at most 500: a polygon as GeoJSON from PostGIS, a circle
+-- as its centre and radius.  PostGIS is called in the schema it is
+-- installed in, so that nothing on the search path can stand in for it.
+CREATE FUNCTION hrguard.case_zones(tenant_id text, west float8, south float8, east float8, north float8)
+	RETURNS TABLE (zone_id bigint, name text, kind text, shape jsonb, clat float8, clon float8, radius_m float8)
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	gis name := (SELECT x.extnamespace::pg_catalog.regnamespace::pg_catalog.name
+				   FROM pg_catalog.pg_extension x WHERE x.extname OPERATOR(pg_catalog.=) 'postgis');
+BEGIN
+	IF gis IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY EXECUTE pg_catalog.format(
+		'SELECT zo.zone_id, zo.name, zo.kind, %1$I.st_asgeojson(zo.geom, 7, 0)::pg_catalog.jsonb, '
+		'       %1$I.st_y(zo.center), %1$I.st_x(zo.center), zo.radius_m '
+		'  FROM hrguard.zone zo '
+		' WHERE zo.tenant_id OPERATOR(pg_catalog.=) $1 '
+		'   AND %1$I.st_intersects(COALESCE(zo.geom, zo.center), %1$I.st_makeenvelope($2, $3, $4, $5, 4326)) '
+		' ORDER BY zo.zone_id LIMIT 500', gis)
+		USING $1, $2, $3, $4, $5;
+END
+$$;
+REVOKE ALL ON FUNCTION hrguard.case_zones(text, float8, float8, float8, float8) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.case_zones(text, float8, float8, float8, float8) IS
+	'internal: the zones of a tenant near a case''s punches, for its report';
+
 -- the map: punches and zones projected on a plane around them
 CREATE FUNCTION hrguard.case_report_map(c hrguard."case", since timestamptz, until timestamptz, tz text)
 	RETURNS text
@@ -29,8 +59,6 @@ CREATE FUNCTION hrguard.case_report_map(c hrguard."case", since timestamptz, unt
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	gis name := (SELECT x.extnamespace::pg_catalog.regnamespace::pg_catalog.name
-				   FROM pg_catalog.pg_extension x WHERE x.extname OPERATOR(pg_catalog.=) 'postgis');
 	south float8;
 	north float8;
 	west float8;
@@ -74,59 +102,50 @@ BEGIN
 				420 OPERATOR(pg_catalog./) (north OPERATOR(pg_catalog.-) south));
 	kx := kx OPERATOR(pg_catalog.*) ky;
 
-	-- the tenant's zones that reach into the box, as GeoJSON from PostGIS
-	IF gis IS NOT NULL THEN
-		FOR z IN EXECUTE pg_catalog.format(
-			'SELECT zo.zone_id, zo.name, zo.kind, %1$I.st_asgeojson(zo.geom, 7, 0)::pg_catalog.jsonb AS shape, '
-			'       %1$I.st_y(zo.center) AS clat, %1$I.st_x(zo.center) AS clon, zo.radius_m '
-			'  FROM hrguard.zone zo '
-			' WHERE zo.tenant_id OPERATOR(pg_catalog.=) $1 '
-			'   AND %1$I.st_intersects(COALESCE(zo.geom, zo.center), %1$I.st_makeenvelope($2, $3, $4, $5, 4326)) '
-			' ORDER BY zo.zone_id LIMIT 500', gis)
-			USING c.tenant_id, west, south, east, north
-		LOOP
-			colour := CASE z.kind WHEN 'competitor' THEN 'competitor' WHEN 'restricted' THEN 'competitor'
-								  WHEN 'office' THEN 'office' ELSE 'client' END;	-- project as client
-			IF z.clat IS NOT NULL THEN
-				svg := svg OPERATOR(pg_catalog.||) pg_catalog.format(
-					'<ellipse class="zone %s" cx="%s" cy="%s" rx="%s" ry="%s"><title>%s (%s)</title></ellipse>',
-					colour,
-					pg_catalog.round(((z.clon OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx)::numeric, 1),
-					pg_catalog.round(((north OPERATOR(pg_catalog.-) z.clat) OPERATOR(pg_catalog.*) ky)::numeric, 1),
-					-- metres are the same on both axes of the plane
-					pg_catalog.round((z.radius_m OPERATOR(pg_catalog./) 111320.0 OPERATOR(pg_catalog.*) ky)::numeric, 1),
-					pg_catalog.round((z.radius_m OPERATOR(pg_catalog./) 111320.0 OPERATOR(pg_catalog.*) ky)::numeric, 1),
-					hrguard.html(z.name), hrguard.html(z.kind));
-			ELSE
-				-- each polygon as one path of all its rings (holes stay holes),
-				-- a ring of more than 2000 vertices drawn with every k-th
-				FOR shape IN SELECT CASE WHEN z.shape OPERATOR(pg_catalog.->>) 'type' OPERATOR(pg_catalog.=) 'Polygon'
+	-- the tenant's zones that reach into the box
+	FOR z IN SELECT * FROM hrguard.case_zones(c.tenant_id, west, south, east, north)
+	LOOP
+		colour := CASE z.kind WHEN 'competitor' THEN 'competitor' WHEN 'restricted' THEN 'competitor'
+							  WHEN 'office' THEN 'office' ELSE 'client' END;	-- project as client
+		IF z.clat IS NOT NULL THEN
+			svg := svg OPERATOR(pg_catalog.||) pg_catalog.format(
+				'<ellipse class="zone %s" cx="%s" cy="%s" rx="%s" ry="%s"><title>%s (%s)</title></ellipse>',
+				colour,
+				pg_catalog.round(((z.clon OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx)::numeric, 1),
+				pg_catalog.round(((north OPERATOR(pg_catalog.-) z.clat) OPERATOR(pg_catalog.*) ky)::numeric, 1),
+				-- metres are the same on both axes of the plane
+				pg_catalog.round((z.radius_m OPERATOR(pg_catalog./) 111320.0 OPERATOR(pg_catalog.*) ky)::numeric, 1),
+				pg_catalog.round((z.radius_m OPERATOR(pg_catalog./) 111320.0 OPERATOR(pg_catalog.*) ky)::numeric, 1),
+				hrguard.html(z.name), hrguard.html(z.kind));
+		ELSE
+			-- each polygon as one path of all its rings (holes stay holes),
+			-- a ring of more than 2000 vertices drawn with every k-th
+			FOR shape IN SELECT CASE WHEN z.shape OPERATOR(pg_catalog.->>) 'type' OPERATOR(pg_catalog.=) 'Polygon'
+									 THEN z.shape OPERATOR(pg_catalog.->) 'coordinates'
+									 ELSE x END
+						   FROM pg_catalog.jsonb_array_elements(
+									CASE WHEN z.shape OPERATOR(pg_catalog.->>) 'type' OPERATOR(pg_catalog.=) 'MultiPolygon'
 										 THEN z.shape OPERATOR(pg_catalog.->) 'coordinates'
-										 ELSE x END
-							   FROM pg_catalog.jsonb_array_elements(
-										CASE WHEN z.shape OPERATOR(pg_catalog.->>) 'type' OPERATOR(pg_catalog.=) 'MultiPolygon'
-											 THEN z.shape OPERATOR(pg_catalog.->) 'coordinates'
-											 ELSE '[null]'::pg_catalog.jsonb END) x
-				LOOP
-					SELECT pg_catalog.string_agg(r.path, ' ')
-					  INTO points
-					  FROM (SELECT 'M' OPERATOR(pg_catalog.||) pg_catalog.string_agg(pg_catalog.format('%s,%s',
-									pg_catalog.round((((v OPERATOR(pg_catalog.->>) 0)::float8 OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx)::numeric, 1),
-									pg_catalog.round(((north OPERATOR(pg_catalog.-) (v OPERATOR(pg_catalog.->>) 1)::float8) OPERATOR(pg_catalog.*) ky)::numeric, 1)),
-									' L' ORDER BY k) OPERATOR(pg_catalog.||) ' Z' AS path
-							  FROM pg_catalog.jsonb_array_elements(shape) WITH ORDINALITY AS rg(ring, i),
-								   pg_catalog.jsonb_array_elements(rg.ring) WITH ORDINALITY AS pt(v, k)
-							 WHERE (k OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.%)
-								   pg_catalog.ceil(pg_catalog.jsonb_array_length(rg.ring) OPERATOR(pg_catalog./) 2000.0)::int
-								   OPERATOR(pg_catalog.=) 0
-							 GROUP BY rg.i ORDER BY rg.i) r;
-					svg := svg OPERATOR(pg_catalog.||) pg_catalog.format(
-						'<path class="zone %s" fill-rule="evenodd" d="%s"><title>%s (%s)</title></path>',
-						colour, points, hrguard.html(z.name), hrguard.html(z.kind));
-				END LOOP;
-			END IF;
-		END LOOP;
-	END IF;
+										 ELSE '[null]'::pg_catalog.jsonb END) x
+			LOOP
+				SELECT pg_catalog.string_agg(r.path, ' ')
+				  INTO points
+				  FROM (SELECT 'M' OPERATOR(pg_catalog.||) pg_catalog.string_agg(pg_catalog.format('%s,%s',
+								pg_catalog.round((((v OPERATOR(pg_catalog.->>) 0)::float8 OPERATOR(pg_catalog.-) west) OPERATOR(pg_catalog.*) kx)::numeric, 1),
+								pg_catalog.round(((north OPERATOR(pg_catalog.-) (v OPERATOR(pg_catalog.->>) 1)::float8) OPERATOR(pg_catalog.*) ky)::numeric, 1)),
+								' L' ORDER BY k) OPERATOR(pg_catalog.||) ' Z' AS path
+						  FROM pg_catalog.jsonb_array_elements(shape) WITH ORDINALITY AS rg(ring, i),
+							   pg_catalog.jsonb_array_elements(rg.ring) WITH ORDINALITY AS pt(v, k)
+						 WHERE (k OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.%)
+							   pg_catalog.ceil(pg_catalog.jsonb_array_length(rg.ring) OPERATOR(pg_catalog./) 2000.0)::int
+							   OPERATOR(pg_catalog.=) 0
+						 GROUP BY rg.i ORDER BY rg.i) r;
+				svg := svg OPERATOR(pg_catalog.||) pg_catalog.format(
+					'<path class="zone %s" fill-rule="evenodd" d="%s"><title>%s (%s)</title></path>',
+					colour, points, hrguard.html(z.name), hrguard.html(z.kind));
+			END LOOP;
+		END IF;
+	END LOOP;
 
 	FOR p IN SELECT x OPERATOR(pg_catalog.->>) 'at' AS at, (x OPERATOR(pg_catalog.->>) 'lat')::float8 AS lat,
 					(x OPERATOR(pg_catalog.->>) 'lon')::float8 AS lon, x OPERATOR(pg_catalog.->>) 'verdict' AS verdict,
@@ -280,3 +299,40 @@ $$;
 REVOKE ALL ON FUNCTION hrguard.case_report(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.case_report(bigint) IS
 	'a self-contained HTML page of a case: its timeline and evidence with their hashes, the alerts with their explanations, an SVG map of the punches against the zones';
+
+-- What the page needs and the chains do not hold, stated in a case package
+-- (its member "report") so that hrguard-verify --html can draw the same
+-- page offline: the employee's name, team and time zone, each attached
+-- alert's explanation, and the zones near the employee's punches over the
+-- span exported.  Covered by no hash; the page says so.
+CREATE FUNCTION hrguard.case_report_context(c hrguard."case", since timestamptz, until timestamptz)
+	RETURNS jsonb
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+SELECT pg_catalog.jsonb_build_object(
+	'employee', (SELECT pg_catalog.jsonb_build_object('display_name', e.display_name, 'team', e.team,
+													  'timezone', e.timezone)
+				   FROM hrguard.employee e WHERE e.employee_id OPERATOR(pg_catalog.=) c.employee_id),
+	'explanations', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+										'alert_id', a.alert_id, 'sentence_en', x OPERATOR(pg_catalog.->>) 'sentence_en',
+										'sentence_zh', x OPERATOR(pg_catalog.->>) 'sentence_zh') ORDER BY a.alert_id)
+								FROM hrguard.alert a, hrguard.explain(a.alert_id) x
+							   WHERE a.case_id OPERATOR(pg_catalog.=) c.case_id), '[]'),
+	'zones', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+								'zone_id', z.zone_id, 'name', z.name, 'kind', z.kind, 'geometry', z.shape,
+								'center', CASE WHEN z.clat IS NULL THEN NULL ELSE pg_catalog.jsonb_build_array(z.clon, z.clat) END,
+								'radius_m', z.radius_m) ORDER BY z.zone_id)
+						 FROM (SELECT pg_catalog.min(pu.lat) AS south, pg_catalog.max(pu.lat) AS north,
+									  pg_catalog.min(pu.lon) AS west, pg_catalog.max(pu.lon) AS east
+								 FROM hrguard.punch pu
+								WHERE pu.employee_id OPERATOR(pg_catalog.=) c.employee_id
+								  AND pu.punched_at OPERATOR(pg_catalog.>=) since
+								  AND pu.punched_at OPERATOR(pg_catalog.<) until
+								  AND pu.lat IS NOT NULL AND pu.lon IS NOT NULL) b,
+							  hrguard.case_zones(c.tenant_id, b.west OPERATOR(pg_catalog.-) 0.006, b.south OPERATOR(pg_catalog.-) 0.005,
+												 b.east OPERATOR(pg_catalog.+) 0.006, b.north OPERATOR(pg_catalog.+) 0.005) z), '[]'))
+$$;
+REVOKE ALL ON FUNCTION hrguard.case_report_context(hrguard."case", timestamptz, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION hrguard.case_report_context(hrguard."case", timestamptz, timestamptz) IS
+	'internal: what a case package states for its report (employee, explanations, zones near the punches)';

@@ -6,7 +6,7 @@
  *	  hrguard.export_case(), offline, with no database, optionally against
  *	  a checkpoint body kept elsewhere.
  *
- *	  hrguard-verify [--checkpoint FILE] [--quiet] PACKAGE
+ *	  hrguard-verify [--checkpoint FILE] [--quiet] [--html FILE] PACKAGE
  *
  * It recomputes every entry's link from its canonical bytes and the link
  * before it, the log leaf of the last entry, and the Merkle root its
@@ -40,6 +40,7 @@
 
 #include "chain_run.h"
 #include "case_check.h"
+#include "case_html.h"
 #include "checkpoint_body.h"
 #include "completeness.h"
 #include "hashes.h"
@@ -236,11 +237,13 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-			"Usage: hrguard-verify [--checkpoint FILE] [--quiet] PACKAGE\n"
+			"Usage: hrguard-verify [--checkpoint FILE] [--quiet] [--html FILE] PACKAGE\n"
 			"Verifies an evidence package from hrguard.export_evidence(), or a case\n"
 			"package from hrguard.export_case(), offline.\n"
 			"  --checkpoint FILE  also require the package's checkpoint to be this body\n"
 			"  --quiet            print only a failure\n"
+			"  --html FILE        once a case package verified, write its case report\n"
+			"                     (the page of hrguard.case_report) to FILE, - for standard output\n"
 			"PACKAGE may be - for standard input.  Exit status: 0 verified, complete and\n"
 			"anchored by the checkpoint given; 1 failed; 2 unreadable; 3 verified, but\n"
 			"some entries anchored only by the package's own checkpoint; 4 verified and\n"
@@ -484,7 +487,7 @@ checkpoint_once(const char *checkpoint_path)
 }
 
 static int
-verify_case_package(json_t *outer, const char *checkpoint_path)
+verify_case_package(json_t *outer, const char *checkpoint_path, const char *html_path)
 {
 	Package		custody,
 				evidence;
@@ -504,6 +507,8 @@ verify_case_package(json_t *outer, const char *checkpoint_path)
 	if (other > status)
 		status = other;
 	check_case(&hasher, outer, &custody, &evidence);
+	if (html_path != NULL)
+		write_case_html(html_path, outer, &custody, &evidence, status);
 	json_decref(custody.doc);
 	json_decref(evidence.doc);
 	free(custody.entries);
@@ -517,7 +522,8 @@ int
 main(int argc, char **argv)
 {
 	const char *package_path = NULL,
-			   *checkpoint_path = NULL;
+			   *checkpoint_path = NULL,
+			   *html_path = NULL;
 	const char *text;
 	size_t		text_len;
 	Package		read;
@@ -530,6 +536,8 @@ main(int argc, char **argv)
 			checkpoint_path = argv[++i];
 		else if (strcmp(argv[i], "--quiet") == 0)
 			quiet = true;
+		else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
+			html_path = argv[++i];
 		else if (strcmp(argv[i], "--help") == 0 || (argv[i][0] == '-' && argv[i][1] != '\0'))
 			usage();
 		else if (package_path == NULL)
@@ -550,9 +558,11 @@ main(int argc, char **argv)
 
 		if (outer == NULL)
 			unreadable("%s: not JSON (%s, line %d)", package_path, shown(error.text), error.line);
-		status = verify_case_package(outer, checkpoint_path);
+		status = verify_case_package(outer, checkpoint_path, html_path);
 		json_decref(outer);
 	}
+	else if (html_path != NULL)
+		unreadable("%s: --html draws the report of a case package (hrguard.export_case); this is not one", package_path);
 	else
 	{
 		status = verify_package(text, text_len, package_path, checkpoint_path, &read);

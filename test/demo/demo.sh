@@ -128,7 +128,8 @@ start() {
 	psql_demo -d "$dbname" -A -t -c "SELECT hrguard.export_case(max(case_id), 'zhou.legal') FROM hrguard.\"case\" WHERE employee_id = 'S001'" >"$package"
 	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; print decode_json(<$f>)->{checkpoint}' "$package" >"$checkpoint"
 	echo "== the case package ($package), checked offline: hrguard-verify --checkpoint $checkpoint"
-	"$bindir/hrguard-verify" --checkpoint "$checkpoint" "$package" | tail -n 6
+	"$bindir/hrguard-verify" --checkpoint "$checkpoint" --html "$state/case-report.html" "$package" | tail -n 6
+	echo "== the case report, drawn offline from the package: $state/case-report.html"
 
 	cat <<EOF
 

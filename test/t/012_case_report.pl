@@ -2,10 +2,14 @@
 # (Debian's chromium): the page it shows has the case, a row per step, the
 # alerts with their explanations, and the map with every punch and the
 # zones near them as SVG; it fetches nothing (Chromium runs with every host
-# unresolvable) and renders to a screenshot.
+# unresolvable) and renders to a screenshot.  Then the same page drawn
+# offline by hrguard-verify --html from the case's package: the same
+# summary, timeline, map, alerts and evidence; and, from a package whose
+# stated members were made hostile, still a well-formed page.
 use strict;
 use warnings;
 use IPC::Run;
+use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -35,7 +39,11 @@ $node->safe_psql('postgres', q{
 	INSERT INTO hrguard.case_actor (actor, display_name, duty) VALUES ('hr', 'HR', 'hr'), ('inv', 'Investigator', 'investigator');
 	SELECT hrguard.open_case('R1', 'hr', 'seen at the rival <script>alert(1)</script>',
 							 ARRAY(SELECT alert_id FROM hrguard.alert WHERE employee_id = 'R1' ORDER BY alert_id LIMIT 3));
-	SELECT hrguard.case_transition(1, 'verifying', 'inv');});
+	SELECT hrguard.case_transition(1, 'verifying', 'inv');
+	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'photo <b>at</b> the rival & "co"', now() - interval '2 days',
+										'notarized', repeat('ab', 32));
+	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'the first punch', now() - interval '9 days',
+										'hrguard_record', NULL, 1);});
 
 my $steps = $node->safe_psql('postgres', 'SELECT last_event FROM hrguard."case" WHERE case_id = 1');
 my $punches = $node->safe_psql('postgres', q{SELECT count(*) FROM hrguard.punch WHERE employee_id = 'R1'});
@@ -73,6 +81,83 @@ unlike($dom, qr/\b(?:src|href)=/, 'nothing the page would fetch');
 
 chromium("--screenshot=$dir/report.png", '--window-size=1100,2400', "file://$dir/report.html");
 ok(-s "$dir/report.png" > 20000, 'it renders to a screenshot');
+
+# ---- the same page, offline, from the case's package ----
+my $package = $node->safe_psql('postgres', q{SELECT hrguard.export_case(1, 'hr', now() - interval '30 days')});
+write_file("$dir/case.json", $package);
+write_file("$dir/checkpoint.txt", decode_json($package)->{checkpoint});
+my ($rc, $out) = verify('--quiet', '--checkpoint', "$dir/checkpoint.txt", '--html', "$dir/offline.html", "$dir/case.json");
+is($rc, 0, 'the case package verifies') or diag($out);
+my $online = $node->safe_psql('postgres', 'SELECT hrguard.case_report(1)');
+my $offline = slurp_file("$dir/offline.html");
+
+# a part of a page: from a start to an end, both included
+sub part
+{
+	my ($page, $start, $end) = @_;
+	return $page =~ /(\Q$start\E.*?\Q$end\E)/s ? $1 : "(no $start)";
+}
+is(part($offline, '<title>', '</title>'), part($online, '<title>', '</title>'), 'the same title');
+is(part($offline, '<table class="summary">', '</table>'), part($online, '<table class="summary">', '</table>'),
+	'the same summary: employee, state, ground, reason, times, custody head');
+is(part($offline, '<table class="timeline">', '</table>'), part($online, '<table class="timeline">', '</table>'),
+	'the same timeline, each step with its custody link');
+my ($svg_offline, $svg_online) = map { my $m = part($_, '<svg ', '</svg>'); $m =~ s/<title>Punches of .*?<\/title>//; $m } ($offline, $online);
+like($svg_online, qr/<circle /, 'the page in the database has its map');
+is($svg_offline, $svg_online, 'the same map: every punch and zone at the same place');
+is(part($offline, '<h2>Alerts 告警</h2>', '<h2>Evidence'), part($online, '<h2>Alerts 告警</h2>', '<h2>Evidence'),
+	'the same alerts with their explanations');
+is(part($offline, '<ol class="evidence">', '</ol>'), part($online, '<ol class="evidence">', '</ol>'),
+	'the same evidence list with hashes and links');
+like($offline, qr/<p class="note" id="provenance">[^<]*stated by the package and covered by no hash/,
+	'the page says what is verified and what only stated');
+is($node->safe_psql('postgres', "SELECT xml_is_well_formed_document(pg_read_file('$dir/offline.html'))"), 't',
+	'the offline page is well-formed XML');
+$dom = chromium('--dump-dom', "file://$dir/offline.html");
+$circles = () = $dom =~ /<circle class="punch /g;
+is($circles, $punches, 'Chromium shows a point per punch of the package');
+$rows = () = $dom =~ /<tr class="step /g;
+is($rows, $steps + 1, 'and a row per step, the export with them');
+
+# no page from a package that does not verify, nor from an evidence package
+(my $edited = slurp_file("$dir/case.json")) =~ s/"reason" : "seen at the rival/"reason" : "seen near the rival/;
+write_file("$dir/edited.json", $edited);
+($rc, $out) = verify('--quiet', '--html', "$dir/edited.html", "$dir/edited.json");
+is($rc, 1, 'an edited case package fails');
+ok(!-e "$dir/edited.html", 'and no page is written for it');
+write_file("$dir/evidence.json", $node->safe_psql('postgres', q{SELECT hrguard.export_evidence('R1')}));
+($rc, $out) = verify('--quiet', '--html', "$dir/evidence.html", "$dir/evidence.json");
+is($rc, 2, '--html on an evidence package is refused');
+like($out, qr/--html draws the report of a case package/, 'saying why');
+
+# the stated members, made hostile: markup, characters XML cannot hold,
+# shapes of the wrong type, a time zone that is a path; the package still
+# verifies (they are covered by no hash) and the page stays well-formed
+my $hostile = $node->safe_psql('postgres', q{
+	SELECT jsonb_set(jsonb_set(jsonb_set(jsonb_set(p::jsonb,
+		'{report,employee}', jsonb_build_object('display_name', '</title><script>x()</script>' || chr(1) || chr(65534),
+												'team', 12, 'timezone', '../../../etc/passwd')),
+		'{report,zones}', jsonb_build_array(
+			jsonb_build_object('zone_id', 1, 'name', ']]><x y="', 'kind', '<k>', 'center', jsonb_build_array('a', 1), 'radius_m', 5),
+			jsonb_build_object('name', 'ring', 'kind', 'office', 'geometry', jsonb_build_object('type', 'Polygon', 'coordinates', '[[1, [2], [1000000000000000000000000000000000000000000.5, 2], null]]'::jsonb)),
+			jsonb_build_object('name', 'multi', 'kind', 'competitor', 'geometry', jsonb_build_object('type', 'MultiPolygon', 'coordinates', '{"a": 1}'::jsonb)),
+			jsonb_build_object('name', 'huge', 'kind', 'client', 'center', jsonb_build_array(121.47, 31.23), 'radius_m', -1.5),
+			'"not a zone"'::jsonb)),
+		'{report,explanations}', jsonb_build_array(jsonb_build_object('alert_id', 'x', 'sentence_en', '<img src=x>'))),
+		'{report,extra}', '{"deep": [[[[[]]]]]}')::text
+	  FROM (SELECT pg_read_file('} . "$dir/case.json" . q{') AS p) x});
+write_file("$dir/hostile.json", $hostile);
+($rc, $out) = verify('--quiet', '--checkpoint', "$dir/checkpoint.txt", '--html', "$dir/hostile.html", "$dir/hostile.json");
+is($rc, 0, 'a package with hostile stated members still verifies') or diag($out);
+my $page = slurp_file("$dir/hostile.html");
+is($node->safe_psql('postgres', "SELECT xml_is_well_formed_document(pg_read_file('$dir/hostile.html'))"), 't',
+	'and its page is well-formed XML');
+unlike($page, qr/<script|<img|<k>/, 'every stated text is escaped');
+like($page, qr/&lt;\/title&gt;&lt;script&gt;x\(\)&lt;\/script&gt;\xef\xbf\xbd\xef\xbf\xbd/,
+	'characters XML cannot hold are shown as U+FFFD');
+like($page, qr/\(UTC\)<\/td>/, 'a time zone that is no zone name: times in UTC, said so');
+$circles = () = $page =~ /<circle class="punch /g;
+is($circles, $punches, 'the punches, which are verified, are all drawn');
 
 $node->stop;
 done_testing();
