@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "case_html.h"
 #include "report.h"
 
@@ -108,6 +110,7 @@ static void
 choose_zone(const char *zone)
 {
 	char		path[160];
+	struct stat st;
 	size_t		i;
 
 	if (zone == NULL || zone[0] == '\0' || zone[0] == '/' || strlen(zone) > 100 || strstr(zone, "..") != NULL)
@@ -116,7 +119,7 @@ choose_zone(const char *zone)
 		if (!isalnum((unsigned char) zone[i]) && strchr("/_+-", zone[i]) == NULL)
 			return;
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
-	if (strcmp(zone, "UTC") != 0 && access(path, R_OK) != 0)
+	if (strcmp(zone, "UTC") != 0 && (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, R_OK) != 0))
 		return;
 	page_zone = zone;
 }

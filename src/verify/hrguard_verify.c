@@ -243,7 +243,8 @@ usage(void)
 			"  --checkpoint FILE  also require the package's checkpoint to be this body\n"
 			"  --quiet            print only a failure\n"
 			"  --html FILE        once a case package verified, write its case report\n"
-			"                     (the page of hrguard.case_report) to FILE, - for standard output\n"
+			"                     (the page of hrguard.case_report) to FILE; - for standard\n"
+			"                     output, the report then on standard error\n"
 			"PACKAGE may be - for standard input.  Exit status: 0 verified, complete and\n"
 			"anchored by the checkpoint given; 1 failed; 2 unreadable; 3 verified, but\n"
 			"some entries anchored only by the package's own checkpoint; 4 verified and\n"
@@ -537,7 +538,10 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--quiet") == 0)
 			quiet = true;
 		else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
+		{
 			html_path = argv[++i];
+			report_to_stderr = strcmp(html_path, "-") == 0;
+		}
 		else if (strcmp(argv[i], "--help") == 0 || (argv[i][0] == '-' && argv[i][1] != '\0'))
 			usage();
 		else if (package_path == NULL)

@@ -22,6 +22,13 @@
 #include "report.h"
 
 bool		quiet = false;
+bool		report_to_stderr = false;
+
+static FILE *
+report_stream(void)
+{
+	return report_to_stderr ? stderr : stdout;
+}
 
 void
 report(const char *fmt, ...)
@@ -31,7 +38,7 @@ report(const char *fmt, ...)
 	if (quiet)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(report_stream(), fmt, ap);
 	va_end(ap);
 }
 
@@ -55,11 +62,11 @@ failed(const char *fmt, ...)
 {
 	va_list		ap;
 
-	printf("FAILED: ");
+	fprintf(report_stream(), "FAILED: ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(report_stream(), fmt, ap);
 	va_end(ap);
-	printf("\n");
+	fprintf(report_stream(), "\n");
 	exit(1);
 }
 

@@ -26,6 +26,7 @@
 #define EXIT_NOT_PROVEN_COMPLETE 4	/* verified and anchored; format 1 cannot prove completeness */
 
 extern bool quiet;
+extern bool report_to_stderr;	/* the report on standard error (the page is on standard output) */
 
 extern void report(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void unreadable(const char *fmt,...) __attribute__((format(printf, 1, 2), noreturn));

@@ -119,6 +119,14 @@ is($circles, $punches, 'Chromium shows a point per punch of the package');
 $rows = () = $dom =~ /<tr class="step /g;
 is($rows, $steps + 1, 'and a row per step, the export with them');
 
+# to standard output: the page alone there, the report on standard error
+{
+	my ($page_out, $report_err);
+	IPC::Run::run([ 'hrguard-verify', '--checkpoint', "$dir/checkpoint.txt", '--html', '-', "$dir/case.json" ], '>', \$page_out, '2>', \$report_err);
+	is($page_out, $offline, '--html - writes the same page to standard output');
+	like($report_err, qr/the case\n.*\n(?:OK|VERIFIED)/s, 'and the report to standard error');
+}
+
 # no page from a package that does not verify, nor from an evidence package
 (my $edited = slurp_file("$dir/case.json")) =~ s/"reason" : "seen at the rival/"reason" : "seen near the rival/;
 write_file("$dir/edited.json", $edited);
