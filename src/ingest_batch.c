@@ -14,8 +14,13 @@
  *
  * A record already stored (same source and source_record_id) is a
  * duplicate: it is not inserted again, neither by this payload nor by a
- * concurrent one (ON CONFLICT DO NOTHING on the unique index).  A rejected
- * record is kept once per text and reason.
+ * concurrent one.  A batch is first inserted as it is, in a subtransaction:
+ * most batches hold no duplicate, and then nothing else is done.  When the
+ * unique index refuses one (a record stored before or by a concurrent
+ * ingestion, or twice in the payload), the subtransaction is rolled back
+ * and the batch inserted again without the records already stored and
+ * with ON CONFLICT DO NOTHING on the unique index.  A rejected record is
+ * kept once per text and reason.
  *
  * IDENTIFICATION
  *	  src/ingest_batch.c
@@ -24,6 +29,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -33,6 +39,7 @@
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "common.h"
@@ -51,7 +58,8 @@ struct IngestBatch
 	MemoryContext record_context;	/* the batch's records; reset after each batch */
 	HTAB	   *users;
 	SPIPlanPtr	user_plan;
-	SPIPlanPtr	punch_plan;
+	SPIPlanPtr	punch_plan;		/* the batch as it is */
+	SPIPlanPtr	punch_skip_plan;	/* the batch without the records stored */
 	SPIPlanPtr	punch_check_plan;
 	SPIPlanPtr	reject_plan;
 	SPIPlanPtr	reject_check_plan;
@@ -125,24 +133,28 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 			 vendor == INGEST_DINGTALK ? "dingtalk_userid" : "wecom_userid",
 			 vendor == INGEST_DINGTALK ? "dingtalk_userid" : "wecom_userid");
 	b->user_plan = prepare(query, 1, user_types);
-	b->punch_plan = prepare(
-							"INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, "
-							"       accuracy_m, check_type, source, source_record_id, device_id, wifi_bssid, "
-							"       address, vendor_flags) "
-							"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, "
-							"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags "
-							"  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
-							"       pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), "
-							"       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), "
-							"       pg_catalog.unnest($11), pg_catalog.unnest($12)) "
-							"       WITH ORDINALITY AS r(e, t, la, lo, acc, ct, id, dev, bssid, addr, flags, n) "
-							" WHERE NOT EXISTS (SELECT FROM hrguard.punch d "
-							"                    WHERE d.source OPERATOR(pg_catalog.=) $1 "
-							"                      AND d.source_record_id OPERATOR(pg_catalog.=) r.id) "
-							" ORDER BY r.n "
-							"ON CONFLICT (source, source_record_id) WHERE source_record_id IS NOT NULL "
-							"DO NOTHING RETURNING source_record_id",
-							12, punch_types);
+#define PUNCH_INSERT \
+	"INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, " \
+	"       accuracy_m, check_type, source, source_record_id, device_id, wifi_bssid, " \
+	"       address, vendor_flags) " \
+	"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, " \
+	"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags " \
+	"  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), " \
+	"       pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), " \
+	"       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), " \
+	"       pg_catalog.unnest($11), pg_catalog.unnest($12)) " \
+	"       WITH ORDINALITY AS r(e, t, la, lo, acc, ct, id, dev, bssid, addr, flags, n) "
+	/* a function scan alone: the rows go in the order of the arrays */
+	b->punch_plan = prepare(PUNCH_INSERT "RETURNING source_record_id", 12, punch_types);
+	b->punch_skip_plan = prepare(PUNCH_INSERT
+								 " WHERE NOT EXISTS (SELECT FROM hrguard.punch d "
+								 "                    WHERE d.source OPERATOR(pg_catalog.=) $1 "
+								 "                      AND d.source_record_id OPERATOR(pg_catalog.=) r.id) "
+								 " ORDER BY r.n "
+								 "ON CONFLICT (source, source_record_id) WHERE source_record_id IS NOT NULL "
+								 "DO NOTHING RETURNING source_record_id",
+								 12, punch_types);
+#undef PUNCH_INSERT
 	b->reject_plan = prepare(
 							 "INSERT INTO hrguard.ingest_reject (source, vendor_userid, source_record_id, "
 							 "       reason, detail, raw_record, raw_sha256) "
@@ -334,6 +346,51 @@ insert_columns(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n)
 }
 
 /*
+ * The punches of a batch: first as they are, in a subtransaction; if the
+ * unique index on (source, source_record_id) refuses one, that is rolled
+ * back (with what the punch trigger staged in it) and the batch inserted
+ * without the records already stored, skipping any a concurrent ingestion
+ * stores meanwhile.  Rows inserted; their ids in SPI_tuptable.
+ */
+static uint64
+insert_punch_columns(IngestBatch *b, Column *cols, int ncols, int n)
+{
+	MemoryContext context = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile uint64 inserted = 0;
+	volatile bool refused = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(context);
+	PG_TRY();
+	{
+		inserted = insert_columns(b, b->punch_plan, cols, ncols, n);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(context);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *error;
+
+		MemoryContextSwitchTo(context);
+		error = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(context);
+		CurrentResourceOwner = owner;
+		if (error->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			ReThrowError(error);
+		FreeErrorData(error);
+		refused = true;
+	}
+	PG_END_TRY();
+	if (refused)
+		inserted = insert_columns(b, b->punch_skip_plan, cols, ncols, n);
+	return inserted;
+}
+
+/*
  * The records the insert did not return were not inserted: each must be
  * stored already (a duplicate), or a trigger dropped or changed it.
  */
@@ -405,7 +462,7 @@ insert_punches(IngestBatch *b)
 	}
 	if (n == 0)
 		return;
-	inserted = insert_columns(b, b->punch_plan, cols, lengthof(cols), n);
+	inserted = insert_punch_columns(b, cols, lengthof(cols), n);
 	check_not_returned(b, &cols[6], n);
 	b->inserted += inserted;
 	b->duplicates += n - inserted;
