@@ -167,5 +167,27 @@ SELECT * FROM hrguard.classify_point('Z1', '2026-11-23 10:00+08', 'NaN', 121.4);
 SELECT * FROM hrguard.classify_point('Z1', '2026-11-23 10:00+08', 31.2, 121.4, 0, 'utm');
 \echo :LAST_ERROR_SQLSTATE
 
+-- circles across the 180th meridian and around the poles: each point as
+-- far from the centre as the geodesic distance says, on whichever side of
+-- the meridian it is, whatever the longitude near a pole
+INSERT INTO hrguard.employee (employee_id, tenant_id) VALUES ('Z-EDGE', 'edge');
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m) VALUES
+	('edge', 'dateline', 'office', ST_SetSRID(ST_MakePoint(-179.99, 0), 4326), 5000),
+	('edge', 'north', 'office', ST_SetSRID(ST_MakePoint(0, 89.99), 4326), 5000),
+	('edge', 'south', 'office', ST_SetSRID(ST_MakePoint(45, -89.995), 4326), 3000);
+INSERT INTO hrguard.zone_assignment (zone_id) SELECT zone_id FROM hrguard.zone WHERE tenant_id = 'edge';
+SELECT p.lat, p.lon, c.verdict, c.zone_name,
+	   c.verdict = CASE WHEN ST_Distance(z.center::geography, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography)
+							 <= z.radius_m THEN 'inside' ELSE 'outside' END AS as_postgis
+  FROM (VALUES (0::float8, 179.995::float8), (0, 179.96), (0, -179.98), (0.02, 180), (0, -180),
+			   (89.995, 90), (89.995, -170), (89.999, 179.9), (89.9, 0),
+			   (-89.999, -135), (-89.99, 45), (-89.97, 45)) p(lat, lon)
+	   CROSS JOIN LATERAL hrguard.classify_point('Z-EDGE', '2026-11-23 10:00+08', p.lat, p.lon) c
+	   JOIN hrguard.zone z ON z.tenant_id = 'edge'
+						  AND z.name = CASE WHEN p.lat > 80 THEN 'north' WHEN p.lat < -80 THEN 'south' ELSE 'dateline' END
+ ORDER BY p.lat, p.lon;
+
+DELETE FROM hrguard.zone_assignment WHERE zone_id IN (SELECT zone_id FROM hrguard.zone WHERE tenant_id = 'edge');
+DELETE FROM hrguard.zone WHERE tenant_id = 'edge';
 DELETE FROM hrguard.zone WHERE zone_id >= :hq;
-DELETE FROM hrguard.employee WHERE employee_id IN ('Z1', 'Z2', 'Z9');
+DELETE FROM hrguard.employee WHERE employee_id IN ('Z1', 'Z2', 'Z9', 'Z-EDGE');

@@ -269,7 +269,7 @@ hrguard_haversine_m(double lat1, double lon1, double lat2, double lon2)
 double
 hrguard_geodesic_m(double lat1, double lon1, double lat2, double lon2)
 {
-	double		L = DEG2RAD(lon2 - lon1);
+	double		L = DEG2RAD(hrguard_lon_difference(lon2, lon1));	/* the short way round */
 	double		U1 = atan((1.0 - WGS84_F) * tan(DEG2RAD(lat1)));
 	double		U2 = atan((1.0 - WGS84_F) * tan(DEG2RAD(lat2)));
 	double		sinU1 = sin(U1),
@@ -348,12 +348,49 @@ hrguard_degree_margin(double lat, double metres, double *dlon, double *dlat)
 {
 	double		per_lon;
 	double		per_lat;
+	double		edge;
 
-	/* the widest of the two edges of the band, plus a little slack */
-	hrguard_metres_per_degree(fmin(fabs(lat) + 0.5, 89.0), &per_lon, &per_lat);
-	*dlon = metres / per_lon * 1.001;
 	hrguard_metres_per_degree(lat, &per_lon, &per_lat);
 	*dlat = metres / per_lat * 1.001;
+	/* near a pole every longitude is within reach */
+	edge = fabs(lat) + *dlat + 0.01;
+	if (edge >= 89.0)
+	{
+		*dlon = 360.0;
+		return;
+	}
+	/* the widest of the two edges of the band, plus a little slack */
+	hrguard_metres_per_degree(edge, &per_lon, &per_lat);
+	*dlon = metres / per_lon * 1.001;
+}
+
+/* a difference of longitudes, the short way round: -180 to 180 */
+double
+hrguard_lon_difference(double lon, double from)
+{
+	double		d = fmod(lon - from, 360.0);
+
+	if (d > 180.0)
+		d -= 360.0;
+	else if (d < -180.0)
+		d += 360.0;
+	return d;
+}
+
+/* degrees of longitude from a point to a box, the short way round (0 within it) */
+double
+hrguard_lon_gap(const HrguardShape *shape, double lon)
+{
+	double		best = INFINITY;
+	int			k;
+
+	for (k = -1; k <= 1; k++)
+	{
+		double		l = lon + 360.0 * k;
+
+		best = fmin(best, fmax(0.0, fmax(shape->xmin - l, l - shape->xmax)));
+	}
+	return best;
 }
 
 /* Fill in a shape's bounding box and local metre scales. */
@@ -527,7 +564,7 @@ distance_to_edges(const HrguardShape *shape, double lon, double lat)
 double
 hrguard_shape_distance_lower_bound(const HrguardShape *shape, double lon, double lat)
 {
-	double		dx = fmax(0.0, fmax(shape->xmin - lon, lon - shape->xmax)) * shape->m_per_deg_x;
+	double		dx = hrguard_lon_gap(shape, lon) * shape->m_per_deg_x;
 	double		dy = fmax(0.0, fmax(shape->ymin - lat, lat - shape->ymax)) * shape->m_per_deg_y;
 	double		d = sqrt(dx * dx + dy * dy);
 
@@ -554,16 +591,17 @@ hrguard_shape_locate(const HrguardShape *shape, double lon, double lat,
 
 	if (shape->is_circle)
 	{
-		double		dx = (lon - shape->center.x) * shape->m_per_deg_x;
+		double		dx = hrguard_lon_difference(lon, shape->center.x) * shape->m_per_deg_x;
 		double		dy = (lat - shape->center.y) * shape->m_per_deg_y;
 		double		d = sqrt(dx * dx + dy * dy);
 
 		/*
-		 * The local frame is exact to about 1e-4 of the distance; near the
-		 * rim, or when the accuracy band reaches it, measure exactly.
+		 * The local frame is exact to about 1e-4 of the distance, away from
+		 * the poles; near the rim, when the accuracy band reaches it, or
+		 * near a pole, measure exactly.
 		 */
 		if (fabs(d - shape->radius_m) <= 1e-4 * d + 1.0 + fmax(accuracy_m, 0.0) ||
-			signed_distance_m != NULL)
+			fabs(shape->center.y) > 80.0 || signed_distance_m != NULL)
 			d = hrguard_geodesic_m(shape->center.y, shape->center.x, lat, lon);
 		covered = d <= shape->radius_m;
 		distance = fabs(shape->radius_m - d);

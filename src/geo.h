@@ -100,5 +100,7 @@ extern HrguardLocation hrguard_shape_locate(const HrguardShape *shape,
 											double *signed_distance_m);
 extern void hrguard_degree_margin(double lat, double metres,
 								  double *dlon, double *dlat);
+extern double hrguard_lon_difference(double lon, double from);
+extern double hrguard_lon_gap(const HrguardShape *shape, double lon);
 
 #endif							/* HRGUARD_GEO_H */

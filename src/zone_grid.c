@@ -96,31 +96,45 @@ hrguard_zone_grid_build(HrguardZoneCache *cache)
 	for (i = 0; i < cache->nzones; i++)
 	{
 		HrguardShape *s = &cache->zones[i].shape;
-		int64		x0 = (int64) floor(s->xmin / cache->cell);
-		int64		x1 = (int64) floor(s->xmax / cache->cell);
 		int64		y0 = (int64) floor(s->ymin / cache->cell);
 		int64		y1 = (int64) floor(s->ymax / cache->cell);
-		int64		ix,
-					iy;
+		int			turn;
 
-		if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_ZONE)
+		if ((int64) floor(s->xmax / cache->cell) - (int64) floor(s->xmin / cache->cell) + 1 >
+			MAX_CELLS_PER_ZONE / Max(y1 - y0 + 1, 1))
 		{
 			cache->large_zones[nlarge++] = i;
 			continue;
 		}
-		for (ix = x0; ix <= x1; ix++)
-			for (iy = y0; iy <= y1; iy++)
-			{
-				if (nentries == capacity)
+
+		/*
+		 * A box that reaches past the 180th meridian is also entered a turn
+		 * the other way, where points on the other side look for it.
+		 */
+		for (turn = -1; turn <= 1; turn++)
+		{
+			double		shift = 360.0 * turn;
+			int64		x0 = (int64) floor((s->xmin + shift) / cache->cell);
+			int64		x1 = (int64) floor((s->xmax + shift) / cache->cell);
+			int64		ix,
+						iy;
+
+			if ((turn < 0 && s->xmax <= 180.0) || (turn > 0 && s->xmin >= -180.0))
+				continue;
+			for (ix = x0; ix <= x1; ix++)
+				for (iy = y0; iy <= y1; iy++)
 				{
-					capacity = capacity ? capacity * 2 : 1024;
-					entries = entries ? repalloc(entries, sizeof(CellEntry) * capacity) :
-						palloc(sizeof(CellEntry) * capacity);
+					if (nentries == capacity)
+					{
+						capacity = capacity ? capacity * 2 : 1024;
+						entries = entries ? repalloc(entries, sizeof(CellEntry) * capacity) :
+							palloc(sizeof(CellEntry) * capacity);
+					}
+					entries[nentries].key = CELL_KEY(ix, iy);
+					entries[nentries].zone = i;
+					nentries++;
 				}
-				entries[nentries].key = CELL_KEY(ix, iy);
-				entries[nentries].zone = i;
-				nentries++;
-			}
+		}
 	}
 	cache->nlarge = nlarge;
 
@@ -210,7 +224,8 @@ hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 				y0,
 				y1,
 				ix;
-	int			i;
+	int			i,
+				turn;
 
 	out->n = 0;
 	if (++cache->seen_stamp == 0)
@@ -223,27 +238,40 @@ hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 	hrguard_degree_margin(lat, fmin(fmax(margin_m, 0.0), HRGUARD_MAX_ACCURACY_M), &dlon, &dlat);
 	dlon = fmin(dlon, 360.0);
 	dlat = fmin(dlat, 180.0);
-	x0 = (int64) floor((lon - dlon) / cache->cell);
-	x1 = (int64) floor((lon + dlon) / cache->cell);
 	y0 = (int64) floor((lat - dlat) / cache->cell);
 	y1 = (int64) floor((lat + dlat) / cache->cell);
 
-	/* each span alone first: their product could overflow */
-	if (x1 - x0 + 1 > MAX_CELLS_PER_LOOKUP || y1 - y0 + 1 > MAX_CELLS_PER_LOOKUP ||
-		(x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_LOOKUP)
+	/*
+	 * The cells around the point, and, where the margin crosses the 180th
+	 * meridian, around the point taken a turn the other way (a zone's box
+	 * is as its coordinates are, and may reach past 180 or -180).
+	 */
+	for (turn = -1; turn <= 1; turn++)
 	{
-		for (i = 0; i < cache->nzones; i++)
-			add_candidate(cache, out, i);
-	}
-	else
-	{
-		for (ix = x0; ix <= x1; ix++)
-			add_column(cache, out, ix, y0, y1);
-		for (i = 0; i < cache->nlarge; i++)
-			add_candidate(cache, out, cache->large_zones[i]);
+		double		l = lon + 360.0 * turn;
+
+		if ((turn < 0 && lon + dlon <= 180.0) || (turn > 0 && lon - dlon >= -180.0))
+			continue;
+		x0 = (int64) floor((l - dlon) / cache->cell);
+		x1 = (int64) floor((l + dlon) / cache->cell);
+
+		/* each span alone first: their product could overflow */
+		if (x1 - x0 + 1 > MAX_CELLS_PER_LOOKUP || y1 - y0 + 1 > MAX_CELLS_PER_LOOKUP ||
+			(x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS_PER_LOOKUP)
+		{
+			for (i = 0; i < cache->nzones; i++)
+				add_candidate(cache, out, i);
+		}
+		else
+		{
+			for (ix = x0; ix <= x1; ix++)
+				add_column(cache, out, ix, y0, y1);
+			for (i = 0; i < cache->nlarge; i++)
+				add_candidate(cache, out, cache->large_zones[i]);
+		}
 	}
 
-	/* keep only those whose box is within the margin */
+	/* keep only those whose box is within the margin, the short way round */
 	{
 		int			kept = 0;
 
@@ -251,8 +279,7 @@ hrguard_zone_candidates(HrguardZoneCache *cache, double lon, double lat,
 		{
 			const HrguardShape *s = &cache->zones[out->zones[i]].shape;
 
-			if (lon + dlon >= s->xmin && lon - dlon <= s->xmax &&
-				lat + dlat >= s->ymin && lat - dlat <= s->ymax)
+			if (hrguard_lon_gap(s, lon) <= dlon && lat + dlat >= s->ymin && lat - dlat <= s->ymax)
 				out->zones[kept++] = out->zones[i];
 		}
 		out->n = kept;

@@ -8,15 +8,25 @@
 
 -- a text as HTML text or attribute value; the characters XML cannot hold
 -- at all (controls other than tab and newlines, U+FFFE, U+FFFF) shown as
--- U+FFFD, so that the page stays well-formed
+-- U+FFFD, so that the page stays well-formed; a carriage return kept as a
+-- reference (a parser would read it as a newline); line separators and
+-- controls of direction (U+2028..U+202E, U+2066..U+2069) shown as [U+NNNN]
+-- rather than obeyed, so that they cannot reorder what is read next to them
 CREATE FUNCTION hrguard.html(value text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-SELECT pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-		pg_catalog.regexp_replace(COALESCE($1, ''), '[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]', pg_catalog.chr(65533), 'g'),
-		'&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')
+SELECT CASE WHEN e.t OPERATOR(pg_catalog.~) '[\u2028-\u202e\u2066-\u2069]'
+			THEN (SELECT pg_catalog.string_agg(
+							 CASE WHEN x.c OPERATOR(pg_catalog.~) '[\u2028-\u202e\u2066-\u2069]'
+								  THEN pg_catalog.format('[U+%s]', pg_catalog.upper(pg_catalog.to_hex(pg_catalog.ascii(x.c))))
+								  ELSE x.c END, '' ORDER BY x.i)
+					FROM pg_catalog.regexp_split_to_table(e.t, '') WITH ORDINALITY AS x(c, i))
+			ELSE e.t END
+  FROM (SELECT pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+				   pg_catalog.regexp_replace(COALESCE($1, ''), '[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]', pg_catalog.chr(65533), 'g'),
+				   '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), pg_catalog.chr(13), '&#13;') AS t) e
 $$;
 REVOKE ALL ON FUNCTION hrguard.html(text) FROM PUBLIC;
 COMMENT ON FUNCTION hrguard.html(text) IS
@@ -30,6 +40,7 @@ CREATE FUNCTION hrguard.case_zones(tenant_id text, west float8, south float8, ea
 	RETURNS TABLE (zone_id bigint, name text, kind text, shape jsonb, clat float8, clon float8, radius_m float8)
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
+	SET extra_float_digits = 1
 	AS $$
 DECLARE
 	gis name := (SELECT x.extnamespace::pg_catalog.regnamespace::pg_catalog.name
@@ -52,11 +63,14 @@ REVOKE ALL ON FUNCTION hrguard.case_zones(text, float8, float8, float8, float8) 
 COMMENT ON FUNCTION hrguard.case_zones(text, float8, float8, float8, float8) IS
 	'internal: the zones of a tenant near a case''s punches, for its report';
 
--- the map: punches and zones projected on a plane around them
+-- the map: punches and zones projected on a plane around them (positions
+-- pass through jsonb, so every function of the page writes float8 in full,
+-- whatever the session's extra_float_digits)
 CREATE FUNCTION hrguard.case_report_map(c hrguard."case", since timestamptz, until timestamptz, tz text)
 	RETURNS text
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
+	SET extra_float_digits = 1
 	AS $$
 DECLARE
 	south float8;
@@ -183,6 +197,7 @@ CREATE FUNCTION hrguard.case_report(case_id bigint)
 	LANGUAGE plpgsql
 	SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
+	SET extra_float_digits = 1
 	AS $$
 DECLARE
 	c hrguard."case" := hrguard.case_read($1);
@@ -309,6 +324,7 @@ CREATE FUNCTION hrguard.case_report_context(c hrguard."case", since timestamptz,
 	RETURNS jsonb
 	LANGUAGE sql STABLE
 	SET search_path = pg_catalog, pg_temp
+	SET extra_float_digits = 1
 	AS $$
 SELECT pg_catalog.jsonb_build_object(
 	'employee', (SELECT pg_catalog.jsonb_build_object('display_name', e.display_name, 'team', e.team,

@@ -77,7 +77,7 @@ BEGIN
 			'alert_id', a.alert_id, 'employee_id', a.employee_id, 'kind', a.kind,
 			'severity', a.severity, 'occurred_at', a.occurred_at, 'punch_id', a.punch_id,
 			'zone_id', a.zone_id, 'reasons', a.reasons,
-			'sentence_en', pg_catalog.format('A %s alert (%s) for %s at %s; its reasons list the inputs and thresholds.',
+			'sentence_en', pg_catalog.format('The %s alert (%s) for %s at %s; its reasons list the inputs and thresholds.',
 											 a.kind, a.severity, a.employee_id, at_utc),
 			'sentence_zh', pg_catalog.format('%s于%s触发%s告警（%s）；原因中列出了输入与阈值。',
 											 a.employee_id, at_utc, a.kind, a.severity));

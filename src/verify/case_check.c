@@ -63,6 +63,9 @@ is_case_json(const char *text, size_t len)
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	is_case = doc != NULL && json_is_object(doc) &&
 		strcmp(string_of(doc, "format"), CASE_PACKAGE_FORMAT) == 0;
+	if (!is_case && doc != NULL && strncmp(string_of(doc, "format"), name, n) == 0)
+		unreadable("the package is a case package of format %s; this hrguard-verify reads case packages of format %s",
+				   shown(string_of(doc, "format")), CASE_PACKAGE_FORMAT);
 	json_decref(doc);
 	return is_case;
 }

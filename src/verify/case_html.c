@@ -20,12 +20,14 @@
  *-------------------------------------------------------------------------
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,8 +36,15 @@
 #include "case_html.h"
 #include "report.h"
 
-/* the page's time zone: the employee's, if this machine knows it, else UTC */
+/*
+ * The page's time zone: the employee's, as the package states it, if this
+ * machine's time zone database holds it (found as PostgreSQL finds it,
+ * whatever the case of its letters; a "right/" zone without leap seconds,
+ * as PostgreSQL counts them), else UTC.  page_zone is the name shown.
+ */
+#define ZONE_DIR "/usr/share/zoneinfo"
 static const char *page_zone = "UTC";
+static const char *stated_zone = NULL;	/* a zone the package states and this machine lacks */
 
 void
 html_text(FILE *out, const char *text)
@@ -65,11 +74,19 @@ html_text(FILE *out, const char *text)
 				break;
 			case '\t':
 			case '\n':
-			case '\r':
 				fputc(*s, out);
 				break;
+			case '\r':
+				fputs("&#13;", out);	/* kept as it is, not read as a newline */
+				break;
 			default:
-				if (*s < 0x20)
+				if (bidi_control(s))
+				{
+					/* shown, not obeyed: it could reorder what is read next to it */
+					fprintf(out, "[U+%04X]", (((unsigned) s[1] & 0x3f) << 6 | ((unsigned) s[2] & 0x3f)) | 0x2000);
+					s += 2;
+				}
+				else if (*s < 0x20)
 					fputs("\xef\xbf\xbd", out);	/* XML cannot hold it */
 				else if (s[0] == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf))
 				{
@@ -105,22 +122,69 @@ write_tenths(FILE *out, double x)
 	fprintf(out, "%.1f", tenths == 0 ? 0.0 : tenths);
 }
 
-/* the employee's time zone, where a name of the time zone database this machine holds */
+/* the file of a zone name under ZONE_DIR, each part matched whatever its case; false if none */
+static bool
+zone_file(const char *zone, char *path, size_t size)
+{
+	char		part[128];
+	const char *p = zone;
+	struct stat st;
+
+	snprintf(path, size, "%s", ZONE_DIR);
+	while (*p != '\0')
+	{
+		size_t		n = strcspn(p, "/");
+		DIR		   *dir;
+		struct dirent *d;
+		bool		found = false;
+
+		if (n == 0 || n >= sizeof(part))
+			return false;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if ((dir = opendir(path)) == NULL)
+			return false;
+		while (!found && (d = readdir(dir)) != NULL)
+			if (strcasecmp(d->d_name, part) == 0 && strlen(path) + strlen(d->d_name) + 2 <= size)
+			{
+				strcat(path, "/");
+				strcat(path, d->d_name);
+				found = true;
+			}
+		closedir(dir);
+		if (!found)
+			return false;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* the employee's time zone, if a name of the time zone database this machine holds */
 static void
 choose_zone(const char *zone)
 {
-	char		path[160];
-	struct stat st;
+	static char tz[600];
+	char		path[sizeof(tz) - 1];
+	const char *name = zone;
 	size_t		i;
 
-	if (zone == NULL || zone[0] == '\0' || zone[0] == '/' || strlen(zone) > 100 || strstr(zone, "..") != NULL)
+	if (zone == NULL)
 		return;
-	for (i = 0; zone[i] != '\0'; i++)
-		if (!isalnum((unsigned char) zone[i]) && strchr("/_+-", zone[i]) == NULL)
-			return;
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
-	if (strcmp(zone, "UTC") != 0 && (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, R_OK) != 0))
+	if (strncasecmp(name, "right/", 6) == 0)
+		name += 6;
+	for (i = 0; name[i] != '\0'; i++)
+		if (!isalnum((unsigned char) name[i]) && strchr("/_+-", name[i]) == NULL)
+			break;
+	if (name[0] == '\0' || name[0] == '/' || name[i] != '\0' || i > 100 || strstr(name, "..") != NULL ||
+		!zone_file(name, path, sizeof(path)))
+	{
+		stated_zone = zone;
 		return;
+	}
+	snprintf(tz, sizeof(tz), ":%s", path);
+	setenv("TZ", tz, 1);
 	page_zone = zone;
 }
 
@@ -349,11 +413,16 @@ write_alerts(FILE *out, json_t **steps, size_t n, json_t *stated)
 		html_text(out, text_of(d, "severity", buf));
 		fputs("), ", out);
 		write_time(out, json_object_get(alerts[i], "occurred_at"), "");
-		fputs("</h3><p lang=\"en\">", out);
-		html_text(out, json_string_value(json_object_get(x, "sentence_en")));
-		fputs("</p><p lang=\"zh-CN\">", out);
-		html_text(out, json_string_value(json_object_get(x, "sentence_zh")));
-		fputs("</p></div>", out);
+		if (x == NULL)
+			fputs("</h3><p class=\"note\">The package states no explanation of this alert.</p></div>", out);
+		else
+		{
+			fputs("</h3><p lang=\"en\">", out);
+			html_text(out, json_string_value(json_object_get(x, "sentence_en")));
+			fputs("</p><p lang=\"zh-CN\">", out);
+			html_text(out, json_string_value(json_object_get(x, "sentence_zh")));
+			fputs("</p></div>", out);
+		}
 	}
 	free(alerts);
 }
@@ -406,10 +475,60 @@ status_words(int status)
 	}
 }
 
+/*
+ * The page is written to a file beside FILE and renamed to it once whole,
+ * so that FILE never holds half a page; the file is removed on any exit
+ * before that.
+ */
+static char page_temp[4200];
+static bool page_pending = false;
+
+static void
+remove_page_temp(void)
+{
+	if (page_pending)
+		unlink(page_temp);
+}
+
+static FILE *
+open_page(const char *path)
+{
+	int			fd;
+	mode_t		mask;
+	FILE	   *out;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	if ((size_t) snprintf(page_temp, sizeof(page_temp), "%s.XXXXXX", path) >= sizeof(page_temp))
+		unreadable("could not write \"%s\": the name is too long", shown(path));
+	fd = mkstemp(page_temp);
+	if (fd < 0)
+		unreadable("could not write \"%s\": %s", shown(path), strerror(errno));
+	page_pending = true;
+	atexit(remove_page_temp);
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || (out = fdopen(fd, "w")) == NULL)
+		unreadable("could not write \"%s\": %s", shown(path), strerror(errno));
+	return out;
+}
+
+static void
+close_page(FILE *out, const char *path)
+{
+	if (fflush(out) != 0 || ferror(out))
+		unreadable("could not write \"%s\": %s", shown(path), strerror(errno));
+	if (out == stdout)
+		return;
+	if (fclose(out) != 0 || rename(page_temp, path) != 0)
+		unreadable("could not write \"%s\": %s", shown(path), strerror(errno));
+	page_pending = false;
+}
+
 void
 write_case_html(const char *path, json_t *outer, const Package *custody, const Package *evidence, int status)
 {
-	FILE	   *out = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	FILE	   *out = open_page(path);
 	json_t	   *the_case = json_object_get(outer, "case");
 	json_t	   *stated = json_object_get(outer, "report");
 	json_t	   *employee = json_object_get(stated, "employee");
@@ -424,16 +543,14 @@ write_case_html(const char *path, json_t *outer, const Package *custody, const P
 	int64_t		since = 0,
 				until = 0;
 
-	if (out == NULL)
-		unreadable("could not write \"%s\": %s", path, strerror(errno));
 	if (steps == NULL)
 		unreadable("out of memory");
 	for (i = 0; i < n; i++)
 		steps[i] = json_array_get(all_steps, i);
 	qsort(steps, n, sizeof(json_t *), by_step);
 
+	setenv("TZ", "UTC", 1);
 	choose_zone(json_string_value(json_object_get(employee, "timezone")));
-	setenv("TZ", page_zone, 1);
 	tzset();
 
 	fprintf(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"zh-CN\"><head>"
@@ -468,6 +585,12 @@ write_case_html(const char *path, json_t *outer, const Package *custody, const P
 	write_time(out, json_object_get(the_case, "opened_at"), "—");
 	fputs(" (", out);
 	html_text(out, page_zone);
+	if (stated_zone != NULL)
+	{
+		fputs("; the employee's time zone, ", out);
+		html_text(out, stated_zone);
+		fputs(", is not in this machine's time zone database", out);
+	}
 	fputs(")</td></tr><tr><th>Closed 结案</th><td>", out);
 	write_time(out, json_object_get(the_case, "closed_at"), "—");
 	fprintf(out, "</td></tr><tr><th>Custody chain 处理记录</th><td class=\"hash\" id=\"custody\">case:%"
@@ -494,6 +617,5 @@ write_case_html(const char *path, json_t *outer, const Package *custody, const P
 			"of the custody chain case:%" JSON_INTEGER_FORMAT "; hrguard-verify checked each against it.</p>"
 			"</body></html>\n", case_id);
 	free(steps);
-	if (fflush(out) != 0 || ferror(out) || (out != stdout && fclose(out) != 0))
-		unreadable("could not write \"%s\": %s", path, strerror(errno));
+	close_page(out, path);
 }

@@ -29,6 +29,7 @@
 #define MAP_PUNCHES 2000		/* the latest punches drawn */
 #define MAP_ZONES 500			/* the zones drawn */
 #define RING_VERTICES 2000		/* a longer ring is drawn with every k-th vertex */
+#define MAP_FAR 1e7				/* a stated position this far off the map is not drawn */
 
 typedef struct MapPunch
 {
@@ -126,7 +127,7 @@ project(const Projection *map, double lon, double lat, double *x, double *y)
 {
 	*x = (lon - map->west) * map->kx;
 	*y = (map->north - lat) * map->ky;
-	return isfinite(*x) && isfinite(*y);
+	return isfinite(*x) && isfinite(*y) && fabs(*x) < MAP_FAR && fabs(*y) < MAP_FAR;
 }
 
 static void
@@ -149,37 +150,48 @@ zone_colour(const char *kind)
 	return "client";			/* client and project */
 }
 
-/* the rings of one GeoJSON polygon as path data, each "M x,y L x,y ... Z" */
-static bool
-write_polygon(FILE *out, const Projection *map, json_t *rings, bool first)
+/*
+ * The rings of one GeoJSON polygon as path data, each "M x,y L x,y ... Z";
+ * a ring with fewer than three vertices that can be placed is left out.
+ */
+static void
+write_polygon(FILE *out, const Projection *map, json_t *rings)
 {
 	size_t		r;
+	bool		first = true;
 
 	for (r = 0; r < json_array_size(rings); r++)
 	{
 		json_t	   *ring = json_array_get(rings, r);
 		size_t		n = json_array_size(ring);
 		size_t		step = (n + RING_VERTICES - 1) / RING_VERTICES;
+		size_t		placed = 0;
 		size_t		k;
-		bool		drawn = false;
+		double		x,
+					y;
 
 		for (k = 0; k < n; k += step)
 		{
 			json_t	   *v = json_array_get(ring, k);
-			double		x,
-						y;
+
+			placed += project(map, number(json_array_get(v, 0)), number(json_array_get(v, 1)), &x, &y);
+		}
+		if (placed < 3)
+			continue;
+		placed = 0;
+		for (k = 0; k < n; k += step)
+		{
+			json_t	   *v = json_array_get(ring, k);
 
 			if (!project(map, number(json_array_get(v, 0)), number(json_array_get(v, 1)), &x, &y))
 				continue;
-			fputs(drawn ? " L" : (first ? "M" : " M"), out);
+			fputs(placed > 0 ? " L" : (first ? "M" : " M"), out);
 			write_point(out, x, y);
-			drawn = true;
+			placed++;
 			first = false;
 		}
-		if (drawn)
-			fputs(" Z", out);
+		fputs(" Z", out);
 	}
-	return first;
 }
 
 static void
@@ -199,7 +211,7 @@ write_zone(FILE *out, const Projection *map, json_t *zone)
 		double		radius = number(json_object_get(zone, "radius_m")) / 111320.0 * map->ky;
 
 		if (!project(map, number(json_array_get(center, 0)), number(json_array_get(center, 1)), &x, &y) ||
-			!isfinite(radius) || radius < 0)
+			!isfinite(radius) || radius < 0 || radius > MAP_FAR)
 			return;
 		fprintf(out, "<ellipse class=\"zone %s\" cx=\"", zone_colour(kind));
 		write_tenths(out, x);
@@ -219,8 +231,22 @@ write_zone(FILE *out, const Projection *map, json_t *zone)
 		/* each polygon as one path of all its rings: holes stay holes */
 		for (i = 0; i < (strcmp(type, "Polygon") == 0 ? 1 : json_array_size(coordinates)); i++)
 		{
-			fprintf(out, "<path class=\"zone %s\" fill-rule=\"evenodd\" d=\"", zone_colour(kind));
-			write_polygon(out, map, strcmp(type, "Polygon") == 0 ? coordinates : json_array_get(coordinates, i), true);
+			char	   *d = NULL;
+			size_t		len = 0;
+			FILE	   *path = open_memstream(&d, &len);
+
+			if (path == NULL)
+				unreadable("out of memory");
+			write_polygon(path, map, strcmp(type, "Polygon") == 0 ? coordinates : json_array_get(coordinates, i));
+			if (fclose(path) != 0)
+				unreadable("out of memory");
+			if (len == 0)
+			{
+				free(d);		/* nothing of it can be drawn */
+				continue;
+			}
+			fprintf(out, "<path class=\"zone %s\" fill-rule=\"evenodd\" d=\"%s", zone_colour(kind), d);
+			free(d);
 			fputs("\"><title>", out);
 			html_text(out, name);
 			fputs(" (", out);

@@ -241,6 +241,9 @@ check_anchoring(Verified *v, const char *checkpoint_path)
 	char		text[8192];
 	size_t		len;
 	const char *problem;
+	/* a checkpoint read from standard input is kept in a file; it is named as read */
+	const char *name = checkpoint_path != NULL && checkpoint_from_stdin != NULL &&
+		strcmp(checkpoint_path, checkpoint_from_stdin) == 0 ? "the checkpoint on standard input" : checkpoint_path;
 
 	if (checkpoint_path == NULL)
 	{
@@ -250,22 +253,22 @@ check_anchoring(Verified *v, const char *checkpoint_path)
 	}
 	f = strcmp(checkpoint_path, "-") == 0 ? stdin : fopen(checkpoint_path, "rb");
 	if (f == NULL)
-		unreadable("could not open \"%s\"", checkpoint_path);
+		unreadable("could not open \"%s\"", name);
 	len = fread(text, 1, sizeof(text), f);
 	if (ferror(f) || len == sizeof(text))
-		unreadable("could not read \"%s\", or it is longer than a checkpoint body", checkpoint_path);
+		unreadable("could not read \"%s\", or it is longer than a checkpoint body", name);
 	if (f != stdin)
 		fclose(f);
 	problem = checkpoint_body_read(text, len, &given);
 	if (problem != NULL)
-		unreadable("%s is not an hrguard checkpoint body: %s", checkpoint_path, problem);
+		unreadable("%s is not an hrguard checkpoint body: %s", name, problem);
 	if (given.size == v->checkpoint.size && memcmp(given.root, v->checkpoint.root, HASH_LEN) == 0)
 	{
 		if (given.normal_len != v->checkpoint.normal_len ||
 			memcmp(given.normal, v->checkpoint.normal, given.normal_len) != 0)
 			failed("the package's checkpoint body has the size and root of %s but differs from it in another line",
-				   checkpoint_path);
-		report("  checkpoint given (%s): the same as the package's\n", shown(checkpoint_path));
+				   name);
+		report("  checkpoint given (%s): the same as the package's\n", shown(name));
 		report("  anchored by the checkpoint given: every entry, seq %" PRIu64 "..%" PRIu64 "\n",
 			   v->first_seq, v->last_seq);
 		return EXIT_VERIFIED;
@@ -277,8 +280,8 @@ check_anchoring(Verified *v, const char *checkpoint_path)
 		if (v->format < 2 && given.version >= 2)
 			failed("a format 1 package against a checkpoint of version 2: no checkpoint of version 1, which "
 				   "format 1 packages are proven against, comes after one of version 2");
-		return anchored_by_earlier(v, consistency, &given, checkpoint_path);
+		return anchored_by_earlier(v, consistency, &given, name);
 	}
 	failed("the package is proven against the checkpoint of size %" PRIu64 ", root %s; %s has size %" PRIu64
-		   ", root %s", v->checkpoint.size, v->checkpoint.root_hex, checkpoint_path, given.size, given.root_hex);
+		   ", root %s", v->checkpoint.size, v->checkpoint.root_hex, name, given.size, given.root_hex);
 }

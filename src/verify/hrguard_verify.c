@@ -246,7 +246,8 @@ usage(void)
 			"                     (the page of hrguard.case_report) to FILE; - for standard\n"
 			"                     output, the report then on standard error\n"
 			"PACKAGE may be - for standard input.  Exit status: 0 verified, complete and\n"
-			"anchored by the checkpoint given; 1 failed; 2 unreadable; 3 verified, but\n"
+			"anchored by the checkpoint given; 1 failed; 2 unreadable (or the page could\n"
+			"not be written); 3 verified, but\n"
 			"some entries anchored only by the package's own checkpoint; 4 verified and\n"
 			"anchored, but a format 1 package cannot prove it is complete.\n");
 	exit(2);
@@ -480,6 +481,7 @@ checkpoint_once(const char *checkpoint_path)
 	if (fd < 0)
 		unreadable("could not keep the checkpoint read from standard input: %s", strerror(errno));
 	stdin_copied = true;
+	checkpoint_from_stdin = stdin_copy;
 	atexit(remove_stdin_copy);
 	if (write(fd, body, len) != (ssize_t) len || close(fd) != 0)
 		unreadable("could not keep the checkpoint read from standard input: %s", strerror(errno));
@@ -519,6 +521,24 @@ verify_case_package(json_t *outer, const char *checkpoint_path, const char *html
 	return status;
 }
 
+/* --html FILE must not be the package or the checkpoint given: the page would replace it */
+static void
+refuse_overwriting(const char *html_path, const char *package_path, const char *checkpoint_path)
+{
+	struct stat page,
+				other;
+	const char *inputs[2] = {package_path, checkpoint_path};
+	int			i;
+
+	if (html_path == NULL || strcmp(html_path, "-") == 0 || stat(html_path, &page) != 0)
+		return;
+	for (i = 0; i < 2; i++)
+		if (inputs[i] != NULL && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &other) == 0 &&
+			page.st_dev == other.st_dev && page.st_ino == other.st_ino)
+			unreadable("--html %s is the %s given: the page would replace it", shown(html_path),
+					   i == 0 ? "package" : "checkpoint");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -551,6 +571,7 @@ main(int argc, char **argv)
 	}
 	if (package_path == NULL)
 		usage();
+	refuse_overwriting(html_path, package_path, checkpoint_path);
 	if (!hashes_init() || !hasher_open(&hasher))
 		unreadable("SHA-256 is not available");
 

@@ -26,6 +26,7 @@
 #define EXIT_NOT_PROVEN_COMPLETE 4	/* verified and anchored; format 1 cannot prove completeness */
 
 extern bool quiet;
+extern const char *checkpoint_from_stdin;	/* the file a checkpoint read from standard input is kept in */
 extern bool report_to_stderr;	/* the report on standard error (the page is on standard output) */
 
 extern void report(const char *fmt,...) __attribute__((format(printf, 1, 2)));
@@ -40,5 +41,7 @@ extern json_t *member_proof(json_t *object, const char *key, const char *where);
 extern json_t *member_optional(json_t *object, const char *key, json_type type, const char *where);
 extern bool utc_micros(const char *text, int64_t *us);
 extern const char *shown(const char *text);
+/* whether the UTF-8 at p is a line separator or a control of direction (U+2028..U+202E, U+2066..U+2069) */
+extern bool bidi_control(const unsigned char *p);
 
 #endif							/* HRGUARD_VERIFY_REPORT_H */

@@ -40,7 +40,7 @@ $node->safe_psql('postgres', q{
 	SELECT hrguard.open_case('R1', 'hr', 'seen at the rival <script>alert(1)</script>',
 							 ARRAY(SELECT alert_id FROM hrguard.alert WHERE employee_id = 'R1' ORDER BY alert_id LIMIT 3));
 	SELECT hrguard.case_transition(1, 'verifying', 'inv');
-	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'photo <b>at</b> the rival & "co"', now() - interval '2 days',
+	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'photo <b>at</b> the rival & "co" ' || chr(8238) || 'gpj.exe' || chr(13) || 'x', now() - interval '2 days',
 										'notarized', repeat('ab', 32));
 	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'the first punch', now() - interval '9 days',
 										'hrguard_record', NULL, 1);});
@@ -109,6 +109,14 @@ is(part($offline, '<h2>Alerts 告警</h2>', '<h2>Evidence'), part($online, '<h2>
 	'the same alerts with their explanations');
 is(part($offline, '<ol class="evidence">', '</ol>'), part($online, '<ol class="evidence">', '</ol>'),
 	'the same evidence list with hashes and links');
+like($offline, qr/&quot;co&quot; \[U\+202E\]gpj\.exe&#13;x/,
+	'a control of direction is shown, not obeyed, and a carriage return kept as a reference');
+
+# the session's extra_float_digits changes neither what the package states nor the map
+my $low = $node->safe_psql('postgres', q{SET extra_float_digits = -15; SELECT hrguard.export_case(1, 'hr', now() - interval '30 days')});
+is_deeply(decode_json($low)->{report}, decode_json($package)->{report}, 'extra_float_digits = -15: the same stated zones and explanations');
+my $low_online = $node->safe_psql('postgres', 'SET extra_float_digits = -15; SELECT hrguard.case_report(1)');
+is(part($low_online, '<rect ', '</svg>'), part($online, '<rect ', '</svg>'), 'and the same map in the database');
 like($offline, qr/<p class="note" id="provenance">[^<]*stated by the package and covered by no hash/,
 	'the page says what is verified and what only stated');
 is($node->safe_psql('postgres', "SELECT xml_is_well_formed_document(pg_read_file('$dir/offline.html'))"), 't',
@@ -126,6 +134,32 @@ is($rows, $steps + 1, 'and a row per step, the export with them');
 	is($page_out, $offline, '--html - writes the same page to standard output');
 	like($report_err, qr/the case\n.*\n(?:OK|VERIFIED)/s, 'and the report to standard error');
 }
+
+# the page never replaces the package or the checkpoint given
+($rc, $out) = verify('--quiet', '--checkpoint', "$dir/checkpoint.txt", '--html', "$dir/checkpoint.txt", "$dir/case.json");
+is($rc, 2, '--html naming the checkpoint given is refused');
+like($out, qr/is the checkpoint given: the page would replace it/, 'saying why');
+is(slurp_file("$dir/checkpoint.txt"), decode_json($package)->{checkpoint}, 'and the checkpoint is as it was');
+($rc, $out) = verify('--quiet', '--html', "$dir/case.json", "$dir/case.json");
+is($rc, 2, '--html naming the package is refused');
+is(slurp_file("$dir/case.json"), $package, 'and the package is as it was');
+
+# a checkpoint read from standard input is named so, not by the file it is kept in
+{
+	my ($stdout, $stderr);
+	IPC::Run::run([ 'hrguard-verify', '--checkpoint', '-', "$dir/case.json" ], '<', \"not a checkpoint\n",
+		'>', \$stdout, '2>', \$stderr);
+	like($stderr, qr/the checkpoint on standard input is not an hrguard checkpoint body/,
+		'a checkpoint on standard input is named as such');
+}
+
+# a case package of a later format is named as such
+(my $later = $package) =~ s/"hrguard-case-package\/1"/"hrguard-case-package\/2"/;
+write_file("$dir/later.json", $later);
+($rc, $out) = verify('--quiet', "$dir/later.json");
+is($rc, 2, 'a case package of format 2 is unreadable');
+like($out, qr/a case package of format hrguard-case-package\/2; this hrguard-verify reads case packages of format hrguard-case-package\/1/,
+	'saying which format it reads');
 
 # no page from a package that does not verify, nor from an evidence package
 (my $edited = slurp_file("$dir/case.json")) =~ s/"reason" : "seen at the rival/"reason" : "seen near the rival/;
@@ -150,6 +184,8 @@ my $hostile = $node->safe_psql('postgres', q{
 			jsonb_build_object('name', 'ring', 'kind', 'office', 'geometry', jsonb_build_object('type', 'Polygon', 'coordinates', '[[1, [2], [1000000000000000000000000000000000000000000.5, 2], null]]'::jsonb)),
 			jsonb_build_object('name', 'multi', 'kind', 'competitor', 'geometry', jsonb_build_object('type', 'MultiPolygon', 'coordinates', '{"a": 1}'::jsonb)),
 			jsonb_build_object('name', 'huge', 'kind', 'client', 'center', jsonb_build_array(121.47, 31.23), 'radius_m', -1.5),
+			jsonb_build_object('name', 'vast', 'kind', 'client', 'center', jsonb_build_array(121.47, 31.23), 'radius_m', '100000000000000000000.5'::jsonb),
+			jsonb_build_object('name', 'thin', 'kind', 'office', 'geometry', jsonb_build_object('type', 'Polygon', 'coordinates', '[[[121.47, 31.23], [121.48, 31.23]]]'::jsonb)),
 			'"not a zone"'::jsonb)),
 		'{report,explanations}', jsonb_build_array(jsonb_build_object('alert_id', 'x', 'sentence_en', '<img src=x>'))),
 		'{report,extra}', '{"deep": [[[[[]]]]]}')::text
@@ -161,11 +197,33 @@ my $page = slurp_file("$dir/hostile.html");
 is($node->safe_psql('postgres', "SELECT xml_is_well_formed_document(pg_read_file('$dir/hostile.html'))"), 't',
 	'and its page is well-formed XML');
 unlike($page, qr/<script|<img|<k>/, 'every stated text is escaped');
+unlike(part($page, '<svg ', '</svg>'), qr/ d=""|inf"|\d{9}/, 'a shape that cannot be drawn is left out, not drawn empty or off the map');
+like($page, qr/<h3>Alert 1:[^<]*<\/h3><p class="note">The package states no explanation of this alert/,
+	'an alert the package explains not is said to be so');
+like($page, qr/\(UTC; the employee's time zone, \.\.\/\.\.\/\.\.\/etc\/passwd, is not in this machine's time zone database\)/,
+	'a time zone that is no zone name: times in UTC, said so');
 like($page, qr/&lt;\/title&gt;&lt;script&gt;x\(\)&lt;\/script&gt;\xef\xbf\xbd\xef\xbf\xbd/,
 	'characters XML cannot hold are shown as U+FFFD');
-like($page, qr/\(UTC\)<\/td>/, 'a time zone that is no zone name: times in UTC, said so');
 $circles = () = $page =~ /<circle class="punch /g;
 is($circles, $punches, 'the punches, which are verified, are all drawn');
+
+# a time zone is found as PostgreSQL finds it: whatever the case of its
+# letters, a right/ zone without leap seconds; a directory is no zone
+my %zone_shows = ('asia/shanghai' => '(asia/shanghai)', 'right/Asia/Shanghai' => '(right/Asia/Shanghai)',
+				  'Asia' => q{(UTC; the employee's time zone, Asia, is not});
+my ($opened) = part($offline, 'Opened 立案</th><td>', '</td>') =~ /(\d{4}-\d\d-\d\d \d\d:\d\d)/;
+foreach my $zone (sort keys %zone_shows)
+{
+	(my $edited_zone = $package) =~ s/"timezone" *: *"Asia\/Shanghai"/"timezone": "$zone"/ or die 'no time zone stated';
+	write_file("$dir/zone.json", $edited_zone);
+	($rc, $out) = verify('--quiet', '--html', "$dir/zone.html", "$dir/zone.json");
+	my $shown = part(slurp_file("$dir/zone.html"), 'Opened 立案</th><td>', '</td>');
+	like($shown, qr/\Q$zone_shows{$zone}\E/, "time zone $zone: named as it is taken");
+	if ($zone ne 'Asia')
+	{
+		like($shown, qr/^Opened 立案<\/th><td>\Q$opened\E /, "time zone $zone: the times of Asia/Shanghai");
+	}
+}
 
 $node->stop;
 done_testing();
