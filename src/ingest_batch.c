@@ -144,8 +144,23 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 	"       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), " \
 	"       pg_catalog.unnest($11), pg_catalog.unnest($12)) " \
 	"       WITH ORDINALITY AS r(e, t, la, lo, acc, ct, id, dev, bssid, addr, flags, n) "
-	/* a function scan alone: the rows go in the order of the arrays */
-	b->punch_plan = prepare(PUNCH_INSERT "RETURNING source_record_id", 12, punch_types);
+	/*
+	 * The arrays unnested side by side in the target list (a ProjectSet,
+	 * which streams its rows where a function scan would store them first):
+	 * the rows go in the order of the arrays.
+	 */
+	b->punch_plan = prepare("INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, "
+							"       accuracy_m, check_type, source, source_record_id, device_id, wifi_bssid, "
+							"       address, vendor_flags) "
+							"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, "
+							"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags "
+							"  FROM (SELECT pg_catalog.unnest($2) AS e, pg_catalog.unnest($3) AS t, "
+							"               pg_catalog.unnest($4) AS la, pg_catalog.unnest($5) AS lo, "
+							"               pg_catalog.unnest($6) AS acc, pg_catalog.unnest($7) AS ct, "
+							"               pg_catalog.unnest($8) AS id, pg_catalog.unnest($9) AS dev, "
+							"               pg_catalog.unnest($10) AS bssid, pg_catalog.unnest($11) AS addr, "
+							"               pg_catalog.unnest($12) AS flags) r "
+							"RETURNING source_record_id", 12, punch_types);
 	b->punch_skip_plan = prepare(PUNCH_INSERT
 								 " WHERE NOT EXISTS (SELECT FROM hrguard.punch d "
 								 "                    WHERE d.source OPERATOR(pg_catalog.=) $1 "
