@@ -393,6 +393,12 @@ DROP TRIGGER a_drop ON hrguard.punch;
 CREATE TRIGGER a_drop BEFORE INSERT ON hrguard.ingest_reject FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_row();
 SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "nobody-else", "checkin_type": "上班打卡", "checkin_time": 1493100000}]}')$$) AS refusal;
 DROP TRIGGER a_drop ON hrguard.ingest_reject;
+-- nor a trigger that stores a record under another id
+CREATE FUNCTION pg_temp.change_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.source_record_id := NEW.source_record_id || '-changed'; RETURN NEW; END $$;
+CREATE TRIGGER a_change BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.change_id();
+SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1493200000}]}')$$) AS refusal;
+DROP TRIGGER a_change ON hrguard.punch;
 
 -- no memory kept from call to call: 300 more calls (malformed payloads,
 -- a rejected record, each undone) leave the backend's memory contexts as

@@ -413,12 +413,32 @@ static void
 check_not_returned(IngestBatch *b, Column *ids, int n)
 {
 	uint64		nreturned = SPI_processed;
-	char	  **returned = palloc(sizeof(char *) * Max(nreturned, 1));
+	char	  **returned;
 	Column		missing;
 	int			nmissing = 0;
 	uint64		r;
 	int			i;
 
+	/* most often every record came back, in the order sent */
+	if (nreturned == (uint64) n)
+	{
+		for (i = 0; i < n; i++)
+		{
+			bool		isnull;
+			text	   *got = DatumGetTextPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+			text	   *sent = DatumGetTextPP(ids->values[i]);
+
+			if (isnull || VARSIZE_ANY_EXHDR(got) != VARSIZE_ANY_EXHDR(sent) ||
+				memcmp(VARDATA_ANY(got), VARDATA_ANY(sent), VARSIZE_ANY_EXHDR(sent)) != 0)
+				break;
+		}
+		if (i == n)
+		{
+			SPI_freetuptable(SPI_tuptable);
+			return;
+		}
+	}
+	returned = palloc(sizeof(char *) * Max(nreturned, 1));
 	for (r = 0; r < nreturned; r++)
 		returned[r] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
 	SPI_freetuptable(SPI_tuptable);
