@@ -187,6 +187,26 @@ SELECT p.lat, p.lon, c.verdict, c.zone_name,
 						  AND z.name = CASE WHEN p.lat > 80 THEN 'north' WHEN p.lat < -80 THEN 'south' ELSE 'dateline' END
  ORDER BY p.lat, p.lon;
 
+-- large circles away from the equator, points a few metres either side
+-- of the rim all round: the verdict is PostGIS's on the spheroid
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m) VALUES
+	('edge', 'big31', 'office', ST_SetSRID(ST_MakePoint(121, 31), 4326), 50000),
+	('edge', 'big70', 'office', ST_SetSRID(ST_MakePoint(20, 70), 4326), 30000),
+	('edge', 'big-65', 'office', ST_SetSRID(ST_MakePoint(-70, -65), 4326), 50000),
+	('edge', 'date60', 'office', ST_SetSRID(ST_MakePoint(179.9, 60), 4326), 40000);
+INSERT INTO hrguard.zone_assignment (zone_id)
+SELECT zone_id FROM hrguard.zone WHERE tenant_id = 'edge' AND name IN ('big31', 'big70', 'big-65', 'date60');
+SELECT z.name, count(*) AS points,
+	   count(*) FILTER (WHERE (c.verdict = 'inside') <> ST_DWithin(z.center::geography,
+			ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography, z.radius_m)) AS not_as_postgis
+  FROM hrguard.zone z,
+	   generate_series(0, 355, 5) b, (VALUES (-40), (-15), (-3), (3), (15), (40)) o(off),
+	   LATERAL (SELECT ST_Y(g::geometry) AS lat, ST_X(g::geometry) AS lon
+				  FROM ST_Project(z.center::geography, z.radius_m + o.off, radians(b)) g) p,
+	   LATERAL hrguard.classify_point('Z-EDGE', '2026-11-23 10:00+08', p.lat, p.lon) c
+ WHERE z.tenant_id = 'edge' AND z.name IN ('big31', 'big70', 'big-65', 'date60')
+ GROUP BY z.name ORDER BY z.name;
+
 DELETE FROM hrguard.zone_assignment WHERE zone_id IN (SELECT zone_id FROM hrguard.zone WHERE tenant_id = 'edge');
 DELETE FROM hrguard.zone WHERE tenant_id = 'edge';
 DELETE FROM hrguard.zone WHERE zone_id >= :hq;

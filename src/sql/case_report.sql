@@ -9,18 +9,20 @@
 -- a text as HTML text or attribute value; the characters XML cannot hold
 -- at all (controls other than tab and newlines, U+FFFE, U+FFFF) shown as
 -- U+FFFD, so that the page stays well-formed; a carriage return kept as a
--- reference (a parser would read it as a newline); line separators and
--- controls of direction (U+2028..U+202E, U+2066..U+2069) shown as [U+NNNN]
--- rather than obeyed, so that they cannot reorder what is read next to them
+-- reference (a parser would read it as a newline); marks, embeddings,
+-- overrides and isolates of direction, line and paragraph separators and
+-- interlinear annotations (U+061C, U+200E, U+200F, U+2028..U+202E,
+-- U+2066..U+2069, U+FFF9..U+FFFB) shown as [U+NNNN] rather than obeyed,
+-- so that they cannot reorder what is read next to them
 CREATE FUNCTION hrguard.html(value text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-SELECT CASE WHEN e.t OPERATOR(pg_catalog.~) '[\u2028-\u202e\u2066-\u2069]'
+SELECT CASE WHEN e.t OPERATOR(pg_catalog.~) '[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufff9-\ufffb]'
 			THEN (SELECT pg_catalog.string_agg(
-							 CASE WHEN x.c OPERATOR(pg_catalog.~) '[\u2028-\u202e\u2066-\u2069]'
-								  THEN pg_catalog.format('[U+%s]', pg_catalog.upper(pg_catalog.to_hex(pg_catalog.ascii(x.c))))
+							 CASE WHEN x.c OPERATOR(pg_catalog.~) '[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufff9-\ufffb]'
+								  THEN pg_catalog.format('[U+%s]', pg_catalog.lpad(pg_catalog.upper(pg_catalog.to_hex(pg_catalog.ascii(x.c))), 4, '0'))
 								  ELSE x.c END, '' ORDER BY x.i)
 					FROM pg_catalog.regexp_split_to_table(e.t, '') WITH ORDINALITY AS x(c, i))
 			ELSE e.t END
@@ -93,16 +95,16 @@ BEGIN
 	SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
 				'at', pg_catalog.to_char(pg_catalog.timezone($4, q.punched_at), 'YYYY-MM-DD HH24:MI'),
 				'lat', q.lat, 'lon', q.lon, 'verdict', q.verdict, 'zone', q.zone, 'check_type', q.check_type)
-			ORDER BY q.punched_at), '[]'),
+			ORDER BY q.punched_at, q.punch_id), '[]'),
 		   pg_catalog.min(q.lat), pg_catalog.max(q.lat), pg_catalog.min(q.lon), pg_catalog.max(q.lon), pg_catalog.count(*)
 	  INTO punches, south, north, west, east, shown_punches
-	  FROM (SELECT pu.punched_at, pu.lat, pu.lon, pu.verdict, zo.name AS zone, pu.check_type
+	  FROM (SELECT pu.punch_id, pu.punched_at, pu.lat, pu.lon, pu.verdict, zo.name AS zone, pu.check_type
 			  FROM hrguard.punch pu
 			  LEFT JOIN hrguard.zone zo ON zo.zone_id OPERATOR(pg_catalog.=) COALESCE(pu.watched_zone_id, pu.zone_id)
 			 WHERE pu.employee_id OPERATOR(pg_catalog.=) c.employee_id
 			   AND pu.punched_at OPERATOR(pg_catalog.>=) $2 AND pu.punched_at OPERATOR(pg_catalog.<) $3
 			   AND pu.lat IS NOT NULL AND pu.lon IS NOT NULL
-			 ORDER BY pu.punched_at DESC LIMIT 2000) q;
+			 ORDER BY pu.punched_at DESC, pu.punch_id DESC LIMIT 2000) q;
 	IF shown_punches OPERATOR(pg_catalog.=) 0 THEN
 		RETURN '<p class="note">No punch with a position in the span of the case.</p>';
 	END IF;

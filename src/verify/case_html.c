@@ -31,7 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
+
+#define lengthof_signals(a) (sizeof(a) / sizeof((a)[0]))
 
 #include "case_html.h"
 #include "report.h"
@@ -39,17 +43,46 @@
 /*
  * The page's time zone: the employee's, as the package states it, if this
  * machine's time zone database holds it (found as PostgreSQL finds it,
- * whatever the case of its letters; a "right/" zone without leap seconds,
- * as PostgreSQL counts them), else UTC.  page_zone is the name shown.
+ * whatever the case of its letters; not a "right/" zone, whose leap
+ * seconds PostgreSQL counts and the C library does not), else UTC.
+ * page_zone is the name shown.
  */
 #define ZONE_DIR "/usr/share/zoneinfo"
 static const char *page_zone = "UTC";
 static const char *stated_zone = NULL;	/* a zone the package states and this machine lacks */
 
+/*
+ * The code point at s if it is one a page shows rather than obeys: the
+ * marks, embeddings, overrides and isolates of direction (U+061C, U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069), the line and paragraph
+ * separators (U+2028, U+2029) and the interlinear annotations
+ * (U+FFF9..U+FFFB); else 0.  *len is its length in UTF-8.
+ */
+static unsigned
+shown_as_code(const unsigned char *s, int *len)
+{
+	unsigned	code = 0;
+
+	if (s[0] == 0xd8 && s[1] == 0x9c)
+	{
+		*len = 2;
+		return 0x061c;
+	}
+	if ((s[0] == 0xe2 || s[0] == 0xef) && s[1] != '\0' && s[2] != '\0')
+		code = ((unsigned) (s[0] & 0x0f) << 12) | ((unsigned) (s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	*len = 3;
+	if (code == 0x200e || code == 0x200f || (code >= 0x2028 && code <= 0x202e) ||
+		(code >= 0x2066 && code <= 0x2069) || (code >= 0xfff9 && code <= 0xfffb))
+		return code;
+	return 0;
+}
+
 void
 html_text(FILE *out, const char *text)
 {
 	const unsigned char *s = (const unsigned char *) text;
+	unsigned	code;
+	int			len;
 
 	if (s == NULL)
 		return;
@@ -80,11 +113,11 @@ html_text(FILE *out, const char *text)
 				fputs("&#13;", out);	/* kept as it is, not read as a newline */
 				break;
 			default:
-				if (bidi_control(s))
+				if ((code = shown_as_code(s, &len)) != 0)
 				{
 					/* shown, not obeyed: it could reorder what is read next to it */
-					fprintf(out, "[U+%04X]", (((unsigned) s[1] & 0x3f) << 6 | ((unsigned) s[2] & 0x3f)) | 0x2000);
-					s += 2;
+					fprintf(out, "[U+%04X]", code);
+					s += len - 1;
 				}
 				else if (*s < 0x20)
 					fputs("\xef\xbf\xbd", out);	/* XML cannot hold it */
@@ -172,8 +205,12 @@ choose_zone(const char *zone)
 
 	if (zone == NULL)
 		return;
+	/* the C library counts no leap seconds where PostgreSQL counts those of right/ zones */
 	if (strncasecmp(name, "right/", 6) == 0)
-		name += 6;
+	{
+		stated_zone = zone;
+		return;
+	}
 	for (i = 0; name[i] != '\0'; i++)
 		if (!isalnum((unsigned char) name[i]) && strchr("/_+-", name[i]) == NULL)
 			break;
@@ -413,7 +450,8 @@ write_alerts(FILE *out, json_t **steps, size_t n, json_t *stated)
 		html_text(out, text_of(d, "severity", buf));
 		fputs("), ", out);
 		write_time(out, json_object_get(alerts[i], "occurred_at"), "");
-		if (x == NULL)
+		if (x == NULL || (json_string_length(json_object_get(x, "sentence_en")) == 0 &&
+						  json_string_length(json_object_get(x, "sentence_zh")) == 0))
 			fputs("</h3><p class=\"note\">The package states no explanation of this alert.</p></div>", out);
 		else
 		{
@@ -490,15 +528,37 @@ remove_page_temp(void)
 		unlink(page_temp);
 }
 
+/* a signal during the write: the file beside FILE goes, then the signal does what it would */
+static void
+remove_page_temp_on_signal(int signo)
+{
+	if (page_pending)
+		unlink(page_temp);
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
+static char page_path[4096];
+
 static FILE *
 open_page(const char *path)
 {
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGXFSZ};
 	int			fd;
 	mode_t		mask;
 	FILE	   *out;
+	struct stat st;
+	size_t		i;
 
 	if (strcmp(path, "-") == 0)
 		return stdout;
+	/* a symbolic link: the page replaces the file it leads to, not the link */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, page_path) != NULL)
+		path = page_path;
+	else if ((size_t) snprintf(page_path, sizeof(page_path), "%s", path) >= sizeof(page_path))
+		unreadable("could not write \"%s\": the name is too long", shown(path));
+	for (i = 0; i < lengthof_signals(signals); i++)
+		signal(signals[i], remove_page_temp_on_signal);
 	if ((size_t) snprintf(page_temp, sizeof(page_temp), "%s.XXXXXX", path) >= sizeof(page_temp))
 		unreadable("could not write \"%s\": the name is too long", shown(path));
 	fd = mkstemp(page_temp);
@@ -514,14 +574,16 @@ open_page(const char *path)
 }
 
 static void
-close_page(FILE *out, const char *path)
+close_page(FILE *out)
 {
-	if (fflush(out) != 0 || ferror(out))
-		unreadable("could not write \"%s\": %s", shown(path), strerror(errno));
 	if (out == stdout)
+	{
+		if (fflush(out) != 0 || ferror(out))
+			unreadable("could not write the page to standard output: %s", strerror(errno));
 		return;
-	if (fclose(out) != 0 || rename(page_temp, path) != 0)
-		unreadable("could not write \"%s\": %s", shown(path), strerror(errno));
+	}
+	if (fflush(out) != 0 || ferror(out) || fclose(out) != 0 || rename(page_temp, page_path) != 0)
+		unreadable("could not write \"%s\": %s", shown(page_path), strerror(errno));
 	page_pending = false;
 }
 
@@ -589,7 +651,7 @@ write_case_html(const char *path, json_t *outer, const Package *custody, const P
 	{
 		fputs("; the employee's time zone, ", out);
 		html_text(out, stated_zone);
-		fputs(", is not in this machine's time zone database", out);
+		fputs(", is not one this machine's time zone database gives as PostgreSQL does", out);
 	}
 	fputs(")</td></tr><tr><th>Closed 结案</th><td>", out);
 	write_time(out, json_object_get(the_case, "closed_at"), "—");
@@ -617,5 +679,5 @@ write_case_html(const char *path, json_t *outer, const Package *custody, const P
 			"of the custody chain case:%" JSON_INTEGER_FORMAT "; hrguard-verify checked each against it.</p>"
 			"</body></html>\n", case_id);
 	free(steps);
-	close_page(out, path);
+	close_page(out);
 }

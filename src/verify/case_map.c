@@ -49,7 +49,16 @@ typedef struct Projection
 	double		north;
 	double		kx;
 	double		ky;
+	double		width;			/* of the map, as drawn */
+	double		height;
 } Projection;
+
+/* whether a box of the plane reaches the map (as hrguard.case_zones keeps the zones that reach it) */
+static bool
+on_map(const Projection *map, double x0, double y0, double x1, double y1)
+{
+	return x1 >= 0 && x0 <= map->width && y1 >= 0 && y0 <= map->height;
+}
 
 static int
 by_time(const void *a, const void *b)
@@ -159,6 +168,33 @@ write_polygon(FILE *out, const Projection *map, json_t *rings)
 {
 	size_t		r;
 	bool		first = true;
+	bool		reaches = false;
+	double		x0 = INFINITY,
+				y0 = INFINITY,
+				x1 = -INFINITY,
+				y1 = -INFINITY;
+
+	/* a polygon that does not reach the map is not drawn */
+	for (r = 0; r < json_array_size(rings); r++)
+	{
+		json_t	   *ring = json_array_get(rings, r);
+		size_t		n = json_array_size(ring);
+		size_t		step = (n + RING_VERTICES - 1) / RING_VERTICES;
+		size_t		k;
+		double		x,
+					y;
+
+		for (k = 0; k < n; k += step)
+			if (project(map, number(json_array_get(json_array_get(ring, k), 0)),
+						number(json_array_get(json_array_get(ring, k), 1)), &x, &y))
+			{
+				x0 = fmin(x0, x);
+				y0 = fmin(y0, y);
+				x1 = fmax(x1, x);
+				y1 = fmax(y1, y);
+			}
+	}
+	reaches = on_map(map, x0, y0, x1, y1);
 
 	for (r = 0; r < json_array_size(rings); r++)
 	{
@@ -176,7 +212,7 @@ write_polygon(FILE *out, const Projection *map, json_t *rings)
 
 			placed += project(map, number(json_array_get(v, 0)), number(json_array_get(v, 1)), &x, &y);
 		}
-		if (placed < 3)
+		if (placed < 3 || !reaches)
 			continue;
 		placed = 0;
 		for (k = 0; k < n; k += step)
@@ -211,7 +247,8 @@ write_zone(FILE *out, const Projection *map, json_t *zone)
 		double		radius = number(json_object_get(zone, "radius_m")) / 111320.0 * map->ky;
 
 		if (!project(map, number(json_array_get(center, 0)), number(json_array_get(center, 1)), &x, &y) ||
-			!isfinite(radius) || radius < 0 || radius > MAP_FAR)
+			!isfinite(radius) || radius < 0 || radius > MAP_FAR ||
+			!on_map(map, x - radius, y - radius, x + radius, y + radius))
 			return;
 		fprintf(out, "<ellipse class=\"zone %s\" cx=\"", zone_colour(kind));
 		write_tenths(out, x);
@@ -334,6 +371,8 @@ write_case_map(FILE *out, const Package *evidence, json_t *zones, const char *em
 	map.kx *= map.ky;
 	width = ceil((east - west) * map.kx);
 	height = ceil((north - south) * map.ky);
+	map.width = width;
+	map.height = height;
 
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" width=\"%.0f\" height=\"%.0f\" "
 			"viewBox=\"0 0 %.0f %.0f\" role=\"img\"><title>Punches of ", width, height, width, height);

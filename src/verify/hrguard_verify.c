@@ -595,6 +595,8 @@ main(int argc, char **argv)
 		free(read.entries);
 	}
 	report_status(status);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		unreadable("could not write the report to standard output");
 	release_text(text, text_len);
 	hasher_close(&hasher);
 	hashes_done();

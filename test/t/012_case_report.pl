@@ -40,7 +40,7 @@ $node->safe_psql('postgres', q{
 	SELECT hrguard.open_case('R1', 'hr', 'seen at the rival <script>alert(1)</script>',
 							 ARRAY(SELECT alert_id FROM hrguard.alert WHERE employee_id = 'R1' ORDER BY alert_id LIMIT 3));
 	SELECT hrguard.case_transition(1, 'verifying', 'inv');
-	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'photo <b>at</b> the rival & "co" ' || chr(8238) || 'gpj.exe' || chr(13) || 'x', now() - interval '2 days',
+	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'photo <b>at</b> the rival & "co" ' || chr(8238) || 'gpj.exe' || chr(13) || 'x' || chr(1564) || chr(8206) || chr(65529), now() - interval '2 days',
 										'notarized', repeat('ab', 32));
 	SELECT hrguard.case_attach_evidence(1, 'inv', 'other_employment', 'the first punch', now() - interval '9 days',
 										'hrguard_record', NULL, 1);});
@@ -109,7 +109,7 @@ is(part($offline, '<h2>Alerts 告警</h2>', '<h2>Evidence'), part($online, '<h2>
 	'the same alerts with their explanations');
 is(part($offline, '<ol class="evidence">', '</ol>'), part($online, '<ol class="evidence">', '</ol>'),
 	'the same evidence list with hashes and links');
-like($offline, qr/&quot;co&quot; \[U\+202E\]gpj\.exe&#13;x/,
+like($offline, qr/&quot;co&quot; \[U\+202E\]gpj\.exe&#13;x\[U\+061C\]\[U\+200E\]\[U\+FFF9\]/,
 	'a control of direction is shown, not obeyed, and a carriage return kept as a reference');
 
 # the session's extra_float_digits changes neither what the package states nor the map
@@ -186,8 +186,11 @@ my $hostile = $node->safe_psql('postgres', q{
 			jsonb_build_object('name', 'huge', 'kind', 'client', 'center', jsonb_build_array(121.47, 31.23), 'radius_m', -1.5),
 			jsonb_build_object('name', 'vast', 'kind', 'client', 'center', jsonb_build_array(121.47, 31.23), 'radius_m', '100000000000000000000.5'::jsonb),
 			jsonb_build_object('name', 'thin', 'kind', 'office', 'geometry', jsonb_build_object('type', 'Polygon', 'coordinates', '[[[121.47, 31.23], [121.48, 31.23]]]'::jsonb)),
+			jsonb_build_object('name', 'far away', 'kind', 'client', 'center', jsonb_build_array(-58.4, -34.6), 'radius_m', 100),
+			jsonb_build_object('name', 'beyond the pole', 'kind', 'office', 'geometry', jsonb_build_object('type', 'Polygon', 'coordinates', '[[[121.47, 91], [121.48, 91], [121.48, 95], [121.47, 91]]]'::jsonb)),
 			'"not a zone"'::jsonb)),
-		'{report,explanations}', jsonb_build_array(jsonb_build_object('alert_id', 'x', 'sentence_en', '<img src=x>'))),
+		'{report,explanations}', jsonb_build_array(jsonb_build_object('alert_id', 'x', 'sentence_en', '<img src=x>'),
+												   jsonb_build_object('alert_id', 2, 'sentence_en', '', 'sentence_zh', null))),
 		'{report,extra}', '{"deep": [[[[[]]]]]}')::text
 	  FROM (SELECT pg_read_file('} . "$dir/case.json" . q{') AS p) x});
 write_file("$dir/hostile.json", $hostile);
@@ -197,33 +200,53 @@ my $page = slurp_file("$dir/hostile.html");
 is($node->safe_psql('postgres', "SELECT xml_is_well_formed_document(pg_read_file('$dir/hostile.html'))"), 't',
 	'and its page is well-formed XML');
 unlike($page, qr/<script|<img|<k>/, 'every stated text is escaped');
-unlike(part($page, '<svg ', '</svg>'), qr/ d=""|inf"|\d{9}/, 'a shape that cannot be drawn is left out, not drawn empty or off the map');
-like($page, qr/<h3>Alert 1:[^<]*<\/h3><p class="note">The package states no explanation of this alert/,
-	'an alert the package explains not is said to be so');
-like($page, qr/\(UTC; the employee's time zone, \.\.\/\.\.\/\.\.\/etc\/passwd, is not in this machine's time zone database\)/,
+unlike(part($page, '<svg ', '</svg>'), qr/class="zone/,
+	'a shape that cannot be drawn, or lies off the map, is left out (not drawn empty or far away)');
+my $unexplained = () = $page =~ /<\/h3><p class="note">The package states no explanation of this alert/g;
+is($unexplained, 3, 'an alert the package explains not, or with no sentence, is said to be so');
+like($page, qr/\(UTC; the employee's time zone, \.\.\/\.\.\/\.\.\/etc\/passwd, is not one this machine's time zone database gives as PostgreSQL does\)/,
 	'a time zone that is no zone name: times in UTC, said so');
 like($page, qr/&lt;\/title&gt;&lt;script&gt;x\(\)&lt;\/script&gt;\xef\xbf\xbd\xef\xbf\xbd/,
 	'characters XML cannot hold are shown as U+FFFD');
 $circles = () = $page =~ /<circle class="punch /g;
 is($circles, $punches, 'the punches, which are verified, are all drawn');
 
-# a time zone is found as PostgreSQL finds it: whatever the case of its
-# letters, a right/ zone without leap seconds; a directory is no zone
-my %zone_shows = ('asia/shanghai' => '(asia/shanghai)', 'right/Asia/Shanghai' => '(right/Asia/Shanghai)',
-				  'Asia' => q{(UTC; the employee's time zone, Asia, is not});
-my ($opened) = part($offline, 'Opened 立案</th><td>', '</td>') =~ /(\d{4}-\d\d-\d\d \d\d:\d\d)/;
+# a time zone is found as PostgreSQL finds it, whatever the case of its
+# letters; a directory is no zone, and a right/ zone (whose leap seconds
+# the C library does not count) gives UTC, said so
+my %zone_shows = ('asia/shanghai' => ['(asia/shanghai)', 'Asia/Shanghai'],
+				  'right/UTC' => [q{(UTC; the employee's time zone, right/UTC, is not}, 'UTC'],
+				  'Asia' => [q{(UTC; the employee's time zone, Asia, is not}, 'UTC']);
 foreach my $zone (sort keys %zone_shows)
 {
+	my ($named, $as) = @{ $zone_shows{$zone} };
+	my $opened = $node->safe_psql('postgres', qq{SELECT to_char(timezone('$as', occurred_at), 'YYYY-MM-DD HH24:MI')
+												   FROM hrguard.case_event WHERE case_id = 1 AND event_no = 1});
 	(my $edited_zone = $package) =~ s/"timezone" *: *"Asia\/Shanghai"/"timezone": "$zone"/ or die 'no time zone stated';
 	write_file("$dir/zone.json", $edited_zone);
 	($rc, $out) = verify('--quiet', '--html', "$dir/zone.html", "$dir/zone.json");
 	my $shown = part(slurp_file("$dir/zone.html"), 'Opened 立案</th><td>', '</td>');
-	like($shown, qr/\Q$zone_shows{$zone}\E/, "time zone $zone: named as it is taken");
-	if ($zone ne 'Asia')
-	{
-		like($shown, qr/^Opened 立案<\/th><td>\Q$opened\E /, "time zone $zone: the times of Asia/Shanghai");
-	}
+	like($shown, qr/\Q$named\E/, "time zone $zone: named as it is taken");
+	like($shown, qr/^Opened 立案<\/th><td>\Q$opened\E /, "time zone $zone: the times PostgreSQL gives in $as");
 }
+
+# the page replaces the file a symbolic link leads to, not the link
+write_file("$dir/target.html", "an earlier page\n");
+symlink("$dir/target.html", "$dir/link.html") or die "symlink: $!";
+($rc, $out) = verify('--quiet', '--html', "$dir/link.html", "$dir/case.json");
+ok(-l "$dir/link.html" && slurp_file("$dir/target.html") =~ /^<!DOCTYPE html>/, 'a page written through a symbolic link');
+
+# a page too large for the file size limit: the signal leaves no file beside FILE
+IPC::Run::run([ 'sh', '-c', 'ulimit -f 8; exec hrguard-verify --quiet --html "$1" "$2"', 'sh',
+				"$dir/limited.html", "$dir/case.json" ], '>', \my $limited_out, '2>', \my $limited_err);
+my @left = glob("$dir/limited.html*");
+is(scalar(@left), 0, 'a write stopped by a signal (SIGXFSZ) leaves nothing behind') or diag("@left");
+
+# a report that cannot be written is an error, not a pass
+IPC::Run::run([ 'hrguard-verify', "$dir/case.json" ], '>', '/dev/full', '2>', \my $full_err);
+is($? >> 8, 2, 'a report standard output cannot take: exit 2');
+IPC::Run::run([ 'hrguard-verify', '--quiet', '--html', '-', "$dir/case.json" ], '>', '/dev/full', '2>', \$full_err);
+like($full_err, qr/could not write the page to standard output/, 'and a page it cannot take is named so');
 
 $node->stop;
 done_testing();
