@@ -270,6 +270,40 @@ hrguard_ingest_note_user(IngestBatch *b, const char *userid)
 	return u;
 }
 
+static int
+compare_user_employees(const void *a, const void *b)
+{
+	return strcmp((*(IngestUser *const *) a)->employee_id, (*(IngestUser *const *) b)->employee_id);
+}
+
+/*
+ * Each mapped user's rank: its employee id's place among those mapped, as
+ * PostgreSQL orders them (COLLATE "C"), so that records can be put in
+ * employee order by comparing numbers.
+ */
+static void
+rank_users(IngestBatch *b)
+{
+	HASH_SEQ_STATUS seq;
+	IngestUser *u;
+	IngestUser **mapped = palloc(sizeof(IngestUser *) * Max(hash_get_num_entries(b->users), 1));
+	int			n = 0,
+				i;
+
+	hash_seq_init(&seq, b->users);
+	while ((u = hash_seq_search(&seq)) != NULL)
+	{
+		u->rank = -1;
+		if (u->employee_id != NULL)
+			mapped[n++] = u;
+	}
+	qsort(mapped, n, sizeof(IngestUser *), compare_user_employees);
+	for (i = 0; i < n; i++)
+		mapped[i]->rank = (i > 0 && strcmp(mapped[i]->employee_id, mapped[i - 1]->employee_id) == 0)
+			? mapped[i - 1]->rank : i;
+	pfree(mapped);
+}
+
 /* Look up the employees of the user ids not looked up yet, 1,000 per query. */
 void
 hrguard_ingest_map_users(IngestBatch *b)
@@ -316,6 +350,7 @@ hrguard_ingest_map_users(IngestBatch *b)
 			break;
 	}
 	MemoryContextSwitchTo(old);
+	rank_users(b);
 }
 
 /* Fail unless every record a check plan is given is stored. */

@@ -29,6 +29,7 @@ typedef struct IngestUser
 	char		userid[INGEST_USERID_MAX];
 	bool		looked_up;
 	char	   *employee_id;	/* NULL: no employee has this user id */
+	int			rank;			/* of employee_id among those mapped, in "C" order */
 } IngestUser;
 
 typedef enum IngestVendor

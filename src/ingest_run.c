@@ -13,6 +13,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
@@ -23,39 +25,39 @@
 #include "ingest_run.h"
 #include "ingest_scan.h"
 
-/* a record's place in the order punches are inserted */
+/* a record read, and its text in the payload */
 typedef struct IngestKey
 {
 	IngestSpan	raw;
 	IngestUser *user;			/* NULL: the record is no punch */
-	int64		index;
 	IngestPunch punch;			/* the record, read */
 } IngestKey;
 
+/* a record's place in the order punches are inserted (small, to sort) */
+typedef struct IngestOrder
+{
+	int			rank;			/* the employee's (INT_MAX: no punch) */
+	TimestampTz at;
+	int64		index;			/* in the payload */
+} IngestOrder;
+
 /*
- * By employee (as PostgreSQL orders employee ids, COLLATE "C"), then time,
- * then payload order; records that are no punch last, in payload order.
- * Every ingestion thus reaches the employees' evidence chains in the same
- * order, and two concurrent ones cannot deadlock on them.
+ * By employee (as PostgreSQL orders employee ids, COLLATE "C": their
+ * ranks), then time, then payload order; records that are no punch last,
+ * in payload order.  Every ingestion thus reaches the employees' evidence
+ * chains in the same order, and two concurrent ones cannot deadlock on
+ * them.
  */
 static int
-compare_keys(const void *a, const void *b)
+compare_order(const void *a, const void *b)
 {
-	const IngestKey *x = a;
-	const IngestKey *y = b;
-	const char *ex = x->user ? x->user->employee_id : NULL;
-	const char *ey = y->user ? y->user->employee_id : NULL;
-	int			c;
+	const IngestOrder *x = a;
+	const IngestOrder *y = b;
 
-	if ((ex == NULL) != (ey == NULL))
-		return ex == NULL ? 1 : -1;
-	if (ex != NULL)
-	{
-		if ((c = strcmp(ex, ey)) != 0)
-			return c;
-		if (x->punch.punched_at != y->punch.punched_at)
-			return x->punch.punched_at < y->punch.punched_at ? -1 : 1;
-	}
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->rank != INT_MAX && x->at != y->at)
+		return x->at < y->at ? -1 : 1;
 	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
 }
 
@@ -87,6 +89,7 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 	IngestArray it;
 	IngestSpan	raw;
 	IngestKey  *keys;
+	IngestOrder *order;
 	int64		nkeys = 0;
 	int64		cap = 1024;
 	int64		i;
@@ -123,15 +126,23 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 				hrguard_ingest_reject(&keys[nkeys].punch, INGEST_UNKNOWN_USER,
 									  "the user id is longer than %d bytes", INGEST_USERID_MAX - 1);
 		}
-		keys[nkeys].index = nkeys;
 		nkeys++;
 		MemoryContextReset(scratch);
 	}
 	MemoryContextDelete(scratch);
 	hrguard_ingest_map_users(batch);
-	qsort(keys, nkeys, sizeof(IngestKey), compare_keys);
+	order = MemoryContextAllocHuge(call, sizeof(IngestOrder) * Max(nkeys, 1));
+	for (i = 0; i < nkeys; i++)
+	{
+		const IngestUser *u = keys[i].user;
+
+		order[i].rank = u != NULL && u->employee_id != NULL ? u->rank : INT_MAX;
+		order[i].at = keys[i].punch.punched_at;
+		order[i].index = i;
+	}
+	qsort(order, nkeys, sizeof(IngestOrder), compare_order);
 
 	for (i = 0; i < nkeys; i++)
-		hrguard_ingest_add(batch, &keys[i].punch, keys[i].raw);
+		hrguard_ingest_add(batch, &keys[order[i].index].punch, keys[order[i].index].raw);
 	return hrguard_ingest_finish(batch, fcinfo);
 }
