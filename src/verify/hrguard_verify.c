@@ -587,7 +587,14 @@ main(int argc, char **argv)
 		json_decref(outer);
 	}
 	else if (html_path != NULL)
+	{
+		json_error_t error;
+		json_t	   *doc = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, &error);
+
+		if (doc == NULL)
+			unreadable("%s: not JSON (%s, line %d)", package_path, shown(error.text), error.line);
 		unreadable("%s: --html draws the report of a case package (hrguard.export_case); this is not one", package_path);
+	}
 	else
 	{
 		status = verify_package(text, text_len, package_path, checkpoint_path, &read);

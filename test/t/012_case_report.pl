@@ -161,6 +161,13 @@ is($rc, 2, 'a case package of format 2 is unreadable');
 like($out, qr/a case package of format hrguard-case-package\/2; this hrguard-verify reads case packages of format hrguard-case-package\/1/,
 	'saying which format it reads');
 
+# a package that is not JSON hrguard-verify reads (a member twice) is named so with --html too
+(my $twice = $package) =~ s/^\{/{"format" : "hrguard-case-package\/2", /;
+write_file("$dir/twice.json", $twice);
+($rc, $out) = verify('--quiet', '--html', "$dir/twice.html", "$dir/twice.json");
+is($rc, 2, 'a case package with its format twice is unreadable');
+like($out, qr/not JSON \(duplicate object key/, 'named as such, with --html too');
+
 # no page from a package that does not verify, nor from an evidence package
 (my $edited = slurp_file("$dir/case.json")) =~ s/"reason" : "seen at the rival/"reason" : "seen near the rival/;
 write_file("$dir/edited.json", $edited);
