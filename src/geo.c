@@ -435,6 +435,15 @@ hrguard_shape_finish(HrguardShape *shape)
 	}
 	hrguard_metres_per_degree((shape->ymin + shape->ymax) / 2.0,
 							  &shape->m_per_deg_x, &shape->m_per_deg_y);
+
+	/*
+	 * The plane of the centre's latitude takes a point's longitude at the
+	 * wrong scale by about tan(latitude) times the point's latitude away,
+	 * in radians: a relative error that grows with the distance (twice
+	 * that, to be safe).
+	 */
+	if (shape->is_circle)
+		shape->plane_error = 2.0 * fabs(tan(DEG2RAD(fmin(fabs(shape->center.y), 89.0)))) / MEAN_RADIUS_M;
 }
 
 /*
@@ -591,25 +600,17 @@ hrguard_shape_locate(const HrguardShape *shape, double lon, double lat,
 
 	if (shape->is_circle)
 	{
-		double		per_lon;
-		double		per_lat;
-		double		dx;
-		double		dy;
-		double		d;
-
-		/* the plane of the latitude halfway between them (Lambert's) */
-		hrguard_metres_per_degree((lat + shape->center.y) / 2.0, &per_lon, &per_lat);
-		dx = hrguard_lon_difference(lon, shape->center.x) * per_lon;
-		dy = (lat - shape->center.y) * per_lat;
-		d = sqrt(dx * dx + dy * dy);
+		double		dx = hrguard_lon_difference(lon, shape->center.x) * shape->m_per_deg_x;
+		double		dy = (lat - shape->center.y) * shape->m_per_deg_y;
+		double		d = sqrt(dx * dx + dy * dy);
 
 		/*
-		 * That plane is within about 1e-4 of the distance for the sizes a
-		 * zone may have, away from the poles: well within the band of 2e-3
-		 * around the rim, where (as in the accuracy band, near a pole, or
-		 * when a distance is asked for) it is measured on the ellipsoid.
+		 * The plane of the centre is within (2e-4 + plane_error * d) of the
+		 * distance, away from the poles; in that band around the rim (as in
+		 * the accuracy band, near a pole, or when a distance is asked for)
+		 * the distance is measured on the ellipsoid.
 		 */
-		if (fabs(d - shape->radius_m) <= 2e-3 * d + 1.0 + fmax(accuracy_m, 0.0) ||
+		if (fabs(d - shape->radius_m) <= (2e-4 + shape->plane_error * d) * d + 1.0 + fmax(accuracy_m, 0.0) ||
 			fabs(shape->center.y) > 80.0 || signed_distance_m != NULL)
 			d = hrguard_geodesic_m(shape->center.y, shape->center.x, lat, lon);
 		covered = d <= shape->radius_m;

@@ -63,6 +63,7 @@ typedef struct HrguardShape
 				ymax;
 	double		m_per_deg_x;	/* metres per degree of longitude at ref_lat */
 	double		m_per_deg_y;	/* metres per degree of latitude at ref_lat */
+	double		plane_error;	/* circle only: the plane's relative error per metre from the centre */
 } HrguardShape;
 
 /* three-valued location of a point with a known accuracy */
