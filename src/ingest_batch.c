@@ -133,27 +133,20 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 			 vendor == INGEST_DINGTALK ? "dingtalk_userid" : "wecom_userid",
 			 vendor == INGEST_DINGTALK ? "dingtalk_userid" : "wecom_userid");
 	b->user_plan = prepare(query, 1, user_types);
+	/* the punch's columns from the batch's arrays, named r.e .. r.flags */
 #define PUNCH_INSERT \
 	"INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, " \
 	"       accuracy_m, check_type, source, source_record_id, device_id, wifi_bssid, " \
 	"       address, vendor_flags) " \
 	"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, " \
-	"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags " \
-	"  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), " \
-	"       pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), " \
-	"       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), " \
-	"       pg_catalog.unnest($11), pg_catalog.unnest($12)) " \
-	"       WITH ORDINALITY AS r(e, t, la, lo, acc, ct, id, dev, bssid, addr, flags, n) "
+	"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags "
+
 	/*
 	 * The arrays unnested side by side in the target list (a ProjectSet,
 	 * which streams its rows where a function scan would store them first):
 	 * the rows go in the order of the arrays.
 	 */
-	b->punch_plan = prepare("INSERT INTO hrguard.punch (employee_id, punched_at, raw_lat, raw_lon, raw_crs, "
-							"       accuracy_m, check_type, source, source_record_id, device_id, wifi_bssid, "
-							"       address, vendor_flags) "
-							"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, "
-							"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags "
+	b->punch_plan = prepare(PUNCH_INSERT
 							"  FROM (SELECT pg_catalog.unnest($2) AS e, pg_catalog.unnest($3) AS t, "
 							"               pg_catalog.unnest($4) AS la, pg_catalog.unnest($5) AS lo, "
 							"               pg_catalog.unnest($6) AS acc, pg_catalog.unnest($7) AS ct, "
@@ -161,7 +154,13 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 							"               pg_catalog.unnest($10) AS bssid, pg_catalog.unnest($11) AS addr, "
 							"               pg_catalog.unnest($12) AS flags) r "
 							"RETURNING source_record_id", 12, punch_types);
+	/* with a join, the order is kept by the arrays' ordinality */
 	b->punch_skip_plan = prepare(PUNCH_INSERT
+								 "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
+								 "       pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), "
+								 "       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), "
+								 "       pg_catalog.unnest($11), pg_catalog.unnest($12)) "
+								 "       WITH ORDINALITY AS r(e, t, la, lo, acc, ct, id, dev, bssid, addr, flags, n) "
 								 " WHERE NOT EXISTS (SELECT FROM hrguard.punch d "
 								 "                    WHERE d.source OPERATOR(pg_catalog.=) $1 "
 								 "                      AND d.source_record_id OPERATOR(pg_catalog.=) r.id) "

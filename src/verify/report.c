@@ -170,7 +170,7 @@ utc_micros(const char *text, int64_t *us)
  * separators), U+202A..U+202E or U+2066..U+2069 (direction embeddings,
  * overrides and isolates), which could make a report line read otherwise.
  */
-bool
+static bool
 bidi_control(const unsigned char *p)
 {
 	return p[0] == 0xe2 && p[1] != '\0' &&

@@ -41,7 +41,5 @@ extern json_t *member_proof(json_t *object, const char *key, const char *where);
 extern json_t *member_optional(json_t *object, const char *key, json_type type, const char *where);
 extern bool utc_micros(const char *text, int64_t *us);
 extern const char *shown(const char *text);
-/* whether the UTF-8 at p is a line separator or a control of direction (U+2028..U+202E, U+2066..U+2069) */
-extern bool bidi_control(const unsigned char *p);
 
 #endif							/* HRGUARD_VERIFY_REPORT_H */
