@@ -38,6 +38,7 @@
 #include "schedule.h"
 #include "score.h"
 #include "score_hours.h"
+#include "score_facts.h"
 #include "score_inputs.h"
 #include "score_stream.h"
 #include "zone_cache.h"
@@ -155,13 +156,6 @@ local_day(pg_tz *tz, TimestampTz t)
 
 /* ---- one employee -------------------------------------------------------------- */
 
-typedef struct Visit
-{
-	char	   *customer_id;
-	TimestampTz at;
-	bool		long_enough;
-} Visit;
-
 typedef struct Report
 {
 	DateADT		day;
@@ -171,17 +165,15 @@ typedef struct Report
 
 typedef struct Streams
 {
-	ScoreStream		visits;
 	ScoreStream		leave;
-	ScoreStream		sales;
 	ScoreStream		reports;
 } Streams;
 
 static int
 compare_visits(const void *a, const void *b)
 {
-	const Visit *x = a;
-	const Visit *y = b;
+	const ScoreVisit *x = a;
+	const ScoreVisit *y = b;
 	int			c = strcmp(x->customer_id, y->customer_id);
 
 	if (c != 0)
@@ -191,12 +183,12 @@ compare_visits(const void *a, const void *b)
 
 /* Is there a visit to the customer from 30 days before to 3 days after? */
 static bool
-deal_linked(const Visit *visits, int n, const char *customer_id, TimestampTz closed_at)
+deal_linked(const ScoreVisit *visits, int n, const char *customer_id, TimestampTz closed_at)
 {
 	TimestampTz from = closed_at - (int64) SCORE_LINK_BEFORE_DAYS * USECS_PER_DAY;
 	TimestampTz to = closed_at + (int64) SCORE_LINK_AFTER_DAYS * USECS_PER_DAY;
-	Visit		key = {.customer_id = (char *) customer_id,.at = from};
-	int			lo = hrguard_lower_bound(visits, n, sizeof(Visit), &key, compare_visits);
+	ScoreVisit	key = {.customer_id = (char *) customer_id,.at = from};
+	int			lo = hrguard_lower_bound(visits, n, sizeof(ScoreVisit), &key, compare_visits);
 
 	for (; lo < n && strcmp(visits[lo].customer_id, customer_id) == 0 && visits[lo].at <= to; lo++)
 		if (visits[lo].long_enough)
@@ -212,7 +204,7 @@ typedef struct EmployeeFacts
 	double		hours[SCORE_BLOCKS];
 	ScoreRanges evidence;		/* the times punches and visits cover */
 	ScoreRanges away;			/* approved leave */
-	Visit	   *visits;			/* in time order */
+	ScoreVisit *visits;			/* by customer and time */
 	int			nvisits;
 	Report	   *reports;		/* in day order */
 	int			nreports;
@@ -220,35 +212,22 @@ typedef struct EmployeeFacts
 
 /* Visits: evidence of time, and what links a deal to a visit. */
 static void
-read_visits(ScoreEmployee *e, Streams *st, EmployeeFacts *f)
+read_visits(ScoreBucket *rows, EmployeeFacts *f)
 {
-	HeapTuple	tuple;
-	bool		isnull;
-	int			cap = 0;
+	ScoreVisit *v = rows->v;
+	int			i;
 
-	while ((tuple = hrguard_stream_next_of(&st->visits, e->employee_id)) != NULL)
+	for (i = 0; i < rows->n; i++)
 	{
-		TimestampTz started = DatumGetTimestampTz(hrguard_stream_column(&st->visits, tuple, 3, &isnull));
-		TimestampTz ended = DatumGetTimestampTz(hrguard_stream_column(&st->visits, tuple, 4, &isnull));
-		bool		crm = DatumGetBool(hrguard_stream_column(&st->visits, tuple, 5, &isnull));
-
-		if (crm)
-			hrguard_ranges_add(&f->evidence, started, ended);
+		if (v[i].crm)
+			hrguard_ranges_add(&f->evidence, v[i].at, v[i].ended);
 		else
-			hrguard_ranges_add(&f->evidence, started - VISIT_PUNCH_MARGIN_US, started + VISIT_PUNCH_MARGIN_US);
-		if (f->nvisits == cap)
-		{
-			cap = cap ? cap * 2 : 64;
-			f->visits = f->visits ? repalloc(f->visits, sizeof(Visit) * cap) : palloc(sizeof(Visit) * cap);
-		}
-		f->visits[f->nvisits].customer_id = TextDatumGetCString(hrguard_stream_column(&st->visits, tuple, 2, &isnull));
-		f->visits[f->nvisits].at = started;
-		f->visits[f->nvisits].long_enough = !crm ||
-			ended - started >= (int64) SCORE_LINK_MIN_MINUTES * USECS_PER_MINUTE;
-		f->nvisits++;
+			hrguard_ranges_add(&f->evidence, v[i].at - VISIT_PUNCH_MARGIN_US, v[i].at + VISIT_PUNCH_MARGIN_US);
 	}
-	if (f->nvisits > 0)
-		qsort(f->visits, f->nvisits, sizeof(Visit), compare_visits);
+	if (rows->n > 0)
+		qsort(v, rows->n, sizeof(ScoreVisit), compare_visits);
+	f->visits = v;
+	f->nvisits = rows->n;
 }
 
 /* Approved leave, and the daily reports. */
@@ -349,55 +328,61 @@ walk_days(ScoreEmployee *e, const ScoreSpan *span, MemoryContext keep,
 	e->in.report.ndays = missed.len;
 }
 
+static int
+compare_deals(const void *a, const void *b)
+{
+	const ScoreDeal *x = a;
+	const ScoreDeal *y = b;
+
+	if (x->closed != y->closed)
+		return (x->closed > y->closed) - (x->closed < y->closed);
+	return strcmp(x->sale_id, y->sale_id);
+}
+
 /*
- * Deals: sales by block, and, for the period's, whether the customer came
- * from nowhere and whether a visit is behind the deal (the sale ids of
- * those flagged kept in "keep").
+ * Deals, in time order: sales by block, and, for the period's, whether the
+ * customer came from nowhere and whether a visit is behind the deal (the
+ * sale ids of those flagged kept in "keep").
  */
 static void
-read_deals(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
-		   pg_tz *tz, EmployeeFacts *f)
+read_deals(ScoreEmployee *e, const ScoreSpan *span, const ScoreChunkFacts *chunk, ScoreBucket *rows,
+		   MemoryContext keep, pg_tz *tz, EmployeeFacts *f)
 {
 	ScoreTimeInputs *t = &e->in.time;
-	HeapTuple	tuple;
-	bool		isnull;
+	ScoreDeal  *deals = rows->v;
+	int			i;
 
-	while ((tuple = hrguard_stream_next_of(&st->sales, e->employee_id)) != NULL)
+	if (rows->n > 0)
+		qsort(deals, rows->n, sizeof(ScoreDeal), compare_deals);
+	for (i = 0; i < rows->n; i++)
 	{
-		TimestampTz closed = DatumGetTimestampTz(hrguard_stream_column(&st->sales, tuple, 4, &isnull));
-		double		amount = DatumGetFloat8(hrguard_stream_column(&st->sales, tuple, 5, &isnull));
-		int			b = block_of(span, local_day(tz, closed));
-		char	   *sale_id;
-		char	   *customer_id;
+		const ScoreDeal *d = &deals[i];
+		int			b = block_of(span, local_day(tz, d->closed));
+		const ScoreCustomer *customer;
 		bool		unknown;
-		bool		no_customer_row;
-		Datum		created_at;
-		Datum		created_by;
-		bool		no_creator;
+		char	   *sale_id;
 		MemoryContext old;
 
 		if (b < 0)
 			continue;
-		f->sales[b] += amount;
+		f->sales[b] += d->amount;
 		if (b != 0)
 			continue;
 		t->deals++;
-		t->top_deal = Max(t->top_deal, amount);
-		old = MemoryContextSwitchTo(keep);
-		sale_id = TextDatumGetCString(hrguard_stream_column(&st->sales, tuple, 2, &isnull));
-		MemoryContextSwitchTo(old);
-		customer_id = TextDatumGetCString(hrguard_stream_column(&st->sales, tuple, 3, &isnull));
-		created_at = hrguard_stream_column(&st->sales, tuple, 6, &no_customer_row);
-		created_by = hrguard_stream_column(&st->sales, tuple, 7, &no_creator);
+		t->top_deal = Max(t->top_deal, d->amount);
 
 		/*
-		 * From nowhere: not in the master when the deal closed, or created
-		 * by the seller in the days just before it.
+		 * From nowhere: not in the master of the seller's tenant when the
+		 * deal closed, or created by the seller in the days just before it.
 		 */
-		unknown = no_customer_row || DatumGetTimestampTz(created_at) > closed ||
-			(!no_creator && strcmp(TextDatumGetCString(created_by), e->employee_id) == 0 &&
-			 closed - DatumGetTimestampTz(created_at) <= (int64) SCORE_SELF_CREATED_DAYS * USECS_PER_DAY);
+		customer = hrguard_score_customer(chunk, d->customer_id);
+		if (customer != NULL && strcmp(customer->tenant_id, e->tenant_id) != 0)
+			customer = NULL;
+		unknown = customer == NULL || customer->created_at > d->closed ||
+			(customer->created_by != NULL && strcmp(customer->created_by, e->employee_id) == 0 &&
+			 d->closed - customer->created_at <= (int64) SCORE_SELF_CREATED_DAYS * USECS_PER_DAY);
 		old = MemoryContextSwitchTo(keep);
+		sale_id = pstrdup(d->sale_id);
 		e->in.customer.n++;
 		if (unknown)
 		{
@@ -405,7 +390,7 @@ read_deals(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext k
 			e->in.customer.flagged = lappend(e->in.customer.flagged, sale_id);
 		}
 		e->in.visit.n++;
-		if (!deal_linked(f->visits, f->nvisits, customer_id, closed))
+		if (!deal_linked(f->visits, f->nvisits, d->customer_id, d->closed))
 		{
 			e->in.visit.k++;
 			e->in.visit.flagged = lappend(e->in.visit.flagged, sale_id);
@@ -423,7 +408,7 @@ static void
 gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryContext keep,
 				HrguardZoneCache *cache, ScoreWindowCache *windows,
 				int64 schedule_id, DateADT hired_on, DateADT left_on,
-				ScorePunch *punches, int npunches)
+				const ScoreChunkFacts *chunk, int k)
 {
 	const HrguardSchedule *schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id)
 		: hrguard_default_schedule();
@@ -437,12 +422,12 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 
 	memset(&f, 0, sizeof(f));
 	/* punches, visits and leave: the evidence of time */
-	hrguard_score_pair_punches(punches, npunches, &f.evidence);
-	read_visits(e, st, &f);
+	hrguard_score_pair_punches(chunk->punches[k].v, chunk->punches[k].n, &f.evidence);
+	read_visits(&chunk->visits[k], &f);
 	hrguard_ranges_union(&f.evidence);
 	read_leave_and_reports(e, st, &f);
 	walk_days(e, span, keep, day_windows, hired_on, left_on, &f);
-	read_deals(e, span, st, keep, tz, &f);
+	read_deals(e, span, chunk, &chunk->deals[k], keep, tz, &f);
 
 	t->days = f.days[0];
 	t->sales = f.sales[0];
@@ -458,10 +443,8 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 		}
 }
 
-/* ---- punches, bucketed by employee ------------------------------------------- */
-
-/* the employees whose punches one pass reads, at most */
-#define SCORE_PUNCH_CHUNK 20000
+/* the employees whose punches, visits and deals one pass reads, at most */
+#define SCORE_CHUNK 20000
 
 typedef struct EmployeeRow
 {
@@ -469,104 +452,6 @@ typedef struct EmployeeRow
 	DateADT		hired_on;
 	DateADT		left_on;
 } EmployeeRow;
-
-typedef struct PunchBucket
-{
-	ScorePunch *v;
-	int			n;
-	int			cap;
-} PunchBucket;
-
-typedef struct EmployeeSlot
-{
-	char		employee_id[NAMEDATALEN * 2];	/* hash key */
-	int			index;
-} EmployeeSlot;
-
-/*
- * The on-duty and off-duty punches of employees first .. end - 1 (in
- * employee_id order) in the span, each employee's in a bucket, in no
- * order: read in one pass, unsorted, so that no sort of every punch is
- * needed (pairing sorts each employee's few hundred).
- */
-static PunchBucket *
-read_punches(ScoreEmployee *es, int first, int end, const ScoreSpan *span, Datum *times,
-			 const char *tenant_nulls, MemoryContext context)
-{
-	MemoryContext old = MemoryContextSwitchTo(context);
-	PunchBucket *buckets = palloc0(sizeof(PunchBucket) * Max(end - first, 1));
-	Oid			types[5] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		args[5];
-	char		nulls[5];
-	HASHCTL		hctl;
-	HTAB	   *slots;
-	ScoreStream		punches;
-	HeapTuple	tuple;
-	int			i;
-
-	hctl.keysize = NAMEDATALEN * 2;
-	hctl.entrysize = sizeof(EmployeeSlot);
-	hctl.hcxt = context;
-	slots = hash_create("hrguard scoring employees", Max(end - first, 16), &hctl,
-						HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	for (i = first; i < end; i++)
-	{
-		EmployeeSlot *slot;
-
-		if (strlen(es[i].employee_id) >= NAMEDATALEN * 2)
-			continue;
-		slot = hash_search(slots, es[i].employee_id, HASH_ENTER, NULL);
-		slot->index = i - first;
-	}
-
-	memcpy(args, times, sizeof(Datum) * 3);
-	memcpy(nulls, tenant_nulls, 3);
-	args[3] = CStringGetTextDatum(es[first].employee_id);
-	args[4] = CStringGetTextDatum(es[end - 1].employee_id);
-	nulls[3] = nulls[4] = ' ';
-	MemoryContextSwitchTo(old);
-	hrguard_stream_open(&punches,
-						"SELECT p.employee_id, p.punched_at, "
-						"       CASE WHEN p.check_type OPERATOR(pg_catalog.=) 'off_duty' THEN 0 "
-						"            WHEN p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) THEN 2 "
-						"            ELSE 1 END "
-						"  FROM hrguard.punch p " OF_TENANT("p")
-						" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
-						"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
-						"   AND p.employee_id OPERATOR(pg_catalog.>=) $4 COLLATE pg_catalog.\"C\" "
-						"   AND p.employee_id OPERATOR(pg_catalog.<=) $5 COLLATE pg_catalog.\"C\"",
-						5, types, args, nulls);
-	while ((tuple = hrguard_stream_peek(&punches)) != NULL)
-	{
-		bool		isnull;
-		text	   *id = DatumGetTextPP(hrguard_stream_column(&punches, tuple, 1, &isnull));
-		char		key[NAMEDATALEN * 2];
-		int			len = VARSIZE_ANY_EXHDR(id);
-		EmployeeSlot *slot;
-		PunchBucket *b;
-
-		punches.pos++;
-		if (len >= NAMEDATALEN * 2)
-			continue;
-		memcpy(key, VARDATA_ANY(id), len);
-		key[len] = '\0';
-		slot = hash_search(slots, key, HASH_FIND, NULL);
-		if (slot == NULL)
-			continue;			/* not employed in the period */
-		b = &buckets[slot->index];
-		if (b->n == b->cap)
-		{
-			b->cap = b->cap ? b->cap * 2 : 512;
-			b->v = b->v ? repalloc_huge(b->v, sizeof(ScorePunch) * b->cap)
-				: MemoryContextAllocHuge(context, sizeof(ScorePunch) * b->cap);
-		}
-		b->v[b->n].at = DatumGetTimestampTz(hrguard_stream_column(&punches, tuple, 2, &isnull));
-		b->v[b->n].kind = DatumGetInt32(hrguard_stream_column(&punches, tuple, 3, &isnull));
-		b->n++;
-		CHECK_FOR_INTERRUPTS();
-	}
-	return buckets;
-}
 
 /* ---- every employee ---------------------------------------------------------- */
 
@@ -632,46 +517,22 @@ read_employees(Datum *period, const char *tenant_nulls, MemoryContext caller,
 }
 
 /*
- * The visits, leave, deals and reports of the period's employees, each a
- * stream in employee order; times reach a day either side (time zones),
- * visits as far back and ahead as a deal may be linked to them.
+ * The leave and reports of the period's employees, each a stream in
+ * employee order; times reach a day either side (time zones).
  */
 static void
-open_fact_streams(Streams *st, const ScoreSpan *span, Datum tenant, const char *tenant_nulls,
-				  Datum *times)
+open_fact_streams(Streams *st, const ScoreSpan *span, Datum tenant, const char *tenant_nulls)
 {
 	Oid			date_types[3] = {DATEOID, DATEOID, TEXTOID};
 	Oid			time_types[3] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID};
 	Datum		days[3] = {DateADTGetDatum(span->first_day), DateADTGetDatum(span->to), tenant};
-	Datum		visit_times[3];
+	Datum		times[3] = {TimestampTzGetDatum(SCORE_SPAN_START(span)),
+	TimestampTzGetDatum(SCORE_SPAN_END(span)), tenant};
 
-	times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2) * USECS_PER_DAY);
-	times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3) * USECS_PER_DAY);
-	times[2] = tenant;
-	visit_times[0] = TimestampTzGetDatum((TimestampTz) (span->first_day - 2 - SCORE_LINK_BEFORE_DAYS) * USECS_PER_DAY);
-	visit_times[1] = TimestampTzGetDatum((TimestampTz) (span->to + 3 + SCORE_LINK_AFTER_DAYS) * USECS_PER_DAY);
-	visit_times[2] = tenant;
-
-	hrguard_stream_open(&st->visits,
-						"SELECT v.employee_id, v.customer_id, v.started_at, v.ended_at, v.source OPERATOR(pg_catalog.=) 'crm' "
-						"  FROM hrguard.customer_visits v " OF_TENANT("v")
-						" WHERE v.started_at OPERATOR(pg_catalog.>=) $1 AND v.started_at OPERATOR(pg_catalog.<) $2 "
-						" ORDER BY v.employee_id COLLATE pg_catalog.\"C\", v.started_at",
-						3, time_types, visit_times, tenant_nulls);
 	hrguard_stream_open(&st->leave,
 						"SELECT l.employee_id, l.starts_at, l.ends_at FROM hrguard.leave l " OF_TENANT("l")
 						" WHERE l.starts_at OPERATOR(pg_catalog.<) $2 AND l.ends_at OPERATOR(pg_catalog.>) $1 "
 						" ORDER BY l.employee_id COLLATE pg_catalog.\"C\", l.starts_at",
-						3, time_types, times, tenant_nulls);
-	/* a customer is in the master of the seller's tenant, or not */
-	hrguard_stream_open(&st->sales,
-						"SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, s.amount::pg_catalog.float8, "
-						"       c.created_at, c.created_by "
-						"  FROM hrguard.sale s " OF_TENANT("s")
-						"  LEFT JOIN hrguard.customer c ON c.customer_id OPERATOR(pg_catalog.=) s.customer_id "
-						"   AND c.tenant_id OPERATOR(pg_catalog.=) te.tenant_id "
-						" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
-						" ORDER BY s.employee_id COLLATE pg_catalog.\"C\", s.closed_at, s.sale_id",
 						3, time_types, times, tenant_nulls);
 	hrguard_stream_open(&st->reports,
 						"SELECT r.employee_id, r.report_date, r.hours::pg_catalog.float8, "
@@ -700,29 +561,28 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 	char		tenant_nulls[3] = {' ', ' ', tenant_id ? ' ' : 'n'};
 	Datum		tenant = tenant_id ? CStringGetTextDatum(tenant_id) : (Datum) 0;
 	Datum		period[3] = {DateADTGetDatum(span->from), DateADTGetDatum(span->to), tenant};
-	Datum		times[3];
 	Streams		st;
 	ScoreEmployee *out;
 	EmployeeRow *rows;
 	int			n,
 				first;
-	MemoryContext punch_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring punches",
+	MemoryContext chunk_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring facts",
 														ALLOCSET_DEFAULT_SIZES);
 	TimestampTz last_notice = GetCurrentTimestamp();
 	ScoreWindowCache windows = {CurrentMemoryContext, span->first_day, span->to, NULL};
 
 	out = read_employees(period, tenant_nulls, caller, &rows, &n);
-	open_fact_streams(&st, span, tenant, tenant_nulls, times);
+	open_fact_streams(&st, span, tenant, tenant_nulls);
 
-	/* the employees in chunks: their punches, then each employee's facts */
-	for (first = 0; first < n; first += SCORE_PUNCH_CHUNK)
+	/* the employees in chunks: their punches, visits and deals, then each employee's facts */
+	for (first = 0; first < n; first += SCORE_CHUNK)
 	{
-		int			end = Min(n, first + SCORE_PUNCH_CHUNK);
-		PunchBucket *buckets;
+		int			end = Min(n, first + SCORE_CHUNK);
+		ScoreChunkFacts chunk;
 		int			i;
 
-		MemoryContextReset(punch_context);
-		buckets = read_punches(out, first, end, span, times, tenant_nulls, punch_context);
+		MemoryContextReset(chunk_context);
+		hrguard_score_read_chunk(&chunk, out, first, end, span, chunk_context);
 		for (i = first; i < end; i++)
 		{
 			MemoryContext old = CurrentMemoryContext;
@@ -731,8 +591,7 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 			MemoryContextReset(scratch);
 			MemoryContextSwitchTo(scratch);
 			gather_employee(&out[i], span, &st, caller, cache, &windows, rows[i].schedule_id,
-							rows[i].hired_on, rows[i].left_on,
-							buckets[i - first].v, buckets[i - first].n);
+							rows[i].hired_on, rows[i].left_on, &chunk, i - first);
 			MemoryContextSwitchTo(old);
 
 			if (TimestampDifferenceExceeds(last_notice, GetCurrentTimestamp(), 5000))
@@ -743,7 +602,7 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 			}
 		}
 	}
-	MemoryContextDelete(punch_context);
+	MemoryContextDelete(chunk_context);
 	MemoryContextDelete(scratch);
 	*nemployees = n;
 	return out;

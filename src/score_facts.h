@@ -1,0 +1,68 @@
+/*-------------------------------------------------------------------------
+ *
+ * score_facts.h
+ *	  The punches, visits, deals and deals' customers of a chunk of the
+ *	  employees scored, read in bulk (score_facts.c).
+ *
+ * IDENTIFICATION
+ *	  src/score_facts.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HRGUARD_SCORE_FACTS_H
+#define HRGUARD_SCORE_FACTS_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+
+#include "score.h"
+#include "score_rows.h"
+
+/* a CRM visit or a visit punch in a client zone */
+typedef struct ScoreVisit
+{
+	char	   *customer_id;
+	TimestampTz at;				/* started */
+	TimestampTz ended;
+	bool		crm;
+	bool		long_enough;	/* to link a deal to */
+} ScoreVisit;
+
+typedef struct ScoreDeal
+{
+	TimestampTz closed;
+	double		amount;
+	char	   *sale_id;
+	char	   *customer_id;
+} ScoreDeal;
+
+/* a customer of the master named by a deal of the period */
+typedef struct ScoreCustomer
+{
+	char	   *customer_id;
+	char	   *tenant_id;
+	TimestampTz created_at;
+	char	   *created_by;		/* NULL: not known */
+} ScoreCustomer;
+
+/* employees first .. end - 1: their facts by index i - first */
+typedef struct ScoreChunkFacts
+{
+	MemoryContext context;
+	ScoreBucket *punches;		/* ScorePunch, on-duty and off-duty */
+	ScoreBucket *visits;		/* ScoreVisit */
+	ScoreBucket *deals;			/* ScoreDeal */
+	ScoreCustomer *customers;	/* by customer_id */
+	int			ncustomers;
+} ScoreChunkFacts;
+
+extern void hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first, int end,
+									 const ScoreSpan *span, MemoryContext context);
+extern const ScoreCustomer *hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id);
+
+/* the times whose facts a span reads: a day either side of its days (time zones) */
+#define SCORE_SPAN_START(span)	((TimestampTz) ((span)->first_day - 2) * USECS_PER_DAY)
+#define SCORE_SPAN_END(span)	((TimestampTz) ((span)->to + 3) * USECS_PER_DAY)
+
+#endif							/* HRGUARD_SCORE_FACTS_H */
