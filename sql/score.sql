@@ -221,6 +221,13 @@ INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount)
 VALUES ('sale-sc13-late', 'SC13', 'cust-SC13-2026-06-01-1', '2026-06-29 16:00+08', 10);
 SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
 DROP TRIGGER zz_lower_band ON hrguard.score;
+-- or that drops one
+CREATE FUNCTION pg_temp.drop_score() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN IF NEW.employee_id = 'SC13' THEN RETURN NULL; END IF; RETURN NEW; END $$;
+CREATE TRIGGER zz_drop_score BEFORE INSERT OR UPDATE ON hrguard.score
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_score();
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+DROP TRIGGER zz_drop_score ON hrguard.score;
 -- nor may an AFTER trigger write scores or alerts of its own while the run does
 CREATE FUNCTION pg_temp.raise_band() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN UPDATE hrguard.score SET band = 'priority' WHERE score_id = NEW.score_id; RETURN NULL; END $$;
@@ -364,3 +371,16 @@ DROP TRIGGER zz_raise_band ON hrguard.score;
 -- and nothing of the failed runs stayed: the next run stores the new deal's scores once
 SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc')).scores_stored > 0 AS stored;
 SELECT count(*) AS score_problems FROM hrguard.verify_facts() WHERE fact = 'score';
+
+-- scores are stored in batches: a tenant of 1,234 employees gets every score, each
+-- with its evidence entry, and a second run stores none
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on)
+SELECT 'SCM-' || g, 'sc-many', 'many ' || (g % 7), 'sales', '2025-01-01'
+  FROM generate_series(1, 1234) g;
+SELECT * FROM hrguard.score_period('2026-06-01', '2026-06-30', 'sc-many');
+SELECT count(*) AS scores, count(v.seq) AS with_their_entry,
+	   count(DISTINCT s.employee_id) AS employees
+  FROM hrguard.score s
+  LEFT JOIN hrguard.evidence v ON v.employee_id = s.employee_id AND v.seq = s.evidence_seq AND v.kind = 'score'
+ WHERE s.tenant_id = 'sc-many';
+SELECT * FROM hrguard.score_period('2026-06-01', '2026-06-30', 'sc-many');

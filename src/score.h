@@ -5,7 +5,7 @@
  *	  inputs for one period, of the signals computed from them, and the
  *	  published parameters.  The functions are declared by the header of
  *	  the file that defines them: score_inputs.h, score_signals.h,
- *	  score_json.h, score_hours.h, score_period.h.
+ *	  score_json.h, score_hours.h, score_facts.h, score_rows.h, score_store.h.
  *
  * A score is a pure function of its inputs: score_period() gathers the
  * inputs of every employee (their facts, and the summaries of their peers),

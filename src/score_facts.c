@@ -48,7 +48,7 @@ static void
 punch_row(void *arg, int index, TupleTableSlot *slot)
 {
 	ScoreChunkFacts *c = arg;
-	ScorePunch *p = hrguard_bucket_push(&c->punches[index], sizeof(ScorePunch), c->context);
+	ScorePunch *p = hrguard_groups_push(&c->punches, index);
 
 	p->at = DatumGetTimestampTz(slot->tts_values[1]);
 	p->kind = DatumGetInt32(slot->tts_values[2]);
@@ -58,7 +58,7 @@ static void
 visit_row(void *arg, int index, TupleTableSlot *slot)
 {
 	ScoreChunkFacts *c = arg;
-	ScoreVisit *v = hrguard_bucket_push(&c->visits[index], sizeof(ScoreVisit), c->context);
+	ScoreVisit *v = hrguard_groups_push(&c->visits, index);
 
 	v->customer_id = text_in(slot->tts_values[1], c->context);
 	v->at = DatumGetTimestampTz(slot->tts_values[2]);
@@ -73,7 +73,7 @@ static void
 deal_row(void *arg, int index, TupleTableSlot *slot)
 {
 	ScoreChunkFacts *c = arg;
-	ScoreDeal  *d = hrguard_bucket_push(&c->deals[index], sizeof(ScoreDeal), c->context);
+	ScoreDeal  *d = hrguard_groups_push(&c->deals, index);
 
 	d->sale_id = text_in(slot->tts_values[1], c->context);
 	d->customer_id = text_in(slot->tts_values[2], c->context);
@@ -98,35 +98,31 @@ compare_customers(const void *a, const void *b)
  * "from" to before "to": one query, by their ids (the primary key).
  */
 static void
-read_customers(ScoreChunkFacts *c, int nemployees, TimestampTz from, TimestampTz to)
+read_customers(ScoreChunkFacts *c, TimestampTz from, TimestampTz to)
 {
 	MemoryContext old = MemoryContextSwitchTo(c->context);
+	const ScoreDeal *d = (const ScoreDeal *) c->deals.v;
 	char	  **ids = NULL;
 	int			n = 0,
 				cap = 0,
 				distinct = 0,
-				i,
-				k;
+				i;
+	int64		k;
 	Datum	   *elems;
 	Oid			types[1] = {TEXTARRAYOID};
 	Datum		args[1];
 
-	for (i = 0; i < nemployees; i++)
+	for (k = 0; k < c->deals.n; k++)
 	{
-		const ScoreDeal *d = c->deals[i].v;
-
-		for (k = 0; k < c->deals[i].n; k++)
+		if (d[k].closed < from || d[k].closed >= to)
+			continue;
+		if (n == cap)
 		{
-			if (d[k].closed < from || d[k].closed >= to)
-				continue;
-			if (n == cap)
-			{
-				cap = cap ? cap * 2 : 1024;
-				ids = ids ? repalloc_huge(ids, sizeof(char *) * cap)
-					: MemoryContextAllocHuge(c->context, sizeof(char *) * cap);
-			}
-			ids[n++] = d[k].customer_id;
+			cap = cap ? cap * 2 : 1024;
+			ids = ids ? repalloc_huge(ids, sizeof(char *) * cap)
+				: MemoryContextAllocHuge(c->context, sizeof(char *) * cap);
 		}
+		ids[n++] = d[k].customer_id;
 	}
 	c->customers = NULL;
 	c->ncustomers = 0;
@@ -138,14 +134,17 @@ read_customers(ScoreChunkFacts *c, int nemployees, TimestampTz from, TimestampTz
 	qsort(ids, n, sizeof(char *), compare_strings);
 	elems = MemoryContextAllocHuge(c->context, sizeof(Datum) * n);
 	for (i = 0; i < n; i++)
-		if (i == 0 || strcmp(ids[i], ids[i - 1]) != 0)
+		if (i == 0 || strcmp(ids[i], ids[i - 1]) != 0)	/* each customer once */
 			elems[distinct++] = CStringGetTextDatum(ids[i]);
 	args[0] = PointerGetDatum(construct_array(elems, distinct, TEXTOID, -1, false, TYPALIGN_INT));
 	MemoryContextSwitchTo(old);
 
-	if (SPI_execute_with_args("SELECT customer_id, tenant_id, created_at, created_by "
-							  "  FROM hrguard.customer "
-							  " WHERE customer_id OPERATOR(pg_catalog.=) ANY ($1)",
+	/* an index probe each (the planner would rather scan the whole master) */
+	if (SPI_execute_with_args("SELECT c.customer_id, c.tenant_id, c.created_at, c.created_by "
+							  "  FROM pg_catalog.unnest($1) u(id), "
+							  "       LATERAL (SELECT customer_id, tenant_id, created_at, created_by "
+							  "                  FROM hrguard.customer "
+							  "                 WHERE customer_id OPERATOR(pg_catalog.=) u.id LIMIT 1) c",
 							  1, types, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the customers of the period's deals");
 	c->ncustomers = (int) SPI_processed;
@@ -197,9 +196,9 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 	MemoryContext old = MemoryContextSwitchTo(context);
 
 	c->context = context;
-	c->punches = palloc0(sizeof(ScoreBucket) * Max(n, 1));
-	c->visits = palloc0(sizeof(ScoreBucket) * Max(n, 1));
-	c->deals = palloc0(sizeof(ScoreBucket) * Max(n, 1));
+	hrguard_groups_init(&c->punches, sizeof(ScorePunch), context);
+	hrguard_groups_init(&c->visits, sizeof(ScoreVisit), context);
+	hrguard_groups_init(&c->deals, sizeof(ScoreDeal), context);
 	args[2] = CStringGetTextDatum(es[first].employee_id);
 	args[3] = CStringGetTextDatum(es[end - 1].employee_id);
 	MemoryContextSwitchTo(old);
@@ -215,7 +214,7 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
 							"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("p"),
-							4, types, args, nulls, employees, punch_row, c);
+							4, types, args, nulls, employees, true, punch_row, c);
 
 	/* deals, and the customers of those that may be the period's */
 	hrguard_score_read_rows("SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, "
@@ -223,8 +222,9 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							"  FROM hrguard.sale s "
 							" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("s"),
-							4, types, args, nulls, employees, deal_row, c);
-	read_customers(c, n, (TimestampTz) (span->from - 2) * USECS_PER_DAY,
+							4, types, args, nulls, employees, false, deal_row, c);
+	hrguard_groups_group(&c->punches, n);
+	read_customers(c, (TimestampTz) (span->from - 2) * USECS_PER_DAY,
 				   (TimestampTz) (span->to + 3) * USECS_PER_DAY);
 
 	/* visits, as far back and ahead as a deal may be linked to them */
@@ -235,5 +235,7 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							"  FROM hrguard.customer_visits v "
 							" WHERE v.started_at OPERATOR(pg_catalog.>=) $1 AND v.started_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("v"),
-							4, types, args, nulls, employees, visit_row, c);
+							4, types, args, nulls, employees, false, visit_row, c);
+	hrguard_groups_group(&c->visits, n);
+	hrguard_groups_group(&c->deals, n);
 }

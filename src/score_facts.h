@@ -50,9 +50,9 @@ typedef struct ScoreCustomer
 typedef struct ScoreChunkFacts
 {
 	MemoryContext context;
-	ScoreBucket *punches;		/* ScorePunch, on-duty and off-duty */
-	ScoreBucket *visits;		/* ScoreVisit */
-	ScoreBucket *deals;			/* ScoreDeal */
+	ScoreGroups punches;		/* ScorePunch, on-duty and off-duty */
+	ScoreGroups visits;			/* ScoreVisit */
+	ScoreGroups deals;			/* ScoreDeal */
 	ScoreCustomer *customers;	/* by customer_id */
 	int			ncustomers;
 } ScoreChunkFacts;

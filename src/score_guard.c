@@ -23,7 +23,7 @@
 #include "common.h"
 #include "privilege.h"
 #include "score.h"
-#include "score_period.h"
+#include "score_store.h"
 
 static const char *const score_tables[] = {"score", NULL};
 static const HrguardTriggerSpec score_guard_spec = {

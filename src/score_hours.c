@@ -44,16 +44,14 @@ hrguard_ranges_add(ScoreRanges *s, TimestampTz lo, TimestampTz hi)
 	s->n++;
 }
 
-static int
-compare_ranges(const void *a, const void *b)
-{
-	const ScoreRange *x = a;
-	const ScoreRange *y = b;
-
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return (x->hi > y->hi) - (x->hi < y->hi);
-}
+/* sort_ranges(): by start, then end, the comparison inlined */
+#define ST_SORT sort_ranges
+#define ST_ELEMENT_TYPE ScoreRange
+#define ST_COMPARE(x, y) \
+	((x)->lo != (y)->lo ? ((x)->lo < (y)->lo ? -1 : 1) : ((x)->hi > (y)->hi) - ((x)->hi < (y)->hi))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* sort and merge into disjoint ranges, in order */
 void
@@ -64,7 +62,7 @@ hrguard_ranges_union(ScoreRanges *s)
 
 	if (s->n == 0)
 		return;
-	qsort(s->v, s->n, sizeof(ScoreRange), compare_ranges);
+	sort_ranges(s->v, s->n);
 	for (i = 1; i < s->n; i++)
 	{
 		if (s->v[i].lo <= s->v[out].hi)
@@ -103,14 +101,13 @@ covered(const ScoreRanges *s, TimestampTz lo, TimestampTz hi)
 
 /* ---- punch pairs --------------------------------------------------------------- */
 
-static int
-compare_punches(const void *a, const void *b)
-{
-	const ScorePunch *x = a;
-	const ScorePunch *y = b;
-
-	return (x->at > y->at) - (x->at < y->at);
-}
+/* sort_punches(): by time, the comparison inlined */
+#define ST_SORT sort_punches
+#define ST_ELEMENT_TYPE ScorePunch
+#define ST_COMPARE(x, y) (((x)->at > (y)->at) - ((x)->at < (y)->at))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * Each on-duty punch that counts (not outside the zones), paired with the
@@ -123,7 +120,7 @@ hrguard_score_pair_punches(ScorePunch *p, int n, ScoreRanges *evidence)
 {
 	int			i;
 
-	qsort(p, n, sizeof(ScorePunch), compare_punches);
+	sort_punches(p, n);
 	for (i = 0; i < n; i++)
 	{
 		int			j;

@@ -212,22 +212,21 @@ typedef struct EmployeeFacts
 
 /* Visits: evidence of time, and what links a deal to a visit. */
 static void
-read_visits(ScoreBucket *rows, EmployeeFacts *f)
+read_visits(ScoreVisit *v, int n, EmployeeFacts *f)
 {
-	ScoreVisit *v = rows->v;
 	int			i;
 
-	for (i = 0; i < rows->n; i++)
+	for (i = 0; i < n; i++)
 	{
 		if (v[i].crm)
 			hrguard_ranges_add(&f->evidence, v[i].at, v[i].ended);
 		else
 			hrguard_ranges_add(&f->evidence, v[i].at - VISIT_PUNCH_MARGIN_US, v[i].at + VISIT_PUNCH_MARGIN_US);
 	}
-	if (rows->n > 0)
-		qsort(v, rows->n, sizeof(ScoreVisit), compare_visits);
+	if (n > 0)
+		qsort(v, n, sizeof(ScoreVisit), compare_visits);
 	f->visits = v;
-	f->nvisits = rows->n;
+	f->nvisits = n;
 }
 
 /* Approved leave, and the daily reports. */
@@ -345,16 +344,17 @@ compare_deals(const void *a, const void *b)
  * sale ids of those flagged kept in "keep").
  */
 static void
-read_deals(ScoreEmployee *e, const ScoreSpan *span, const ScoreChunkFacts *chunk, ScoreBucket *rows,
+read_deals(ScoreEmployee *e, const ScoreSpan *span, const ScoreChunkFacts *chunk, int k,
 		   MemoryContext keep, pg_tz *tz, EmployeeFacts *f)
 {
 	ScoreTimeInputs *t = &e->in.time;
-	ScoreDeal  *deals = rows->v;
+	ScoreDeal  *deals = SCORE_GROUP(&chunk->deals, k);
+	int			n = SCORE_GROUP_SIZE(&chunk->deals, k);
 	int			i;
 
-	if (rows->n > 0)
-		qsort(deals, rows->n, sizeof(ScoreDeal), compare_deals);
-	for (i = 0; i < rows->n; i++)
+	if (n > 0)
+		qsort(deals, n, sizeof(ScoreDeal), compare_deals);
+	for (i = 0; i < n; i++)
 	{
 		const ScoreDeal *d = &deals[i];
 		int			b = block_of(span, local_day(tz, d->closed));
@@ -422,12 +422,13 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 
 	memset(&f, 0, sizeof(f));
 	/* punches, visits and leave: the evidence of time */
-	hrguard_score_pair_punches(chunk->punches[k].v, chunk->punches[k].n, &f.evidence);
-	read_visits(&chunk->visits[k], &f);
+	hrguard_score_pair_punches(SCORE_GROUP(&chunk->punches, k), SCORE_GROUP_SIZE(&chunk->punches, k),
+							   &f.evidence);
+	read_visits(SCORE_GROUP(&chunk->visits, k), SCORE_GROUP_SIZE(&chunk->visits, k), &f);
 	hrguard_ranges_union(&f.evidence);
 	read_leave_and_reports(e, st, &f);
 	walk_days(e, span, keep, day_windows, hired_on, left_on, &f);
-	read_deals(e, span, chunk, &chunk->deals[k], keep, tz, &f);
+	read_deals(e, span, chunk, k, keep, tz, &f);
 
 	t->days = f.days[0];
 	t->sales = f.sales[0];

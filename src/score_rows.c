@@ -23,6 +23,7 @@
 #include "nodes/params.h"
 #include "tcop/dest.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 
 #include "score_rows.h"
@@ -42,16 +43,71 @@ typedef struct RowReceiver
 	uint64		rows;
 } RowReceiver;
 
-void *
-hrguard_bucket_push(ScoreBucket *b, size_t size, MemoryContext context)
+void
+hrguard_groups_init(ScoreGroups *g, size_t size, MemoryContext context)
 {
-	if (b->n == b->cap)
+	memset(g, 0, sizeof(ScoreGroups));
+	g->size = size;
+	g->context = context;
+}
+
+void *
+hrguard_groups_push(ScoreGroups *g, int employee)
+{
+	if (g->n == g->cap)
 	{
-		b->cap = b->cap ? b->cap * 2 : 64;
-		b->v = b->v ? repalloc_huge(b->v, size * b->cap)
-			: MemoryContextAllocHuge(context, size * b->cap);
+		g->cap = g->cap ? g->cap * 2 : 65536;
+		if (g->v == NULL)
+		{
+			g->v = MemoryContextAllocHuge(g->context, g->size * g->cap);
+			g->owner = MemoryContextAllocHuge(g->context, sizeof(int) * g->cap);
+		}
+		else
+		{
+			g->v = repalloc_huge(g->v, g->size * g->cap);
+			g->owner = repalloc_huge(g->owner, sizeof(int) * g->cap);
+		}
 	}
-	return (char *) b->v + size * b->n++;
+	g->owner[g->n] = employee;
+	return g->v + g->size * g->n++;
+}
+
+/* put the entries in employee order, keeping the order read within each */
+void
+hrguard_groups_group(ScoreGroups *g, int nemployees)
+{
+	int64	   *next = MemoryContextAllocHuge(g->context, sizeof(int64) * (nemployees + 1));
+	char	   *grouped;
+	int64		i;
+	int			k;
+
+	g->start = MemoryContextAllocHuge(g->context, sizeof(int64) * (nemployees + 1));
+	memset(g->start, 0, sizeof(int64) * (nemployees + 1));
+	for (i = 0; i < g->n; i++)
+		g->start[g->owner[i] + 1]++;
+	for (k = 0; k < nemployees; k++)
+		g->start[k + 1] += g->start[k];
+	memcpy(next, g->start, sizeof(int64) * (nemployees + 1));
+	grouped = MemoryContextAllocHuge(g->context, g->size * Max(g->n, 1));
+	/* entries are of 8-byte words (they hold timestamps): copied a word at a time */
+	Assert(g->size % sizeof(uint64) == 0);
+	for (i = 0; i < g->n; i++)
+	{
+		const uint64 *from = (const uint64 *) (g->v + g->size * i);
+		uint64	   *to = (uint64 *) (grouped + g->size * next[g->owner[i]]++);
+		size_t		w;
+
+		for (w = 0; w < g->size / sizeof(uint64); w++)
+			to[w] = from[w];
+	}
+	if (g->v != NULL)
+	{
+		pfree(g->v);
+		pfree(g->owner);
+	}
+	pfree(next);
+	g->v = grouped;
+	g->owner = NULL;
 }
 
 /* employee_id is shorter than 128 bytes (employee_id_length), the key's size */
@@ -126,10 +182,18 @@ receive_destroy(DestReceiver *self)
  * Run "query" (its parameters args/nulls of types "types"; its first column
  * the employee_id) as the current user, read only, and hand each row of an
  * employee of "employees" to fn.  Returns the number of rows handed on.
+ *
+ * share_scan: for the largest table (punches), let parallel workers share
+ * its scan however many rows it returns -- the planner's default cost of
+ * passing each row from a worker (parallel_tuple_cost) otherwise keeps a
+ * scan returning millions of rows in one process, while here it is the
+ * scan, not the passing, that takes the time.  Planned as usual otherwise;
+ * the setting is the planner's only, for this query, and restored after.
  */
 uint64
 hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-						const char *nulls, HTAB *employees, ScoreRowFn fn, void *arg)
+						const char *nulls, HTAB *employees, bool share_scan,
+						ScoreRowFn fn, void *arg)
 {
 	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, types, CURSOR_OPT_PARALLEL_OK);
 	ParamListInfo params = makeParamList(nargs);
@@ -137,6 +201,7 @@ hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 	RowReceiver receiver;
 	int			i;
 	int			rc;
+	int			nest;
 
 	if (plan == NULL)
 		elog(ERROR, "could not prepare a scoring query: %s", SPI_result_code_string(SPI_result));
@@ -161,7 +226,12 @@ hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 	options.params = params;
 	options.read_only = true;
 	options.dest = &receiver.pub;
+	nest = NewGUCNestLevel();
+	if (share_scan)
+		(void) set_config_option("parallel_tuple_cost", "0", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 	rc = SPI_execute_plan_extended(plan, &options);
+	AtEOXact_GUC(true, nest);
 	if (rc < 0)
 		elog(ERROR, "could not run a scoring query: %s", SPI_result_code_string(rc));
 	SPI_freeplan(plan);

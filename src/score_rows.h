@@ -19,16 +19,29 @@
 
 #include "score.h"
 
-/* one employee's rows of one table, fixed-size entries, in no order */
-typedef struct ScoreBucket
+/*
+ * The rows of one table for many employees: appended as they are read,
+ * each with its employee's index, then grouped by employee (a counting
+ * sort), in the order read within each employee.
+ */
+typedef struct ScoreGroups
 {
-	void	   *v;
-	int			n;
-	int			cap;
-} ScoreBucket;
+	size_t		size;			/* of an entry */
+	MemoryContext context;
+	char	   *v;				/* the entries */
+	int		   *owner;			/* before grouping: each entry's employee */
+	int64		n;
+	int64		cap;
+	int64	   *start;			/* once grouped: employee k's are start[k] .. start[k + 1] - 1 */
+} ScoreGroups;
 
-/* a new entry of "size" bytes at the end of the bucket, allocated in "context" */
-extern void *hrguard_bucket_push(ScoreBucket *b, size_t size, MemoryContext context);
+extern void hrguard_groups_init(ScoreGroups *g, size_t size, MemoryContext context);
+extern void *hrguard_groups_push(ScoreGroups *g, int employee);
+extern void hrguard_groups_group(ScoreGroups *g, int nemployees);
+
+/* employee k's entries once grouped, and their number */
+#define SCORE_GROUP(g, k)		((void *) ((g)->v + (g)->size * (g)->start[k]))
+#define SCORE_GROUP_SIZE(g, k)	((int) ((g)->start[(k) + 1] - (g)->start[k]))
 
 /* employee id -> index (from 0) among employees first .. end - 1 */
 extern HTAB *hrguard_score_employee_index(const ScoreEmployee *es, int first, int end,
@@ -38,7 +51,7 @@ extern HTAB *hrguard_score_employee_index(const ScoreEmployee *es, int first, in
 typedef void (*ScoreRowFn) (void *arg, int index, TupleTableSlot *slot);
 
 extern uint64 hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-									  const char *nulls, HTAB *employees,
+									  const char *nulls, HTAB *employees, bool share_scan,
 									  ScoreRowFn fn, void *arg);
 
 #endif							/* HRGUARD_SCORE_ROWS_H */

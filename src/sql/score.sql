@@ -27,7 +27,7 @@ CREATE TABLE hrguard.score (
 		CHECK (band OPERATOR(pg_catalog.=) ANY ('{none,watch,alert,priority}'::pg_catalog.text[])),
 	CONSTRAINT score_period_valid
 		CHECK (period_to OPERATOR(pg_catalog.>=) period_from)
-);
+) WITH (toast_tuple_target = 8160);	-- a score (3-4 kB) kept whole, not compressed
 CREATE INDEX score_period_idx ON hrguard.score (period_from, period_to);
 REVOKE ALL ON hrguard.score FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.score', '');
