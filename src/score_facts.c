@@ -50,8 +50,7 @@ punch_row(void *arg, int index, TupleTableSlot *slot)
 	ScoreChunkFacts *c = arg;
 	ScorePunch *p = hrguard_groups_push(&c->punches, index);
 
-	p->at = DatumGetTimestampTz(slot->tts_values[1]);
-	p->kind = DatumGetInt32(slot->tts_values[2]);
+	*p = SCORE_PUNCH(DatumGetTimestampTz(slot->tts_values[1]), DatumGetInt32(slot->tts_values[2]));
 }
 
 static void

@@ -101,10 +101,10 @@ covered(const ScoreRanges *s, TimestampTz lo, TimestampTz hi)
 
 /* ---- punch pairs --------------------------------------------------------------- */
 
-/* sort_punches(): by time, the comparison inlined */
+/* sort_punches(): by time, then kind */
 #define ST_SORT sort_punches
 #define ST_ELEMENT_TYPE ScorePunch
-#define ST_COMPARE(x, y) (((x)->at > (y)->at) - ((x)->at < (y)->at))
+#define ST_COMPARE(x, y) ((*(x) > *(y)) - (*(x) < *(y)))
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
@@ -123,13 +123,14 @@ hrguard_score_pair_punches(ScorePunch *p, int n, ScoreRanges *evidence)
 	sort_punches(p, n);
 	for (i = 0; i < n; i++)
 	{
+		TimestampTz on = SCORE_PUNCH_AT(p[i]);
 		int			j;
 		int			off = -1;
 
-		if (p[i].kind != SCORE_PUNCH_ON_COUNTS)
+		if (SCORE_PUNCH_KIND(p[i]) != SCORE_PUNCH_ON_COUNTS)
 			continue;
-		for (j = i + 1; j < n && p[j].at < p[i].at + PAIR_MAX_US; j++)
-			if (p[j].kind == SCORE_PUNCH_OFF && p[j].at > p[i].at)
+		for (j = i + 1; j < n && SCORE_PUNCH_AT(p[j]) < on + PAIR_MAX_US; j++)
+			if (SCORE_PUNCH_KIND(p[j]) == SCORE_PUNCH_OFF && SCORE_PUNCH_AT(p[j]) > on)
 			{
 				off = j;
 				break;
@@ -137,10 +138,11 @@ hrguard_score_pair_punches(ScorePunch *p, int n, ScoreRanges *evidence)
 		if (off < 0)
 			continue;
 		for (j = i + 1; j < off; j++)
-			if (p[j].kind != SCORE_PUNCH_OFF && p[j].at > p[i].at && p[j].at < p[off].at)
+			if (SCORE_PUNCH_KIND(p[j]) != SCORE_PUNCH_OFF && SCORE_PUNCH_AT(p[j]) > on &&
+				SCORE_PUNCH_AT(p[j]) < SCORE_PUNCH_AT(p[off]))
 				break;
 		if (j == off)
-			hrguard_ranges_add(evidence, p[i].at, p[off].at);
+			hrguard_ranges_add(evidence, on, SCORE_PUNCH_AT(p[off]));
 	}
 }
 

@@ -33,15 +33,20 @@ typedef struct ScoreRanges
 extern void hrguard_ranges_add(ScoreRanges *s, TimestampTz lo, TimestampTz hi);
 extern void hrguard_ranges_union(ScoreRanges *s);
 
-/* a punch as pairing reads it */
+/*
+ * A punch as pairing reads it: its time and kind in one word, which sorts
+ * by time (then kind).  The time is counted from 2^54 microseconds before
+ * 2000 (the year 1429): scoring reads punches of 1700 to 2200 only.
+ */
 #define SCORE_PUNCH_OFF			0	/* off duty */
 #define SCORE_PUNCH_ON			1	/* on duty, outside the zones */
 #define SCORE_PUNCH_ON_COUNTS	2	/* on duty, inside or uncertain */
-typedef struct ScorePunch
-{
-	TimestampTz at;
-	int			kind;
-} ScorePunch;
+typedef uint64 ScorePunch;
+
+#define SCORE_PUNCH_ORIGIN		(-(INT64CONST(1) << 54))
+#define SCORE_PUNCH(at, kind)	((((uint64) ((at) - SCORE_PUNCH_ORIGIN)) << 2) | (uint64) (kind))
+#define SCORE_PUNCH_AT(p)		((TimestampTz) ((p) >> 2) + SCORE_PUNCH_ORIGIN)
+#define SCORE_PUNCH_KIND(p)		((int) ((p) & 3))
 
 extern void hrguard_score_pair_punches(ScorePunch *p, int n, ScoreRanges *evidence);
 
