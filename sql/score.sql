@@ -228,6 +228,13 @@ CREATE TRIGGER zz_drop_score BEFORE INSERT OR UPDATE ON hrguard.score
 	FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_score();
 SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
 DROP TRIGGER zz_drop_score ON hrguard.score;
+-- or that rewrites what was computed (its inputs here)
+CREATE FUNCTION pg_temp.pad_inputs() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN NEW.inputs := NEW.inputs || '{"x": 1}'; RETURN NEW; END $$;
+CREATE TRIGGER zz_pad_inputs BEFORE INSERT OR UPDATE ON hrguard.score
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.pad_inputs();
+SELECT hrguard.score_period('2026-06-01', '2026-06-30', 'sc');
+DROP TRIGGER zz_pad_inputs ON hrguard.score;
 -- nor may an AFTER trigger write scores or alerts of its own while the run does
 CREATE FUNCTION pg_temp.raise_band() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN UPDATE hrguard.score SET band = 'priority' WHERE score_id = NEW.score_id; RETURN NULL; END $$;
@@ -384,3 +391,23 @@ SELECT count(*) AS scores, count(v.seq) AS with_their_entry,
   LEFT JOIN hrguard.evidence v ON v.employee_id = s.employee_id AND v.seq = s.evidence_seq AND v.kind = 'score'
  WHERE s.tenant_id = 'sc-many';
 SELECT * FROM hrguard.score_period('2026-06-01', '2026-06-30', 'sc-many');
+
+-- deals and reports outside the employment count for nothing, and a deal
+-- on the last local day counts in a time zone two days behind UTC
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on, left_on, timezone) VALUES
+	('SCE-HIRED', 'sc-emp', 'e', 'sales', '2026-06-15', NULL, 'Asia/Shanghai'),
+	('SCE-LEFT', 'sc-emp', 'e', 'sales', '2025-01-01', '2026-06-14', 'Asia/Shanghai'),
+	('SCE-WEST', 'sc-emp', 'e', 'sales', '2025-01-01', NULL, '<-49>+49');
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES
+	('sce-1', 'SCE-HIRED', 'sce-c', '2026-06-05 10:00+08', 100),
+	('sce-2', 'SCE-HIRED', 'sce-c', '2026-06-20 10:00+08', 200),
+	('sce-3', 'SCE-LEFT', 'sce-c', '2026-06-10 10:00+08', 300),
+	('sce-4', 'SCE-LEFT', 'sce-c', '2026-06-20 10:00+08', 400),
+	('sce-5', 'SCE-WEST', 'sce-c', '2026-07-03 00:30+00', 500);	-- 2026-06-30 23:30 there
+INSERT INTO hrguard.daily_report (employee_id, report_date, submitted_at, hours) VALUES
+	('SCE-HIRED', '2026-06-10', '2026-06-10 20:00+08', 5),
+	('SCE-HIRED', '2026-06-16', '2026-06-16 20:00+08', 7);
+SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-emp')).employees;
+SELECT employee_id, inputs #>> '{hours_mismatch,deals}' AS deals, inputs #>> '{hours_mismatch,sales}' AS sales,
+	   inputs #>> '{hours_mismatch,declared_hours}' AS declared_hours
+  FROM hrguard.score WHERE tenant_id = 'sc-emp' ORDER BY 1;

@@ -61,8 +61,12 @@ extern void hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es
 									 const ScoreSpan *span, MemoryContext context);
 extern const ScoreCustomer *hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id);
 
-/* the times whose facts a span reads: a day either side of its days (time zones) */
-#define SCORE_SPAN_START(span)	((TimestampTz) ((span)->first_day - 2) * USECS_PER_DAY)
-#define SCORE_SPAN_END(span)	((TimestampTz) ((span)->to + 3) * USECS_PER_DAY)
+/*
+ * The times whose facts a span reads: its days and a week either side, for
+ * any time zone PostgreSQL accepts (POSIX offsets reach 167 hours).
+ */
+#define SCORE_TZ_MARGIN_DAYS	8
+#define SCORE_SPAN_START(span)	((TimestampTz) ((span)->first_day - SCORE_TZ_MARGIN_DAYS) * USECS_PER_DAY)
+#define SCORE_SPAN_END(span)	((TimestampTz) ((span)->to + 1 + SCORE_TZ_MARGIN_DAYS) * USECS_PER_DAY)
 
 #endif							/* HRGUARD_SCORE_FACTS_H */

@@ -256,6 +256,14 @@ read_leave_and_reports(ScoreEmployee *e, Streams *st, EmployeeFacts *f)
 	}
 }
 
+/* days outside the employment count for nothing */
+static bool
+employed(DateADT day, DateADT hired_on, DateADT left_on)
+{
+	return !((hired_on != DATEVAL_NOBEGIN && day < hired_on) ||
+			 (left_on != DATEVAL_NOEND && day > left_on));
+}
+
 /*
  * Day by day: working windows, leave, verified hours, reports.  A working
  * day not wholly on leave wants a report: the period's days make the
@@ -290,12 +298,11 @@ walk_days(ScoreEmployee *e, const ScoreSpan *span, MemoryContext keep,
 		{
 			reported = true;
 			late = f->reports[r].late;
-			if (day >= span->from)
-				t->declared_hours += f->reports[r].hours;
 		}
-		if ((hired_on != DATEVAL_NOBEGIN && day < hired_on) ||
-			(left_on != DATEVAL_NOEND && day > left_on))
+		if (!employed(day, hired_on, left_on))
 			continue;
+		if (reported && day >= span->from)
+			t->declared_hours += f->reports[r].hours;
 		hrguard_score_day(day_windows, day, &f->evidence, &f->away, &scheduled, &leave_us, &verified);
 		if (scheduled <= 0)
 			continue;
@@ -339,13 +346,13 @@ compare_deals(const void *a, const void *b)
 }
 
 /*
- * Deals, in time order: sales by block, and, for the period's, whether the
- * customer came from nowhere and whether a visit is behind the deal (the
- * sale ids of those flagged kept in "keep").
+ * Deals closed while employed, in time order: sales by block, and, for the
+ * period's, whether the customer came from nowhere and whether a visit is
+ * behind the deal (the sale ids of those flagged kept in "keep").
  */
 static void
 read_deals(ScoreEmployee *e, const ScoreSpan *span, const ScoreChunkFacts *chunk, int k,
-		   MemoryContext keep, pg_tz *tz, EmployeeFacts *f)
+		   MemoryContext keep, pg_tz *tz, DateADT hired_on, DateADT left_on, EmployeeFacts *f)
 {
 	ScoreTimeInputs *t = &e->in.time;
 	ScoreDeal  *deals = SCORE_GROUP(&chunk->deals, k);
@@ -357,13 +364,14 @@ read_deals(ScoreEmployee *e, const ScoreSpan *span, const ScoreChunkFacts *chunk
 	for (i = 0; i < n; i++)
 	{
 		const ScoreDeal *d = &deals[i];
-		int			b = block_of(span, local_day(tz, d->closed));
+		DateADT		day = local_day(tz, d->closed);
+		int			b = block_of(span, day);
 		const ScoreCustomer *customer;
 		bool		unknown;
 		char	   *sale_id;
 		MemoryContext old;
 
-		if (b < 0)
+		if (b < 0 || !employed(day, hired_on, left_on))
 			continue;
 		f->sales[b] += d->amount;
 		if (b != 0)
@@ -428,7 +436,7 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 	hrguard_ranges_union(&f.evidence);
 	read_leave_and_reports(e, st, &f);
 	walk_days(e, span, keep, day_windows, hired_on, left_on, &f);
-	read_deals(e, span, chunk, k, keep, tz, &f);
+	read_deals(e, span, chunk, k, keep, tz, hired_on, left_on, &f);
 
 	t->days = f.days[0];
 	t->sales = f.sales[0];

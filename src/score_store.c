@@ -25,6 +25,7 @@
 #include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -74,8 +75,6 @@ typedef struct PendingScore
 {
 	ScoreEmployee *e;
 	char		input_hash[PG_SHA256_DIGEST_STRING_LENGTH];
-	int64		seq;
-	Datum		total;			/* numeric, as stored */
 } PendingScore;
 
 struct ScoreStore
@@ -309,6 +308,21 @@ raise_alerts(ScoreStore *run, const PendingScore *p, int64 score_id)
 	}
 }
 
+/* whether column "col" of a row the upsert returned is as hrguard computed it */
+static bool
+stored_as(Datum computed, HeapTuple tuple, TupleDesc desc, int col, Oid type)
+{
+	bool		isnull;
+	Datum		stored = SPI_getbinval(tuple, desc, col, &isnull);
+	int16		typlen;
+	bool		typbyval;
+
+	if (isnull)
+		return false;
+	get_typlenbyval(type, &typlen, &typbyval);
+	return datum_image_eq(computed, stored, typbyval, typlen);
+}
+
 static Datum
 column_array(ScoreStore *run, int c)
 {
@@ -356,29 +370,34 @@ store_batch(ScoreStore *run)
 	}
 	PG_END_TRY();
 
-	/* the rows come back in the batch's order, as computed, or the run fails */
+	/*
+	 * The rows come back in the batch's order, each as computed (every
+	 * column hrguard wrote: the row must say what its evidence entry says
+	 * and hash to its input hash), or the run fails.
+	 */
 	returned = SPI_processed;
 	for (i = 0; i < run->n; i++)
 	{
 		const PendingScore *p = &run->pending[i];
 		HeapTuple	tuple = (uint64) i < returned ? SPI_tuptable->vals[i] : NULL;
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
+		bool		same = true;
 
 		if (tuple == NULL ||
-			strcmp(TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull)), p->e->employee_id) != 0)
+			!stored_as(run->columns[COL_EMPLOYEE][i], tuple, desc, 2, column_types[COL_EMPLOYEE]))
 			ereport(ERROR,
 					(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 					 errmsg("the score of employee \"%s\" was not stored", p->e->employee_id),
 					 errdetail("A trigger on hrguard.score dropped it or changed its employee; every score hrguard computes must be stored.")));
-		if (strcmp(TextDatumGetCString(SPI_getbinval(tuple, desc, 3, &isnull)), p->e->result.band) != 0 ||
-			strcmp(TextDatumGetCString(SPI_getbinval(tuple, desc, 4, &isnull)), p->input_hash) != 0 ||
-			DatumGetInt64(SPI_getbinval(tuple, desc, 5, &isnull)) != p->seq ||
-			!DatumGetBool(DirectFunctionCall2(numeric_eq, SPI_getbinval(tuple, desc, 6, &isnull), p->total)))
+		for (c = COL_EMPLOYEE + 1; c < STORE_COLUMNS && same; c++)
+			same = stored_as(run->columns[c][i], tuple, desc, 2 + c, column_types[c]);
+		for (c = 0; c < 3 && same; c++)
+			same = stored_as(args[c], tuple, desc, 2 + STORE_COLUMNS + c, c < 2 ? DATEOID : TEXTOID);
+		if (!same)
 			ereport(ERROR,
 					(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 					 errmsg("the score of employee \"%s\" was changed as it was stored", p->e->employee_id),
-					 errdetail("A trigger on hrguard.score changed its band, total, input hash or evidence entry; a stored score must say what its evidence entry says.")));
+					 errdetail("A trigger on hrguard.score changed what score_period() computed (its tenant, period, algorithm, band, points, signals, inputs, input hash or evidence entry); a stored score must say what its evidence entry says.")));
 	}
 	{
 		int64	   *score_ids = palloc(sizeof(int64) * run->n);
@@ -414,6 +433,7 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	StoredScore *stored;
 	PendingScore *p;
 	MemoryContext old;
+	int64		seq;
 	int			k = run->n;
 
 	initStringInfo(&inputs_text);
@@ -434,14 +454,13 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	p = &run->pending[k];
 	p->e = e;
 	strlcpy(p->input_hash, input_hash, sizeof(p->input_hash));
-	p->seq = hrguard_evidence_stage(e->employee_id, "score", run->now, &payload);
+	seq = hrguard_evidence_stage(e->employee_id, "score", run->now, &payload);
 
 	old = MemoryContextSwitchTo(run->batch_context);
-	p->total = rounded(e->result.total);
 	run->columns[COL_EMPLOYEE][k] = CStringGetTextDatum(e->employee_id);
 	run->columns[COL_TENANT][k] = CStringGetTextDatum(e->tenant_id);
 	run->columns[COL_BAND][k] = CStringGetTextDatum(e->result.band);
-	run->columns[COL_TOTAL][k] = p->total;
+	run->columns[COL_TOTAL][k] = rounded(e->result.total);
 	run->columns[COL_TIME][k] = rounded(e->result.family_points[SCORE_FAMILY_TIME]);
 	run->columns[COL_CUSTOMER][k] = rounded(e->result.family_points[SCORE_FAMILY_CUSTOMER]);
 	run->columns[COL_VISIT][k] = rounded(e->result.family_points[SCORE_FAMILY_VISIT]);
@@ -450,7 +469,7 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	run->columns[COL_SIGNALS][k] = DirectFunctionCall1(jsonb_in, CStringGetDatum(signals.data));
 	run->columns[COL_INPUTS][k] = DirectFunctionCall1(jsonb_in, CStringGetDatum(inputs.data));
 	run->columns[COL_HASH][k] = CStringGetTextDatum(input_hash);
-	run->columns[COL_SEQ][k] = Int64GetDatum(p->seq);
+	run->columns[COL_SEQ][k] = Int64GetDatum(seq);
 	MemoryContextSwitchTo(old);
 	if (++run->n == SCORE_STORE_BATCH)
 		store_batch(run);
@@ -507,7 +526,9 @@ hrguard_score_store_begin(DateADT from, DateADT to, const ScoreSpan *span)
 		"       signals = excluded.signals, inputs = excluded.inputs, input_hash = excluded.input_hash, "
 		"       evidence_seq = excluded.evidence_seq, computed_at = pg_catalog.now(), "
 		"       revision = s.revision OPERATOR(pg_catalog.+) 1 "
-		"RETURNING score_id, employee_id, band, input_hash, evidence_seq, total_points",
+		"RETURNING score_id, employee_id, tenant_id, band, total_points, time_points, customer_points, "
+		"          visit_points, reporting_points, location_points, signals, inputs, input_hash, "
+		"          evidence_seq, period_from, period_to, algorithm",
 		3 + STORE_COLUMNS, types);
 	if (run->upsert == NULL)
 		elog(ERROR, "could not prepare the score upsert: %s", SPI_result_code_string(SPI_result));
