@@ -411,3 +411,17 @@ SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-emp')).employees;
 SELECT employee_id, inputs #>> '{hours_mismatch,deals}' AS deals, inputs #>> '{hours_mismatch,sales}' AS sales,
 	   inputs #>> '{hours_mismatch,declared_hours}' AS declared_hours
   FROM hrguard.score WHERE tenant_id = 'sc-emp' ORDER BY 1;
+
+-- each tenant has its own customer master: an id may be in two, and a deal
+-- is "from nowhere" unless its customer is in its own tenant's master
+INSERT INTO hrguard.customer (customer_id, tenant_id, name, created_at) VALUES
+	('shared-c', 'sc-emp', 'E', '2026-01-01'), ('shared-c', 'sc-many', 'M', '2026-01-01'),
+	('only-many', 'sc-many', 'M', '2026-01-01');
+INSERT INTO hrguard.customer (customer_id, tenant_id, name) VALUES ('shared-c', 'sc-emp', 'again');
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES
+	('sce-6', 'SCE-WEST', 'shared-c', '2026-06-20 10:00+00', 600),
+	('sce-7', 'SCE-WEST', 'only-many', '2026-06-21 10:00+00', 700);
+SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-emp')).scores_stored;
+SELECT inputs #>> '{customer_source,n}' AS deals, inputs #>> '{customer_source,k}' AS from_nowhere,
+	   inputs #> '{customer_source,sales}' AS flagged
+  FROM hrguard.score WHERE employee_id = 'SCE-WEST';

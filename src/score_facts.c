@@ -89,7 +89,11 @@ compare_strings(const void *a, const void *b)
 static int
 compare_customers(const void *a, const void *b)
 {
-	return strcmp(((const ScoreCustomer *) a)->customer_id, ((const ScoreCustomer *) b)->customer_id);
+	const ScoreCustomer *x = a;
+	const ScoreCustomer *y = b;
+	int			c = strcmp(x->customer_id, y->customer_id);
+
+	return c != 0 ? c : strcmp(x->tenant_id, y->tenant_id);
 }
 
 /*
@@ -138,12 +142,16 @@ read_customers(ScoreChunkFacts *c, TimestampTz from, TimestampTz to)
 	args[0] = PointerGetDatum(construct_array(elems, distinct, TEXTOID, -1, false, TYPALIGN_INT));
 	MemoryContextSwitchTo(old);
 
-	/* an index probe each (the planner would rather scan the whole master) */
+	/*
+	 * An index probe each, the rows of every tenant that has the id (OFFSET
+	 * 0 keeps the probe a subquery: the planner would rather scan the whole
+	 * master).
+	 */
 	if (SPI_execute_with_args("SELECT c.customer_id, c.tenant_id, c.created_at, c.created_by "
 							  "  FROM pg_catalog.unnest($1) u(id), "
 							  "       LATERAL (SELECT customer_id, tenant_id, created_at, created_by "
 							  "                  FROM hrguard.customer "
-							  "                 WHERE customer_id OPERATOR(pg_catalog.=) u.id LIMIT 1) c",
+							  "                 WHERE customer_id OPERATOR(pg_catalog.=) u.id OFFSET 0) c",
 							  1, types, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the customers of the period's deals");
 	c->ncustomers = (int) SPI_processed;
@@ -166,14 +174,15 @@ read_customers(ScoreChunkFacts *c, TimestampTz from, TimestampTz to)
 	qsort(c->customers, c->ncustomers, sizeof(ScoreCustomer), compare_customers);
 }
 
+/* the customer of the tenant's master with this id, or NULL */
 const ScoreCustomer *
-hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id)
+hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id, const char *tenant_id)
 {
-	ScoreCustomer key = {.customer_id = (char *) customer_id};
+	ScoreCustomer key = {.customer_id = (char *) customer_id,.tenant_id = (char *) tenant_id};
 	int			i = hrguard_lower_bound(c->customers, c->ncustomers, sizeof(ScoreCustomer), &key,
 										compare_customers);
 
-	if (i < c->ncustomers && strcmp(c->customers[i].customer_id, customer_id) == 0)
+	if (i < c->ncustomers && compare_customers(&c->customers[i], &key) == 0)
 		return &c->customers[i];
 	return NULL;
 }

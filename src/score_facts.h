@@ -37,7 +37,7 @@ typedef struct ScoreDeal
 	char	   *customer_id;
 } ScoreDeal;
 
-/* a customer of the master named by a deal of the period */
+/* a customer of a tenant's master named by a deal of the period */
 typedef struct ScoreCustomer
 {
 	char	   *customer_id;
@@ -53,13 +53,14 @@ typedef struct ScoreChunkFacts
 	ScoreGroups punches;		/* ScorePunch, on-duty and off-duty */
 	ScoreGroups visits;			/* ScoreVisit */
 	ScoreGroups deals;			/* ScoreDeal */
-	ScoreCustomer *customers;	/* by customer_id */
+	ScoreCustomer *customers;	/* by customer_id, then tenant_id */
 	int			ncustomers;
 } ScoreChunkFacts;
 
 extern void hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first, int end,
 									 const ScoreSpan *span, MemoryContext context);
-extern const ScoreCustomer *hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id);
+extern const ScoreCustomer *hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id,
+													const char *tenant_id);
 
 /*
  * The times whose facts a span reads: its days and a week either side, for

@@ -383,9 +383,7 @@ read_deals(ScoreEmployee *e, const ScoreSpan *span, const ScoreChunkFacts *chunk
 		 * From nowhere: not in the master of the seller's tenant when the
 		 * deal closed, or created by the seller in the days just before it.
 		 */
-		customer = hrguard_score_customer(chunk, d->customer_id);
-		if (customer != NULL && strcmp(customer->tenant_id, e->tenant_id) != 0)
-			customer = NULL;
+		customer = hrguard_score_customer(chunk, d->customer_id, e->tenant_id);
 		unknown = customer == NULL || customer->created_at > d->closed ||
 			(customer->created_by != NULL && strcmp(customer->created_by, e->employee_id) == 0 &&
 			 d->closed - customer->created_at <= (int64) SCORE_SELF_CREATED_DAYS * USECS_PER_DAY);

@@ -3,11 +3,12 @@
 -- row in an evidence chain and keeps them append-only).
 
 CREATE TABLE hrguard.customer (
-	customer_id		text COLLATE pg_catalog."C" PRIMARY KEY,
+	customer_id		text COLLATE pg_catalog."C" NOT NULL,
 	tenant_id		text NOT NULL DEFAULT 'default',
 	name			text NOT NULL,
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	created_by		text COLLATE pg_catalog."C" REFERENCES hrguard.employee,
+	PRIMARY KEY (customer_id, tenant_id),	-- each tenant has its own master
 	CONSTRAINT customer_id_not_blank
 		CHECK (customer_id OPERATOR(pg_catalog.~) '[^[:space:]]'),
 	CONSTRAINT customer_tenant_not_blank
@@ -20,7 +21,7 @@ CREATE TABLE hrguard.customer (
 REVOKE ALL ON hrguard.customer FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('hrguard.customer', '');
 COMMENT ON TABLE hrguard.customer IS
-	'the customer master: who created each customer, and when';
+	'the customer master of each tenant: who created each customer, and when';
 
 CREATE TABLE hrguard.visit (
 	visit_id		text COLLATE pg_catalog."C" PRIMARY KEY,
