@@ -377,6 +377,14 @@ SELECT pg_temp.sqlstate_of($$SELECT hrguard.score_period('2026-06-01', '2026-06-
 DROP TRIGGER zz_raise_band ON hrguard.score;
 -- and nothing of the failed runs stayed: the next run stores the new deal's scores once
 SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc')).scores_stored > 0 AS stored;
+-- the late deals changed SC13's score since its alerts: explain describes it as it stands
+SELECT a.kind, e->>'score_changed_since_alert' AS changed,
+	   (e->'signal_now') = (s.signals -> a.kind) AS described_as_it_stands,
+	   (e->'signal') = (a.reasons -> 'signal') AS alert_figures_kept,
+	   e->>'sentence_en' LIKE '%New facts have changed the score%' AS says_so
+  FROM hrguard.alert a JOIN hrguard.score s ON s.score_id = (a.reasons->>'score_id')::bigint,
+	   hrguard.explain(a.alert_id) e
+ WHERE a.employee_id = 'SC13' AND a.kind IN ('customer_source', 'unlinked_sale') ORDER BY a.alert_id;
 SELECT count(*) AS score_problems FROM hrguard.verify_facts() WHERE fact = 'score';
 
 -- scores are stored in batches: a tenant of 1,234 employees gets every score, each

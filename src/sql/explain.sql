@@ -47,6 +47,8 @@ DECLARE
 	s record;
 	kind text;
 	sig jsonb;
+	alert_sig jsonb;
+	changed boolean;
 	inp jsonb;
 	recomputed jsonb;
 	reproduced boolean;
@@ -91,8 +93,12 @@ BEGIN
 			MESSAGE = pg_catalog.format('the score of alert %s is no longer stored', $1);
 	END IF;
 
-	-- the score as the alert saw it, and as its inputs give it now
-	sig := a.reasons OPERATOR(pg_catalog.->) 'signal';
+	-- the score as the alert saw it, and as it stands: the sentences say
+	-- how it stands (its signal and its inputs together), and whether it
+	-- changed since the alert
+	alert_sig := a.reasons OPERATOR(pg_catalog.->) 'signal';
+	sig := COALESCE(s.signals OPERATOR(pg_catalog.->) kind, alert_sig);
+	changed := sig OPERATOR(pg_catalog.<>) alert_sig;
 	inp := s.inputs OPERATOR(pg_catalog.->) kind;
 	recomputed := hrguard.score_evaluate(s.inputs);
 	reproduced := recomputed OPERATOR(pg_catalog.=) s.signals;
@@ -224,6 +230,11 @@ BEGIN
 			hrguard.explain_number((sig->>'cusum')::numeric, 2), sig->>'cusum_h');
 	END IF;
 
+	IF changed THEN
+		en := en OPERATOR(pg_catalog.||) ' New facts have changed the score since the alert was raised; this says how it stands now (the alert''s own figures are under "signal").';
+		zh := zh OPERATOR(pg_catalog.||) '告警触发后，新的事实改变了评分；以上为当前评分（告警时的数值见"signal"）。';
+	END IF;
+
 	RETURN pg_catalog.jsonb_build_object(
 		'alert_id', a.alert_id, 'employee_id', a.employee_id, 'kind', kind, 'severity', a.severity,
 		'period_from', s.period_from, 'period_to', s.period_to,
@@ -231,13 +242,14 @@ BEGIN
 		'band', s.band, 'total_points', s.total_points,
 		'family_points', s.signals OPERATOR(pg_catalog.->) 'family_points',
 		'inputs', inp,
-		'signal', sig,
+		'signal', alert_sig,
+		'signal_now', sig,
 		'threshold', pg_catalog.jsonb_build_object('watch', s.inputs #> '{params,watch}',
 												  'alert', s.inputs #> '{params,alert}'),
 		'counterfactual', counterfactual,
 		'reproduced', reproduced AND hash_ok,
 		'recorded', COALESCE(recorded, false),
-		'score_changed_since_alert', (s.signals OPERATOR(pg_catalog.->) kind) OPERATOR(pg_catalog.<>) sig,
+		'score_changed_since_alert', changed,
 		'evidence', pg_catalog.jsonb_build_object('chain', s.employee_id, 'score_seq', s.evidence_seq,
 												 'facts', COALESCE(facts, '[]')),
 		'sentence_en', en,
