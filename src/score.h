@@ -195,6 +195,7 @@ typedef struct ScoreSpan
 	DateADT		block_to[SCORE_BLOCKS];
 	DateADT		history_from;	/* of the report history */
 	DateADT		first_day;		/* the earliest day read */
+	int			margin_days;	/* facts read this many days either side (time zones) */
 } ScoreSpan;
 
 /* one employee of a scoring run */

@@ -7,8 +7,8 @@
  *
  * The rows of every tenant are read and those of employees not scored
  * passed over (score_rows.c); a deal's customer is looked up only for the
- * deals that may fall in the period (a week either side of it, for time
- * zones), by their ids, rather than joining every deal of the span to the
+ * deals that may fall in the period (the span's margin either side of it,
+ * for time zones), by their ids, rather than joining every deal of the span to the
  * whole customer master.
  *
  * IDENTIFICATION
@@ -232,8 +232,8 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							OF_CHUNK("s"),
 							4, types, args, nulls, employees, false, deal_row, c);
 	hrguard_groups_group(&c->punches, n);
-	read_customers(c, (TimestampTz) (span->from - SCORE_TZ_MARGIN_DAYS) * USECS_PER_DAY,
-				   (TimestampTz) (span->to + 1 + SCORE_TZ_MARGIN_DAYS) * USECS_PER_DAY);
+	read_customers(c, (TimestampTz) (span->from - span->margin_days) * USECS_PER_DAY,
+				   (TimestampTz) (span->to + 1 + span->margin_days) * USECS_PER_DAY);
 
 	/* visits, as far back and ahead as a deal may be linked to them */
 	args[0] = TimestampTzGetDatum(SCORE_SPAN_START(span) - (int64) SCORE_LINK_BEFORE_DAYS * USECS_PER_DAY);

@@ -62,12 +62,8 @@ extern void hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es
 extern const ScoreCustomer *hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id,
 													const char *tenant_id);
 
-/*
- * The times whose facts a span reads: its days and a week either side, for
- * any time zone PostgreSQL accepts (POSIX offsets reach 167 hours).
- */
-#define SCORE_TZ_MARGIN_DAYS	8
-#define SCORE_SPAN_START(span)	((TimestampTz) ((span)->first_day - SCORE_TZ_MARGIN_DAYS) * USECS_PER_DAY)
-#define SCORE_SPAN_END(span)	((TimestampTz) ((span)->to + 1 + SCORE_TZ_MARGIN_DAYS) * USECS_PER_DAY)
+/* the times whose facts a span reads: its days and its margin either side (time zones) */
+#define SCORE_SPAN_START(span)	((TimestampTz) ((span)->first_day - (span)->margin_days) * USECS_PER_DAY)
+#define SCORE_SPAN_END(span)	((TimestampTz) ((span)->to + 1 + (span)->margin_days) * USECS_PER_DAY)
 
 #endif							/* HRGUARD_SCORE_FACTS_H */

@@ -125,6 +125,7 @@ hrguard_score_span(DateADT from, DateADT to, ScoreSpan *span)
 	}
 	span->history_from = from - SCORE_REPORT_HISTORY_DAYS;
 	span->first_day = Min(span->block_from[SCORE_BLOCKS - 1], span->history_from);
+	span->margin_days = 2;		/* widened by hrguard_score_gather for its time zones */
 }
 
 static int
@@ -155,6 +156,19 @@ local_day(pg_tz *tz, TimestampTz t)
 }
 
 /* ---- one employee -------------------------------------------------------------- */
+
+static const HrguardSchedule *
+employee_schedule(HrguardZoneCache *cache, int64 schedule_id)
+{
+	return schedule_id ? hrguard_cached_schedule(cache, schedule_id) : hrguard_default_schedule();
+}
+
+/* an employee's days are those of the schedule's time zone, or of their own */
+static pg_tz *
+employee_tz(const HrguardSchedule *schedule, const ScoreEmployee *e)
+{
+	return schedule->tz ? schedule->tz : hrguard_timezone_or_error(e->timezone, "an employee");
+}
 
 typedef struct Report
 {
@@ -416,9 +430,8 @@ gather_employee(ScoreEmployee *e, const ScoreSpan *span, Streams *st, MemoryCont
 				int64 schedule_id, DateADT hired_on, DateADT left_on,
 				const ScoreChunkFacts *chunk, int k)
 {
-	const HrguardSchedule *schedule = schedule_id ? hrguard_cached_schedule(cache, schedule_id)
-		: hrguard_default_schedule();
-	pg_tz	   *tz = schedule->tz ? schedule->tz : hrguard_timezone_or_error(e->timezone, "an employee");
+	const HrguardSchedule *schedule = employee_schedule(cache, schedule_id);
+	pg_tz	   *tz = employee_tz(schedule, e);
 	const ScoreDayWindows *day_windows =
 		hrguard_score_day_windows(windows, schedule, tz, &cache->calendar,
 								  hrguard_tenant_index(cache, e->tenant_id));
@@ -554,13 +567,53 @@ open_fact_streams(Streams *st, const ScoreSpan *span, Datum tenant, const char *
 						3, date_types, days, tenant_nulls);
 }
 
+/* a time zone's offset from UTC at the start of a day, in seconds */
+static int
+offset_on(pg_tz *tz, DateADT day)
+{
+	struct pg_tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	j2date(day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	return DetermineTimeZoneOffset(&tm, tz);
+}
+
+/*
+ * The days either side of the span that its facts are read from: the
+ * widest UTC offset of the employees' time zones at its ends, in whole
+ * days, and one more (offsets that change within the span by less than a
+ * day); two at least, as for UTC+8.
+ */
+static int
+margin_days(const ScoreEmployee *es, const EmployeeRow *rows, int n, const ScoreSpan *span,
+			HrguardZoneCache *cache)
+{
+	int			widest = 0;
+	pg_tz	   *last = NULL;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		pg_tz	   *tz = employee_tz(employee_schedule(cache, rows[i].schedule_id), &es[i]);
+
+		if (tz == last)
+			continue;
+		last = tz;
+		widest = Max(widest, Abs(offset_on(tz, span->first_day)));
+		widest = Max(widest, Abs(offset_on(tz, span->to)));
+	}
+	return Max(2, widest / SECS_PER_DAY + 2);
+}
+
 /*
  * The inputs of every employee employed in the period (peer statistics
  * aside), in employee_id order.  Runs in SPI, as the owner of the tables.
  */
 ScoreEmployee *
-hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemployees)
+hrguard_score_gather(const ScoreSpan *period_span, const char *tenant_id, int *nemployees)
 {
+	ScoreSpan	wide = *period_span;
+	const ScoreSpan *span = &wide;
 	HrguardZoneCache *cache = hrguard_zone_cache();
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "hrguard scoring employee",
@@ -579,6 +632,7 @@ hrguard_score_gather(const ScoreSpan *span, const char *tenant_id, int *nemploye
 	ScoreWindowCache windows = {CurrentMemoryContext, span->first_day, span->to, NULL};
 
 	out = read_employees(period, tenant_nulls, caller, &rows, &n);
+	wide.margin_days = margin_days(out, rows, n, period_span, cache);
 	open_fact_streams(&st, span, tenant, tenant_nulls);
 
 	/* the employees in chunks: their punches, visits and deals, then each employee's facts */
