@@ -8,7 +8,8 @@
 # SCORE_RUNS times by each, interleaved; medians are reported and their
 # ratio.  The reference runs as PostgreSQL plans it (parallel workers on a
 # multi-core machine) and once more with max_parallel_workers_per_gather
-# = 0 (one core, as score_period, whose cursors cannot use workers).  score_period() does more than the reference (all four signals,
+# = 0 (one core); score_period() may share its scan of the punches with
+# parallel workers.  score_period() does more than the reference (all four signals,
 # the scores stored with their inputs' hash, an evidence entry each); its
 # stored scores are deleted before each run (the guard disabled for that,
 # as a superuser can) so that it recomputes and stores them.
