@@ -2,7 +2,7 @@
  *
  * score_facts.c
  *	  The punches, visits and deals of a chunk of the employees scored,
- *	  each table read in one pass into a bucket per employee, and the
+ *	  each table read in one pass and grouped by employee, and the
  *	  customers of the master that the period's deals name.
  *
  * The rows of every tenant are read and those of employees not scored

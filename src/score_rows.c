@@ -3,7 +3,7 @@
  * score_rows.c
  *	  The facts a scoring run reads in bulk (punches, visits, deals): one
  *	  query per table, its rows handed by the executor straight to a
- *	  receiver that puts each in its employee's bucket, in no order.
+ *	  receiver that notes its employee; then grouped by employee.
  *
  * No ORDER BY and no join to the employees: the receiver finds each row's
  * employee in a hash of the employees scored and passes over the others

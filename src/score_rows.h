@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * score_rows.h
- *	  Facts read in one pass, in no order, into a bucket per employee
+ *	  Facts read in one pass, in no order, then grouped by employee
  *	  (score_rows.c).
  *
  * IDENTIFICATION
