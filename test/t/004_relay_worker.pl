@@ -112,6 +112,9 @@ $archiver->quit;
 my $worker_pid = $node->safe_psql('postgres',
 	q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'hrguard alert relay'});
 my $log_offset = -s $node->logfile;
+my $frontier = $node->safe_psql('postgres', q{
+	SELECT encode(frontier, 'hex') FROM hrguard.log_checkpoint
+	 WHERE tree_size = (SELECT max(tree_size) FROM hrguard.log_checkpoint)});
 $node->safe_psql('postgres', q{
 	ALTER TABLE hrguard.log_checkpoint DISABLE TRIGGER log_checkpoint_guard;
 	UPDATE hrguard.log_checkpoint SET frontier = decode(repeat('00', length(frontier)), 'hex')
@@ -120,6 +123,16 @@ $node->safe_psql('postgres', q{
 	SELECT hrguard.record_evidence('W1', 'note', '{"text": "after the damage"}', now());});
 ok($node->wait_for_log(qr/the frontier of checkpoint \d+ does not give its root/, $log_offset),
 	'a failed scheduled checkpoint is reported in the server log');
+# the damage repaired, the worker's checkpoints succeed again (and the
+# server log stays free of their errors for what follows)
+$node->safe_psql('postgres', qq{
+	ALTER TABLE hrguard.log_checkpoint DISABLE TRIGGER log_checkpoint_guard;
+	UPDATE hrguard.log_checkpoint SET frontier = decode('$frontier', 'hex')
+	 WHERE tree_size = (SELECT max(tree_size) FROM hrguard.log_checkpoint);
+	ALTER TABLE hrguard.log_checkpoint ENABLE ALWAYS TRIGGER log_checkpoint_guard;});
+ok($node->poll_query_until('postgres', q{
+		SELECT max(tree_size) = (SELECT count(*) FROM hrguard.evidence) FROM hrguard.log_checkpoint}),
+	'repaired, the worker takes checkpoints again');
 punch(2, 20);
 ok(relayed_all(), 'and the worker still relays alerts');
 is($node->safe_psql('postgres',
