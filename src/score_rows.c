@@ -40,7 +40,6 @@ typedef struct RowReceiver
 	HTAB	   *employees;
 	ScoreRowFn	fn;
 	void	   *arg;
-	uint64		rows;
 } RowReceiver;
 
 void
@@ -158,7 +157,6 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 	found = hash_search(r->employees, key, HASH_FIND, NULL);
 	if (found == NULL)
 		return true;			/* not scored */
-	r->rows++;
 	r->fn(r->arg, found->index, slot);
 	return true;
 }
@@ -181,7 +179,7 @@ receive_destroy(DestReceiver *self)
 /*
  * Run "query" (its parameters args/nulls of types "types"; its first column
  * the employee_id) as the current user, read only, and hand each row of an
- * employee of "employees" to fn.  Returns the number of rows handed on.
+ * employee of "employees" to fn.
  *
  * share_scan: for the largest table (punches), let parallel workers share
  * its scan however many rows it returns -- the planner's default cost of
@@ -190,7 +188,7 @@ receive_destroy(DestReceiver *self)
  * scan, not the passing, that takes the time.  Planned as usual otherwise;
  * the setting is the planner's only, for this query, and restored after.
  */
-uint64
+void
 hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 						const char *nulls, HTAB *employees, bool share_scan,
 						ScoreRowFn fn, void *arg)
@@ -236,5 +234,4 @@ hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 		elog(ERROR, "could not run a scoring query: %s", SPI_result_code_string(rc));
 	SPI_freeplan(plan);
 	pfree(params);
-	return receiver.rows;
 }

@@ -50,8 +50,8 @@ extern HTAB *hrguard_score_employee_index(const ScoreEmployee *es, int first, in
 /* called for each row of an employee of the index: its index, the row's slot */
 typedef void (*ScoreRowFn) (void *arg, int index, TupleTableSlot *slot);
 
-extern uint64 hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-									  const char *nulls, HTAB *employees, bool share_scan,
-									  ScoreRowFn fn, void *arg);
+extern void hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
+									const char *nulls, HTAB *employees, bool share_scan,
+									ScoreRowFn fn, void *arg);
 
 #endif							/* HRGUARD_SCORE_ROWS_H */
