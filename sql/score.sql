@@ -181,6 +181,15 @@ SELECT e->>'sentence_en' AS en, e->>'sentence_zh' AS zh
 -- score_evaluate gives every stored score's signals again
 SELECT count(*) AS not_reproduced FROM hrguard.score
  WHERE tenant_id IN ('sc', 'sc2') AND hrguard.score_evaluate(inputs) <> signals;
+-- the inputs are hashed as their canonical JSON, and each score's evidence
+-- entry is canonical JSON naming that hash (both written directly, not
+-- canonicalised from text)
+SELECT count(*) AS scores,
+	   count(*) FILTER (WHERE s.input_hash = encode(sha256(hrguard.canonical_json(s.inputs::text)), 'hex')) AS hash_of_canonical_inputs,
+	   count(*) FILTER (WHERE hrguard.canonical_json(e.canon) = e.canon) AS canonical_entries,
+	   count(*) FILTER (WHERE convert_from(e.canon, 'UTF8')::jsonb #>> '{p,score,input_sha256}' = s.input_hash) AS entries_naming_hash
+  FROM hrguard.score s JOIN hrguard.evidence e ON e.employee_id = s.employee_id AND e.seq = s.evidence_seq
+ WHERE s.tenant_id IN ('sc', 'sc2');
 -- a rate signal fires at watch level only as strong as a watch z: k = 2 of
 -- 50 against a pooled 0.3 % has a tail just under 0.01 but z = 2.33
 SELECT s->>'level' AS level, s->>'points' AS points, round((s->>'tail')::numeric, 5) AS tail,

@@ -2,7 +2,8 @@
  *
  * canon_writer.h
  *	  Canonical JSON written value by value, checked as it goes: keys in
- *	  order, nesting bounded (canon_writer.c).
+ *	  order, nesting bounded; optionally built as jsonb at the same time
+ *	  (canon_writer.c).
  *
  * IDENTIFICATION
  *	  src/canon_writer.h
@@ -15,6 +16,7 @@
 #include "postgres.h"
 
 #include "lib/stringinfo.h"
+#include "utils/jsonb.h"
 
 #define CANON_WRITER_MAX_DEPTH 8
 
@@ -25,9 +27,16 @@ typedef struct CanonWriter
 	bool		after_key;		/* a key was written, its value not yet */
 	bool		has_member[CANON_WRITER_MAX_DEPTH + 1];
 	const char *last_key[CANON_WRITER_MAX_DEPTH + 1];
+	/* with hrguard_canon_writer_init_jsonb: the same document as jsonb too */
+	bool		build_jsonb;
+	bool		in_array[CANON_WRITER_MAX_DEPTH + 1];
+	JsonbParseState *jsonb_state;
+	JsonbValue *jsonb_root;		/* once the top level is closed */
 } CanonWriter;
 
 extern void hrguard_canon_writer_init(CanonWriter *w, StringInfo out);
+extern void hrguard_canon_writer_init_jsonb(CanonWriter *w, StringInfo out);
+extern Jsonb *hrguard_canon_writer_jsonb(CanonWriter *w);
 extern void hrguard_canon_object_begin(CanonWriter *w);
 extern void hrguard_canon_object_end(CanonWriter *w);
 extern void hrguard_canon_array_begin(CanonWriter *w);

@@ -59,8 +59,15 @@ visit_row(void *arg, int index, TupleTableSlot *slot)
 	ScoreChunkFacts *c = arg;
 	ScoreVisit *v = hrguard_groups_push(&c->visits, index);
 
-	v->customer_id = text_in(slot->tts_values[1], c->context);
 	v->at = DatumGetTimestampTz(slot->tts_values[2]);
+	/*
+	 * A deal is linked to the visits from 30 days before it to 3 days after
+	 * (deal_linked): only those near the period's deals need their customer.
+	 */
+	v->customer_id =
+		v->at >= c->period_start - (int64) SCORE_LINK_BEFORE_DAYS * USECS_PER_DAY &&
+		v->at <= c->period_end + (int64) SCORE_LINK_AFTER_DAYS * USECS_PER_DAY ?
+		text_in(slot->tts_values[1], c->context) : NULL;
 	v->ended = DatumGetTimestampTz(slot->tts_values[3]);
 	v->crm = DatumGetBool(slot->tts_values[4]);
 	/* a visit punch is a moment in a client zone; a CRM visit must last */
@@ -74,16 +81,15 @@ deal_row(void *arg, int index, TupleTableSlot *slot)
 	ScoreChunkFacts *c = arg;
 	ScoreDeal  *d = hrguard_groups_push(&c->deals, index);
 
-	d->sale_id = text_in(slot->tts_values[1], c->context);
-	d->customer_id = text_in(slot->tts_values[2], c->context);
 	d->closed = DatumGetTimestampTz(slot->tts_values[3]);
 	d->amount = DatumGetFloat8(slot->tts_values[4]);
-}
-
-static int
-compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
+	if (d->closed >= c->period_start && d->closed < c->period_end)
+	{
+		d->sale_id = text_in(slot->tts_values[1], c->context);
+		d->customer_id = text_in(slot->tts_values[2], c->context);
+	}
+	else
+		d->sale_id = d->customer_id = NULL;
 }
 
 static int
@@ -97,61 +103,40 @@ compare_customers(const void *a, const void *b)
 }
 
 /*
- * The customers of the master named by the chunk's deals closed from
- * "from" to before "to": one query, by their ids (the primary key).
+ * The customers of the master named by the chunk's deals of the period
+ * (those whose ids were read): one query, by their ids.
  */
 static void
-read_customers(ScoreChunkFacts *c, TimestampTz from, TimestampTz to)
+read_customers(ScoreChunkFacts *c)
 {
-	MemoryContext old = MemoryContextSwitchTo(c->context);
 	const ScoreDeal *d = (const ScoreDeal *) c->deals.v;
-	char	  **ids = NULL;
 	int			n = 0,
-				cap = 0,
-				distinct = 0,
 				i;
 	int64		k;
 	Datum	   *elems;
 	Oid			types[1] = {TEXTARRAYOID};
 	Datum		args[1];
+	MemoryContext old;
 
-	for (k = 0; k < c->deals.n; k++)
-	{
-		if (d[k].closed < from || d[k].closed >= to)
-			continue;
-		if (n == cap)
-		{
-			cap = cap ? cap * 2 : 1024;
-			ids = ids ? repalloc_huge(ids, sizeof(char *) * cap)
-				: MemoryContextAllocHuge(c->context, sizeof(char *) * cap);
-		}
-		ids[n++] = d[k].customer_id;
-	}
 	c->customers = NULL;
 	c->ncustomers = 0;
+	for (k = 0; k < c->deals.n; k++)
+		n += d[k].customer_id != NULL;	/* of the period */
 	if (n == 0)
-	{
-		MemoryContextSwitchTo(old);
 		return;
-	}
-	qsort(ids, n, sizeof(char *), compare_strings);
+	/* each id as often as deals name it: the query matches a customer once */
+	old = MemoryContextSwitchTo(c->context);
 	elems = MemoryContextAllocHuge(c->context, sizeof(Datum) * n);
-	for (i = 0; i < n; i++)
-		if (i == 0 || strcmp(ids[i], ids[i - 1]) != 0)	/* each customer once */
-			elems[distinct++] = CStringGetTextDatum(ids[i]);
-	args[0] = PointerGetDatum(construct_array(elems, distinct, TEXTOID, -1, false, TYPALIGN_INT));
+	for (k = 0, i = 0; k < c->deals.n; k++)
+		if (d[k].customer_id != NULL)
+			elems[i++] = CStringGetTextDatum(d[k].customer_id);
+	args[0] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 	MemoryContextSwitchTo(old);
 
-	/*
-	 * An index probe each, the rows of every tenant that has the id (OFFSET
-	 * 0 keeps the probe a subquery: the planner would rather scan the whole
-	 * master).
-	 */
-	if (SPI_execute_with_args("SELECT c.customer_id, c.tenant_id, c.created_at, c.created_by "
-							  "  FROM pg_catalog.unnest($1) u(id), "
-							  "       LATERAL (SELECT customer_id, tenant_id, created_at, created_by "
-							  "                  FROM hrguard.customer "
-							  "                 WHERE customer_id OPERATOR(pg_catalog.=) u.id OFFSET 0) c",
+	/* the rows of every tenant that has one of the ids */
+	if (SPI_execute_with_args("SELECT customer_id, tenant_id, created_at, created_by "
+							  "  FROM hrguard.customer "
+							  " WHERE customer_id OPERATOR(pg_catalog.=) ANY ($1)",
 							  1, types, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the customers of the period's deals");
 	c->ncustomers = (int) SPI_processed;
@@ -197,13 +182,15 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 						 const ScoreSpan *span, MemoryContext context)
 {
 	int			n = end - first;
-	HTAB	   *employees = hrguard_score_employee_index(es, first, end, context);
+	ScoreEmployeeIndex *employees = hrguard_score_employee_index(es, first, end, context);
 	Oid			types[4] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
 	Datum		args[4];
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	MemoryContext old = MemoryContextSwitchTo(context);
 
 	c->context = context;
+	c->period_start = (TimestampTz) (span->from - span->margin_days) * USECS_PER_DAY;
+	c->period_end = (TimestampTz) (span->to + 1 + span->margin_days) * USECS_PER_DAY;
 	hrguard_groups_init(&c->punches, sizeof(ScorePunch), context);
 	hrguard_groups_init(&c->visits, sizeof(ScoreVisit), context);
 	hrguard_groups_init(&c->deals, sizeof(ScoreDeal), context);
@@ -232,8 +219,7 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							OF_CHUNK("s"),
 							4, types, args, nulls, employees, false, deal_row, c);
 	hrguard_groups_group(&c->punches, n);
-	read_customers(c, (TimestampTz) (span->from - span->margin_days) * USECS_PER_DAY,
-				   (TimestampTz) (span->to + 1 + span->margin_days) * USECS_PER_DAY);
+	read_customers(c);
 
 	/* visits, as far back and ahead as a deal may be linked to them */
 	args[0] = TimestampTzGetDatum(SCORE_SPAN_START(span) - (int64) SCORE_LINK_BEFORE_DAYS * USECS_PER_DAY);

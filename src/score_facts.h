@@ -22,7 +22,7 @@
 /* a CRM visit or a visit punch in a client zone */
 typedef struct ScoreVisit
 {
-	char	   *customer_id;
+	char	   *customer_id;	/* NULL: too far from the period to link a deal to */
 	TimestampTz at;				/* started */
 	TimestampTz ended;
 	bool		crm;
@@ -33,7 +33,7 @@ typedef struct ScoreDeal
 {
 	TimestampTz closed;
 	double		amount;
-	char	   *sale_id;
+	char	   *sale_id;		/* NULL (both): not of the period, counted as sales only */
 	char	   *customer_id;
 } ScoreDeal;
 
@@ -55,6 +55,8 @@ typedef struct ScoreChunkFacts
 	ScoreGroups deals;			/* ScoreDeal */
 	ScoreCustomer *customers;	/* by customer_id, then tenant_id */
 	int			ncustomers;
+	TimestampTz period_start;	/* deals from .. (the period, with the span's margin) */
+	TimestampTz period_end;		/* .. to before, whose ids are read */
 } ScoreChunkFacts;
 
 extern void hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first, int end,

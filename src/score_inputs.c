@@ -188,7 +188,13 @@ compare_visits(const void *a, const void *b)
 {
 	const ScoreVisit *x = a;
 	const ScoreVisit *y = b;
-	int			c = strcmp(x->customer_id, y->customer_id);
+	int			c;
+
+	/* visits too far from the period to link have no customer: first */
+	if (x->customer_id == NULL || y->customer_id == NULL)
+		c = (x->customer_id != NULL) - (y->customer_id != NULL);
+	else
+		c = strcmp(x->customer_id, y->customer_id);
 
 	if (c != 0)
 		return c;
@@ -356,7 +362,14 @@ compare_deals(const void *a, const void *b)
 
 	if (x->closed != y->closed)
 		return (x->closed > y->closed) - (x->closed < y->closed);
-	return strcmp(x->sale_id, y->sale_id);
+	/*
+	 * Deals at the same time: the period's (which have ids) by id, the
+	 * others (without) by amount, so that sums add in one order.  Deals at
+	 * one time are all of the period or none.
+	 */
+	if (x->sale_id != NULL && y->sale_id != NULL)
+		return strcmp(x->sale_id, y->sale_id);
+	return (x->amount > y->amount) - (x->amount < y->amount);
 }
 
 /*
@@ -390,6 +403,8 @@ read_deals(ScoreEmployee *e, const ScoreSpan *span, const ScoreChunkFacts *chunk
 		f->sales[b] += d->amount;
 		if (b != 0)
 			continue;
+		if (d->sale_id == NULL)
+			elog(ERROR, "a deal of the period was read without its ids");
 		t->deals++;
 		t->top_deal = Max(t->top_deal, d->amount);
 

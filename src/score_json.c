@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * score_json.c
- *	  A score's inputs and results as JSON: the inputs written for hashing
- *	  (canonicalised by the caller), the results as hrguard.score keeps
+ *	  A score's inputs and results as JSON: the inputs as the canonical
+ *	  bytes their hash is taken over, the results as hrguard.score keeps
  *	  them, and hrguard.score_evaluate(), which reads a score's inputs back
  *	  and recomputes its signals (score_signals.c).
  *
@@ -29,6 +29,7 @@
 
 #include <jansson.h>
 
+#include "canon_writer.h"
 #include "common.h"
 #include "hrguard.h"
 #include "privilege.h"
@@ -71,27 +72,6 @@ json_key_number(StringInfo out, bool *first, const char *key, double x)
 	json_number(out, x);
 }
 
-/*
- * A decimal of the inputs: a string holding the shortest decimal that reads
- * back as the same double (canonical JSON, which the input hash is taken
- * over, has integers only).
- */
-static void
-json_key_decimal(StringInfo out, bool *first, const char *key, double x)
-{
-	json_key(out, first, key);
-	appendStringInfoChar(out, '"');
-	json_number(out, x);
-	appendStringInfoChar(out, '"');
-}
-
-static void
-json_key_count(StringInfo out, bool *first, const char *key, double x)
-{
-	json_key(out, first, key);
-	appendStringInfo(out, "%.0f", x);
-}
-
 static void
 json_key_string(StringInfo out, bool *first, const char *key, const char *value)
 {
@@ -102,147 +82,172 @@ json_key_string(StringInfo out, bool *first, const char *key, const char *value)
 		escape_json(out, value);
 }
 
+/* ---- the inputs, as canonical JSON ------------------------------------------- */
+
+/*
+ * A decimal of the inputs: a string holding the shortest decimal that reads
+ * back as the same double (canonical JSON has integers only).
+ */
 static void
-json_peers(StringInfo out, bool *first, const ScorePeers *peers)
+canon_decimal(CanonWriter *w, const char *key, double x)
 {
-	json_key_string(out, first, "peer_group", peers->group);
-	json_key_count(out, first, "peers", peers->n);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	json_number(&buf, x);
+	hrguard_canon_key(w, key);
+	hrguard_canon_string(w, buf.data, buf.len);
+	pfree(buf.data);
+}
+
+/* a count, held in a double */
+static void
+canon_count(CanonWriter *w, const char *key, double x)
+{
+	hrguard_canon_key(w, key);
+	hrguard_canon_int(w, (int64) x);
 }
 
 static void
-rate_inputs_json(StringInfo out, const char *key, const ScoreRateInputs *in, bool *outer)
+canon_text(CanonWriter *w, const char *key, const char *value)
 {
-	bool		first = true;
+	hrguard_canon_key(w, key);
+	if (value == NULL)
+		hrguard_canon_null(w);
+	else
+		hrguard_canon_cstring(w, value);
+}
+
+static void
+rate_inputs_json(CanonWriter *w, const char *key, const ScoreRateInputs *in)
+{
 	ListCell   *lc;
 
-	json_key(out, outer, key);
-	appendStringInfoChar(out, '{');
-	json_key_count(out, &first, "k", in->k);
-	json_key_count(out, &first, "n", in->n);
-	json_key_count(out, &first, "peer_k", in->peer_k);
-	json_key_count(out, &first, "peer_n", in->peer_n);
-	json_peers(out, &first, &in->peers);
-	json_key(out, &first, "sales");
-	appendStringInfoChar(out, '[');
+	hrguard_canon_key(w, key);
+	hrguard_canon_object_begin(w);
+	canon_count(w, "k", in->k);
+	canon_count(w, "n", in->n);
+	canon_text(w, "peer_group", in->peers.group);
+	canon_count(w, "peer_k", in->peer_k);
+	canon_count(w, "peer_n", in->peer_n);
+	canon_count(w, "peers", in->peers.n);
+	hrguard_canon_key(w, "sales");
+	hrguard_canon_array_begin(w);
 	foreach(lc, in->flagged)
-	{
-		if (lc != list_head(in->flagged))
-			appendStringInfoChar(out, ',');
-		escape_json(out, lfirst(lc));
-	}
-	appendStringInfoString(out, "]}");
+		hrguard_canon_cstring(w, lfirst(lc));
+	hrguard_canon_array_end(w);
+	hrguard_canon_object_end(w);
 }
-
 
 /* the parameters every score is computed with */
 static void
-params_json(StringInfo out)
+params_json(CanonWriter *w)
 {
-	bool		first = true;
-
-	appendStringInfoChar(out, '{');
-	json_key_decimal(out, &first, "baseline_periods", SCORE_BASELINE_BLOCKS);
-	json_key_decimal(out, &first, "min_baseline_periods", SCORE_MIN_BASELINE_BLOCKS);
-	json_key_decimal(out, &first, "min_days", SCORE_MIN_DAYS);
-	json_key_decimal(out, &first, "min_peers", SCORE_MIN_PEERS);
-	json_key_decimal(out, &first, "c_hours_per_day", SCORE_C_HOURS_PER_DAY);
-	json_key_decimal(out, &first, "c_sales_share", SCORE_C_SALES_SHARE);
-	json_key_decimal(out, &first, "gate_sales_up", SCORE_GATE_SALES_UP);
-	json_key_decimal(out, &first, "gate_hours_down", SCORE_GATE_HOURS_DOWN);
-	json_key_decimal(out, &first, "gate_min_deals", SCORE_GATE_MIN_DEALS);
-	json_key_decimal(out, &first, "d_scale_floor", SCORE_D_FLOOR);
-	json_key_decimal(out, &first, "watch", SCORE_WATCH);
-	json_key_decimal(out, &first, "alert", SCORE_ALERT);
-	json_key_decimal(out, &first, "self_created_days", SCORE_SELF_CREATED_DAYS);
-	json_key_decimal(out, &first, "link_before_days", SCORE_LINK_BEFORE_DAYS);
-	json_key_decimal(out, &first, "link_after_days", SCORE_LINK_AFTER_DAYS);
-	json_key_decimal(out, &first, "link_min_minutes", SCORE_LINK_MIN_MINUTES);
-	json_key_decimal(out, &first, "wilson_z", SCORE_WILSON_Z);
-	json_key_decimal(out, &first, "rate_min_k", SCORE_RATE_MIN_K);
-	json_key_decimal(out, &first, "rate_alert_p", SCORE_RATE_ALERT_P);
-	json_key_decimal(out, &first, "rate_watch_p", SCORE_RATE_WATCH_P);
-	json_key_decimal(out, &first, "rate_margin", SCORE_RATE_MARGIN);
-	json_key_decimal(out, &first, "report_history_days", SCORE_REPORT_HISTORY_DAYS);
-	json_key_decimal(out, &first, "report_shrink_days", SCORE_REPORT_SHRINK_DAYS);
-	json_key_decimal(out, &first, "report_p0_floor", SCORE_REPORT_P0_FLOOR);
-	json_key_decimal(out, &first, "report_cusum_h", SCORE_REPORT_H);
-	appendStringInfoChar(out, '}');
+	hrguard_canon_object_begin(w);
+	canon_decimal(w, "alert", SCORE_ALERT);
+	canon_decimal(w, "baseline_periods", SCORE_BASELINE_BLOCKS);
+	canon_decimal(w, "c_hours_per_day", SCORE_C_HOURS_PER_DAY);
+	canon_decimal(w, "c_sales_share", SCORE_C_SALES_SHARE);
+	canon_decimal(w, "d_scale_floor", SCORE_D_FLOOR);
+	canon_decimal(w, "gate_hours_down", SCORE_GATE_HOURS_DOWN);
+	canon_decimal(w, "gate_min_deals", SCORE_GATE_MIN_DEALS);
+	canon_decimal(w, "gate_sales_up", SCORE_GATE_SALES_UP);
+	canon_decimal(w, "link_after_days", SCORE_LINK_AFTER_DAYS);
+	canon_decimal(w, "link_before_days", SCORE_LINK_BEFORE_DAYS);
+	canon_decimal(w, "link_min_minutes", SCORE_LINK_MIN_MINUTES);
+	canon_decimal(w, "min_baseline_periods", SCORE_MIN_BASELINE_BLOCKS);
+	canon_decimal(w, "min_days", SCORE_MIN_DAYS);
+	canon_decimal(w, "min_peers", SCORE_MIN_PEERS);
+	canon_decimal(w, "rate_alert_p", SCORE_RATE_ALERT_P);
+	canon_decimal(w, "rate_margin", SCORE_RATE_MARGIN);
+	canon_decimal(w, "rate_min_k", SCORE_RATE_MIN_K);
+	canon_decimal(w, "rate_watch_p", SCORE_RATE_WATCH_P);
+	canon_decimal(w, "report_cusum_h", SCORE_REPORT_H);
+	canon_decimal(w, "report_history_days", SCORE_REPORT_HISTORY_DAYS);
+	canon_decimal(w, "report_p0_floor", SCORE_REPORT_P0_FLOOR);
+	canon_decimal(w, "report_shrink_days", SCORE_REPORT_SHRINK_DAYS);
+	canon_decimal(w, "self_created_days", SCORE_SELF_CREATED_DAYS);
+	canon_decimal(w, "watch", SCORE_WATCH);
+	canon_decimal(w, "wilson_z", SCORE_WILSON_Z);
+	hrguard_canon_object_end(w);
 }
 
-/* the inputs as JSON (not canonical: the caller canonicalises) */
-void
+/*
+ * The inputs as canonical JSON, the bytes their hash is taken over: written
+ * directly, keys in byte order (canon_writer.c), so they are not parsed
+ * again to be canonicalised; and the same as jsonb, as hrguard.score keeps
+ * them.
+ */
+Jsonb *
 hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in, const ScoreSpan *span)
 {
 	const ScoreTimeInputs *t = &in->time;
 	const ScoreReportInputs *r = &in->report;
-	bool		outer = true;
-	bool		first;
+	CanonWriter w;
 	int			i;
 
-	appendStringInfoChar(out, '{');
-	json_key_string(out, &outer, "algorithm", HRGUARD_SCORE_ALGORITHM);
-	json_key(out, &outer, "params");
-	params_json(out);
-	if (span != NULL)
-	{
-		json_key(out, &outer, "period");
-		first = true;
-		appendStringInfoChar(out, '{');
-		json_key_string(out, &first, "from", hrguard_iso_date(span->from));
-		json_key_string(out, &first, "to", hrguard_iso_date(span->to));
-		json_key_string(out, &first, "first_day", hrguard_iso_date(span->first_day));
-		json_key_string(out, &first, "baseline_from", hrguard_iso_date(span->block_from[SCORE_BLOCKS - 1]));
-		json_key(out, &first, "months");
-		appendStringInfoString(out, span->months ? "true" : "false");
-		appendStringInfoChar(out, '}');
-	}
+	hrguard_canon_writer_init_jsonb(&w, out);
+	hrguard_canon_object_begin(&w);
+	canon_text(&w, "algorithm", HRGUARD_SCORE_ALGORITHM);
+	rate_inputs_json(&w, "customer_source", &in->customer);
 
-	json_key(out, &outer, "hours_mismatch");
-	first = true;
-	appendStringInfoChar(out, '{');
-	json_key_decimal(out, &first, "days", t->days);
-	json_key_decimal(out, &first, "sales", t->sales);
-	json_key_decimal(out, &first, "hours", t->hours);
-	json_key_decimal(out, &first, "declared_hours", t->declared_hours);
-	json_key_count(out, &first, "deals", t->deals);
-	json_key_decimal(out, &first, "top_deal", t->top_deal);
-	json_key_decimal(out, &first, "c_sales", t->c_sales);
-	json_key(out, &first, "baseline");
-	appendStringInfoChar(out, '[');
+	hrguard_canon_key(&w, "hours_mismatch");
+	hrguard_canon_object_begin(&w);
+	hrguard_canon_key(&w, "baseline");
+	hrguard_canon_array_begin(&w);
 	for (i = 0; i < t->nbase; i++)
 	{
-		bool		b = true;
-
-		if (i > 0)
-			appendStringInfoChar(out, ',');
-		appendStringInfoChar(out, '{');
-		json_key_decimal(out, &b, "days", t->base_days[i]);
-		json_key_decimal(out, &b, "sales", t->base_sales[i]);
-		json_key_decimal(out, &b, "hours", t->base_hours[i]);
-		appendStringInfoChar(out, '}');
+		hrguard_canon_object_begin(&w);
+		canon_decimal(&w, "days", t->base_days[i]);
+		canon_decimal(&w, "hours", t->base_hours[i]);
+		canon_decimal(&w, "sales", t->base_sales[i]);
+		hrguard_canon_object_end(&w);
 	}
-	appendStringInfoChar(out, ']');
-	json_peers(out, &first, &t->peers);
-	json_key_decimal(out, &first, "peer_median", t->peer_d.median);
-	json_key_decimal(out, &first, "peer_mad", t->peer_d.mad);
-	json_key_decimal(out, &first, "peer_mean_ad", t->peer_d.mean_ad);
-	appendStringInfoChar(out, '}');
+	hrguard_canon_array_end(&w);
+	canon_decimal(&w, "c_sales", t->c_sales);
+	canon_decimal(&w, "days", t->days);
+	canon_count(&w, "deals", t->deals);
+	canon_decimal(&w, "declared_hours", t->declared_hours);
+	canon_decimal(&w, "hours", t->hours);
+	canon_text(&w, "peer_group", t->peers.group);
+	canon_decimal(&w, "peer_mad", t->peer_d.mad);
+	canon_decimal(&w, "peer_mean_ad", t->peer_d.mean_ad);
+	canon_decimal(&w, "peer_median", t->peer_d.median);
+	canon_count(&w, "peers", t->peers.n);
+	canon_decimal(&w, "sales", t->sales);
+	canon_decimal(&w, "top_deal", t->top_deal);
+	hrguard_canon_object_end(&w);
 
-	rate_inputs_json(out, "customer_source", &in->customer, &outer);
-	rate_inputs_json(out, "unlinked_sale", &in->visit, &outer);
+	hrguard_canon_key(&w, "params");
+	params_json(&w);
+	if (span != NULL)
+	{
+		hrguard_canon_key(&w, "period");
+		hrguard_canon_object_begin(&w);
+		canon_text(&w, "baseline_from", hrguard_iso_date(span->block_from[SCORE_BLOCKS - 1]));
+		canon_text(&w, "first_day", hrguard_iso_date(span->first_day));
+		canon_text(&w, "from", hrguard_iso_date(span->from));
+		hrguard_canon_key(&w, "months");
+		hrguard_canon_bool(&w, span->months);
+		canon_text(&w, "to", hrguard_iso_date(span->to));
+		hrguard_canon_object_end(&w);
+	}
 
-	json_key(out, &outer, "report_gap");
-	first = true;
-	appendStringInfoChar(out, '{');
-	json_key_count(out, &first, "history_days", r->history_days);
-	json_key_count(out, &first, "history_misses", r->history_misses);
-	json_key_count(out, &first, "peer_days", r->peer_days);
-	json_key_count(out, &first, "peer_misses", r->peer_misses);
-	json_peers(out, &first, &r->peers);
-	json_key(out, &first, "missed");
-	appendStringInfoChar(out, '"');
-	appendBinaryStringInfo(out, r->missed ? r->missed : "", r->ndays);
-	appendStringInfoString(out, "\"}}");
+	hrguard_canon_key(&w, "report_gap");
+	hrguard_canon_object_begin(&w);
+	canon_count(&w, "history_days", r->history_days);
+	canon_count(&w, "history_misses", r->history_misses);
+	hrguard_canon_key(&w, "missed");
+	hrguard_canon_string(&w, r->missed ? r->missed : "", r->ndays);
+	canon_count(&w, "peer_days", r->peer_days);
+	canon_text(&w, "peer_group", r->peers.group);
+	canon_count(&w, "peer_misses", r->peer_misses);
+	canon_count(&w, "peers", r->peers.n);
+	hrguard_canon_object_end(&w);
+
+	rate_inputs_json(&w, "unlinked_sale", &in->visit);
+	hrguard_canon_object_end(&w);
+	return hrguard_canon_writer_jsonb(&w);
 }
 
 static void
@@ -459,11 +464,13 @@ inputs_from_json(json_t *root, ScoreInputs *in)
 	/* the parameters recorded are those the algorithm computes with */
 	{
 		StringInfoData text;
+		CanonWriter w;
 		json_t	   *expected;
 		bool		same;
 
 		initStringInfo(&text);
-		params_json(&text);
+		hrguard_canon_writer_init(&w, &text);
+		params_json(&w);
 		expected = json_loads(text.data, 0, NULL);
 		same = expected != NULL && json_equal(expected, member(root, "params", is_object));
 		json_decref(expected);

@@ -13,9 +13,11 @@
 
 #include "postgres.h"
 
+#include "utils/jsonb.h"
+
 #include "score.h"
 
-extern void hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in,
+extern Jsonb *hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in,
 									  const ScoreSpan *span);
 extern void hrguard_score_result_json(StringInfo out, const ScoreResult *r);
 extern void hrguard_score_signal_json(StringInfo out, const ScoreResult *r, int i);

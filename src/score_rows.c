@@ -6,7 +6,8 @@
  *	  receiver that notes its employee; then grouped by employee.
  *
  * No ORDER BY and no join to the employees: the receiver finds each row's
- * employee in a hash of the employees scored and passes over the others
+ * employee in a hash of the employees scored (simplehash.h, over the
+ * row's own bytes) and passes over the others
  * (of another tenant, or not employed in the period), and each employee's
  * few hundred rows are put in order afterwards where order matters.  The
  * query is planned as any other: parallel workers may read the table.
@@ -18,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/params.h"
@@ -28,16 +30,43 @@
 
 #include "score_rows.h"
 
-typedef struct EmployeeSlot
+/* an employee id, not copied: the employee's own, or a row's column */
+typedef struct EmployeeKey
 {
-	char		employee_id[NAMEDATALEN * 2];	/* hash key */
+	const char *data;
+	int			len;
+} EmployeeKey;
+
+typedef struct EmployeeEntry
+{
+	EmployeeKey key;
+	uint32		hash;
+	char		status;
 	int			index;
-} EmployeeSlot;
+} EmployeeEntry;
+
+#define SH_PREFIX employees
+#define SH_ELEMENT_TYPE EmployeeEntry
+#define SH_KEY_TYPE EmployeeKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) (k).data, (k).len)
+#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).data, (b).data, (a).len) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, e) ((e)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+struct ScoreEmployeeIndex
+{
+	employees_hash *hash;
+};
 
 typedef struct RowReceiver
 {
 	DestReceiver pub;
-	HTAB	   *employees;
+	ScoreEmployeeIndex *employees;
 	ScoreRowFn	fn;
 	void	   *arg;
 } RowReceiver;
@@ -109,27 +138,20 @@ hrguard_groups_group(ScoreGroups *g, int nemployees)
 	g->owner = NULL;
 }
 
-/* employee_id is shorter than 128 bytes (employee_id_length), the key's size */
-HTAB *
+ScoreEmployeeIndex *
 hrguard_score_employee_index(const ScoreEmployee *es, int first, int end, MemoryContext context)
 {
-	HASHCTL		hctl;
-	HTAB	   *index;
+	ScoreEmployeeIndex *index = MemoryContextAlloc(context, sizeof(ScoreEmployeeIndex));
 	int			i;
 
-	hctl.keysize = NAMEDATALEN * 2;
-	hctl.entrysize = sizeof(EmployeeSlot);
-	hctl.hcxt = context;
-	index = hash_create("hrguard scoring employees", Max(end - first, 16), &hctl,
-						HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	index->hash = employees_create(context, Max(end - first, 16), NULL);
 	for (i = first; i < end; i++)
 	{
-		EmployeeSlot *slot;
+		EmployeeKey key = {es[i].employee_id, (int) strlen(es[i].employee_id)};
+		bool		found;
+		EmployeeEntry *entry = employees_insert(index->hash, key, &found);
 
-		if (strlen(es[i].employee_id) >= NAMEDATALEN * 2)
-			elog(ERROR, "employee id \"%s\" is too long to score", es[i].employee_id);
-		slot = hash_search(index, es[i].employee_id, HASH_ENTER, NULL);
-		slot->index = i - first;
+		entry->index = i - first;
 	}
 	return index;
 }
@@ -140,21 +162,17 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 {
 	RowReceiver *r = (RowReceiver *) self;
 	text	   *id;
-	char		key[NAMEDATALEN * 2];
-	int			len;
-	EmployeeSlot *found;
+	EmployeeKey key;
+	EmployeeEntry *found;
 
 	CHECK_FOR_INTERRUPTS();
 	slot_getallattrs(slot);
 	if (slot->tts_isnull[0])
 		return true;
 	id = DatumGetTextPP(slot->tts_values[0]);
-	len = VARSIZE_ANY_EXHDR(id);
-	if (len >= NAMEDATALEN * 2)
-		return true;
-	memcpy(key, VARDATA_ANY(id), len);
-	key[len] = '\0';
-	found = hash_search(r->employees, key, HASH_FIND, NULL);
+	key.data = VARDATA_ANY(id);
+	key.len = VARSIZE_ANY_EXHDR(id);
+	found = employees_lookup(r->employees->hash, key);
 	if (found == NULL)
 		return true;			/* not scored */
 	r->fn(r->arg, found->index, slot);
@@ -190,7 +208,7 @@ receive_destroy(DestReceiver *self)
  */
 void
 hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-						const char *nulls, HTAB *employees, bool share_scan,
+						const char *nulls, ScoreEmployeeIndex *employees, bool share_scan,
 						ScoreRowFn fn, void *arg)
 {
 	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, types, CURSOR_OPT_PARALLEL_OK);

@@ -15,7 +15,6 @@
 #include "postgres.h"
 
 #include "executor/tuptable.h"
-#include "utils/hsearch.h"
 
 #include "score.h"
 
@@ -44,14 +43,16 @@ extern void hrguard_groups_group(ScoreGroups *g, int nemployees);
 #define SCORE_GROUP_SIZE(g, k)	((int) ((g)->start[(k) + 1] - (g)->start[k]))
 
 /* employee id -> index (from 0) among employees first .. end - 1 */
-extern HTAB *hrguard_score_employee_index(const ScoreEmployee *es, int first, int end,
+typedef struct ScoreEmployeeIndex ScoreEmployeeIndex;
+
+extern ScoreEmployeeIndex *hrguard_score_employee_index(const ScoreEmployee *es, int first, int end,
 										  MemoryContext context);
 
 /* called for each row of an employee of the index: its index, the row's slot */
 typedef void (*ScoreRowFn) (void *arg, int index, TupleTableSlot *slot);
 
 extern void hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-									const char *nulls, HTAB *employees, bool share_scan,
+									const char *nulls, ScoreEmployeeIndex *employees, bool share_scan,
 									ScoreRowFn fn, void *arg);
 
 #endif							/* HRGUARD_SCORE_ROWS_H */

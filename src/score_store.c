@@ -33,7 +33,7 @@
 #include "utils/numeric.h"
 
 #include "alert.h"
-#include "canon.h"
+#include "canon_writer.h"
 #include "common.h"
 #include "evidence_stage.h"
 #include "privilege.h"
@@ -235,32 +235,62 @@ points_text(double x)
 	return DatumGetCString(DirectFunctionCall1(numeric_out, rounded(x)));
 }
 
-/* the evidence payload of a score: what it concluded, and from what */
+/* the evidence payload of a score: what it concluded, and from what (canonical JSON) */
 static void
 score_payload(StringInfo out, const ScoreStore *run, const ScoreResult *r, const char *input_hash)
 {
-	StringInfoData text;
-	int			i;
+	CanonWriter w;
+	int			order[SCORE_SIGNALS];
+	int			i,
+				j;
 
-	initStringInfo(&text);
-	appendStringInfo(&text,
-					 "{\"score\":{\"algorithm\":\"%s\",\"period_from\":\"%s\",\"period_to\":\"%s\","
-					 "\"input_sha256\":\"%s\",\"band\":\"%s\",\"total_points\":\"%s\",\"points\":{"
-					 "\"time\":\"%s\",\"customer\":\"%s\",\"visit\":\"%s\",\"reporting\":\"%s\",\"location\":\"%s\"},"
-					 "\"levels\":{",
-					 HRGUARD_SCORE_ALGORITHM, run->period_from, run->period_to, input_hash,
-					 r->band, points_text(r->total),
-					 points_text(r->family_points[SCORE_FAMILY_TIME]),
-					 points_text(r->family_points[SCORE_FAMILY_CUSTOMER]),
-					 points_text(r->family_points[SCORE_FAMILY_VISIT]),
-					 points_text(r->family_points[SCORE_FAMILY_REPORTING]),
-					 points_text(r->family_points[SCORE_FAMILY_LOCATION]));
+	/* the signals' levels, keyed by kind: in byte order */
 	for (i = 0; i < SCORE_SIGNALS; i++)
-		appendStringInfo(&text, "%s\"%s\":\"%s\"", i ? "," : "", hrguard_score_signal_kinds[i],
-						 hrguard_score_level_name(hrguard_score_signal(r, i)->level));
-	appendStringInfoString(&text, "}}}");
-	hrguard_canonicalize(text.data, text.len, out);
-	pfree(text.data);
+	{
+		for (j = i; j > 0 && strcmp(hrguard_score_signal_kinds[order[j - 1]],
+									hrguard_score_signal_kinds[i]) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	hrguard_canon_writer_init(&w, out);
+	hrguard_canon_object_begin(&w);
+	hrguard_canon_key(&w, "score");
+	hrguard_canon_object_begin(&w);
+	hrguard_canon_key(&w, "algorithm");
+	hrguard_canon_cstring(&w, HRGUARD_SCORE_ALGORITHM);
+	hrguard_canon_key(&w, "band");
+	hrguard_canon_cstring(&w, r->band);
+	hrguard_canon_key(&w, "input_sha256");
+	hrguard_canon_cstring(&w, input_hash);
+	hrguard_canon_key(&w, "levels");
+	hrguard_canon_object_begin(&w);
+	for (i = 0; i < SCORE_SIGNALS; i++)
+	{
+		hrguard_canon_key(&w, hrguard_score_signal_kinds[order[i]]);
+		hrguard_canon_cstring(&w, hrguard_score_level_name(hrguard_score_signal(r, order[i])->level));
+	}
+	hrguard_canon_object_end(&w);
+	hrguard_canon_key(&w, "period_from");
+	hrguard_canon_cstring(&w, run->period_from);
+	hrguard_canon_key(&w, "period_to");
+	hrguard_canon_cstring(&w, run->period_to);
+	hrguard_canon_key(&w, "points");
+	hrguard_canon_object_begin(&w);
+	hrguard_canon_key(&w, "customer");
+	hrguard_canon_cstring(&w, points_text(r->family_points[SCORE_FAMILY_CUSTOMER]));
+	hrguard_canon_key(&w, "location");
+	hrguard_canon_cstring(&w, points_text(r->family_points[SCORE_FAMILY_LOCATION]));
+	hrguard_canon_key(&w, "reporting");
+	hrguard_canon_cstring(&w, points_text(r->family_points[SCORE_FAMILY_REPORTING]));
+	hrguard_canon_key(&w, "time");
+	hrguard_canon_cstring(&w, points_text(r->family_points[SCORE_FAMILY_TIME]));
+	hrguard_canon_key(&w, "visit");
+	hrguard_canon_cstring(&w, points_text(r->family_points[SCORE_FAMILY_VISIT]));
+	hrguard_canon_object_end(&w);
+	hrguard_canon_key(&w, "total_points");
+	hrguard_canon_cstring(&w, points_text(r->total));
+	hrguard_canon_object_end(&w);
+	hrguard_canon_object_end(&w);
 }
 
 /* ---- storing scores ------------------------------------------------------------ */
@@ -425,8 +455,8 @@ store_batch(ScoreStore *run)
 void
 hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 {
-	StringInfoData inputs_text;
 	StringInfoData inputs;
+	Jsonb	   *inputs_jsonb;
 	StringInfoData signals;
 	StringInfoData payload;
 	char		input_hash[PG_SHA256_DIGEST_STRING_LENGTH];
@@ -436,10 +466,8 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	int64		seq;
 	int			k = run->n;
 
-	initStringInfo(&inputs_text);
-	hrguard_score_inputs_json(&inputs_text, &e->in, run->span);
 	initStringInfo(&inputs);
-	hrguard_canonicalize(inputs_text.data, inputs_text.len, &inputs);
+	inputs_jsonb = hrguard_score_inputs_json(&inputs, &e->in, run->span);	/* canonical */
 	sha256_hex(inputs.data, inputs.len, input_hash);
 
 	stored = hash_search(run->stored, e->employee_id, HASH_FIND, NULL);
@@ -467,7 +495,7 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	run->columns[COL_REPORTING][k] = rounded(e->result.family_points[SCORE_FAMILY_REPORTING]);
 	run->columns[COL_LOCATION][k] = rounded(e->result.family_points[SCORE_FAMILY_LOCATION]);
 	run->columns[COL_SIGNALS][k] = DirectFunctionCall1(jsonb_in, CStringGetDatum(signals.data));
-	run->columns[COL_INPUTS][k] = DirectFunctionCall1(jsonb_in, CStringGetDatum(inputs.data));
+	run->columns[COL_INPUTS][k] = datumCopy(PointerGetDatum(inputs_jsonb), false, -1);
 	run->columns[COL_HASH][k] = CStringGetTextDatum(input_hash);
 	run->columns[COL_SEQ][k] = Int64GetDatum(seq);
 	MemoryContextSwitchTo(old);
