@@ -442,3 +442,20 @@ SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-emp')).scores_store
 SELECT inputs #>> '{customer_source,n}' AS deals, inputs #>> '{customer_source,k}' AS from_nowhere,
 	   inputs #> '{customer_source,sales}' AS flagged
   FROM hrguard.score WHERE employee_id = 'SCE-WEST';
+
+-- a deal is linked to a visit from 30 days before it to 3 days after, at the
+-- edges of the period too, in a time zone two days behind UTC: sce-5 (the
+-- last local day) by a visit 2 days 23 hours after it, sce-8 (the first) by
+-- one 29 days 23 hours before it; sce-9, at the same time, not by one 30
+-- days 1 hour before it
+INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES
+	('sce-8', 'SCE-WEST', 'sce-far', '2026-06-03 11:00+00', 800),	-- 2026-06-01 10:00 there
+	('sce-9', 'SCE-WEST', 'sce-old', '2026-06-03 11:00+00', 900);
+INSERT INTO hrguard.visit (visit_id, employee_id, customer_id, started_at, ended_at) VALUES
+	('scv-late', 'SCE-WEST', 'sce-c', '2026-07-05 23:30+00', '2026-07-06 00:30+00'),
+	('scv-early', 'SCE-WEST', 'sce-far', '2026-05-04 12:00+00', '2026-05-04 13:00+00'),
+	('scv-old', 'SCE-WEST', 'sce-old', '2026-05-04 10:00+00', '2026-05-04 11:00+00');
+SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-emp')).scores_stored;
+SELECT inputs #>> '{unlinked_sale,n}' AS deals, inputs #>> '{unlinked_sale,k}' AS unlinked,
+	   inputs #> '{unlinked_sale,sales}' AS flagged
+  FROM hrguard.score WHERE employee_id = 'SCE-WEST';
