@@ -2,9 +2,9 @@
  *
  * score_json.c
  *	  A score's inputs and results as JSON: the inputs as the canonical
- *	  bytes their hash is taken over, the results as hrguard.score keeps
- *	  them, and hrguard.score_evaluate(), which reads a score's inputs back
- *	  and recomputes its signals (score_signals.c).
+ *	  bytes their hash is taken over (and as jsonb), the results as jsonb,
+ *	  as hrguard.score keeps them, and hrguard.score_evaluate(), which reads
+ *	  a score's inputs back and recomputes its signals (score_signals.c).
  *
  * IDENTIFICATION
  *	  src/score_json.c
@@ -55,31 +55,68 @@ json_number(StringInfo out, double x)
 	appendStringInfoString(out, buf);
 }
 
-static void
-json_key(StringInfo out, bool *first, const char *key)
-{
-	if (!*first)
-		appendStringInfoChar(out, ',');
-	*first = false;
-	escape_json(out, key);
-	appendStringInfoChar(out, ':');
-}
+/* ---- the results, built as jsonb ------------------------------------------- */
 
 static void
-json_key_number(StringInfo out, bool *first, const char *key, double x)
+push_key(JsonbParseState **st, const char *key)
 {
-	json_key(out, first, key);
-	json_number(out, x);
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) key;
+	v.val.string.len = strlen(key);
+	(void) pushJsonbValue(st, WJB_KEY, &v);
 }
 
+/* a double as jsonb_in() reads its shortest decimal (null when not finite) */
 static void
-json_key_string(StringInfo out, bool *first, const char *key, const char *value)
+push_number(JsonbParseState **st, const char *key, double x)
 {
-	json_key(out, first, key);
-	if (value == NULL)
-		appendStringInfoString(out, "null");
+	JsonbValue	v;
+
+	push_key(st, key);
+	if (isnan(x) || isinf(x))
+		v.type = jbvNull;
 	else
-		escape_json(out, value);
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		json_number(&buf, x);
+		v.type = jbvNumeric;
+		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(buf.data),
+															ObjectIdGetDatum(InvalidOid),
+															Int32GetDatum(-1)));
+	}
+	(void) pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+static void
+push_text(JsonbParseState **st, const char *key, const char *value)
+{
+	JsonbValue	v;
+
+	push_key(st, key);
+	if (value == NULL)
+		v.type = jbvNull;
+	else
+	{
+		v.type = jbvString;
+		v.val.string.val = (char *) value;
+		v.val.string.len = strlen(value);
+	}
+	(void) pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+static void
+push_bool(JsonbParseState **st, const char *key, bool value)
+{
+	JsonbValue	v;
+
+	push_key(st, key);
+	v.type = jbvBool;
+	v.val.boolean = value;
+	(void) pushJsonbValue(st, WJB_VALUE, &v);
 }
 
 /* ---- the inputs, as canonical JSON ------------------------------------------- */
@@ -250,93 +287,99 @@ hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in, const ScoreSpan
 	return hrguard_canon_writer_jsonb(&w);
 }
 
-static void
-signal_json(StringInfo out, const ScoreSignal *s, int kind)
+/* one signal's result, an object pushed as a value (or the whole document) */
+static JsonbValue *
+signal_json(JsonbParseState **st, const ScoreSignal *s, int kind)
 {
-	bool		first = true;
-
-	appendStringInfoChar(out, '{');
-	json_key_string(out, &first, "status", s->status);
-	json_key_string(out, &first, "level", hrguard_score_level_name(s->level));
-	json_key_number(out, &first, "points", s->points);
-	json_key(out, &first, "strength");
+	(void) pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+	push_text(st, "status", s->status);
+	push_text(st, "level", hrguard_score_level_name(s->level));
+	push_number(st, "points", s->points);
 	if (s->has_strength)
-		json_number(out, s->strength);
+		push_number(st, "strength", s->strength);
 	else
-		appendStringInfoString(out, "null");
+		push_text(st, "strength", NULL);	/* null */
 	if (kind == 0 && strcmp(s->status, "no_working_days") != 0 &&
 		strcmp(s->status, "no_baseline") != 0)
 	{
-		json_key_number(out, &first, "rate_sales", s->rate_sales);
-		json_key_number(out, &first, "rate_hours", s->rate_hours);
-		json_key_number(out, &first, "baseline_sales", s->baseline_sales);
-		json_key_number(out, &first, "baseline_hours", s->baseline_hours);
+		push_number(st, "rate_sales", s->rate_sales);
+		push_number(st, "rate_hours", s->rate_hours);
+		push_number(st, "baseline_sales", s->baseline_sales);
+		push_number(st, "baseline_hours", s->baseline_hours);
 		if (strcmp(s->status, "no_sales") != 0)
 		{
-			json_key_number(out, &first, "d", s->d);
-			json_key_number(out, &first, "delta_sales", s->delta_sales);
-			json_key_number(out, &first, "delta_hours", s->delta_hours);
-			json_key(out, &first, "gates_pass");
-			appendStringInfoString(out, s->gates_pass ? "true" : "false");
+			push_number(st, "d", s->d);
+			push_number(st, "delta_sales", s->delta_sales);
+			push_number(st, "delta_hours", s->delta_hours);
+			push_bool(st, "gates_pass", s->gates_pass);
 		}
 		if (s->has_strength)
 		{
-			json_key_number(out, &first, "scale", s->scale);
-			json_key(out, &first, "scale_floored");
-			appendStringInfoString(out, s->floored ? "true" : "false");
+			push_number(st, "scale", s->scale);
+			push_bool(st, "scale_floored", s->floored);
 		}
 		if (s->counterfactual_hours >= 0.0)
-			json_key_number(out, &first, "counterfactual_hours", s->counterfactual_hours);
+			push_number(st, "counterfactual_hours", s->counterfactual_hours);
 	}
 	if (kind == 1 && s->has_strength)
 	{
-		json_key_number(out, &first, "p0", s->p0);
-		json_key_number(out, &first, "tail", s->tail);
-		json_key_number(out, &first, "wilson_lower", s->wilson);
+		push_number(st, "p0", s->p0);
+		push_number(st, "tail", s->tail);
+		push_number(st, "wilson_lower", s->wilson);
 		if (s->counterfactual_k >= 0)
-			json_key_number(out, &first, "counterfactual_k", s->counterfactual_k);
+			push_number(st, "counterfactual_k", s->counterfactual_k);
 	}
 	if (kind == 2 && s->has_strength)
 	{
-		json_key_number(out, &first, "p0", s->p0);
-		json_key_number(out, &first, "p1", s->p1);
-		json_key_number(out, &first, "cusum", s->cusum);
-		json_key_number(out, &first, "cusum_h", s->cusum_h);
+		push_number(st, "p0", s->p0);
+		push_number(st, "p1", s->p1);
+		push_number(st, "cusum", s->cusum);
+		push_number(st, "cusum_h", s->cusum_h);
 	}
-	appendStringInfoChar(out, '}');
+	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
 }
 
-void
-hrguard_score_result_json(StringInfo out, const ScoreResult *r)
+static int
+signal_json_kind(int i)
 {
-	bool		outer = true;
-	bool		first = true;
+	return i == 0 ? 0 : i == 3 ? 2 : 1;
+}
+
+/* the results as hrguard.score keeps them (signals), built as jsonb directly */
+Jsonb *
+hrguard_score_result_json(const ScoreResult *r)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue *root;
 	int			i;
 
-	appendStringInfoChar(out, '{');
-	json_key_string(out, &outer, "band", r->band);
-	json_key_number(out, &outer, "total_points", r->total);
-	json_key(out, &outer, "family_points");
-	appendStringInfoChar(out, '{');
-	json_key_number(out, &first, "time", r->family_points[SCORE_FAMILY_TIME]);
-	json_key_number(out, &first, "customer", r->family_points[SCORE_FAMILY_CUSTOMER]);
-	json_key_number(out, &first, "visit", r->family_points[SCORE_FAMILY_VISIT]);
-	json_key_number(out, &first, "reporting", r->family_points[SCORE_FAMILY_REPORTING]);
-	json_key_number(out, &first, "location", r->family_points[SCORE_FAMILY_LOCATION]);
-	appendStringInfoChar(out, '}');
+	(void) pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_text(&st, "band", r->band);
+	push_number(&st, "total_points", r->total);
+	push_key(&st, "family_points");
+	(void) pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_number(&st, "time", r->family_points[SCORE_FAMILY_TIME]);
+	push_number(&st, "customer", r->family_points[SCORE_FAMILY_CUSTOMER]);
+	push_number(&st, "visit", r->family_points[SCORE_FAMILY_VISIT]);
+	push_number(&st, "reporting", r->family_points[SCORE_FAMILY_REPORTING]);
+	push_number(&st, "location", r->family_points[SCORE_FAMILY_LOCATION]);
+	(void) pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	for (i = 0; i < SCORE_SIGNALS; i++)
 	{
-		json_key(out, &outer, hrguard_score_signal_kinds[i]);
-		hrguard_score_signal_json(out, r, i);
+		push_key(&st, hrguard_score_signal_kinds[i]);
+		signal_json(&st, hrguard_score_signal(r, i), signal_json_kind(i));
 	}
-	appendStringInfoChar(out, '}');
+	root = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(root);
 }
 
-/* one signal's result as a JSON object */
-void
-hrguard_score_signal_json(StringInfo out, const ScoreResult *r, int i)
+/* one signal's result as a jsonb object */
+Jsonb *
+hrguard_score_signal_json(const ScoreResult *r, int i)
 {
-	signal_json(out, hrguard_score_signal(r, i), i == 0 ? 0 : i == 3 ? 2 : 1);
+	JsonbParseState *st = NULL;
+
+	return JsonbValueToJsonb(signal_json(&st, hrguard_score_signal(r, i), signal_json_kind(i)));
 }
 
 /* ---- hrguard.score_evaluate(inputs jsonb) ----------------------------------- */
@@ -534,8 +577,7 @@ hrguard_score_evaluate_sql(PG_FUNCTION_ARGS)
 	json_t	   *root;
 	ScoreInputs in;
 	ScoreResult result;
-	StringInfoData out;
-
+	
 	hrguard_check_input_size("score inputs", strlen(text), HRGUARD_MAX_CANON_BYTES, "bytes");
 	root = json_loads(text, JSON_DECODE_ANY, &error);
 	if (root == NULL)
@@ -551,7 +593,5 @@ hrguard_score_evaluate_sql(PG_FUNCTION_ARGS)
 	PG_END_TRY();
 
 	hrguard_score_evaluate(&in, &result);
-	initStringInfo(&out);
-	hrguard_score_result_json(&out, &result);
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+	PG_RETURN_JSONB_P(hrguard_score_result_json(&result));
 }

@@ -19,7 +19,7 @@
 
 extern Jsonb *hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in,
 									  const ScoreSpan *span);
-extern void hrguard_score_result_json(StringInfo out, const ScoreResult *r);
-extern void hrguard_score_signal_json(StringInfo out, const ScoreResult *r, int i);
+extern Jsonb *hrguard_score_result_json(const ScoreResult *r);
+extern Jsonb *hrguard_score_signal_json(const ScoreResult *r, int i);
 
 #endif							/* HRGUARD_SCORE_JSON_H */

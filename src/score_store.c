@@ -312,7 +312,7 @@ raise_alerts(ScoreStore *run, const PendingScore *p, int64 score_id)
 		RaisedAlert *raised;
 		bool		found;
 		StringInfoData reasons;
-		StringInfoData signal;
+		Jsonb	   *signal;
 
 		if (s->level == SCORE_LEVEL_NONE)
 			continue;
@@ -322,15 +322,15 @@ raise_alerts(ScoreStore *run, const PendingScore *p, int64 score_id)
 			continue;
 		raised->rank = band_rank;
 
-		initStringInfo(&signal);
-		hrguard_score_signal_json(&signal, &e->result, i);
+		signal = hrguard_score_signal_json(&e->result, i);
 		initStringInfo(&reasons);
 		appendStringInfo(&reasons,
 						 "{\"score_id\":" INT64_FORMAT ",\"period_from\":\"%s\",\"period_to\":\"%s\","
 						 "\"algorithm\":\"%s\",\"input_sha256\":\"%s\",\"band\":\"%s\","
 						 "\"total_points\":%s,\"signal\":%s}",
 						 score_id, run->period_from, run->period_to, HRGUARD_SCORE_ALGORITHM,
-						 p->input_hash, e->result.band, points_text(e->result.total), signal.data);
+						 p->input_hash, e->result.band, points_text(e->result.total),
+						 JsonbToCString(NULL, &signal->root, VARSIZE(signal)));
 		hrguard_alert_raise(e->employee_id, hrguard_score_signal_kinds[i], e->result.band, run->now,
 							DirectFunctionCall1(jsonb_in, CStringGetDatum(reasons.data)),
 							"score_id", score_id);
@@ -457,7 +457,7 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 {
 	StringInfoData inputs;
 	Jsonb	   *inputs_jsonb;
-	StringInfoData signals;
+	Jsonb	   *signals;
 	StringInfoData payload;
 	char		input_hash[PG_SHA256_DIGEST_STRING_LENGTH];
 	StoredScore *stored;
@@ -474,8 +474,7 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	if (stored != NULL && strcmp(stored->input_hash, input_hash) == 0)
 		return;
 
-	initStringInfo(&signals);
-	hrguard_score_result_json(&signals, &e->result);
+	signals = hrguard_score_result_json(&e->result);
 	initStringInfo(&payload);
 	score_payload(&payload, run, &e->result, input_hash);
 
@@ -494,7 +493,7 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	run->columns[COL_VISIT][k] = rounded(e->result.family_points[SCORE_FAMILY_VISIT]);
 	run->columns[COL_REPORTING][k] = rounded(e->result.family_points[SCORE_FAMILY_REPORTING]);
 	run->columns[COL_LOCATION][k] = rounded(e->result.family_points[SCORE_FAMILY_LOCATION]);
-	run->columns[COL_SIGNALS][k] = DirectFunctionCall1(jsonb_in, CStringGetDatum(signals.data));
+	run->columns[COL_SIGNALS][k] = datumCopy(PointerGetDatum(signals), false, -1);
 	run->columns[COL_INPUTS][k] = datumCopy(PointerGetDatum(inputs_jsonb), false, -1);
 	run->columns[COL_HASH][k] = CStringGetTextDatum(input_hash);
 	run->columns[COL_SEQ][k] = Int64GetDatum(seq);
