@@ -34,6 +34,7 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "common.h"
@@ -140,6 +141,15 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 	DirectFunctionCall2(pg_advisory_xact_lock_int4,
 						Int32GetDatum(SCORE_LOCK_SPACE), Int32GetDatum(from));
 
+	/*
+	 * The facts and scores as they are once the lock is held: a run that
+	 * waited for another would otherwise read them as its statement began,
+	 * and store over the other's scores ones computed from older facts.
+	 * Under READ COMMITTED this is a new snapshot; under REPEATABLE READ and
+	 * SERIALIZABLE it is the transaction's, as those levels require.
+	 */
+	PushActiveSnapshot(GetTransactionSnapshot());
+
 	hrguard_score_span(from, to, &span);
 	if (span.first_day < date2j(1700, 1, 3) - POSTGRES_EPOCH_JDATE)
 		ereport(ERROR,
@@ -182,6 +192,7 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 		elog(ERROR, "the staged evidence could not be written");
 	hrguard_restore_user(&saved);
 	SPI_finish();
+	PopActiveSnapshot();
 
 	values[0] = Int64GetDatum(n);
 	values[1] = Int64GetDatum(changed);
