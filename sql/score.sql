@@ -331,6 +331,12 @@ SELECT hrguard.score_evaluate(jsonb_set(inputs, '{params,alert}', '"100"')) FROM
 SELECT hrguard.score_evaluate(inputs - 'params') FROM hrguard.score WHERE employee_id = 'SC13';
 SELECT hrguard.score_evaluate(jsonb_set(inputs, '{hours_mismatch,peer_mad}', '"-1"')) FROM hrguard.score WHERE employee_id = 'SC13';
 SELECT hrguard.score_evaluate(jsonb_set(inputs, '{hours_mismatch,hours}', '"1e400"')) FROM hrguard.score WHERE employee_id = 'SC13';
+-- peers' counts are whole numbers a double holds exactly; flagged deals are ids
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{customer_source,peer_n}', '"1e308"')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{unlinked_sale,peer_k}', '1.5')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{report_gap,peer_misses}', '1.5')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{customer_source,sales}', '{}')) FROM hrguard.score WHERE employee_id = 'SC13';
+SELECT hrguard.score_evaluate(jsonb_set(inputs, '{customer_source,sales}', '[1]')) FROM hrguard.score WHERE employee_id = 'SC13';
 -- a blank customer or kind of leave
 INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sc-blank', 'SC01', ' ', '2026-06-10 16:00+08', 1);
 INSERT INTO hrguard.visit (visit_id, employee_id, customer_id, started_at, ended_at) VALUES ('sc-blank', 'SC01', '', '2026-06-10 10:00+08', '2026-06-10 11:00+08');

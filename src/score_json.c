@@ -451,6 +451,17 @@ number(json_t *object, const char *key)
 	return x;
 }
 
+/* a count over many employees: a whole number, exact in a double */
+static double
+whole(json_t *object, const char *key)
+{
+	double		x = number(object, key);
+
+	if (x < 0 || x > 9007199254740991.0 || x != floor(x))
+		bad_inputs(key);
+	return x;
+}
+
 static int
 count(json_t *object, const char *key)
 {
@@ -484,11 +495,20 @@ rate_from(json_t *root, const char *key, ScoreRateInputs *in)
 	in->n = count(o, "n");
 	if (in->k > in->n)
 		bad_inputs("k");
-	in->peer_k = number(o, "peer_k");
-	in->peer_n = number(o, "peer_n");
-	if (in->peer_k < 0 || in->peer_n < in->peer_k)
+	in->peer_k = whole(o, "peer_k");
+	in->peer_n = whole(o, "peer_n");
+	if (in->peer_n < in->peer_k)
 		bad_inputs("peer_k");
 	peers_from(o, &in->peers);
+	/* the flagged deals' ids: listed, not computed with */
+	{
+		json_t	   *sales = member(o, "sales", is_array);
+		size_t		i;
+
+		for (i = 0; i < json_array_size(sales); i++)
+			if (!json_is_string(json_array_get(sales, i)))
+				bad_inputs("sales");
+	}
 	in->flagged = NIL;
 }
 
@@ -554,8 +574,8 @@ inputs_from_json(json_t *root, ScoreInputs *in)
 
 	in->report.history_days = count(r, "history_days");
 	in->report.history_misses = count(r, "history_misses");
-	in->report.peer_days = number(r, "peer_days");
-	in->report.peer_misses = number(r, "peer_misses");
+	in->report.peer_days = whole(r, "peer_days");
+	in->report.peer_misses = whole(r, "peer_misses");
 	if (in->report.history_misses > in->report.history_days ||
 		in->report.peer_misses < 0 || in->report.peer_days < in->report.peer_misses)
 		bad_inputs("report_gap");
