@@ -31,6 +31,7 @@
 
 #include "canon_writer.h"
 #include "common.h"
+#include "jsonb_builder.h"
 #include "hrguard.h"
 #include "privilege.h"
 #include "score.h"
@@ -57,66 +58,38 @@ json_number(StringInfo out, double x)
 
 /* ---- the results, built as jsonb ------------------------------------------- */
 
-static void
-push_key(JsonbParseState **st, const char *key)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) key;
-	v.val.string.len = strlen(key);
-	(void) pushJsonbValue(st, WJB_KEY, &v);
-}
-
 /* a double as jsonb_in() reads its shortest decimal (null when not finite) */
 static void
-push_number(JsonbParseState **st, const char *key, double x)
+jb_key_number(JsonbBuilder *b, const char *key, double x)
 {
-	JsonbValue	v;
-
-	push_key(st, key);
+	hrguard_jb_key(b, key);
 	if (isnan(x) || isinf(x))
-		v.type = jbvNull;
+		hrguard_jb_null(b);
 	else
 	{
 		StringInfoData buf;
 
 		initStringInfo(&buf);
 		json_number(&buf, x);
-		v.type = jbvNumeric;
-		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(buf.data),
-															ObjectIdGetDatum(InvalidOid),
-															Int32GetDatum(-1)));
+		hrguard_jb_number(b, buf.data);
 	}
-	(void) pushJsonbValue(st, WJB_VALUE, &v);
 }
 
 static void
-push_text(JsonbParseState **st, const char *key, const char *value)
+jb_key_text(JsonbBuilder *b, const char *key, const char *value)
 {
-	JsonbValue	v;
-
-	push_key(st, key);
+	hrguard_jb_key(b, key);
 	if (value == NULL)
-		v.type = jbvNull;
+		hrguard_jb_null(b);
 	else
-	{
-		v.type = jbvString;
-		v.val.string.val = (char *) value;
-		v.val.string.len = strlen(value);
-	}
-	(void) pushJsonbValue(st, WJB_VALUE, &v);
+		hrguard_jb_string(b, value);
 }
 
 static void
-push_bool(JsonbParseState **st, const char *key, bool value)
+jb_key_bool(JsonbBuilder *b, const char *key, bool value)
 {
-	JsonbValue	v;
-
-	push_key(st, key);
-	v.type = jbvBool;
-	v.val.boolean = value;
-	(void) pushJsonbValue(st, WJB_VALUE, &v);
+	hrguard_jb_key(b, key);
+	hrguard_jb_bool(b, value);
 }
 
 /* ---- the inputs, as canonical JSON ------------------------------------------- */
@@ -287,56 +260,56 @@ hrguard_score_inputs_json(StringInfo out, const ScoreInputs *in, const ScoreSpan
 	return hrguard_canon_writer_jsonb(&w);
 }
 
-/* one signal's result, an object pushed as a value (or the whole document) */
-static JsonbValue *
-signal_json(JsonbParseState **st, const ScoreSignal *s, int kind)
+/* one signal's result, an object: a member's value, or the whole document */
+static void
+signal_json(JsonbBuilder *b, const ScoreSignal *s, int kind)
 {
-	(void) pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-	push_text(st, "status", s->status);
-	push_text(st, "level", hrguard_score_level_name(s->level));
-	push_number(st, "points", s->points);
+	hrguard_jb_begin_object(b);
+	jb_key_text(b, "status", s->status);
+	jb_key_text(b, "level", hrguard_score_level_name(s->level));
+	jb_key_number(b, "points", s->points);
 	if (s->has_strength)
-		push_number(st, "strength", s->strength);
+		jb_key_number(b, "strength", s->strength);
 	else
-		push_text(st, "strength", NULL);	/* null */
+		jb_key_text(b, "strength", NULL);	/* null */
 	if (kind == 0 && strcmp(s->status, "no_working_days") != 0 &&
 		strcmp(s->status, "no_baseline") != 0)
 	{
-		push_number(st, "rate_sales", s->rate_sales);
-		push_number(st, "rate_hours", s->rate_hours);
-		push_number(st, "baseline_sales", s->baseline_sales);
-		push_number(st, "baseline_hours", s->baseline_hours);
+		jb_key_number(b, "rate_sales", s->rate_sales);
+		jb_key_number(b, "rate_hours", s->rate_hours);
+		jb_key_number(b, "baseline_sales", s->baseline_sales);
+		jb_key_number(b, "baseline_hours", s->baseline_hours);
 		if (strcmp(s->status, "no_sales") != 0)
 		{
-			push_number(st, "d", s->d);
-			push_number(st, "delta_sales", s->delta_sales);
-			push_number(st, "delta_hours", s->delta_hours);
-			push_bool(st, "gates_pass", s->gates_pass);
+			jb_key_number(b, "d", s->d);
+			jb_key_number(b, "delta_sales", s->delta_sales);
+			jb_key_number(b, "delta_hours", s->delta_hours);
+			jb_key_bool(b, "gates_pass", s->gates_pass);
 		}
 		if (s->has_strength)
 		{
-			push_number(st, "scale", s->scale);
-			push_bool(st, "scale_floored", s->floored);
+			jb_key_number(b, "scale", s->scale);
+			jb_key_bool(b, "scale_floored", s->floored);
 		}
 		if (s->counterfactual_hours >= 0.0)
-			push_number(st, "counterfactual_hours", s->counterfactual_hours);
+			jb_key_number(b, "counterfactual_hours", s->counterfactual_hours);
 	}
 	if (kind == 1 && s->has_strength)
 	{
-		push_number(st, "p0", s->p0);
-		push_number(st, "tail", s->tail);
-		push_number(st, "wilson_lower", s->wilson);
+		jb_key_number(b, "p0", s->p0);
+		jb_key_number(b, "tail", s->tail);
+		jb_key_number(b, "wilson_lower", s->wilson);
 		if (s->counterfactual_k >= 0)
-			push_number(st, "counterfactual_k", s->counterfactual_k);
+			jb_key_number(b, "counterfactual_k", s->counterfactual_k);
 	}
 	if (kind == 2 && s->has_strength)
 	{
-		push_number(st, "p0", s->p0);
-		push_number(st, "p1", s->p1);
-		push_number(st, "cusum", s->cusum);
-		push_number(st, "cusum_h", s->cusum_h);
+		jb_key_number(b, "p0", s->p0);
+		jb_key_number(b, "p1", s->p1);
+		jb_key_number(b, "cusum", s->cusum);
+		jb_key_number(b, "cusum_h", s->cusum_h);
 	}
-	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
+	hrguard_jb_end_object(b);
 }
 
 static int
@@ -349,37 +322,39 @@ signal_json_kind(int i)
 Jsonb *
 hrguard_score_result_json(const ScoreResult *r)
 {
-	JsonbParseState *st = NULL;
-	JsonbValue *root;
+	JsonbBuilder b;
 	int			i;
 
-	(void) pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_text(&st, "band", r->band);
-	push_number(&st, "total_points", r->total);
-	push_key(&st, "family_points");
-	(void) pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_number(&st, "time", r->family_points[SCORE_FAMILY_TIME]);
-	push_number(&st, "customer", r->family_points[SCORE_FAMILY_CUSTOMER]);
-	push_number(&st, "visit", r->family_points[SCORE_FAMILY_VISIT]);
-	push_number(&st, "reporting", r->family_points[SCORE_FAMILY_REPORTING]);
-	push_number(&st, "location", r->family_points[SCORE_FAMILY_LOCATION]);
-	(void) pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	hrguard_jb_init(&b);
+	hrguard_jb_begin_object(&b);
+	jb_key_text(&b, "band", r->band);
+	jb_key_number(&b, "total_points", r->total);
+	hrguard_jb_key(&b, "family_points");
+	hrguard_jb_begin_object(&b);
+	jb_key_number(&b, "time", r->family_points[SCORE_FAMILY_TIME]);
+	jb_key_number(&b, "customer", r->family_points[SCORE_FAMILY_CUSTOMER]);
+	jb_key_number(&b, "visit", r->family_points[SCORE_FAMILY_VISIT]);
+	jb_key_number(&b, "reporting", r->family_points[SCORE_FAMILY_REPORTING]);
+	jb_key_number(&b, "location", r->family_points[SCORE_FAMILY_LOCATION]);
+	hrguard_jb_end_object(&b);
 	for (i = 0; i < SCORE_SIGNALS; i++)
 	{
-		push_key(&st, hrguard_score_signal_kinds[i]);
-		signal_json(&st, hrguard_score_signal(r, i), signal_json_kind(i));
+		hrguard_jb_key(&b, hrguard_score_signal_kinds[i]);
+		signal_json(&b, hrguard_score_signal(r, i), signal_json_kind(i));
 	}
-	root = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
-	return JsonbValueToJsonb(root);
+	hrguard_jb_end_object(&b);
+	return hrguard_jb_finish(&b);
 }
 
 /* one signal's result as a jsonb object */
 Jsonb *
 hrguard_score_signal_json(const ScoreResult *r, int i)
 {
-	JsonbParseState *st = NULL;
+	JsonbBuilder b;
 
-	return JsonbValueToJsonb(signal_json(&st, hrguard_score_signal(r, i), signal_json_kind(i)));
+	hrguard_jb_init(&b);
+	signal_json(&b, hrguard_score_signal(r, i), signal_json_kind(i));
+	return hrguard_jb_finish(&b);
 }
 
 /* ---- hrguard.score_evaluate(inputs jsonb) ----------------------------------- */
