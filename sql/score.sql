@@ -375,6 +375,9 @@ SELECT s AS statement, pg_temp.sqlstate_of(s) AS sqlstate FROM unnest(ARRAY[
 	$$SELECT hrguard.explain(-1)$$,
 	$$SELECT hrguard.score_evaluate('{}')$$,
 	$$SELECT hrguard.score_evaluate(jsonb_set(inputs, '{params,alert}', '"100"')) FROM hrguard.score WHERE employee_id = 'SC13'$$,
+	$$SELECT hrguard.score_evaluate(jsonb_set(inputs, '{customer_source,peer_n}', '"1e308"')) FROM hrguard.score WHERE employee_id = 'SC13'$$,
+	$$SELECT hrguard.score_evaluate(jsonb_set(inputs, '{unlinked_sale,peer_k}', '1.5')) FROM hrguard.score WHERE employee_id = 'SC13'$$,
+	$$SELECT hrguard.score_evaluate(jsonb_set(inputs, '{customer_source,sales}', '{}')) FROM hrguard.score WHERE employee_id = 'SC13'$$,
 	$$INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sc-blank', 'SC01', ' ', '2026-06-10 16:00+08', 1)$$,
 	$$INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) VALUES ('sc-huge', 'SC01', 'c', '2026-06-10 16:00+08', 1e15)$$,
 	$$INSERT INTO hrguard.leave (leave_id, employee_id, starts_at, ends_at, approved_at, kind) VALUES ('sc-blank', 'SC01', '2026-06-10', '2026-06-11', '2026-06-01', ' ')$$
