@@ -240,9 +240,14 @@ SELECT * FROM hrguard.ingest_wecom($j${"errcode": 0, "checkindata": [
 ]}$j$);
 -- values of the wrong type, JSON hrguard does not take (a NUL character,
 -- a lone surrogate), numbers written otherwise than JSON writes them, a
--- key over a punch column's bound: those records rejected, the good one of
--- each payload ingested
+-- key over a punch column's bound, a key twice, an integer beyond 64 bits:
+-- those records rejected, the good ones of each payload ingested (one with
+-- objects and arrays among the vendor's fields, kept as jsonb keeps them)
 SELECT * FROM hrguard.ingest_dingtalk($j${"errcode": 0, "recordresult": [
+  {"id": 7110, "id": 7111, "userId": "manager4220", "userCheckTime": 1599615000000},
+  {"id": 7113, "userId": "manager4220", "userCheckTime": 1599615000000, "groupId": 18446744073709551616},
+  {"id": 7112, "userId": "manager4220", "userCheckTime": 1599616000000, "planId": 2.50,
+   "baseAddress": {"bb": [1, "x", null, true, 1.5e0, {"k": "v", "j": []}], "a": {"z": 1, "y": 2}}},
   {"id": 7101, "userId": "manager4220", "userCheckTime": 1599615000000, "userMacAddr": true},
   {"id": 7102, "userId": "manager4220", "userCheckTime": 1599615000000, "checkType": 5},
   {"id": 7109, "userId": "manager4220", "userCheckTime": 1599615000000, "isLegal": true},
@@ -264,6 +269,8 @@ SELECT source, vendor_userid, source_record_id, reason, detail, left(raw_record,
   FROM hrguard.ingest_reject ORDER BY reject_id;
 SELECT source_record_id, raw_lat, raw_lon, wifi_bssid, vendor_flags->>'wifimac' AS wifimac
   FROM hrguard.punch WHERE source_record_id IN ('7108', '["paul",1492900000,"上班打卡",1,1]');
+SELECT vendor_flags, vendor_flags->'baseAddress' = '{"bb": [1, "x", null, true, 1.5, {"k": "v", "j": []}], "a": {"z": 1, "y": 2}}'::jsonb AS same
+  FROM hrguard.punch WHERE source = 'dingtalk' AND source_record_id = '7112';
 
 -- a payload of two batches (10,500 records, two employees interleaved,
 -- every seventh from a user nobody has): all stored once, each employee's

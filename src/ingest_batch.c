@@ -89,15 +89,33 @@ hrguard_ingest_require_utf8(const char *function)
 				 errdetail("This database's encoding is %s.", GetDatabaseEncodingName())));
 }
 
+/*
+ * A statement over the batch's arrays.  Those that run once per batch are
+ * planned generically: a custom plan would copy every array of the batch
+ * into the plan as a constant, and plan again, for the same plan.
+ */
 static SPIPlanPtr
-prepare(const char *query, int nargs, Oid *types)
+prepare_plan(const char *query, int nargs, Oid *types, bool generic)
 {
-	SPIPlanPtr	plan = SPI_prepare(query, nargs, types);
+	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, types,
+										  generic ? CURSOR_OPT_GENERIC_PLAN : 0);
 
 	if (plan == NULL)
 		elog(ERROR, "could not prepare an ingestion statement: %s",
 			 SPI_result_code_string(SPI_result));
 	return plan;
+}
+
+static SPIPlanPtr
+prepare(const char *query, int nargs, Oid *types)
+{
+	return prepare_plan(query, nargs, types, false);
+}
+
+static SPIPlanPtr
+prepare_generic(const char *query, int nargs, Oid *types)
+{
+	return prepare_plan(query, nargs, types, true);
 }
 
 IngestBatch *
@@ -146,7 +164,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 	 * which streams its rows where a function scan would store them first):
 	 * the rows go in the order of the arrays.
 	 */
-	b->punch_plan = prepare(PUNCH_INSERT
+	b->punch_plan = prepare_generic(PUNCH_INSERT
 							"  FROM (SELECT pg_catalog.unnest($2) AS e, pg_catalog.unnest($3) AS t, "
 							"               pg_catalog.unnest($4) AS la, pg_catalog.unnest($5) AS lo, "
 							"               pg_catalog.unnest($6) AS acc, pg_catalog.unnest($7) AS ct, "
@@ -155,7 +173,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 							"               pg_catalog.unnest($12) AS flags) r "
 							"RETURNING source_record_id", 12, punch_types);
 	/* with a join, the order is kept by the arrays' ordinality */
-	b->punch_skip_plan = prepare(PUNCH_INSERT
+	b->punch_skip_plan = prepare_generic(PUNCH_INSERT
 								 "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
 								 "       pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), "
 								 "       pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), "
@@ -184,7 +202,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 	 * After each batch: every record is stored (inserted now or before).  A
 	 * trigger of the DBA's that drops a row must not pass for a duplicate.
 	 */
-	b->punch_check_plan = prepare(
+	b->punch_check_plan = prepare_generic(
 								  "SELECT pg_catalog.count(*) FROM pg_catalog.unnest($2) AS x(id) "
 								  " WHERE NOT EXISTS (SELECT FROM hrguard.punch p "
 								  "                    WHERE p.source OPERATOR(pg_catalog.=) $1 "

@@ -95,7 +95,7 @@ read_record(json_t *record, IngestPunch *p)
 	const char *source_type = hrguard_ingest_enum(record, "sourceType", p);
 	const char *time_result = hrguard_ingest_enum(record, "timeResult", p);
 	const char *location_result = hrguard_ingest_enum(record, "locationResult", p);
-	json_t	   *extra = hrguard_json_new_object();
+	json_t	   *made_by_value = NULL;
 	int64		id;
 	bool		present;
 	int			i;
@@ -123,12 +123,16 @@ read_record(json_t *record, IngestPunch *p)
 		p->check_type = "other";
 	for (i = 0; source_type != NULL && i < (int) lengthof(made_by); i++)
 		if (strcmp(source_type, made_by[i].source_type) == 0)
-			json_object_set_new(extra, "made_by", json_string(made_by[i].made_by));
+		{
+			made_by_value = json_string(made_by[i].made_by);
+			break;
+		}
 	/* the vendor's other verdicts and notes are text too */
 	for (i = 0; i < (int) lengthof(text_verdicts); i++)
 		hrguard_ingest_enum(record, text_verdicts[i], p);
-	hrguard_ingest_flags(record, "dingtalk", record_flags, lengthof(record_flags), extra, p);
-	json_decref(extra);
+	hrguard_ingest_flags(record, "dingtalk", record_flags, lengthof(record_flags),
+						 "made_by", made_by_value, p);
+	json_decref(made_by_value);
 
 	/* a NotSigned result is the vendor's note that no punch was made */
 	if ((time_result != NULL && strcmp(time_result, "NotSigned") == 0) ||
@@ -154,7 +158,7 @@ read_event_item(json_t *record, IngestPunch *p)
 	p->address = hrguard_ingest_string(record, "address", p);
 	p->check_type = "other";
 	hrguard_ingest_enum(record, "locationMethod", p);
-	hrguard_ingest_flags(record, "dingtalk", event_flags, lengthof(event_flags), NULL, p);
+	hrguard_ingest_flags(record, "dingtalk", event_flags, lengthof(event_flags), NULL, NULL, p);
 }
 
 PG_FUNCTION_INFO_V1(hrguard_ingest_dingtalk);

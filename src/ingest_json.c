@@ -70,17 +70,20 @@ hrguard_ingest_reject(IngestPunch *punch, IngestReason reason, const char *fmt,.
 /*
  * The record as a JSON object, or NULL with the record rejected when it is
  * JSON hrguard cannot take (a key twice, an integer beyond 64 bits, not an
- * object).  Text that is not JSON is an error for the whole payload.
+ * object).  Text that is not JSON is an error for the whole payload.  tree
+ * is the record already parsed, or NULL to parse it here.
  */
 json_t *
-hrguard_ingest_parse_record(const char *function, IngestSpan record, IngestPunch *punch)
+hrguard_ingest_parse_record(const char *function, IngestSpan record, json_t *tree,
+							IngestPunch *punch)
 {
 	json_error_t error;
-	json_t	   *root;
+	json_t	   *root = tree;
 
 	memset(punch, 0, sizeof(*punch));
 	punch->reason = INGEST_OK;
-	root = json_loadb(record.start, record.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
+	if (root == NULL)
+		root = json_loadb(record.start, record.len, INGEST_RECORD_JSON_FLAGS, &error);
 	if (root == NULL)
 	{
 		/* JSON that hrguard does not take: the record is rejected, not the payload */
@@ -382,8 +385,43 @@ hrguard_ingest_enum(json_t *record, const char *key, IngestPunch *punch)
 	return json_string_value(v);
 }
 
-/* Push a jansson value into a jsonb being built, as a value (or an array element). */
+/* A jansson scalar as a jsonb scalar. */
 static void
+json_scalar_value(json_t *v, JsonbValue *jv)
+{
+	switch (json_typeof(v))
+	{
+		case JSON_STRING:
+			jv->type = jbvString;
+			jv->val.string.val = (char *) json_string_value(v);
+			jv->val.string.len = json_string_length(v);
+			break;
+		case JSON_INTEGER:
+			jv->type = jbvNumeric;
+			jv->val.numeric = int64_to_numeric(json_integer_value(v));
+			break;
+		case JSON_REAL:
+			jv->type = jbvNumeric;
+			jv->val.numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+																  Float8GetDatum(json_real_value(v))));
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+			jv->type = jbvBool;
+			jv->val.boolean = json_is_true(v);
+			break;
+		default:
+			jv->type = jbvNull;
+			break;
+	}
+}
+
+/*
+ * Push a jansson value into a jsonb being built, as a value (or an array
+ * element); what pushJsonbValue returns last (the container, when v is
+ * the outermost).
+ */
+static JsonbValue *
 push_json(JsonbParseState **state, json_t *v, JsonbIteratorToken token)
 {
 	JsonbValue	jv;
@@ -404,8 +442,7 @@ push_json(JsonbParseState **state, json_t *v, JsonbIteratorToken token)
 					pushJsonbValue(state, WJB_KEY, &jv);
 					push_json(state, member, WJB_VALUE);
 				}
-				pushJsonbValue(state, WJB_END_OBJECT, NULL);
-				return;
+				return pushJsonbValue(state, WJB_END_OBJECT, NULL);
 			}
 		case JSON_ARRAY:
 			{
@@ -415,87 +452,105 @@ push_json(JsonbParseState **state, json_t *v, JsonbIteratorToken token)
 				pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
 				json_array_foreach(v, i, element)
 					push_json(state, element, WJB_ELEM);
-				pushJsonbValue(state, WJB_END_ARRAY, NULL);
-				return;
+				return pushJsonbValue(state, WJB_END_ARRAY, NULL);
 			}
-		case JSON_STRING:
-			jv.type = jbvString;
-			jv.val.string.val = (char *) json_string_value(v);
-			jv.val.string.len = json_string_length(v);
-			break;
-		case JSON_INTEGER:
-			jv.type = jbvNumeric;
-			jv.val.numeric = int64_to_numeric(json_integer_value(v));
-			break;
-		case JSON_REAL:
-			jv.type = jbvNumeric;
-			jv.val.numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric,
-																 Float8GetDatum(json_real_value(v))));
-			break;
-		case JSON_TRUE:
-		case JSON_FALSE:
-			jv.type = jbvBool;
-			jv.val.boolean = json_is_true(v);
-			break;
-		case JSON_NULL:
-			jv.type = jbvNull;
+		default:
+			json_scalar_value(v, &jv);
+			return pushJsonbValue(state, token, &jv);
+	}
+}
+
+/* a vendor_flags member; order is where it was given (the last of a key wins) */
+static void
+add_flag(JsonbPair *pairs, int *npairs, const char *key, json_t *v)
+{
+	JsonbPair  *pair = &pairs[*npairs];
+
+	pair->key.type = jbvString;
+	pair->key.val.string.val = (char *) key;
+	pair->key.val.string.len = strlen(key);
+	pair->order = *npairs;
+	switch (json_typeof(v))
+	{
+		case JSON_OBJECT:
+		case JSON_ARRAY:
+			{
+				JsonbParseState *state = NULL;
+
+				/* containers (rare) through pushJsonbValue, which sorts their keys */
+				pair->value = *push_json(&state, v, WJB_ELEM);
+				break;
+			}
+		default:
+			json_scalar_value(v, &pair->value);
 			break;
 	}
-	pushJsonbValue(state, token, &jv);
+	(*npairs)++;
+}
+
+/* jsonb's order of object keys: shorter first, then bytewise; then as given */
+static int
+compare_flags(const void *a, const void *b)
+{
+	const JsonbPair *x = a;
+	const JsonbPair *y = b;
+
+	if (x->key.val.string.len != y->key.val.string.len)
+		return x->key.val.string.len < y->key.val.string.len ? -1 : 1;
+	{
+		int			c = memcmp(x->key.val.string.val, y->key.val.string.val,
+							   x->key.val.string.len);
+
+		if (c != 0)
+			return c;
+	}
+	return x->order < y->order ? -1 : (x->order > y->order ? 1 : 0);
 }
 
 /*
  * vendor_flags: {"vendor": ..., and each of keys[] the record has, as the
- * vendor sent it}, plus the members of extra (hrguard's reading of them),
- * built as jsonb directly.
+ * vendor sent it}, plus extra_key: extra (hrguard's reading of them) when
+ * extra is not NULL, built as jsonb directly: the members are put in
+ * jsonb's order here, and a key given twice keeps its last value, as
+ * jsonb_in would.
  */
 void
 hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys, int nkeys,
-					 json_t *extra, IngestPunch *punch)
+					 const char *extra_key, json_t *extra, IngestPunch *punch)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue	jv;
-	JsonbValue *result;
+	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * (nkeys + 2));
+	JsonbValue	object;
 	Jsonb	   *jsonb;
+	int			npairs = 0;
+	int			kept = 0;
 	int			i;
+	json_t	   *vendor_name = json_string(vendor);
 
-	/* keys in any order: jsonb sorts them (and keeps the last of a key given twice) */
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	jv.type = jbvString;
-	jv.val.string.val = "vendor";
-	jv.val.string.len = strlen("vendor");
-	pushJsonbValue(&state, WJB_KEY, &jv);
-	jv.val.string.val = (char *) vendor;
-	jv.val.string.len = strlen(vendor);
-	pushJsonbValue(&state, WJB_VALUE, &jv);
+	add_flag(pairs, &npairs, "vendor", vendor_name);
 	for (i = 0; i < nkeys; i++)
 	{
 		json_t	   *v = json_object_get(record, keys[i]);
 
-		if (v == NULL || json_is_null(v))
-			continue;
-		jv.type = jbvString;
-		jv.val.string.val = (char *) keys[i];
-		jv.val.string.len = strlen(keys[i]);
-		pushJsonbValue(&state, WJB_KEY, &jv);
-		push_json(&state, v, WJB_VALUE);
+		if (v != NULL && !json_is_null(v))
+			add_flag(pairs, &npairs, keys[i], v);
 	}
 	if (extra != NULL)
+		add_flag(pairs, &npairs, extra_key, extra);
+	qsort(pairs, npairs, sizeof(JsonbPair), compare_flags);
+	for (i = 0; i < npairs; i++)
 	{
-		const char *key;
-		json_t	   *member;
-
-		json_object_foreach(extra, key, member)
-		{
-			jv.type = jbvString;
-			jv.val.string.val = (char *) key;
-			jv.val.string.len = strlen(key);
-			pushJsonbValue(&state, WJB_KEY, &jv);
-			push_json(&state, member, WJB_VALUE);
-		}
+		if (i + 1 < npairs &&
+			pairs[i].key.val.string.len == pairs[i + 1].key.val.string.len &&
+			memcmp(pairs[i].key.val.string.val, pairs[i + 1].key.val.string.val,
+				   pairs[i].key.val.string.len) == 0)
+			continue;			/* a later value of the same key follows */
+		pairs[kept++] = pairs[i];
 	}
-	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	jsonb = JsonbValueToJsonb(result);
+	object.type = jbvObject;
+	object.val.object.nPairs = kept;
+	object.val.object.pairs = pairs;
+	jsonb = JsonbValueToJsonb(&object);
+	json_decref(vendor_name);
 	if (VARSIZE(jsonb) - VARHDRSZ > PUNCH_FLAGS_MAX_BYTES)
 	{
 		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,

@@ -50,7 +50,7 @@ typedef struct IngestPunch
 
 /* the record's JSON: a parsed object, or why it could not be */
 extern struct json_t *hrguard_ingest_parse_record(const char *function, IngestSpan record,
-												  IngestPunch *punch);
+												  struct json_t *tree, IngestPunch *punch);
 
 /* field readers: false (and punch->reason set) when the value is unusable */
 extern bool hrguard_ingest_int64(struct json_t *record, const char *key, bool required,
@@ -67,7 +67,8 @@ extern const char *hrguard_ingest_enum(struct json_t *record, const char *key,
 									   IngestPunch *punch);
 extern void hrguard_ingest_flags(struct json_t *record, const char *vendor,
 								 const char *const *keys, int nkeys,
-								 struct json_t *extra, IngestPunch *punch);
+								 const char *extra_key, struct json_t *extra,
+								 IngestPunch *punch);
 extern void hrguard_ingest_copy_punch(IngestPunch *dst, const IngestPunch *src);
 extern void hrguard_ingest_reject(IngestPunch *punch, IngestReason reason,
 								  const char *fmt,...) pg_attribute_printf(3, 4);

@@ -61,24 +61,44 @@ compare_order(const void *a, const void *b)
 	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
 }
 
-/*
- * Parse and read one record into *punch, in the current memory context
- * (reset by the caller: the tree is not freed node by node).
- */
-static void
-read_one(const char *function, IngestSpan raw, IngestReader reader, IngestPunch *punch)
-{
-	json_t	   *record = hrguard_ingest_parse_record(function, raw, punch);
+/* the records read so far, in chunks: growing never copies them */
+#define KEYS_PER_CHUNK 4096
 
-	if (record != NULL)
-		reader(record, punch);
+typedef struct IngestKeys
+{
+	IngestKey **chunks;
+	int64		nchunks;
+	int64		nkeys;
+} IngestKeys;
+
+static inline IngestKey *
+key_at(const IngestKeys *keys, int64 i)
+{
+	return &keys->chunks[i / KEYS_PER_CHUNK][i % KEYS_PER_CHUNK];
+}
+
+/* a new key at the end (in the current memory context) */
+static IngestKey *
+key_append(IngestKeys *keys)
+{
+	if (keys->nkeys == keys->nchunks * KEYS_PER_CHUNK)
+	{
+		if (keys->chunks == NULL)
+			keys->chunks = palloc(sizeof(IngestKey *) * 16);
+		else if ((keys->nchunks & (keys->nchunks - 1)) == 0 && keys->nchunks >= 16)
+			keys->chunks = repalloc_huge(keys->chunks, sizeof(IngestKey *) * keys->nchunks * 2);
+		keys->chunks[keys->nchunks++] = MemoryContextAllocHuge(CurrentMemoryContext,
+															   sizeof(IngestKey) * KEYS_PER_CHUNK);
+	}
+	return key_at(keys, keys->nkeys++);
 }
 
 /*
  * Ingest every record of the payload's records array (member) with the
- * vendor's reader; the summary row.  Each record is parsed on its own and
- * read into the columns of its punch (kept; the tree is not), then the
- * punches are inserted in the order of compare_keys.
+ * vendor's reader; the summary row.  Each record is parsed on its own, in
+ * a short-lived context, and read into the columns of its punch (kept; the
+ * tree is not), then the punches are inserted in the order of
+ * compare_order.
  */
 Datum
 hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor vendor,
@@ -87,62 +107,67 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 {
 	IngestBatch *batch;
 	IngestArray it;
-	IngestSpan	raw;
-	IngestKey  *keys;
+	IngestKeys	keys = {0};
 	IngestOrder *order;
-	int64		nkeys = 0;
-	int64		cap = 1024;
 	int64		i;
 	MemoryContext scratch;
 	MemoryContext call = CurrentMemoryContext;
 
 	hrguard_ingest_array_open(&it, function, payload, member, records);
-	/* the keys live through every batch (the batch's own context does not) */
-	keys = MemoryContextAllocHuge(call, sizeof(IngestKey) * cap);
+	/* the keys are made in the call's context: they live through every batch */
 	scratch = AllocSetContextCreate(call, "hrguard ingestion record", ALLOCSET_DEFAULT_SIZES);
 	batch = hrguard_ingest_begin(function, vendor);
-	while (hrguard_ingest_array_next(&it, &raw))
+	for (;;)
 	{
-		MemoryContext old = MemoryContextSwitchTo(scratch);
+		IngestSpan	raw;
+		json_t	   *tree;
+		json_t	   *record;
 		IngestPunch punch;
+		IngestKey  *key;
 
 		CHECK_FOR_INTERRUPTS();
-		read_one(function, raw, reader, &punch);
-		MemoryContextSwitchTo(old);
-		if (nkeys == cap)
+		/* the record's tree and what its reader makes go with the scratch context */
+		MemoryContextSwitchTo(scratch);
+		if (!hrguard_ingest_array_next(&it, &raw, &tree))
+			break;
+		record = hrguard_ingest_parse_record(function, raw, tree, &punch);
+		if (record != NULL)
+			reader(record, &punch);
+		MemoryContextSwitchTo(call);
+
+		key = key_append(&keys);
+		key->raw = raw;
+		hrguard_ingest_copy_punch(&key->punch, &punch);
+		key->user = NULL;
+		if (key->punch.reason == INGEST_OK && key->punch.vendor_userid != NULL)
 		{
-			cap *= 2;
-			keys = repalloc_huge(keys, sizeof(IngestKey) * cap);
-		}
-		keys[nkeys].raw = raw;
-		old = MemoryContextSwitchTo(call);
-		hrguard_ingest_copy_punch(&keys[nkeys].punch, &punch);
-		MemoryContextSwitchTo(old);
-		keys[nkeys].user = NULL;
-		if (keys[nkeys].punch.reason == INGEST_OK && keys[nkeys].punch.vendor_userid != NULL)
-		{
-			keys[nkeys].user = hrguard_ingest_note_user(batch, keys[nkeys].punch.vendor_userid);
-			if (keys[nkeys].user == NULL)
-				hrguard_ingest_reject(&keys[nkeys].punch, INGEST_UNKNOWN_USER,
+			key->user = hrguard_ingest_note_user(batch, key->punch.vendor_userid);
+			if (key->user == NULL)
+				hrguard_ingest_reject(&key->punch, INGEST_UNKNOWN_USER,
 									  "the user id is longer than %d bytes", INGEST_USERID_MAX - 1);
 		}
-		nkeys++;
 		MemoryContextReset(scratch);
 	}
+	MemoryContextSwitchTo(call);
 	MemoryContextDelete(scratch);
 	hrguard_ingest_map_users(batch);
-	order = MemoryContextAllocHuge(call, sizeof(IngestOrder) * Max(nkeys, 1));
-	for (i = 0; i < nkeys; i++)
+	order = MemoryContextAllocHuge(call, sizeof(IngestOrder) * Max(keys.nkeys, 1));
+	for (i = 0; i < keys.nkeys; i++)
 	{
-		const IngestUser *u = keys[i].user;
+		const IngestKey *key = key_at(&keys, i);
+		const IngestUser *u = key->user;
 
 		order[i].rank = u != NULL && u->employee_id != NULL ? u->rank : INT_MAX;
-		order[i].at = keys[i].punch.punched_at;
+		order[i].at = key->punch.punched_at;
 		order[i].index = i;
 	}
-	qsort(order, nkeys, sizeof(IngestOrder), compare_order);
+	qsort(order, keys.nkeys, sizeof(IngestOrder), compare_order);
 
-	for (i = 0; i < nkeys; i++)
-		hrguard_ingest_add(batch, &keys[order[i].index].punch, keys[order[i].index].raw);
+	for (i = 0; i < keys.nkeys; i++)
+	{
+		IngestKey  *key = key_at(&keys, order[i].index);
+
+		hrguard_ingest_add(batch, &key->punch, key->raw);
+	}
 	return hrguard_ingest_finish(batch, fcinfo);
 }

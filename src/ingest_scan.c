@@ -3,15 +3,16 @@
  * ingest_scan.c
  *	  Reading a vendor payload without holding all of it as a tree: the
  *	  top-level members are located in one pass over the text, and the
- *	  records of the records array are handed out one at a time, each then
- *	  parsed by jansson on its own.  A 100 MB payload thus needs the text
- *	  and one record's tree, not several copies of itself.
+ *	  records of the records array are handed out one at a time, each
+ *	  parsed by jansson as it is found (jansson's parse finds where the
+ *	  record ends).  A 100 MB payload thus needs the text and one record's
+ *	  tree, not several copies of itself.
  *
  * The pass over the text checks the structure (strings, brackets, commas,
  * colons, what follows the payload); jansson checks each record and each
- * member read in full.  Any error is raised before a record after it is
- * read, and the caller's statement takes back what earlier records wrote,
- * so a payload that is not JSON stores nothing.
+ * member read in full.  Every record is read before the first is stored,
+ * and an error takes back the caller's statement, so a payload that is not
+ * JSON stores nothing.
  *
  * IDENTIFICATION
  *	  src/ingest_scan.c
@@ -177,6 +178,16 @@ scan_key(const Scanner *s, const char *p, const char **after)
 	return out;
 }
 
+/* the payload's closing brace at p: only white space may follow it */
+static void
+members_end(const Scanner *s, const char *p)
+{
+	const char *after = skip_ws(p + 1, s->end);
+
+	if (after != s->end)
+		not_json(s, after, "text after the payload");
+}
+
 /*
  * Locate the payload's top-level members named in members[].  The payload
  * must be one JSON object; a member named twice is an error.
@@ -201,17 +212,17 @@ hrguard_ingest_members(const char *function, const char *payload, size_t len,
 				 errmsg("%s: the payload is not a JSON object", function),
 				 errdetail("Nothing from this payload was stored.")));
 	}
-	/* the object is followed to its end first: a broken payload stores nothing */
-	{
-		const char *after = skip_ws(scan_value(&s, p), s.end);
-
-		if (after != s.end)
-			not_json(&s, after, "text after the payload");
-	}
-
+	/*
+	 * Each member's value is followed to its end as the members are read;
+	 * nothing is stored before the whole payload has been read, so a payload
+	 * that breaks off stores nothing.
+	 */
 	p = skip_ws(p + 1, s.end);
-	if (*p == '}')
+	if (p < s.end && *p == '}')
+	{
+		members_end(&s, p);
 		return;
+	}
 	for (;;)
 	{
 		const char *after;
@@ -245,7 +256,10 @@ hrguard_ingest_members(const char *function, const char *payload, size_t len,
 			continue;
 		}
 		if (p < s.end && *p == '}')
+		{
+			members_end(&s, p);
 			return;
+		}
 		not_json(&s, p, "a comma or closing brace is missing");
 	}
 }
@@ -267,17 +281,44 @@ hrguard_ingest_array_open(IngestArray *it, const char *function, const char *pay
 	it->index = 0;
 }
 
-/* The next element, or false after the last. */
+/*
+ * The next element, or false after the last.
+ *
+ * An element that is an object is parsed by jansson as it is found (*tree,
+ * in the current memory context), which finds its end in the same pass:
+ * the payload is not read twice.  An element jansson does not take, or
+ * that is not an object, is only delimited (*tree is NULL) and left to
+ * hrguard_ingest_parse_record, which says why.
+ */
 bool
-hrguard_ingest_array_next(IngestArray *it, IngestSpan *element)
+hrguard_ingest_array_next(IngestArray *it, IngestSpan *element, struct json_t **tree)
 {
 	Scanner		s = {it->function, it->base, it->end};
 	const char *p = skip_ws(it->pos, it->end);
-	const char *after;
+	const char *after = NULL;
 
+	*tree = NULL;
 	if (p >= it->end)
 		return false;
-	after = scan_value(&s, p);
+	if (*p == '{')
+	{
+		json_error_t error;
+		json_t	   *object = json_loadb(p, it->end - p,
+										INGEST_RECORD_JSON_FLAGS | JSON_DISABLE_EOF_CHECK,
+										&error);
+
+		/* jansson stops right after the object's closing brace */
+		if (object != NULL && error.position > 0 && error.position <= it->end - p &&
+			p[error.position - 1] == '}')
+		{
+			after = p + error.position;
+			*tree = object;
+		}
+		else if (object != NULL)
+			json_decref(object);
+	}
+	if (after == NULL)
+		after = scan_value(&s, p);
 	element->start = p;
 	element->len = after - p;
 	after = skip_ws(after, it->end);

@@ -49,7 +49,11 @@ typedef struct IngestArray
 extern void hrguard_ingest_array_open(IngestArray *it, const char *function,
 									  const char *payload, const char *member,
 									  IngestSpan array);
-extern bool hrguard_ingest_array_next(IngestArray *it, IngestSpan *element);
+extern bool hrguard_ingest_array_next(IngestArray *it, IngestSpan *element,
+									  struct json_t **tree);
+
+/* how jansson parses a record (with jansson.h included) */
+#define INGEST_RECORD_JSON_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
 
 extern struct json_t *hrguard_ingest_parse_value(const char *function, const char *member,
 												 IngestSpan value);

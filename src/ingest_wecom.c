@@ -125,7 +125,7 @@ read_record(json_t *record, IngestPunch *p)
 {
 	const char *type = hrguard_ingest_enum(record, "checkin_type", p);
 	json_t	   *exception = json_object_get(record, "exception_type");
-	json_t	   *extra = hrguard_json_new_object();
+	json_t	   *exceptions = NULL;
 	int64		at,
 				lat = 0,
 				lng = 0;
@@ -166,11 +166,11 @@ read_record(json_t *record, IngestPunch *p)
 		if (!json_is_string(exception))
 			hrguard_ingest_reject(p, INGEST_INVALID_RECORD, "exception_type is not text");
 		else
-			json_object_set_new(extra, "exceptions",
-								split_exceptions(json_string_value(exception), &missed));
+			exceptions = split_exceptions(json_string_value(exception), &missed);
 	}
-	hrguard_ingest_flags(record, "wecom", record_flags, lengthof(record_flags), extra, p);
-	json_decref(extra);
+	hrguard_ingest_flags(record, "wecom", record_flags, lengthof(record_flags),
+						 "exceptions", exceptions, p);
+	json_decref(exceptions);
 	if (missed)
 		hrguard_ingest_reject(p, INGEST_MISSED_PUNCH,
 							  "WeCom's record of a punch that was not made (未打卡)");
