@@ -121,6 +121,7 @@ static bool stage_flat(void);
 static SPIPlanPtr lock_plan = NULL;
 static SPIPlanPtr lock_at_plan = NULL;
 static SPIPlanPtr create_plan = NULL;
+static SPIPlanPtr lock_many_plan = NULL;
 static SPIPlanPtr update_one_plan = NULL;
 static SPIPlanPtr update_many_plan = NULL;
 
@@ -297,6 +298,26 @@ create_head(Datum *args)
 	PG_END_TRY();
 }
 
+/* a chain head as a lock query returns it: seq, head, xmin, ctid from column "first" */
+static void
+read_head(HeapTuple tuple, TupleDesc desc, int first, const char *employee_id,
+		  HrguardChainHead *out)
+{
+	bool		isnull;
+	bytea	   *head;
+
+	out->seq = DatumGetInt64(SPI_getbinval(tuple, desc, first, &isnull));
+	head = DatumGetByteaPP(SPI_getbinval(tuple, desc, first + 1, &isnull));
+	if (VARSIZE_ANY_EXHDR(head) != PG_SHA256_DIGEST_LENGTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("chain head of employee \"%s\" is damaged", employee_id)));
+	memcpy(out->head, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
+	out->xmin = DatumGetTransactionId(SPI_getbinval(tuple, desc, first + 2, &isnull));
+	ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tuple, desc, first + 3, &isnull)),
+					&out->ctid);
+}
+
 /*
  * Lock an employee's chain head FOR UPDATE (creating it at seq 0 for a
  * first entry) and read where it stands: the one place a head is locked
@@ -310,10 +331,6 @@ void
 hrguard_chain_head_lock(const char *employee_id, ItemPointer at, HrguardChainHead *out)
 {
 	Datum		args[2] = {CStringGetTextDatum(employee_id), PointerGetDatum(at)};
-	HeapTuple	tuple;
-	TupleDesc	desc;
-	bool		isnull;
-	bytea	   *head;
 
 	if (lock_plan == NULL)
 	{
@@ -344,17 +361,28 @@ hrguard_chain_head_lock(const char *employee_id, ItemPointer at, HrguardChainHea
 			SPI_processed != 1)
 			elog(ERROR, "could not lock the new chain head");
 	}
-	tuple = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	out->seq = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
-	head = DatumGetByteaPP(SPI_getbinval(tuple, desc, 2, &isnull));
-	if (VARSIZE_ANY_EXHDR(head) != PG_SHA256_DIGEST_LENGTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("chain head of employee \"%s\" is damaged", employee_id)));
-	memcpy(out->head, VARDATA_ANY(head), PG_SHA256_DIGEST_LENGTH);
-	out->xmin = DatumGetTransactionId(SPI_getbinval(tuple, desc, 3, &isnull));
-	ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(tuple, desc, 4, &isnull)), &out->ctid);
+	read_head(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, employee_id, out);
+}
+
+/* A chain entered (or entered again) in the hash, not yet locked. */
+static StagedChain *
+enter_chain(const char *employee_id)
+{
+	StagedChain *chain = hash_search(staged_chains, employee_id, HASH_ENTER, NULL);
+
+	chain->changed = false;
+	chain->dead = false;
+	chain->touched_in = InvalidSubTransactionId;
+	return chain;
+}
+
+/* The chain as its head was locked. */
+static void
+set_locked(StagedChain *chain, const HrguardChainHead *head)
+{
+	chain->seq = head->seq;
+	memcpy(chain->head, head->head, PG_SHA256_DIGEST_LENGTH);
+	chain->locked_xmin = head->xmin;
 }
 
 /* Lock the chain for this statement, as the owner. */
@@ -368,9 +396,7 @@ lock_chain(StagedChain *chain)
 		elog(ERROR, "SPI_connect failed");
 	hrguard_become_owner(hrguard_evidence_owner(), &saved);
 	hrguard_chain_head_lock(chain->employee_id, NULL, &head);
-	chain->seq = head.seq;
-	memcpy(chain->head, head.head, PG_SHA256_DIGEST_LENGTH);
-	chain->locked_xmin = head.xmin;
+	set_locked(chain, &head);
 	hrguard_restore_user(&saved);
 	SPI_finish();
 }
@@ -387,10 +413,7 @@ staged_chain(const char *employee_id)
 	if (!found || chain->dead)
 	{
 		hrguard_refuse_on_subscriber();
-		chain = hash_search(staged_chains, employee_id, HASH_ENTER, &found);
-		chain->changed = false;
-		chain->dead = false;
-		chain->touched_in = InvalidSubTransactionId;
+		chain = enter_chain(employee_id);
 		PG_TRY();
 		{
 			lock_chain(chain);
@@ -405,6 +428,71 @@ staged_chain(const char *employee_id)
 		touch_chain(chain, true);
 	}
 	return chain;
+}
+
+/*
+ * Lock the chains of n employees for the statement, as their first entries
+ * would one at a time, with one query: FOR UPDATE, in employee_id order
+ * (COLLATE "C", the order in which statements that append to many chains
+ * take them).  Chains this statement holds already are left as they are;
+ * an employee with no chain head yet is left to their first entry, which
+ * creates it.
+ */
+void
+hrguard_evidence_lock_chains(const char *const *employee_ids, int n)
+{
+	Datum	   *ids = palloc(sizeof(Datum) * Max(n, 1));
+	int			k = 0;
+	int			i;
+	HrguardSavedUser saved;
+	Datum		args[1];
+
+	ensure_stage();
+	for (i = 0; i < n; i++)
+	{
+		bool		found;
+		StagedChain *chain = hash_search(staged_chains, employee_ids[i], HASH_FIND, &found);
+
+		if (!found || chain->dead)
+			ids[k++] = CStringGetTextDatum(employee_ids[i]);
+	}
+	if (k == 0)
+		return;
+	hrguard_refuse_on_subscriber();
+	args[0] = PointerGetDatum(construct_array(ids, k, TEXTOID, -1, false, TYPALIGN_INT));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	hrguard_become_owner(hrguard_evidence_owner(), &saved);
+	if (lock_many_plan == NULL)
+	{
+		Oid			types[1] = {TEXTARRAYOID};
+
+		lock_many_plan = hrguard_prepare_kept(
+			"SELECT employee_id, seq, head, xmin, ctid FROM hrguard.chain_head "
+			" WHERE employee_id OPERATOR(pg_catalog.=) ANY ($1) "
+			" ORDER BY employee_id COLLATE pg_catalog.\"C\" FOR UPDATE", 1, types);
+	}
+	if (SPI_execute_plan(lock_many_plan, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock the chain heads");
+	/* every head returned is locked now: each becomes a chain of the statement */
+	for (i = 0; i < (int) SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		bool		isnull;
+		char	   *employee_id = TextDatumGetCString(SPI_getbinval(tuple, SPI_tuptable->tupdesc,
+																	1, &isnull));
+		HrguardChainHead head;
+		StagedChain *chain;
+
+		if (strlen(employee_id) >= sizeof(((StagedChain *) NULL)->employee_id))
+			continue;			/* no such chain is staged: left to its entry, which says why */
+		read_head(tuple, SPI_tuptable->tupdesc, 2, employee_id, &head);
+		chain = enter_chain(employee_id);
+		set_locked(chain, &head);
+		touch_chain(chain, true);
+	}
+	hrguard_restore_user(&saved);
+	SPI_finish();
 }
 
 /*

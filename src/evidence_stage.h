@@ -30,6 +30,7 @@ typedef struct HrguardChainHead
 
 extern void hrguard_chain_head_lock(const char *employee_id, ItemPointer at,
 									HrguardChainHead *out);
+extern void hrguard_evidence_lock_chains(const char *const *employee_ids, int n);
 extern bool hrguard_evidence_staged(void);
 extern bool hrguard_evidence_lock(const char *employee_id, Snapshot snapshot);
 extern int64 hrguard_evidence_stage(const char *employee_id, const char *kind,

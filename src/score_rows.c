@@ -142,15 +142,28 @@ ScoreEmployeeIndex *
 hrguard_score_employee_index(const ScoreEmployee *es, int first, int end, MemoryContext context)
 {
 	ScoreEmployeeIndex *index = MemoryContextAlloc(context, sizeof(ScoreEmployeeIndex));
+	size_t		bytes = 0;
+	char	   *ids;
 	int			i;
 
+	/*
+	 * The ids copied side by side: rows come in any employee order, and
+	 * each lookup compares the row's id with one of them, which should not
+	 * cost a cache miss of its own.
+	 */
+	for (i = first; i < end; i++)
+		bytes += strlen(es[i].employee_id);
+	ids = MemoryContextAlloc(context, Max(bytes, 1));
 	index->hash = employees_create(context, Max(end - first, 16), NULL);
 	for (i = first; i < end; i++)
 	{
-		EmployeeKey key = {es[i].employee_id, (int) strlen(es[i].employee_id)};
+		EmployeeKey key = {ids, (int) strlen(es[i].employee_id)};
 		bool		found;
-		EmployeeEntry *entry = employees_insert(index->hash, key, &found);
+		EmployeeEntry *entry;
 
+		memcpy(ids, es[i].employee_id, key.len);
+		ids += key.len;
+		entry = employees_insert(index->hash, key, &found);
 		entry->index = i - first;
 	}
 	return index;

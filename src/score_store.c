@@ -75,6 +75,7 @@ typedef struct PendingScore
 {
 	ScoreEmployee *e;
 	char		input_hash[PG_SHA256_DIGEST_STRING_LENGTH];
+	StringInfoData payload;		/* its evidence entry's, canonical */
 } PendingScore;
 
 struct ScoreStore
@@ -381,6 +382,23 @@ store_batch(ScoreStore *run)
 	if (run->n == 0)
 		return;
 	old = MemoryContextSwitchTo(run->batch_context);
+
+	/* the batch's chains locked together, then each score's entry numbered */
+	{
+		const char **ids = palloc(sizeof(char *) * run->n);
+
+		for (i = 0; i < run->n; i++)
+			ids[i] = run->pending[i].e->employee_id;
+		hrguard_evidence_lock_chains(ids, run->n);
+	}
+	for (i = 0; i < run->n; i++)
+	{
+		const PendingScore *p = &run->pending[i];
+
+		run->columns[COL_SEQ][i] =
+			Int64GetDatum(hrguard_evidence_stage(p->e->employee_id, "score", run->now, &p->payload));
+	}
+
 	args[0] = run->period[0];
 	args[1] = run->period[1];
 	args[2] = CStringGetTextDatum(HRGUARD_SCORE_ALGORITHM);
@@ -449,7 +467,7 @@ store_batch(ScoreStore *run)
 
 /*
  * Store the score of one employee if its inputs changed: its evidence
- * entry now, the row with the batch.  Works in the caller's (scratch)
+ * entry and its row go with the batch.  Works in the caller's (scratch)
  * context; what the batch keeps goes in its own.
  */
 void
@@ -458,12 +476,10 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	StringInfoData inputs;
 	Jsonb	   *inputs_jsonb;
 	Jsonb	   *signals;
-	StringInfoData payload;
 	char		input_hash[PG_SHA256_DIGEST_STRING_LENGTH];
 	StoredScore *stored;
 	PendingScore *p;
 	MemoryContext old;
-	int64		seq;
 	int			k = run->n;
 
 	initStringInfo(&inputs);
@@ -475,15 +491,14 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 		return;
 
 	signals = hrguard_score_result_json(&e->result);
-	initStringInfo(&payload);
-	score_payload(&payload, run, &e->result, input_hash);
 
 	p = &run->pending[k];
 	p->e = e;
 	strlcpy(p->input_hash, input_hash, sizeof(p->input_hash));
-	seq = hrguard_evidence_stage(e->employee_id, "score", run->now, &payload);
 
 	old = MemoryContextSwitchTo(run->batch_context);
+	initStringInfo(&p->payload);
+	score_payload(&p->payload, run, &e->result, input_hash);
 	run->columns[COL_EMPLOYEE][k] = CStringGetTextDatum(e->employee_id);
 	run->columns[COL_TENANT][k] = CStringGetTextDatum(e->tenant_id);
 	run->columns[COL_BAND][k] = CStringGetTextDatum(e->result.band);
@@ -496,7 +511,6 @@ hrguard_score_store(ScoreStore *run, ScoreEmployee *e)
 	run->columns[COL_SIGNALS][k] = datumCopy(PointerGetDatum(signals), false, -1);
 	run->columns[COL_INPUTS][k] = datumCopy(PointerGetDatum(inputs_jsonb), false, -1);
 	run->columns[COL_HASH][k] = CStringGetTextDatum(input_hash);
-	run->columns[COL_SEQ][k] = Int64GetDatum(seq);
 	MemoryContextSwitchTo(old);
 	if (++run->n == SCORE_STORE_BATCH)
 		store_batch(run);
@@ -530,7 +544,8 @@ hrguard_score_store_begin(DateADT from, DateADT to, const ScoreSpan *span)
 	types[2] = TEXTOID;
 	for (c = 0; c < STORE_COLUMNS; c++)
 		types[3 + c] = get_array_type(column_types[c]);
-	run->upsert = SPI_prepare(
+	/* planned generically: a custom plan would copy the batch's arrays into it */
+	run->upsert = SPI_prepare_cursor(
 		"INSERT INTO hrguard.score AS s (employee_id, tenant_id, period_from, period_to, algorithm, "
 		"       band, total_points, time_points, customer_points, visit_points, reporting_points, "
 		"       location_points, signals, inputs, input_hash, evidence_seq) "
@@ -556,7 +571,7 @@ hrguard_score_store_begin(DateADT from, DateADT to, const ScoreSpan *span)
 		"RETURNING score_id, employee_id, tenant_id, band, total_points, time_points, customer_points, "
 		"          visit_points, reporting_points, location_points, signals, inputs, input_hash, "
 		"          evidence_seq, period_from, period_to, algorithm",
-		3 + STORE_COLUMNS, types);
+		3 + STORE_COLUMNS, types, CURSOR_OPT_GENERIC_PLAN);
 	if (run->upsert == NULL)
 		elog(ERROR, "could not prepare the score upsert: %s", SPI_result_code_string(SPI_result));
 	return run;
