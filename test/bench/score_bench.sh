@@ -12,7 +12,8 @@
 # parallel workers.  score_period() does more than the reference (all four signals,
 # the scores stored with their inputs' hash, an evidence entry each); its
 # stored scores are deleted before each run (the guard disabled for that,
-# as a superuser can) so that it recomputes and stores them.
+# as a superuser can) so that it recomputes and stores them, and the score
+# table vacuumed (untimed), as a period never scored before finds it.
 # The reference's modified z of every employee is compared with
 # score_period()'s.  Not a test: nothing here asserts.
 #
@@ -42,6 +43,7 @@ timed_score() {
 			statement="ALTER TABLE hrguard.score DISABLE TRIGGER score_guard;
 DELETE FROM hrguard.score WHERE tenant_id = 't$1';
 ALTER TABLE hrguard.score ENABLE ALWAYS TRIGGER score_guard;
+VACUUM hrguard.score;
 CHECKPOINT;
 SELECT clock_timestamp() AS t0 \\gset
 SELECT employees FROM hrguard.score_period('2026-09-01', '2026-09-30', 't$1') \\gset" ;;
