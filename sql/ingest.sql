@@ -242,11 +242,13 @@ SELECT * FROM hrguard.ingest_wecom($j${"errcode": 0, "checkindata": [
 -- a lone surrogate), numbers written otherwise than JSON writes them, a
 -- key over a punch column's bound, a key twice, an integer beyond 64 bits:
 -- those records rejected, the good ones of each payload ingested (one with
--- objects and arrays among the vendor's fields, kept as jsonb keeps them)
+-- objects, arrays, nulls and numbers no double holds among the vendor's
+-- fields, kept exactly as jsonb keeps them)
 SELECT * FROM hrguard.ingest_dingtalk($j${"errcode": 0, "recordresult": [
   {"id": 7110, "id": 7111, "userId": "manager4220", "userCheckTime": 1599615000000},
   {"id": 7113, "userId": "manager4220", "userCheckTime": 1599615000000, "groupId": 18446744073709551616},
-  {"id": 7112, "userId": "manager4220", "userCheckTime": 1599616000000, "planId": 2.50,
+  {"id": 7112, "userId": "manager4220", "userCheckTime": 1599616000000, "planId": 2.50, "approveId": null,
+   "baseLatitude": 31.234567890123456, "baseAccuracy": 0.30000000000000004, "classId": 12345678901234567.5,
    "baseAddress": {"bb": [1, "x", null, true, 1.5e0, {"k": "v", "j": []}], "a": {"z": 1, "y": 2}}},
   {"id": 7101, "userId": "manager4220", "userCheckTime": 1599615000000, "userMacAddr": true},
   {"id": 7102, "userId": "manager4220", "userCheckTime": 1599615000000, "checkType": 5},
@@ -269,7 +271,9 @@ SELECT source, vendor_userid, source_record_id, reason, detail, left(raw_record,
   FROM hrguard.ingest_reject ORDER BY reject_id;
 SELECT source_record_id, raw_lat, raw_lon, wifi_bssid, vendor_flags->>'wifimac' AS wifimac
   FROM hrguard.punch WHERE source_record_id IN ('7108', '["paul",1492900000,"上班打卡",1,1]');
-SELECT vendor_flags, vendor_flags->'baseAddress' = '{"bb": [1, "x", null, true, 1.5, {"k": "v", "j": []}], "a": {"z": 1, "y": 2}}'::jsonb AS same
+SELECT vendor_flags, vendor_flags - 'vendor' = '{"planId": 2.50, "approveId": null, "baseLatitude": 31.234567890123456,
+	"baseAccuracy": 0.30000000000000004, "classId": 12345678901234567.5,
+	"baseAddress": {"bb": [1, "x", null, true, 1.5e0, {"k": "v", "j": []}], "a": {"z": 1, "y": 2}}}'::jsonb AS same
   FROM hrguard.punch WHERE source = 'dingtalk' AND source_record_id = '7112';
 
 -- a payload of two batches (10,500 records, two employees interleaved,
@@ -349,7 +353,19 @@ SELECT pg_temp.refusal(format('SELECT hrguard.%s(%L)', fn, payload)) AS refusal
 	('ingest_wecom', '{"errcode": 0, "checkindata": [1, 2,]}'),
 	('ingest_wecom', '{"errcode": 0, "checkindata": "none"}'),
 	('ingest_wecom', '{"errcode": 0}'),
-	('ingest_wecom', '{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_time": 1492800000, "lat": tru}]}')
+	('ingest_wecom', '{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_time": 1492800000, "lat": tru}]}'),
+	-- members hrguard does not read are JSON too
+	('ingest_wecom', '{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_time": 1492800000}], "next_cursor": 01}'),
+	('ingest_dingtalk', '{"x": -, "errcode": 0, "recordresult": [{"id": 1, "userId": "manager4220", "userCheckTime": 1599615000000}]}'),
+	('ingest_dingtalk', '{"errcode": 0, "recordresult": [], "hasMore": 1e}'),
+	('ingest_dingtalk', '{"errcode": 0, "recordresult": [], "x": 1.}'),
+	('ingest_dingtalk', '{"errcode": 0, "recordresult": [], "x": [, 0.5]}'),
+	('ingest_dingtalk', '{"errcode": 0, "recordresult": [], "x": {"y" -1}}'),
+	('ingest_dingtalk', '{"errcode": 0, "recordresult": [], "x": "\q"}'),
+	('ingest_dingtalk', '{"errcode": 0, "recordresult": [], "x": "\u12"}'),
+	('ingest_dingtalk', '{"errcode": 0, "errmsg": "o\k", "recordresult": []}'),
+	('ingest_dingtalk', '{"errcode": 0, "recordresult": [], "DataList": [1, ]}'),
+	('ingest_dingtalk', '01')
   ) AS t(fn, payload);
 -- 10 MB of junk, and 10 MB of records that end badly: nothing stored
 SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom(repeat('x', 10000000))$$) AS refusal;

@@ -89,7 +89,7 @@ read_position(json_t *record, const char *lat_key, const char *lon_key, IngestPu
 
 /* one record of a listRecord (or list) response */
 static void
-read_record(json_t *record, IngestPunch *p)
+read_record(json_t *record, IngestSpan raw, IngestPunch *p)
 {
 	const char *check_type = hrguard_ingest_enum(record, "checkType", p);
 	const char *source_type = hrguard_ingest_enum(record, "sourceType", p);
@@ -130,7 +130,7 @@ read_record(json_t *record, IngestPunch *p)
 	/* the vendor's other verdicts and notes are text too */
 	for (i = 0; i < (int) lengthof(text_verdicts); i++)
 		hrguard_ingest_enum(record, text_verdicts[i], p);
-	hrguard_ingest_flags(record, "dingtalk", record_flags, lengthof(record_flags),
+	hrguard_ingest_flags(record, raw, "dingtalk", record_flags, lengthof(record_flags),
 						 "made_by", made_by_value, p);
 	json_decref(made_by_value);
 
@@ -143,7 +143,7 @@ read_record(json_t *record, IngestPunch *p)
 
 /* one item of an attendance_check_record event */
 static void
-read_event_item(json_t *record, IngestPunch *p)
+read_event_item(json_t *record, IngestSpan raw, IngestPunch *p)
 {
 	int64		at_ms;
 	bool		present;
@@ -158,7 +158,7 @@ read_event_item(json_t *record, IngestPunch *p)
 	p->address = hrguard_ingest_string(record, "address", p);
 	p->check_type = "other";
 	hrguard_ingest_enum(record, "locationMethod", p);
-	hrguard_ingest_flags(record, "dingtalk", event_flags, lengthof(event_flags), NULL, NULL, p);
+	hrguard_ingest_flags(record, raw, "dingtalk", event_flags, lengthof(event_flags), NULL, NULL, p);
 }
 
 PG_FUNCTION_INFO_V1(hrguard_ingest_dingtalk);
@@ -167,7 +167,7 @@ hrguard_ingest_dingtalk(PG_FUNCTION_ARGS)
 {
 	text	   *payload = PG_GETARG_TEXT_PP(0);
 	IngestMember m[] = {
-		{"errcode"}, {"errmsg"}, {"recordresult"}, {"EventType"}, {"DataList"}
+		{"errcode"}, {"errmsg"}, {"recordresult", true}, {"EventType"}, {"DataList", true}
 	};
 
 	hrguard_ingest_require_utf8(FUNCTION);
@@ -200,6 +200,9 @@ hrguard_ingest_dingtalk(PG_FUNCTION_ARGS)
 										   VARDATA_ANY(payload), "DataList", m[4].value,
 										   read_event_item));
 	}
+	/* a response's DataList is not read, but must be JSON like the rest */
+	if (m[4].found)
+		hrguard_ingest_check_value(FUNCTION, VARDATA_ANY(payload), m[4].value);
 	hrguard_ingest_check_errcode(FUNCTION, "DingTalk", &m[0], &m[1]);
 	if (!m[2].found)
 		ereport(ERROR,

@@ -460,9 +460,47 @@ push_json(JsonbParseState **state, json_t *v, JsonbIteratorToken token)
 	}
 }
 
-/* a vendor_flags member; order is where it was given (the last of a key wins) */
+/*
+ * A number that is not an integer, or a container, as jsonb reads the
+ * vendor's own text of it: exactly as sent (jansson holds such numbers as
+ * doubles only).
+ */
 static void
-add_flag(JsonbPair *pairs, int *npairs, const char *key, json_t *v)
+flag_from_text(IngestSpan raw, const char *key, JsonbValue *out)
+{
+	IngestSpan	text;
+	Jsonb	   *jb;
+	JsonbParseState *state = NULL;
+	JsonbValue	element;
+	JsonbValue *array;
+
+	if (!hrguard_ingest_record_member(raw, key, &text))
+		elog(ERROR, "the record's member \"%s\" was not found in its text", key);
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+											CStringGetDatum(pnstrdup(text.start, text.len))));
+	if (JB_ROOT_IS_SCALAR(jb))
+	{
+		if (!JsonbExtractScalar(&jb->root, out))
+			elog(ERROR, "could not read the scalar of member \"%s\"", key);
+		return;
+	}
+	/* a container: unpacked into values, as one element of an array */
+	element.type = jbvBinary;
+	element.val.binary.data = &jb->root;
+	element.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	pushJsonbValue(&state, WJB_ELEM, &element);
+	array = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	*out = array->val.array.elems[0];
+}
+
+/*
+ * A vendor_flags member; order is where it was given (the last of a key
+ * wins).  raw is the record's text, for values jansson does not hold
+ * exactly; extra values, made here, have none (raw.start NULL).
+ */
+static void
+add_flag(JsonbPair *pairs, int *npairs, const char *key, json_t *v, IngestSpan raw)
 {
 	JsonbPair  *pair = &pairs[*npairs];
 
@@ -474,10 +512,21 @@ add_flag(JsonbPair *pairs, int *npairs, const char *key, json_t *v)
 	{
 		case JSON_OBJECT:
 		case JSON_ARRAY:
+		case JSON_REAL:
+			if (raw.start != NULL)
+			{
+				flag_from_text(raw, key, &pair->value);
+				break;
+			}
+			if (json_is_real(v))
+			{
+				json_scalar_value(v, &pair->value);
+				break;
+			}
 			{
 				JsonbParseState *state = NULL;
 
-				/* containers (rare) through pushJsonbValue, which sorts their keys */
+				/* containers hrguard made (rare) through pushJsonbValue, which sorts their keys */
 				pair->value = *push_json(&state, v, WJB_ELEM);
 				break;
 			}
@@ -509,13 +558,14 @@ compare_flags(const void *a, const void *b)
 
 /*
  * vendor_flags: {"vendor": ..., and each of keys[] the record has, as the
- * vendor sent it}, plus extra_key: extra (hrguard's reading of them) when
- * extra is not NULL, built as jsonb directly: the members are put in
- * jsonb's order here, and a key given twice keeps its last value, as
- * jsonb_in would.
+ * vendor sent it (null included; numbers as written)}, plus extra_key:
+ * extra (hrguard's reading of them) when extra is not NULL, built as
+ * jsonb directly: the members are put in jsonb's order here, and a key
+ * given twice keeps its last value, as jsonb_in would.
  */
 void
-hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys, int nkeys,
+hrguard_ingest_flags(json_t *record, IngestSpan raw, const char *vendor,
+					 const char *const *keys, int nkeys,
 					 const char *extra_key, json_t *extra, IngestPunch *punch)
 {
 	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * (nkeys + 2));
@@ -525,17 +575,18 @@ hrguard_ingest_flags(json_t *record, const char *vendor, const char *const *keys
 	int			kept = 0;
 	int			i;
 	json_t	   *vendor_name = json_string(vendor);
+	IngestSpan	made_here = {NULL, 0};
 
-	add_flag(pairs, &npairs, "vendor", vendor_name);
+	add_flag(pairs, &npairs, "vendor", vendor_name, made_here);
 	for (i = 0; i < nkeys; i++)
 	{
 		json_t	   *v = json_object_get(record, keys[i]);
 
-		if (v != NULL && !json_is_null(v))
-			add_flag(pairs, &npairs, keys[i], v);
+		if (v != NULL)
+			add_flag(pairs, &npairs, keys[i], v, raw);
 	}
 	if (extra != NULL)
-		add_flag(pairs, &npairs, extra_key, extra);
+		add_flag(pairs, &npairs, extra_key, extra, made_here);
 	qsort(pairs, npairs, sizeof(JsonbPair), compare_flags);
 	for (i = 0; i < npairs; i++)
 	{

@@ -65,7 +65,7 @@ extern bool hrguard_ingest_position(double lat, double lon, IngestPunch *punch);
 extern void hrguard_ingest_bssid(struct json_t *record, const char *key, IngestPunch *punch);
 extern const char *hrguard_ingest_enum(struct json_t *record, const char *key,
 									   IngestPunch *punch);
-extern void hrguard_ingest_flags(struct json_t *record, const char *vendor,
+extern void hrguard_ingest_flags(struct json_t *record, IngestSpan raw, const char *vendor,
 								 const char *const *keys, int nkeys,
 								 const char *extra_key, struct json_t *extra,
 								 IngestPunch *punch);

@@ -132,7 +132,7 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 			break;
 		record = hrguard_ingest_parse_record(function, raw, tree, &punch);
 		if (record != NULL)
-			reader(record, &punch);
+			reader(record, raw, &punch);
 		MemoryContextSwitchTo(call);
 
 		key = key_append(&keys);

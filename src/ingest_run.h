@@ -17,8 +17,8 @@
 
 #include "ingest_batch.h"
 
-/* reads one parsed record (a JSON object) into *punch */
-typedef void (*IngestReader) (struct json_t *record, IngestPunch *punch);
+/* reads one parsed record (a JSON object; raw, its text) into *punch */
+typedef void (*IngestReader) (struct json_t *record, IngestSpan raw, IngestPunch *punch);
 
 extern Datum hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function,
 								IngestVendor vendor, const char *payload,

@@ -155,6 +155,183 @@ scan_value(const Scanner *s, const char *p)
 	return NULL;				/* not reached */
 }
 
+/* past the string that starts at p (on its quote), its escapes checked */
+static const char *
+check_string(const Scanner *s, const char *p)
+{
+	const char *start = p;
+
+	for (p++; p < s->end; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c == '"')
+			return p + 1;
+		if (c < 0x20)
+			not_json(s, p, "a control character in a string");
+		if (c != '\\')
+			continue;
+		if (++p >= s->end)
+			break;
+		if (*p == 'u')
+		{
+			int			i;
+
+			for (i = 1; i <= 4; i++)
+				if (p + i >= s->end || !isxdigit((unsigned char) p[i]))
+					not_json(s, p - 1, "an escape \\u without four hexadecimal digits");
+			p += 4;
+		}
+		else if (strchr("\"\\/bfnrt", *p) == NULL || *p == '\0')
+			not_json(s, p - 1, "an escape JSON does not have");
+	}
+	not_json(s, start, "a string that does not end");
+	return NULL;				/* not reached */
+}
+
+static const char *
+skip_digits(const char *p, const char *end)
+{
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	return p;
+}
+
+/* past the number, true, false or null at p, checked against JSON's grammar */
+static const char *
+check_scalar(const Scanner *s, const char *p)
+{
+	static const char *const words[] = {"true", "false", "null"};
+	const char *start = p;
+	int			i;
+
+	for (i = 0; i < (int) lengthof(words); i++)
+	{
+		size_t		n = strlen(words[i]);
+
+		if ((size_t) (s->end - p) >= n && memcmp(p, words[i], n) == 0)
+			return p + n;
+	}
+	/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+	if (p < s->end && *p == '-')
+		p++;
+	if (p < s->end && *p == '0')
+		p++;
+	else if (p < s->end && *p >= '1' && *p <= '9')
+		p = skip_digits(p, s->end);
+	else
+		not_json(s, start, "an unexpected character");
+	if (p < s->end && *p == '.')
+	{
+		if (p + 1 >= s->end || p[1] < '0' || p[1] > '9')
+			not_json(s, start, "a number JSON does not write");
+		p = skip_digits(p + 1, s->end);
+	}
+	if (p < s->end && (*p == 'e' || *p == 'E'))
+	{
+		p++;
+		if (p < s->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= s->end || *p < '0' || *p > '9')
+			not_json(s, start, "a number JSON does not write");
+		p = skip_digits(p, s->end);
+	}
+	return p;
+}
+
+/* past an object's key at p and the colon after it */
+static const char *
+check_key(const Scanner *s, const char *p)
+{
+	if (p >= s->end || *p != '"')
+		not_json(s, p, "an object key is missing");
+	p = skip_ws(check_string(s, p), s->end);
+	if (p >= s->end || *p != ':')
+		not_json(s, p, "a colon is missing after an object key");
+	return p + 1;
+}
+
+/*
+ * Past the value that starts at p, checked against JSON's grammar (RFC
+ * 8259) without building it: for the members hrguard does not read
+ * record by record, which jansson does not check.
+ */
+static const char *
+check_value(const Scanner *s, const char *p)
+{
+	char		open[INGEST_MAX_DEPTH];
+	int			depth = 0;
+
+	for (;;)
+	{
+		/* a value */
+		p = skip_ws(p, s->end);
+		if (p >= s->end)
+			not_json(s, p, "a value is missing");
+		if (*p == '{' || *p == '[')
+		{
+			char		close = *p == '{' ? '}' : ']';
+
+			if (depth == INGEST_MAX_DEPTH)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("%s: the payload nests deeper than %d levels",
+								s->function, INGEST_MAX_DEPTH)));
+			open[depth++] = *p;
+			p = skip_ws(p + 1, s->end);
+			if (p < s->end && *p == close)
+			{
+				depth--;
+				p++;
+			}
+			else
+			{
+				if (open[depth - 1] == '{')
+					p = check_key(s, p);
+				continue;
+			}
+		}
+		else if (*p == '"')
+			p = check_string(s, p);
+		else
+			p = check_scalar(s, p);
+
+		/* after a value: the next one of its container, or the container's end */
+		for (;;)
+		{
+			char		close;
+
+			if (depth == 0)
+				return p;
+			close = open[depth - 1] == '{' ? '}' : ']';
+			p = skip_ws(p, s->end);
+			if (p >= s->end)
+				not_json(s, p, "an object or array that does not end");
+			if (*p == ',')
+			{
+				p = skip_ws(p + 1, s->end);
+				if (open[depth - 1] == '{')
+					p = check_key(s, p);
+				break;
+			}
+			if (*p != close)
+				not_json(s, p, close == '}' ? "a comma or closing brace is missing" :
+						 "a comma or closing bracket is missing");
+			depth--;
+			p++;
+		}
+	}
+}
+
+/* Check a value of the payload against JSON's grammar (a member not read otherwise). */
+void
+hrguard_ingest_check_value(const char *function, const char *payload, IngestSpan value)
+{
+	Scanner		s = {function, payload, value.start + value.len};
+
+	(void) check_value(&s, value.start);
+}
+
 /* the key starting at p, decoded (escapes included) */
 static char *
 scan_key(const Scanner *s, const char *p, const char **after)
@@ -176,6 +353,41 @@ scan_key(const Scanner *s, const char *p, const char **after)
 	out = pstrdup(json_string_value(key));
 	json_decref(key);
 	return out;
+}
+
+/*
+ * The text of a top-level member of a record jansson has read (so valid
+ * JSON, no key twice), or false when it has none.
+ */
+bool
+hrguard_ingest_record_member(IngestSpan record, const char *key, IngestSpan *value)
+{
+	Scanner		s = {"hrguard", record.start, record.start + record.len};
+	const char *p = skip_ws(record.start, s.end);
+
+	if (p >= s.end || *p != '{')
+		return false;
+	p = skip_ws(p + 1, s.end);
+	while (p < s.end && *p == '"')
+	{
+		const char *after;
+		char	   *name = scan_key(&s, p, &after);
+		const char *v = skip_ws(skip_ws(after, s.end) + 1, s.end);	/* past the colon */
+		bool		match = strcmp(name, key) == 0;
+
+		pfree(name);
+		p = scan_value(&s, v);
+		if (match)
+		{
+			value->start = v;
+			value->len = p - v;
+			return true;
+		}
+		p = skip_ws(p, s.end);
+		if (p < s.end && *p == ',')
+			p = skip_ws(p + 1, s.end);
+	}
+	return false;
 }
 
 /* the payload's closing brace at p: only white space may follow it */
@@ -206,7 +418,10 @@ hrguard_ingest_members(const char *function, const char *payload, size_t len,
 		not_json(&s, p, "the payload is empty");
 	if (*p != '{')
 	{
-		scan_value(&s, p);		/* JSON of another kind, or not JSON at all */
+		/* JSON of another kind, or not JSON at all */
+		p = skip_ws(check_value(&s, p), s.end);
+		if (p != s.end)
+			not_json(&s, p, "text after the payload");
 		ereport(ERROR,
 				(errcode(ERRCODE_SQL_JSON_OBJECT_NOT_FOUND),
 				 errmsg("%s: the payload is not a JSON object", function),
@@ -233,11 +448,13 @@ hrguard_ingest_members(const char *function, const char *payload, size_t len,
 		if (p >= s.end || *p != ':')
 			not_json(&s, p, "a colon is missing after an object key");
 		value = skip_ws(p + 1, s.end);
-		p = scan_value(&s, value);
 		for (i = 0; i < nmembers; i++)
+			if (strcmp(members[i].name, key) == 0)
+				break;
+		/* a records array is only followed here: its records are checked as they are read */
+		p = i < nmembers && members[i].streamed ? scan_value(&s, value) : check_value(&s, value);
+		if (i < nmembers)
 		{
-			if (strcmp(members[i].name, key) != 0)
-				continue;
 			if (members[i].found)
 				ereport(ERROR,
 						(errcode(ERRCODE_DUPLICATE_JSON_OBJECT_KEY_VALUE),

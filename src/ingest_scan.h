@@ -29,12 +29,16 @@ typedef struct IngestSpan
 typedef struct IngestMember
 {
 	const char *name;			/* in: the member's key */
+	bool		streamed;		/* in: an array whose elements are checked as read */
 	bool		found;			/* out */
 	IngestSpan	value;			/* out */
 } IngestMember;
 
 extern void hrguard_ingest_members(const char *function, const char *payload, size_t len,
 								   IngestMember *members, int nmembers);
+extern bool hrguard_ingest_record_member(IngestSpan record, const char *key, IngestSpan *value);
+extern void hrguard_ingest_check_value(const char *function, const char *payload,
+									   IngestSpan value);
 
 /* the elements of an array value, one at a time */
 typedef struct IngestArray

@@ -121,7 +121,7 @@ composite_key(json_t *record, const char *userid, int64 at, IngestPunch *p)
 }
 
 static void
-read_record(json_t *record, IngestPunch *p)
+read_record(json_t *record, IngestSpan raw, IngestPunch *p)
 {
 	const char *type = hrguard_ingest_enum(record, "checkin_type", p);
 	json_t	   *exception = json_object_get(record, "exception_type");
@@ -168,7 +168,7 @@ read_record(json_t *record, IngestPunch *p)
 		else
 			exceptions = split_exceptions(json_string_value(exception), &missed);
 	}
-	hrguard_ingest_flags(record, "wecom", record_flags, lengthof(record_flags),
+	hrguard_ingest_flags(record, raw, "wecom", record_flags, lengthof(record_flags),
 						 "exceptions", exceptions, p);
 	json_decref(exceptions);
 	if (missed)
@@ -181,7 +181,7 @@ Datum
 hrguard_ingest_wecom(PG_FUNCTION_ARGS)
 {
 	text	   *payload = PG_GETARG_TEXT_PP(0);
-	IngestMember m[] = {{"errcode"}, {"errmsg"}, {"checkindata"}};
+	IngestMember m[] = {{"errcode"}, {"errmsg"}, {"checkindata", true}};
 
 	hrguard_ingest_require_utf8(FUNCTION);
 	hrguard_ingest_members(FUNCTION, VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload),

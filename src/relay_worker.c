@@ -30,6 +30,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_extension.h"
 #include "commands/dbcommands.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -39,6 +40,7 @@
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
@@ -125,12 +127,25 @@ relay_extension_present(void)
 	return present;
 }
 
-/* Begin a round's transaction; false when hrguard is not installed. */
+/*
+ * Begin a round's transaction; false when hrguard is not installed.
+ *
+ * The round holds the extension itself (a share lock on it) before it
+ * touches any of hrguard's tables: DROP EXTENSION locks the extension
+ * first, then its tables, so the two wait for each other in that order
+ * instead of deadlocking over the tables.  The snapshot is taken once
+ * the lock is held, and sees a DROP that committed meanwhile.
+ */
 static bool
 round_begin(const char *activity)
 {
+	Oid			extension;
+
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	extension = get_extension_oid("hrguard", true);
+	if (OidIsValid(extension))
+		LockDatabaseObject(ExtensionRelationId, extension, 0, AccessShareLock);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	PushActiveSnapshot(GetTransactionSnapshot());
