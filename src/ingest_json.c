@@ -508,32 +508,17 @@ add_flag(JsonbPair *pairs, int *npairs, const char *key, json_t *v, IngestSpan r
 	pair->key.val.string.val = (char *) key;
 	pair->key.val.string.len = strlen(key);
 	pair->order = *npairs;
-	switch (json_typeof(v))
+	if (raw.start != NULL && (json_is_real(v) || json_is_object(v) || json_is_array(v)))
+		flag_from_text(raw, key, &pair->value);
+	else if (json_is_object(v) || json_is_array(v))
 	{
-		case JSON_OBJECT:
-		case JSON_ARRAY:
-		case JSON_REAL:
-			if (raw.start != NULL)
-			{
-				flag_from_text(raw, key, &pair->value);
-				break;
-			}
-			if (json_is_real(v))
-			{
-				json_scalar_value(v, &pair->value);
-				break;
-			}
-			{
-				JsonbParseState *state = NULL;
+		JsonbParseState *state = NULL;
 
-				/* containers hrguard made (rare) through pushJsonbValue, which sorts their keys */
-				pair->value = *push_json(&state, v, WJB_ELEM);
-				break;
-			}
-		default:
-			json_scalar_value(v, &pair->value);
-			break;
+		/* containers hrguard made (rare) through pushJsonbValue, which sorts their keys */
+		pair->value = *push_json(&state, v, WJB_ELEM);
 	}
+	else
+		json_scalar_value(v, &pair->value);
 	(*npairs)++;
 }
 

@@ -79,12 +79,11 @@ scan_string(const Scanner *s, const char *p)
 	return NULL;				/* not reached */
 }
 
-/* past the number, true, false or null that starts at p */
+/* past the true, false or null at p, or NULL when none is there */
 static const char *
-scan_scalar(const Scanner *s, const char *p)
+literal_end(const Scanner *s, const char *p)
 {
 	static const char *const words[] = {"true", "false", "null"};
-	const char *start = p;
 	int			i;
 
 	for (i = 0; i < (int) lengthof(words); i++)
@@ -94,6 +93,18 @@ scan_scalar(const Scanner *s, const char *p)
 		if ((size_t) (s->end - p) >= n && memcmp(p, words[i], n) == 0)
 			return p + n;
 	}
+	return NULL;
+}
+
+/* past the number, true, false or null that starts at p */
+static const char *
+scan_scalar(const Scanner *s, const char *p)
+{
+	const char *start = p;
+	const char *after = literal_end(s, p);
+
+	if (after != NULL)
+		return after;
 	if (*p == '-' || (*p >= '0' && *p <= '9'))
 	{
 		p++;
@@ -201,17 +212,11 @@ skip_digits(const char *p, const char *end)
 static const char *
 check_scalar(const Scanner *s, const char *p)
 {
-	static const char *const words[] = {"true", "false", "null"};
 	const char *start = p;
-	int			i;
+	const char *after = literal_end(s, p);
 
-	for (i = 0; i < (int) lengthof(words); i++)
-	{
-		size_t		n = strlen(words[i]);
-
-		if ((size_t) (s->end - p) >= n && memcmp(p, words[i], n) == 0)
-			return p + n;
-	}
+	if (after != NULL)
+		return after;
 	/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 	if (p < s->end && *p == '-')
 		p++;
