@@ -29,10 +29,15 @@
 #include "score_facts.h"
 #include "score_hours.h"
 
-/* the rows of employees $3 .. $4 (in employee_id order) of a time range $1 .. $2 */
+/*
+ * the rows of employees $3 .. $4 (in employee_id order; both null when the
+ * chunk is every employee scored, and the planner then drops the test) of
+ * a time range $1 .. $2
+ */
 #define OF_CHUNK(alias) \
-	" AND " alias ".employee_id OPERATOR(pg_catalog.>=) $3 COLLATE pg_catalog.\"C\" " \
-	" AND " alias ".employee_id OPERATOR(pg_catalog.<=) $4 COLLATE pg_catalog.\"C\""
+	" AND ($3::pg_catalog.text IS NULL OR " \
+	"      " alias ".employee_id OPERATOR(pg_catalog.>=) $3 COLLATE pg_catalog.\"C\" " \
+	"  AND " alias ".employee_id OPERATOR(pg_catalog.<=) $4 COLLATE pg_catalog.\"C\")"
 
 static char *
 text_in(Datum d, MemoryContext context)
@@ -179,12 +184,12 @@ hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id, const 
  */
 void
 hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first, int end,
-						 const ScoreSpan *span, MemoryContext context)
+						 int nemployees, const ScoreSpan *span, MemoryContext context)
 {
 	int			n = end - first;
 	ScoreEmployeeIndex *employees = hrguard_score_employee_index(es, first, end, context);
 	Oid			types[4] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
-	Datum		args[4];
+	Datum		args[4] = {0, 0, 0, 0};
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	MemoryContext old = MemoryContextSwitchTo(context);
 
@@ -194,8 +199,13 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 	hrguard_groups_init(&c->punches, sizeof(ScorePunch), context);
 	hrguard_groups_init(&c->visits, sizeof(ScoreVisit), context);
 	hrguard_groups_init(&c->deals, sizeof(ScoreDeal), context);
-	args[2] = CStringGetTextDatum(es[first].employee_id);
-	args[3] = CStringGetTextDatum(es[end - 1].employee_id);
+	if (first == 0 && end == nemployees)
+		nulls[2] = nulls[3] = 'n';
+	else
+	{
+		args[2] = CStringGetTextDatum(es[first].employee_id);
+		args[3] = CStringGetTextDatum(es[end - 1].employee_id);
+	}
 	MemoryContextSwitchTo(old);
 
 	/* on-duty and off-duty punches: 0 off-duty, 2 on-duty not outside, 1 on-duty outside */
@@ -209,7 +219,7 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
 							"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("p"),
-							4, types, args, nulls, employees, true, punch_row, c);
+							4, types, args, nulls, employees, punch_row, c);
 
 	/* deals, and the customers of those that may be the period's */
 	hrguard_score_read_rows("SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, "
@@ -217,7 +227,7 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							"  FROM hrguard.sale s "
 							" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("s"),
-							4, types, args, nulls, employees, false, deal_row, c);
+							4, types, args, nulls, employees, deal_row, c);
 	hrguard_groups_group(&c->punches, n);
 	read_customers(c);
 
@@ -229,7 +239,7 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							"  FROM hrguard.customer_visits v "
 							" WHERE v.started_at OPERATOR(pg_catalog.>=) $1 AND v.started_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("v"),
-							4, types, args, nulls, employees, false, visit_row, c);
+							4, types, args, nulls, employees, visit_row, c);
 	hrguard_groups_group(&c->visits, n);
 	hrguard_groups_group(&c->deals, n);
 }

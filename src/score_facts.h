@@ -60,7 +60,7 @@ typedef struct ScoreChunkFacts
 } ScoreChunkFacts;
 
 extern void hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first, int end,
-									 const ScoreSpan *span, MemoryContext context);
+									 int nemployees, const ScoreSpan *span, MemoryContext context);
 extern const ScoreCustomer *hrguard_score_customer(const ScoreChunkFacts *c, const char *customer_id,
 													const char *tenant_id);
 

@@ -658,7 +658,7 @@ hrguard_score_gather(const ScoreSpan *period_span, const char *tenant_id, int *n
 		int			i;
 
 		MemoryContextReset(chunk_context);
-		hrguard_score_read_chunk(&chunk, out, first, end, span, chunk_context);
+		hrguard_score_read_chunk(&chunk, out, first, end, n, span, chunk_context);
 		for (i = first; i < end; i++)
 		{
 			MemoryContext old = CurrentMemoryContext;

@@ -9,8 +9,7 @@
  * employee in a hash of the employees scored (simplehash.h, over the
  * row's own bytes) and passes over the others
  * (of another tenant, or not employed in the period), and each employee's
- * few hundred rows are put in order afterwards where order matters.  The
- * query is planned as any other: parallel workers may read the table.
+ * few hundred rows are put in order afterwards where order matters.
  *
  * IDENTIFICATION
  *	  src/score_rows.c
@@ -25,7 +24,6 @@
 #include "nodes/params.h"
 #include "tcop/dest.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
 #include "utils/memutils.h"
 
 #include "score_rows.h"
@@ -210,18 +208,13 @@ receive_destroy(DestReceiver *self)
 /*
  * Run "query" (its parameters args/nulls of types "types"; its first column
  * the employee_id) as the current user, read only, and hand each row of an
- * employee of "employees" to fn.
- *
- * share_scan: for the largest table (punches), let parallel workers share
- * its scan however many rows it returns -- the planner's default cost of
- * passing each row from a worker (parallel_tuple_cost) otherwise keeps a
- * scan returning millions of rows in one process, while here it is the
- * scan, not the passing, that takes the time.  Planned as usual otherwise;
- * the setting is the planner's only, for this query, and restored after.
+ * employee of "employees" to fn.  The query is planned as any other, with
+ * the parameters' values (a custom plan): the planner may read a table by
+ * an index, or with parallel workers, as its costs say.
  */
 void
 hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-						const char *nulls, ScoreEmployeeIndex *employees, bool share_scan,
+						const char *nulls, ScoreEmployeeIndex *employees,
 						ScoreRowFn fn, void *arg)
 {
 	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, types, CURSOR_OPT_PARALLEL_OK);
@@ -230,7 +223,6 @@ hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 	RowReceiver receiver;
 	int			i;
 	int			rc;
-	int			nest;
 
 	if (plan == NULL)
 		elog(ERROR, "could not prepare a scoring query: %s", SPI_result_code_string(SPI_result));
@@ -255,12 +247,7 @@ hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 	options.params = params;
 	options.read_only = true;
 	options.dest = &receiver.pub;
-	nest = NewGUCNestLevel();
-	if (share_scan)
-		(void) set_config_option("parallel_tuple_cost", "0", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
 	rc = SPI_execute_plan_extended(plan, &options);
-	AtEOXact_GUC(true, nest);
 	if (rc < 0)
 		elog(ERROR, "could not run a scoring query: %s", SPI_result_code_string(rc));
 	SPI_freeplan(plan);

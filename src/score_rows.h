@@ -52,7 +52,7 @@ extern ScoreEmployeeIndex *hrguard_score_employee_index(const ScoreEmployee *es,
 typedef void (*ScoreRowFn) (void *arg, int index, TupleTableSlot *slot);
 
 extern void hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-									const char *nulls, ScoreEmployeeIndex *employees, bool share_scan,
+									const char *nulls, ScoreEmployeeIndex *employees,
 									ScoreRowFn fn, void *arg);
 
 #endif							/* HRGUARD_SCORE_ROWS_H */
