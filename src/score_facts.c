@@ -49,13 +49,37 @@ text_in(Datum d, MemoryContext context)
 	return s;
 }
 
+/* whether a text column (not null) is the word w */
+static bool
+text_is(TupleTableSlot *slot, int column, const char *w)
+{
+	size_t		len = strlen(w);
+	text	   *t;
+
+	if (slot->tts_isnull[column])
+		return false;
+	t = DatumGetTextPP(slot->tts_values[column]);
+	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), w, len) == 0;
+}
+
+/*
+ * punched_at, employee_id, check_type, verdict: off duty; on duty inside the
+ * zones or uncertain (counts); or on duty otherwise (outside, or no verdict)
+ */
 static void
 punch_row(void *arg, int index, TupleTableSlot *slot)
 {
 	ScoreChunkFacts *c = arg;
 	ScorePunch *p = hrguard_groups_push(&c->punches, index);
+	int			kind;
 
-	*p = SCORE_PUNCH(DatumGetTimestampTz(slot->tts_values[1]), DatumGetInt32(slot->tts_values[2]));
+	if (text_is(slot, 2, "off_duty"))
+		kind = SCORE_PUNCH_OFF;
+	else if (text_is(slot, 3, "inside") || text_is(slot, 3, "uncertain"))
+		kind = SCORE_PUNCH_ON_COUNTS;
+	else
+		kind = SCORE_PUNCH_ON;
+	*p = SCORE_PUNCH(DatumGetTimestampTz(slot->tts_values[0]), kind);
 }
 
 static void
@@ -208,18 +232,18 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 	}
 	MemoryContextSwitchTo(old);
 
-	/* on-duty and off-duty punches: 0 off-duty, 2 on-duty not outside, 1 on-duty outside */
 	args[0] = TimestampTzGetDatum(SCORE_SPAN_START(span));
 	args[1] = TimestampTzGetDatum(SCORE_SPAN_END(span));
-	hrguard_score_read_rows("SELECT p.employee_id, p.punched_at, "
-							"       CASE WHEN p.check_type OPERATOR(pg_catalog.=) 'off_duty' THEN 0 "
-							"            WHEN p.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['inside', 'uncertain']) THEN 2 "
-							"            ELSE 1 END "
+	/*
+	 * On-duty and off-duty punches; the columns in punch_duty_time_idx's
+	 * order, which an index-only scan then returns as they are.
+	 */
+	hrguard_score_read_rows("SELECT p.punched_at, p.employee_id, p.check_type, p.verdict "
 							"  FROM hrguard.punch p "
 							" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
 							"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("p"),
-							4, types, args, nulls, employees, punch_row, c);
+							4, types, args, nulls, employees, 1, punch_row, c);
 
 	/* deals, and the customers of those that may be the period's */
 	hrguard_score_read_rows("SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, "
@@ -227,8 +251,9 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							"  FROM hrguard.sale s "
 							" WHERE s.closed_at OPERATOR(pg_catalog.>=) $1 AND s.closed_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("s"),
-							4, types, args, nulls, employees, deal_row, c);
+							4, types, args, nulls, employees, 0, deal_row, c);
 	hrguard_groups_group(&c->punches, n);
+	hrguard_groups_group(&c->deals, n);
 	read_customers(c);
 
 	/* visits, as far back and ahead as a deal may be linked to them */
@@ -239,7 +264,6 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 							"  FROM hrguard.customer_visits v "
 							" WHERE v.started_at OPERATOR(pg_catalog.>=) $1 AND v.started_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("v"),
-							4, types, args, nulls, employees, visit_row, c);
+							4, types, args, nulls, employees, 0, visit_row, c);
 	hrguard_groups_group(&c->visits, n);
-	hrguard_groups_group(&c->deals, n);
 }

@@ -65,6 +65,7 @@ typedef struct RowReceiver
 {
 	DestReceiver pub;
 	ScoreEmployeeIndex *employees;
+	int			employee_column;	/* from 0 */
 	ScoreRowFn	fn;
 	void	   *arg;
 } RowReceiver;
@@ -77,25 +78,32 @@ hrguard_groups_init(ScoreGroups *g, size_t size, MemoryContext context)
 	g->context = context;
 }
 
+/*
+ * A new entry of an employee: appended to the last block (a new one when it
+ * is full; the entries read are never copied until they are grouped).
+ */
 void *
 hrguard_groups_push(ScoreGroups *g, int employee)
 {
-	if (g->n == g->cap)
+	int			at = (int) (g->n % SCORE_GROUPS_BLOCK);
+
+	if (at == 0)
 	{
-		g->cap = g->cap ? g->cap * 2 : 65536;
-		if (g->v == NULL)
+		if (g->nblocks == g->maxblocks)
 		{
-			g->v = MemoryContextAllocHuge(g->context, g->size * g->cap);
-			g->owner = MemoryContextAllocHuge(g->context, sizeof(int) * g->cap);
+			g->maxblocks = g->maxblocks ? g->maxblocks * 2 : 64;
+			g->blocks = g->blocks ? repalloc(g->blocks, sizeof(char *) * g->maxblocks)
+				: MemoryContextAlloc(g->context, sizeof(char *) * g->maxblocks);
+			g->owners = g->owners ? repalloc(g->owners, sizeof(int *) * g->maxblocks)
+				: MemoryContextAlloc(g->context, sizeof(int *) * g->maxblocks);
 		}
-		else
-		{
-			g->v = repalloc_huge(g->v, g->size * g->cap);
-			g->owner = repalloc_huge(g->owner, sizeof(int) * g->cap);
-		}
+		g->blocks[g->nblocks] = MemoryContextAlloc(g->context, g->size * SCORE_GROUPS_BLOCK);
+		g->owners[g->nblocks] = MemoryContextAlloc(g->context, sizeof(int) * SCORE_GROUPS_BLOCK);
+		g->nblocks++;
 	}
-	g->owner[g->n] = employee;
-	return g->v + g->size * g->n++;
+	g->owners[g->nblocks - 1][at] = employee;
+	g->n++;
+	return g->blocks[g->nblocks - 1] + g->size * at;
 }
 
 /* put the entries in employee order, keeping the order read within each */
@@ -103,37 +111,47 @@ void
 hrguard_groups_group(ScoreGroups *g, int nemployees)
 {
 	int64	   *next = MemoryContextAllocHuge(g->context, sizeof(int64) * (nemployees + 1));
-	char	   *grouped;
 	int64		i;
-	int			k;
+	int			b,
+				k;
 
 	g->start = MemoryContextAllocHuge(g->context, sizeof(int64) * (nemployees + 1));
 	memset(g->start, 0, sizeof(int64) * (nemployees + 1));
 	for (i = 0; i < g->n; i++)
-		g->start[g->owner[i] + 1]++;
+		g->start[g->owners[i / SCORE_GROUPS_BLOCK][i % SCORE_GROUPS_BLOCK] + 1]++;
 	for (k = 0; k < nemployees; k++)
 		g->start[k + 1] += g->start[k];
 	memcpy(next, g->start, sizeof(int64) * (nemployees + 1));
-	grouped = MemoryContextAllocHuge(g->context, g->size * Max(g->n, 1));
+	g->v = MemoryContextAllocHuge(g->context, g->size * Max(g->n, 1));
 	/* entries are of 8-byte words (they hold timestamps): copied a word at a time */
 	Assert(g->size % sizeof(uint64) == 0);
-	for (i = 0; i < g->n; i++)
+	for (b = 0; b < g->nblocks; b++)
 	{
-		const uint64 *from = (const uint64 *) (g->v + g->size * i);
-		uint64	   *to = (uint64 *) (grouped + g->size * next[g->owner[i]]++);
-		size_t		w;
+		int			in_block = (int) Min(g->n - (int64) b * SCORE_GROUPS_BLOCK, SCORE_GROUPS_BLOCK);
+		const int  *owner = g->owners[b];
+		int			j;
 
-		for (w = 0; w < g->size / sizeof(uint64); w++)
-			to[w] = from[w];
+		for (j = 0; j < in_block; j++)
+		{
+			const uint64 *from = (const uint64 *) (g->blocks[b] + g->size * j);
+			uint64	   *to = (uint64 *) (g->v + g->size * next[owner[j]]++);
+			size_t		w;
+
+			for (w = 0; w < g->size / sizeof(uint64); w++)
+				to[w] = from[w];
+		}
+		pfree(g->blocks[b]);
+		pfree(g->owners[b]);
 	}
-	if (g->v != NULL)
+	if (g->blocks != NULL)
 	{
-		pfree(g->v);
-		pfree(g->owner);
+		pfree(g->blocks);
+		pfree(g->owners);
 	}
 	pfree(next);
-	g->v = grouped;
-	g->owner = NULL;
+	g->blocks = NULL;
+	g->owners = NULL;
+	g->nblocks = g->maxblocks = 0;
 }
 
 ScoreEmployeeIndex *
@@ -167,7 +185,7 @@ hrguard_score_employee_index(const ScoreEmployee *es, int first, int end, Memory
 	return index;
 }
 
-/* a row: its employee (column 1) looked up, and handed on if scored */
+/* a row: its employee looked up, and handed on if scored */
 static bool
 receive_row(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -178,9 +196,9 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 
 	CHECK_FOR_INTERRUPTS();
 	slot_getallattrs(slot);
-	if (slot->tts_isnull[0])
+	if (slot->tts_isnull[r->employee_column])
 		return true;
-	id = DatumGetTextPP(slot->tts_values[0]);
+	id = DatumGetTextPP(slot->tts_values[r->employee_column]);
 	key.data = VARDATA_ANY(id);
 	key.len = VARSIZE_ANY_EXHDR(id);
 	found = employees_lookup(r->employees->hash, key);
@@ -206,15 +224,15 @@ receive_destroy(DestReceiver *self)
 }
 
 /*
- * Run "query" (its parameters args/nulls of types "types"; its first column
- * the employee_id) as the current user, read only, and hand each row of an
- * employee of "employees" to fn.  The query is planned as any other, with
+ * Run "query" (its parameters args/nulls of types "types"; its column
+ * employee_column, from 0, the employee_id) as the current user, read only,
+ * and hand each row of an employee of "employees" to fn.  The query is planned as any other, with
  * the parameters' values (a custom plan): the planner may read a table by
  * an index, or with parallel workers, as its costs say.
  */
 void
 hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
-						const char *nulls, ScoreEmployeeIndex *employees,
+						const char *nulls, ScoreEmployeeIndex *employees, int employee_column,
 						ScoreRowFn fn, void *arg)
 {
 	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, types, CURSOR_OPT_PARALLEL_OK);
@@ -240,6 +258,7 @@ hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 	receiver.pub.rDestroy = receive_destroy;
 	receiver.pub.mydest = DestNone;		/* rows are received here, SPI keeps none */
 	receiver.employees = employees;
+	receiver.employee_column = employee_column;
 	receiver.fn = fn;
 	receiver.arg = arg;
 

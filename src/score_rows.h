@@ -20,18 +20,24 @@
 
 /*
  * The rows of one table for many employees: appended as they are read,
- * each with its employee's index, then grouped by employee (a counting
- * sort), in the order read within each employee.
+ * each with its employee's index, in blocks, then grouped by employee (a
+ * counting sort) into one array, in the order read within each employee.
  */
+#define SCORE_GROUPS_BLOCK 65536	/* entries */
+
 typedef struct ScoreGroups
 {
 	size_t		size;			/* of an entry */
 	MemoryContext context;
-	char	   *v;				/* the entries */
-	int		   *owner;			/* before grouping: each entry's employee */
-	int64		n;
-	int64		cap;
-	int64	   *start;			/* once grouped: employee k's are start[k] .. start[k + 1] - 1 */
+	int64		n;				/* entries */
+	/* before grouping: the entries and each one's employee, by block */
+	char	  **blocks;
+	int		  **owners;
+	int			nblocks;
+	int			maxblocks;
+	/* once grouped: employee k's entries are v[start[k]] .. v[start[k + 1] - 1] */
+	char	   *v;
+	int64	   *start;
 } ScoreGroups;
 
 extern void hrguard_groups_init(ScoreGroups *g, size_t size, MemoryContext context);
@@ -53,6 +59,6 @@ typedef void (*ScoreRowFn) (void *arg, int index, TupleTableSlot *slot);
 
 extern void hrguard_score_read_rows(const char *query, int nargs, Oid *types, Datum *args,
 									const char *nulls, ScoreEmployeeIndex *employees,
-									ScoreRowFn fn, void *arg);
+									int employee_column, ScoreRowFn fn, void *arg);
 
 #endif							/* HRGUARD_SCORE_ROWS_H */

@@ -5,8 +5,8 @@
 #
 # For each size (employees, in teams of 20, thirteen months of punches,
 # deals, customers and visits: score_setup.sql), September 2026 is scored
-# SCORE_RUNS times by each, interleaved; medians are reported and their
-# ratio.  The reference runs as PostgreSQL plans it (parallel workers on a
+# SCORE_RUNS times by each, interleaved, each run starting with the next
+# variant; medians are reported and their ratio.  The reference runs as PostgreSQL plans it (parallel workers on a
 # multi-core machine) and once more with max_parallel_workers_per_gather
 # = 0 (one core); score_period() may share its scan of the punches with
 # parallel workers.  score_period() does more than the reference (all four signals,
@@ -62,9 +62,13 @@ EOF
 }
 
 declare -A times
+variants=(reference reference-serial hrguard)
 for run in $(seq 1 "$SCORE_RUNS"); do
 	for size in $SCORE_SIZES; do
-		for v in reference reference-serial hrguard; do
+		# each run starts with the next variant: none always follows the same
+		# one (a variant finds the caches as the one before it left them)
+		for k in 0 1 2; do
+			v=${variants[$(((run - 1 + k) % 3))]}
 			t=$(timed_score "$size" "$v" | tail -n 1)
 			times[$size/$v]+="$t "
 			echo "score run $run: $size employees, $v $t s"
