@@ -110,7 +110,7 @@ SELECT * FROM hrguard.run_daily(current_date);
 SELECT employee_id, days_before, status, raised_for = current_date AS today
   FROM hrguard.contract_reminders WHERE employee_id LIKE 'RD%' ORDER BY 1, 2 DESC;
 SELECT a.employee_id, a.kind, a.severity, a.reasons->>'days_before' AS days_before, a.reasons->>'days_left' AS days_left
-  FROM hrguard.alert a WHERE a.employee_id LIKE 'RD%' ORDER BY a.employee_id;
+  FROM hrguard.alert a WHERE a.employee_id LIKE 'RD%' ORDER BY a.employee_id, a.alert_id;
 SELECT count(*) AS alert_entries FROM hrguard.evidence e
  WHERE e.employee_id LIKE 'RD%' AND e.kind = 'alert'
    AND (convert_from(e.canon, 'UTF8')::jsonb #>> '{p,contract_id}') IS NOT NULL;

@@ -468,3 +468,29 @@ SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-emp')).scores_store
 SELECT inputs #>> '{unlinked_sale,n}' AS deals, inputs #>> '{unlinked_sale,k}' AS unlinked,
 	   inputs #> '{unlinked_sale,sales}' AS flagged
   FROM hrguard.score WHERE employee_id = 'SCE-WEST';
+
+-- on-duty punches of every verdict, read as the scores read them (index-only,
+-- one index for on duty, one for off duty): inside and uncertain ones count,
+-- one outside does not and breaks the pair before it; the hours agree with
+-- hrguard.verified_hours()
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on)
+VALUES ('SCV-1', 'sc-verdict', 'v', 'sales', '2025-06-01');
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m)
+VALUES ('sc-verdict', 'v office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
+INSERT INTO hrguard.zone_assignment (zone_id, team)
+SELECT zone_id, 'v' FROM hrguard.zone WHERE tenant_id = 'sc-verdict';
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type) VALUES
+	('SCV-1', '2026-06-01 09:00+08', 31.23, 121.47, 10, 'on_duty'),		-- inside
+	('SCV-1', '2026-06-01 18:00+08', 31.23, 121.47, 10, 'off_duty'),
+	('SCV-1', '2026-06-02 09:00+08', 31.23, 121.4735, 200, 'on_duty'),	-- uncertain
+	('SCV-1', '2026-06-02 17:00+08', 31.23, 121.47, 10, 'off_duty'),
+	('SCV-1', '2026-06-03 09:00+08', 31.23, 121.47, 10, 'on_duty'),		-- inside, then
+	('SCV-1', '2026-06-03 12:00+08', 31.30, 121.60, 10, 'on_duty'),		-- outside
+	('SCV-1', '2026-06-03 18:00+08', 31.23, 121.47, 10, 'off_duty'),
+	('SCV-1', '2026-06-04 10:00+08', 31.30, 121.60, 10, 'on_duty'),		-- outside
+	('SCV-1', '2026-06-04 16:00+08', 31.23, 121.47, 10, 'off_duty');
+SELECT punched_at, check_type, verdict FROM hrguard.punch WHERE employee_id = 'SCV-1' ORDER BY punched_at;
+SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-verdict')).scores_stored;
+SELECT s.inputs #>> '{hours_mismatch,hours}' AS hours,
+	   (SELECT sum(v.verified_hours) FROM hrguard.verified_hours('SCV-1', '2026-06-01', '2026-06-30') v) AS verified
+  FROM hrguard.score s WHERE s.employee_id = 'SCV-1';

@@ -63,23 +63,28 @@ text_is(TupleTableSlot *slot, int column, const char *w)
 }
 
 /*
- * punched_at, employee_id, check_type, verdict: off duty; on duty inside the
- * zones or uncertain (counts); or on duty otherwise (outside, or no verdict)
+ * punched_at, employee_id, verdict of an on-duty punch: it counts inside
+ * the zones or uncertain, not outside or without a verdict
  */
 static void
-punch_row(void *arg, int index, TupleTableSlot *slot)
+on_duty_row(void *arg, int index, TupleTableSlot *slot)
 {
 	ScoreChunkFacts *c = arg;
 	ScorePunch *p = hrguard_groups_push(&c->punches, index);
-	int			kind;
+	int			kind = text_is(slot, 2, "inside") || text_is(slot, 2, "uncertain") ?
+		SCORE_PUNCH_ON_COUNTS : SCORE_PUNCH_ON;
 
-	if (text_is(slot, 2, "off_duty"))
-		kind = SCORE_PUNCH_OFF;
-	else if (text_is(slot, 3, "inside") || text_is(slot, 3, "uncertain"))
-		kind = SCORE_PUNCH_ON_COUNTS;
-	else
-		kind = SCORE_PUNCH_ON;
 	*p = SCORE_PUNCH(DatumGetTimestampTz(slot->tts_values[0]), kind);
+}
+
+/* punched_at, employee_id of an off-duty punch */
+static void
+off_duty_row(void *arg, int index, TupleTableSlot *slot)
+{
+	ScoreChunkFacts *c = arg;
+	ScorePunch *p = hrguard_groups_push(&c->punches, index);
+
+	*p = SCORE_PUNCH(DatumGetTimestampTz(slot->tts_values[0]), SCORE_PUNCH_OFF);
 }
 
 static void
@@ -235,15 +240,22 @@ hrguard_score_read_chunk(ScoreChunkFacts *c, const ScoreEmployee *es, int first,
 	args[0] = TimestampTzGetDatum(SCORE_SPAN_START(span));
 	args[1] = TimestampTzGetDatum(SCORE_SPAN_END(span));
 	/*
-	 * On-duty and off-duty punches; the columns in punch_duty_time_idx's
-	 * order, which an index-only scan then returns as they are.
+	 * On-duty and off-duty punches, the columns in the order of their
+	 * indexes (punch_on_duty_time_idx, punch_off_duty_time_idx), which
+	 * index-only scans then return as they are.
 	 */
-	hrguard_score_read_rows("SELECT p.punched_at, p.employee_id, p.check_type, p.verdict "
+	hrguard_score_read_rows("SELECT p.punched_at, p.employee_id, p.verdict "
 							"  FROM hrguard.punch p "
-							" WHERE p.check_type OPERATOR(pg_catalog.=) ANY (ARRAY['on_duty', 'off_duty']) "
+							" WHERE p.check_type OPERATOR(pg_catalog.=) 'on_duty' "
 							"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
 							OF_CHUNK("p"),
-							4, types, args, nulls, employees, 1, punch_row, c);
+							4, types, args, nulls, employees, 1, on_duty_row, c);
+	hrguard_score_read_rows("SELECT p.punched_at, p.employee_id "
+							"  FROM hrguard.punch p "
+							" WHERE p.check_type OPERATOR(pg_catalog.=) 'off_duty' "
+							"   AND p.punched_at OPERATOR(pg_catalog.>=) $1 AND p.punched_at OPERATOR(pg_catalog.<) $2 "
+							OF_CHUNK("p"),
+							4, types, args, nulls, employees, 1, off_duty_row, c);
 
 	/* deals, and the customers of those that may be the period's */
 	hrguard_score_read_rows("SELECT s.employee_id, s.sale_id, s.customer_id, s.closed_at, "
