@@ -2,7 +2,8 @@
  *
  * score_facts.c
  *	  The punches, visits and deals of a chunk of the employees scored,
- *	  each table read in one pass and grouped by employee, and the
+ *	  each table read in one pass (on-duty and off-duty punches each from
+ *	  the index that holds them by time) and grouped by employee, and the
  *	  customers of the master that the period's deals name.
  *
  * The rows of every tenant are read and those of employees not scored

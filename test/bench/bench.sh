@@ -213,7 +213,11 @@ for entries in 10000 100000; do
 	vt=""
 	for i in 1 2 3 4 5; do
 		t0=$(date +%s.%N)
-		"$bindir/hrguard-verify" --quiet "$stage/package-$entries.json"
+		# no checkpoint file given: the entries are anchored by the package's
+		# own checkpoint only, which the verifier reports with exit status 3
+		rc=0
+		"$bindir/hrguard-verify" --quiet "$stage/package-$entries.json" || rc=$?
+		[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || { echo "hrguard-verify failed ($rc)" >&2; exit 1; }
 		t1=$(date +%s.%N)
 		vt+="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}') "
 	done
