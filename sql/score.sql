@@ -494,3 +494,62 @@ SELECT (hrguard.score_period('2026-06-01', '2026-06-30', 'sc-verdict')).scores_s
 SELECT s.inputs #>> '{hours_mismatch,hours}' AS hours,
 	   (SELECT sum(v.verified_hours) FROM hrguard.verified_hours('SCV-1', '2026-06-01', '2026-06-30') v) AS verified
   FROM hrguard.score s WHERE s.employee_id = 'SCV-1';
+
+-- the hours of pairs and visits at the edges of the period, in time zones
+-- far from UTC, agree with hrguard.verified_hours() under any session time
+-- zone: a window from 23:00 to 22:00 the next day (Pago Pago, UTC-11) whose
+-- last pair closes more than three days (UTC) after the period's first;
+-- a night window 22:00-06:00; a CRM visit that began three days before
+-- the period
+INSERT INTO hrguard.schedule (name, timezone) VALUES
+	('sc-tz long', 'Pacific/Pago_Pago'), ('sc-tz night', 'Pacific/Pago_Pago');
+INSERT INTO hrguard.schedule_window (schedule_id, isodow, starts_at, ends_at)
+SELECT schedule_id, 1, '23:00'::time, '22:00'::time FROM hrguard.schedule WHERE name = 'sc-tz long'
+UNION ALL
+SELECT schedule_id, d, '22:00'::time, '06:00'::time FROM hrguard.schedule, generate_series(1, 7) d WHERE name = 'sc-tz night';
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on, timezone, schedule_id)
+SELECT 'SCTZ-LONG', 'sc-tz', 'tz', 'sales', '2025-06-01'::date, 'Pacific/Pago_Pago', schedule_id
+  FROM hrguard.schedule WHERE name = 'sc-tz long'
+UNION ALL
+SELECT 'SCTZ-NIGHT', 'sc-tz', 'tz', 'sales', '2025-06-01', 'Pacific/Pago_Pago', schedule_id
+  FROM hrguard.schedule WHERE name = 'sc-tz night';
+INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on)
+VALUES ('SCTZ-VISIT', 'sc-tz', 'tz', 'sales', '2025-06-01');
+INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m)
+VALUES ('sc-tz', 'tz office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
+INSERT INTO hrguard.zone_assignment (zone_id, team)
+SELECT zone_id, 'tz' FROM hrguard.zone WHERE tenant_id = 'sc-tz';
+INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type) VALUES
+	('SCTZ-LONG', '2026-12-01 20:00-11', 31.23, 121.47, 10, 'on_duty'),
+	('SCTZ-LONG', '2026-12-02 15:00-11', 31.23, 121.47, 10, 'off_duty'),
+	('SCTZ-NIGHT', '2026-11-30 23:30-11', 31.23, 121.47, 10, 'on_duty'),
+	('SCTZ-NIGHT', '2026-12-01 06:10-11', 31.23, 121.47, 10, 'off_duty');
+INSERT INTO hrguard.customer (customer_id, tenant_id, name, created_at)
+VALUES ('sctz-c', 'sc-tz', 'C', '2026-01-01');
+INSERT INTO hrguard.visit (visit_id, employee_id, customer_id, started_at, ended_at) VALUES
+	('sctz-v1', 'SCTZ-VISIT', 'sctz-c', '2026-10-29 10:00+08', '2026-11-02 11:00+08'),
+	('sctz-v2', 'SCTZ-VISIT', 'sctz-c', '2026-11-10 10:00+08', '2026-11-10 11:30+08');
+SELECT (hrguard.score_period('2026-11-01', '2026-11-30', 'sc-tz')).scores_stored;
+CREATE TEMP TABLE sc_tz_hours (zone text, employee_id text, score text, verified numeric);
+DO $$
+DECLARE
+	z text;
+BEGIN
+	FOREACH z IN ARRAY ARRAY['UTC', 'Pacific/Pago_Pago', 'Pacific/Kiritimati', 'Asia/Shanghai'] LOOP
+		PERFORM pg_catalog.set_config('timezone', z, true);
+		INSERT INTO sc_tz_hours
+		SELECT z, s.employee_id, s.inputs #>> '{hours_mismatch,hours}',
+			   (SELECT sum(v.verified_hours) FROM hrguard.verified_hours(s.employee_id, '2026-11-01', '2026-11-30') v)
+		  FROM hrguard.score s WHERE s.tenant_id = 'sc-tz' AND s.period_from = '2026-11-01';
+	END LOOP;
+END
+$$;
+SELECT employee_id, score, array_agg(DISTINCT verified) AS verified_in_every_zone
+  FROM sc_tz_hours GROUP BY employee_id, score ORDER BY employee_id;
+
+-- a period whose six earlier ones reach back to 1700-01-01 is scored; a
+-- tenant with nobody employed is scored with a notice
+SELECT (hrguard.score_period('1700-07-01', '1700-07-31', 'sc-tz')).employees;
+SET client_min_messages = notice;
+SELECT hrguard.score_period('2026-11-01', '2026-11-30', 'no such tenant');
+SET client_min_messages = warning;

@@ -125,7 +125,7 @@ hrguard_score_span(DateADT from, DateADT to, ScoreSpan *span)
 	}
 	span->history_from = from - SCORE_REPORT_HISTORY_DAYS;
 	span->first_day = Min(span->block_from[SCORE_BLOCKS - 1], span->history_from);
-	span->margin_days = 2;		/* widened by hrguard_score_gather for its time zones */
+	span->margin_days = 3;		/* widened by hrguard_score_gather for its time zones */
 }
 
 static int
@@ -594,10 +594,14 @@ offset_on(pg_tz *tz, DateADT day)
 }
 
 /*
- * The days either side of the span that its facts are read from: the
- * widest UTC offset of the employees' time zones at its ends, in whole
- * days, and one more (offsets that change within the span by less than a
- * day); two at least, as for UTC+8.
+ * The days either side of the span that its facts are read from.  The
+ * last day's windows may end as late as two days after it starts (a
+ * window past midnight), and the off-duty punch that closes a pair up to
+ * 24 hours after its on-duty punch: three days after the last day's start,
+ * local time.  The first day's pairs may open up to a day before it.  So
+ * three days, plus the widest UTC offset of the employees' time zones at
+ * the span's ends in whole days (offsets within a day are covered by the
+ * three).
  */
 static int
 margin_days(const ScoreEmployee *es, const EmployeeRow *rows, int n, const ScoreSpan *span,
@@ -617,7 +621,7 @@ margin_days(const ScoreEmployee *es, const EmployeeRow *rows, int n, const Score
 		widest = Max(widest, Abs(offset_on(tz, span->first_day)));
 		widest = Max(widest, Abs(offset_on(tz, span->to)));
 	}
-	return Max(2, widest / SECS_PER_DAY + 2);
+	return widest / SECS_PER_DAY + 3;
 }
 
 /*

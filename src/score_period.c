@@ -151,7 +151,7 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 	PushActiveSnapshot(GetTransactionSnapshot());
 
 	hrguard_score_span(from, to, &span);
-	if (span.first_day < date2j(1700, 1, 3) - POSTGRES_EPOCH_JDATE)
+	if (span.first_day < date2j(1700, 1, 1) - POSTGRES_EPOCH_JDATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("the period to score is outside the times hrguard records"),
@@ -163,6 +163,12 @@ hrguard_score_period(PG_FUNCTION_ARGS)
 	hrguard_become_owner(hrguard_tables_owner(), &saved);
 
 	es = hrguard_score_gather(&span, tenant_id, &n);
+	if (n == 0)
+		ereport(NOTICE,
+				(errmsg("hrguard.score_period: no employee%s%s%s is employed from %s to %s",
+						tenant_id ? " of tenant \"" : "", tenant_id ? tenant_id : "",
+						tenant_id ? "\"" : "", hrguard_iso_date(from), hrguard_iso_date(to)),
+				 tenant_id ? errhint("Tenant ids are compared exactly, as hrguard.employee.tenant_id holds them.") : 0));
 	hrguard_score_peers(es, n);
 	for (i = 0; i < n; i++)
 		hrguard_score_evaluate(&es[i].in, &es[i].result);

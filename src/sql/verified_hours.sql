@@ -117,10 +117,16 @@ WITH windows AS (
 	 WHERE hrguard.checked_day_span($2, $3)
 	 GROUP BY w.day
 ), span AS (
-	-- a day either side: windows may pass midnight, time zones differ
-	SELECT pg_catalog.tstzrange(($2 OPERATOR(pg_catalog.-) 1)::pg_catalog.timestamptz,
-								(GREATEST($2, $3) OPERATOR(pg_catalog.+) 2)::pg_catalog.timestamptz) AS r
-	 WHERE hrguard.checked_day_span($2, $3)
+	-- the times whose evidence can reach a window, whatever the session's
+	-- time zone: a punch pair opens up to 24 hours before the window it
+	-- covers, a visit punch counts from 15 minutes before it; none without
+	-- a window
+	SELECT CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 0 THEN 'empty'::pg_catalog.tstzrange
+				ELSE pg_catalog.tstzrange(pg_catalog.min(pg_catalog.lower(windows))
+										  OPERATOR(pg_catalog.-) '24 hours'::pg_catalog.interval,
+										  pg_catalog.max(pg_catalog.upper(windows))
+										  OPERATOR(pg_catalog.+) '15 minutes'::pg_catalog.interval) END AS r
+	  FROM windows
 ), worked AS (
 	SELECT pg_catalog.tstzrange(p.punched_at, q.punched_at) AS r
 	  FROM hrguard.punch p, span
@@ -145,7 +151,7 @@ WITH windows AS (
 	SELECT pg_catalog.tstzrange(v.started_at, v.ended_at, '[]')
 	  FROM hrguard.visit v, span
 	 WHERE v.employee_id OPERATOR(pg_catalog.=) $1
-	   AND v.started_at OPERATOR(pg_catalog.<@) span.r
+	   AND pg_catalog.tstzrange(v.started_at, v.ended_at, '[]') OPERATOR(pg_catalog.&&) span.r
 	UNION ALL
 	SELECT pg_catalog.tstzrange(c.started_at OPERATOR(pg_catalog.-) '15 minutes'::pg_catalog.interval,
 								c.started_at OPERATOR(pg_catalog.+) '15 minutes'::pg_catalog.interval)
