@@ -119,8 +119,8 @@ WITH windows AS (
 ), span AS (
 	-- the times whose evidence can reach a window, whatever the session's
 	-- time zone: a punch pair opens up to 24 hours before the window it
-	-- covers, a visit punch counts from 15 minutes before it; none without
-	-- a window
+	-- covers, a visit punch up to 15 minutes after one still reaches it;
+	-- none without a window
 	SELECT CASE WHEN pg_catalog.count(*) OPERATOR(pg_catalog.=) 0 THEN 'empty'::pg_catalog.tstzrange
 				ELSE pg_catalog.tstzrange(pg_catalog.min(pg_catalog.lower(windows))
 										  OPERATOR(pg_catalog.-) '24 hours'::pg_catalog.interval,
