@@ -66,6 +66,10 @@ struct IngestBatch
 	int			n;
 	IngestPunch punches[INGEST_BATCH];
 	IngestSpan	raws[INGEST_BATCH];
+	IngestUser *punch_users[INGEST_BATCH];	/* each punch's, or NULL */
+	int			nkinds;			/* check types met, as text */
+	const char *kind_names[4];
+	Datum		kind_texts[4];
 	int64		received;
 	int64		inserted;
 	int64		duplicates;
@@ -356,9 +360,13 @@ hrguard_ingest_map_users(IngestBatch *b)
 												HASH_FIND, NULL);
 
 				if (found != NULL)
-					found->employee_id =
-						MemoryContextStrdup(b->call_context,
-											SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2));
+				{
+					MemoryContext old_context = MemoryContextSwitchTo(b->call_context);
+
+					found->employee_id = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2);
+					found->employee_text = CStringGetTextDatum(found->employee_id);
+					MemoryContextSwitchTo(old_context);
+				}
 			}
 			SPI_freetuptable(SPI_tuptable);
 			nids = 0;
@@ -507,6 +515,25 @@ check_not_returned(IngestBatch *b, Column *ids, int n)
 		check_stored(b, b->punch_check_plan, &missing, 1, nmissing, "hrguard.punch");
 }
 
+/* A check type as text, made once per ingestion (readers use a handful of constants). */
+static Datum
+kind_text(IngestBatch *b, const char *kind)
+{
+	MemoryContext old;
+	int			i;
+
+	for (i = 0; i < b->nkinds; i++)
+		if (b->kind_names[i] == kind || strcmp(b->kind_names[i], kind) == 0)
+			return b->kind_texts[i];
+	if (b->nkinds == lengthof(b->kind_names))
+		return CStringGetTextDatum(kind);
+	old = MemoryContextSwitchTo(b->call_context);
+	b->kind_names[b->nkinds] = pstrdup(kind);
+	b->kind_texts[b->nkinds] = CStringGetTextDatum(kind);
+	MemoryContextSwitchTo(old);
+	return b->kind_texts[b->nkinds++];
+}
+
 static void
 insert_punches(IngestBatch *b)
 {
@@ -526,19 +553,19 @@ insert_punches(IngestBatch *b)
 
 		if (p->reason != INGEST_OK)
 			continue;
-		u = hash_search(b->users, p->vendor_userid, HASH_FIND, NULL);
+		u = b->punch_users[i];
 		if (u == NULL || u->employee_id == NULL)
 		{
 			hrguard_ingest_reject(p, INGEST_UNKNOWN_USER, "no employee has the %s user id \"%s\"",
 								  vendor_name[b->vendor], hrguard_echo(p->vendor_userid));
 			continue;
 		}
-		column_text(&cols[0], n, u->employee_id);
+		cols[0].values[n] = u->employee_text;
 		cols[1].values[n] = TimestampTzGetDatum(p->punched_at);
 		column_float8(&cols[2], n, p->located, p->raw_lat);
 		column_float8(&cols[3], n, p->located, p->raw_lon);
 		column_float8(&cols[4], n, p->has_accuracy, p->accuracy_m);
-		column_text(&cols[5], n, p->check_type);
+		cols[5].values[n] = kind_text(b, p->check_type);
 		column_text(&cols[6], n, p->record_id);
 		column_text(&cols[7], n, p->device_id);
 		column_text(&cols[8], n, p->wifi_bssid);
@@ -607,7 +634,7 @@ flush(IngestBatch *b)
  * caller reads records); raw is its text in the payload.
  */
 void
-hrguard_ingest_add(IngestBatch *b, IngestPunch *punch, IngestSpan raw)
+hrguard_ingest_add(IngestBatch *b, IngestPunch *punch, IngestSpan raw, IngestUser *user)
 {
 	CHECK_FOR_INTERRUPTS();
 	b->received++;
@@ -615,6 +642,7 @@ hrguard_ingest_add(IngestBatch *b, IngestPunch *punch, IngestSpan raw)
 		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "the user id is missing");
 	b->punches[b->n] = *punch;
 	b->raws[b->n] = raw;
+	b->punch_users[b->n] = user;
 	if (++b->n == INGEST_BATCH)
 		flush(b);
 }

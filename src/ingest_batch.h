@@ -29,6 +29,7 @@ typedef struct IngestUser
 	char		userid[INGEST_USERID_MAX];
 	bool		looked_up;
 	char	   *employee_id;	/* NULL: no employee has this user id */
+	Datum		employee_text;	/* employee_id as text, when there is one */
 	int			rank;			/* of employee_id among those mapped, in "C" order */
 } IngestUser;
 
@@ -41,7 +42,8 @@ typedef enum IngestVendor
 extern IngestBatch *hrguard_ingest_begin(const char *function, IngestVendor vendor);
 extern IngestUser *hrguard_ingest_note_user(IngestBatch *batch, const char *userid);
 extern void hrguard_ingest_map_users(IngestBatch *batch);
-extern void hrguard_ingest_add(IngestBatch *batch, IngestPunch *punch, IngestSpan raw);
+extern void hrguard_ingest_add(IngestBatch *batch, IngestPunch *punch, IngestSpan raw,
+							   IngestUser *user);
 extern Datum hrguard_ingest_finish(IngestBatch *batch, FunctionCallInfo fcinfo);
 extern void hrguard_ingest_require_utf8(const char *function);
 

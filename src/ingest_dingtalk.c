@@ -89,7 +89,7 @@ read_position(json_t *record, const char *lat_key, const char *lon_key, IngestPu
 
 /* one record of a listRecord (or list) response */
 static void
-read_record(json_t *record, IngestSpan raw, IngestPunch *p)
+read_record(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
 {
 	const char *check_type = hrguard_ingest_enum(record, "checkType", p);
 	const char *source_type = hrguard_ingest_enum(record, "sourceType", p);
@@ -102,7 +102,7 @@ read_record(json_t *record, IngestSpan raw, IngestPunch *p)
 
 	p->vendor_userid = hrguard_ingest_string(record, "userId", p);
 	if (hrguard_ingest_int64(record, "id", true, &id, &present, p))
-		p->record_id = psprintf(INT64_FORMAT, id);
+		p->record_id = hrguard_ingest_int64_text(id);
 	hrguard_ingest_time_ms(record, "userCheckTime", 1000, &p->punched_at, p);
 	read_position(record, "userLatitude", "userLongitude", p);
 	if (hrguard_ingest_double(record, "userAccuracy", &p->accuracy_m, &p->has_accuracy, p) &&
@@ -130,7 +130,7 @@ read_record(json_t *record, IngestSpan raw, IngestPunch *p)
 	/* the vendor's other verdicts and notes are text too */
 	for (i = 0; i < (int) lengthof(text_verdicts); i++)
 		hrguard_ingest_enum(record, text_verdicts[i], p);
-	hrguard_ingest_flags(record, raw, "dingtalk", record_flags, lengthof(record_flags),
+	hrguard_ingest_flags(record, raw, scratch, "dingtalk", record_flags, lengthof(record_flags),
 						 "made_by", made_by_value, p);
 	json_decref(made_by_value);
 
@@ -143,7 +143,7 @@ read_record(json_t *record, IngestSpan raw, IngestPunch *p)
 
 /* one item of an attendance_check_record event */
 static void
-read_event_item(json_t *record, IngestSpan raw, IngestPunch *p)
+read_event_item(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
 {
 	int64		at_ms;
 	bool		present;
@@ -151,14 +151,15 @@ read_event_item(json_t *record, IngestSpan raw, IngestPunch *p)
 	p->vendor_userid = hrguard_ingest_string(record, "userId", p);
 	if (hrguard_ingest_int64(record, "checkTime", true, &at_ms, &present, p) &&
 		p->vendor_userid != NULL)
-		p->record_id = psprintf("event:%s:" INT64_FORMAT, p->vendor_userid, at_ms);
+		p->record_id = psprintf("event:%s:%s", p->vendor_userid, hrguard_ingest_int64_text(at_ms));
 	hrguard_ingest_time_ms(record, "checkTime", 1000, &p->punched_at, p);
 	read_position(record, "latitude", "longitude", p);
 	p->device_id = hrguard_ingest_string(record, "deviceSN", p);
 	p->address = hrguard_ingest_string(record, "address", p);
 	p->check_type = "other";
 	hrguard_ingest_enum(record, "locationMethod", p);
-	hrguard_ingest_flags(record, raw, "dingtalk", event_flags, lengthof(event_flags), NULL, NULL, p);
+	hrguard_ingest_flags(record, raw, scratch, "dingtalk", event_flags, lengthof(event_flags),
+						 NULL, NULL, p);
 }
 
 PG_FUNCTION_INFO_V1(hrguard_ingest_dingtalk);

@@ -21,10 +21,10 @@
 
 #include "access/xact.h"
 #include "miscadmin.h"
-/* fmgrprotos.h declares SQL functions named like jansson's json_object() */
+/* builtins.h (fmgrprotos.h) declares SQL functions named like jansson's json_object() */
 #define json_object pg_sql_json_object
 #define json_typeof pg_sql_json_typeof
-#include "utils/fmgrprotos.h"
+#include "utils/builtins.h"
 #undef json_object
 #undef json_typeof
 #include "utils/jsonb.h"
@@ -113,10 +113,22 @@ hrguard_ingest_parse_record(const char *function, IngestSpan record, json_t *tre
 	}
 	if (!json_is_object(root))
 	{
+		if (root != tree)
+			json_decref(root);
 		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "the record is not a JSON object");
 		return NULL;
 	}
 	return root;
+}
+
+/* An integer's digits, in as much memory as they need (psprintf takes 128 bytes). */
+char *
+hrguard_ingest_int64_text(int64 value)
+{
+	char		digits[MAXINT8LEN + 1];
+	int			len = pg_lltoa(value, digits);
+
+	return pnstrdup(digits, len);
 }
 
 /* an integer written as digits, exactly, or false */
@@ -277,7 +289,7 @@ hrguard_ingest_string(json_t *record, const char *key, IngestPunch *punch)
 	if (v == NULL || json_is_null(v))
 		return NULL;
 	if (json_is_integer(v))
-		return psprintf(INT64_FORMAT, (int64) json_integer_value(v));
+		return hrguard_ingest_int64_text((int64) json_integer_value(v));
 	if (!json_is_string(v))
 	{
 		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is not text", key);
@@ -494,20 +506,14 @@ flag_from_text(IngestSpan raw, const char *key, JsonbValue *out)
 	*out = array->val.array.elems[0];
 }
 
-/*
- * A vendor_flags member; order is where it was given (the last of a key
- * wins).  raw is the record's text, for values jansson does not hold
- * exactly; extra values, made here, have none (raw.start NULL).
- */
+/* A vendor_flags member: key and value (values that need memory, in the current context). */
 static void
-add_flag(JsonbPair *pairs, int *npairs, const char *key, json_t *v, IngestSpan raw)
+set_flag(JsonbPair *pair, const char *key, json_t *v, IngestSpan raw)
 {
-	JsonbPair  *pair = &pairs[*npairs];
-
 	pair->key.type = jbvString;
 	pair->key.val.string.val = (char *) key;
 	pair->key.val.string.len = strlen(key);
-	pair->order = *npairs;
+	pair->order = 0;
 	if (raw.start != NULL && (json_is_real(v) || json_is_object(v) || json_is_array(v)))
 		flag_from_text(raw, key, &pair->value);
 	else if (json_is_object(v) || json_is_array(v))
@@ -519,103 +525,134 @@ add_flag(JsonbPair *pairs, int *npairs, const char *key, json_t *v, IngestSpan r
 	}
 	else
 		json_scalar_value(v, &pair->value);
-	(*npairs)++;
 }
 
-/* jsonb's order of object keys: shorter first, then bytewise; then as given */
+/* jsonb's order of object keys: shorter first, then bytewise */
 static int
-compare_flags(const void *a, const void *b)
+compare_keys(const void *a, const void *b)
 {
-	const JsonbPair *x = a;
-	const JsonbPair *y = b;
+	const char *x = *(const char *const *) a;
+	const char *y = *(const char *const *) b;
+	size_t		xl = strlen(x);
+	size_t		yl = strlen(y);
 
-	if (x->key.val.string.len != y->key.val.string.len)
-		return x->key.val.string.len < y->key.val.string.len ? -1 : 1;
-	{
-		int			c = memcmp(x->key.val.string.val, y->key.val.string.val,
-							   x->key.val.string.len);
+	if (xl != yl)
+		return xl < yl ? -1 : 1;
+	return memcmp(x, y, xl);
+}
 
-		if (c != 0)
-			return c;
-	}
-	return x->order < y->order ? -1 : (x->order > y->order ? 1 : 0);
+/*
+ * The members a vendor_flags object can have, for one list of vendor keys
+ * and one extra key: "vendor", the keys, and the extra key, in jsonb's
+ * order.  Worked out once per list (the lists are the readers' constant
+ * arrays), so that no record needs its members sorted.
+ */
+typedef struct FlagOrder
+{
+	const char *const *keys;
+	const char *extra_key;
+	int			nnames;
+	const char **names;
+} FlagOrder;
+
+#define MAX_FLAG_ORDERS 8
+
+static const char vendor_key[] = "vendor";
+
+static const FlagOrder *
+flag_order(const char *const *keys, int nkeys, const char *extra_key)
+{
+	static FlagOrder orders[MAX_FLAG_ORDERS];
+	static int	norders = 0;
+	FlagOrder  *o;
+	int			i;
+
+	for (i = 0; i < norders; i++)
+		if (orders[i].keys == keys && orders[i].extra_key == extra_key)
+			return &orders[i];
+	if (norders == MAX_FLAG_ORDERS)
+		elog(ERROR, "too many lists of vendor_flags keys");
+	o = &orders[norders];
+	o->names = MemoryContextAlloc(TopMemoryContext, sizeof(char *) * (nkeys + 2));
+	o->nnames = 0;
+	o->names[o->nnames++] = vendor_key;
+	for (i = 0; i < nkeys; i++)
+		o->names[o->nnames++] = keys[i];
+	if (extra_key != NULL)
+		o->names[o->nnames++] = extra_key;
+	qsort(o->names, o->nnames, sizeof(char *), compare_keys);
+	for (i = 1; i < o->nnames; i++)
+		if (compare_keys(&o->names[i - 1], &o->names[i]) == 0)
+			elog(ERROR, "vendor_flags key \"%s\" is listed twice", o->names[i]);
+	o->keys = keys;
+	o->extra_key = extra_key;
+	norders++;
+	return o;
 }
 
 /*
  * vendor_flags: {"vendor": ..., and each of keys[] the record has, as the
  * vendor sent it (null included; numbers as written)}, plus extra_key:
  * extra (hrguard's reading of them) when extra is not NULL, built as
- * jsonb directly: the members are put in jsonb's order here, and a key
- * given twice keeps its last value, as jsonb_in would.
+ * jsonb directly, its members already in jsonb's order (flag_order).
+ * keys[] must be a constant array.  The jsonb is made in the current
+ * memory context, what building it needs in scratch.
  */
 void
-hrguard_ingest_flags(json_t *record, IngestSpan raw, const char *vendor,
+hrguard_ingest_flags(json_t *record, IngestSpan raw, MemoryContext scratch, const char *vendor,
 					 const char *const *keys, int nkeys,
 					 const char *extra_key, json_t *extra, IngestPunch *punch)
 {
-	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * (nkeys + 2));
+	const FlagOrder *order = flag_order(keys, nkeys, extra_key);
+	MemoryContext keep = MemoryContextSwitchTo(scratch);
+	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * order->nnames);
 	JsonbValue	object;
 	Jsonb	   *jsonb;
 	int			npairs = 0;
-	int			kept = 0;
 	int			i;
-	json_t	   *vendor_name = json_string(vendor);
 	IngestSpan	made_here = {NULL, 0};
 
-	add_flag(pairs, &npairs, "vendor", vendor_name, made_here);
-	for (i = 0; i < nkeys; i++)
+	for (i = 0; i < order->nnames; i++)
 	{
-		json_t	   *v = json_object_get(record, keys[i]);
+		const char *name = order->names[i];
 
-		if (v != NULL)
-			add_flag(pairs, &npairs, keys[i], v, raw);
-	}
-	if (extra != NULL)
-		add_flag(pairs, &npairs, extra_key, extra, made_here);
-	qsort(pairs, npairs, sizeof(JsonbPair), compare_flags);
-	for (i = 0; i < npairs; i++)
-	{
-		if (i + 1 < npairs &&
-			pairs[i].key.val.string.len == pairs[i + 1].key.val.string.len &&
-			memcmp(pairs[i].key.val.string.val, pairs[i + 1].key.val.string.val,
-				   pairs[i].key.val.string.len) == 0)
-			continue;			/* a later value of the same key follows */
-		pairs[kept++] = pairs[i];
+		if (name == extra_key)
+		{
+			if (extra != NULL)
+				set_flag(&pairs[npairs++], name, extra, made_here);
+		}
+		else if (name == vendor_key)
+		{
+			JsonbPair  *pair = &pairs[npairs++];
+
+			pair->key.type = jbvString;
+			pair->key.val.string.val = (char *) name;
+			pair->key.val.string.len = strlen(name);
+			pair->order = 0;
+			pair->value.type = jbvString;
+			pair->value.val.string.val = (char *) vendor;
+			pair->value.val.string.len = strlen(vendor);
+		}
+		else
+		{
+			json_t	   *v = json_object_get(record, name);
+
+			if (v != NULL)
+				set_flag(&pairs[npairs++], name, v, raw);
+		}
 	}
 	object.type = jbvObject;
-	object.val.object.nPairs = kept;
+	object.val.object.nPairs = npairs;
 	object.val.object.pairs = pairs;
+	/* made in a buffer of at least 1 kB; kept in as much memory as it needs */
 	jsonb = JsonbValueToJsonb(&object);
-	json_decref(vendor_name);
+	MemoryContextSwitchTo(keep);
 	if (VARSIZE(jsonb) - VARHDRSZ > PUNCH_FLAGS_MAX_BYTES)
 	{
 		hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
 							  "the vendor's fields take more than %d bytes", PUNCH_FLAGS_MAX_BYTES);
 		return;
 	}
-	punch->vendor_flags = jsonb;
-}
-
-static char *
-copy_string(const char *s)
-{
-	return s ? pstrdup(s) : NULL;
-}
-
-/* Copy a punch read in a short-lived context into the current one. */
-void
-hrguard_ingest_copy_punch(IngestPunch *dst, const IngestPunch *src)
-{
-	*dst = *src;
-	dst->detail = copy_string(src->detail);
-	dst->vendor_userid = copy_string(src->vendor_userid);
-	dst->record_id = copy_string(src->record_id);
-	dst->device_id = copy_string(src->device_id);
-	dst->wifi_bssid = copy_string(src->wifi_bssid);
-	dst->address = copy_string(src->address);
-	if (src->vendor_flags != NULL)
-	{
-		dst->vendor_flags = palloc(VARSIZE(src->vendor_flags));
-		memcpy(dst->vendor_flags, src->vendor_flags, VARSIZE(src->vendor_flags));
-	}
+	punch->vendor_flags = palloc(VARSIZE(jsonb));
+	memcpy(punch->vendor_flags, jsonb, VARSIZE(jsonb));
 }

@@ -62,14 +62,15 @@ extern char *hrguard_ingest_string(struct json_t *record, const char *key,
 extern bool hrguard_ingest_time_ms(struct json_t *record, const char *key, int64 unit_us,
 								   TimestampTz *out, IngestPunch *punch);
 extern bool hrguard_ingest_position(double lat, double lon, IngestPunch *punch);
+extern char *hrguard_ingest_int64_text(int64 value);
 extern void hrguard_ingest_bssid(struct json_t *record, const char *key, IngestPunch *punch);
 extern const char *hrguard_ingest_enum(struct json_t *record, const char *key,
 									   IngestPunch *punch);
-extern void hrguard_ingest_flags(struct json_t *record, IngestSpan raw, const char *vendor,
+extern void hrguard_ingest_flags(struct json_t *record, IngestSpan raw, MemoryContext scratch,
+								 const char *vendor,
 								 const char *const *keys, int nkeys,
 								 const char *extra_key, struct json_t *extra,
 								 IngestPunch *punch);
-extern void hrguard_ingest_copy_punch(IngestPunch *dst, const IngestPunch *src);
 extern void hrguard_ingest_reject(IngestPunch *punch, IngestReason reason,
 								  const char *fmt,...) pg_attribute_printf(3, 4);
 

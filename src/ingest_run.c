@@ -95,10 +95,10 @@ key_append(IngestKeys *keys)
 
 /*
  * Ingest every record of the payload's records array (member) with the
- * vendor's reader; the summary row.  Each record is parsed on its own, in
- * a short-lived context, and read into the columns of its punch (kept; the
- * tree is not), then the punches are inserted in the order of
- * compare_order.
+ * vendor's reader; the summary row.  Each record is parsed on its own into
+ * a tree in a short-lived context and read straight into the columns of
+ * its punch, kept in the call's context (the tree is not), then the
+ * punches are inserted in the order of compare_order.
  */
 Datum
 hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor vendor,
@@ -114,31 +114,32 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 	MemoryContext call = CurrentMemoryContext;
 
 	hrguard_ingest_array_open(&it, function, payload, member, records);
-	/* the keys are made in the call's context: they live through every batch */
 	scratch = AllocSetContextCreate(call, "hrguard ingestion record", ALLOCSET_DEFAULT_SIZES);
 	batch = hrguard_ingest_begin(function, vendor);
+	/* the keys, and what the readers keep, are made in the call's context */
+	MemoryContextSwitchTo(call);
 	for (;;)
 	{
 		IngestSpan	raw;
 		json_t	   *tree;
 		json_t	   *record;
-		IngestPunch punch;
 		IngestKey  *key;
+		bool		more;
 
 		CHECK_FOR_INTERRUPTS();
-		/* the record's tree and what its reader makes go with the scratch context */
+		/* the record's tree goes with the scratch context */
 		MemoryContextSwitchTo(scratch);
-		if (!hrguard_ingest_array_next(&it, &raw, &tree))
-			break;
-		record = hrguard_ingest_parse_record(function, raw, tree, &punch);
-		if (record != NULL)
-			reader(record, raw, &punch);
+		more = hrguard_ingest_array_next(&it, &raw, &tree);
 		MemoryContextSwitchTo(call);
+		if (!more)
+			break;
 
 		key = key_append(&keys);
 		key->raw = raw;
-		hrguard_ingest_copy_punch(&key->punch, &punch);
 		key->user = NULL;
+		record = hrguard_ingest_parse_record(function, raw, tree, &key->punch);
+		if (record != NULL)
+			reader(record, raw, scratch, &key->punch);
 		if (key->punch.reason == INGEST_OK && key->punch.vendor_userid != NULL)
 		{
 			key->user = hrguard_ingest_note_user(batch, key->punch.vendor_userid);
@@ -167,7 +168,7 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 	{
 		IngestKey  *key = key_at(&keys, order[i].index);
 
-		hrguard_ingest_add(batch, &key->punch, key->raw);
+		hrguard_ingest_add(batch, &key->punch, key->raw, key->user);
 	}
 	return hrguard_ingest_finish(batch, fcinfo);
 }

@@ -17,8 +17,13 @@
 
 #include "ingest_batch.h"
 
-/* reads one parsed record (a JSON object; raw, its text) into *punch */
-typedef void (*IngestReader) (struct json_t *record, IngestSpan raw, IngestPunch *punch);
+/*
+ * Reads one parsed record (a JSON object; raw, its text) into *punch, in
+ * the memory context where punches are kept; scratch is for what reading
+ * needs only briefly (reset after each record).
+ */
+typedef void (*IngestReader) (struct json_t *record, IngestSpan raw, MemoryContext scratch,
+							  IngestPunch *punch);
 
 extern Datum hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function,
 								IngestVendor vendor, const char *payload,

@@ -82,6 +82,7 @@ split_exceptions(const char *s, bool *missed)
 			if (strcmp(one, "未打卡") == 0)
 				*missed = true;
 			json_array_append_new(list, json_string(one));
+			pfree(one);
 		}
 	}
 	return list;
@@ -121,7 +122,7 @@ composite_key(json_t *record, const char *userid, int64 at, IngestPunch *p)
 }
 
 static void
-read_record(json_t *record, IngestSpan raw, IngestPunch *p)
+read_record(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
 {
 	const char *type = hrguard_ingest_enum(record, "checkin_type", p);
 	json_t	   *exception = json_object_get(record, "exception_type");
@@ -168,7 +169,7 @@ read_record(json_t *record, IngestSpan raw, IngestPunch *p)
 		else
 			exceptions = split_exceptions(json_string_value(exception), &missed);
 	}
-	hrguard_ingest_flags(record, raw, "wecom", record_flags, lengthof(record_flags),
+	hrguard_ingest_flags(record, raw, scratch, "wecom", record_flags, lengthof(record_flags),
 						 "exceptions", exceptions, p);
 	json_decref(exceptions);
 	if (missed)
