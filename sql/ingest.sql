@@ -449,6 +449,44 @@ CALL pg_temp.ig_calls(300);
 SELECT sum(total_bytes) AS after_400 FROM pg_backend_memory_contexts \gset
 SELECT abs(:after_400 - :after_100) < 65536 AS memory_kept_flat;
 
+-- a payload nested too deeply says, like every refusal, that nothing was stored
+CREATE FUNCTION pg_temp.refusal_detail(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	detail text;
+BEGIN
+	EXECUTE query;
+	RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ' ' || detail;
+END $$;
+SELECT pg_temp.refusal_detail($$SELECT hrguard.ingest_dingtalk('{"errcode": 0, "recordresult": [' ||
+	   repeat('[', 100) || repeat(']', 100) || ']}')$$) AS refusal;
+
+-- memory: records rejected for their size are written in batches of at
+-- most 4 MB of text, so a payload of 40 records of 1 MB each needs about
+-- the payload's size again at its peak (it needed five to six times it),
+-- measured in a new backend
+SET client_min_messages = warning;
+CREATE TABLE ig_big AS
+SELECT '{"errcode": 0, "recordresult": [' ||
+	   string_agg(format('{"id": %s, "userId": "ig-big", "userCheckTime": 1599615000000, "outsideRemark": "%s"}',
+						 900000 + g, repeat(chr(97 + g % 26), 1000000)), ', ') || ']}' AS payload
+  FROM generate_series(1, 40) g;
+SELECT current_database() AS ig_db \gset
+\c :ig_db
+SET client_min_messages = warning;
+SELECT pg_backend_pid() AS ig_pid \gset
+SELECT (regexp_match(pg_read_file('/proc/' || :ig_pid || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint * 1024
+	   AS hwm_before \gset
+BEGIN;
+SELECT r.* FROM ig_big, hrguard.ingest_dingtalk(payload) r;
+ROLLBACK;
+SELECT (regexp_match(pg_read_file('/proc/' || :ig_pid || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint * 1024
+	   AS hwm_after \gset
+SELECT (:hwm_after - :hwm_before) < 2.5 * length(payload) AS peak_within_2_5_payloads FROM ig_big;
+DROP TABLE ig_big;
+
 -- every ingested punch has its evidence entry, as any punch
 SELECT count(*) AS punches,
 	   count(*) FILTER (WHERE e.seq IS NOT NULL) AS with_entry

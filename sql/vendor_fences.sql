@@ -130,6 +130,7 @@ SELECT pg_temp.refusal(s) AS refusal FROM unnest(ARRAY[
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "checkindate": [{"workdays": [1], "checkintime": [{"work_sec": -1, "off_work_sec": 60}]}]}]}', 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "loc_infos": [{"lat": 95000000, "lng": 104062890, "distance": 300}]}]}', 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "loc_infos": [{"lat": 30547030, "lng": 104062890, "distance": 0}]}]}', 'vf')$$,
+	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "loc_infos": [{"lat": 30547030, "lng": 104062890, "distance": 1e-300}]}]}', 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "loc_infos": [{"lat": 30547030, "lng": 104062890}]}]}', 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "loc_infos": [{"lat": 30547030, "lng": 104062890, "distance": 100000}]}]}', 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option('{"errcode": 0, "group": [{"groupid": 71, "wifimac_infos": [{"wifimac": "not a mac"}], "loc_infos": [{"lat": 30547030, "lng": 104062890, "distance": 100}]}]}', 'vf')$$,
@@ -147,6 +148,7 @@ SELECT pg_temp.refusal(s) AS refusal FROM unnest(ARRAY[
 	$$SELECT hrguard.import_wecom_checkin_option(format('{"errcode": 0, "group": [{"groupid": 75, "groupname": "%s"}]}', repeat('x', 2000)), 'vf')$$,
 	$$SELECT hrguard.import_wecom_checkin_option(NULL, 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": [{"latitude": "north", "longitude": "120", "offset": 100}]}}', 'g', 'vf')$$,
+	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": [{"latitude": "1e308", "longitude": "120", "offset": 100}]}}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {}}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 88, "errmsg": "busy"}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": []}}', NULL, 'vf')$$

@@ -31,6 +31,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
@@ -47,8 +48,13 @@
 #include "ingest_json.h"
 #include "privilege.h"
 
-/* records inserted by one statement */
+/*
+ * Records inserted by one statement: at most this many, and no more once
+ * their text passes INGEST_BATCH_BYTES (a batch's columns and arrays hold
+ * copies of what was read from it).
+ */
 #define INGEST_BATCH 10000
+#define INGEST_BATCH_BYTES (4 * 1024 * 1024)
 
 struct IngestBatch
 {
@@ -64,6 +70,7 @@ struct IngestBatch
 	SPIPlanPtr	reject_plan;
 	SPIPlanPtr	reject_check_plan;
 	int			n;
+	int64		bytes;			/* of the batch's records' text */
 	IngestPunch punches[INGEST_BATCH];
 	IngestSpan	raws[INGEST_BATCH];
 	IngestUser *punch_users[INGEST_BATCH];	/* each punch's, or NULL */
@@ -122,6 +129,25 @@ prepare_generic(const char *query, int nargs, Oid *types)
 	return prepare_plan(query, nargs, types, true);
 }
 
+/*
+ * The users met are keyed by a pointer to their id's text (a record's,
+ * kept through the call), not a copy: a payload of many users takes
+ * memory for each once.
+ */
+static uint32
+userid_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, strlen(s));
+}
+
+static int
+userid_match(const void *a, const void *b, Size keysize)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 IngestBatch *
 hrguard_ingest_begin(const char *function, IngestVendor vendor)
 {
@@ -141,11 +167,13 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 	b->call_context = CurrentMemoryContext;
 	b->record_context = AllocSetContextCreate(CurrentMemoryContext, "hrguard ingestion batch",
 											  ALLOCSET_DEFAULT_SIZES);
-	hctl.keysize = INGEST_USERID_MAX;
+	hctl.keysize = sizeof(char *);
 	hctl.entrysize = sizeof(IngestUser);
+	hctl.hash = userid_hash;
+	hctl.match = userid_match;
 	hctl.hcxt = CurrentMemoryContext;
 	b->users = hash_create("hrguard ingestion users", 256, &hctl,
-						   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+						   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -191,7 +219,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 								 "DO NOTHING RETURNING source_record_id",
 								 12, punch_types);
 #undef PUNCH_INSERT
-	b->reject_plan = prepare(
+	b->reject_plan = prepare_generic(
 							 "INSERT INTO hrguard.ingest_reject (source, vendor_userid, source_record_id, "
 							 "       reason, detail, raw_record, raw_sha256) "
 							 "SELECT $1, r.u, r.id, r.reason, r.detail, r.raw, "
@@ -212,7 +240,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 								  "                    WHERE p.source OPERATOR(pg_catalog.=) $1 "
 								  "                      AND p.source_record_id OPERATOR(pg_catalog.=) x.id)",
 								  2, check_types);
-	b->reject_check_plan = prepare(
+	b->reject_check_plan = prepare_generic(
 								   "SELECT pg_catalog.count(*) "
 								   "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3)) AS x(raw, reason) "
 								   " WHERE NOT EXISTS (SELECT FROM hrguard.ingest_reject j "
@@ -282,7 +310,7 @@ hrguard_ingest_note_user(IngestBatch *b, const char *userid)
 
 	if (strlen(userid) >= INGEST_USERID_MAX)
 		return NULL;
-	u = hash_search(b->users, userid, HASH_ENTER, &found);
+	u = hash_search(b->users, &userid, HASH_ENTER, &found);
 	if (!found)
 	{
 		u->looked_up = false;
@@ -355,9 +383,8 @@ hrguard_ingest_map_users(IngestBatch *b)
 			for (r = 0; r < SPI_processed; r++)
 			{
 				HeapTuple	tuple = SPI_tuptable->vals[r];
-				IngestUser *found = hash_search(b->users,
-												SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1),
-												HASH_FIND, NULL);
+				const char *userid = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
+				IngestUser *found = hash_search(b->users, &userid, HASH_FIND, NULL);
 
 				if (found != NULL)
 				{
@@ -378,18 +405,28 @@ hrguard_ingest_map_users(IngestBatch *b)
 	rank_users(b);
 }
 
-/* Fail unless every record a check plan is given is stored. */
+/*
+ * A statement's arguments: args[0] the vendor's source, then the n rows of
+ * each column as an array.  Built once per batch and statement kind: a
+ * batch's arrays copy its values.
+ */
 static void
-check_stored(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n, const char *table)
+column_args(IngestBatch *b, Column *cols, int ncols, int n, Datum *args)
 {
-	Datum		args[3];
-	bool		isnull;
-	int64		missing;
 	int			i;
 
 	args[0] = CStringGetTextDatum(vendor_source[b->vendor]);
 	for (i = 0; i < ncols; i++)
 		args[i + 1] = column_array(&cols[i], n);
+}
+
+/* Fail unless every record a check plan is given (args: source, arrays) is stored. */
+static void
+check_stored(IngestBatch *b, SPIPlanPtr plan, Datum *args, const char *table)
+{
+	bool		isnull;
+	int64		missing;
+
 	if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not check the records of a vendor payload");
 	missing = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -402,19 +439,12 @@ check_stored(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n, co
 						   table)));
 }
 
-/* Run an insert plan on (source, the n rows of the columns); rows inserted. */
+/* Run an insert plan on its arguments (column_args); rows inserted. */
 static uint64
-insert_columns(IngestBatch *b, SPIPlanPtr plan, Column *cols, int ncols, int n)
+insert_columns(SPIPlanPtr plan, Datum *args)
 {
-	Datum		args[12];
-	int			i;
-	int			rc;
+	int			rc = SPI_execute_plan(plan, args, NULL, false, 0);
 
-	Assert(ncols < (int) lengthof(args));
-	args[0] = CStringGetTextDatum(vendor_source[b->vendor]);
-	for (i = 0; i < ncols; i++)
-		args[i + 1] = column_array(&cols[i], n);
-	rc = SPI_execute_plan(plan, args, NULL, false, 0);
 	if (rc != SPI_OK_INSERT && rc != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not write the records of a vendor payload");
 	return SPI_processed;
@@ -434,12 +464,15 @@ insert_punch_columns(IngestBatch *b, Column *cols, int ncols, int n)
 	ResourceOwner owner = CurrentResourceOwner;
 	volatile uint64 inserted = 0;
 	volatile bool refused = false;
+	Datum		args[12];
 
+	Assert(ncols < (int) lengthof(args));
+	column_args(b, cols, ncols, n, args);
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(context);
 	PG_TRY();
 	{
-		inserted = insert_columns(b, b->punch_plan, cols, ncols, n);
+		inserted = insert_columns(b->punch_plan, args);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(context);
 		CurrentResourceOwner = owner;
@@ -461,7 +494,7 @@ insert_punch_columns(IngestBatch *b, Column *cols, int ncols, int n)
 	}
 	PG_END_TRY();
 	if (refused)
-		inserted = insert_columns(b, b->punch_skip_plan, cols, ncols, n);
+		inserted = insert_columns(b->punch_skip_plan, args);
 	return inserted;
 }
 
@@ -512,7 +545,12 @@ check_not_returned(IngestBatch *b, Column *ids, int n)
 			column_text(&missing, nmissing++, id);
 	}
 	if (nmissing > 0)
-		check_stored(b, b->punch_check_plan, &missing, 1, nmissing, "hrguard.punch");
+	{
+		Datum		args[2];
+
+		column_args(b, &missing, 1, nmissing, args);
+		check_stored(b, b->punch_check_plan, args, "hrguard.punch");
+	}
 }
 
 /* A check type as text, made once per ingestion (readers use a handful of constants). */
@@ -587,6 +625,8 @@ static void
 insert_rejects(IngestBatch *b)
 {
 	Column		cols[5];
+	Datum		args[6];
+	Datum		checked[3];
 	int			n = 0;
 	int			i;
 
@@ -608,12 +648,13 @@ insert_rejects(IngestBatch *b)
 	}
 	if (n == 0)
 		return;
-	insert_columns(b, b->reject_plan, cols, lengthof(cols), n);
-	{
-		Column		checked[2] = {cols[4], cols[2]};
-
-		check_stored(b, b->reject_check_plan, checked, 2, n, "hrguard.ingest_reject");
-	}
+	column_args(b, cols, lengthof(cols), n, args);
+	insert_columns(b->reject_plan, args);
+	/* the check reads (source, raw, reason): the same arrays */
+	checked[0] = args[0];
+	checked[1] = args[5];
+	checked[2] = args[3];
+	check_stored(b, b->reject_check_plan, checked, "hrguard.ingest_reject");
 	b->rejected += n;
 }
 
@@ -625,6 +666,7 @@ flush(IngestBatch *b)
 	insert_punches(b);
 	insert_rejects(b);
 	b->n = 0;
+	b->bytes = 0;
 	MemoryContextReset(b->record_context);
 	MemoryContextSwitchTo(b->record_context);
 }
@@ -643,7 +685,8 @@ hrguard_ingest_add(IngestBatch *b, IngestPunch *punch, IngestSpan raw, IngestUse
 	b->punches[b->n] = *punch;
 	b->raws[b->n] = raw;
 	b->punch_users[b->n] = user;
-	if (++b->n == INGEST_BATCH)
+	b->bytes += raw.len;
+	if (++b->n == INGEST_BATCH || b->bytes >= INGEST_BATCH_BYTES)
 		flush(b);
 }
 

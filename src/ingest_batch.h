@@ -26,7 +26,7 @@ typedef struct IngestBatch IngestBatch;
 /* a vendor user id and its employee */
 typedef struct IngestUser
 {
-	char		userid[INGEST_USERID_MAX];
+	const char *userid;			/* the key: the text of one of its records */
 	bool		looked_up;
 	char	   *employee_id;	/* NULL: no employee has this user id */
 	Datum		employee_text;	/* employee_id as text, when there is one */

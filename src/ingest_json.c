@@ -64,7 +64,9 @@ hrguard_ingest_reject(IngestPunch *punch, IngestReason reason, const char *fmt,.
 		enlargeStringInfo(&buf, needed);
 	}
 	punch->reason = reason;
-	punch->detail = buf.data;
+	/* kept until the record's batch is written: in as much memory as it needs */
+	punch->detail = pnstrdup(buf.data, buf.len);
+	pfree(buf.data);
 }
 
 /*
@@ -90,17 +92,28 @@ hrguard_ingest_parse_record(const char *function, IngestSpan record, json_t *tre
 		switch (json_error_code(&error))
 		{
 			case json_error_duplicate_key:
+				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+									  "a key appears twice (%s)", hrguard_echo(error.text));
+				return NULL;
 			case json_error_numeric_overflow:
-			case json_error_wrong_type:
+				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+									  "a number is too large to read (%s)",
+									  hrguard_echo(error.text));
+				return NULL;
 			case json_error_null_character:
 			case json_error_null_byte_in_key:
-				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s", hrguard_echo(error.text));
+				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+									  "the record holds a NUL character (\\u0000)");
+				return NULL;
+			case json_error_wrong_type:
+				hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "the record is not a JSON object");
 				return NULL;
 			default:
 				/* a lone UTF-16 surrogate, written as an escape, is JSON too */
 				if (strncmp(error.text, "invalid Unicode", 15) == 0)
 				{
-					hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s",
+					hrguard_ingest_reject(punch, INGEST_INVALID_RECORD,
+										  "the record holds an invalid Unicode escape (%s)",
 										  hrguard_echo(error.text));
 					return NULL;
 				}

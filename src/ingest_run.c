@@ -140,6 +140,12 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 		record = hrguard_ingest_parse_record(function, raw, tree, &key->punch);
 		if (record != NULL)
 			reader(record, raw, scratch, &key->punch);
+		/* a rejected record is kept as sent: what was read of it is not needed */
+		if (key->punch.reason != INGEST_OK && key->punch.vendor_flags != NULL)
+		{
+			pfree(key->punch.vendor_flags);
+			key->punch.vendor_flags = NULL;
+		}
 		if (key->punch.reason == INGEST_OK && key->punch.vendor_userid != NULL)
 		{
 			key->user = hrguard_ingest_note_user(batch, key->punch.vendor_userid);

@@ -150,7 +150,8 @@ scan_value(const Scanner *s, const char *p)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("%s: the payload nests deeper than %d levels",
-								s->function, INGEST_MAX_DEPTH)));
+								s->function, INGEST_MAX_DEPTH),
+						 errdetail("Nothing from this payload was stored.")));
 			open[depth++] = c;
 		}
 		else if (c == '}' || c == ']')
@@ -281,7 +282,8 @@ check_value(const Scanner *s, const char *p)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("%s: the payload nests deeper than %d levels",
-								s->function, INGEST_MAX_DEPTH)));
+								s->function, INGEST_MAX_DEPTH),
+						 errdetail("Nothing from this payload was stored.")));
 			open[depth++] = *p;
 			p = skip_ws(p + 1, s->end);
 			if (p < s->end && *p == close)

@@ -320,6 +320,10 @@ CREATE FUNCTION hrguard.detach_punch_source(source_table regclass)
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
+	IF source_table IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+			MESSAGE = 'the table to detach must not be NULL';
+	END IF;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
 				   WHERE t.tgrelid OPERATOR(pg_catalog.=) source_table
 					 AND t.tgname OPERATOR(pg_catalog.=) 'hrguard_punch_source') THEN

@@ -159,14 +159,15 @@ BEGIN
 	   OR lon OPERATOR(pg_catalog.<) -180 OR lon OPERATOR(pg_catalog.>) 180 THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('%s: the attendance point %s, %s is not on Earth',
-										function_name, lat, lon),
+										function_name, lat::pg_catalog.float8, lon::pg_catalog.float8),
 			DETAIL = 'Nothing was imported.';
 	END IF;
-	IF radius OPERATOR(pg_catalog.<=) 0 THEN
+	-- a fence narrower than a metre is no fence a phone can be inside
+	IF radius OPERATOR(pg_catalog.<) 1 THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('%s: the attendance point %s has a radius of %s m',
-										function_name, ref, radius),
-			DETAIL = 'Nothing was imported.';
+										function_name, ref, radius::pg_catalog.float8),
+			DETAIL = 'A radius is at least 1 m. Nothing was imported.';
 	END IF;
 	point_text := pg_catalog.format('SRID=4326;POINT(%s %s)', lon, lat);
 	SELECT z.zone_id INTO zone_id

@@ -13,12 +13,12 @@
 # The backend's peak memory (VmHWM) is read after each statement.  Not a
 # test: nothing here asserts.
 #
-#   INGEST_RECORDS=100000 INGEST_EMPLOYEES=2000 INGEST_RUNS=3 bash test/bench/ingest_bench.sh
+#   INGEST_RECORDS=100000 INGEST_EMPLOYEES=2000 INGEST_RUNS=5 bash test/bench/ingest_bench.sh
 set -euo pipefail
 
 INGEST_RECORDS=${INGEST_RECORDS:-100000}
 INGEST_EMPLOYEES=${INGEST_EMPLOYEES:-2000}
-INGEST_RUNS=${INGEST_RUNS:-3}
+INGEST_RUNS=${INGEST_RUNS:-5}
 
 . "$(dirname "$0")/cluster.sh"
 
