@@ -449,6 +449,13 @@ CALL pg_temp.ig_calls(300);
 SELECT sum(total_bytes) AS after_400 FROM pg_backend_memory_contexts \gset
 SELECT abs(:after_400 - :after_100) < 65536 AS memory_kept_flat;
 
+-- a vendor user id is looked up whatever its length (300 bytes here)
+INSERT INTO hrguard.employee (employee_id, tenant_id, dingtalk_userid) VALUES ('IG-LONG', 'ig', repeat('u', 300));
+SELECT * FROM hrguard.ingest_dingtalk(format(
+	'{"errcode": 0, "recordresult": [{"id": 7301, "userId": "%s", "userCheckTime": 1599615000000}]}',
+	repeat('u', 300)));
+SELECT employee_id, source_record_id FROM hrguard.punch WHERE employee_id = 'IG-LONG';
+
 -- a payload nested too deeply says, like every refusal, that nothing was stored
 \set VERBOSITY default
 SELECT hrguard.ingest_dingtalk('{"errcode": 0, "recordresult": [' || repeat('[', 100) || repeat(']', 100) || ']}');

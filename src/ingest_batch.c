@@ -308,8 +308,6 @@ hrguard_ingest_note_user(IngestBatch *b, const char *userid)
 	bool		found;
 	IngestUser *u;
 
-	if (strlen(userid) >= INGEST_USERID_MAX)
-		return NULL;
 	u = hash_search(b->users, &userid, HASH_ENTER, &found);
 	if (!found)
 	{

@@ -20,9 +20,6 @@
 
 typedef struct IngestBatch IngestBatch;
 
-/* the longest vendor user id looked up */
-#define INGEST_USERID_MAX 256
-
 /* a vendor user id and its employee */
 typedef struct IngestUser
 {

@@ -147,12 +147,7 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 			key->punch.vendor_flags = NULL;
 		}
 		if (key->punch.reason == INGEST_OK && key->punch.vendor_userid != NULL)
-		{
 			key->user = hrguard_ingest_note_user(batch, key->punch.vendor_userid);
-			if (key->user == NULL)
-				hrguard_ingest_reject(&key->punch, INGEST_UNKNOWN_USER,
-									  "the user id is longer than %d bytes", INGEST_USERID_MAX - 1);
-		}
 		MemoryContextReset(scratch);
 	}
 	MemoryContextSwitchTo(call);

@@ -124,6 +124,24 @@ GRANT EXECUTE ON FUNCTION hrguard.vendor_text(text, text, text) TO PUBLIC;
 COMMENT ON FUNCTION hrguard.vendor_text(text, text, text) IS
 	'internal: a vendor name, address or key within its bound';
 
+-- a vendor's number as an error message shows it: as a double where one
+-- holds it, in scientific notation where it is beyond a double's range
+CREATE FUNCTION hrguard.vendor_number_text(value numeric)
+	RETURNS text
+	LANGUAGE sql
+	IMMUTABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT CASE WHEN value OPERATOR(pg_catalog.=) 0
+					 OR pg_catalog.abs(value) OPERATOR(pg_catalog.<=) 1e300
+					AND pg_catalog.abs(value) OPERATOR(pg_catalog.>=) 1e-300
+				THEN value::pg_catalog.float8::pg_catalog.text
+				ELSE pg_catalog.ltrim(pg_catalog.to_char(value, '9.999999EEEE')) END
+$$;
+GRANT EXECUTE ON FUNCTION hrguard.vendor_number_text(numeric) TO PUBLIC;
+COMMENT ON FUNCTION hrguard.vendor_number_text(numeric) IS
+	'internal: a vendor number as messages show it';
+
 -- is a stored point the one PostGIS's text input makes of wanted (a point of
 -- PostGIS's geometry type, whatever schema PostGIS is in)?
 CREATE FUNCTION hrguard.vendor_same_point(stored anyelement, wanted text)
@@ -159,15 +177,16 @@ BEGIN
 	   OR lon OPERATOR(pg_catalog.<) -180 OR lon OPERATOR(pg_catalog.>) 180 THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('%s: the attendance point %s, %s is not on Earth',
-										function_name, lat::pg_catalog.float8, lon::pg_catalog.float8),
+										function_name, hrguard.vendor_number_text(lat),
+										hrguard.vendor_number_text(lon)),
 			DETAIL = 'Nothing was imported.';
 	END IF;
 	-- a fence narrower than a metre is no fence a phone can be inside
-	IF radius OPERATOR(pg_catalog.<) 1 THEN
+	IF radius OPERATOR(pg_catalog.<) 1 OR radius OPERATOR(pg_catalog.>) 50000 THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 			MESSAGE = pg_catalog.format('%s: the attendance point %s has a radius of %s m',
-										function_name, ref, radius::pg_catalog.float8),
-			DETAIL = 'A radius is at least 1 m. Nothing was imported.';
+										function_name, ref, hrguard.vendor_number_text(radius)),
+			DETAIL = 'A radius is at least 1 m and at most 50 km. Nothing was imported.';
 	END IF;
 	point_text := pg_catalog.format('SRID=4326;POINT(%s %s)', lon, lat);
 	SELECT z.zone_id INTO zone_id
