@@ -456,6 +456,13 @@ SELECT * FROM hrguard.ingest_dingtalk(format(
 	repeat('u', 300)));
 SELECT employee_id, source_record_id FROM hrguard.punch WHERE employee_id = 'IG-LONG';
 
+-- digits beyond 64 bits are named as such, and a WeCom record rejected for
+-- its group id is kept without a partial key
+SELECT * FROM hrguard.ingest_dingtalk('{"errcode": 0, "recordresult": [{"id": "99999999999999999999", "userId": "manager4220", "userCheckTime": 1599615000000}]}');
+SELECT * FROM hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_time": 1492900500, "checkin_type": "上班打卡", "groupid": "99999999999999999999"}]}');
+SELECT source, reason, detail, source_record_id FROM hrguard.ingest_reject
+ WHERE detail LIKE '%beyond a 64-bit%' ORDER BY reject_id;
+
 -- a payload nested too deeply says, like every refusal, that nothing was stored
 \set VERBOSITY default
 SELECT hrguard.ingest_dingtalk('{"errcode": 0, "recordresult": [' || repeat('[', 100) || repeat(']', 100) || ']}');

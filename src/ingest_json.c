@@ -196,8 +196,18 @@ hrguard_ingest_int64(json_t *record, const char *key, bool required, int64 *out,
 		*out = (int64) json_integer_value(v);
 		return true;
 	}
-	if (json_is_string(v) && parse_int64_digits(json_string_value(v), out))
-		return true;
+	if (json_is_string(v))
+	{
+		const char *s = json_string_value(v);
+
+		if (parse_int64_digits(s, out))
+			return true;
+		if (strspn(s + (*s == '-'), "0123456789") == strlen(s + (*s == '-')) && s[*s == '-'] != '\0')
+		{
+			hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is beyond a 64-bit integer", key);
+			return false;
+		}
+	}
 	if (json_is_real(v))
 	{
 		double		d = json_real_value(v);

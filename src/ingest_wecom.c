@@ -107,7 +107,11 @@ composite_key(json_t *record, const char *userid, int64 at, IngestPunch *p)
 		bool		present;
 
 		if (!hrguard_ingest_int64(record, parts[i], false, &v, &present, p))
-			break;
+		{
+			/* the record is rejected: it has no key */
+			json_decref(key);
+			return NULL;
+		}
 		json_array_append_new(key, present ? json_integer(v) : json_null());
 	}
 	text = json_dumps(key, JSON_COMPACT);
