@@ -21,12 +21,15 @@ INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on) VALU
 	('SC2-A', 'sc2', 'sc west', 'sales', '2025-06-01'),
 	('SC2-B', 'sc2', 'sc west', 'sales', '2025-06-01'),
 	('SC2-C', 'sc2', 'sc west', 'sales', '2025-06-01');
-INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m) VALUES
-	('sc', 'sc office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300),
-	('sc2', 'sc2 office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
-INSERT INTO hrguard.zone_assignment (zone_id, team)
-SELECT zone_id, CASE tenant_id WHEN 'sc' THEN 'sc east' ELSE 'sc west' END
-  FROM hrguard.zone WHERE tenant_id IN ('sc', 'sc2');
+-- a tenant's office of 300 m, the zone of one team
+CREATE PROCEDURE pg_temp.office(tenant text, zone_name text, office_team text) LANGUAGE sql AS $$
+	INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m)
+	VALUES (tenant, zone_name, 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
+	INSERT INTO hrguard.zone_assignment (zone_id, team)
+	SELECT zone_id, office_team FROM hrguard.zone WHERE tenant_id = tenant AND name = zone_name;
+$$;
+CALL pg_temp.office('sc', 'sc office', 'sc east');
+CALL pg_temp.office('sc2', 'sc2 office', 'sc west');
 
 -- working days from December to June, per employee employed that day
 CREATE TEMP TABLE sc_day AS
@@ -288,9 +291,7 @@ INSERT INTO hrguard.sale (sale_id, employee_id, customer_id, closed_at, amount) 
 -- no report ever and no peers: no report baseline, no alert
 INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on) VALUES
 	('SC3-NEW', 'sc3', 'sc3 team', 'sales', '2026-06-16');
-INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m) VALUES
-	('sc3', 'sc3 office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
-INSERT INTO hrguard.zone_assignment (zone_id, team) SELECT zone_id, 'sc3 team' FROM hrguard.zone WHERE tenant_id = 'sc3';
+CALL pg_temp.office('sc3', 'sc3 office', 'sc3 team');
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type)
 SELECT 'SC3-NEW', d + t, 31.23 + extract(day FROM d) * 1e-5, 121.47, 10, k
   FROM generate_series('2026-06-01'::timestamp, '2026-06-30', '1 day') d,
@@ -475,10 +476,7 @@ SELECT inputs #>> '{unlinked_sale,n}' AS deals, inputs #>> '{unlinked_sale,k}' A
 -- hrguard.verified_hours()
 INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on)
 VALUES ('SCV-1', 'sc-verdict', 'v', 'sales', '2025-06-01');
-INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m)
-VALUES ('sc-verdict', 'v office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
-INSERT INTO hrguard.zone_assignment (zone_id, team)
-SELECT zone_id, 'v' FROM hrguard.zone WHERE tenant_id = 'sc-verdict';
+CALL pg_temp.office('sc-verdict', 'v office', 'v');
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type) VALUES
 	('SCV-1', '2026-06-01 09:00+08', 31.23, 121.47, 10, 'on_duty'),		-- inside
 	('SCV-1', '2026-06-01 18:00+08', 31.23, 121.47, 10, 'off_duty'),
@@ -515,10 +513,7 @@ SELECT 'SCTZ-NIGHT', 'sc-tz', 'tz', 'sales', '2025-06-01', 'Pacific/Pago_Pago', 
   FROM hrguard.schedule WHERE name = 'sc-tz night';
 INSERT INTO hrguard.employee (employee_id, tenant_id, team, role, hired_on)
 VALUES ('SCTZ-VISIT', 'sc-tz', 'tz', 'sales', '2025-06-01');
-INSERT INTO hrguard.zone (tenant_id, name, kind, center, radius_m)
-VALUES ('sc-tz', 'tz office', 'office', ST_SetSRID(ST_MakePoint(121.47, 31.23), 4326), 300);
-INSERT INTO hrguard.zone_assignment (zone_id, team)
-SELECT zone_id, 'tz' FROM hrguard.zone WHERE tenant_id = 'sc-tz';
+CALL pg_temp.office('sc-tz', 'tz office', 'tz');
 INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, accuracy_m, check_type) VALUES
 	('SCTZ-LONG', '2026-12-01 20:00-11', 31.23, 121.47, 10, 'on_duty'),
 	('SCTZ-LONG', '2026-12-02 15:00-11', 31.23, 121.47, 10, 'off_duty'),

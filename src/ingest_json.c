@@ -144,14 +144,19 @@ hrguard_ingest_int64_text(int64 value)
 	return pnstrdup(digits, len);
 }
 
-/* an integer written as digits, exactly, or false */
+/*
+ * An integer written as digits, exactly, or false; *too_large tells digits
+ * that are an integer beyond 64 bits from text that is no integer.
+ */
 static bool
-parse_int64_digits(const char *s, int64 *out)
+parse_int64_digits(const char *s, int64 *out, bool *too_large)
 {
 	const char *p = s;
 	bool		negative = false;
+	bool		overflow = false;
 	uint64		v = 0;
 
+	*too_large = false;
 	if (*p == '-')
 	{
 		negative = true;
@@ -164,11 +169,15 @@ parse_int64_digits(const char *s, int64 *out)
 		if (*p < '0' || *p > '9')
 			return false;
 		if (v > (PG_UINT64_MAX - (*p - '0')) / 10)
-			return false;
-		v = v * 10 + (*p - '0');
+			overflow = true;
+		else
+			v = v * 10 + (*p - '0');
 	}
-	if (negative ? v > (uint64) PG_INT64_MAX + 1 : v > (uint64) PG_INT64_MAX)
+	if (overflow || (negative ? v > (uint64) PG_INT64_MAX + 1 : v > (uint64) PG_INT64_MAX))
+	{
+		*too_large = true;
 		return false;
+	}
 	*out = negative ? (int64) (0 - v) : (int64) v;
 	return true;
 }
@@ -198,11 +207,11 @@ hrguard_ingest_int64(json_t *record, const char *key, bool required, int64 *out,
 	}
 	if (json_is_string(v))
 	{
-		const char *s = json_string_value(v);
+		bool		too_large;
 
-		if (parse_int64_digits(s, out))
+		if (parse_int64_digits(json_string_value(v), out, &too_large))
 			return true;
-		if (strspn(s + (*s == '-'), "0123456789") == strlen(s + (*s == '-')) && s[*s == '-'] != '\0')
+		if (too_large)
 		{
 			hrguard_ingest_reject(punch, INGEST_INVALID_RECORD, "%s is beyond a 64-bit integer", key);
 			return false;
