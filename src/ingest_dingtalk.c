@@ -88,8 +88,8 @@ read_position(json_t *record, const char *lat_key, const char *lon_key, IngestPu
 }
 
 /* one record of a listRecord (or list) response */
-static void
-read_record(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
+void
+hrguard_dingtalk_read_record(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
 {
 	const char *check_type = hrguard_ingest_enum(record, "checkType", p);
 	const char *source_type = hrguard_ingest_enum(record, "sourceType", p);
@@ -142,8 +142,8 @@ read_record(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *
 }
 
 /* one item of an attendance_check_record event */
-static void
-read_event_item(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
+void
+hrguard_dingtalk_read_event(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
 {
 	int64		at_ms;
 	bool		present;
@@ -199,7 +199,7 @@ hrguard_ingest_dingtalk(PG_FUNCTION_ARGS)
 							FUNCTION)));
 		PG_RETURN_DATUM(hrguard_ingest_run(fcinfo, FUNCTION, INGEST_DINGTALK,
 										   VARDATA_ANY(payload), "DataList", m[4].value,
-										   read_event_item));
+										   hrguard_dingtalk_read_event));
 	}
 	/* a response's DataList is not read, but must be JSON like the rest */
 	if (m[4].found)
@@ -212,5 +212,5 @@ hrguard_ingest_dingtalk(PG_FUNCTION_ARGS)
 				 errdetail("Expected the response of attendance/listRecord or an attendance_check_record event."),
 				 errhint("Pass the vendor's response as it came, not one of its records.")));
 	PG_RETURN_DATUM(hrguard_ingest_run(fcinfo, FUNCTION, INGEST_DINGTALK, VARDATA_ANY(payload),
-									   "recordresult", m[2].value, read_record));
+									   "recordresult", m[2].value, hrguard_dingtalk_read_record));
 }

@@ -22,6 +22,7 @@
 
 #include "ingest_batch.h"
 #include "ingest_json.h"
+#include "ingest_parallel.h"
 #include "ingest_run.h"
 #include "ingest_scan.h"
 
@@ -94,82 +95,179 @@ key_append(IngestKeys *keys)
 }
 
 /*
+ * The next record of the array read into *punch and its text, in keep, as
+ * ingestion keeps it; false after the last.  The record's jansson tree and
+ * what reading needs only briefly go in scratch, reset before returning.
+ */
+bool
+hrguard_ingest_read_next(IngestArray *it, IngestReader reader, MemoryContext scratch,
+						 MemoryContext keep, IngestSpan *raw, IngestPunch *punch)
+{
+	json_t	   *tree;
+	json_t	   *record;
+	bool		more;
+
+	MemoryContextSwitchTo(scratch);
+	more = hrguard_ingest_array_next(it, raw, &tree);
+	MemoryContextSwitchTo(keep);
+	if (!more)
+		return false;
+	record = hrguard_ingest_parse_record(it->function, *raw, tree, punch);
+	if (record != NULL)
+		reader(record, *raw, scratch, punch);
+	/* a rejected record is kept as sent: what was read of it is not needed */
+	if (punch->reason != INGEST_OK && punch->vendor_flags != NULL)
+	{
+		pfree(punch->vendor_flags);
+		punch->vendor_flags = NULL;
+	}
+	MemoryContextReset(scratch);
+	return true;
+}
+
+/* the reading of one payload's records */
+typedef struct IngestReading
+{
+	IngestReader reader;
+	IngestBatch *batch;
+	MemoryContext call;			/* where punches are kept */
+	MemoryContext scratch;		/* reset after each record */
+	IngestKeys	keys;			/* the records, in payload order... */
+	IngestKeys	more_keys;		/* ... and then these (a parallel worker's, and after) */
+} IngestReading;
+
+/* A record read (in the call's context) kept, its user noted. */
+static void
+keep_record(IngestReading *r, IngestKeys *keys, IngestSpan raw, const IngestPunch *punch)
+{
+	IngestKey  *key = key_append(keys);
+
+	key->raw = raw;
+	key->punch = *punch;
+	key->user = NULL;
+	if (punch->reason == INGEST_OK && punch->vendor_userid != NULL)
+		key->user = hrguard_ingest_note_user(r->batch, punch->vendor_userid);
+}
+
+/* The record at index i of the payload. */
+static IngestKey *
+record_at(IngestReading *r, int64 i)
+{
+	return i < r->keys.nkeys ? key_at(&r->keys, i) : key_at(&r->more_keys, i - r->keys.nkeys);
+}
+
+/* The punches a parallel worker has handed over so far (all it will: wait). */
+static void
+take_worker_records(IngestReading *r, IngestParallel *par, bool wait)
+{
+	IngestSpan	raw;
+	IngestPunch punch;
+
+	while (hrguard_ingest_parallel_next(par, wait, &raw, &punch))
+		keep_record(r, &r->more_keys, raw, &punch);
+}
+
+/*
+ * Read the records of the array from where it is up to the element that
+ * starts at until (NULL: to the end) into keys, taking from a parallel
+ * worker, if there is one, what it has read meanwhile.
+ */
+static void
+read_records(IngestReading *r, IngestArray *it, const char *until, IngestParallel *par,
+			 IngestKeys *keys)
+{
+	int64		n = 0;
+	IngestSpan	raw;
+	IngestPunch punch;
+
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (until != NULL && hrguard_ingest_array_position(it) >= until)
+			break;
+		if (par != NULL && ++n % 256 == 0)
+			take_worker_records(r, par, false);
+		if (!hrguard_ingest_read_next(it, r->reader, r->scratch, r->call, &raw, &punch))
+			break;
+		keep_record(r, keys, raw, &punch);
+	}
+}
+
+/*
  * Ingest every record of the payload's records array (member) with the
  * vendor's reader; the summary row.  Each record is parsed on its own into
  * a tree in a short-lived context and read straight into the columns of
- * its punch, kept in the call's context (the tree is not), then the
- * punches are inserted in the order of compare_order.
+ * its punch, kept in the call's context (the tree is not); a large payload
+ * is read by two processes (ingest_parallel.c).  Then the punches are
+ * inserted in the order of compare_order.
  */
 Datum
 hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor vendor,
 				   const char *payload, const char *member, IngestSpan records,
 				   IngestReader reader)
 {
-	IngestBatch *batch;
+	IngestReading r = {0};
 	IngestArray it;
-	IngestKeys	keys = {0};
+	IngestParallel *par;
 	IngestOrder *order;
+	int64		nkeys;
 	int64		i;
-	MemoryContext scratch;
-	MemoryContext call = CurrentMemoryContext;
 
 	hrguard_ingest_array_open(&it, function, payload, member, records);
-	scratch = AllocSetContextCreate(call, "hrguard ingestion record", ALLOCSET_DEFAULT_SIZES);
-	batch = hrguard_ingest_begin(function, vendor);
+	r.reader = reader;
+	r.call = CurrentMemoryContext;
+	r.scratch = AllocSetContextCreate(r.call, "hrguard ingestion record", ALLOCSET_DEFAULT_SIZES);
+	r.batch = hrguard_ingest_begin(function, vendor);
 	/* the keys, and what the readers keep, are made in the call's context */
-	MemoryContextSwitchTo(call);
-	for (;;)
+	MemoryContextSwitchTo(r.call);
+
+	par = hrguard_ingest_parallel_begin(function, reader, &it);
+	if (par != NULL)
 	{
-		IngestSpan	raw;
-		json_t	   *tree;
-		json_t	   *record;
-		IngestKey  *key;
-		bool		more;
+		const char *split = hrguard_ingest_parallel_split(par);
+		bool		use;
 
-		CHECK_FOR_INTERRUPTS();
-		/* the record's tree goes with the scratch context */
-		MemoryContextSwitchTo(scratch);
-		more = hrguard_ingest_array_next(&it, &raw, &tree);
-		MemoryContextSwitchTo(call);
-		if (!more)
-			break;
-
-		key = key_append(&keys);
-		key->raw = raw;
-		key->user = NULL;
-		record = hrguard_ingest_parse_record(function, raw, tree, &key->punch);
-		if (record != NULL)
-			reader(record, raw, scratch, &key->punch);
-		/* a rejected record is kept as sent: what was read of it is not needed */
-		if (key->punch.reason != INGEST_OK && key->punch.vendor_flags != NULL)
-		{
-			pfree(key->punch.vendor_flags);
-			key->punch.vendor_flags = NULL;
-		}
-		if (key->punch.reason == INGEST_OK && key->punch.vendor_userid != NULL)
-			key->user = hrguard_ingest_note_user(batch, key->punch.vendor_userid);
-		MemoryContextReset(scratch);
+		read_records(&r, &it, split, par, &r.keys);
+		/* the worker began at a record only if reading one by one arrives there */
+		use = hrguard_ingest_array_position(&it) == split;
+		if (use)
+			take_worker_records(&r, par, true);
+		hrguard_ingest_parallel_end(par, &it, use);
+		if (use)
+			ereport(DEBUG1,
+					(errmsg_internal("%s: %lld records read by this backend, %lld by a parallel worker",
+									 function, (long long) r.keys.nkeys,
+									 (long long) r.more_keys.nkeys)));
+		else
+			ereport(DEBUG1,
+					(errmsg_internal("%s: the parallel worker began inside a record; the backend reads on alone",
+									 function)));
+		if (!use)
+			r.more_keys.nkeys = 0;
 	}
-	MemoryContextSwitchTo(call);
-	MemoryContextDelete(scratch);
-	hrguard_ingest_map_users(batch);
-	order = MemoryContextAllocHuge(call, sizeof(IngestOrder) * Max(keys.nkeys, 1));
-	for (i = 0; i < keys.nkeys; i++)
+	/* all the records, or those the worker did not read */
+	read_records(&r, &it, NULL, NULL, par != NULL ? &r.more_keys : &r.keys);
+	MemoryContextDelete(r.scratch);
+
+	hrguard_ingest_map_users(r.batch);
+	nkeys = r.keys.nkeys + r.more_keys.nkeys;
+	order = MemoryContextAllocHuge(r.call, sizeof(IngestOrder) * Max(nkeys, 1));
+	for (i = 0; i < nkeys; i++)
 	{
-		const IngestKey *key = key_at(&keys, i);
+		const IngestKey *key = record_at(&r, i);
 		const IngestUser *u = key->user;
 
 		order[i].rank = u != NULL && u->employee_id != NULL ? u->rank : INT_MAX;
 		order[i].at = key->punch.punched_at;
 		order[i].index = i;
 	}
-	qsort(order, keys.nkeys, sizeof(IngestOrder), compare_order);
+	qsort(order, nkeys, sizeof(IngestOrder), compare_order);
 
-	for (i = 0; i < keys.nkeys; i++)
+	for (i = 0; i < nkeys; i++)
 	{
-		IngestKey  *key = key_at(&keys, order[i].index);
+		IngestKey  *key = record_at(&r, order[i].index);
 
-		hrguard_ingest_add(batch, &key->punch, key->raw, key->user);
+		hrguard_ingest_add(r.batch, &key->punch, key->raw, key->user);
 	}
-	return hrguard_ingest_finish(batch, fcinfo);
+	return hrguard_ingest_finish(r.batch, fcinfo);
 }

@@ -559,6 +559,40 @@ hrguard_ingest_array_next(IngestArray *it, IngestSpan *element, struct json_t **
 	return true;
 }
 
+/* Where the next element starts (the array's end when there is none). */
+const char *
+hrguard_ingest_array_position(const IngestArray *it)
+{
+	return skip_ws(it->pos, it->end);
+}
+
+/*
+ * A likely start of an element at or past from: an object right after the
+ * end of another ("}", a comma, "{", blanks aside).  Only likely: those
+ * bytes may lie inside a string.  Whoever relies on it must check that
+ * reading the elements one by one arrives there (at the position above).
+ * NULL when there is none.
+ */
+const char *
+hrguard_ingest_array_guess(const IngestArray *it, const char *from)
+{
+	const char *p = from;
+
+	while (p < it->end && (p = memchr(p, '}', it->end - p)) != NULL)
+	{
+		const char *q = skip_ws(p + 1, it->end);
+
+		if (q < it->end && *q == ',')
+		{
+			q = skip_ws(q + 1, it->end);
+			if (q < it->end && *q == '{')
+				return q;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 /* A member's value parsed whole (small members: errcode, errmsg, EventType). */
 json_t *
 hrguard_ingest_parse_value(const char *function, const char *member, IngestSpan value)

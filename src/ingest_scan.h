@@ -56,6 +56,9 @@ extern void hrguard_ingest_array_open(IngestArray *it, const char *function,
 extern bool hrguard_ingest_array_next(IngestArray *it, IngestSpan *element,
 									  struct json_t **tree);
 
+extern const char *hrguard_ingest_array_position(const IngestArray *it);
+extern const char *hrguard_ingest_array_guess(const IngestArray *it, const char *from);
+
 /* how jansson parses a record (with jansson.h included) */
 #define INGEST_RECORD_JSON_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
 

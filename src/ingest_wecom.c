@@ -125,8 +125,8 @@ composite_key(json_t *record, const char *userid, int64 at, IngestPunch *p)
 	return text;
 }
 
-static void
-read_record(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
+void
+hrguard_wecom_read_record(json_t *record, IngestSpan raw, MemoryContext scratch, IngestPunch *p)
 {
 	const char *type = hrguard_ingest_enum(record, "checkin_type", p);
 	json_t	   *exception = json_object_get(record, "exception_type");
@@ -199,5 +199,5 @@ hrguard_ingest_wecom(PG_FUNCTION_ARGS)
 				 errdetail("Expected the response of checkin/getcheckindata."),
 				 errhint("Pass the vendor's response as it came, not one of its records.")));
 	PG_RETURN_DATUM(hrguard_ingest_run(fcinfo, FUNCTION, INGEST_WECOM, VARDATA_ANY(payload),
-									   "checkindata", m[2].value, read_record));
+									   "checkindata", m[2].value, hrguard_wecom_read_record));
 }
