@@ -185,7 +185,7 @@ read_records(IngestReading *r, IngestArray *it, const char *until, IngestParalle
 		CHECK_FOR_INTERRUPTS();
 		if (until != NULL && hrguard_ingest_array_position(it) >= until)
 			break;
-		if (par != NULL && ++n % 256 == 0)
+		if (par != NULL && ++n % 32 == 0)
 			take_worker_records(r, par, false);
 		if (!hrguard_ingest_read_next(it, r->reader, r->scratch, r->call, &raw, &punch))
 			break;
