@@ -7,18 +7,23 @@
  * a tenth of inserting its punch, and the inserts must all come after the
  * last record is read (they go in employee and time order).  For a large
  * payload the calling backend therefore starts one parallel worker, as
- * CREATE INDEX does, and hands it the second half of the records array
- * (copied to the parallel context's shared memory); both read their half
- * at once and the worker sends each punch back through a queue, in payload
- * order, while the backend reads its own.
+ * CREATE INDEX does, and hands it the records from a likely record start
+ * some way past the middle (copied to the parallel context's shared
+ * memory); both read their share at once, and the worker sends its
+ * punches back through a queue, in payload order, which the backend takes
+ * in between its own records.
  *
- * The worker touches no table and decides nothing: it runs the same code
- * on the same text, so its punches are the ones the backend would have
- * read.  A record it cannot read (a payload that is not JSON there, say)
- * ends its run without an error: the backend reads from that record on
- * itself, and reports what is wrong exactly as when reading alone.  No
- * worker to be had, or one that never starts, leaves the whole payload to
- * the backend.  max_parallel_maintenance_workers = 0 turns this off.
+ * The likely start is found without parsing (hrguard_ingest_array_guess)
+ * and may lie inside a string: the worker's punches are used only when
+ * the backend, reading its records one by one, arrives exactly there.
+ * Then the worker read the same text with the same code as the backend
+ * would have, so its punches are the ones the backend would have read.
+ * The worker touches no table and decides nothing.  A record it cannot
+ * read (a payload that is not JSON there, say) ends its run without an
+ * error: the backend reads from that record on itself, and reports what
+ * is wrong exactly as when reading alone.  No worker to be had, or one
+ * that never starts, leaves the whole payload to the backend.
+ * max_parallel_maintenance_workers = 0 turns this off.
  *
  * IDENTIFICATION
  *	  src/ingest_parallel.c
@@ -169,7 +174,9 @@ wire_put(StringInfo msg, const char *text, IngestSpan raw, const IngestPunch *p)
 	w.located = p->located;
 	w.has_accuracy = p->has_accuracy;
 
-	/* an entry over MaxAllocSize fails here, and the record is left to the backend */
+	/* too large to hand over: the error is caught, and the record left to the backend */
+	if (size >= MaxAllocSize - msg->len)
+		elog(ERROR, "a record of %zu bytes is too large for a message", size);
 	enlargeStringInfo(msg, size);
 	at = msg->data + msg->len;
 	memset(at, 0, size);
