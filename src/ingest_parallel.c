@@ -361,6 +361,9 @@ hrguard_ingest_parallel_begin(const char *function, IngestReader reader, const I
 	LaunchParallelWorkers(pcxt);
 	if (pcxt->nworkers_launched == 0)
 	{
+		ereport(DEBUG1,
+				(errmsg_internal("%s: no parallel worker to be had; the backend reads alone",
+								 function)));
 		DestroyParallelContext(pcxt);
 		ExitParallelMode();
 		return NULL;
