@@ -28,6 +28,7 @@
 #include "canon.h"
 #include "geo.h"
 #include "ingest_batch.h"
+#include "ingest_dingtalk.h"
 #include "ingest_json.h"
 #include "ingest_run.h"
 #include "ingest_scan.h"

@@ -74,4 +74,16 @@ extern void hrguard_ingest_flags(struct json_t *record, IngestSpan raw, MemoryCo
 extern void hrguard_ingest_reject(IngestPunch *punch, IngestReason reason,
 								  const char *fmt,...) pg_attribute_printf(3, 4);
 
+/*
+ * Reads one parsed record (a JSON object; raw, its text) into *punch, in
+ * the memory context where punches are kept; scratch is for what reading
+ * needs only briefly (reset after each record).
+ */
+typedef void (*IngestReader) (struct json_t *record, IngestSpan raw, MemoryContext scratch,
+							  IngestPunch *punch);
+
+extern bool hrguard_ingest_read_next(IngestArray *it, IngestReader reader,
+									 MemoryContext scratch, MemoryContext keep,
+									 IngestSpan *raw, IngestPunch *punch);
+
 #endif							/* HRGUARD_INGEST_JSON_H */

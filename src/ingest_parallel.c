@@ -44,7 +44,9 @@
 
 #include <jansson.h>
 
+#include "ingest_dingtalk.h"
 #include "ingest_parallel.h"
+#include "ingest_wecom.h"
 
 /* payloads whose records are smaller than this are read by one process */
 #define INGEST_PARALLEL_MIN_BYTES (4 * 1024 * 1024)

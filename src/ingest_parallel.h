@@ -15,7 +15,7 @@
 
 #include "postgres.h"
 
-#include "ingest_run.h"
+#include "ingest_json.h"
 
 typedef struct IngestParallel IngestParallel;
 

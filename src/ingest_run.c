@@ -94,37 +94,6 @@ key_append(IngestKeys *keys)
 	return key_at(keys, keys->nkeys++);
 }
 
-/*
- * The next record of the array read into *punch and its text, in keep, as
- * ingestion keeps it; false after the last.  The record's jansson tree and
- * what reading needs only briefly go in scratch, reset before returning.
- */
-bool
-hrguard_ingest_read_next(IngestArray *it, IngestReader reader, MemoryContext scratch,
-						 MemoryContext keep, IngestSpan *raw, IngestPunch *punch)
-{
-	json_t	   *tree;
-	json_t	   *record;
-	bool		more;
-
-	MemoryContextSwitchTo(scratch);
-	more = hrguard_ingest_array_next(it, raw, &tree);
-	MemoryContextSwitchTo(keep);
-	if (!more)
-		return false;
-	record = hrguard_ingest_parse_record(it->function, *raw, tree, punch);
-	if (record != NULL)
-		reader(record, *raw, scratch, punch);
-	/* a rejected record is kept as sent: what was read of it is not needed */
-	if (punch->reason != INGEST_OK && punch->vendor_flags != NULL)
-	{
-		pfree(punch->vendor_flags);
-		punch->vendor_flags = NULL;
-	}
-	MemoryContextReset(scratch);
-	return true;
-}
-
 /* the reading of one payload's records */
 typedef struct IngestReading
 {

@@ -26,6 +26,7 @@
 
 #include "canon.h"
 #include "ingest_batch.h"
+#include "ingest_wecom.h"
 #include "ingest_json.h"
 #include "ingest_run.h"
 #include "ingest_scan.h"
