@@ -208,11 +208,12 @@ hrguard_ingest_run(FunctionCallInfo fcinfo, const char *function, IngestVendor v
 									 function, (long long) r.keys.nkeys,
 									 (long long) r.more_keys.nkeys)));
 		else
+		{
 			ereport(DEBUG1,
 					(errmsg_internal("%s: the parallel worker began inside a record; the backend reads on alone",
 									 function)));
-		if (!use)
 			r.more_keys.nkeys = 0;
+		}
 	}
 	/* all the records, or those the worker did not read */
 	read_records(&r, &it, NULL, NULL, par != NULL ? &r.more_keys : &r.keys);
