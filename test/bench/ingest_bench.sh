@@ -12,8 +12,10 @@
 # everyone, a schedule around the clock), right after a CHECKPOINT, and is
 # timed with its commit; INGEST_RUNS runs, interleaved (each run starting
 # with the next variant), medians reported.
-# The backend's peak memory (VmHWM) is read after each statement.  Not a
-# test: nothing here asserts.
+# The backend's peak memory (VmHWM) is read after each statement, and the
+# CPU time it spent on it (utime + stime): a run whose CPU time is as long
+# as its wall time was slowed by the machine, not by waiting.  Not a test:
+# nothing here asserts.
 #
 #   INGEST_RECORDS=100000 INGEST_EMPLOYEES=2000 INGEST_RUNS=5 bash test/bench/ingest_bench.sh
 set -euo pipefail
@@ -98,11 +100,15 @@ SELECT inserted FROM hrguard.ingest_dingtalk(pg_read_file('$stage/payload.json')
 SET client_min_messages = warning;
 CHECKPOINT;
 SELECT pg_backend_pid() AS pid \\gset
-SELECT clock_timestamp() AS t0 \\gset
+CREATE TEMP VIEW cpu_ticks AS
+SELECT split_part(stat, ' ', 14)::bigint + split_part(stat, ' ', 15)::bigint AS ticks
+  FROM pg_read_file('/proc/' || :pid || '/stat') stat;
+SELECT ticks AS c0, clock_timestamp() AS t0 FROM cpu_ticks \\gset
 $statement
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0'), 3) || ' ' ||
 	   (SELECT count(*) FROM hrguard.punch) || ' ' ||
-	   (regexp_match(pg_read_file('/proc/' || :pid || '/status'), 'VmHWM:\\s+(\\d+)'))[1];
+	   (regexp_match(pg_read_file('/proc/' || :pid || '/status'), 'VmHWM:\\s+(\\d+)'))[1] || ' ' ||
+	   round((SELECT ticks - :c0 FROM cpu_ticks) / 100.0, 2);
 EOF
 }
 
@@ -112,11 +118,11 @@ for run in $(seq 1 "$INGEST_RUNS"); do
 	# each run starts with the next variant: none always runs first
 	for k in 0 1 2 3; do
 		v=${variants[$(((run - 1 + k) % 4))]}
-		read -r t n kb < <(timed "$v")
+		read -r t n kb cpu < <(timed "$v")
 		[ "$n" = "$INGEST_RECORDS" ] || { echo "$v stored $n punches, not $INGEST_RECORDS" >&2; exit 1; }
 		times[$v]+="$t "
 		mem[$v]+="$kb "
-		echo "ingest run $run: $v $t s, peak backend memory $((kb / 1024)) MB"
+		echo "ingest run $run: $v $t s, peak backend memory $((kb / 1024)) MB, backend cpu $cpu s"
 	done
 done
 
