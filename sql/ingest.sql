@@ -350,6 +350,7 @@ SELECT pg_temp.refusal(format('SELECT hrguard.%s(%L)', fn, payload)) AS refusal
 	('ingest_dingtalk', '{"EventType": "attendance_check_record", "DataList": [], "errcode": 0, "recordresult": []}'),
 	('ingest_dingtalk', '{"errcode": 40001, "errmsg": "bad \u0000 token", "recordresult": []}'),
 	('ingest_wecom', '{"errcode": 42001, "errmsg": "access_token expired"}'),
+	('ingest_wecom', '{"checkindata": [], "\u0000": 1}'),
 	('ingest_wecom', '{"errcode": 0, "checkindata": [1, 2,]}'),
 	('ingest_wecom', '{"errcode": 0, "checkindata": "none"}'),
 	('ingest_wecom', '{"errcode": 0}'),
@@ -422,6 +423,14 @@ BEGIN NEW.source_record_id := NEW.source_record_id || '-changed'; RETURN NEW; EN
 CREATE TRIGGER a_change BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.change_id();
 SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1493200000}]}')$$) AS refusal;
 DROP TRIGGER a_change ON hrguard.punch;
+-- nor one that stores it under another source, which would let the same
+-- record in again under the vendor's
+CREATE FUNCTION pg_temp.change_source() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.source := 'api'; RETURN NEW; END $$;
+CREATE TRIGGER a_source BEFORE INSERT ON hrguard.punch FOR EACH ROW EXECUTE FUNCTION pg_temp.change_source();
+SELECT pg_temp.refusal($$SELECT hrguard.ingest_wecom('{"errcode": 0, "checkindata": [{"userid": "paul", "checkin_type": "上班打卡", "checkin_time": 1493300000}, {"userid": "paul", "checkin_type": "下班打卡", "checkin_time": 1493330000}]}')$$) AS refusal;
+DROP TRIGGER a_source ON hrguard.punch;
+SELECT count(*) AS stored FROM hrguard.punch WHERE punched_at IN (to_timestamp(1493300000), to_timestamp(1493330000));
 
 -- no memory kept from call to call: 300 more calls (malformed payloads,
 -- a rejected record, each undone) leave the backend's memory contexts as

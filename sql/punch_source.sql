@@ -126,6 +126,13 @@ INSERT INTO ps_app.gate VALUES ('PS1', '2026-12-02 12:02+08');
 RESET session_replication_role;
 SELECT count(*) AS gate_rows, (SELECT count(*) FROM hrguard.punch WHERE source = 'table:ps_app.gate') AS gate_punches
   FROM ps_app.gate;
+-- ENABLE TRIGGER ALL makes the trigger fire in origin sessions only:
+-- punch_sources says so
+ALTER TABLE ps_app.gate DISABLE TRIGGER ALL;
+ALTER TABLE ps_app.gate ENABLE TRIGGER ALL;
+SELECT enabled, fires FROM hrguard.punch_sources WHERE source_table = 'ps_app.gate'::regclass;
+ALTER TABLE ps_app.gate ENABLE ALWAYS TRIGGER hrguard_punch_source;
+SELECT enabled, fires FROM hrguard.punch_sources WHERE source_table = 'ps_app.gate'::regclass;
 -- the table changed after attaching: a renamed mapped column fails every
 -- insert, naming the column; a value that no longer converts is recorded
 ALTER TABLE ps_app.gate RENAME COLUMN who TO staff;
@@ -140,6 +147,15 @@ SELECT hrguard.detach_punch_source('ps_app.gate');
 CREATE TABLE ps_app.parent (who text, at timestamptz);
 CREATE TABLE ps_app.child () INHERITS (ps_app.parent);
 SELECT hrguard.attach_punch_source('ps_app.parent', '{"employee_id": "who", "punched_at": "at"}');
+-- a child created after attaching is not watched: punch_sources names it
+CREATE TABLE ps_app.lone_parent (who text, at timestamptz);
+SELECT hrguard.attach_punch_source('ps_app.lone_parent', '{"employee_id": "who", "punched_at": "at"}');
+CREATE TABLE ps_app.late_child () INHERITS (ps_app.lone_parent);
+CREATE TABLE ps_app.late_grandchild () INHERITS (ps_app.late_child);
+SELECT source_table, unwatched_children FROM hrguard.punch_sources WHERE source_table = 'ps_app.lone_parent'::regclass;
+DROP TABLE ps_app.late_grandchild, ps_app.late_child;
+SELECT source_table, unwatched_children FROM hrguard.punch_sources WHERE source_table = 'ps_app.lone_parent'::regclass;
+SELECT hrguard.detach_punch_source('ps_app.lone_parent');
 CREATE TABLE ps_app.parted (who text, at timestamptz) PARTITION BY RANGE (at);
 CREATE TABLE ps_app.parted_2026 PARTITION OF ps_app.parted FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 SELECT hrguard.attach_punch_source('ps_app.parted', '{"employee_id": "who", "punched_at": "at"}');

@@ -190,6 +190,12 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 	"       address, vendor_flags) " \
 	"SELECT r.e, r.t, r.la, r.lo, CASE WHEN r.la IS NULL THEN NULL ELSE 'gcj02' END, " \
 	"       r.acc, r.ct, $1, r.id, r.dev, r.bssid, r.addr, r.flags "
+	/*
+	 * the record's key as stored: NULL when a trigger of the DBA's changed the
+	 * source, so that the record counts as not stored as it was sent
+	 */
+#define PUNCH_RETURNING \
+	"RETURNING CASE WHEN source OPERATOR(pg_catalog.=) $1 THEN source_record_id END"
 
 	/*
 	 * The arrays unnested side by side in the target list (a ProjectSet,
@@ -203,7 +209,7 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 							"               pg_catalog.unnest($8) AS id, pg_catalog.unnest($9) AS dev, "
 							"               pg_catalog.unnest($10) AS bssid, pg_catalog.unnest($11) AS addr, "
 							"               pg_catalog.unnest($12) AS flags) r "
-							"RETURNING source_record_id", 12, punch_types);
+							PUNCH_RETURNING, 12, punch_types);
 	/* with a join, the order is kept by the arrays' ordinality */
 	b->punch_skip_plan = prepare_generic(PUNCH_INSERT
 								 "  FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), "
@@ -216,8 +222,9 @@ hrguard_ingest_begin(const char *function, IngestVendor vendor)
 								 "                      AND d.source_record_id OPERATOR(pg_catalog.=) r.id) "
 								 " ORDER BY r.n "
 								 "ON CONFLICT (source, source_record_id) WHERE source_record_id IS NOT NULL "
-								 "DO NOTHING RETURNING source_record_id",
+								 "DO NOTHING " PUNCH_RETURNING,
 								 12, punch_types);
+#undef PUNCH_RETURNING
 #undef PUNCH_INSERT
 	b->reject_plan = prepare_generic(
 							 "INSERT INTO hrguard.ingest_reject (source, vendor_userid, source_record_id, "
@@ -418,6 +425,19 @@ column_args(IngestBatch *b, Column *cols, int ncols, int n, Datum *args)
 		args[i + 1] = column_array(&cols[i], n);
 }
 
+/* Fail: a trigger on table dropped or changed records of the payload. */
+static void
+not_stored_as_sent(IngestBatch *b, const char *table, int64 count)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+			 errmsg_plural("%s: %lld record of the payload is not stored in %s as it was sent",
+						   "%s: %lld records of the payload are not stored in %s as they were sent",
+						   count, b->function, (long long) count, table),
+			 errdetail("A trigger on %s dropped or changed them. Nothing from this payload was stored.",
+					   table)));
+}
+
 /* Fail unless every record a check plan is given (args: source, arrays) is stored. */
 static void
 check_stored(IngestBatch *b, SPIPlanPtr plan, Datum *args, const char *table)
@@ -429,12 +449,7 @@ check_stored(IngestBatch *b, SPIPlanPtr plan, Datum *args, const char *table)
 		elog(ERROR, "could not check the records of a vendor payload");
 	missing = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (missing > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("%s: %lld records of the payload are not stored in %s as they were sent",
-						b->function, (long long) missing, table),
-				 errdetail("A trigger on %s dropped or changed them. Nothing from this payload was stored.",
-						   table)));
+		not_stored_as_sent(b, table, missing);
 }
 
 /* Run an insert plan on its arguments (column_args); rows inserted. */
@@ -516,10 +531,14 @@ check_not_returned(IngestBatch *b, Column *ids, int n)
 		for (i = 0; i < n; i++)
 		{
 			bool		isnull;
-			text	   *got = DatumGetTextPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+			Datum		value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+			text	   *got;
 			text	   *sent = DatumGetTextPP(ids->values[i]);
 
-			if (isnull || VARSIZE_ANY_EXHDR(got) != VARSIZE_ANY_EXHDR(sent) ||
+			if (isnull)
+				break;
+			got = DatumGetTextPP(value);
+			if (VARSIZE_ANY_EXHDR(got) != VARSIZE_ANY_EXHDR(sent) ||
 				memcmp(VARDATA_ANY(got), VARDATA_ANY(sent), VARSIZE_ANY_EXHDR(sent)) != 0)
 				break;
 		}
@@ -533,6 +552,12 @@ check_not_returned(IngestBatch *b, Column *ids, int n)
 	for (r = 0; r < nreturned; r++)
 		returned[r] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
 	SPI_freetuptable(SPI_tuptable);
+	/* NULL: stored under another source than the vendor's */
+	for (r = 0; r < nreturned; r++)
+		if (returned[r] == NULL)
+			nmissing++;
+	if (nmissing > 0)
+		not_stored_as_sent(b, "hrguard.punch", nmissing);
 	qsort(returned, nreturned, sizeof(char *), hrguard_compare_strings);
 	column_init(&missing, TEXTOID, n);
 	for (i = 0; i < n; i++)

@@ -355,6 +355,8 @@ scan_key(const Scanner *s, const char *p, const char **after)
 	if (memchr(p, '\\', q - p) == NULL)
 		return pnstrdup(p + 1, q - p - 2);
 	key = json_loadb(p, q - p, JSON_DECODE_ANY, &error);
+	if (key == NULL && json_error_code(&error) == json_error_null_character)
+		not_json(s, p, "an object key holds a NUL character (\\u0000)");
 	if (key == NULL)
 		not_json(s, p, hrguard_echo(error.text));
 	out = pstrdup(json_string_value(key));

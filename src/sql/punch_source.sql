@@ -351,9 +351,25 @@ SELECT t.tgrelid::pg_catalog.regclass AS source_table,
 	   pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1,
 							   pg_catalog.position(t.tgargs, '\x00'::pg_catalog.bytea) OPERATOR(pg_catalog.-) 1),
 							   'UTF8')::pg_catalog.jsonb AS mapping,
-	   t.tgenabled OPERATOR(pg_catalog.<>) 'D' AS enabled
+	   t.tgenabled OPERATOR(pg_catalog.=) 'A' AS enabled,
+	   CASE t.tgenabled WHEN 'A' THEN 'always' WHEN 'O' THEN 'origin'
+			WHEN 'R' THEN 'replica' ELSE 'never' END AS fires,
+	   ARRAY(WITH RECURSIVE child(relid) AS (
+				 SELECT i.inhrelid FROM pg_catalog.pg_inherits i
+				  WHERE i.inhparent OPERATOR(pg_catalog.=) t.tgrelid
+				 UNION
+				 SELECT i.inhrelid FROM pg_catalog.pg_inherits i
+				   JOIN child ON i.inhparent OPERATOR(pg_catalog.=) child.relid)
+			 SELECT child.relid::pg_catalog.regclass
+			   FROM child JOIN pg_catalog.pg_class k ON k.oid OPERATOR(pg_catalog.=) child.relid
+			  WHERE NOT k.relispartition
+				AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger w
+								 WHERE w.tgrelid OPERATOR(pg_catalog.=) child.relid
+								   AND w.tgname OPERATOR(pg_catalog.=) 'hrguard_punch_source'
+								   AND w.tgenabled OPERATOR(pg_catalog.=) 'A')
+			  ORDER BY child.relid) AS unwatched_children
   FROM pg_catalog.pg_trigger t
  WHERE t.tgname OPERATOR(pg_catalog.=) 'hrguard_punch_source'
    AND t.tgfoid OPERATOR(pg_catalog.=) 'hrguard.punch_source_insert()'::pg_catalog.regprocedure;
 COMMENT ON VIEW hrguard.punch_sources IS
-	'application tables attached as punch sources, with their mappings';
+	'application tables attached as punch sources, with their mappings; enabled: the trigger fires in every session, replicas included (an ALTER TABLE ... ENABLE TRIGGER can make it fire in fewer: see fires); unwatched_children: inheritance children created after attaching, whose inserts the trigger does not see';
