@@ -152,6 +152,7 @@ SELECT pg_temp.refusal(s) AS refusal FROM unnest(ARRAY[
 	$$SELECT hrguard.import_wecom_checkin_option(NULL, 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": [{"latitude": "north", "longitude": "120", "offset": 100}]}}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": [{"latitude": "1e308", "longitude": "120", "offset": 100}]}}', 'g', 'vf')$$,
+	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": [{"latitude": "-0", "longitude": "0", "offset": 100}]}}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {}}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 88, "errmsg": "busy"}', 'g', 'vf')$$,
 	$$SELECT hrguard.import_dingtalk_positions('{"errcode": 0, "result": {"position_list": []}}', NULL, 'vf')$$

@@ -77,6 +77,7 @@ DECLARE
 	lat float8;
 	lon float8;
 	datum text;
+	kind text;
 	stored bigint;
 BEGIN
 	IF m OPERATOR(pg_catalog.?) 'time_zone' THEN
@@ -94,6 +95,17 @@ BEGIN
 							  r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'datum'));
 		END IF;
 	END IF;
+	kind := coalesce(m OPERATOR(pg_catalog.#>>)
+						 ARRAY['check_type_values', r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type')],
+					 r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type'),
+					 'other');
+	IF kind OPERATOR(pg_catalog.<>) ALL (ARRAY['on_duty', 'off_duty', 'visit', 'other']) THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('the value %s of column "%s" of %s is not a check type',
+										pg_catalog.quote_literal(kind), m OPERATOR(pg_catalog.->>) 'check_type',
+										pg_catalog.substr(source_name, 7)),
+			HINT = 'Map it in the mapping''s "check_type_values" to on_duty, off_duty, visit or other.';
+	END IF;
 	INSERT INTO hrguard.punch (employee_id, punched_at, lat, lon, raw_lat, raw_lon, raw_crs, accuracy_m,
 							   check_type, source, source_record_id, device_id, wifi_bssid, address)
 	VALUES (r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'employee_id'),
@@ -104,10 +116,7 @@ BEGIN
 			CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' OR (datum IS NULL AND lon IS NOT NULL) THEN lon END,
 			CASE WHEN datum OPERATOR(pg_catalog.<>) 'wgs84' THEN datum END,
 			(r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'accuracy_m'))::pg_catalog.float8,
-			coalesce(m OPERATOR(pg_catalog.#>>)
-						 ARRAY['check_type_values', r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type')],
-					 r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'check_type'),
-					 'other'),
+			kind,
 			source_name,
 			r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'source_record_id'),
 			r OPERATOR(pg_catalog.->>) (m OPERATOR(pg_catalog.->>) 'device_id'),

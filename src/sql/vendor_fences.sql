@@ -181,6 +181,12 @@ BEGIN
 										hrguard.vendor_number_text(lon)),
 			DETAIL = 'Nothing was imported.';
 	END IF;
+	-- what a vendor writes for a position it does not have
+	IF lat OPERATOR(pg_catalog.=) 0 AND lon OPERATOR(pg_catalog.=) 0 THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = pg_catalog.format('%s: the attendance point %s is at 0, 0', function_name, ref),
+			DETAIL = '0, 0 is no position. Nothing was imported.';
+	END IF;
 	-- a fence narrower than a metre is no fence a phone can be inside
 	IF radius OPERATOR(pg_catalog.<) 1 OR radius OPERATOR(pg_catalog.>) 50000 THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
