@@ -350,6 +350,7 @@ SELECT pg_temp.refusal(format('SELECT hrguard.%s(%L)', fn, payload)) AS refusal
 	('ingest_dingtalk', '{"EventType": "attendance_check_record", "DataList": [], "errcode": 0, "recordresult": []}'),
 	('ingest_dingtalk', '{"errcode": 40001, "errmsg": "bad \u0000 token", "recordresult": []}'),
 	('ingest_wecom', '{"errcode": 42001, "errmsg": "access_token expired"}'),
+	('ingest_wecom', '{"errcode": 42001, "errmsg": "bad \ud800 token"}'),
 	('ingest_wecom', '{"checkindata": [], "\u0000": 1}'),
 	('ingest_wecom', '{"errcode": 0, "checkindata": [1, 2,]}'),
 	('ingest_wecom', '{"errcode": 0, "checkindata": "none"}'),

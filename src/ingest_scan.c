@@ -621,7 +621,7 @@ hrguard_ingest_check_errcode(const char *function, const char *vendor,
 							 IngestMember *code_member, IngestMember *message_member)
 {
 	json_t	   *code;
-	json_t	   *message = NULL;
+	const char *message = NULL;
 
 	if (!code_member->found)
 		return;
@@ -634,13 +634,26 @@ hrguard_ingest_check_errcode(const char *function, const char *vendor,
 	if (json_integer_value(code) == 0)
 		return;
 	if (message_member->found)
-		message = hrguard_ingest_parse_value(function, "errmsg", message_member->value);
+	{
+		IngestSpan	value = message_member->value;
+		json_error_t error;
+		json_t	   *decoded = json_loadb(value.start, value.len,
+										 JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
+
+		/* the vendor's words as written when jansson does not decode them */
+		if (decoded != NULL && json_is_string(decoded))
+			message = pstrdup(json_string_value(decoded));
+		else
+			message = pnstrdup(value.start, value.len);
+		if (decoded != NULL)
+			json_decref(decoded);
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s: %s answered with errcode %lld, not attendance records",
 					function, vendor, (long long) json_integer_value(code)),
-			 message && json_is_string(message) ?
+			 message ?
 			 errdetail("errmsg: \"%s\". Nothing from this payload was stored.",
-					   hrguard_echo(json_string_value(message))) :
+					   hrguard_echo(message)) :
 			 errdetail("Nothing from this payload was stored.")));
 }
