@@ -76,7 +76,7 @@ hrguard_ingest_reject(IngestPunch *punch, IngestReason reason, const char *fmt,.
  * is the record already parsed, or NULL to parse it here.
  */
 json_t *
-hrguard_ingest_parse_record(const char *function, IngestSpan record, json_t *tree,
+hrguard_ingest_parse_record(const IngestArray *it, IngestSpan record, json_t *tree,
 							IngestPunch *punch)
 {
 	json_error_t error;
@@ -117,10 +117,12 @@ hrguard_ingest_parse_record(const char *function, IngestSpan record, json_t *tre
 										  hrguard_echo(error.text));
 					return NULL;
 				}
+				/* jansson counts the bytes it read, the offending one included */
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-						 errmsg("%s: a record of the payload is not JSON: %s", function,
-								hrguard_echo(error.text)),
+						 errmsg("%s: a record of the payload is not JSON: %s at byte %lld", it->function,
+								hrguard_echo(error.text),
+								(long long) (record.start - it->base + Max(error.position, 1) - 1)),
 						 errdetail("Nothing from this payload was stored.")));
 		}
 	}
@@ -707,7 +709,7 @@ hrguard_ingest_read_next(IngestArray *it, IngestReader reader, MemoryContext scr
 	MemoryContextSwitchTo(keep);
 	if (!more)
 		return false;
-	record = hrguard_ingest_parse_record(it->function, *raw, tree, punch);
+	record = hrguard_ingest_parse_record(it, *raw, tree, punch);
 	if (record != NULL)
 		reader(record, *raw, scratch, punch);
 	/* a rejected record is kept as sent: what was read of it is not needed */

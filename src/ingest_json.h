@@ -48,8 +48,8 @@ typedef struct IngestPunch
 	Jsonb	   *vendor_flags;	/* the vendor's fields, an object */
 } IngestPunch;
 
-/* the record's JSON: a parsed object, or why it could not be */
-extern struct json_t *hrguard_ingest_parse_record(const char *function, IngestSpan record,
+/* the record's JSON: a parsed object, or why it could not be (it: the records' array) */
+extern struct json_t *hrguard_ingest_parse_record(const IngestArray *it, IngestSpan record,
 												  struct json_t *tree, IngestPunch *punch);
 
 /* field readers: false (and punch->reason set) when the value is unusable */
