@@ -595,7 +595,7 @@ hrguard_ingest_array_guess(const IngestArray *it, const char *from)
 	return NULL;
 }
 
-/* A member's value parsed whole (small members: errcode, errmsg, EventType). */
+/* A member's value parsed whole (small members: errcode, EventType). */
 json_t *
 hrguard_ingest_parse_value(const char *function, const char *member, IngestSpan value)
 {

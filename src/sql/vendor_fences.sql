@@ -363,11 +363,10 @@ BEGIN
 			-- integers of 10^-6 degree, as WeCom writes them
 			lat := hrguard.vendor_number(loc, 'lat', fn);
 			lng := hrguard.vendor_number(loc, 'lng', fn);
-			IF pg_catalog.trunc(lat) OPERATOR(pg_catalog.<>) lat OR pg_catalog.trunc(lng) OPERATOR(pg_catalog.<>) lng
-			   OR (lat OPERATOR(pg_catalog.=) 0 AND lng OPERATOR(pg_catalog.=) 0) THEN
+			IF pg_catalog.trunc(lat) OPERATOR(pg_catalog.<>) lat OR pg_catalog.trunc(lng) OPERATOR(pg_catalog.<>) lng THEN
 				RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 					MESSAGE = pg_catalog.format('%s: an attendance point of group %s is at %s, %s', fn, gid, lat, lng),
-					DETAIL = 'WeCom writes positions as whole numbers of 10^-6 degree; 0, 0 is no position. Nothing was imported.';
+					DETAIL = 'WeCom writes positions as whole numbers of 10^-6 degree. Nothing was imported.';
 			END IF;
 			vendor_ref := pg_catalog.format('wecom:group:%s:loc:%s,%s', gid, lat, lng);
 			zone_result := hrguard.vendor_circle_zone(
